@@ -1,0 +1,138 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "gestalt",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gestalt", targets: ["gestalt"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // The wire model of PROTOCOL.md: value types, JSON in and out, health scoring, filters.
+        .target(
+            name: "GestaltModel",
+            swiftSettings: swiftSettings
+        ),
+        // The single source of truth: revisions, meaningful-change thresholds, retained update log, events.
+        .target(
+            name: "GestaltEngine",
+            dependencies: [
+                "GestaltModel",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded simulated cluster: the default source.
+        .target(
+            name: "GestaltSimulator",
+            dependencies: ["GestaltModel", "GestaltEngine"],
+            swiftSettings: swiftSettings
+        ),
+        // Kubernetes list+watch source (reflectors feeding one cache).
+        .target(
+            name: "GestaltKubernetes",
+            dependencies: [
+                "GestaltModel", "GestaltEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A faithful fake Kubernetes API server, for tests and benchmarks.
+        .target(
+            name: "FakeKubeAPI",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Fan-out of encoded updates to SSE (and later WebSocket) clients.
+        .target(
+            name: "GestaltStreaming",
+            dependencies: [
+                "GestaltModel", "GestaltEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP surface: routes, graph API, SSE, metrics, the embedded UI.
+        .target(
+            name: "GestaltServer",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltStreaming",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedUI"]
+        ),
+        .executableTarget(
+            name: "gestalt",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes",
+                "GestaltServer", "GestaltStreaming", "FakeKubeAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Turns ui/ into one Swift source of base64 literals, so the binary carries its UI.
+        .executableTarget(name: "ui-embedder", path: "Plugins/UIEmbedderTool"),
+        .plugin(name: "EmbedUI", capability: .buildTool(), dependencies: ["ui-embedder"]),
+
+        .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GestaltSimulatorTests",
+            dependencies: ["GestaltModel", "GestaltEngine", "GestaltSimulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltKubernetesTests",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltKubernetes", "FakeKubeAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltServerTests",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

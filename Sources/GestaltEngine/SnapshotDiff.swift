@@ -1,0 +1,47 @@
+public import GestaltModel
+
+/// A full picture from a poll-based source, keyed by id.
+public struct SourceSnapshot: Sendable, Hashable {
+    public var entities: [String: Entity]
+    public var connections: [String: Connection]
+
+    public init(entities: [Entity] = [], connections: [Connection] = []) {
+        self.entities = Dictionary(entities.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        self.connections = Dictionary(connections.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+    }
+}
+
+/// Diffs consecutive full snapshots of one poll-based source in O(n): one
+/// dictionary lookup per item, never a nested scan. It yields only what
+/// changed; the store then drops changes below its thresholds.
+public struct SnapshotDiff: Sendable {
+    public private(set) var previous = SourceSnapshot()
+
+    public init() {}
+
+    /// The changes that turn the previous snapshot into `next`, in an order the
+    /// store accepts: removals first (connections before entities), then
+    /// entities, then the connections that need them.
+    public mutating func changes(to next: SourceSnapshot) -> [TopologyChange] {
+        let changes = Self.changes(from: previous, to: next)
+        previous = next
+        return changes
+    }
+
+    public static func changes(from old: SourceSnapshot, to new: SourceSnapshot) -> [TopologyChange] {
+        var changes: [TopologyChange] = []
+        for id in old.connections.keys where new.connections[id] == nil {
+            changes.append(.removeConnection(id: id))
+        }
+        for id in old.entities.keys where new.entities[id] == nil {
+            changes.append(.removeEntity(id: id))
+        }
+        for (id, entity) in new.entities where old.entities[id] != entity {
+            changes.append(.upsertEntity(entity))
+        }
+        for (id, connection) in new.connections where old.connections[id] != connection {
+            changes.append(.upsertConnection(connection))
+        }
+        return changes
+    }
+}

@@ -1,0 +1,251 @@
+import GestaltModel
+import DequeModule
+
+/// The store's mutable state; only ever touched under the store's lock.
+struct StoreState {
+    struct EntityRecord {
+        var entity: Entity
+        var json: [UInt8]
+    }
+
+    struct ConnectionRecord {
+        var connection: Connection
+        var json: [UInt8]
+    }
+
+    struct KindTotals {
+        var count = 0
+        var healthSum = 0.0
+    }
+
+    let configuration: StoreConfiguration
+    var revision: UInt64 = 0
+    var entities: [String: EntityRecord] = [:]
+    var connections: [String: ConnectionRecord] = [:]
+    /// Entity id → ids of the connections touching it, so removal is O(degree).
+    var adjacency: [String: Set<String>] = [:]
+    var summary = TopologySummary()
+    var healthSum = 0.0
+    var byKind: [EntityKind: KindTotals] = [:]
+    var log: Deque<LoggedUpdate> = []
+    var eventSeq: UInt64 = 0
+    var events: Deque<LoggedEvent> = []
+
+    init(configuration: StoreConfiguration) {
+        self.configuration = configuration
+    }
+
+    // MARK: Applying
+
+    mutating func apply(_ change: TopologyChange, now: Timestamp, into updates: inout [LoggedUpdate]) throws(StoreError) {
+        switch change {
+        case .upsertEntity(let entity, let health):
+            upsert(entity, health: health, now: now, into: &updates)
+        case .removeEntity(let id):
+            guard entities[id] != nil else { throw .entityNotFound(id: id) }
+            removeEntity(id: id, now: now, into: &updates)
+        case .upsertConnection(let connection):
+            try upsert(connection, now: now, into: &updates)
+        case .removeConnection(let id):
+            guard connections[id] != nil else { throw .connectionNotFound(id: id) }
+            removeConnection(id: id, now: now, into: &updates)
+        }
+    }
+
+    private mutating func upsert(_ incoming: Entity, health: HealthOrigin, now: Timestamp, into updates: inout [LoggedUpdate]) {
+        var entity = incoming
+        if health == .scored { entity.health = configuration.healthPolicy.score(entity) }
+        entity.health = min(max(entity.health, 0), 1)
+        if let old = entities[entity.id]?.entity {
+            guard configuration.thresholds.isMeaningful(from: old, to: entity) else { return }
+            entity.createdAt = old.createdAt
+            entity.updatedAt = now
+            let filterFieldsChanged = old.labels != entity.labels || old.namespace != entity.namespace || old.kind != entity.kind
+            untally(old)
+            store(entity)
+            tally(entity)
+            let neighbours = filterFieldsChanged ? neighbours(of: entity.id) : []
+            log(.update, now: now, entity: entity, previous: old, neighbours: neighbours, into: &updates)
+        } else {
+            entity.updatedAt = now
+            store(entity)
+            tally(entity)
+            log(.add, now: now, entity: entity, into: &updates)
+        }
+    }
+
+    private mutating func removeEntity(id: String, now: Timestamp, into updates: inout [LoggedUpdate]) {
+        // PROTOCOL.md: each connection is announced before the entity's remove.
+        for connectionID in (adjacency[id] ?? []).sorted() {
+            removeConnection(id: connectionID, now: now, into: &updates)
+        }
+        guard let record = entities.removeValue(forKey: id) else { return }
+        adjacency.removeValue(forKey: id)
+        untally(record.entity)
+        log(.remove, now: now, entity: record.entity, entityJSON: record.json, into: &updates)
+    }
+
+    private mutating func upsert(_ connection: Connection, now: Timestamp, into updates: inout [LoggedUpdate]) throws(StoreError) {
+        guard let source = entities[connection.sourceID]?.entity else {
+            throw .danglingConnection(id: connection.id, missingEnd: connection.sourceID)
+        }
+        guard let target = entities[connection.targetID]?.entity else {
+            throw .danglingConnection(id: connection.id, missingEnd: connection.targetID)
+        }
+        let kind: UpdateKind
+        if let old = connections[connection.id]?.connection {
+            guard configuration.thresholds.isMeaningful(from: old, to: connection) else { return }
+            kind = .connAdd
+        } else {
+            kind = .connAdd
+            adjacency[connection.sourceID, default: []].insert(connection.id)
+            adjacency[connection.targetID, default: []].insert(connection.id)
+        }
+        let json = connection.jsonBytes()
+        connections[connection.id] = ConnectionRecord(connection: connection, json: json)
+        log(kind, now: now, connection: connection, connectionJSON: json, ends: (source, target), into: &updates)
+    }
+
+    private mutating func removeConnection(id: String, now: Timestamp, into updates: inout [LoggedUpdate]) {
+        guard let record = connections.removeValue(forKey: id) else { return }
+        let connection = record.connection
+        adjacency[connection.sourceID]?.remove(id)
+        adjacency[connection.targetID]?.remove(id)
+        let ends = entities[connection.sourceID].flatMap { s in entities[connection.targetID].map { (s.entity, $0.entity) } }
+        log(.connRemove, now: now, connection: connection, connectionJSON: record.json, ends: ends, into: &updates)
+    }
+
+    private func neighbours(of id: String) -> [(connection: Connection, peer: Entity)] {
+        (adjacency[id] ?? []).compactMap { connectionID in
+            guard let connection = connections[connectionID]?.connection else { return nil }
+            let peerID = connection.sourceID == id ? connection.targetID : connection.sourceID
+            return entities[peerID].map { (connection, $0.entity) }
+        }
+    }
+
+    private mutating func store(_ entity: Entity) {
+        entities[entity.id] = EntityRecord(entity: entity, json: entity.jsonBytes())
+    }
+
+    private mutating func tally(_ entity: Entity) {
+        summary.add(entity.health, policy: configuration.healthPolicy)
+        healthSum += entity.health
+        byKind[entity.kind, default: KindTotals()].count += 1
+        byKind[entity.kind, default: KindTotals()].healthSum += entity.health
+    }
+
+    private mutating func untally(_ entity: Entity) {
+        summary.add(entity.health, policy: configuration.healthPolicy, count: -1)
+        healthSum -= entity.health
+        byKind[entity.kind, default: KindTotals()].count -= 1
+        byKind[entity.kind, default: KindTotals()].healthSum -= entity.health
+        if byKind[entity.kind]?.count == 0 { byKind.removeValue(forKey: entity.kind) }
+    }
+
+    private mutating func log(
+        _ kind: UpdateKind, now: Timestamp, entity: Entity? = nil, previous: Entity? = nil, entityJSON: [UInt8]? = nil,
+        connection: Connection? = nil, connectionJSON: [UInt8]? = nil, ends: (source: Entity, target: Entity)? = nil,
+        neighbours: [(connection: Connection, peer: Entity)] = [], into updates: inout [LoggedUpdate]
+    ) {
+        revision += 1
+        var w = JSONWriter(reservingCapacity: 768)
+        let entityBytes = entityJSON ?? entity.flatMap { entities[$0.id]?.json }
+        let connectionBytes = connectionJSON
+        TopologyUpdate.write(
+            kind: kind, revision: revision, timestamp: now, to: &w,
+            entity: entityBytes.map { bytes in { $0.raw(bytes) } },
+            connection: connectionBytes.map { bytes in { $0.raw(bytes) } }
+        )
+        let logged = LoggedUpdate(
+            revision: revision, kind: kind, timestamp: now, entity: entity, previous: previous,
+            connection: connection, ends: ends, neighbours: neighbours, json: w.bytes
+        )
+        log.append(logged)
+        if log.count > configuration.retainedUpdates { log.removeFirst() }
+        updates.append(logged)
+    }
+
+    // MARK: Events
+
+    mutating func record(_ event: InfraEvent) -> InfraEvent {
+        eventSeq += 1
+        var recorded = event
+        recorded.seq = eventSeq
+        recorded.id = InfraEvent.id(seq: eventSeq)
+        events.append(LoggedEvent(event: recorded, json: recorded.jsonBytes()))
+        if events.count > configuration.retainedEvents { events.removeFirst() }
+        return recorded
+    }
+
+    func events(after seq: UInt64, limit: Int) -> [LoggedEvent]? {
+        if seq == eventSeq { return [] }
+        guard seq < eventSeq, let first = events.first, seq + 1 >= first.event.seq else { return nil }
+        let start = Int(seq + 1 - first.event.seq)
+        return Array(events[start..<min(events.count, start + limit)])
+    }
+
+    // MARK: Reading
+
+    func updates(after seen: UInt64, limit: Int) -> LogRead {
+        if seen == revision { return .updates([]) }
+        guard seen < revision, let first = log.first, seen + 1 >= first.revision else { return .gone }
+        let start = Int(seen + 1 - first.revision)
+        return .updates(Array(log[start..<min(log.count, start + limit)]))
+    }
+
+    func snapshot(filter: TopologyFilter) -> Topology {
+        let visible = entities.values.lazy.map(\.entity).filter(filter.matches)
+        let entityList = Array(visible)
+        let ids = filter.isEverything ? nil : Set(entityList.map(\.id))
+        let connectionList = connections.values.map(\.connection).filter { c in
+            ids.map { $0.contains(c.sourceID) && $0.contains(c.targetID) } ?? true
+        }
+        let summary = filter.isEverything ? summary : TopologySummary(healths: entityList.map(\.health), policy: configuration.healthPolicy)
+        return Topology(revision: revision, timestamp: .now(), entities: entityList, connections: connectionList, summary: summary)
+    }
+
+    func snapshotJSON(filter: TopologyFilter, asFullUpdate: Bool) -> (revision: UInt64, json: [UInt8]) {
+        let estimated = entities.values.reduce(0) { $0 + $1.json.count } + connections.values.reduce(0) { $0 + $1.json.count }
+        var w = JSONWriter(reservingCapacity: estimated + 1024)
+        let now = Timestamp.now()
+        var visibleIDs: Set<String>? = filter.isEverything ? nil : []
+        var visibleSummary = TopologySummary()
+        let writeTopology = { (w: inout JSONWriter) in
+            var summaryToWrite = summary
+            if !filter.isEverything {
+                for record in entities.values where filter.matches(record.entity) {
+                    visibleIDs?.insert(record.entity.id)
+                    visibleSummary.add(record.entity.health, policy: configuration.healthPolicy)
+                }
+                summaryToWrite = visibleSummary
+            }
+            Topology.write(
+                revision: revision, timestamp: now, summary: summaryToWrite, to: &w,
+                entities: { w in
+                    for record in entities.values where visibleIDs?.contains(record.entity.id) ?? true { w.raw(record.json) }
+                },
+                connections: { w in
+                    for record in connections.values {
+                        if let ids = visibleIDs, !(ids.contains(record.connection.sourceID) && ids.contains(record.connection.targetID)) { continue }
+                        w.raw(record.json)
+                    }
+                }
+            )
+        }
+        if asFullUpdate {
+            TopologyUpdate.write(kind: .full, revision: revision, timestamp: now, to: &w, topology: writeTopology)
+        } else {
+            writeTopology(&w)
+        }
+        return (revision, w.bytes)
+    }
+
+    func healthReport() -> HealthReport {
+        let overall = summary.totalEntities > 0 ? healthSum / Double(summary.totalEntities) : 1
+        var kinds: [EntityKind: HealthReport.KindHealth] = [:]
+        for (kind, totals) in byKind where totals.count > 0 {
+            kinds[kind] = HealthReport.KindHealth(count: totals.count, health: totals.healthSum / Double(totals.count))
+        }
+        return HealthReport(overall: overall, summary: summary, byKind: kinds)
+    }
+}

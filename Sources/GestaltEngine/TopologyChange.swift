@@ -1,0 +1,20 @@
+public import GestaltModel
+
+/// One change a source asks the store to make.
+public enum TopologyChange: Sendable, Hashable {
+    /// Add the entity, or update it when the change is meaningful.
+    case upsertEntity(Entity, health: HealthOrigin = .scored)
+    /// Remove the entity and, first, each of its connections.
+    case removeEntity(id: String)
+    /// Add or update a connection; both ends must exist.
+    case upsertConnection(Connection)
+    case removeConnection(id: String)
+}
+
+/// Where an entity's health comes from.
+public enum HealthOrigin: Sendable, Hashable {
+    /// The store computes it with its `HealthPolicy`.
+    case scored
+    /// The source's value stands (a graph API client that set `health` itself).
+    case given
+}

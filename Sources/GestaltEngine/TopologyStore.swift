@@ -1,0 +1,168 @@
+public import GestaltModel
+import DequeModule
+import Synchronization
+
+/// The single source of truth: every source pushes its changes here, each
+/// applied change gets the next revision, and every reader (HTTP, SSE,
+/// WebSocket) reads from here.
+///
+/// Entities and connections are kept with their JSON, encoded once when they
+/// change, so a `full` snapshot is a concatenation and an update is encoded
+/// once for all subscribers.
+public final class TopologyStore: Sendable {
+    public let configuration: StoreConfiguration
+    /// Published after every batch of applied changes, with the new revision.
+    public let topologySignal = ChangeSignal()
+    /// Published after every recorded event, with the new seq.
+    public let eventSignal = ChangeSignal()
+
+    private let state: Mutex<StoreState>
+
+    public init(configuration: StoreConfiguration = StoreConfiguration()) {
+        self.configuration = configuration
+        self.state = Mutex(StoreState(configuration: configuration))
+    }
+
+    // MARK: Changes from sources
+
+    /// Applies changes in order. A change that cannot apply (a dangling
+    /// connection, a removal of something absent) is skipped and returned in
+    /// `rejected`; the others still apply.
+    @discardableResult
+    public func apply(_ changes: [TopologyChange], now: Timestamp = .now()) -> ApplyResult {
+        let result = state.withLock { s in
+            var result = ApplyResult()
+            for change in changes {
+                do throws(StoreError) {
+                    try s.apply(change, now: now, into: &result.updates)
+                } catch {
+                    result.rejected.append(Rejection(change: change, error: error))
+                }
+            }
+            return result
+        }
+        if let last = result.updates.last { topologySignal.publish(last.revision) }
+        return result
+    }
+
+    /// Applies one change, or throws and changes nothing.
+    @discardableResult
+    public func apply(_ change: TopologyChange, now: Timestamp = .now()) throws(StoreError) -> [LoggedUpdate] {
+        let updates = try state.withLock { s throws(StoreError) in
+            var updates: [LoggedUpdate] = []
+            try s.apply(change, now: now, into: &updates)
+            return updates
+        }
+        if let last = updates.last { topologySignal.publish(last.revision) }
+        return updates
+    }
+
+    /// Adds an entity that must not exist yet (graph API create).
+    @discardableResult
+    public func create(_ entity: Entity, health: HealthOrigin = .scored, now: Timestamp = .now()) throws(StoreError) -> Entity {
+        let stored = try state.withLock { s throws(StoreError) -> Entity in
+            guard s.entities[entity.id] == nil else { throw .entityExists(id: entity.id) }
+            var updates: [LoggedUpdate] = []
+            try s.apply(.upsertEntity(entity, health: health), now: now, into: &updates)
+            return s.entities[entity.id]!.entity
+        }
+        topologySignal.publish(revision)
+        return stored
+    }
+
+    /// Changes an existing entity in place (graph API patch). The closure may
+    /// throw to refuse the change; then nothing is applied.
+    @discardableResult
+    public func modify(
+        entityID: String, health: HealthOrigin = .scored, now: Timestamp = .now(),
+        _ change: (inout Entity) throws -> Void
+    ) throws -> Entity {
+        let stored = try state.withLock { s throws -> Entity in
+            guard var entity = s.entities[entityID]?.entity else { throw StoreError.entityNotFound(id: entityID) }
+            try change(&entity)
+            entity.id = entityID
+            var updates: [LoggedUpdate] = []
+            try s.apply(.upsertEntity(entity, health: health), now: now, into: &updates)
+            return s.entities[entityID]!.entity
+        }
+        topologySignal.publish(revision)
+        return stored
+    }
+
+    /// Records an event, assigning its `seq` and `id`.
+    @discardableResult
+    public func record(_ event: InfraEvent) -> InfraEvent {
+        let recorded = state.withLock { $0.record(event) }
+        eventSignal.publish(recorded.seq)
+        return recorded
+    }
+
+    // MARK: Reads
+
+    public var revision: UInt64 { state.withLock { $0.revision } }
+    public var eventSeq: UInt64 { state.withLock { $0.eventSeq } }
+    public var entityCount: Int { state.withLock { $0.entities.count } }
+    public var connectionCount: Int { state.withLock { $0.connections.count } }
+
+    public func entity(id: String) -> Entity? { state.withLock { $0.entities[id]?.entity } }
+    public func connection(id: String) -> Connection? { state.withLock { $0.connections[id]?.connection } }
+
+    /// The connections touching an entity.
+    public func connections(of entityID: String) -> [Connection] {
+        state.withLock { s in (s.adjacency[entityID] ?? []).compactMap { s.connections[$0]?.connection } }
+    }
+
+    /// The current topology as values (tests, layout, diffing).
+    public func snapshot(filter: TopologyFilter = .everything) -> Topology {
+        state.withLock { $0.snapshot(filter: filter) }
+    }
+
+    /// The current topology as JSON: a Topology object, or a `full` TopologyUpdate.
+    public func snapshotJSON(filter: TopologyFilter = .everything, asFullUpdate: Bool) -> (revision: UInt64, json: [UInt8]) {
+        state.withLock { $0.snapshotJSON(filter: filter, asFullUpdate: asFullUpdate) }
+    }
+
+    public func health() -> HealthReport { state.withLock { $0.healthReport() } }
+
+    public var summary: TopologySummary { state.withLock { $0.summary } }
+
+    /// The retained updates after `revision`, at most `limit` of them.
+    public func updates(after revision: UInt64, limit: Int = .max) -> LogRead {
+        state.withLock { $0.updates(after: revision, limit: limit) }
+    }
+
+    /// Recent events, newest first, matching the filter.
+    public func events(filter: EventFilter = EventFilter(), limit: Int = 100) -> [InfraEvent] {
+        state.withLock { s in
+            var result: [InfraEvent] = []
+            for logged in s.events.reversed() where filter.matches(logged.event) {
+                result.append(logged.event)
+                if result.count >= limit { break }
+            }
+            return result
+        }
+    }
+
+    /// The retained events after `seq`, oldest first, or nil when `seq` is
+    /// older than the retained window or unknown.
+    public func events(after seq: UInt64, limit: Int = .max) -> [LoggedEvent]? {
+        state.withLock { $0.events(after: seq, limit: limit) }
+    }
+}
+
+/// What a batch `apply` did.
+public struct ApplyResult: Sendable {
+    public var updates: [LoggedUpdate] = []
+    public var rejected: [Rejection] = []
+}
+
+public struct Rejection: Sendable {
+    public var change: TopologyChange
+    public var error: StoreError
+}
+
+/// An event as retained, with its JSON encoded once.
+public struct LoggedEvent: Sendable {
+    public let event: InfraEvent
+    public let json: [UInt8]
+}

@@ -1,0 +1,70 @@
+/// A directed relation between two entities, with its traffic figures.
+public struct Connection: Sendable, Hashable {
+    public var id: String
+    public var sourceID: String
+    public var targetID: String
+    public var kind: ConnectionKind
+    public var requestsPerSec: Double
+    public var bytesPerSec: Double
+    public var errorRate: Double
+    public var latencyMs: Double
+
+    /// The id is derived, so there is one connection per (source, target, kind).
+    public init(
+        sourceID: String, targetID: String, kind: ConnectionKind,
+        requestsPerSec: Double = 0, bytesPerSec: Double = 0, errorRate: Double = 0, latencyMs: Double = 0
+    ) {
+        self.id = Connection.id(source: sourceID, target: targetID, kind: kind)
+        self.sourceID = sourceID
+        self.targetID = targetID
+        self.kind = kind
+        self.requestsPerSec = requestsPerSec
+        self.bytesPerSec = bytesPerSec
+        self.errorRate = errorRate
+        self.latencyMs = latencyMs
+    }
+
+    public static func id(source: String, target: String, kind: ConnectionKind) -> String {
+        "\(source)->\(target):\(kind.rawValue)"
+    }
+}
+
+extension Connection: JSONWritable {
+    public func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("id"); w.string(id)
+        w.key("source_id"); w.string(sourceID)
+        w.key("target_id"); w.string(targetID)
+        w.key("kind"); w.string(kind.rawValue)
+        w.key("requests_per_sec"); w.number(requestsPerSec)
+        w.key("bytes_per_sec"); w.number(bytesPerSec)
+        w.key("error_rate"); w.number(errorRate)
+        w.key("latency_ms"); w.number(latencyMs)
+        w.endObject()
+    }
+}
+
+extension Connection: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case id, kind
+        case sourceID = "source_id"
+        case targetID = "target_id"
+        case requestsPerSec = "requests_per_sec"
+        case bytesPerSec = "bytes_per_sec"
+        case errorRate = "error_rate"
+        case latencyMs = "latency_ms"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            sourceID: try c.decode(String.self, forKey: .sourceID),
+            targetID: try c.decode(String.self, forKey: .targetID),
+            kind: try c.decode(ConnectionKind.self, forKey: .kind),
+            requestsPerSec: try c.decodeIfPresent(Double.self, forKey: .requestsPerSec) ?? 0,
+            bytesPerSec: try c.decodeIfPresent(Double.self, forKey: .bytesPerSec) ?? 0,
+            errorRate: try c.decodeIfPresent(Double.self, forKey: .errorRate) ?? 0,
+            latencyMs: try c.decodeIfPresent(Double.self, forKey: .latencyMs) ?? 0
+        )
+    }
+}

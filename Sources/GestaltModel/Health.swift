@@ -1,0 +1,89 @@
+/// Health bands of PROTOCOL.md.
+public enum HealthBand: String, Sendable, Hashable, CaseIterable, Codable {
+    case healthy, warning, critical
+}
+
+/// Every health threshold and weight, in one place (the plan's scoring algorithm).
+public struct HealthPolicy: Sendable, Hashable {
+    /// Health at or above this is healthy.
+    public var healthyAtLeast: Double = 0.8
+    /// Health at or above this (and below healthy) is warning; below is critical.
+    public var warningAtLeast: Double = 0.5
+    /// Weight of memory use (memory_bytes / memory_limit) in its penalty.
+    public var memoryPenalty: Double = 0.5
+    /// Weight of CPU use (cpu_percent / 100) in its penalty.
+    public var cpuPenalty: Double = 0.3
+    public var statusScores: [EntityStatus: Double] = [
+        .running: 1.0, .pending: 0.6, .terminating: 0.3, .failed: 0.0, .unknown: 0.5, .processing: 0.9,
+    ]
+
+    public init() {}
+
+    public static let `default` = HealthPolicy()
+
+    public func band(of health: Double) -> HealthBand {
+        if health >= healthyAtLeast { return .healthy }
+        if health >= warningAtLeast { return .warning }
+        return .critical
+    }
+
+    /// Mean of the status score and each penalty that applies, in 0...1.
+    public func score(_ entity: Entity) -> Double {
+        var total = statusScores[entity.status] ?? 0.5
+        var count = 1.0
+        if entity.memoryLimit > 0 {
+            let use = Double(entity.memoryBytes) / Double(entity.memoryLimit)
+            total += 1 - min(max(use, 0), 1) * memoryPenalty
+            count += 1
+        }
+        if entity.cpuPercent > 0 {
+            total += 1 - min(entity.cpuPercent / 100, 1) * cpuPenalty
+            count += 1
+        }
+        if let errorRate = entity.customMetrics["error_rate"] {
+            total += 1 - min(max(errorRate, 0), 1)
+            count += 1
+        }
+        return min(max(total / count, 0), 1)
+    }
+}
+
+/// Topology-wide health: overall mean, band counts, and per-kind count and mean.
+public struct HealthReport: Sendable, Hashable {
+    public struct KindHealth: Sendable, Hashable {
+        public var count: Int
+        public var health: Double
+        public init(count: Int, health: Double) { self.count = count; self.health = health }
+    }
+
+    public var overall: Double
+    public var summary: TopologySummary
+    public var byKind: [EntityKind: KindHealth]
+
+    public init(overall: Double, summary: TopologySummary, byKind: [EntityKind: KindHealth]) {
+        self.overall = overall
+        self.summary = summary
+        self.byKind = byKind
+    }
+}
+
+extension HealthReport: JSONWritable {
+    public func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("overall"); w.number((overall * 10_000).rounded() / 10_000)
+        w.key("total_entities"); w.number(summary.totalEntities)
+        w.key("healthy_count"); w.number(summary.healthyCount)
+        w.key("warning_count"); w.number(summary.warningCount)
+        w.key("critical_count"); w.number(summary.criticalCount)
+        w.key("by_kind"); w.beginObject()
+        for kind in EntityKind.allCases {
+            guard let entry = byKind[kind] else { continue }
+            w.key(kind.rawValue); w.beginObject()
+            w.key("count"); w.number(entry.count)
+            w.key("health"); w.number((entry.health * 10_000).rounded() / 10_000)
+            w.endObject()
+        }
+        w.endObject()
+        w.endObject()
+    }
+}

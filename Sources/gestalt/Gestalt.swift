@@ -1,0 +1,4 @@
+@main
+struct Gestalt {
+    static func main() {}
+}
