@@ -39,6 +39,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Incremental 3D force-directed layout (Barnes-Hut), publishing positions through the store.
+        .target(
+            name: "GestaltLayout",
+            dependencies: ["GestaltModel", "GestaltEngine"],
+            swiftSettings: swiftSettings
+        ),
         // The embedded simulated cluster: the default source.
         .target(
             name: "GestaltSimulator",
@@ -92,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "gestalt",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes",
+                "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout",
                 "GestaltServer", "GestaltStreaming", "FakeKubeAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -108,6 +114,11 @@ let package = Package(
 
         .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], swiftSettings: swiftSettings),
         .testTarget(name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GestaltLayoutTests",
+            dependencies: ["GestaltModel", "GestaltEngine", "GestaltLayout"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GestaltSimulatorTests",
             dependencies: ["GestaltModel", "GestaltEngine", "GestaltSimulator"],

@@ -41,6 +41,14 @@ struct StoreState {
         switch change {
         case .upsertEntity(let entity, let health):
             upsert(entity, health: health, now: now, into: &updates)
+        case .moveEntity(let id, let x, let y, let z):
+            guard var entity = entities[id]?.entity else { throw .entityNotFound(id: id) }
+            guard entity.x != x || entity.y != y || entity.z != z else { return }
+            let old = entity
+            (entity.x, entity.y, entity.z) = (x, y, z)
+            entity.updatedAt = now
+            store(entity)
+            log(.update, now: now, entity: entity, previous: old, into: &updates)
         case .removeEntity(let id):
             guard entities[id] != nil else { throw .entityNotFound(id: id) }
             removeEntity(id: id, now: now, into: &updates)
@@ -57,6 +65,7 @@ struct StoreState {
         if health == .scored { entity.health = configuration.healthPolicy.score(entity) }
         entity.health = min(max(entity.health, 0), 1)
         if let old = entities[entity.id]?.entity {
+            (entity.x, entity.y, entity.z) = (old.x, old.y, old.z)
             guard configuration.thresholds.isMeaningful(from: old, to: entity) else { return }
             entity.createdAt = old.createdAt
             entity.updatedAt = now

@@ -4,6 +4,9 @@ public import GestaltModel
 public enum TopologyChange: Sendable, Hashable {
     /// Add the entity, or update it when the change is meaningful.
     case upsertEntity(Entity, health: HealthOrigin = .scored)
+    /// Set an entity's layout position. Positions belong to the layout engine:
+    /// an `upsertEntity` of an existing entity keeps the stored position.
+    case moveEntity(id: String, x: Double, y: Double, z: Double)
     /// Remove the entity and, first, each of its connections.
     case removeEntity(id: String)
     /// Add or update a connection; both ends must exist.
