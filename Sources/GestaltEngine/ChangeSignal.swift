@@ -7,6 +7,7 @@ public final class ChangeSignal: Sendable {
     public enum Wake: Sendable, Equatable {
         case changed
         case tick
+        /// Shutdown, or the subscription was cancelled: stop reading.
         case closed
     }
 
@@ -15,29 +16,17 @@ public final class ChangeSignal: Sendable {
         var closed = false
         var nextToken: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Wake, Never>] = [:]
+        var cancelled: Set<UInt64> = []
     }
 
     private let state = Mutex(State())
 
     public init() {}
 
-    /// Returns at once when the counter is already past `seen`; otherwise waits
-    /// for a change, a tick, shutdown, or task cancellation (which returns `.closed`).
-    public func wait(after seen: UInt64) async -> Wake {
-        let token = state.withLock { s -> UInt64 in s.nextToken += 1; return s.nextToken }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Wake, Never>) in
-                let immediate: Wake? = state.withLock { s in
-                    if s.closed || Task.isCancelled { return .closed }
-                    if s.latest > seen { return .changed }
-                    s.waiters[token] = continuation
-                    return nil
-                }
-                if let immediate { continuation.resume(returning: immediate) }
-            }
-        } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: token) }?.resume(returning: .closed)
-        }
+    /// A handle for one reader; `cancel()` ends its current and future waits,
+    /// which is how a disconnected client's stream stops at once.
+    public func subscribe() -> Subscription {
+        Subscription(signal: self, token: state.withLock { s in s.nextToken += 1; return s.nextToken })
     }
 
     /// Records the new counter value and wakes every waiter.
@@ -53,6 +42,36 @@ public final class ChangeSignal: Sendable {
 
     public var waiterCount: Int { state.withLock { $0.waiters.count } }
 
+    fileprivate func wait(token: UInt64, after seen: UInt64) async -> Wake {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Wake, Never>) in
+                let immediate: Wake? = state.withLock { s in
+                    if s.closed || s.cancelled.contains(token) || Task.isCancelled { return .closed }
+                    if s.latest > seen { return .changed }
+                    s.waiters[token] = continuation
+                    return nil
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            cancel(token: token)
+        }
+    }
+
+    fileprivate func cancel(token: UInt64) {
+        state.withLock { s in
+            s.cancelled.insert(token)
+            return s.waiters.removeValue(forKey: token)
+        }?.resume(returning: .closed)
+    }
+
+    fileprivate func forget(token: UInt64) {
+        state.withLock { s in
+            s.cancelled.remove(token)
+            return s.waiters.removeValue(forKey: token)
+        }?.resume(returning: .closed)
+    }
+
     private func resumeAll(_ wake: Wake, _ update: (inout State) -> Void) {
         let waiters = state.withLock { s in
             update(&s)
@@ -61,5 +80,24 @@ public final class ChangeSignal: Sendable {
             return all
         }
         for continuation in waiters.values { continuation.resume(returning: wake) }
+    }
+
+    /// One reader of a `ChangeSignal`.
+    public final class Subscription: Sendable {
+        private let signal: ChangeSignal
+        private let token: UInt64
+
+        fileprivate init(signal: ChangeSignal, token: UInt64) {
+            self.signal = signal
+            self.token = token
+        }
+
+        deinit { signal.forget(token: token) }
+
+        /// Returns at once when the counter is already past `seen`; otherwise
+        /// waits for a change, a tick, shutdown or cancellation.
+        public func wait(after seen: UInt64) async -> Wake { await signal.wait(token: token, after: seen) }
+
+        public func cancel() { signal.cancel(token: token) }
     }
 }

@@ -1,0 +1,58 @@
+import GestaltEngine
+import GestaltModel
+import GestaltStreaming
+import Hummingbird
+
+/// The read side of PROTOCOL.md: topology, events, entities, health, and
+/// their SSE streams.
+struct InfraRoutes {
+    let store: TopologyStore
+    let stats: StreamStats
+    let configuration: ServerConfiguration
+
+    func register(on router: Router<some RequestContext>) {
+        let store = store, stats = stats, configuration = configuration
+        let api = router.group("api/infra")
+
+        api.get("topology") { request, _ -> Response in
+            let filter = try QueryParsing.topologyFilter(request)
+            return .json(store.snapshotJSON(filter: filter, asFullUpdate: false).json)
+        }
+
+        api.get("topology/stream") { request, _ -> Response in
+            let filter = try QueryParsing.topologyFilter(request)
+            let feed = TopologyFeed(
+                store: store, filter: filter, resumeFrom: QueryParsing.lastEventID(request),
+                options: configuration.stream, stats: stats
+            )
+            return SSEResponse.make(request: request, run: { try await feed.run($0) }, cancel: { feed.cancel() })
+        }
+
+        api.get("events") { request, _ -> Response in
+            let filter = try QueryParsing.eventFilter(request)
+            let limit = try QueryParsing.limit(request, default: 100, max: configuration.maxEventLimit)
+            var w = JSONWriter()
+            w.beginArray()
+            for event in store.events(filter: filter, limit: limit) { event.write(to: &w) }
+            w.endArray()
+            return .json(w.bytes)
+        }
+
+        api.get("events/stream") { request, _ -> Response in
+            let filter = try QueryParsing.eventFilter(request)
+            let feed = EventFeed(
+                store: store, filter: filter, resumeFrom: QueryParsing.lastEventID(request),
+                options: configuration.stream, stats: stats
+            )
+            return SSEResponse.make(request: request, run: { try await feed.run($0) }, cancel: { feed.cancel() })
+        }
+
+        api.get("entities/**") { _, context -> Response in
+            let id = try QueryParsing.pathID(context, what: "entity")
+            guard let entity = store.entity(id: id) else { throw APIError.notFound("no entity with id '\(id)'") }
+            return .json(entity)
+        }
+
+        api.get("health") { _, _ -> Response in .json(store.health()) }
+    }
+}

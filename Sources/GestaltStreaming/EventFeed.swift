@@ -1,0 +1,112 @@
+import GestaltEngine
+public import GestaltModel
+public import NIOCore
+
+/// One client's SSE stream of events, keyed on `seq`.
+///
+/// A fresh connection starts from now (history is `GET /api/infra/events`);
+/// a `Last-Event-ID` inside the retained window replays exactly the missed
+/// events; an older or unknown one starts from now with `resumed: false`.
+public struct EventFeed: AsyncSequence, Sendable {
+    public typealias Element = ByteBuffer
+
+    let store: TopologyStore
+    let filter: EventFilter
+    let resumeFrom: UInt64?
+    let options: StreamOptions
+    let stats: StreamStats
+    let subscription: ChangeSignal.Subscription
+
+    public init(store: TopologyStore, filter: EventFilter, resumeFrom: UInt64?, options: StreamOptions, stats: StreamStats) {
+        self.store = store
+        self.filter = filter
+        self.resumeFrom = resumeFrom
+        self.options = options
+        self.stats = stats
+        self.subscription = store.eventSignal.subscribe()
+    }
+
+    public func cancel() { subscription.cancel() }
+
+    public func run(_ write: (ByteBuffer) async throws -> Void) async throws {
+        stats.opened(.events)
+        defer { stats.closed(.events) }
+        for await buffer in self { try await write(buffer) }
+    }
+
+    public func makeAsyncIterator() -> Iterator { Iterator(feed: self) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let feed: EventFeed
+        var cursor: UInt64 = 0
+        var started = false
+        var lastWrite: ContinuousClock.Instant = .now
+        var closed = false
+
+        public mutating func next() async -> ByteBuffer? {
+            if closed { return nil }
+            if !started {
+                started = true
+                return opening()
+            }
+            while true {
+                switch await feed.subscription.wait(after: cursor) {
+                case .closed:
+                    closed = true
+                    return nil
+                case .tick:
+                    if ContinuousClock.now - lastWrite >= feed.options.keepalive {
+                        lastWrite = .now
+                        var buffer = ByteBuffer()
+                        SSEFrame.keepalive(into: &buffer)
+                        return buffer
+                    }
+                case .changed:
+                    var buffer = ByteBuffer()
+                    if let batch = feed.store.events(after: cursor, limit: feed.options.batchLimit) {
+                        write(batch, into: &buffer)
+                    } else {
+                        // Fell out of the retained window: skip to now.
+                        cursor = feed.store.eventSeq
+                    }
+                    if buffer.readableBytes > 0 { lastWrite = .now; return buffer }
+                }
+            }
+        }
+
+        private mutating func opening() -> ByteBuffer {
+            var buffer = ByteBuffer()
+            SSEFrame.retry(milliseconds: feed.options.retryMilliseconds, into: &buffer)
+            if let resumeFrom = feed.resumeFrom, let missed = feed.store.events(after: resumeFrom) {
+                cursor = resumeFrom
+                SSEFrame.event("connected", json: Self.connectedJSON(seq: missed.last?.event.seq ?? resumeFrom, resumed: true), into: &buffer)
+                write(missed, into: &buffer)
+            } else {
+                cursor = feed.store.eventSeq
+                SSEFrame.event("connected", json: Self.connectedJSON(seq: cursor, resumed: false), into: &buffer)
+            }
+            return buffer
+        }
+
+        private mutating func write(_ batch: [LoggedEvent], into buffer: inout ByteBuffer) {
+            let before = buffer.writerIndex
+            var count = 0
+            for logged in batch {
+                cursor = logged.event.seq
+                guard feed.filter.matches(logged.event) else { continue }
+                SSEFrame.message(id: logged.event.seq, json: logged.json, into: &buffer)
+                count += 1
+            }
+            feed.stats.sent(messages: count, bytes: buffer.writerIndex - before)
+        }
+
+        static func connectedJSON(seq: UInt64, resumed: Bool) -> [UInt8] {
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("seq"); w.number(seq)
+            w.key("resumed"); w.bool(resumed)
+            w.endObject()
+            return w.bytes
+        }
+    }
+}

@@ -1,0 +1,31 @@
+public import NIOCore
+
+/// Writes WHATWG EventSource frames into a ByteBuffer.
+///
+/// Data is always one line of JSON: our JSON writer escapes CR and LF, so a
+/// message is never split across `data:` lines.
+public enum SSEFrame {
+    public static func retry(milliseconds: Int, into buffer: inout ByteBuffer) {
+        buffer.writeString("retry: \(milliseconds)\n\n")
+    }
+
+    /// A named event (`event: connected`) with one line of JSON data.
+    public static func event(_ name: String, json: [UInt8], into buffer: inout ByteBuffer) {
+        buffer.writeString("event: \(name)\ndata: ")
+        buffer.writeBytes(json)
+        buffer.writeString("\n\n")
+    }
+
+    /// A default-type message, so `EventSource.onmessage` sees it.
+    public static func message(id: UInt64, json: [UInt8], into buffer: inout ByteBuffer) {
+        buffer.writeString("id: ")
+        buffer.writeString(String(id))
+        buffer.writeString("\ndata: ")
+        buffer.writeBytes(json)
+        buffer.writeString("\n\n")
+    }
+
+    public static func keepalive(into buffer: inout ByteBuffer) {
+        buffer.writeString(": keepalive\n\n")
+    }
+}

@@ -1,0 +1,51 @@
+import Synchronization
+
+/// Counters for every stream, read by `/metrics` and `/api/infra/subscriptions`.
+public final class StreamStats: Sendable {
+    public struct Snapshot: Sendable, Hashable {
+        public var activeTopologyStreams = 0
+        public var activeEventStreams = 0
+        public var messagesSent: UInt64 = 0
+        public var bytesSent: UInt64 = 0
+        public var coalesced: UInt64 = 0
+        public var resyncs: UInt64 = 0
+        public var disconnects: UInt64 = 0
+    }
+
+    private let state = Mutex(Snapshot())
+
+    public init() {}
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    func opened(_ channel: Channel) {
+        state.withLock { s in
+            switch channel {
+            case .topology: s.activeTopologyStreams += 1
+            case .events: s.activeEventStreams += 1
+            }
+        }
+    }
+
+    func closed(_ channel: Channel) {
+        state.withLock { s in
+            switch channel {
+            case .topology: s.activeTopologyStreams -= 1
+            case .events: s.activeEventStreams -= 1
+            }
+            s.disconnects += 1
+        }
+    }
+
+    func sent(messages: Int, bytes: Int, coalesced: Int = 0) {
+        state.withLock { s in
+            s.messagesSent += UInt64(messages)
+            s.bytesSent += UInt64(bytes)
+            s.coalesced += UInt64(coalesced)
+        }
+    }
+
+    func resynced() { state.withLock { $0.resyncs += 1 } }
+
+    enum Channel { case topology, events }
+}

@@ -1,0 +1,68 @@
+import GestaltEngine
+public import GestaltModel
+
+/// Turns logged updates into what one filtered view should see.
+///
+/// Stateless: whether an entity was visible is decided from the state the log
+/// kept with each update, so any reader at any revision gets the same answer.
+/// When an update moves an entity into the view, the view sees `add` and the
+/// connections to visible peers; when it moves out, their `conn_remove`s and
+/// a `remove`.
+public struct TopologyView: Sendable {
+    public let filter: TopologyFilter
+
+    public init(filter: TopologyFilter) {
+        self.filter = filter
+    }
+
+    /// One message for the view: either the log's own JSON, or a re-encoded
+    /// update when the view sees a different kind than the log recorded.
+    public enum Message {
+        case logged([UInt8])
+        case synthesized([UInt8])
+
+        public var json: [UInt8] {
+            switch self {
+            case .logged(let json), .synthesized(let json): json
+            }
+        }
+    }
+
+    public func messages(for logged: LoggedUpdate, into out: inout [Message]) {
+        if filter.isEverything { out.append(.logged(logged.json)); return }
+        switch logged.kind {
+        case .add, .remove:
+            if let entity = logged.entity, filter.matches(entity) { out.append(.logged(logged.json)) }
+        case .connAdd, .connRemove:
+            if let ends = logged.ends, filter.matches(ends.source), filter.matches(ends.target) {
+                out.append(.logged(logged.json))
+            }
+        case .update:
+            guard let entity = logged.entity else { return }
+            let was = logged.previous.map(filter.matches) ?? false
+            let now = filter.matches(entity)
+            switch (was, now) {
+            case (true, true):
+                out.append(.logged(logged.json))
+            case (false, true):
+                out.append(.synthesized(encode(.add, logged, entity: entity)))
+                for (connection, peer) in logged.neighbours where filter.matches(peer) {
+                    out.append(.synthesized(encode(.connAdd, logged, connection: connection)))
+                }
+            case (true, false):
+                for (connection, peer) in logged.neighbours where filter.matches(peer) {
+                    out.append(.synthesized(encode(.connRemove, logged, connection: connection)))
+                }
+                out.append(.synthesized(encode(.remove, logged, entity: entity)))
+            case (false, false):
+                break
+            }
+        case .full:
+            break
+        }
+    }
+
+    private func encode(_ kind: UpdateKind, _ logged: LoggedUpdate, entity: Entity? = nil, connection: Connection? = nil) -> [UInt8] {
+        TopologyUpdate(kind: kind, revision: logged.revision, timestamp: logged.timestamp, entity: entity, connection: connection).jsonBytes()
+    }
+}
