@@ -56,7 +56,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             _ = error
             throw APIError(.contentTooLarge, code: "body_too_large", "request body is over the 1 MiB limit")
         } catch let error as HTTPError {
-            throw APIError(error.status, code: Self.code(for: error.status), error.body ?? error.status.reasonPhrase)
+            guard let message = error.body else { throw Self.map(status: error.status) }
+            throw APIError(error.status, code: Self.code(for: error.status), message)
         } catch let error as any HTTPResponseError {
             throw APIError(error.status, code: Self.code(for: error.status), error.status.reasonPhrase)
         } catch {

@@ -79,11 +79,11 @@ public struct EventFeed: AsyncSequence, Sendable {
             SSEFrame.retry(milliseconds: feed.options.retryMilliseconds, into: &buffer)
             if let resumeFrom = feed.resumeFrom, let missed = feed.store.events(after: resumeFrom) {
                 cursor = resumeFrom
-                SSEFrame.event("connected", json: Self.connectedJSON(seq: missed.last?.event.seq ?? resumeFrom, resumed: true), into: &buffer)
+                SSEFrame.event("connected", json: ConnectedMessage.json(counter: "seq", missed.last?.event.seq ?? resumeFrom, resumed: true), into: &buffer)
                 write(missed, into: &buffer)
             } else {
                 cursor = feed.store.eventSeq
-                SSEFrame.event("connected", json: Self.connectedJSON(seq: cursor, resumed: false), into: &buffer)
+                SSEFrame.event("connected", json: ConnectedMessage.json(counter: "seq", cursor, resumed: false), into: &buffer)
             }
             return buffer
         }
@@ -98,15 +98,6 @@ public struct EventFeed: AsyncSequence, Sendable {
                 count += 1
             }
             feed.stats.sent(messages: count, bytes: buffer.writerIndex - before)
-        }
-
-        static func connectedJSON(seq: UInt64, resumed: Bool) -> [UInt8] {
-            var w = JSONWriter()
-            w.beginObject()
-            w.key("seq"); w.number(seq)
-            w.key("resumed"); w.bool(resumed)
-            w.endObject()
-            return w.bytes
         }
     }
 }

@@ -37,13 +37,14 @@ public final class StreamStats: Sendable {
         }
     }
 
-    func sent(messages: Int, bytes: Int, coalesced: Int = 0) {
+    public func sent(messages: Int, bytes: Int) {
         state.withLock { s in
             s.messagesSent += UInt64(messages)
             s.bytesSent += UInt64(bytes)
-            s.coalesced += UInt64(coalesced)
         }
     }
+
+    func coalesced(_ count: Int) { state.withLock { $0.coalesced += UInt64(count) } }
 
     func resynced() { state.withLock { $0.resyncs += 1 } }
 

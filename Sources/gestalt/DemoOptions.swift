@@ -1,0 +1,20 @@
+import ArgumentParser
+
+struct DemoOptions: ParsableArguments {
+    @Option(help: "Seed for the simulated cluster; the same seed gives the same cluster and history.") var demoSeed: UInt64?
+    @Option(help: "Simulated changes per second (0 freezes the cluster after it loads).") var demoRate = 20.0
+    @Option(help: "Approximate number of simulated entities, from about 100 to 100000.") var demoSize = 150
+    @Flag(help: "Heavy rolling-update churn in a few namespaces.") var demoChurn = false
+
+    func validate() throws {
+        guard demoRate >= 0 else { throw ValidationError("--demo-rate must be 0 or more changes per second") }
+        guard (10...200_000).contains(demoSize) else { throw ValidationError("--demo-size must be between 10 and 200000") }
+    }
+}
+
+struct KubernetesOptions: ParsableArguments {
+    @Option(help: "Kubeconfig file; enables the Kubernetes source and turns the simulator off.") var kubeconfig: String?
+    @Option(help: "Kubeconfig context to use (default: the current context).") var context: String?
+    @Option(name: .customLong("namespace"), help: "Watch only this namespace (repeatable; default: all).") var namespaces: [String] = []
+    @Flag(help: "Use the in-cluster service account instead of a kubeconfig.") var inCluster = false
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import GestaltEngine
+import GestaltModel
+import GestaltServer
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// `gestalt serve`: the server, on the simulated cluster unless a real source is named.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server (the default command).",
+        discussion: "With no source flags it runs the built-in simulated cluster. The UI is at http://<host>:<port>/."
+    )
+
+    @Option(help: "Address to listen on.") var host = "0.0.0.0"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+
+    @OptionGroup(title: "Simulated cluster") var demo: DemoOptions
+    @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesOptions
+    @OptionGroup(title: "Streaming") var streaming: StreamingOptions
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let logger = Logger(label: "gestalt")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        var storeConfiguration = StoreConfiguration()
+        storeConfiguration.retainedUpdates = streaming.retainedUpdates
+        let store = TopologyStore(configuration: storeConfiguration)
+        let statusBoard = SourceStatusBoard()
+
+        var serverConfiguration = ServerConfiguration(host: host, port: port)
+        serverConfiguration.stream.keepalive = .milliseconds(Int64(streaming.keepalive * 1000))
+        let server = GestaltServer(store: store, statusBoard: statusBoard, configuration: serverConfiguration, metrics: ServerMetrics(registry: registry))
+
+        var services = try SourceWiring.services(demo: demo, kubernetes: kubernetes, store: store, statusBoard: statusBoard, logger: logger)
+        services += LayoutWiring.services(store: store, enabled: !streaming.noLayout, seed: demo.demoSeed ?? 1)
+        logger.info("gestalt \(Gestalt.version) listening on http://\(host):\(port)/")
+        try await server.makeApplication(services: services, logger: logger).runService()
+    }
+}
+
+struct StreamingOptions: ParsableArguments {
+    @Option(help: "Recent updates kept for Last-Event-ID resume.") var retainedUpdates = 10_000
+    @Option(help: "Seconds of idle before an SSE stream sends ': keepalive'.") var keepalive = 15.0
+    @Flag(help: "Do not run the 3D layout engine (entities keep x, y, z = 0).") var noLayout = false
+
+    func validate() throws {
+        guard retainedUpdates >= 1 else { throw ValidationError("--retained-updates must be at least 1") }
+        guard keepalive > 0 else { throw ValidationError("--keepalive must be a positive number of seconds") }
+    }
+}
