@@ -190,7 +190,7 @@ struct StoreState {
         if seq == eventSeq { return [] }
         guard seq < eventSeq, let first = events.first, seq + 1 >= first.event.seq else { return nil }
         let start = Int(seq + 1 - first.event.seq)
-        return Array(events[start..<min(events.count, start + limit)])
+        return Array(events[start..<(start + min(limit, events.count - start))])
     }
 
     // MARK: Reading
@@ -199,7 +199,7 @@ struct StoreState {
         if seen == revision { return .updates([]) }
         guard seen < revision, let first = log.first, seen + 1 >= first.revision else { return .gone }
         let start = Int(seen + 1 - first.revision)
-        return .updates(Array(log[start..<min(log.count, start + limit)]))
+        return .updates(Array(log[start..<(start + min(limit, log.count - start))]))
     }
 
     func snapshot(filter: TopologyFilter) -> Topology {
