@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 extension ForceLayout {
     /// Places new entities, then moves every unsettled entity once.
     ///
@@ -15,19 +18,27 @@ extension ForceLayout {
         // Closer than a tenth of a link, repulsion stops growing: two entities
         // placed on top of each other part quickly but without exploding.
         let minDistance2 = max(c.linkDistance * 0.1, 1e-3) * max(c.linkDistance * 0.1, 1e-3)
-        let keep = 1 - c.velocityDecay
-        let maxSpeed2 = c.maxSpeed * c.maxSpeed
 
-        for i in positions.indices where heat[i] > 0 {
-            let p = positions[i]
-            var force = octree.repulsion(on: Int32(i), at: p, theta2: theta2, minDistance2: minDistance2) * c.repulsion
-            force += springForce(on: i)
-            force += (rings.anchors[Int(group[i])] - p) * c.namespacePull
-            var v = (velocities[i] + force * heat[i]) * keep
-            let speed2 = (v * v).sum()
-            if speed2 > maxSpeed2 { v *= c.maxSpeed / speed2.squareRoot() }
-            velocities[i] = v
+        // Forces read only the positions, so chunks of entities are computed
+        // in parallel against an immutable copy of the layout (no copying
+        // happens: nothing mutates it meanwhile).
+        let layout = self
+        var next = velocities
+        let count = positions.count
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / 1024))
+        next.withUnsafeMutableBufferPointer { buffer in
+            // Safe to share: chunk k writes only indices in its own range
+            // [count*k/chunks, count*(k+1)/chunks), the ranges are disjoint,
+            // and concurrentPerform returns only when every chunk is done,
+            // before `buffer` goes out of scope.
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) where layout.heat[i] > 0 {
+                    out[i] = layout.nextVelocity(of: i, theta2: theta2, minDistance2: minDistance2)
+                }
+            }
         }
+        velocities = next
 
         var energy = 0.0
         let cooling = 1 - c.cooling
@@ -44,6 +55,19 @@ extension ForceLayout {
             }
         }
         return energy
+    }
+
+    /// The velocity of entity `i` after this step's forces, friction and speed limit.
+    private func nextVelocity(of i: Int, theta2: Double, minDistance2: Double) -> SIMD3<Double> {
+        let c = configuration
+        let p = positions[i]
+        var force = octree.repulsion(on: Int32(i), at: p, theta2: theta2, minDistance2: minDistance2) * c.repulsion
+        force += springForce(on: i)
+        force += (rings.anchors[Int(group[i])] - p) * c.namespacePull
+        var v = (velocities[i] + force * heat[i]) * (1 - c.velocityDecay)
+        let speed2 = (v * v).sum()
+        if speed2 > c.maxSpeed * c.maxSpeed { v *= c.maxSpeed / speed2.squareRoot() }
+        return v
     }
 
     /// Hooke springs towards connected entities, d3-style: strength

@@ -20,7 +20,18 @@ struct Octree: Sendable {
     /// Deep enough that only (nearly) coincident points share a leaf.
     static let maxDepth = 24
 
+    /// A cell as the force walk reads it: 48 bytes, read front to back.
+    struct FlatCell: Sendable {
+        var massCenterAndMass: SIMD4<Double>
+        var width2: Double
+        /// Index of the first cell after this one's subtree.
+        var skip: Int32
+        /// The leaf's point, or -1 for an internal cell.
+        var point: Int32
+    }
+
     private(set) var cells: [Cell] = []
+    private(set) var flat: [FlatCell] = []
 
     /// Rebuilds the tree over the points whose `alive` flag is set.
     mutating func build(positions: [SIMD3<Double>], alive: [Bool]) {
@@ -31,7 +42,10 @@ struct Octree: Sendable {
             low = pointwiseMin(low, positions[i])
             high = pointwiseMax(high, positions[i])
         }
-        guard low.x <= high.x else { return }
+        guard low.x <= high.x else {
+            flat.removeAll(keepingCapacity: true)
+            return
+        }
         let center = (low + high) * 0.5
         // Slightly larger than the bounds, so points on the faces fall inside.
         let half = max((high - low).max() * 0.5 * 1.0001, 1e-3)
@@ -42,6 +56,7 @@ struct Octree: Sendable {
         for c in cells.indices where cells[c].mass > 0 {
             cells[c].massCenter /= cells[c].mass
         }
+        flatten()
     }
 
     private mutating func insert(
@@ -102,33 +117,55 @@ struct Octree: Sendable {
     /// The inverse-square repulsion felt by point `index` at `p`, per unit of
     /// strength. `theta2` is the squared opening angle; `minDistance2` caps
     /// the force between points that nearly touch.
+    ///
+    /// The walk runs over `flat`, the non-empty cells in depth-first order
+    /// with a skip link past each subtree: accepting a cell jumps over its
+    /// subtree, opening it steps to the next entry, so memory is read
+    /// forwards and no stack is needed.
     func repulsion(on index: Int32, at p: SIMD3<Double>, theta2: Double, minDistance2: Double) -> SIMD3<Double> {
-        guard !cells.isEmpty else { return .zero }
-        return cells.withUnsafeBufferPointer { cells in
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 8 * Self.maxDepth + 16) { stack in
-                var force = SIMD3<Double>.zero
-                var top = 0
-                stack[0] = 0
-                top = 1
-                while top > 0 {
-                    top -= 1
-                    let cell = cells[Int(stack[top])]
-                    if cell.mass == 0 { continue }
-                    let d = p - cell.massCenter
-                    let d2 = (d * d).sum()
-                    if cell.firstChild < 0 {
-                        if cell.point == index && cell.mass == 1 { continue }
-                        force += Self.push(d, d2, mass: cell.mass, index: index, minDistance2: minDistance2)
-                    } else if cell.width * cell.width < theta2 * d2 {
-                        force += Self.push(d, d2, mass: cell.mass, index: index, minDistance2: minDistance2)
-                    } else {
-                        let first = cell.firstChild
-                        for k in 0..<Int32(8) { stack[top] = first + k; top += 1 }
+        flat.withUnsafeBufferPointer { flat in
+            var force = SIMD3<Double>.zero
+            var k = 0
+            let end = flat.count
+            while k < end {
+                let cell = flat[k]
+                let d = p - SIMD3(cell.massCenterAndMass.x, cell.massCenterAndMass.y, cell.massCenterAndMass.z)
+                let d2 = (d * d).sum()
+                let mass = cell.massCenterAndMass.w
+                if cell.point >= 0 {
+                    if cell.point != index || mass > 1 {
+                        force += Self.push(d, d2, mass: mass, index: index, minDistance2: minDistance2)
                     }
+                    k += 1
+                } else if cell.width2 < theta2 * d2 {
+                    force += Self.push(d, d2, mass: mass, index: index, minDistance2: minDistance2)
+                    k = Int(cell.skip)
+                } else {
+                    k += 1
                 }
-                return force
             }
+            return force
         }
+    }
+
+    /// Lays the non-empty cells out depth first, each with the index just
+    /// past its subtree.
+    private mutating func flatten() {
+        flat.removeAll(keepingCapacity: true)
+        guard !cells.isEmpty, cells[0].mass > 0 else { return }
+        append(0)
+    }
+
+    private mutating func append(_ c: Int) {
+        let cell = cells[c]
+        let at = flat.count
+        flat.append(FlatCell(
+            massCenterAndMass: SIMD4(cell.massCenter.x, cell.massCenter.y, cell.massCenter.z, cell.mass),
+            width2: cell.width * cell.width, skip: 0, point: cell.firstChild < 0 ? cell.point : -1))
+        if cell.firstChild >= 0 {
+            for k in 0..<8 where cells[Int(cell.firstChild) + k].mass > 0 { append(Int(cell.firstChild) + k) }
+        }
+        flat[at].skip = Int32(flat.count)
     }
 
     @inline(__always)
