@@ -1,0 +1,114 @@
+public import GestaltEngine
+import GestaltModel
+
+/// Keeps the store's `x, y, z` laid out: follows the store's update log,
+/// feeds it to a `ForceLayout`, steps the layout while anything moves and
+/// publishes meaningful moves as `moveEntity` changes at a bounded rate.
+///
+/// All mutable state lives inside `run`, so the service itself is immutable
+/// and trivially `Sendable`; run it once per store.
+public final class LayoutService: Sendable {
+    public let configuration: LayoutConfiguration
+
+    public init(configuration: LayoutConfiguration = LayoutConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Runs until the task is cancelled or the store's signal closes.
+    ///
+    /// The loop reads the log, spends at most one tick stepping the layout,
+    /// publishes what the move budget allows, then sleeps for the rest of the
+    /// tick, or, with nothing moving and nothing to publish, waits for the
+    /// store to change. A settled graph therefore costs no CPU and sends nothing.
+    public func run(store: TopologyStore) async {
+        let clock = ContinuousClock()
+        let subscription = store.topologySignal.subscribe()
+        var layout = ForceLayout(configuration: configuration)
+        var budget = MoveBudget(ratePerSecond: configuration.maxMovesPerSecond, tick: configuration.tickInterval)
+        var seen = Self.resync(&layout, from: store)
+        var lastRefill = clock.now
+
+        while !Task.isCancelled {
+            let tickStart = clock.now
+            seen = Self.follow(store, into: &layout, after: seen)
+
+            // Step until the tick's time is used up, but at least once, so a
+            // graph too large for one tick still converges.
+            while !layout.isSettled, !Task.isCancelled {
+                layout.step()
+                if clock.now - tickStart >= configuration.tickInterval { break }
+            }
+
+            let now = clock.now
+            budget.refill(elapsed: now - lastRefill)
+            lastRefill = now
+            let moves = layout.movesToPublish(limit: budget.available)
+            if !moves.isEmpty {
+                budget.spend(moves.count)
+                // A move can race the entity's removal; the store rejects it
+                // and the removal reaches the layout through the log.
+                store.apply(moves.map(\.change))
+            }
+
+            if layout.isSettled, layout.pendingMoveCount == 0 {
+                // Own moves come back through the log; read past them first
+                // so they do not count as new work.
+                seen = Self.follow(store, into: &layout, after: seen)
+                if !layout.isSettled { continue }
+                if await subscription.wait(after: seen) == .closed { return }
+                lastRefill = clock.now
+            } else {
+                let rest = configuration.tickInterval - (clock.now - tickStart)
+                if rest > .zero {
+                    do { try await Task.sleep(for: rest) } catch { return }
+                } else {
+                    await Task.yield()
+                }
+            }
+        }
+    }
+
+    /// Loads the whole current topology; returns the revision it describes.
+    private static func resync(_ layout: inout ForceLayout, from store: TopologyStore) -> UInt64 {
+        let topology = store.snapshot()
+        layout.sync(entities: topology.entities, connections: topology.connections)
+        return topology.revision
+    }
+
+    /// Applies every logged update after `seen`; returns the last revision read.
+    private static func follow(_ store: TopologyStore, into layout: inout ForceLayout, after seen: UInt64) -> UInt64 {
+        var seen = seen
+        while true {
+            switch store.updates(after: seen, limit: 4096) {
+            case .gone:
+                return resync(&layout, from: store)
+            case .updates(let batch):
+                guard let last = batch.last else { return seen }
+                for logged in batch { apply(logged, to: &layout) }
+                seen = last.revision
+            }
+        }
+    }
+
+    private static func apply(_ logged: LoggedUpdate, to layout: inout ForceLayout) {
+        switch logged.kind {
+        case .add:
+            if let entity = logged.entity { layout.upsert(entity) }
+        case .update:
+            // Only a namespace or kind change matters to the layout; updates
+            // caused by the layout's own moves (and metric churn) pass by.
+            if let entity = logged.entity, let previous = logged.previous,
+               entity.namespace != previous.namespace || entity.kind != previous.kind || entity.name != previous.name {
+                layout.upsert(entity)
+            }
+        case .remove:
+            if let entity = logged.entity { layout.remove(entityID: entity.id) }
+        case .connAdd:
+            if let connection = logged.connection { layout.upsert(connection) }
+        case .connRemove:
+            if let connection = logged.connection { layout.remove(connectionID: connection.id) }
+        case .full:
+            break
+        }
+    }
+}
