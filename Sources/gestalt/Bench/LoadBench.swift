@@ -79,53 +79,22 @@ struct LoadBench: AsyncParsableCommand {
         let response = try await client.execute(HTTPClientRequest(url: url + "/api/infra/topology/stream"), timeout: .seconds(60))
         counters.connected.add(1, ordering: .relaxed)
         defer { counters.connected.subtract(1, ordering: .relaxed) }
-        var carry: [UInt8] = []
+        var scanner = SSEScanner()
         var latencies: [Double] = []
         for try await chunk in response.body {
-            carry.append(contentsOf: chunk.readableBytesView)
-            // Complete messages end with a blank line; keep the incomplete tail.
-            guard let end = lastMessageEnd(carry) else { continue }
             let now = Timestamp.now().millisecondsSince1970
             var count = 0
-            var index = 0
-            while let start = LoopbackHarness.find(LoopbackHarness.idPrefix, in: carry, from: index), start < end {
+            scanner.feed(chunk) { id, bytes in
+                guard id != nil else { return }
                 count += 1
-                index = start + 1
-                if measure, let stamp = timestamp(in: carry, from: start, before: end) {
-                    latencies.append(Double(now - stamp))
-                }
+                if measure, let stamp = SSEScanner.timestampMilliseconds(in: bytes) { latencies.append(Double(now - stamp)) }
             }
-            carry.removeFirst(end)
             counters.messages.add(count, ordering: .relaxed)
             if latencies.count > 256 {
                 counters.latencies.withLock { $0.append(contentsOf: latencies) }
                 latencies.removeAll(keepingCapacity: true)
             }
         }
-    }
-
-    static func lastMessageEnd(_ bytes: [UInt8]) -> Int? {
-        var i = bytes.count - 1
-        while i > 0 {
-            if bytes[i] == 10, bytes[i - 1] == 10 { return i + 1 }
-            i -= 1
-        }
-        return nil
-    }
-
-    static let stampKey: [UInt8] = Array("\"timestamp\":\"".utf8)
-
-    /// The update's own timestamp: the first one after `"revision"` in its data line.
-    static func timestamp(in bytes: [UInt8], from start: Int, before end: Int) -> Int64? {
-        var i = start
-        while i < end - stampKey.count - 24 {
-            if bytes[i] == stampKey[0], Array(bytes[i..<i + stampKey.count]) == stampKey {
-                let text = String(decoding: bytes[(i + stampKey.count)..<(i + stampKey.count + 24)], as: UTF8.self)
-                return Timestamp(rfc3339: text)?.millisecondsSince1970
-            }
-            i += 1
-        }
-        return nil
     }
 }
 
