@@ -28,9 +28,9 @@ export function sseTransport(path, EventSourceImpl = globalThis.EventSource) {
       source.onerror = () => {
         // CLOSED after an error means the server answered but refused the
         // stream (HTTP error or wrong type); CONNECTING means the network dropped.
-        const fatal = source.readyState === 2 && !opened;
+        const refused = source.readyState === 2;
         source.close();
-        onFailure({ opened: opened || source.readyState !== 2, fatal });
+        onFailure({ opened: opened || !refused, fatal: refused && !opened });
       };
       return { close: () => source.close() };
     },

@@ -44,6 +44,9 @@ export function createStreamClient(options) {
   let retryTimer = null;
   let pollTimer = null;
   let pollReachedServer = false;
+  // The server answered but refused (HTTP error, refused stream): shown as
+  // Error until something succeeds, since retrying alone will not fix it.
+  let serverError = false;
   let online = true;
   let stopped = true;
   let status = null;
@@ -68,6 +71,7 @@ export function createStreamClient(options) {
         if (done) return;
         worked.add(transport.name);
         failures = 0;
+        serverError = false;
         stopPolling();
         setStatus(STATUS.connected, transport.name);
         onConnected({ ...info, transport: transport.name });
@@ -99,7 +103,8 @@ export function createStreamClient(options) {
       return;
     }
     failures += 1;
-    if (fatal) setStatus(STATUS.error, 'stream refused');
+    if (fatal) serverError = true;
+    if (serverError) setStatus(STATUS.error, fatal ? 'stream refused' : 'server error');
     else if (failures >= OFFLINE_AFTER_FAILURES && !pollReachedServer) setStatus(STATUS.offline, 'server unreachable');
     else setStatus(STATUS.reconnecting, pollTimer ? 'polling' : '');
     if (failures >= POLL_AFTER_FAILURES) startPolling();
@@ -112,9 +117,11 @@ export function createStreamClient(options) {
     try {
       await poll();
       pollReachedServer = true;
+      serverError = false;
       if (status !== STATUS.connected) setStatus(STATUS.reconnecting, 'polling');
     } catch (err) {
       pollReachedServer = err instanceof HttpStatusError;
+      serverError = pollReachedServer;
       if (status !== STATUS.connected) {
         if (err instanceof HttpStatusError) setStatus(STATUS.error, err.message);
         else if (failures >= OFFLINE_AFTER_FAILURES) setStatus(STATUS.offline, 'server unreachable');
