@@ -46,6 +46,12 @@ let package = Package(
             dependencies: ["GestaltModel", "GestaltEngine"],
             swiftSettings: swiftSettings
         ),
+        // Pod-churn smoothing between sources and the store: debounce, lifecycle holds, churn summaries.
+        .target(
+            name: "GestaltChurn",
+            dependencies: ["GestaltModel", "GestaltEngine"],
+            swiftSettings: swiftSettings
+        ),
         // The embedded simulated cluster: the default source.
         .target(
             name: "GestaltSimulator",
@@ -100,13 +106,16 @@ let package = Package(
         .executableTarget(
             name: "gestalt",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout",
+                "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout", "GestaltChurn",
                 "GestaltServer", "GestaltStreaming", "FakeKubeAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -116,6 +125,11 @@ let package = Package(
 
         .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], swiftSettings: swiftSettings),
         .testTarget(name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GestaltChurnTests",
+            dependencies: ["GestaltModel", "GestaltEngine", "GestaltChurn"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GestaltLayoutTests",
             dependencies: ["GestaltModel", "GestaltEngine", "GestaltLayout"],

@@ -1,4 +1,5 @@
 import GestaltEngine
+import GestaltLayout
 import GestaltServer
 import Logging
 import ServiceLifecycle
@@ -14,6 +15,8 @@ enum SourceWiring {
 
 enum LayoutWiring {
     static func services(store: TopologyStore, enabled: Bool, seed: UInt64) -> [any Service] {
-        []
+        guard enabled else { return [] }
+        let layout = LayoutService(configuration: LayoutConfiguration(seed: seed))
+        return [BackgroundService(name: "layout") { await layout.run(store: store) }]
     }
 }

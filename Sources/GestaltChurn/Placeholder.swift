@@ -1,0 +1,1 @@
+// The churn smoother lands here.

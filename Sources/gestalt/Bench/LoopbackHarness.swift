@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Foundation
+import GestaltEngine
+import GestaltModel
+import GestaltServer
+import Logging
+import NIOCore
+import Synchronization
+
+/// A real server on a loopback port with a synthetic topology, plus SSE
+/// clients that note when each revision reaches them.
+final class LoopbackHarness: Sendable {
+    let server: GestaltServer
+    let port: Int
+    let entities: [Entity]
+    /// When each revision was applied, for change → client latency.
+    let appliedAt = Mutex<[UInt64: ContinuousClock.Instant]>([:])
+    let latencies = Mutex<[Double]>([])
+    let received = Atomic<Int>(0)
+    let httpClient: HTTPClient
+
+    init(entities count: Int, port: Int) {
+        self.port = port
+        server = GestaltServer(store: TopologyStore(), statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: port))
+        entities = SyntheticTopology.entities(count)
+        server.store.apply(entities.map { .upsertEntity($0) })
+        server.store.apply(SyntheticTopology.connections(for: entities).map { .upsertConnection($0) })
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 20_000
+        configuration.timeout.read = nil
+        httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Runs the server until `body` returns.
+    func run(_ body: @Sendable @escaping () async throws -> Void) async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let app = server.makeApplication(logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            try await waitForServer()
+            try await body()
+            group.cancelAll()
+        }
+        try await httpClient.shutdown()
+    }
+
+    private func waitForServer() async throws {
+        for _ in 0..<200 {
+            if (try? await httpClient.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)))?.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw BenchError("server did not start on port \(port)")
+    }
+
+    /// Opens an SSE stream and counts messages until cancelled; `measure`
+    /// records change → client latency for each revision it sees.
+    func client(measure: Bool) async throws {
+        let response = try await httpClient.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/infra/topology/stream"), timeout: .seconds(30))
+        var carry: [UInt8] = []
+        var local: [Double] = []
+        defer { if measure { latencies.withLock { $0.append(contentsOf: local) } } }
+        for try await chunk in response.body {
+            let now = ContinuousClock.now
+            carry.append(contentsOf: chunk.readableBytesView)
+            var count = 0
+            var index = carry.startIndex
+            // Each message starts "id: N\n"; read N at every line start.
+            while let start = Self.find(Self.idPrefix, in: carry, from: index) {
+                var end = start + Self.idPrefix.count
+                var revision: UInt64 = 0
+                while end < carry.count, carry[end] >= 48, carry[end] <= 57 { revision = revision * 10 + UInt64(carry[end] - 48); end += 1 }
+                guard end < carry.count else { break }
+                count += 1
+                if measure, let applied = appliedAt.withLock({ $0[revision] }) { local.append(milliseconds(now - applied)) }
+                index = end
+            }
+            carry.removeSubrange(carry.startIndex..<max(carry.startIndex, min(index, carry.count)))
+            if carry.count > 1 << 20 { carry.removeAll(keepingCapacity: true) }
+            received.add(count, ordering: .relaxed)
+        }
+    }
+
+    static let idPrefix: [UInt8] = Array("\nid: ".utf8)
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var i = from
+        while i <= haystack.count - needle.count {
+            if haystack[i] == needle[0] {
+                var match = true
+                for j in 1..<needle.count where haystack[i + j] != needle[j] { match = false; break }
+                if match { return i + 1 }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A meaningful change to entity `i`: its CPU jumps past the threshold.
+    func change(_ i: Int, round: Int) -> TopologyChange {
+        var entity = entities[i % entities.count]
+        entity.cpuPercent = round % 2 == 0 ? 80 : 10
+        return .upsertEntity(entity)
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
