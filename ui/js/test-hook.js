@@ -25,6 +25,11 @@ export function createTestHook({ state, renderer, topologyFeed, eventsFeed, batc
     entityIds: () => [...state.entities.keys()],
     /** Viewport CSS pixel position of an entity as drawn now, or null. */
     screenPosition: (id) => renderer.screenPosition(id),
+    /** The entity a click at viewport point (x, y) would select, or null. */
+    entityAt(x, y) {
+      const rect = document.getElementById('canvas').getBoundingClientRect();
+      return renderer.pick ? renderer.pick(x - rect.left, y - rect.top) : null;
+    },
     /** Selects like a click would (null clears). */
     select: (id) => { select(id); return getSelected(); },
     /** Replaces the filter: { kinds: [], namespaces: [], bands: [], search: '' }. */
