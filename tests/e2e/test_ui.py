@@ -25,7 +25,7 @@ def test_page_loads_connects_and_draws_every_entity(page, server):
 
 
 def test_graph_api_node_appears_within_a_second_and_goes_when_deleted(page, server):
-    wait_until(lambda: gestalt(page, "entityCount()") > 0, 10, message="initial state")
+    wait_until(lambda: rendered_matches_server(page, server), 15, message="initial state")
     status, created = server.request("POST", "/api/graph/nodes", {"id": "e2e-probe", "name": "e2e-probe", "kind": "service", "namespace": "e2e"})
     posted = time.monotonic()
     assert status == 201

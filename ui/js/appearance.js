@@ -17,6 +17,13 @@ function metric(entity, ...names) {
  * the plan uses for services (connection count) and configmaps (references).
  */
 export function entitySize(entity, degree = 0) {
+  return entity.kind === 'namespace' ? 12 : baseSize(entity, degree) * SCALE;
+}
+
+// Shapes read as shapes at the default zoom rather than as dots.
+const SCALE = 1.5;
+
+function baseSize(entity, degree) {
   switch (entity.kind) {
     case 'namespace': return 12; // fixed large: a flat ring around its members
     case 'pod': return 0.55 + 0.35 * clamp(logScale(metric(entity, 'cpu_request', 'cpu_request_millicores') || entity.cpu_percent || 0, 100), 0, 2);

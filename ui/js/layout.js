@@ -22,7 +22,7 @@ export function clusterKey(entity) {
 export function clusterCenter(key) {
   if (!key) return [0, 0, 0];
   const [a, r] = hash3(`ns:${key}`);
-  const ring = 1 + Math.floor(r * 3);
+  const ring = 1 + Math.floor(r * 2);
   const angle = a * Math.PI * 2;
   return [Math.cos(angle) * ring * RING_SPACING, 0, Math.sin(angle) * ring * RING_SPACING];
 }

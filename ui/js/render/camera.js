@@ -42,7 +42,10 @@ export function pan(cam, dx, dy) {
 /** Frames a bounding sphere. */
 export function fit(cam, center, radius) {
   cam.target = center.slice();
-  cam.distance = Math.max(20, (radius * 1.15) / Math.sin(cam.fovY / 2));
+  // The narrower of the two fields of view decides, so a tall phone frames as well as a wide screen.
+  const half = Math.min(cam.fovY / 2, Math.atan(Math.tan(cam.fovY / 2) * cam.aspect));
+  // 0.95: a bounding sphere slightly overstates a flat graph seen from above.
+  cam.distance = Math.max(20, (radius * 0.95) / Math.sin(half));
 }
 
 /** CSS pixel position of a world point in the canvas, or null when behind the camera. */

@@ -181,6 +181,7 @@ export function createRenderer(canvas, { state, view }) {
 
   /** Frames every drawn entity. */
   function fitView() {
+    resize(); // the aspect ratio must be current before framing
     const t = now();
     const lo = [Infinity, Infinity, Infinity];
     const hi = [-Infinity, -Infinity, -Infinity];
@@ -190,9 +191,13 @@ export function createRenderer(canvas, { state, view }) {
       for (let i = 0; i < 3; i++) { lo[i] = Math.min(lo[i], p[i]); hi[i] = Math.max(hi[i], p[i]); }
     });
     if (!n) return;
-    // Positions are targets here (a fresh entity fades in at its target), so this frames the settled picture.
+    // Positions are targets here (a fresh entity fades in at its target), so
+    // this frames the settled picture: the box's centre and the farthest point from it.
     const center = lo.map((v, i) => (v + hi[i]) / 2);
-    const radius = Math.max(10, Math.hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]) / 2);
+    let radius = 10;
+    entities.forEach(t, (id, kind, p, r) => {
+      radius = Math.max(radius, Math.hypot(p[0] - center[0], p[1] - center[1], p[2] - center[2]) + r);
+    });
     fit(camera, center, radius);
     fitted = true;
   }
