@@ -1,0 +1,6 @@
+/// Why the fake refused a write made through its Swift API.
+public enum FakeAPIError: Error, Sendable, Hashable {
+    case invalid(String)
+    case conflict(String)
+    case notFound(String)
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Synchronization
+
+/// The state behind a fake API server, and the Swift API tests use to change
+/// it: writes bump one global resourceVersion, as etcd does, and every open
+/// watch sees them in order.
+public final class FakeCluster: Sendable {
+    let state = Mutex(FakeClusterState())
+    let settings = Mutex(FakeSettings())
+
+    public init() {}
+
+    // MARK: Objects
+
+    /// Creates an object (a JSON dictionary); returns its resourceVersion.
+    @discardableResult
+    public func create(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
+        let sendable = FakeJSON.encode(object)
+        return try state.withLock { s throws(FakeAPIError) in try s.write(resource, object: FakeJSON.object(sendable), type: "ADDED") }
+    }
+
+    /// Replaces an existing object; returns its new resourceVersion.
+    @discardableResult
+    public func update(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
+        let sendable = FakeJSON.encode(object)
+        return try state.withLock { s throws(FakeAPIError) in try s.write(resource, object: FakeJSON.object(sendable), type: "MODIFIED") }
+    }
+
+    /// Creates or replaces an object.
+    @discardableResult
+    public func apply(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
+        let sendable = FakeJSON.encode(object)
+        return try state.withLock { s throws(FakeAPIError) in try s.write(resource, object: FakeJSON.object(sendable), type: "APPLY") }
+    }
+
+    /// Changes an existing object in place.
+    @discardableResult
+    public func modify(
+        _ resource: FakeResource, namespace: String? = nil, name: String, _ change: (inout [String: Any]) -> Void
+    ) throws(FakeAPIError) -> UInt64 {
+        guard var object = object(resource, namespace: namespace, name: name) else {
+            throw .notFound("\(resource) \(StoredObject.key(namespace: namespace, name: name)) not found")
+        }
+        change(&object)
+        return try update(resource, object)
+    }
+
+    @discardableResult
+    public func delete(_ resource: FakeResource, namespace: String? = nil, name: String) throws(FakeAPIError) -> UInt64 {
+        try state.withLock { s throws(FakeAPIError) in try s.delete(resource, namespace: namespace, name: name) }
+    }
+
+    public func object(_ resource: FakeResource, namespace: String? = nil, name: String) -> [String: Any]? {
+        let key = StoredObject.key(namespace: resource.namespaced ? namespace : nil, name: name)
+        return state.withLock { $0.objects[resource]?[key]?.full }.map(FakeJSON.object)
+    }
+
+    /// Every object of a resource, in key order.
+    public func objects(_ resource: FakeResource) -> [[String: Any]] {
+        state.withLock { $0.items(resource, namespace: nil).map(\.full) }.map(FakeJSON.object)
+    }
+
+    public var resourceVersion: UInt64 { state.withLock { $0.resourceVersion } }
+
+    // MARK: Compaction
+
+    /// Forgets the watch history: a list or watch from any earlier resourceVersion answers 410.
+    public func compact() { state.withLock { $0.compact() } }
+
+    /// How many watch events the history keeps before compacting the oldest.
+    public func setHistoryLimit(_ limit: Int) { state.withLock { $0.historyLimit = max(1, limit) } }
+
+    // MARK: Access and behaviour
+
+    public func forbid(_ resource: FakeResource, _ scope: ForbiddenScope = .everywhere) {
+        state.withLock { _ = $0.forbidden[resource, default: []].insert(scope) }
+    }
+
+    public func allow(_ resource: FakeResource) { state.withLock { _ = $0.forbidden.removeValue(forKey: resource) } }
+
+    /// How a watch from a compacted resourceVersion is refused.
+    public var goneStyle: GoneStyle {
+        get { settings.withLock { $0.goneStyle } }
+        set { settings.withLock { $0.goneStyle = newValue } }
+    }
+
+    /// Whether `sendInitialEvents=true` (WatchList) is served; when off it is refused with 422, as with the feature gate off.
+    public var watchListEnabled: Bool {
+        get { settings.withLock { $0.watchListEnabled } }
+        set { settings.withLock { $0.watchListEnabled = newValue } }
+    }
+
+    /// Whether metrics.k8s.io is served.
+    public var metricsEnabled: Bool {
+        get { settings.withLock { $0.metricsEnabled } }
+        set { settings.withLock { $0.metricsEnabled = newValue } }
+    }
+
+    /// Sets one pod's usage as metrics-server would report it, e.g. cpu "250m", memory "64Mi".
+    public func setPodMetrics(namespace: String, name: String, containers: [(name: String, cpu: String, memory: String)]) {
+        let usage = containers.map { PodMetricsEntry.Container(name: $0.name, cpu: $0.cpu, memory: $0.memory) }
+        settings.withLock { $0.podMetrics["\(namespace)/\(name)"] = PodMetricsEntry(namespace: namespace, name: name, containers: usage) }
+    }
+
+    // MARK: Watches and faults
+
+    /// Open watches, optionally of one resource.
+    public func openWatchCount(_ resource: FakeResource? = nil) -> Int {
+        state.withLock { s in s.watches.values.filter { resource == nil || $0.resource == resource }.count }
+    }
+
+    /// Sends a BOOKMARK with the current resourceVersion to every watch that allowed them.
+    public func sendBookmarks() {
+        state.withLock { s in
+            for watch in s.watches.values where watch.bookmarks && !watch.stalled {
+                watch.continuation.yield(.bytes(s.bookmarkLine(for: watch.resource)))
+            }
+        }
+    }
+
+    /// Ends watches mid-stream: cleanly (as a timeout would) or by breaking the connection.
+    public func dropWatches(_ resource: FakeResource? = nil, abruptly: Bool = true) {
+        endWatches(resource) { _ in [abruptly ? .abort : .end] }
+    }
+
+    /// Sends a 410 ERROR event on open watches and ends them, as a server whose
+    /// watch cache fell behind does.
+    public func expireWatches(_ resource: FakeResource? = nil) {
+        let status = FakeJSON.status(code: 410, reason: "Expired", message: "too old resource version")
+        endWatches(resource) { _ in [.bytes(FakeJSON.watchLine(type: "ERROR", object: status)), .end] }
+    }
+
+    /// Freezes open watches: the connection stays open and nothing more is written, not even the timeout's end.
+    public func stallWatches(_ resource: FakeResource? = nil) {
+        state.withLock { s in
+            for (id, watch) in s.watches where resource == nil || watch.resource == resource { s.watches[id]?.stalled = true }
+        }
+    }
+
+    /// Writes a line that is not JSON into open watches.
+    public func sendMalformedLine(_ resource: FakeResource? = nil) {
+        state.withLock { s in
+            for watch in s.watches.values where (resource == nil || watch.resource == resource) && !watch.stalled {
+                watch.continuation.yield(.bytes(Data("{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\n".utf8)))
+            }
+        }
+    }
+
+    /// Every request answered so far, oldest first.
+    public var requests: [FakeRequestRecord] { state.withLock { $0.requests } }
+
+    private func endWatches(_ resource: FakeResource?, frames: (WatchRegistration) -> [WatchFrame]) {
+        state.withLock { s in
+            for (id, watch) in s.watches where resource == nil || watch.resource == resource {
+                for frame in frames(watch) { watch.continuation.yield(frame) }
+                watch.continuation.finish()
+                s.watches.removeValue(forKey: id)
+            }
+        }
+    }
+}
+
+/// Behaviour switches, kept apart from the object state.
+struct FakeSettings: Sendable {
+    var goneStyle: GoneStyle = .errorEvent
+    var watchListEnabled = true
+    var metricsEnabled = false
+    var podMetrics: [String: PodMetricsEntry] = [:]
+}
+
+/// One pod's usage for metrics.k8s.io.
+struct PodMetricsEntry: Sendable {
+    struct Container: Sendable {
+        var name: String
+        var cpu: String
+        var memory: String
+    }
+
+    var namespace: String
+    var name: String
+    var containers: [Container]
+}

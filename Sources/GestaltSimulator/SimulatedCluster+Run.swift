@@ -1,0 +1,52 @@
+public import GestaltEngine
+import GestaltModel
+
+extension SimulatedCluster {
+    /// The name the simulator reports under on the source status board.
+    public static let sourceName = "simulator"
+
+    /// Loads the cluster into the store, then steps it every
+    /// `tickInterval` against the clock, applying its changes and recording
+    /// its events, until the task is cancelled; then it returns normally.
+    /// With a rate of 0 the cluster is loaded and left as it is.
+    public func run(store: TopologyStore, statusBoard: SourceStatusBoard) async throws {
+        let name = Self.sourceName
+        statusBoard.set(name, .syncing, message: "building a simulated cluster of about \(configuration.size) entities")
+        adopt(store.configuration)
+        let start = Timestamp.now()
+        let initial = load(now: start)
+        let result = store.apply(initial.changes, now: start)
+        for event in initial.events { store.record(event) }
+        var details = [
+            "seed": String(configuration.seed), "changes_per_second": String(configuration.changesPerSecond),
+            "size": String(configuration.size), "churn": String(configuration.churn),
+        ]
+        if !result.rejected.isEmpty { details["rejected"] = String(result.rejected.count) }
+        let frozen = configuration.changesPerSecond == 0
+        statusBoard.set(
+            name, .ready,
+            message: "\(entityCount) entities, \(connectionCount) connections, seed \(configuration.seed)"
+                + (frozen ? ", frozen" : ", \(configuration.changesPerSecond) changes/s") + (configuration.churn ? ", churn" : ""),
+            details: details
+        )
+        defer { statusBoard.set(name, .stopped, message: "stopped", details: details) }
+
+        guard !frozen else {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3_600)) }
+            return
+        }
+        let clock = ContinuousClock()
+        let interval = configuration.tickInterval
+        var deadline = clock.now
+        while !Task.isCancelled {
+            deadline += interval
+            // After a stall, carry on from now instead of catching up in a burst.
+            if deadline < clock.now - interval { deadline = clock.now }
+            do { try await Task.sleep(until: deadline, clock: clock) } catch { break }
+            let now = Timestamp.now()
+            let tick = step(now: now)
+            if !tick.changes.isEmpty { store.apply(tick.changes, now: now) }
+            for event in tick.events { store.record(event) }
+        }
+    }
+}

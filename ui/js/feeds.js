@@ -1,0 +1,38 @@
+// Builds the two live feeds (topology and events) from the stream client and
+// the transports, in the order WebSocket → SSE; `?transport=sse` or
+// `?transport=ws` in the page URL pins one (handy when debugging a server).
+import { createStreamClient } from './stream/stream-client.js';
+import { sseTransport } from './stream/sse-transport.js';
+import { wsTransport } from './stream/ws-transport.js';
+import { fetchJson } from './stream/fetch-json.js';
+
+function transportsFor(ssePath, channel, messageType) {
+  const pinned = new URLSearchParams(location.search).get('transport');
+  const all = { ws: wsTransport('api/infra/ws', channel, messageType), sse: sseTransport(ssePath) };
+  if (pinned && all[pinned]) return [all[pinned]];
+  return [all.ws, all.sse];
+}
+
+/** The topology feed: every TopologyUpdate goes to `onUpdate`; polling delivers snapshots as `full` updates. */
+export function createTopologyFeed({ onUpdate, onStatus }) {
+  return createStreamClient({
+    transports: transportsFor('api/infra/topology/stream', 'topology', 'topology'),
+    async poll() {
+      const topology = await fetchJson('api/infra/topology');
+      onUpdate({ kind: 'full', revision: topology.revision, timestamp: topology.timestamp, topology });
+    },
+    onMessage: onUpdate,
+    onStatus,
+  });
+}
+
+/** The event feed; a fresh (not resumed) connection is seeded with the recent events. */
+export function createEventsFeed({ onEvents }) {
+  const recent = async () => onEvents(await fetchJson('api/infra/events?limit=100'));
+  return createStreamClient({
+    transports: transportsFor('api/infra/events/stream', 'events', 'event'),
+    poll: recent,
+    onMessage: (ev) => onEvents([ev]),
+    onConnected: (info) => { if (!info.resumed) recent().catch(() => {}); },
+  });
+}

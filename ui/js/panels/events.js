@@ -1,0 +1,59 @@
+// Events tab: the live feed, newest first, new rows highlighted, filterable
+// by minimum severity and entity kind.
+import { $, h } from './dom.js';
+import { addEvents, createEventFeed, filterEvents } from '../events-model.js';
+import { formatKind, formatRelativeTime } from '../format.js';
+import { ENTITY_KINDS } from '../config.js';
+
+const SHOWN = 150;
+
+export function createEventsPanel({ select, isVisible }) {
+  const feed = createEventFeed();
+  const list = $('event-feed');
+  const severity = $('event-severity');
+  const kind = $('event-kind');
+  const badge = $('events-badge');
+  let unseen = 0;
+  for (const k of ENTITY_KINDS) kind.append(h('option', { value: k }, formatKind(k)));
+
+  const render = (fresh = new Set()) => {
+    const shown = filterEvents(feed.events, { minSeverity: severity.value, kinds: kind.value ? new Set([kind.value]) : new Set() }).slice(0, SHOWN);
+    if (!shown.length) {
+      list.replaceChildren(h('li', { class: 'empty' }, feed.events.length ? 'No events match the filter.' : 'Waiting for events…'));
+      return;
+    }
+    list.replaceChildren(...shown.map((ev) => h('li', {
+      class: `sev-${ev.severity}${fresh.has(ev.seq) ? ' new' : ''}`,
+      title: ev.entity_id,
+      dataset: { seq: ev.seq },
+      onclick: () => ev.entity_id && select(ev.entity_id),
+    },
+    h('div', { class: 'msg' }, ev.message ?? ev.reason ?? ''),
+    h('div', { class: 'meta' },
+      h('span', { class: 'reason' }, ev.reason ?? ev.type ?? ''),
+      h('span', {}, `${formatKind(ev.entity_kind)}/${ev.entity_name ?? ''}`),
+      h('span', {}, formatRelativeTime(ev.timestamp))))));
+  };
+  severity.addEventListener('change', () => render());
+  kind.addEventListener('change', () => render());
+
+  return {
+    /** Adds events from the stream or a snapshot; re-renders once. */
+    add(events) {
+      const fresh = addEvents(feed, events);
+      if (!fresh.length) return;
+      if (!isVisible()) {
+        unseen += fresh.length;
+        badge.hidden = false;
+        badge.textContent = unseen > 99 ? '99+' : String(unseen);
+      }
+      render(new Set(fresh.map((ev) => ev.seq)));
+    },
+    shown() {
+      unseen = 0;
+      badge.hidden = true;
+      render();
+    },
+    get feed() { return feed; },
+  };
+}

@@ -1,0 +1,108 @@
+// Filter controls: health band, kind and namespace chips, name search (focus
+// with "/"), layout presets and the search result list (a quick way to
+// select something by name).
+import { $, h } from './dom.js';
+import { ENTITY_KINDS } from '../config.js';
+import { filterEntities, isFilterEmpty } from '../filter.js';
+import { formatKind } from '../format.js';
+import { healthBand } from '../health.js';
+
+const RESULTS = 40;
+
+export function createFiltersPanel({ state, view, onFilterChange, onPresetChange, onFit, select }) {
+  const bandsEl = $('filter-bands');
+  const kindsEl = $('filter-kinds');
+  const nsEl = $('filter-namespaces');
+  const search = $('search');
+  const results = $('search-results');
+  let lastKey = '';
+  let searchTimer = null;
+
+  const chip = (set, value, label, count) => h('button', {
+    class: 'chip', 'aria-pressed': String(set.has(value)), dataset: { value },
+    onclick: (ev) => {
+      if (set.has(value)) set.delete(value); else set.add(value);
+      ev.currentTarget.setAttribute('aria-pressed', String(set.has(value)));
+      changed();
+    },
+  }, label, count === undefined ? null : h('span', { class: 'n' }, String(count)));
+
+  function changed() {
+    renderResults();
+    onFilterChange();
+  }
+
+  function renderResults() {
+    const q = view.filter.search.trim();
+    if (!q) { results.hidden = true; results.replaceChildren(); return; }
+    const found = filterEntities(state.entities.values(), view.filter, RESULTS);
+    results.hidden = false;
+    results.replaceChildren(...(found.length ? found.map((e) => h('li', { onclick: () => select(e.id), dataset: { entityId: e.id }, title: e.id },
+      h('span', {}, e.name), h('span', { class: 'kind' }, formatKind(e.kind)))) : [h('li', { class: 'empty' }, 'No match')]));
+  }
+
+  /** Rebuilds the chip lists when the kinds or namespaces present have changed. */
+  function refresh() {
+    const kinds = new Map();
+    const namespaces = new Map();
+    const bands = { healthy: 0, warning: 0, critical: 0 };
+    for (const e of state.entities.values()) {
+      kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
+      if (e.namespace) namespaces.set(e.namespace, (namespaces.get(e.namespace) ?? 0) + 1);
+      bands[healthBand(e.health)]++;
+    }
+    const kindList = ENTITY_KINDS.filter((k) => kinds.has(k) || view.filter.kinds.has(k));
+    const nsList = [...new Set([...namespaces.keys(), ...view.filter.namespaces])].sort();
+    const key = JSON.stringify([kindList, [...kinds], nsList, [...namespaces], bands]);
+    if (key === lastKey) return;
+    lastKey = key;
+    bandsEl.replaceChildren(...['healthy', 'warning', 'critical'].map((b) => chip(view.filter.bands, b, b, bands[b])));
+    kindsEl.replaceChildren(...kindList.map((k) => chip(view.filter.kinds, k, formatKind(k), kinds.get(k) ?? 0)));
+    nsEl.replaceChildren(...nsList.map((n) => chip(view.filter.namespaces, n, n, namespaces.get(n) ?? 0)));
+    if (!results.hidden) renderResults();
+  }
+
+  search.addEventListener('input', () => {
+    view.filter.search = search.value;
+    clearTimeout(searchTimer);
+    // The scene re-filters every entity, so typing is debounced.
+    searchTimer = setTimeout(changed, 120);
+  });
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      const first = results.querySelector('li[data-entity-id]');
+      if (first) select(first.dataset.entityId);
+    } else if (e.key === 'Escape') {
+      search.value = '';
+      view.filter.search = '';
+      search.blur();
+      changed();
+    }
+  });
+  document.addEventListener('keydown', (e) => {
+    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement;
+    if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      search.focus();
+      search.select();
+    }
+  });
+  for (const button of document.querySelectorAll('[data-clear]')) {
+    button.addEventListener('click', () => {
+      view.filter[button.dataset.clear].clear();
+      lastKey = '';
+      refresh();
+      changed();
+    });
+  }
+  const presetButtons = [...document.querySelectorAll('#layout-presets [data-preset]')];
+  for (const b of presetButtons) {
+    b.addEventListener('click', () => {
+      for (const other of presetButtons) other.setAttribute('aria-pressed', String(other === b));
+      onPresetChange(b.dataset.preset);
+    });
+  }
+  $('fit-view').addEventListener('click', onFit);
+
+  return { refresh: (force = false) => { if (force) lastKey = ''; refresh(); }, renderResults, get active() { return !isFilterEmpty(view.filter); } };
+}

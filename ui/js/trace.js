@@ -1,0 +1,39 @@
+// Connection tracing: everything upstream (sources that lead to an entity)
+// and downstream (targets it leads to). Pure graph walk over the state.
+
+function walk(state, start, forward) {
+  const seen = new Set();
+  const stack = [start];
+  while (stack.length) {
+    const id = stack.pop();
+    for (const connId of state.links.get(id) ?? []) {
+      const c = state.connections.get(connId);
+      if (!c) continue;
+      const from = forward ? c.source_id : c.target_id;
+      const to = forward ? c.target_id : c.source_id;
+      if (from !== id || to === start || seen.has(to)) continue;
+      seen.add(to);
+      stack.push(to);
+    }
+  }
+  return seen;
+}
+
+/**
+ * { upstream, downstream, connections }: entity ids reachable backwards and
+ * forwards from `id`, and the ids of the connections on those paths.
+ */
+export function traceConnections(state, id) {
+  const upstream = walk(state, id, false);
+  const downstream = walk(state, id, true);
+  const connections = new Set();
+  for (const [connId, c] of state.connections) {
+    // A connection is on a path when both its ends lie on the same side of
+    // the trace (every upstream entity leads to id, every downstream one
+    // is reached from it).
+    const up = (x) => x === id || upstream.has(x);
+    const down = (x) => x === id || downstream.has(x);
+    if ((up(c.source_id) && up(c.target_id)) || (down(c.source_id) && down(c.target_id))) connections.add(connId);
+  }
+  return { upstream, downstream, connections };
+}
