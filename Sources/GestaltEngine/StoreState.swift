@@ -22,6 +22,10 @@ struct StoreState {
     var revision: UInt64 = 0
     var entities: [String: EntityRecord] = [:]
     var connections: [String: ConnectionRecord] = [:]
+    /// The same JSON again, alone: an unfiltered snapshot walks these and
+    /// retains one array per item instead of every field of every entity.
+    var entityJSON: [String: [UInt8]] = [:]
+    var connectionJSON: [String: [UInt8]] = [:]
     /// Entity id → ids of the connections touching it, so removal is O(degree).
     var adjacency: [String: Set<String>] = [:]
     var summary = TopologySummary()
@@ -92,6 +96,7 @@ struct StoreState {
             removeConnection(id: connectionID, now: now, into: &updates)
         }
         guard let record = entities.removeValue(forKey: id) else { return }
+        entityJSON.removeValue(forKey: id)
         adjacency.removeValue(forKey: id)
         untally(record.entity)
         log(.remove, now: now, entity: record.entity, entityJSON: record.json, into: &updates)
@@ -115,11 +120,13 @@ struct StoreState {
         }
         let json = connection.jsonBytes()
         connections[connection.id] = ConnectionRecord(connection: connection, json: json)
+        connectionJSON[connection.id] = json
         log(kind, now: now, connection: connection, connectionJSON: json, ends: (source, target), into: &updates)
     }
 
     private mutating func removeConnection(id: String, now: Timestamp, into updates: inout [LoggedUpdate]) {
         guard let record = connections.removeValue(forKey: id) else { return }
+        connectionJSON.removeValue(forKey: id)
         let connection = record.connection
         adjacency[connection.sourceID]?.remove(id)
         adjacency[connection.targetID]?.remove(id)
@@ -136,7 +143,9 @@ struct StoreState {
     }
 
     private mutating func store(_ entity: Entity) {
-        entities[entity.id] = EntityRecord(entity: entity, json: entity.jsonBytes())
+        let json = entity.jsonBytes()
+        entities[entity.id] = EntityRecord(entity: entity, json: json)
+        entityJSON[entity.id] = json
     }
 
     private mutating func tally(_ entity: Entity) {
@@ -225,7 +234,7 @@ struct StoreState {
     }
 
     private func encodeSnapshot(filter: TopologyFilter, asFullUpdate: Bool) -> (revision: UInt64, json: [UInt8]) {
-        let estimated = entities.values.reduce(0) { $0 + $1.json.count } + connections.values.reduce(0) { $0 + $1.json.count }
+        let estimated = entityJSON.values.reduce(0) { $0 + $1.count } + connectionJSON.values.reduce(0) { $0 + $1.count }
         var w = JSONWriter(reservingCapacity: estimated + 1024)
         let now = Timestamp.now()
         var visibleIDs: Set<String>? = filter.isEverything ? nil : []
@@ -242,11 +251,18 @@ struct StoreState {
             Topology.write(
                 revision: revision, timestamp: now, summary: summaryToWrite, to: &w,
                 entities: { w in
-                    for record in entities.values where visibleIDs?.contains(record.entity.id) ?? true { w.raw(record.json) }
+                    if let ids = visibleIDs {
+                        for id in ids { w.raw(entityJSON[id]!) }
+                    } else {
+                        for json in entityJSON.values { w.raw(json) }
+                    }
                 },
                 connections: { w in
-                    for record in connections.values {
-                        if let ids = visibleIDs, !(ids.contains(record.connection.sourceID) && ids.contains(record.connection.targetID)) { continue }
+                    guard let ids = visibleIDs else {
+                        for json in connectionJSON.values { w.raw(json) }
+                        return
+                    }
+                    for record in connections.values where ids.contains(record.connection.sourceID) && ids.contains(record.connection.targetID) {
                         w.raw(record.json)
                     }
                 }
