@@ -8,6 +8,18 @@ public struct StoreConfiguration: Sendable {
     public var retainedEvents: Int = 10_000
     public var thresholds: ChangeThresholds = .default
     public var healthPolicy: HealthPolicy = .default
+    /// The revision and event seq before the first change. A server gives
+    /// each process a base above every revision an earlier process could have
+    /// reached (see `processBase`), so a client's `Last-Event-ID` from before a
+    /// restart reads as too old and earns a `full`, never a wrong resume.
+    public var startingCounter: UInt64 = 0
+
+    /// Microseconds since 1970 at `date`: an earlier process would have had to
+    /// apply more than one change per microsecond of its life to reach it, and
+    /// it stays below 2^53, so JavaScript clients read it exactly.
+    public static func processBase(at millisecondsSince1970: Int64 = Timestamp.now().millisecondsSince1970) -> UInt64 {
+        UInt64(max(0, millisecondsSince1970)) * 1000
+    }
 
     public init() {}
 }

@@ -40,6 +40,8 @@ struct StoreState {
 
     init(configuration: StoreConfiguration) {
         self.configuration = configuration
+        self.revision = configuration.startingCounter
+        self.eventSeq = configuration.startingCounter
     }
 
     // MARK: Applying

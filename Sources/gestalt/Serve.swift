@@ -35,6 +35,7 @@ struct Serve: AsyncParsableCommand {
 
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.retainedUpdates = streaming.retainedUpdates
+        storeConfiguration.startingCounter = StoreConfiguration.processBase()
         let store = TopologyStore(configuration: storeConfiguration)
         let statusBoard = SourceStatusBoard()
 
