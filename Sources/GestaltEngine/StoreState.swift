@@ -28,6 +28,9 @@ struct StoreState {
     var healthSum = 0.0
     var byKind: [EntityKind: KindTotals] = [:]
     var log: Deque<LoggedUpdate> = []
+    /// The unfiltered `full` of the current revision: clients that connect (or
+    /// resync) together share one encoding instead of one each.
+    var cachedFull: (revision: UInt64, json: [UInt8])?
     var eventSeq: UInt64 = 0
     var events: Deque<LoggedEvent> = []
 
@@ -213,7 +216,15 @@ struct StoreState {
         return Topology(revision: revision, timestamp: .now(), entities: entityList, connections: connectionList, summary: summary)
     }
 
-    func snapshotJSON(filter: TopologyFilter, asFullUpdate: Bool) -> (revision: UInt64, json: [UInt8]) {
+    mutating func snapshotJSON(filter: TopologyFilter, asFullUpdate: Bool) -> (revision: UInt64, json: [UInt8]) {
+        let cacheable = asFullUpdate && filter.isEverything
+        if cacheable, let cachedFull, cachedFull.revision == revision { return cachedFull }
+        let result = encodeSnapshot(filter: filter, asFullUpdate: asFullUpdate)
+        if cacheable { cachedFull = result }
+        return result
+    }
+
+    private func encodeSnapshot(filter: TopologyFilter, asFullUpdate: Bool) -> (revision: UInt64, json: [UInt8]) {
         let estimated = entities.values.reduce(0) { $0 + $1.json.count } + connections.values.reduce(0) { $0 + $1.json.count }
         var w = JSONWriter(reservingCapacity: estimated + 1024)
         let now = Timestamp.now()

@@ -1,5 +1,6 @@
 import GestaltEngine
 import GestaltLayout
+import GestaltSimulator
 import GestaltServer
 import Logging
 import ServiceLifecycle
@@ -9,7 +10,16 @@ enum SourceWiring {
     static func services(
         demo: DemoOptions, kubernetes: KubernetesOptions, store: TopologyStore, statusBoard: SourceStatusBoard, logger: Logger
     ) throws -> [any Service] {
-        []
+        let configuration = SimulatorConfiguration(
+            seed: demo.demoSeed, changesPerSecond: demo.demoRate, size: demo.demoSize, churn: demo.demoChurn
+        )
+        logger.info("simulated cluster: seed \(configuration.seed), about \(configuration.size) entities, \(configuration.changesPerSecond) changes/s\(configuration.churn ? ", churn on" : "")")
+        // Ready is reported by the simulator once its cluster is loaded.
+        statusBoard.set(SimulatedCluster.sourceName, .syncing, message: "building the simulated cluster")
+        return [BackgroundService(name: "simulator") {
+            // The cluster is not Sendable: it lives on the task that runs it.
+            try await SimulatedCluster(configuration: configuration).run(store: store, statusBoard: statusBoard)
+        }]
     }
 }
 

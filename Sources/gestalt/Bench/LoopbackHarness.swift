@@ -57,44 +57,19 @@ final class LoopbackHarness: Sendable {
     /// records change → client latency for each revision it sees.
     func client(measure: Bool) async throws {
         let response = try await httpClient.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/infra/topology/stream"), timeout: .seconds(30))
-        var carry: [UInt8] = []
+        var scanner = SSEScanner()
         var local: [Double] = []
         defer { if measure { latencies.withLock { $0.append(contentsOf: local) } } }
         for try await chunk in response.body {
             let now = ContinuousClock.now
-            carry.append(contentsOf: chunk.readableBytesView)
             var count = 0
-            var index = carry.startIndex
-            // Each message starts "id: N\n"; read N at every line start.
-            while let start = Self.find(Self.idPrefix, in: carry, from: index) {
-                var end = start + Self.idPrefix.count
-                var revision: UInt64 = 0
-                while end < carry.count, carry[end] >= 48, carry[end] <= 57 { revision = revision * 10 + UInt64(carry[end] - 48); end += 1 }
-                guard end < carry.count else { break }
+            scanner.feed(chunk) { id, _ in
+                guard let id else { return }
                 count += 1
-                if measure, let applied = appliedAt.withLock({ $0[revision] }) { local.append(milliseconds(now - applied)) }
-                index = end
+                if measure, let applied = appliedAt.withLock({ $0[id] }) { local.append(milliseconds(now - applied)) }
             }
-            carry.removeSubrange(carry.startIndex..<max(carry.startIndex, min(index, carry.count)))
-            if carry.count > 1 << 20 { carry.removeAll(keepingCapacity: true) }
             received.add(count, ordering: .relaxed)
         }
-    }
-
-    static let idPrefix: [UInt8] = Array("\nid: ".utf8)
-
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        var i = from
-        while i <= haystack.count - needle.count {
-            if haystack[i] == needle[0] {
-                var match = true
-                for j in 1..<needle.count where haystack[i + j] != needle[j] { match = false; break }
-                if match { return i + 1 }
-            }
-            i += 1
-        }
-        return nil
     }
 
     /// A meaningful change to entity `i`: its CPU jumps past the threshold.

@@ -1,0 +1,110 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import GestaltModel
+import NIOCore
+import Synchronization
+
+/// The load tool: opens N SSE clients against a running server (from this
+/// separate process) and measures delivery rate, change → client latency,
+/// and the server's own memory and CPU per delivered message.
+///
+/// Latency is the update's `timestamp` (set when the store applied it, in
+/// milliseconds) against this process's wall clock: same machine, same clock,
+/// so it is accurate to about 1 ms.
+struct LoadBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load a running server with N SSE clients and report delivery, latency, server memory and CPU.",
+        discussion: """
+        Start the server first, e.g. `gestalt serve --port 8080 --demo-rate 1000 --demo-size 1000 --no-layout &`, \
+        then `gestalt bench load --url http://127.0.0.1:8080 --sse 1000 --server-pid $!`.
+        """
+    )
+
+    @Option(help: "Server base URL.") var url = "http://127.0.0.1:8080"
+    @Option(help: "SSE clients to open.") var sse = 1000
+    @Option(help: "Seconds to measure once all clients are connected.") var seconds = 10
+    @Option(help: "Server process id, for its memory and CPU accounting.") var serverPid: Int32?
+    @Flag(help: "Do not parse timestamps (idle/fan-out runs: count messages only).") var noLatency = false
+    @Option(help: "Clients opened at once while connecting.") var connectBatch = 200
+
+    func run() async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = sse + 10
+        configuration.timeout.read = nil
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let server = serverPid.map(ServerProcess.init)
+        let rssBefore = server?.residentBytes ?? 0
+        let counters = LoadCounters()
+        let base = url, measureLatency = !noLatency, total = sse, batch = connectBatch, seconds = seconds
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<total {
+                group.addTask { try? await Self.stream(client: client, url: base, counters: counters, measure: measureLatency) }
+                if index % batch == batch - 1 {
+                    while counters.connected.load(ordering: .relaxed) < index - batch / 2 { try await Task.sleep(for: .milliseconds(20)) }
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while counters.connected.load(ordering: .relaxed) < total, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .seconds(1))
+            let connected = counters.connected.load(ordering: .relaxed)
+            let rssConnected = server?.residentBytes ?? 0
+            counters.reset()
+            let cpuStart = server?.cpuSeconds ?? 0
+            let start = ContinuousClock.now
+            try await Task.sleep(for: .seconds(seconds))
+            let elapsed = milliseconds(.now - start) / 1000
+            let cpu = (server?.cpuSeconds ?? 0) - cpuStart
+            let delivered = counters.messages.load(ordering: .relaxed)
+            print("clients connected: \(connected) of \(total)")
+            if server != nil {
+                let perClient = connected > 0 ? Double(rssConnected - rssBefore) / Double(connected) : 0
+                print(String(format: "server rss: %d MiB before, %d MiB connected; %.1f KiB per client", rssBefore >> 20, rssConnected >> 20, perClient / 1024))
+            }
+            print(String(format: "delivered: %d messages in %.1f s = %.0f msg/s", delivered, elapsed, Double(delivered) / elapsed))
+            if measureLatency { print("change → client latency: \(Percentiles(counters.latencies.withLock { $0 }).describe(unit: "ms"))") }
+            if server != nil, delivered > 0 {
+                print(String(format: "server CPU: %.2f s in %.1f s = %.2f µs per delivered message", cpu, elapsed, cpu * 1e6 / Double(delivered)))
+            }
+            group.cancelAll()
+        }
+        try await client.shutdown()
+    }
+
+    static func stream(client: HTTPClient, url: String, counters: LoadCounters, measure: Bool) async throws {
+        let response = try await client.execute(HTTPClientRequest(url: url + "/api/infra/topology/stream"), timeout: .seconds(60))
+        counters.connected.add(1, ordering: .relaxed)
+        defer { counters.connected.subtract(1, ordering: .relaxed) }
+        var scanner = SSEScanner()
+        var latencies: [Double] = []
+        for try await chunk in response.body {
+            let now = Timestamp.now().millisecondsSince1970
+            var count = 0
+            scanner.feed(chunk) { id, bytes in
+                guard id != nil else { return }
+                count += 1
+                if measure, let stamp = SSEScanner.timestampMilliseconds(in: bytes) { latencies.append(Double(now - stamp)) }
+            }
+            counters.messages.add(count, ordering: .relaxed)
+            if latencies.count > 256 {
+                counters.latencies.withLock { $0.append(contentsOf: latencies) }
+                latencies.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+}
+
+final class LoadCounters: Sendable {
+    let connected = Atomic<Int>(0)
+    let messages = Atomic<Int>(0)
+    let latencies = Mutex<[Double]>([])
+
+    func reset() {
+        messages.store(0, ordering: .relaxed)
+        latencies.withLock { $0.removeAll() }
+    }
+}
