@@ -1,5 +1,3 @@
-import GestaltEngine
-import GestaltStreaming
 public import Hummingbird
 public import Logging
 public import ServiceLifecycle
@@ -31,25 +29,37 @@ public struct GestaltServer: Sendable {
         return router
     }
 
-    /// The application with the streaming housekeeping services and the
-    /// caller's own (sources, layout). On graceful shutdown every open stream
-    /// is ended, so the server's quiesce does not wait on them.
+    /// The application with the keepalive ticker and the caller's services.
+    /// Use `run(services:logger:)` to serve with graceful shutdown of streams.
     public func makeApplication(services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
-        let store = store
         let ticker = KeepaliveTicker(store: store, keepalive: configuration.stream.keepalive)
-        let housekeeping: [any Service] = [
-            BackgroundService(name: "keepalive") { await ticker.run() },
-            BackgroundService(name: "stream-closer") {
-                try? await gracefulShutdown()
-                store.topologySignal.close()
-                store.eventSignal.close()
-            },
-        ]
+        let housekeeping: [any Service] = [BackgroundService(name: "keepalive") { await ticker.run() }]
         return Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gestalt"),
             services: housekeeping + services,
             logger: logger
         )
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
+    ///
+    /// A service group shuts its services down in reverse order, one at a
+    /// time, and the HTTP server's quiesce waits for open responses. So the
+    /// stream closer comes last: it ends every open stream first, and the
+    /// server's quiesce then has nothing to wait for.
+    public func run(services: [any Service], logger: Logger) async throws {
+        let store = store
+        let streamCloser = BackgroundService(name: "stream-closer") {
+            try? await gracefulShutdown()
+            store.topologySignal.close()
+            store.eventSignal.close()
+        }
+        let group = ServiceGroup(
+            services: services + [makeApplication(logger: logger), streamCloser],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        try await group.run()
     }
 }

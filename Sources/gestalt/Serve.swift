@@ -45,7 +45,7 @@ struct Serve: AsyncParsableCommand {
         var services = try SourceWiring.services(demo: demo, kubernetes: kubernetes, store: store, statusBoard: statusBoard, logger: logger)
         services += LayoutWiring.services(store: store, enabled: !streaming.noLayout, seed: demo.demoSeed ?? 1)
         logger.info("gestalt \(Gestalt.version) listening on http://\(host):\(port)/")
-        try await server.makeApplication(services: services, logger: logger).runService()
+        try await server.run(services: services, logger: logger)
     }
 }
 
