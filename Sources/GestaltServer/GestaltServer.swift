@@ -21,6 +21,7 @@ public struct GestaltServer: Sendable {
 
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: EmbeddedUIMiddleware())
         InfraRoutes(store: store, stats: stats, configuration: configuration).register(on: router)
