@@ -12,9 +12,10 @@ public import GestaltModel
 ///
 /// ```swift
 /// let cluster = SimulatedCluster(configuration: SimulatorConfiguration(seed: 7))
-/// let initial = cluster.load(now: start)
-/// store.apply(initial.changes, now: start)
-/// let tick = cluster.step(now: start + 100 ms)
+/// let start = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+/// store.apply(cluster.load(now: start).changes, now: start)
+/// let later = Timestamp(millisecondsSince1970: start.millisecondsSince1970 + 100)
+/// let tick = cluster.step(now: later)
 /// ```
 ///
 /// `run(store:statusBoard:)` does this against the clock until cancelled.
@@ -53,8 +54,9 @@ public final class SimulatedCluster {
         self.rng = SplitMix64(seed: configuration.seed)
     }
 
-    /// Entities and connections the simulation currently has (and has sent).
+    /// Entities the simulation currently has (and has sent).
     public var entityCount: Int { mirror.entityCount }
+    /// Connections the simulation currently has (and has sent).
     public var connectionCount: Int { mirror.connectionCount }
 
     /// Adopts a store's thresholds and health policy, so that only changes

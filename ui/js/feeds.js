@@ -15,14 +15,20 @@ function transportsFor(ssePath, channel, messageType) {
 
 /** The topology feed: every TopologyUpdate goes to `onUpdate`; polling delivers snapshots as `full` updates. */
 export function createTopologyFeed({ onUpdate, onStatus }) {
+  const snapshot = async () => {
+    const topology = await fetchJson('api/infra/topology');
+    onUpdate({ kind: 'full', revision: topology.revision, timestamp: topology.timestamp, topology });
+  };
   return createStreamClient({
     transports: transportsFor('api/infra/topology/stream', 'topology', 'topology'),
-    async poll() {
-      const topology = await fetchJson('api/infra/topology');
-      onUpdate({ kind: 'full', revision: topology.revision, timestamp: topology.timestamp, topology });
-    },
+    poll: snapshot,
     onMessage: onUpdate,
     onStatus,
+    // Revisions restart with the server process, so a restarted server that
+    // has already passed our Last-Event-ID "resumes" us onto a different
+    // history. One snapshot after every resumed reconnection settles any such
+    // doubt; deltas it already covers are then skipped (state.js isStale).
+    onConnected: (info) => { if (info.resumed) snapshot().catch(() => {}); },
   });
 }
 

@@ -1,6 +1,6 @@
 // Wires the pieces together: feeds → 100 ms batcher → state → renderer and
 // panels. Everything here is glue; the logic lives in the modules it imports.
-import { applyTopologyUpdate, createChange, createTopologyState, connectionsOf } from './state.js';
+import { applyTopologyUpdate, createChange, createTopologyState, connectionsOf, isStale } from './state.js';
 import { createBatcher } from './batch.js';
 import { createFilter } from './filter.js';
 import { createTopologyFeed, createEventsFeed } from './feeds.js';
@@ -107,7 +107,7 @@ function schedulePanels() {
 function applyBatch(updates) {
   const change = createChange();
   for (const update of updates) {
-    if (update.kind !== 'full') toastFor(update);
+    if (update.kind !== 'full' && !isStale(state, update)) toastFor(update);
     applyTopologyUpdate(state, update, change);
   }
   renderer.applyChange(change);

@@ -102,13 +102,22 @@ function replaceAll(state, topology, change) {
 }
 
 /**
+ * True for a delta the state already includes: its revision is not above the
+ * state's (a snapshot overtook the stream). Revisions only grow within one
+ * server process, and a restarted server is met with a `full`, never skipped.
+ */
+export function isStale(state, update) {
+  return update.kind !== 'full' && Number.isFinite(update.revision) && update.revision <= state.revision;
+}
+
+/**
  * Applies one TopologyUpdate (PROTOCOL.md) to `state` in place and records
  * the effect in `change` (a fresh one when omitted). Returns the change.
  * `add` of a known id and `update` of an unknown one are both upserts, so a
  * replayed or reordered message cannot corrupt the state.
  */
 export function applyTopologyUpdate(state, update, change = createChange()) {
-  if (!update || typeof update !== 'object') return change;
+  if (!update || typeof update !== 'object' || isStale(state, update)) return change;
   switch (update.kind) {
     case 'full':
       replaceAll(state, update.topology, change);

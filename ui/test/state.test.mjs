@@ -127,3 +127,16 @@ test('a batch collapses add→update into add and add→remove into nothing', ()
   applyTopologyUpdate(state, { kind: 'add', revision: 15, entity: entity('a') }, change);
   assert.equal(change.entities.get('a'), 'update', 'removed then re-added within a batch is an update');
 });
+
+test('a delta the state already includes is skipped', () => {
+  const state = seeded(); // full at revision 10
+  const change = applyTopologyUpdate(state, { kind: 'update', revision: 9, entity: entity('a', { health: 0.1 }) });
+  assert.equal(change.entities.size, 0);
+  assert.equal(state.entities.get('a').health, 1);
+  applyTopologyUpdate(state, { kind: 'update', revision: 11, entity: entity('a', { health: 0.1 }) });
+  assert.equal(state.entities.get('a').health, 0.1);
+  applyTopologyUpdate(state, full([entity('x')], [], 3));
+  assert.equal(state.revision, 3, 'a full from a restarted server is always taken');
+  applyTopologyUpdate(state, { kind: 'add', revision: 4, entity: entity('y') });
+  assert.ok(state.entities.has('y'));
+});

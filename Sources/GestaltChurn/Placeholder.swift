@@ -1,1 +1,0 @@
-// The churn smoother lands here.
