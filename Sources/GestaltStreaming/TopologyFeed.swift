@@ -38,15 +38,26 @@ public struct TopologyFeed: AsyncSequence, Sendable {
         var cursor: TopologyCursor
         var started = false
         var lastWrite: ContinuousClock.Instant = .now
+        /// A shared `full` frame that goes out as its own write after the header.
+        var pendingFrame: ByteBuffer?
 
         public mutating func next() async -> ByteBuffer? {
+            if let frame = pendingFrame {
+                pendingFrame = nil
+                return frame
+            }
             var buffer = ByteBuffer()
             if !started {
                 started = true
                 let opening = cursor.start(resumeFrom: feed.resumeFrom)
                 SSEFrame.retry(milliseconds: cursor.options.retryMilliseconds, into: &buffer)
                 SSEFrame.event("connected", json: ConnectedMessage.json(counter: "revision", opening.revision, resumed: opening.resumed), into: &buffer)
-                write(opening.messages, into: &buffer)
+                if !opening.resumed, let full = opening.messages.first, cursor.view.filter.isEverything {
+                    pendingFrame = SharedFrame.shared.sseMessage(id: full.id, json: full.json)
+                    feed.stats.sent(messages: 1, bytes: full.json.count)
+                } else {
+                    write(opening.messages, into: &buffer)
+                }
                 return buffer
             }
             while true {
