@@ -33,14 +33,17 @@ public final class ChurnPipeline: ChangeSink {
     }
 
     /// Takes changes from a source. What is due at once (everything, with
-    /// the debounce off and no pod waiting) reaches the store before this returns.
-    public func apply(_ changes: [TopologyChange]) {
-        apply(changes, at: clock.now)
+    /// the debounce off and no pod waiting) reaches the store before this
+    /// returns, stamped `now`; the result describes that part.
+    @discardableResult
+    public func apply(_ changes: [TopologyChange], now: Timestamp = .now()) -> ApplyResult {
+        apply(changes, at: clock.now, now: now)
     }
 
     /// Events are not smoothed: they go straight to the store.
-    public func record(_ event: InfraEvent) {
-        store.record(event) as Void
+    @discardableResult
+    public func record(_ event: InfraEvent) -> InfraEvent {
+        store.record(event)
     }
 
     /// Ticks every `tickInterval` until the task is cancelled.
@@ -51,17 +54,19 @@ public final class ChurnPipeline: ChangeSink {
         }
     }
 
-    /// `apply` at a given instant, for tests that drive the clock.
-    public func apply(_ changes: [TopologyChange], at now: ContinuousClock.Instant) {
-        release { smoother in
-            smoother.submit(changes, now: now)
-            return smoother.due(now: now)
+    /// `apply` at a given instant of the smoother's clock, for tests that drive it.
+    @discardableResult
+    public func apply(_ changes: [TopologyChange], at instant: ContinuousClock.Instant, now: Timestamp = .now()) -> ApplyResult {
+        release(now: now) { smoother in
+            smoother.submit(changes, now: instant)
+            return smoother.due(now: instant)
         }
     }
 
     /// Applies what is due at `now` and publishes its notices (what `run` does each tick).
-    public func tick(at now: ContinuousClock.Instant) {
-        release { smoother in smoother.due(now: now) }
+    @discardableResult
+    public func tick(at instant: ContinuousClock.Instant, now: Timestamp = .now()) -> ApplyResult {
+        release(now: now) { smoother in smoother.due(now: instant) }
     }
 
     /// The warning and the latest summary of every namespace churning now,
@@ -70,19 +75,20 @@ public final class ChurnPipeline: ChangeSink {
         smoother.withLock { $0.activeNotices() }
     }
 
-    private func release(_ step: (inout ChurnSmoother) -> ChurnOutput) {
+    private func release(now: Timestamp, _ step: (inout ChurnSmoother) -> ChurnOutput) -> ApplyResult {
         // The store is applied to under the smoother's lock: two callers
         // must not apply their outputs in the opposite order of taking them.
-        let output = smoother.withLock { smoother in
+        let (output, result) = smoother.withLock { smoother in
             let output = step(&smoother)
-            if !output.changes.isEmpty { _ = store.apply(output.changes, now: .now()) }
-            return output
+            let result = store.apply(output.changes, now: now)
+            return (output, result)
         }
         // Notices go out of the lock: the sink may be slow or call back in.
         for notice in output.notices {
-            if let event = Self.event(for: notice) { store.record(event) as Void }
+            if let event = Self.event(for: notice) { store.record(event) }
             notices(notice)
         }
+        return result
     }
 
     /// The event recorded for a notice: only the start and the end of churn.
