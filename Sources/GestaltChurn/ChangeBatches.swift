@@ -94,14 +94,6 @@ struct ChangeBatches {
         return slots.map(\.change)
     }
 
-    /// Everything still waiting, in submission order (shutdown, tests).
-    mutating func takeAll() -> [TopologyChange] {
-        let slots = batches.values.flatMap(\.slots).sorted { $0.seq < $1.seq }
-        batches.removeAll()
-        naming.removeAll()
-        return slots.map(\.change)
-    }
-
     private mutating func forgetUpserts(of id: String, connectionsToo: Bool) {
         for key in naming[id] ?? [] {
             guard var batch = batches[key] else { continue }

@@ -43,7 +43,10 @@ extension ChurnSmoother {
         let namespace = entity.namespace ?? ""
         if namespaces[namespace] == nil { namespaces[namespace] = NamespaceChurn(namespace: namespace, podID: entity.id) }
         namespaces[namespace]?.tally.add(entity.status)
-        noteTurnover(of: entity, now: now)
+        // Every new Kubernetes pod starts pending. One first seen in another
+        // phase already existed (an initial list, a relist): loading a
+        // cluster is not churn.
+        if entity.status == .pending { noteTurnover(of: entity, now: now) }
         var track = PodTrack(entity: entity, health: health, phase: .shown)
         if PodTrack.hidesWhenNew(entity.status), configuration.pendingHide > .zero {
             track.phase = .hidden(since: now)

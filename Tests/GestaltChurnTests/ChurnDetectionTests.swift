@@ -4,11 +4,14 @@ import GestaltModel
 import Testing
 
 @Suite struct ChurnDetectionTests {
-    /// 37 pod turnovers in shop within 4 s (20 web pods added, 5 of them
-    /// removed, 12 api pods added pending), one failed and one terminating.
+    /// 37 pod turnovers in shop within 4 s (20 web pods created and
+    /// started, 5 of them removed, 12 api pods created), one failed and one
+    /// terminating.
     func churningShop() -> Harness {
         var h = Harness()
-        for i in 0..<20 { h.submit([.upsertEntity(pod("web-\(i)"))], atMs: i * 100) }
+        for i in 0..<20 {
+            h.submit([.upsertEntity(pod("web-\(i)", status: .pending)), .upsertEntity(pod("web-\(i)"))], atMs: i * 100)
+        }
         for i in 0..<5 { h.submit([.removeEntity(id: pod("web-\(i)").id)], atMs: 2000 + i * 100) }
         for i in 0..<12 { h.submit([.upsertEntity(pod("api-\(i)", status: .pending, app: "api"))], atMs: 2500 + i * 100) }
         h.submit([.upsertEntity(pod("web-10", status: .failed)), .upsertEntity(pod("web-11", status: .terminating))], atMs: 3700)
@@ -50,9 +53,17 @@ import Testing
         #expect(h.smoother.activeNotices().isEmpty)
     }
 
+    @Test func loadingRunningPodsIsNotChurn() {
+        var h = Harness()
+        h.submit((0..<500).map { .upsertEntity(pod("web-\($0)")) }, atMs: 0)
+        h.tick(fromMs: 0, toMs: 5000)
+        #expect(h.store.entityCount == 500)
+        #expect(h.notices.isEmpty)
+    }
+
     @Test func aQuietNamespaceGetsNoNotice() {
         var h = Harness()
-        for i in 0..<10 { h.submit([.upsertEntity(pod("web-\(i)"))], atMs: i * 100) }
+        for i in 0..<10 { h.submit([.upsertEntity(pod("web-\(i)", status: .pending))], atMs: i * 100) }
         h.tick(fromMs: 0, toMs: 5000)
         #expect(h.notices.isEmpty)
     }

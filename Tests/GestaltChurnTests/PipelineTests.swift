@@ -19,7 +19,7 @@ final class NoticeLog: Sendable {
         let pipeline = ChurnPipeline(store: store) { log.append($0) }
         let clock = TestClock()
         for i in 0..<40 {
-            pipeline.apply([.upsertEntity(pod("web-\(i)"))], at: clock.at(ms: i * 50))
+            pipeline.apply([.upsertEntity(pod("web-\(i)", status: .pending)), .upsertEntity(pod("web-\(i)"))], at: clock.at(ms: i * 50))
         }
         pipeline.tick(at: clock.at(ms: 2500))
         #expect(store.entityCount == 40)
