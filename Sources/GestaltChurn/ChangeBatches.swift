@@ -27,6 +27,40 @@ struct ChangeBatches {
         var entityUpserts: [String: Int] = [:]
         var moves: [String: Int] = [:]
         var connectionUpserts: [String: Int] = [:]
+        /// Entity id → connections in `connectionUpserts` that touch it.
+        var connectionsByEnd: [String: Set<String>] = [:]
+
+        /// Puts a change in a new slot, or in the slot of the change it supersedes.
+        mutating func take(_ change: TopologyChange, seq: () -> UInt64) -> Bool {
+            switch change {
+            case .upsertEntity(let entity, _):
+                if let index = entityUpserts[entity.id] { slots[index].change = change; return false }
+                entityUpserts[entity.id] = slots.count
+            case .moveEntity(let id, _, _, _):
+                if let index = moves[id] { slots[index].change = change; return false }
+                moves[id] = slots.count
+            case .upsertConnection(let c):
+                if let index = connectionUpserts[c.id] { slots[index].change = change; return false }
+                connectionUpserts[c.id] = slots.count
+                connectionsByEnd[c.sourceID, default: []].insert(c.id)
+                connectionsByEnd[c.targetID, default: []].insert(c.id)
+            case .removeEntity, .removeConnection:
+                break
+            }
+            slots.append(Slot(seq: seq(), change: change))
+            return true
+        }
+
+        /// After a removal, later upserts must take new slots.
+        mutating func forget(entity id: String) {
+            entityUpserts[id] = nil
+            moves[id] = nil
+            for connectionID in connectionsByEnd.removeValue(forKey: id) ?? [] { connectionUpserts[connectionID] = nil }
+        }
+
+        mutating func forget(connection id: String) {
+            connectionUpserts[id] = nil
+        }
     }
 
     private var batches: [String: Batch] = [:]
@@ -42,33 +76,18 @@ struct ChangeBatches {
 
     mutating func add(_ change: TopologyChange, key: String, now: ContinuousClock.Instant, window: Duration) {
         // After a removal, a later upsert of the same thing must land after
-        // the removal, not on an earlier slot.
+        // the removal, not on an earlier slot, in whichever batch it is.
         switch change {
-        case .removeEntity(let id): forgetUpserts(of: id, connectionsToo: true)
-        case .removeConnection(let id): forgetUpserts(of: id, connectionsToo: false)
+        case .removeEntity(let id): for other in naming[id] ?? [] { batches[other]?.forget(entity: id) }
+        case .removeConnection(let id): for other in naming[id] ?? [] { batches[other]?.forget(connection: id) }
         default: break
         }
-        var batch = batches[key] ?? Batch(deadline: now + window)
-        switch change {
-        case .upsertEntity(let entity, _):
-            if let index = batch.entityUpserts[entity.id] { batch.slots[index].change = change; batches[key] = batch; return }
-            batch.entityUpserts[entity.id] = batch.slots.count
-        case .moveEntity(let id, _, _, _):
-            if let index = batch.moves[id] { batch.slots[index].change = change; batches[key] = batch; return }
-            batch.moves[id] = batch.slots.count
-        case .upsertConnection(let connection):
-            if let index = batch.connectionUpserts[connection.id] {
-                batch.slots[index].change = change
-                batches[key] = batch
-                return
-            }
-            batch.connectionUpserts[connection.id] = batch.slots.count
-        case .removeEntity, .removeConnection:
-            break
+        // Mutated in place: a copy out of the dictionary would copy every slot.
+        let added = batches[key, default: Batch(deadline: now + window)].take(change) {
+            nextSeq += 1
+            return nextSeq
         }
-        nextSeq += 1
-        batch.slots.append(Slot(seq: nextSeq, change: change))
-        batches[key] = batch
+        guard added else { return }
         for id in Self.names(of: change) { naming[id, default: []].insert(key) }
     }
 
@@ -92,23 +111,6 @@ struct ChangeBatches {
         }
         slots.sort { $0.seq < $1.seq }
         return slots.map(\.change)
-    }
-
-    private mutating func forgetUpserts(of id: String, connectionsToo: Bool) {
-        for key in naming[id] ?? [] {
-            guard var batch = batches[key] else { continue }
-            if connectionsToo {
-                batch.entityUpserts[id] = nil
-                batch.moves[id] = nil
-                batch.connectionUpserts = batch.connectionUpserts.filter { _, index in
-                    guard case .upsertConnection(let c) = batch.slots[index].change else { return true }
-                    return c.sourceID != id && c.targetID != id
-                }
-            } else {
-                batch.connectionUpserts[id] = nil
-            }
-            batches[key] = batch
-        }
     }
 
     /// The ids a change names: itself, and a connection's ends.
