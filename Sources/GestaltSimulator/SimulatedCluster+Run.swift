@@ -9,14 +9,17 @@ extension SimulatedCluster {
     /// `tickInterval` against the clock, applying its changes and recording
     /// its events, until the task is cancelled; then it returns normally.
     /// With a rate of 0 the cluster is loaded and left as it is.
-    public func run(store: TopologyStore, statusBoard: SourceStatusBoard) async throws {
+    /// - Parameter sink: where changes and events go, when not straight into
+    ///   the store (a churn-smoothing pipeline in front of it).
+    public func run(store: TopologyStore, sink: (any ChangeSink)? = nil, statusBoard: SourceStatusBoard) async throws {
+        let target: any ChangeSink = sink ?? store
         let name = Self.sourceName
         statusBoard.set(name, .syncing, message: "building a simulated cluster of about \(configuration.size) entities")
         adopt(store.configuration)
         let start = Timestamp.now()
         let initial = load(now: start)
-        let result = store.apply(initial.changes, now: start)
-        for event in initial.events { store.record(event) }
+        let result = target.apply(initial.changes, now: start)
+        for event in initial.events { target.record(event) }
         var details = [
             "seed": String(configuration.seed), "changes_per_second": String(configuration.changesPerSecond),
             "size": String(configuration.size), "churn": String(configuration.churn),
@@ -45,8 +48,8 @@ extension SimulatedCluster {
             do { try await Task.sleep(until: deadline, clock: clock) } catch { break }
             let now = Timestamp.now()
             let tick = step(now: now)
-            if !tick.changes.isEmpty { store.apply(tick.changes, now: now) }
-            for event in tick.events { store.record(event) }
+            if !tick.changes.isEmpty { target.apply(tick.changes, now: now) }
+            for event in tick.events { target.record(event) }
         }
     }
 }

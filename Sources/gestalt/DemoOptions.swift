@@ -1,4 +1,5 @@
 import ArgumentParser
+import GestaltChurn
 
 struct DemoOptions: ParsableArguments {
     @Option(help: "Seed for the simulated cluster; the same seed gives the same cluster and history.") var demoSeed: UInt64?
@@ -17,4 +18,28 @@ struct KubernetesOptions: ParsableArguments {
     @Option(help: "Kubeconfig context to use (default: the current context).") var context: String?
     @Option(name: .customLong("namespace"), help: "Watch only this namespace (repeatable; default: all).") var namespaces: [String] = []
     @Flag(help: "Use the in-cluster service account instead of a kubeconfig.") var inCluster = false
+}
+
+struct ChurnOptions: ParsableArguments {
+    @Option(help: "Milliseconds to batch changes per namespace (0 turns debouncing off).") var debounceMs = 500
+    @Option(help: "Milliseconds a new pod may stay pending before it is shown.") var pendingHideMs = 1000
+    @Option(help: "Milliseconds a terminating pod stays visible at least.") var terminatingHoldMs = 2000
+    @Option(help: "Pod adds and removes per minute in one namespace that count as high churn.") var churnThreshold = 30.0
+    @Flag(help: "Turn all churn smoothing off: sources write straight to the store.") var noSmoothing = false
+
+    func validate() throws {
+        guard debounceMs >= 0, pendingHideMs >= 0, terminatingHoldMs >= 0 else {
+            throw ValidationError("--debounce-ms, --pending-hide-ms and --terminating-hold-ms must be 0 or more")
+        }
+        guard churnThreshold > 0 else { throw ValidationError("--churn-threshold must be a positive number of pods per minute") }
+    }
+
+    var configuration: ChurnConfiguration {
+        var configuration = ChurnConfiguration()
+        configuration.debounceWindow = .milliseconds(debounceMs)
+        configuration.pendingHide = .milliseconds(pendingHideMs)
+        configuration.terminatingHold = .milliseconds(terminatingHoldMs)
+        configuration.churnThreshold = churnThreshold
+        return configuration
+    }
 }

@@ -22,6 +22,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Simulated cluster") var demo: DemoOptions
     @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesOptions
     @OptionGroup(title: "Streaming") var streaming: StreamingOptions
+    @OptionGroup(title: "Pod churn smoothing") var churn: ChurnOptions
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -43,7 +44,12 @@ struct Serve: AsyncParsableCommand {
         serverConfiguration.stream.keepalive = .milliseconds(Int64(streaming.keepalive * 1000))
         let server = GestaltServer(store: store, statusBoard: statusBoard, configuration: serverConfiguration, metrics: ServerMetrics(registry: registry))
 
-        var services = try SourceWiring.services(demo: demo, kubernetes: kubernetes, store: store, statusBoard: statusBoard, logger: logger)
+        let churnLogger = logger
+        let (sink, churnServices) = ChurnWiring.sink(options: churn, store: store, logger: logger) { notice in
+            churnLogger.debug("churn notice \(notice.messageType) for namespace \(notice.namespace)")
+        }
+        var services = churnServices
+        services += try SourceWiring.services(demo: demo, kubernetes: kubernetes, sink: sink, store: store, statusBoard: statusBoard, logger: logger)
         services += LayoutWiring.services(store: store, enabled: !streaming.noLayout, seed: demo.demoSeed ?? 1)
         logger.info("gestalt \(Gestalt.version) listening on http://\(host):\(port)/")
         try await server.run(services: services, logger: logger)

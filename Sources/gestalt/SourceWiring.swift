@@ -1,3 +1,4 @@
+import GestaltChurn
 import GestaltEngine
 import GestaltLayout
 import GestaltSimulator
@@ -8,7 +9,8 @@ import ServiceLifecycle
 /// Chooses the sources for `serve` from its flags.
 enum SourceWiring {
     static func services(
-        demo: DemoOptions, kubernetes: KubernetesOptions, store: TopologyStore, statusBoard: SourceStatusBoard, logger: Logger
+        demo: DemoOptions, kubernetes: KubernetesOptions, sink: any ChangeSink, store: TopologyStore,
+        statusBoard: SourceStatusBoard, logger: Logger
     ) throws -> [any Service] {
         let configuration = SimulatorConfiguration(
             seed: demo.demoSeed, changesPerSecond: demo.demoRate, size: demo.demoSize, churn: demo.demoChurn
@@ -18,7 +20,7 @@ enum SourceWiring {
         statusBoard.set(SimulatedCluster.sourceName, .syncing, message: "building the simulated cluster")
         return [BackgroundService(name: "simulator") {
             // The cluster is not Sendable: it lives on the task that runs it.
-            try await SimulatedCluster(configuration: configuration).run(store: store, statusBoard: statusBoard)
+            try await SimulatedCluster(configuration: configuration).run(store: store, sink: sink, statusBoard: statusBoard)
         }]
     }
 }
@@ -28,5 +30,17 @@ enum LayoutWiring {
         guard enabled else { return [] }
         let layout = LayoutService(configuration: LayoutConfiguration(seed: seed))
         return [BackgroundService(name: "layout") { await layout.run(store: store) }]
+    }
+}
+
+enum ChurnWiring {
+    /// The sink sources write to, and the service that runs it: the store
+    /// itself when smoothing is off, else a churn pipeline in front of it.
+    static func sink(
+        options: ChurnOptions, store: TopologyStore, logger: Logger, notices: @escaping @Sendable (ChurnNotice) -> Void
+    ) -> (sink: any ChangeSink, services: [any Service]) {
+        guard !options.noSmoothing else { return (store, []) }
+        let pipeline = ChurnPipeline(store: store, configuration: options.configuration, notices: notices)
+        return (pipeline, [BackgroundService(name: "churn") { await pipeline.run() }])
     }
 }

@@ -27,6 +27,7 @@ struct LoadBench: AsyncParsableCommand {
     @Option(help: "Seconds to measure once all clients are connected.") var seconds = 10
     @Option(help: "Server process id, for its memory and CPU accounting.") var serverPid: Int32?
     @Flag(help: "Do not parse timestamps (idle/fan-out runs: count messages only).") var noLatency = false
+    @Option(help: "Clients that parse timestamps for latency (the rest only count), so the load tool itself keeps up.") var measure = 100
     @Option(help: "Clients opened at once while connecting.") var connectBatch = 200
 
     func run() async throws {
@@ -37,11 +38,11 @@ struct LoadBench: AsyncParsableCommand {
         let server = serverPid.map(ServerProcess.init)
         let rssBefore = server?.residentBytes ?? 0
         let counters = LoadCounters()
-        let base = url, measureLatency = !noLatency, total = sse, batch = connectBatch, seconds = seconds
+        let base = url, measuring = noLatency ? 0 : measure, total = sse, batch = connectBatch, seconds = seconds
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<total {
-                group.addTask { try? await Self.stream(client: client, url: base, counters: counters, measure: measureLatency) }
+                group.addTask { try? await Self.stream(client: client, url: base, counters: counters, measure: index < measuring) }
                 if index % batch == batch - 1 {
                     while counters.connected.load(ordering: .relaxed) < index - batch / 2 { try await Task.sleep(for: .milliseconds(20)) }
                 }
@@ -66,7 +67,7 @@ struct LoadBench: AsyncParsableCommand {
                 print(String(format: "server rss: %d MiB before, %d MiB connected; %.1f KiB per client", rssBefore >> 20, rssConnected >> 20, perClient / 1024))
             }
             print(String(format: "delivered: %d messages in %.1f s = %.0f msg/s", delivered, elapsed, Double(delivered) / elapsed))
-            if measureLatency { print("change → client latency: \(Percentiles(counters.latencies.withLock { $0 }).describe(unit: "ms"))") }
+            if measuring > 0 { print("change → client latency: \(Percentiles(counters.latencies.withLock { $0 }).describe(unit: "ms"))") }
             if server != nil, delivered > 0 {
                 print(String(format: "server CPU: %.2f s in %.1f s = %.2f µs per delivered message", cpu, elapsed, cpu * 1e6 / Double(delivered)))
             }

@@ -1,4 +1,3 @@
-public import GestaltEngine
 public import GestaltModel
 
 /// Where a source pushes its changes and events: the store itself, or a
