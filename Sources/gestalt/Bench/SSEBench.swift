@@ -11,13 +11,14 @@ struct SSEBench: AsyncParsableCommand {
     @Option(help: "Seconds to measure.") var seconds = 10
     @Option(help: "Entities in the topology.") var entities = 1000
     @Option(help: "Loopback port for the server.") var port = 18181
+    @Option(help: "Clients that time each message; the rest only drain.") var measure = 50
 
     func run() async throws {
         let harness = LoopbackHarness(entities: entities, port: port)
-        let clients = clients, rate = rate, seconds = seconds
+        let clients = clients, rate = rate, seconds = seconds, measure = measure
         try await harness.run {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<clients { group.addTask { try await harness.client(measure: true) } }
+                for index in 0..<clients { group.addTask { try await harness.client(measure: index < measure) } }
                 while harness.server.stats.snapshot.activeTopologyStreams < clients { try await Task.sleep(for: .milliseconds(50)) }
                 print("\(clients) clients connected; rss \(residentBytes() >> 20) MiB (server and clients share this process)")
                 let interval = Duration.seconds(1) / rate
@@ -34,7 +35,7 @@ struct SSEBench: AsyncParsableCommand {
             }
         }
         let stats = harness.server.stats.snapshot
-        print("changes: \(rate * seconds) at \(rate)/s; messages received: \(harness.received.load(ordering: .relaxed)); coalesced \(stats.coalesced), resyncs \(stats.resyncs)")
+        print("changes: \(rate * seconds) at \(rate)/s; server sent \(stats.messagesSent) messages; coalesced \(stats.coalesced), resyncs \(stats.resyncs)")
         print("change → client latency: \(Percentiles(harness.latencies.withLock { $0 }).describe(unit: "ms"))")
     }
 }
