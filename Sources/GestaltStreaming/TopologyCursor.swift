@@ -47,7 +47,14 @@ public struct TopologyCursor: Sendable {
 
     /// The next batch after the cursor; empty when the view saw nothing new.
     public mutating func next() -> [Message] {
-        if store.revision &- revision > UInt64(options.resyncThreshold) { return [full(countAsResync: true)] }
+        // Far behind, a `full` replaces the backlog, but only when it is the
+        // smaller of the two: on a large topology a burst of changes would
+        // otherwise turn a short lag into megabytes of snapshot, and the client
+        // would fall further behind with every resync.
+        let behind = store.revision &- revision
+        if behind > UInt64(options.resyncThreshold), behind > UInt64(store.entityCount + store.connectionCount) {
+            return [full(countAsResync: true)]
+        }
         switch store.updates(after: revision, limit: options.batchLimit) {
         case .gone:
             return [full(countAsResync: true)]

@@ -76,7 +76,7 @@ struct StoreBench: AsyncParsableCommand {
         }
         let stats = harness.server.stats.snapshot
         let cpu = processCPUSeconds() - cpuStart
-        print("\(clients) clients received \(harness.received.load(ordering: .relaxed)) messages (\(stats.coalesced) coalesced, \(stats.resyncs) resyncs); process CPU \(String(format: "%.2f", cpu)) s; rss \(residentBytes() >> 20) MiB")
+        print("\(clients) clients received \(harness.receivedBytes.load(ordering: .relaxed) >> 20) MiB; server sent \(stats.messagesSent) messages (\(stats.coalesced) coalesced, \(stats.resyncs) resyncs); process CPU \(String(format: "%.2f", cpu)) s; rss \(residentBytes() >> 20) MiB")
     }
 }
 
