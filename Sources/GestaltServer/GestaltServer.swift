@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdWebSocket
 public import Logging
 public import ServiceLifecycle
 public import GestaltEngine
@@ -10,33 +11,67 @@ public struct GestaltServer: Sendable {
     public let statusBoard: SourceStatusBoard
     public let configuration: ServerConfiguration
     public let metrics: ServerMetrics
-    public let stats = StreamStats()
+    public let stats: StreamStats
+    /// Every open SSE and WebSocket stream.
+    public let registry: StreamRegistry
 
     public init(store: TopologyStore, statusBoard: SourceStatusBoard, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics()) {
         self.store = store
         self.statusBoard = statusBoard
         self.configuration = configuration
         self.metrics = metrics
+        let stats = StreamStats()
+        self.stats = stats
+        self.registry = StreamRegistry(
+            store: store, stats: stats, stuckTimeout: configuration.stuckTimeout,
+            observer: StreamLifecycleLog(logger: Logger(label: "gestalt.streams")).callAsFunction
+        )
     }
 
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func makeRouter() -> Router<GestaltRequestContext> {
+        let router = Router(context: GestaltRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: EmbeddedUIMiddleware())
-        InfraRoutes(store: store, stats: stats, configuration: configuration).register(on: router)
+        InfraRoutes(store: store, registry: registry, configuration: configuration).register(on: router)
         GraphRoutes(graph: GraphAPI(store: store), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
-        OpsRoutes(store: store, statusBoard: statusBoard, stats: stats, metrics: metrics).register(on: router)
+        OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
+        webSocketRoutes.register(plainOn: router)
         return router
+    }
+
+    /// The router that answers WebSocket upgrades; kept apart from the HTTP
+    /// router so upgrade requests never run the HTTP middleware.
+    public func makeWebSocketRouter() -> Router<GestaltRequestContext> {
+        let router = Router(context: GestaltRequestContext.self)
+        webSocketRoutes.register(upgradesOn: router)
+        return router
+    }
+
+    private var webSocketRoutes: WebSocketRoutes {
+        WebSocketRoutes(store: store, registry: registry, configuration: configuration)
     }
 
     /// The application with the keepalive ticker and the caller's services.
     /// Use `run(services:logger:)` to serve with graceful shutdown of streams.
     public func makeApplication(services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
         let ticker = KeepaliveTicker(store: store, keepalive: configuration.stream.keepalive)
-        let housekeeping: [any Service] = [BackgroundService(name: "keepalive") { await ticker.run() }]
+        let registry = registry
+        let housekeeping: [any Service] = [
+            BackgroundService(name: "keepalive") { await ticker.run() },
+            BackgroundService(name: "stuck-clients") {
+                // A tenth of the timeout, at most a second: a stuck client goes
+                // within 10% (or 1 s) of its deadline.
+                let period = min(registry.stuckTimeout / 10, .seconds(1))
+                while !Task.isCancelled {
+                    try await Task.sleep(for: period)
+                    registry.sweepStuck()
+                }
+            },
+        ]
         return Application(
             router: makeRouter(),
+            server: .http1WebSocketUpgrade(webSocketRouter: makeWebSocketRouter(), configuration: .init(ws: configuration.webSocket.serverConfiguration)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gestalt"),
             services: housekeeping + services,
             logger: logger

@@ -7,11 +7,11 @@ import Hummingbird
 /// their SSE streams.
 struct InfraRoutes {
     let store: TopologyStore
-    let stats: StreamStats
+    let registry: StreamRegistry
     let configuration: ServerConfiguration
 
-    func register(on router: Router<some RequestContext>) {
-        let store = store, stats = stats, configuration = configuration
+    func register(on router: Router<GestaltRequestContext>) {
+        let store = store, registry = registry, stats = registry.stats, configuration = configuration
         let api = router.group("api/infra")
 
         api.get("topology") { request, _ -> Response in
@@ -19,13 +19,16 @@ struct InfraRoutes {
             return .json(store.snapshotJSON(filter: filter, asFullUpdate: false).json)
         }
 
-        api.get("topology/stream") { request, _ -> Response in
+        api.get("topology/stream") { request, context -> Response in
             let filter = try QueryParsing.topologyFilter(request)
             let feed = TopologyFeed(
                 store: store, filter: filter, resumeFrom: QueryParsing.lastEventID(request),
                 options: configuration.stream, stats: stats
             )
-            return SSEResponse.make(request: request, run: { try await feed.run($0) }, cancel: { feed.cancel() })
+            return SSEResponse.make(
+                request: request, context: context, registry: registry, channel: .events,
+                run: { try await feed.run(connection: $0, $1) }, cancel: { feed.cancel() }
+            )
         }
 
         api.get("events") { request, _ -> Response in
@@ -38,13 +41,16 @@ struct InfraRoutes {
             return .json(w.bytes)
         }
 
-        api.get("events/stream") { request, _ -> Response in
+        api.get("events/stream") { request, context -> Response in
             let filter = try QueryParsing.eventFilter(request)
             let feed = EventFeed(
                 store: store, filter: filter, resumeFrom: QueryParsing.lastEventID(request),
                 options: configuration.stream, stats: stats
             )
-            return SSEResponse.make(request: request, run: { try await feed.run($0) }, cancel: { feed.cancel() })
+            return SSEResponse.make(
+                request: request, context: context, registry: registry, channel: .events,
+                run: { try await feed.run(connection: $0, $1) }, cancel: { feed.cancel() }
+            )
         }
 
         api.get("entities/**") { _, context -> Response in

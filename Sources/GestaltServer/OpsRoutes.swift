@@ -8,11 +8,11 @@ import Prometheus
 struct OpsRoutes {
     let store: TopologyStore
     let statusBoard: SourceStatusBoard
-    let stats: StreamStats
+    let registry: StreamRegistry
     let metrics: ServerMetrics
 
     func register(on router: Router<some RequestContext>) {
-        let store = store, statusBoard = statusBoard, stats = stats, metrics = metrics
+        let store = store, statusBoard = statusBoard, registry = registry, metrics = metrics
 
         router.get("healthz") { _, _ -> Response in
             var w = JSONWriter()
@@ -41,33 +41,16 @@ struct OpsRoutes {
         }
 
         router.get("api/infra/subscriptions") { _, _ -> Response in
-            .json(StreamStatsJSON(snapshot: stats.snapshot))
+            .json(SubscriptionsJSON(stats: registry.stats.snapshot, registry: registry.snapshot()))
         }
 
         router.get("metrics") { _, _ -> Response in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: .init(bytes: metrics.exposition(store: store, stats: stats.snapshot)))
+                body: .init(byteBuffer: .init(bytes: metrics.exposition(store: store, stats: registry.stats.snapshot, registry: registry.snapshot())))
             )
         }
     }
 }
 
-private struct StreamStatsJSON: JSONWritable {
-    let snapshot: StreamStats.Snapshot
-
-    func write(to w: inout JSONWriter) {
-        w.beginObject()
-        w.key("active"); w.beginObject()
-        w.key("sse_topology"); w.number(snapshot.activeTopologyStreams)
-        w.key("sse_events"); w.number(snapshot.activeEventStreams)
-        w.endObject()
-        w.key("messages_sent"); w.number(snapshot.messagesSent)
-        w.key("bytes_sent"); w.number(snapshot.bytesSent)
-        w.key("coalesced"); w.number(snapshot.coalesced)
-        w.key("resyncs"); w.number(snapshot.resyncs)
-        w.key("disconnects"); w.number(snapshot.disconnects)
-        w.endObject()
-    }
-}

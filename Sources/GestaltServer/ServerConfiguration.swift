@@ -9,6 +9,10 @@ public struct ServerConfiguration: Sendable {
     public var stream = StreamOptions()
     /// Largest `limit` accepted by `/api/infra/events`.
     public var maxEventLimit: Int = 10_000
+    /// The WebSocket channel `/api/infra/ws`.
+    public var webSocket = WebSocketOptions()
+    /// A client whose write has been blocked this long is disconnected.
+    public var stuckTimeout: Duration = .seconds(30)
 
     public init(host: String = "0.0.0.0", port: Int = 8080) {
         self.host = host

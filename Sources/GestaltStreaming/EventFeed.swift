@@ -28,10 +28,18 @@ public struct EventFeed: AsyncSequence, Sendable {
 
     public func cancel() { subscription.cancel() }
 
-    public func run(_ write: (ByteBuffer) async throws -> Void) async throws {
+    /// Writes the stream until the client goes away, a write fails, or shutdown.
+    /// - Parameter connection: the registry entry to report progress and writes to.
+    public func run(connection: StreamConnection? = nil, _ write: (ByteBuffer) async throws -> Void) async throws {
         stats.opened(.events)
         defer { stats.closed(.events) }
-        for await buffer in self { try await write(buffer) }
+        var iterator = makeAsyncIterator()
+        while let buffer = await iterator.next() {
+            connection?.progressed(eventSeq: iterator.cursor)
+            connection?.writeStarted(bytes: buffer.readableBytes)
+            try await write(buffer)
+            connection?.writeFinished(messages: iterator.lastMessageCount, bytes: buffer.readableBytes)
+        }
     }
 
     public func makeAsyncIterator() -> Iterator { Iterator(feed: self) }
@@ -42,8 +50,11 @@ public struct EventFeed: AsyncSequence, Sendable {
         var started = false
         var lastWrite: ContinuousClock.Instant = .now
         var closed = false
+        /// Messages in the buffer `next()` returned last (keepalives count none).
+        var lastMessageCount = 0
 
         public mutating func next() async -> ByteBuffer? {
+            lastMessageCount = 0
             if closed { return nil }
             if !started {
                 started = true
@@ -97,6 +108,7 @@ public struct EventFeed: AsyncSequence, Sendable {
                 SSEFrame.message(id: logged.event.seq, json: logged.json, into: &buffer)
                 count += 1
             }
+            lastMessageCount += count
             feed.stats.sent(messages: count, bytes: buffer.writerIndex - before)
         }
     }

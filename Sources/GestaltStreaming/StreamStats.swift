@@ -1,6 +1,7 @@
 import Synchronization
 
 /// Counters for every stream, read by `/metrics` and `/api/infra/subscriptions`.
+/// The SSE `active*` gauges count feeds; the registry counts every transport.
 public final class StreamStats: Sendable {
     public struct Snapshot: Sendable, Hashable {
         public var activeTopologyStreams = 0
@@ -9,7 +10,9 @@ public final class StreamStats: Sendable {
         public var bytesSent: UInt64 = 0
         public var coalesced: UInt64 = 0
         public var resyncs: UInt64 = 0
+        /// Every stream that ended, whatever the reason (the sum of `disconnectsByReason`).
         public var disconnects: UInt64 = 0
+        public var disconnectsByReason: [DisconnectReason: UInt64] = [:]
     }
 
     private let state = Mutex(Snapshot())
@@ -33,7 +36,14 @@ public final class StreamStats: Sendable {
             case .topology: s.activeTopologyStreams -= 1
             case .events: s.activeEventStreams -= 1
             }
+        }
+    }
+
+    /// A registered stream ended; counted here so `/metrics` reads one place.
+    func disconnected(_ reason: DisconnectReason) {
+        state.withLock { s in
             s.disconnects += 1
+            s.disconnectsByReason[reason, default: 0] += 1
         }
     }
 
@@ -44,9 +54,9 @@ public final class StreamStats: Sendable {
         }
     }
 
-    func coalesced(_ count: Int) { state.withLock { $0.coalesced += UInt64(count) } }
+    public func coalesced(_ count: Int) { state.withLock { $0.coalesced += UInt64(count) } }
 
-    func resynced() { state.withLock { $0.resyncs += 1 } }
+    public func resynced() { state.withLock { $0.resyncs += 1 } }
 
     enum Channel { case topology, events }
 }

@@ -25,10 +25,17 @@ public struct TopologyFeed: AsyncSequence, Sendable {
     public func cancel() { subscription.cancel() }
 
     /// Writes the stream until the client goes away, a write fails, or shutdown.
-    public func run(_ write: (ByteBuffer) async throws -> Void) async throws {
+    /// - Parameter connection: the registry entry to report progress and writes to.
+    public func run(connection: StreamConnection? = nil, _ write: (ByteBuffer) async throws -> Void) async throws {
         stats.opened(.topology)
         defer { stats.closed(.topology) }
-        for await buffer in self { try await write(buffer) }
+        var iterator = makeAsyncIterator()
+        while let buffer = await iterator.next() {
+            connection?.progressed(revision: iterator.cursor.revision)
+            connection?.writeStarted(bytes: buffer.readableBytes)
+            try await write(buffer)
+            connection?.writeFinished(messages: iterator.lastMessageCount, bytes: buffer.readableBytes)
+        }
     }
 
     public func makeAsyncIterator() -> Iterator { Iterator(feed: self, cursor: cursor) }
@@ -40,10 +47,14 @@ public struct TopologyFeed: AsyncSequence, Sendable {
         var lastWrite: ContinuousClock.Instant = .now
         /// A shared `full` frame that goes out as its own write after the header.
         var pendingFrame: ByteBuffer?
+        /// Messages in the buffer `next()` returned last (keepalives count none).
+        var lastMessageCount = 0
 
         public mutating func next() async -> ByteBuffer? {
+            lastMessageCount = 0
             if let frame = pendingFrame {
                 pendingFrame = nil
+                lastMessageCount = 1
                 return frame
             }
             var buffer = ByteBuffer()
@@ -77,7 +88,8 @@ public struct TopologyFeed: AsyncSequence, Sendable {
             }
         }
 
-        private func write(_ messages: [TopologyCursor.Message], into buffer: inout ByteBuffer) {
+        private mutating func write(_ messages: [TopologyCursor.Message], into buffer: inout ByteBuffer) {
+            lastMessageCount += messages.count
             let before = buffer.writerIndex
             for message in messages { SSEFrame.message(id: message.id, json: message.json, into: &buffer) }
             feed.stats.sent(messages: messages.count, bytes: buffer.writerIndex - before)

@@ -1,0 +1,19 @@
+public import Hummingbird
+public import HummingbirdWebSocket
+public import NIOCore
+
+/// The request context of every route. Beyond the basics it keeps the
+/// connection's channel, so a stream whose client stopped reading can be
+/// closed from outside: a write blocked on a full socket is released only
+/// by closing the socket.
+public struct GestaltRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<GestaltRequestContext>
+    public let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.webSocket = .init()
+        self.channel = source.channel
+    }
+}

@@ -1,0 +1,40 @@
+import GestaltModel
+import GestaltStreaming
+import NIOCore
+
+/// The envelopes one writer pass sends: encoded back to back into one
+/// buffer (one timestamp for all), then written as frames sliced from it
+/// without copying.
+struct OutgoingBatch {
+    private(set) var buffer = ByteBuffer()
+    private(set) var frames: [Range<Int>] = []
+    private let timestamp = Timestamp.now().rfc3339Bytes
+
+    var isEmpty: Bool { frames.isEmpty }
+    var count: Int { frames.count }
+    var bytes: Int { buffer.readableBytes }
+
+    mutating func add(_ type: WebSocketMessageType, payload: [UInt8], id: UInt64? = nil) {
+        let start = buffer.writerIndex
+        WebSocketEnvelope.write(type, payload: payload, timestamp: timestamp, id: id, into: &buffer)
+        finish(from: start)
+    }
+
+    mutating func add(_ message: BroadcastMessage) {
+        let start = buffer.writerIndex
+        WebSocketEnvelope.write(typeName: message.type, payload: message.payload, timestamp: timestamp, into: &buffer)
+        finish(from: start)
+    }
+
+    /// The frame's bytes, a slice of the batch's buffer.
+    func slice(_ range: Range<Int>) -> ByteBuffer { buffer.getSlice(at: range.lowerBound, length: range.count)! }
+
+    private mutating func finish(from start: Int) {
+        frames.append(start..<buffer.writerIndex)
+        // Every outgoing message is checked in debug builds, hence in every test run.
+        assert(
+            WebSocketMessageValidator.problems(in: buffer.readableBytesView[start..<buffer.writerIndex]).isEmpty,
+            "invalid outgoing message: \(WebSocketMessageValidator.problems(in: buffer.readableBytesView[start..<buffer.writerIndex]))"
+        )
+    }
+}

@@ -1,0 +1,103 @@
+import GestaltModel
+import GestaltStreaming
+
+/// The payload of `subscribe`: channels, a filter, and where to resume.
+struct SubscribeRequest: Equatable {
+    var channels: Set<StreamChannel>
+    var topologyFilter = TopologyFilter.everything
+    var eventFilter = EventFilter()
+    /// The last topology id the client applied. A value we cannot read
+    /// earns a `full`, as an unreadable `Last-Event-ID` does over SSE.
+    var resumeFrom: UInt64?
+    /// The last event id (seq) the client saw; without it events start from now.
+    var resumeEventsFrom: UInt64?
+
+    init(channels: Set<StreamChannel>) {
+        self.channels = channels
+    }
+
+    init(_ payload: [String: JSONValue]) throws(ClientMessageError) {
+        channels = try Self.channels(payload)
+        if let filter = payload["filter"] {
+            guard case .object(let fields) = filter else {
+                throw ClientMessageError("invalid_field", "'filter' must be an object, not \(filter.typeName)")
+            }
+            try readFilter(fields)
+        }
+        resumeFrom = try Self.resumeID(payload["resume_from"], key: "resume_from")
+        resumeEventsFrom = try Self.resumeID(payload["resume_events_from"], key: "resume_events_from")
+    }
+
+    static func channels(_ payload: [String: JSONValue]) throws(ClientMessageError) -> Set<StreamChannel> {
+        guard let value = payload["channels"] else {
+            throw ClientMessageError("missing_field", "the payload lacks 'channels'; give some of topology, events, jobs")
+        }
+        let names = try strings(value, key: "channels")
+        guard !names.isEmpty else { throw ClientMessageError("invalid_field", "'channels' is empty; give some of topology, events, jobs") }
+        var channels = Set<StreamChannel>()
+        for name in names {
+            guard let channel = StreamChannel(rawValue: name) else {
+                throw ClientMessageError("invalid_field", "unknown channel '\(name)'; known channels: topology, events, jobs")
+            }
+            channels.insert(channel)
+        }
+        return channels
+    }
+
+    private mutating func readFilter(_ fields: [String: JSONValue]) throws(ClientMessageError) {
+        if let value = fields["kinds"] {
+            var kinds = Set<EntityKind>()
+            for name in try Self.strings(value, key: "filter.kinds") {
+                guard let kind = EntityKind(rawValue: name) else {
+                    throw ClientMessageError("invalid_field", "'filter.kinds' has unknown kind '\(name)'")
+                }
+                kinds.insert(kind)
+            }
+            topologyFilter.kinds = kinds
+            eventFilter.kinds = kinds
+        }
+        if let value = fields["namespaces"] {
+            topologyFilter.namespaces = Set(try Self.strings(value, key: "filter.namespaces"))
+        }
+        if let value = fields["labels"] {
+            guard case .object(let labels) = value else {
+                throw ClientMessageError("invalid_field", "'filter.labels' must be an object of strings, not \(value.typeName)")
+            }
+            for (key, label) in labels {
+                guard case .string(let text) = label else {
+                    throw ClientMessageError("invalid_field", "'filter.labels.\(key)' must be a string, not \(label.typeName)")
+                }
+                topologyFilter.labels[key] = text
+            }
+        }
+        if let value = fields["severity"] {
+            guard case .string(let text) = value, let severity = Severity(rawValue: text) else {
+                throw ClientMessageError("invalid_field", "'filter.severity' must be one of info, warning, error, critical")
+            }
+            eventFilter.minimumSeverity = severity
+        }
+    }
+
+    private static func strings(_ value: JSONValue, key: String) throws(ClientMessageError) -> [String] {
+        guard case .array(let items) = value else {
+            throw ClientMessageError("invalid_field", "'\(key)' must be an array of strings, not \(value.typeName)")
+        }
+        var out: [String] = []
+        for item in items {
+            guard case .string(let text) = item else {
+                throw ClientMessageError("invalid_field", "'\(key)' must hold strings only, found \(item.typeName)")
+            }
+            out.append(text)
+        }
+        return out
+    }
+
+    private static func resumeID(_ value: JSONValue?, key: String) throws(ClientMessageError) -> UInt64? {
+        switch value {
+        case nil, .null: return nil
+        case .string(let text): return UInt64(text)
+        case .number(let n): return n >= 0 && n < 9.0e15 ? UInt64(exactly: n) : nil
+        case let other?: throw ClientMessageError("invalid_field", "'\(key)' must be a string id, not \(other.typeName)")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import GestaltEngine
+import GestaltStreaming
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+
+/// `GET /api/infra/ws`: the upgrade route (on the WebSocket router) and the
+/// answer to a plain GET without upgrade headers (on the HTTP router).
+struct WebSocketRoutes {
+    static let path = "api/infra/ws"
+
+    let store: TopologyStore
+    let registry: StreamRegistry
+    let configuration: ServerConfiguration
+
+    func register(upgradesOn router: Router<GestaltRequestContext>) {
+        let store = store, registry = registry, configuration = configuration
+        router.ws(RouterPath(Self.path)) { _, _ in
+            .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            let session = WebSocketSession(
+                store: store, registry: registry, configuration: configuration,
+                network: context.requestContext.channel,
+                sessionID: context.request.uri.queryParameters.get("session_id"),
+                logger: context.logger
+            )
+            await session.run(inbound: inbound, outbound: outbound)
+        }
+    }
+
+    func register(plainOn router: Router<GestaltRequestContext>) {
+        router.get(RouterPath(Self.path)) { _, _ -> Response in
+            throw APIError(.upgradeRequired, code: "upgrade_required", "this is a WebSocket endpoint; connect with a WebSocket client (Upgrade: websocket)")
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import GestaltEngine
+import GestaltStreaming
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// One WebSocket connection on `/api/infra/ws`: a reader that parses and
+/// checks client messages, a writer that alone writes to the socket, and
+/// small helpers that ring the writer when the store changes or a ping is due.
+///
+/// The handler never throws (a throwing handler would close with 1011): every
+/// ending is a chosen close code.
+struct WebSocketSession {
+    let store: TopologyStore
+    let registry: StreamRegistry
+    let configuration: ServerConfiguration
+    let network: any Channel
+    let sessionID: String?
+    let logger: Logger
+
+    private var options: WebSocketOptions { configuration.webSocket }
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        let inbox = SessionInbox(maxRequests: options.maxPendingRequests, maxBroadcasts: options.maxPendingBroadcasts)
+        let network = network
+        let connection = registry.register(
+            transport: .websocket, channels: [], sessionID: sessionID,
+            closer: { reason in
+                inbox.close(reason)
+                // A stuck or silent peer cannot take a close frame: drop the
+                // socket, which also releases a write blocked on it.
+                if reason == .stuck || reason == .heartbeatTimeout { network.close(promise: nil) }
+            },
+            deliver: { inbox.broadcast($0) }
+        )
+        let reason = await withTaskGroup(of: Ending.self) { group in
+            group.addTask { .writer(await runWriter(inbox: inbox, connection: connection, outbound: outbound)) }
+            group.addTask { .reader(await read(inbound, outbound: outbound, inbox: inbox)) }
+            group.addTask { await watch(store.topologySignal, counter: { store.revision }, inbox: inbox); return .helper }
+            group.addTask { await watch(store.eventSignal, counter: { store.eventSeq }, inbox: inbox); return .helper }
+            group.addTask { await heartbeat(inbox: inbox); return .helper }
+            // The first of reader and writer to end decides the reason.
+            var reason: DisconnectReason?
+            while let ending = await group.next() {
+                switch ending {
+                case .helper:
+                    continue
+                case .reader(let why):
+                    if reason == nil { reason = connection.disconnectReason ?? why }
+                    group.cancelAll()
+                case .writer(let why):
+                    guard reason == nil else { continue }
+                    let chosen = connection.disconnectReason ?? why
+                    reason = chosen
+                    await closeAfterWriter(chosen, outbound: outbound)
+                    // The reader ends when the client answers our close frame; don't wait forever.
+                    group.addTask { try? await Task.sleep(for: options.closeTimeout); return .closeTimedOut }
+                case .closeTimedOut:
+                    group.cancelAll()
+                }
+            }
+            return reason ?? .clientClosed
+        }
+        connection.deregister(reason)
+    }
+
+    private enum Ending: Sendable {
+        case reader(DisconnectReason)
+        case writer(DisconnectReason)
+        case closeTimedOut
+        case helper
+    }
+
+    private func runWriter(inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter) async -> DisconnectReason {
+        var writer = SessionWriter(
+            store: store, stream: configuration.stream, options: options, stats: registry.stats,
+            inbox: inbox, connection: connection, outbound: outbound
+        )
+        return await writer.run()
+    }
+
+    private func closeAfterWriter(_ reason: DisconnectReason, outbound: WebSocketOutboundWriter) async {
+        switch reason {
+        case .heartbeatTimeout:
+            try? await outbound.close(.goingAway, reason: "heartbeat timeout: no answer to 2 pings")
+            network.close(promise: nil)
+        case .serverShutdown:
+            try? await outbound.close(.goingAway, reason: "server shutting down")
+        case .stuck:
+            network.close(promise: nil)
+        case .transportError:
+            try? await outbound.close(.unexpectedServerError, reason: nil)
+        case .clientClosed, .policyViolation, .messageTooBig:
+            break
+        }
+    }
+
+    /// Reads client messages until the client closes; invalid ones get an
+    /// `error`, a flood of them closes with 1008.
+    private func read(_ inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, inbox: SessionInbox) async -> DisconnectReason {
+        var budget = InvalidMessageBudget(limit: options.invalidMessageLimit, window: options.invalidMessageWindow)
+        do {
+            for try await message in inbound.messages(maxSize: options.maxMessageBytes) {
+                inbox.noteInbound()
+                let request: SessionInbox.Request
+                switch message {
+                case .text(let text):
+                    let parsed = ClientMessage.parse(text)
+                    switch (parsed.message, parsed.error) {
+                    case (.subscribe(let subscription)?, _): request = .subscribe(subscription, replyTo: parsed.replyTo)
+                    case (.unsubscribe(let channels)?, _): request = .unsubscribe(channels, replyTo: parsed.replyTo)
+                    case (.ping?, _): request = .pong(replyTo: parsed.replyTo)
+                    case (.pong?, _): continue
+                    case (nil, let error): request = .error(error ?? ClientMessageError("invalid_message", "unreadable message"), replyTo: parsed.replyTo)
+                    }
+                case .binary:
+                    request = .error(ClientMessageError("binary_not_supported", "binary frames are not accepted; send JSON in text frames"), replyTo: nil)
+                }
+                if case .error = request, budget.spend() {
+                    try? await outbound.close(.policyViolation, reason: "too many invalid messages")
+                    return .policyViolation
+                }
+                guard inbox.post(request) else {
+                    try? await outbound.close(.policyViolation, reason: "too many unanswered requests; read the socket")
+                    return .policyViolation
+                }
+            }
+            return .clientClosed
+        } catch {
+            // swift-websocket reports an over-long fragmented message through
+            // an error of its own (package-internal) type; its description
+            // names the close code it sent.
+            let text = String(describing: error)
+            return text.contains("messageTooLarge") || text.contains("invalidFrameLength") ? .messageTooBig : .transportError
+        }
+    }
+
+    /// Rings the writer whenever `signal` moves; ends the session on shutdown.
+    private func watch(_ signal: ChangeSignal, counter: @Sendable () -> UInt64, inbox: SessionInbox) async {
+        let subscription = signal.subscribe()
+        var seen = counter()
+        while !Task.isCancelled {
+            switch await subscription.wait(after: seen) {
+            case .changed:
+                seen = counter()
+                inbox.ring()
+            case .tick:
+                continue
+            case .closed:
+                if !Task.isCancelled { inbox.close(.serverShutdown) }
+                return
+            }
+        }
+    }
+
+    private func heartbeat(inbox: SessionInbox) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: options.pingInterval) } catch { return }
+            inbox.pingDue()
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GestaltEngine
+import GestaltModel
+import GestaltServer
+import GestaltStreaming
+import HummingbirdWSClient
+import Synchronization
+import Testing
+
+/// A gate a test task waits at until another opens it.
+final class Gate: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resume = state.withLock { s -> Bool in
+                if s.open { return true }
+                s.waiters.append(continuation)
+                return false
+            }
+            if resume { continuation.resume() }
+        }
+    }
+
+    func open() {
+        for waiter in state.withLock({ s -> [CheckedContinuation<Void, Never>] in s.open = true; defer { s.waiters = [] }; return s.waiters }) {
+            waiter.resume()
+        }
+    }
+}
+
+/// A flag set by one task and read by another.
+final class Flag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}
+
+@Suite(.timeLimit(.minutes(3))) struct WebSocketSlowClientTests {
+    static let entityCount = 200
+    static let updates = 50_000
+
+    /// Applies `updates` changes, 100 per batch, each a meaningful change of one pod.
+    static func churn(_ store: TopologyStore, updates: Int = updates) {
+        var i = 0
+        while i < updates {
+            var batch: [TopologyChange] = []
+            for j in i..<min(i + 100, updates) {
+                var pod = entity("p\(j % entityCount)")
+                pod.networkRxBytes = Int64(j + 1)
+                batch.append(.upsertEntity(pod))
+            }
+            store.apply(batch)
+            i += 100
+        }
+    }
+
+    @Test func slowClientStaysBoundedAndConverges() async throws {
+        try await withLiveServer { server, port in
+            let store = server.store
+            store.apply((0..<Self.entityCount).map { .upsertEntity(entity("p\($0)")) })
+            let slowSubscribed = Gate(), resumeSlow = Gate(), normalDone = Gate()
+            let slowCaughtUp = Flag()
+
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The slow client: reads its full, then stops reading until told.
+                group.addTask {
+                    try await connectWS(port: port, query: "?session_id=slow") { ws in
+                        var applied = AppliedTopology()
+                        try await ws.subscribe()
+                        _ = try await ws.nextSkippingPings()
+                        applied.apply(try await ws.nextSkippingPings().update())
+                        slowSubscribed.open()
+                        await resumeSlow.wait()
+                        while !(applied.revision == store.revision && applied.matches(store.snapshot())) {
+                            let envelope = try await ws.nextSkippingPings()
+                            if envelope.type == "topology" { applied.apply(try envelope.update()) }
+                        }
+                        slowCaughtUp.set()
+                    }
+                }
+                // The normal client: reads everything as it comes.
+                group.addTask {
+                    await slowSubscribed.wait()
+                    try await connectWS(port: port, query: "?session_id=normal") { ws in
+                        var applied = AppliedTopology()
+                        try await ws.subscribe()
+                        _ = try await ws.nextSkippingPings()
+                        applied.apply(try await ws.nextSkippingPings().update())
+                        Self.churn(store)
+                        while applied.revision < store.revision || !applied.matches(store.snapshot()) {
+                            let envelope = try await ws.nextSkippingPings()
+                            if envelope.type == "topology" { applied.apply(try envelope.update()) }
+                        }
+                    }
+                    normalDone.open()
+                }
+                await normalDone.wait()
+
+                // The normal client got everything while the slow one had not read a byte more.
+                #expect(!slowCaughtUp.isSet)
+                let slow = try #require(server.registry.snapshot().clients.first { $0.sessionID == "slow" })
+                // No per-client queue: what the server holds for the slow client is at
+                // most one batch handed to the socket (512 updates of a few hundred bytes).
+                #expect(slow.inFlightBytes < 512 * 1024)
+                #expect((slow.lag ?? 0) > 0)
+
+                resumeSlow.open()
+                try await group.waitForAll()
+            }
+            #expect(slowCaughtUp.isSet)
+            // It caught up through a fresh full, or through coalesced batches.
+            let stats = server.stats.snapshot
+            #expect(stats.resyncs + stats.coalesced > 0)
+        }
+    }
+
+    @Test func stuckClientIsDisconnected() async throws {
+        try await withLiveServer(configure: { server, _ in server.stuckTimeout = .milliseconds(500) }) { server, port in
+            let store = server.store
+            store.apply((0..<Self.entityCount).map { .upsertEntity(entity("p\($0)", labels: ["pad": String(repeating: "x", count: 2000)])) })
+            let subscribed = Gate()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    _ = try await connectWS(port: port) { ws in
+                        try await ws.subscribe()
+                        _ = try await ws.nextSkippingPings()
+                        subscribed.open()
+                        // Never read again; the server must give up on us.
+                        try await Task.sleep(for: .seconds(100))
+                    }
+                }
+                await subscribed.wait()
+                // Big updates fill the socket buffers until the server's write blocks.
+                var round = 0
+                while server.stats.snapshot.disconnectsByReason[.stuck] == nil {
+                    var batch: [TopologyChange] = []
+                    for j in 0..<Self.entityCount {
+                        var pod = entity("p\(j)", labels: ["pad": String(repeating: "y", count: 2000)])
+                        pod.networkRxBytes = Int64(round)
+                        batch.append(.upsertEntity(pod))
+                    }
+                    store.apply(batch)
+                    round += 1
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                group.cancelAll()
+            }
+            #expect(server.stats.snapshot.disconnectsByReason[.stuck] == 1)
+            try await eventually("stuck client deregistered") { server.registry.count == 0 }
+        }
+    }
+}
