@@ -26,7 +26,7 @@ struct InfraRoutes {
                 options: configuration.stream, stats: stats
             )
             return SSEResponse.make(
-                request: request, context: context, registry: registry, channel: .events,
+                request: request, context: context, registry: registry, channel: .topology,
                 run: { try await feed.run(connection: $0, $1) }, cancel: { feed.cancel() }
             )
         }

@@ -31,6 +31,10 @@ final class KubernetesClient: Sendable {
         var http = HTTPClient.Configuration(tlsConfiguration: tls)
         // Watches are long; no read timeout (the watchdog catches stalls instead).
         http.timeout = .init(connect: .seconds(10), read: nil)
+        // Every watch holds an HTTP/1.1 connection for minutes; AHC's default of 8
+        // per host would queue the rest behind them forever.
+        let watches = ResourceKind.allCases.count * max(1, configuration.namespaces.count)
+        http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = watches + 8
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
         self.server = configuration.server
         self.tokens = BearerTokenSource(credentials: configuration.credentials)
