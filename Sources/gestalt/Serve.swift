@@ -2,6 +2,7 @@ import ArgumentParser
 import GestaltEngine
 import GestaltModel
 import GestaltServer
+import GestaltStreaming
 import Hummingbird
 import Logging
 import Metrics
@@ -41,12 +42,13 @@ struct Serve: AsyncParsableCommand {
         let statusBoard = SourceStatusBoard()
 
         var serverConfiguration = ServerConfiguration(host: host, port: port)
-        serverConfiguration.stream.keepalive = .milliseconds(Int64(streaming.keepalive * 1000))
+        streaming.apply(to: &serverConfiguration)
         let server = GestaltServer(store: store, statusBoard: statusBoard, configuration: serverConfiguration, metrics: ServerMetrics(registry: registry))
 
-        let churnLogger = logger
+        let streams = server.registry
+        // Churn notices go to every WebSocket client as their own message types.
         let (sink, churnServices) = ChurnWiring.sink(options: churn, store: store, logger: logger) { notice in
-            churnLogger.debug("churn notice \(notice.messageType) for namespace \(notice.namespace)")
+            streams.broadcast(BroadcastMessage(type: notice.messageType, payload: notice.jsonBytes()))
         }
         var services = churnServices
         services += try SourceWiring.services(demo: demo, kubernetes: kubernetes, sink: sink, store: store, statusBoard: statusBoard, logger: logger)
@@ -59,10 +61,28 @@ struct Serve: AsyncParsableCommand {
 struct StreamingOptions: ParsableArguments {
     @Option(help: "Recent updates kept for Last-Event-ID resume.") var retainedUpdates = 10_000
     @Option(help: "Seconds of idle before an SSE stream sends ': keepalive'.") var keepalive = 15.0
+    @Option(help: "Updates a client may fall behind before a fresh full replaces its backlog (when the full is smaller).") var maxPending = 1000
+    @Option(help: "Seconds a client's write may stay blocked before it is disconnected.") var stuckTimeout = 30.0
+    @Option(help: "Seconds between WebSocket pings; a peer that misses two is closed.") var wsPingInterval = 30.0
+    @Option(help: "Largest WebSocket message a client may send, in bytes.") var wsMaxMessageBytes = 64 * 1024
+    @Flag(help: "Do not offer permessage-deflate on the WebSocket.") var noWsCompression = false
     @Flag(help: "Do not run the 3D layout engine (entities keep x, y, z = 0).") var noLayout = false
 
     func validate() throws {
         guard retainedUpdates >= 1 else { throw ValidationError("--retained-updates must be at least 1") }
-        guard keepalive > 0 else { throw ValidationError("--keepalive must be a positive number of seconds") }
+        guard keepalive > 0, stuckTimeout > 0, wsPingInterval > 0 else {
+            throw ValidationError("--keepalive, --stuck-timeout and --ws-ping-interval must be positive numbers of seconds")
+        }
+        guard maxPending >= 1 else { throw ValidationError("--max-pending must be at least 1") }
+        guard wsMaxMessageBytes >= 1024 else { throw ValidationError("--ws-max-message-bytes must be at least 1024") }
+    }
+
+    func apply(to configuration: inout ServerConfiguration) {
+        configuration.stream.keepalive = .milliseconds(Int64(keepalive * 1000))
+        configuration.stream.resyncThreshold = maxPending
+        configuration.stuckTimeout = .milliseconds(Int64(stuckTimeout * 1000))
+        configuration.webSocket.pingInterval = .milliseconds(Int64(wsPingInterval * 1000))
+        configuration.webSocket.maxMessageBytes = wsMaxMessageBytes
+        configuration.webSocket.compression = !noWsCompression
     }
 }
