@@ -14,10 +14,14 @@ struct DemoOptions: ParsableArguments {
 }
 
 struct KubernetesOptions: ParsableArguments {
+    @Flag(help: "Watch a Kubernetes cluster instead of running the simulator, found as kubectl does: KUBECONFIG, ~/.kube/config, else in-cluster.") var kubernetes = false
     @Option(help: "Kubeconfig file; enables the Kubernetes source and turns the simulator off.") var kubeconfig: String?
     @Option(help: "Kubeconfig context to use (default: the current context).") var context: String?
     @Option(name: .customLong("namespace"), help: "Watch only this namespace (repeatable; default: all).") var namespaces: [String] = []
-    @Flag(help: "Use the in-cluster service account instead of a kubeconfig.") var inCluster = false
+    @Flag(help: "Use the in-cluster service account (KUBERNETES_SERVICE_HOST and the mounted token).") var inCluster = false
+
+    /// Any Kubernetes flag turns the Kubernetes source on.
+    var enabled: Bool { kubernetes || kubeconfig != nil || context != nil || !namespaces.isEmpty || inCluster }
 }
 
 struct ChurnOptions: ParsableArguments {

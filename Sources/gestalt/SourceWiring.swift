@@ -1,5 +1,6 @@
 import GestaltChurn
 import GestaltEngine
+import GestaltKubernetes
 import GestaltLayout
 import GestaltSimulator
 import GestaltServer
@@ -12,6 +13,7 @@ enum SourceWiring {
         demo: DemoOptions, kubernetes: KubernetesOptions, sink: any ChangeSink, store: TopologyStore,
         statusBoard: SourceStatusBoard, logger: Logger
     ) throws -> [any Service] {
+        if kubernetes.enabled { return try kubernetesServices(kubernetes, store: store, statusBoard: statusBoard, logger: logger) }
         let configuration = SimulatorConfiguration(
             seed: demo.demoSeed, changesPerSecond: demo.demoRate, size: demo.demoSize, churn: demo.demoChurn
         )
@@ -33,6 +35,27 @@ enum LayoutWiring {
     }
 }
 
+extension SourceWiring {
+    /// A configuration that cannot load is an error before the server starts;
+    /// a cluster that cannot be reached is a source status the source keeps retrying.
+    static func kubernetesServices(
+        _ options: KubernetesOptions, store: TopologyStore, statusBoard: SourceStatusBoard, logger: Logger
+    ) throws -> [any Service] {
+        let configuration: KubernetesConfiguration
+        do {
+            configuration = options.inCluster
+                ? try KubernetesConfiguration.inCluster(namespaces: options.namespaces)
+                : try KubernetesConfiguration.load(kubeconfigPath: options.kubeconfig, context: options.context, namespaces: options.namespaces)
+        } catch {
+            throw StartupError("cannot use the Kubernetes configuration: \(error)")
+        }
+        statusBoard.set("kubernetes", .syncing, message: "connecting to \(configuration.server)")
+        logger.info("kubernetes source: \(configuration.server)\(options.namespaces.isEmpty ? "" : ", namespaces \(options.namespaces.joined(separator: ","))")")
+        let source = KubernetesSource(configuration: configuration, store: store, statusBoard: statusBoard, logger: logger)
+        return [BackgroundService(name: "kubernetes") { try await source.run() }]
+    }
+}
+
 enum ChurnWiring {
     /// The sink sources write to, and the service that runs it: the store
     /// itself when smoothing is off, else a churn pipeline in front of it.
@@ -43,4 +66,10 @@ enum ChurnWiring {
         let pipeline = ChurnPipeline(store: store, configuration: options.configuration, notices: notices)
         return (pipeline, [BackgroundService(name: "churn") { await pipeline.run() }])
     }
+}
+
+/// A reason the server cannot start, printed as is (no usage text: the flags were fine).
+struct StartupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
