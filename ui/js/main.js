@@ -21,6 +21,7 @@ import { $ } from './panels/dom.js';
 import { traceConnections } from './trace.js';
 import { formatKind } from './format.js';
 import { initTheme } from './theme.js';
+import { createScriptMeter } from './script-meter.js';
 
 const HEALTH_POLL_MS = 5000;
 const PANEL_REFRESH_MS = 500;
@@ -28,6 +29,8 @@ const PANEL_REFRESH_MS = 500;
 initTheme($('theme-toggle'));
 const state = createTopologyState();
 const view = { filter: createFilter(), preset: 'namespace' };
+// Script time per frame (frame callback + stream handling + batches), read by the benchmark.
+const meter = createScriptMeter();
 let selectedId = null;
 
 const renderer = startRenderer();
@@ -52,7 +55,7 @@ details.render(null);
 
 function startRenderer() {
   try {
-    const r = createRenderer($('canvas'), { state, view });
+    const r = createRenderer($('canvas'), { state, view, meter });
     attachControls($('canvas'), r.camera, {
       onClick: ({ x, y }) => select(r.pick(x, y)),
       onHover: (p) => r.setHover(p ? r.pick(p.x, p.y) : null),
@@ -125,8 +128,8 @@ function touchesSelection(change) {
   return connectionsOf(state, selectedId).some((c) => change.entities.has(c.source_id === selectedId ? c.target_id : c.source_id));
 }
 
-const batcher = createBatcher(applyBatch);
-const topologyFeed = createTopologyFeed({ onUpdate: (u) => batcher.push(u), onStatus: (s, d) => status.set(s, d) });
+const batcher = createBatcher((updates) => meter.measure(() => applyBatch(updates)));
+const topologyFeed = createTopologyFeed({ onUpdate: (u) => meter.measure(() => batcher.push(u)), onStatus: (s, d) => status.set(s, d) });
 const eventBatcher = createBatcher((lists) => events.add(lists.flat()));
 const eventsFeed = createEventsFeed({ onEvents: (list) => eventBatcher.push(list) });
 topologyFeed.start();
@@ -149,4 +152,4 @@ setInterval(() => {
   $('scene-stats').textContent = `${state.entities.size} entities · ${renderer.renderedCount} drawn · ${state.connections.size} connections · ${renderer.fps.toFixed(0)} fps`;
 }, 1000);
 
-createTestHook({ state, renderer, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel: filters, getSelected: () => selectedId });
+createTestHook({ state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel: filters, getSelected: () => selectedId });

@@ -2,7 +2,7 @@
 // own scripts. Getters return copies, so a script cannot corrupt the state.
 // The few actions (select, setFilter, setPreset) do what a click would do.
 
-export function createTestHook({ state, renderer, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel, getSelected }) {
+export function createTestHook({ state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel, getSelected }) {
   const copy = (v) => (v === undefined ? null : structuredClone(v));
   const hook = {
     /** Connection status: Connecting, Connected, Reconnecting, Error or Offline. */
@@ -14,6 +14,12 @@ export function createTestHook({ state, renderer, topologyFeed, eventsFeed, batc
     renderedCount: () => renderer.renderedCount,
     renderedConnectionCount: () => renderer.renderedConnections ?? 0,
     fps: () => renderer.fps,
+    /** Mesh detail drawn now: 1 full, 0 low (render/lod.js). */
+    meshDetail: () => renderer.meshDetail ?? 1,
+    /** Main-thread ms per frame spent in our frame callback, stream handling and batches (last second). */
+    scriptTimePerFrame: () => meter?.last.msPerFrame ?? 0,
+    /** The same window in full: { msPerFrame, msPerSecond, frames }. */
+    scriptTime: () => meter?.last ?? null,
     /** Id of the selected entity, or null. */
     selected: () => getSelected(),
     revision: () => state.revision,

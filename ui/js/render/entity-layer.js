@@ -2,7 +2,7 @@
 // what to show, move, pulse or fade; it never looks at the topology itself.
 import { createProgram, instanceAttributes, staticBuffer } from './gl.js';
 import { ENTITY_FS, ENTITY_VS } from './shaders.js';
-import { MESH_KINDS, meshFor } from './meshes.js';
+import { MESH_DETAILS, MESH_KINDS, meshFor } from './meshes.js';
 import { SlotBuffer } from './slot-buffer.js';
 import { ANIM } from '../config.js';
 
@@ -27,23 +27,27 @@ export class EntityLayer {
 
   createKind(kind) {
     const gl = this.gl;
-    const mesh = meshFor(kind);
     const slots = new SlotBuffer(gl, STRIDE);
-    const vao = gl.createVertexArray();
-    gl.bindVertexArray(vao);
-    gl.bindBuffer(gl.ARRAY_BUFFER, staticBuffer(gl, mesh.positions));
-    gl.enableVertexAttribArray(0);
-    gl.vertexAttribPointer(0, 3, gl.FLOAT, false, 0, 0);
-    gl.bindBuffer(gl.ARRAY_BUFFER, staticBuffer(gl, mesh.normals));
-    gl.enableVertexAttribArray(1);
-    gl.vertexAttribPointer(1, 3, gl.FLOAT, false, 0, 0);
     slots.sync();
-    instanceAttributes(gl, slots.buffer, STRIDE, [
-      { location: 2, size: 4, offset: 0 }, { location: 3, size: 4, offset: 4 },
-      { location: 4, size: 4, offset: 8 }, { location: 5, size: 4, offset: 12 },
-    ]);
-    gl.bindVertexArray(null);
-    return { vao, vertexCount: mesh.positions.length / 3, slots };
+    // One VAO per mesh detail (render/lod.js), all reading the same instance buffer.
+    const meshes = MESH_DETAILS.map((detail) => {
+      const mesh = meshFor(kind, detail);
+      const vao = gl.createVertexArray();
+      gl.bindVertexArray(vao);
+      gl.bindBuffer(gl.ARRAY_BUFFER, staticBuffer(gl, mesh.positions));
+      gl.enableVertexAttribArray(0);
+      gl.vertexAttribPointer(0, 3, gl.FLOAT, false, 0, 0);
+      gl.bindBuffer(gl.ARRAY_BUFFER, staticBuffer(gl, mesh.normals));
+      gl.enableVertexAttribArray(1);
+      gl.vertexAttribPointer(1, 3, gl.FLOAT, false, 0, 0);
+      instanceAttributes(gl, slots.buffer, STRIDE, [
+        { location: 2, size: 4, offset: 0 }, { location: 3, size: 4, offset: 4 },
+        { location: 4, size: 4, offset: 8 }, { location: 5, size: 4, offset: 12 },
+      ]);
+      gl.bindVertexArray(null);
+      return { vao, vertexCount: mesh.positions.length / 3 };
+    });
+    return { meshes, slots };
   }
 
   meshKind(kind) {
@@ -164,7 +168,8 @@ export class EntityLayer {
     }
   }
 
-  draw(viewProj, now) {
+  /** Draws every kind with its mesh of `detail` (0 low, 1 full; render/lod.js). */
+  draw(viewProj, now, detail = 1) {
     const gl = this.gl;
     while (this.ghosts.length && this.ghosts[0].until <= now) {
       const { ghost, kind } = this.ghosts.shift();
@@ -173,9 +178,10 @@ export class EntityLayer {
     gl.useProgram(this.program);
     gl.uniformMatrix4fv(this.uViewProj, false, viewProj);
     gl.uniform1f(this.uTime, now);
-    for (const { vao, vertexCount, slots } of this.kinds.values()) {
+    for (const { meshes, slots } of this.kinds.values()) {
       slots.sync();
       if (!slots.count) continue;
+      const { vao, vertexCount } = meshes[detail] ?? meshes[meshes.length - 1];
       gl.bindVertexArray(vao);
       gl.drawArraysInstanced(gl.TRIANGLES, 0, vertexCount, slots.count);
     }

@@ -63,6 +63,16 @@ const SHAPES = {
   custom: [TETRAHEDRON, TETRAHEDRON.map((p) => p.map((v) => -v))], // star tetrahedron
 };
 
+// Low-detail stand-ins for the kinds whose full mesh is expensive, used when
+// entities are a few pixels across (render/lod.js): same silhouette, fewer
+// triangles. Kinds not listed here are already cheap and keep their mesh.
+const LOW_SHAPES = {
+  pod: [sphere(3, 8)],
+  database: [prism(8, 0.8, 0.6)],
+  nats_subject: [[[0, 1, 0], ...ring(8, 0.75, -0.7)]],
+  cronjob: [prism(8, 0.95, 0.14).map(([x, y, z]) => [x, z, y])],
+};
+
 // The namespace torus lies flat (x-z plane), ringing its members like the
 // plan's namespace rings; a thin tube keeps what is inside visible.
 function torus(major = 1, minor = 0.045, rings = 48, sides = 6) {
@@ -83,10 +93,13 @@ function torus(major = 1, minor = 0.045, rings = 48, sides = 6) {
   return { positions: new Float32Array(positions), normals: new Float32Array(normals) };
 }
 
-/** { positions, normals } (Float32Array, triangle list) for `kind`; unknown kinds get the custom shape. */
-export function meshFor(kind) {
-  if (kind === 'namespace') return torus();
-  const parts = SHAPES[kind] ?? SHAPES.custom;
+/**
+ * { positions, normals } (Float32Array, triangle list) for `kind`; unknown
+ * kinds get the custom shape. `detail` 0 is the low-detail mesh (see LOW_SHAPES).
+ */
+export function meshFor(kind, detail = 1) {
+  if (kind === 'namespace') return detail ? torus() : torus(1, 0.045, 32, 3);
+  const parts = (detail ? null : LOW_SHAPES[kind]) ?? SHAPES[kind] ?? SHAPES.custom;
   const all = normalize(parts.flat());
   const out = { positions: [], normals: [] };
   let offset = 0;
@@ -96,6 +109,9 @@ export function meshFor(kind) {
   }
   return { positions: new Float32Array(out.positions), normals: new Float32Array(out.normals) };
 }
+
+/** Mesh details: 0 low, 1 full. */
+export const MESH_DETAILS = Object.freeze([0, 1]);
 
 /** Kinds with a mesh of their own. */
 export const MESH_KINDS = Object.freeze(['namespace', ...Object.keys(SHAPES)]);

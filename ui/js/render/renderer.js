@@ -6,6 +6,7 @@ import { EntityLayer, HIGHLIGHT } from './entity-layer.js';
 import { EdgeLayer } from './edge-layer.js';
 import { createCamera, fit, matrices, project, rayThrough } from './camera.js';
 import { raySphere, rayRing } from './picking.js';
+import { meshDetail } from './lod.js';
 import { EDGE_KIND_INDEX, entityColor, entityFlags, entitySize } from '../appearance.js';
 import { matchesFilter } from '../filter.js';
 import { targetPosition } from '../layout.js';
@@ -15,7 +16,7 @@ const DEGREE_SIZED = new Set(['service', 'configmap']);
 // Pulse only when something a person would notice changed, not on position-only layout traffic.
 const signature = (e) => `${e.health}|${e.status}|${e.cpu_percent}|${e.memory_bytes}|${e.name}`;
 
-export function createRenderer(canvas, { state, view }) {
+export function createRenderer(canvas, { state, view, meter = null }) {
   const gl = canvas.getContext('webgl2', { antialias: true, alpha: false, powerPreference: 'high-performance' });
   if (!gl) throw new Error('WebGL2 is not available in this browser');
   const entities = new EntityLayer(gl);
@@ -27,6 +28,7 @@ export function createRenderer(canvas, { state, view }) {
   let selection = null; // { id, trace }
   let hovered = null;
   let fitted = false;
+  let detail = 1;
   let frames = 0;
   let fpsWindowStart = performance.now();
   let fps = 0;
@@ -216,6 +218,11 @@ export function createRenderer(canvas, { state, view }) {
   }
 
   function frame() {
+    if (meter) { meter.measure(drawFrame); meter.frame(); } else drawFrame();
+    requestAnimationFrame(frame);
+  }
+
+  function drawFrame() {
     resize();
     const t = now();
     viewProj = matrices(camera).viewProj;
@@ -224,7 +231,8 @@ export function createRenderer(canvas, { state, view }) {
     gl.depthMask(false); // lines and particles never hide entities behind them
     edges.draw(viewProj, t);
     gl.depthMask(true);
-    entities.draw(viewProj, t);
+    detail = meshDetail(camera, canvas.height, detail);
+    entities.draw(viewProj, t, detail);
     for (const hook of frameHooks) hook(t);
     frames++;
     const wall = performance.now();
@@ -233,7 +241,6 @@ export function createRenderer(canvas, { state, view }) {
       frames = 0;
       fpsWindowStart = wall;
     }
-    requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);
 
@@ -250,6 +257,7 @@ export function createRenderer(canvas, { state, view }) {
     get renderedCount() { return entities.liveCount; },
     get renderedConnections() { return edges.count; },
     get fps() { return fps; },
+    get meshDetail() { return detail; },
     get selected() { return selection?.id ?? null; },
     get hovered() { return hovered; },
   };

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""UI benchmark (issue 3, "Benchmark"; results in docs/BENCHMARKS-UI.md).
+
+For each size it starts the real server with a seeded demo cluster streaming
+200 updates/s, opens the UI in headless Chromium (SwiftShader), waits until
+every entity is drawn, and measures over a fixed window:
+
+  ours     frames per second of the UI page (rAF count / wall time)
+  bare     frames per second of ui/bench/bare.html: the same entities with the
+           same meshes, sizes, positions, framing and canvas size, one
+           instanced draw per kind and nothing else (the floor)
+  ratio    ours / bare (target >= 0.8 at every size)
+  script   main-thread JavaScript ms per frame while updates stream in, from
+           Chrome's Performance.getMetrics ScriptDuration (all scripts of the
+           page, panels included) divided by frames; the page's own meter
+           (window.gestalt.scriptTimePerFrame: frame callback + stream
+           handling + batches) is printed alongside (target < 4 ms at 10k)
+
+Usage:
+  python3 tests/bench/ui_bench.py [--sizes 1000,10000,30000] [--seconds 10]
+      [--bin PATH] [--ui-from-disk]
+
+--ui-from-disk serves ui/ from the working tree through a small proxy (the
+API is forwarded to the server and the page pinned to SSE), for iterating on
+the UI without rebuilding the binary. Recorded figures use the binary.
+"""
+import argparse
+import http.client
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROME_ARGS = ["--headless=new", "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
+WINDOW = (1280, 800)
+RATE = 200
+
+
+def default_bin():
+    env = os.environ.get("GESTALT_BIN")
+    if env:
+        return env
+    release = ROOT / ".build" / "release" / "gestalt"
+    return str(release if release.exists() else ROOT / ".build" / "debug" / "gestalt")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout, message, interval=0.25):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+        except Exception as err:  # page loading, server starting
+            last = err
+        if last and not isinstance(last, Exception):
+            return last
+        time.sleep(interval)
+    raise RuntimeError(f"timed out after {timeout}s waiting for {message} (last: {last!r})")
+
+
+def get_json(url, timeout=30):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return json.load(r)
+
+
+class Server:
+    def __init__(self, binary, size):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = open(ARTIFACTS / f"uibench-server-{size}.log", "wb")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--demo-seed", "1", "--demo-size", str(size), "--demo-rate", str(RATE)],
+            stdout=self.log, stderr=subprocess.STDOUT)
+
+        def ready():
+            with urllib.request.urlopen(self.base + "/readyz", timeout=2) as r:
+                return r.status == 200
+        wait_until(ready, 120, "/readyz")
+
+    def entity_count(self):
+        return len(get_json(self.base + "/api/infra/topology").get("entities", []))
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def disk_proxy(upstream_port):
+    """Serves ui/ from the working tree and forwards everything else (SSE included) upstream."""
+    ui = ROOT / "ui"
+    types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            path = self.path.split("?", 1)[0]
+            local = (ui / (path.lstrip("/") or "index.html")).resolve()
+            if str(local).startswith(str(ui)) and local.is_file():
+                body = local.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", types.get(local.suffix, "application/octet-stream"))
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=600)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+            conn.request("GET", self.path, headers=headers)
+            resp = conn.getresponse()
+            self.send_response(resp.status)
+            for k, v in resp.getheaders():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(k, v)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                while True:
+                    chunk = resp.read1(65536)
+                    if not chunk:
+                        break
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError, http.client.IncompleteRead):
+                pass
+            finally:
+                conn.close()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for arg in CHROME_ARGS:
+        options.add_argument(arg)
+    options.add_argument(f"--window-size={WINDOW[0]},{WINDOW[1]}")
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_window_size(*WINDOW)
+    driver.execute_cdp_cmd("Performance.enable", {})
+    return driver
+
+
+COUNTER = """
+if (!window.__bench) {
+  window.__bench = { frames: 0 };
+  const tick = () => { window.__bench.frames++; requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+}
+return true;
+"""
+
+
+def metrics(driver):
+    return {m["name"]: m["value"] for m in driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]}
+
+
+def measure(driver, seconds, sample=None):
+    """Frames, wall time and CDP script/task time over `seconds`; `sample()` is called once a second."""
+    driver.execute_script(COUNTER)
+    time.sleep(0.5)
+    m0 = metrics(driver)
+    f0, t0 = driver.execute_script("return [window.__bench.frames, performance.now()]")
+    samples = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        time.sleep(1)
+        if sample:
+            samples.append(sample())
+    f1, t1 = driver.execute_script("return [window.__bench.frames, performance.now()]")
+    m1 = metrics(driver)
+    frames = f1 - f0
+    wall = (t1 - t0) / 1000
+    return {
+        "frames": frames,
+        "seconds": wall,
+        "fps": frames / wall,
+        "script_ms_per_frame": (m1["ScriptDuration"] - m0["ScriptDuration"]) * 1000 / max(frames, 1),
+        "script_ms_per_s": (m1["ScriptDuration"] - m0["ScriptDuration"]) * 1000 / wall,
+        "task_ms_per_s": (m1["TaskDuration"] - m0["TaskDuration"]) * 1000 / wall,
+        "samples": samples,
+    }
+
+
+def bench_size(binary, size, seconds, from_disk, extra_query="", skip_bare=False):
+    load = [os.getloadavg()[0]]
+    server = Server(binary, size)
+    proxy = None
+    driver = None
+    try:
+        base = server.base
+        query = ""
+        if from_disk:
+            proxy, base = disk_proxy(server.port)
+            query = "?transport=sse"
+        driver = browser()
+        if extra_query:
+            query += ("&" if query else "?") + extra_query
+        driver.get(f"{base}/{query}")
+        wait_until(lambda: driver.execute_script("return window.gestalt && window.gestalt.status() === 'Connected'"), 60, "Connected")
+
+        def drawn():
+            want = server.entity_count()
+            got = driver.execute_script("return window.gestalt.renderedCount()")
+            if abs(got - want) <= max(2, want * 0.01) and got > 0:
+                return (got, want)
+            raise ValueError(f"drawn {got}, server {want}")
+        got, want = wait_until(drawn, 240, "renderedCount ≈ server entity count", interval=1)
+        # Frame the settled picture as the bare page does (the page fits once, on the first snapshot).
+        driver.execute_script("document.getElementById('fit-view').click()")
+        time.sleep(3)  # fade-ins finish
+        canvas = driver.execute_script(
+            "const c = document.getElementById('canvas'); return [c.clientWidth, c.clientHeight, c.width, c.height]")
+        rev0 = driver.execute_script("return window.gestalt.revision()")
+        ours = measure(driver, seconds, sample=lambda: driver.execute_script(
+            "return [window.gestalt.scriptTime(), window.gestalt.renderedCount(), window.gestalt.renderedConnectionCount()]"))
+        rev1 = driver.execute_script("return window.gestalt.revision()")
+        load.append(os.getloadavg()[0])
+        hooks = [s[0] for s in ours["samples"] if s[0] and s[0]["frames"]]
+        ours["hook_ms_per_frame"] = sum(h["msPerFrame"] for h in hooks) / len(hooks) if hooks else float("nan")
+        ours["hook_ms_per_s"] = sum(h["msPerSecond"] for h in hooks) / len(hooks) if hooks else float("nan")
+        ours["rendered"] = ours["samples"][-1][1] if ours["samples"] else got
+        ours["connections"] = ours["samples"][-1][2] if ours["samples"] else 0
+        ours["updates_per_s"] = (rev1 - rev0) / ours["seconds"]
+        del ours["samples"]
+        driver.save_screenshot(str(ARTIFACTS / f"uibench-ours-{size}.png"))
+
+        if skip_bare:
+            return {"size": size, "entities": want, "canvas": canvas, "ours": ours, "bare": {"fps": float("nan"), "instances": 0},
+                    "ratio": float("nan"), "load1": load}
+        driver.get(f"{base}/bench/bare.html?w={canvas[0]}&h={canvas[1]}")
+        wait_until(lambda: driver.execute_script("return window.bare && window.bare.ready()"), 120, "bare page ready")
+        time.sleep(2)
+        bare = measure(driver, seconds)
+        bare["instances"] = driver.execute_script("return window.bare.instances()")
+        bare["draws"] = driver.execute_script("return window.bare.draws()")
+        del bare["samples"]
+        driver.save_screenshot(str(ARTIFACTS / f"uibench-bare-{size}.png"))
+        load.append(os.getloadavg()[0])
+        return {"size": size, "entities": want, "canvas": canvas, "ours": ours, "bare": bare,
+                "ratio": ours["fps"] / bare["fps"] if bare["fps"] else float("nan"), "load1": load}
+    finally:
+        if driver:
+            driver.quit()
+        if proxy:
+            proxy.shutdown()
+        server.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,30000")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--bin", default=default_bin())
+    parser.add_argument("--ui-from-disk", action="store_true")
+    parser.add_argument("--query", default="", help="extra query string for the UI page (experiments)")
+    parser.add_argument("--skip-bare", action="store_true")
+    args = parser.parse_args()
+    print(f"binary {args.bin}; window {WINDOW[0]}x{WINDOW[1]}; {os.cpu_count()} cores; "
+          f"load {' '.join(f'{v:.2f}' for v in os.getloadavg())}; {'ui from disk' if args.ui_from_disk else 'embedded ui'}",
+          flush=True)
+    results = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        r = bench_size(args.bin, size, args.seconds, args.ui_from_disk, args.query, args.skip_bare)
+        results.append(r)
+        o, b = r["ours"], r["bare"]
+        print(f"  {size}: drawn {o['rendered']} entities, {o['connections']} connections, canvas {r['canvas']}, "
+              f"{o['updates_per_s']:.0f} updates/s, bare {b['instances']} instances, load {r['load1']}", flush=True)
+    print()
+    print("| size | entities | our fps | bare fps | floor ratio | script ms/frame (CDP) | script ms/frame (hook) | script ms/s (CDP) | load (1 min) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in results:
+        o, b = r["ours"], r["bare"]
+        print(f"| {r['size']} | {r['entities']} | {o['fps']:.1f} | {b['fps']:.1f} | {r['ratio']:.2f} | "
+              f"{o['script_ms_per_frame']:.2f} | {o['hook_ms_per_frame']:.2f} | {o['script_ms_per_s']:.0f} | "
+              f"{' → '.join(f'{v:.1f}' for v in r['load1'])} |")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "uibench.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
