@@ -133,7 +133,7 @@ let package = Package(
         .testTarget(name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GestaltChurnTests",
-            dependencies: ["GestaltModel", "GestaltEngine", "GestaltChurn"],
+            dependencies: ["GestaltModel", "GestaltEngine", "GestaltChurn", "GestaltSimulator"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
