@@ -55,7 +55,13 @@ public final class LayoutService: Sendable {
                 // so they do not count as new work.
                 seen = Self.follow(store, into: &layout, after: seen)
                 if !layout.isSettled { continue }
-                if await subscription.wait(after: seen) == .closed { return }
+                if await subscription.wait(after: seen) == .closed {
+                    // The streams closed for shutdown; this service ends when its
+                    // own turn comes (cancellation), so the service group sees an
+                    // orderly stop rather than a loop that quit early.
+                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                    return
+                }
                 lastRefill = clock.now
             } else {
                 let rest = configuration.tickInterval - (clock.now - tickStart)

@@ -11,9 +11,15 @@ public struct BackgroundService: Service {
         self.body = body
     }
 
+    /// Being cancelled is how graceful shutdown stops the work, so a
+    /// `CancellationError` is a clean end, not a failure of the service group.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await body()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await body()
+            }
+        } catch is CancellationError {
+            return
         }
     }
 }

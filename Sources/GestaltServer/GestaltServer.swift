@@ -91,10 +91,17 @@ public struct GestaltServer: Sendable {
             store.topologySignal.close()
             store.eventSignal.close()
         }
+        // Background work that ends by itself (a loop that saw the signals
+        // close during shutdown) is not a failure; the server ending is.
+        let background = (services + [streamCloser]).map {
+            ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore)
+        }
         let group = ServiceGroup(
-            services: services + [makeApplication(logger: logger), streamCloser],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
+            configuration: ServiceGroupConfiguration(
+                services: Array(background.dropLast()) + [.init(service: makeApplication(logger: logger)), background.last!],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
         )
         try await group.run()
     }

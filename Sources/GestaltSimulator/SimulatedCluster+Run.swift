@@ -18,8 +18,10 @@ extension SimulatedCluster {
         adopt(store.configuration)
         let start = Timestamp.now()
         let initial = load(now: start)
-        let result = target.apply(initial.changes, now: start)
-        for event in initial.events { target.record(event) }
+        // The initial cluster goes straight to the store: smoothing is for
+        // bursts of life, and readiness means the map is there to see.
+        let result = store.apply(initial.changes, now: start)
+        for event in initial.events { store.record(event) }
         var details = [
             "seed": String(configuration.seed), "changes_per_second": String(configuration.changesPerSecond),
             "size": String(configuration.size), "churn": String(configuration.churn),
