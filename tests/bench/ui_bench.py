@@ -111,7 +111,7 @@ class Server:
 
 def disk_proxy(upstream_port):
     """Serves ui/ from the working tree and forwards everything else (SSE included) upstream."""
-    ui = ROOT / "ui"
+    ui = Path(os.environ.get("UI_BENCH_UI_DIR", ROOT / "ui")).resolve()
     types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -188,6 +188,7 @@ def metrics(driver):
 
 def measure(driver, seconds, sample=None):
     """Frames, wall time and CDP script/task time over `seconds`; `sample()` is called once a second."""
+    driver.execute_cdp_cmd("Performance.enable", {})  # per tab
     driver.execute_script(COUNTER)
     time.sleep(0.5)
     m0 = metrics(driver)
@@ -213,66 +214,111 @@ def measure(driver, seconds, sample=None):
     }
 
 
-def bench_size(binary, size, seconds, from_disk, extra_query="", skip_bare=False):
+def show(driver, handle):
+    """Brings a tab to the front; the other tab is hidden and draws no frames."""
+    driver.switch_to.window(handle)
+    driver.execute_cdp_cmd("Page.bringToFront", {})
+
+
+def combine(parts):
+    frames = sum(p["frames"] for p in parts)
+    seconds = sum(p["seconds"] for p in parts)
+    out = {"frames": frames, "seconds": seconds, "fps": frames / seconds, "rounds_fps": [p["fps"] for p in parts]}
+    script = sum(p["script_ms_per_s"] * p["seconds"] for p in parts)
+    task = sum(p["task_ms_per_s"] * p["seconds"] for p in parts)
+    out["script_ms_per_frame"] = script / max(frames, 1)
+    out["script_ms_per_s"] = script / seconds
+    out["task_ms_per_s"] = task / seconds
+    out["samples"] = [s for p in parts for s in p["samples"]]
+    return out
+
+
+def bench_size(binary, size, seconds, rounds, from_disk, extra_query="", skip_bare=False):
+    """Our page and the bare page are two tabs of one browser; the hidden one
+    draws no frames while the other is measured, and the measurements alternate
+    (ours, bare, ours, bare...) so that a change in the machine's load during
+    the run hits both alike."""
     load = [os.getloadavg()[0]]
     server = Server(binary, size)
     proxy = None
-    driver = None
+    drivers = []
+    bare_tab = None
     try:
         base = server.base
         query = ""
         if from_disk:
             proxy, base = disk_proxy(server.port)
             query = "?transport=sse"
-        driver = browser()
         if extra_query:
             query += ("&" if query else "?") + extra_query
-        driver.get(f"{base}/{query}")
-        wait_until(lambda: driver.execute_script("return window.gestalt && window.gestalt.status() === 'Connected'"), 60, "Connected")
+        ours_d = browser()
+        drivers.append(ours_d)
+        ours_d.get(f"{base}/{query}")
+        wait_until(lambda: ours_d.execute_script("return window.gestalt && window.gestalt.status() === 'Connected'"), 60, "Connected")
 
         def drawn():
             want = server.entity_count()
-            got = driver.execute_script("return window.gestalt.renderedCount()")
+            got = ours_d.execute_script("return window.gestalt.renderedCount()")
             if abs(got - want) <= max(2, want * 0.01) and got > 0:
                 return (got, want)
             raise ValueError(f"drawn {got}, server {want}")
-        got, want = wait_until(drawn, 240, "renderedCount ≈ server entity count", interval=1)
-        # Frame the settled picture as the bare page does (the page fits once, on the first snapshot).
-        driver.execute_script("document.getElementById('fit-view').click()")
+        got, want = wait_until(drawn, 300, "renderedCount ≈ server entity count", interval=1)
+        # Frame the settled picture as the bare page does (the page fits once, on its first snapshot).
+        ours_d.execute_script("document.getElementById('fit-view').click()")
         time.sleep(3)  # fade-ins finish
-        canvas = driver.execute_script(
+        canvas = ours_d.execute_script(
             "const c = document.getElementById('canvas'); return [c.clientWidth, c.clientHeight, c.width, c.height]")
-        rev0 = driver.execute_script("return window.gestalt.revision()")
-        ours = measure(driver, seconds, sample=lambda: driver.execute_script(
-            "return [window.gestalt.scriptTime(), window.gestalt.renderedCount(), window.gestalt.renderedConnectionCount()]"))
-        rev1 = driver.execute_script("return window.gestalt.revision()")
-        load.append(os.getloadavg()[0])
+        bare_d = None
+        ours_tab = ours_d.current_window_handle
+        if not skip_bare:
+            bare_d = ours_d  # the bare page is a second tab of the same browser
+            ours_d.switch_to.new_window("tab")
+            bare_tab = ours_d.current_window_handle
+            bare_d.get(f"{base}/bench/bare.html?w={canvas[0]}&h={canvas[1]}")
+            wait_until(lambda: bare_d.execute_script("return window.bare && window.bare.ready()"), 180, "bare page ready")
+            show(ours_d, ours_tab)
+            time.sleep(3)  # catch up with the stream while hidden
+        sample = lambda: ours_d.execute_script(
+            "return [window.gestalt.scriptTime(), window.gestalt.renderedCount(), window.gestalt.renderedConnectionCount(), window.gestalt.meshDetail()]")
+        ours_parts, bare_parts = [], []
+        rev0 = ours_d.execute_script("return window.gestalt.revision()")
+        for i in range(rounds):
+            ours_parts.append(measure(ours_d, seconds, sample))
+            if bare_d:
+                show(ours_d, bare_tab)
+                time.sleep(1.5)
+                bare_parts.append(measure(bare_d, seconds))
+                show(ours_d, ours_tab)
+                if i + 1 < rounds:
+                    time.sleep(3)  # catch up with the stream while hidden
+            load.append(os.getloadavg()[0])
+        rev1 = ours_d.execute_script("return window.gestalt.revision()")
+        ours = combine(ours_parts)
         hooks = [s[0] for s in ours["samples"] if s[0] and s[0]["frames"]]
         ours["hook_ms_per_frame"] = sum(h["msPerFrame"] for h in hooks) / len(hooks) if hooks else float("nan")
         ours["hook_ms_per_s"] = sum(h["msPerSecond"] for h in hooks) / len(hooks) if hooks else float("nan")
-        ours["rendered"] = ours["samples"][-1][1] if ours["samples"] else got
-        ours["connections"] = ours["samples"][-1][2] if ours["samples"] else 0
-        ours["updates_per_s"] = (rev1 - rev0) / ours["seconds"]
+        last = ours["samples"][-1] if ours["samples"] else [None, got, 0, 1]
+        ours["rendered"], ours["connections"], ours["mesh_detail"] = last[1], last[2], last[3]
+        ours["updates_per_s"] = None  # revisions include time frozen; see server log for rates
+        ours["revisions"] = rev1 - rev0
         del ours["samples"]
-        driver.save_screenshot(str(ARTIFACTS / f"uibench-ours-{size}.png"))
-
-        if skip_bare:
-            return {"size": size, "entities": want, "canvas": canvas, "ours": ours, "bare": {"fps": float("nan"), "instances": 0},
-                    "ratio": float("nan"), "load1": load}
-        driver.get(f"{base}/bench/bare.html?w={canvas[0]}&h={canvas[1]}")
-        wait_until(lambda: driver.execute_script("return window.bare && window.bare.ready()"), 120, "bare page ready")
-        time.sleep(2)
-        bare = measure(driver, seconds)
-        bare["instances"] = driver.execute_script("return window.bare.instances()")
-        bare["draws"] = driver.execute_script("return window.bare.draws()")
-        del bare["samples"]
-        driver.save_screenshot(str(ARTIFACTS / f"uibench-bare-{size}.png"))
+        ours_d.save_screenshot(str(ARTIFACTS / f"uibench-ours-{size}.png"))
+        if bare_d:
+            bare = combine(bare_parts)
+            del bare["samples"]
+            show(ours_d, bare_tab)
+            bare["instances"] = bare_d.execute_script("return window.bare.instances()")
+            bare["mesh_detail"] = bare_d.execute_script("return window.bare.meshDetail()")
+            bare["draws"] = bare_d.execute_script("return window.bare.draws()")
+            bare_d.save_screenshot(str(ARTIFACTS / f"uibench-bare-{size}.png"))
+        else:
+            bare = {"fps": float("nan"), "instances": 0, "mesh_detail": None}
         load.append(os.getloadavg()[0])
         return {"size": size, "entities": want, "canvas": canvas, "ours": ours, "bare": bare,
                 "ratio": ours["fps"] / bare["fps"] if bare["fps"] else float("nan"), "load1": load}
     finally:
-        if driver:
-            driver.quit()
+        for d in drivers:
+            d.quit()
         if proxy:
             proxy.shutdown()
         server.stop()
@@ -281,7 +327,8 @@ def bench_size(binary, size, seconds, from_disk, extra_query="", skip_bare=False
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,30000")
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=5, help="seconds per measurement round")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per page (total = rounds x seconds)")
     parser.add_argument("--bin", default=default_bin())
     parser.add_argument("--ui-from-disk", action="store_true")
     parser.add_argument("--query", default="", help="extra query string for the UI page (experiments)")
@@ -292,11 +339,13 @@ def main():
           flush=True)
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        r = bench_size(args.bin, size, args.seconds, args.ui_from_disk, args.query, args.skip_bare)
+        r = bench_size(args.bin, size, args.seconds, args.rounds, args.ui_from_disk, args.query, args.skip_bare)
         results.append(r)
         o, b = r["ours"], r["bare"]
-        print(f"  {size}: drawn {o['rendered']} entities, {o['connections']} connections, canvas {r['canvas']}, "
-              f"{o['updates_per_s']:.0f} updates/s, bare {b['instances']} instances, load {r['load1']}", flush=True)
+        print(f"  {size}: drawn {o['rendered']} entities, {o['connections']} connections, mesh detail {o['mesh_detail']}, "
+              f"canvas {r['canvas']}; bare {b['instances']} instances, detail {b['mesh_detail']}; "
+              f"fps per round ours {[round(v, 2) for v in o['rounds_fps']]} bare {[round(v, 2) for v in b.get('rounds_fps', [])]}; "
+              f"load {[round(v, 2) for v in r['load1']]}", flush=True)
     print()
     print("| size | entities | our fps | bare fps | floor ratio | script ms/frame (CDP) | script ms/frame (hook) | script ms/s (CDP) | load (1 min) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")

@@ -1,10 +1,11 @@
 // The floor for the UI benchmark: the main page's entities drawn with the
-// same meshes, sizes, positions, camera framing, canvas size and context
-// attributes, one instanced draw per kind, and nothing else: no edges, no
+// same meshes (or, far away, the same points: render/lod.js), sizes,
+// positions, camera framing, canvas size and context attributes, one draw per
+// kind, and nothing else: no edges, no
 // particles, no animation, no blending, no panels, no stream. The fps it
 // reports is what the rasteriser allows for this picture; the main page's fps
 // divided by it is our overhead (docs/BENCHMARKS-UI.md).
-import { createProgram, instanceAttributes, staticBuffer } from '../js/render/gl.js';
+import { createProgram, instanceAttributes, staticBuffer, vertexAttributes } from '../js/render/gl.js';
 import { meshFor } from '../js/render/meshes.js';
 import { createCamera, fit, matrices } from '../js/render/camera.js';
 import { meshDetail } from '../js/render/lod.js';
@@ -35,6 +36,29 @@ void main() {
   outColor = vec4(vColor * (0.35 + 0.6 * key), 1.0);
 }`;
 
+// Points, for the same far-away level of detail as the main page (render/lod.js).
+const POINT_VS = `#version 300 es
+layout(location = 2) in vec4 aAt;
+layout(location = 3) in vec3 aColor;
+uniform mat4 uViewProj;
+uniform float uPointScale;
+out vec3 vColor;
+void main() {
+  vColor = aColor;
+  gl_Position = uViewProj * vec4(aAt.xyz, 1.0);
+  gl_PointSize = clamp(2.0 * aAt.w * uPointScale / max(gl_Position.w, 1e-3), 2.0, 64.0);
+}`;
+const POINT_FS = `#version 300 es
+precision highp float;
+in vec3 vColor;
+out vec4 outColor;
+void main() {
+  vec2 d = gl_PointCoord * 2.0 - 1.0;
+  float r2 = dot(d, d);
+  if (r2 > 1.0) discard;
+  outColor = vec4(vColor * (0.35 + 0.7 * sqrt(1.0 - r2)), 1.0);
+}`;
+
 const params = new URLSearchParams(location.search);
 const canvas = document.getElementById('canvas');
 const stats = document.getElementById('stats');
@@ -50,6 +74,9 @@ canvas.height = Math.round(cssH * dpr);
 const gl = canvas.getContext('webgl2', { antialias: true, alpha: false, powerPreference: 'high-performance' });
 const program = createProgram(gl, VS, FS);
 const uViewProj = gl.getUniformLocation(program, 'uViewProj');
+const pointProgram = createProgram(gl, POINT_VS, POINT_FS);
+const pViewProj = gl.getUniformLocation(pointProgram, 'uViewProj');
+const pPointScale = gl.getUniformLocation(pointProgram, 'uPointScale');
 gl.clearColor(0.043, 0.055, 0.078, 1);
 gl.enable(gl.DEPTH_TEST);
 
@@ -102,6 +129,16 @@ async function load() {
   // The same mesh detail rule as the main page (render/lod.js), unless ?detail= pins it.
   detail = params.has('detail') ? Number(params.get('detail')) : meshDetail(camera, canvas.height);
   for (const [kind, data] of records) {
+    if (detail === 0 && kind !== 'namespace') {
+      // As the main page at detail 0: a plain draw of points per kind.
+      const vao = gl.createVertexArray();
+      gl.bindVertexArray(vao);
+      vertexAttributes(gl, staticBuffer(gl, data), 7, [{ location: 2, size: 4, offset: 0 }, { location: 3, size: 3, offset: 4 }]);
+      gl.bindVertexArray(null);
+      draws.push({ kind, vao, vertexCount: 0, count: data.length / 7 });
+      instances += data.length / 7;
+      continue;
+    }
     const mesh = meshFor(kind, detail);
     const vao = gl.createVertexArray();
     gl.bindVertexArray(vao);
@@ -118,15 +155,26 @@ async function load() {
   }
   gl.useProgram(program);
   gl.uniformMatrix4fv(uViewProj, false, viewProj);
+  gl.useProgram(pointProgram);
+  gl.uniformMatrix4fv(pViewProj, false, viewProj);
+  gl.uniform1f(pPointScale, canvas.height / Math.tan(camera.fovY / 2) / 2);
   ready = true;
 }
 
 function frame() {
   gl.viewport(0, 0, canvas.width, canvas.height);
   gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
+  gl.useProgram(program);
   for (const { vao, vertexCount, count } of draws) {
+    if (!vertexCount) continue;
     gl.bindVertexArray(vao);
     gl.drawArraysInstanced(gl.TRIANGLES, 0, vertexCount, count);
+  }
+  gl.useProgram(pointProgram);
+  for (const { vao, vertexCount, count } of draws) {
+    if (vertexCount) continue;
+    gl.bindVertexArray(vao);
+    gl.drawArrays(gl.POINTS, 0, count);
   }
   frames++;
   totalFrames++;
@@ -148,5 +196,5 @@ window.bare = Object.freeze({
   frames: () => totalFrames,
   instances: () => instances,
   meshDetail: () => detail,
-  draws: () => draws.map(({ kind, vertexCount, count }) => ({ kind, triangles: vertexCount / 3, count })),
+  draws: () => draws.map(({ kind, vertexCount, count }) => ({ kind, triangles: vertexCount / 3, count, as: vertexCount ? 'instanced mesh' : 'points' })),
 });

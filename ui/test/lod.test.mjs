@@ -9,8 +9,8 @@ test('far away draws low detail, close draws full, with hysteresis', () => {
   assert.equal(meshDetail(cam(40), 800), 1);
   assert.equal(meshDetail(cam(2000), 800), 0);
   // Between the thresholds the previous choice holds.
-  const d = 800 / (2 * Math.tan(Math.PI / 8) * 6.5);
-  assert.ok(pixelsPerUnit(cam(d), 800) > 6 && pixelsPerUnit(cam(d), 800) < 7);
+  const d = 800 / (2 * Math.tan(Math.PI / 8) * 4);
+  assert.ok(pixelsPerUnit(cam(d), 800) > 3.5 && pixelsPerUnit(cam(d), 800) < 4.5);
   assert.equal(meshDetail(cam(d), 800, 1), 1);
   assert.equal(meshDetail(cam(d), 800, 0), 0);
 });

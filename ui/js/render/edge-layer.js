@@ -1,43 +1,47 @@
-// Connections as instanced lines, and their traffic as instanced points. Both
-// passes read the same per-connection record, which holds each end's move so
+// Connections as lines, and their traffic as points. Both passes read the
+// same per-connection record, which holds each end's move so
 // a line stays attached to entities that are mid-lerp.
-import { createProgram, instanceAttributes, staticBuffer } from './gl.js';
+import { createProgram, vertexAttributes } from './gl.js';
 import { EDGE_FS, EDGE_VS, PARTICLE_FS, PARTICLE_VS } from './shaders.js';
 import { SlotBuffer } from './slot-buffer.js';
 import { EDGE_STYLES } from '../appearance.js';
 
 const STRIDE = 18;
+const VSTRIDE = STRIDE + 1; // vertex index, then the record
+const PARTICLES = 4; // particle vertices per connection (the shader shows 1..4 by rate)
 // Record layout: A from xyz, A t0 | A to xyz | B from xyz, B t0 | B to xyz | kind, rate, highlight, fade t0
 const END_OFFSET = [0, 7];
 
 export class EdgeLayer {
   constructor(gl) {
     this.gl = gl;
-    // Every connection has a record in `slots` (lines); those of a kind that
-    // carries traffic (http, grpc, nats) have a copy in `traffic` too, so the
-    // particle pass never visits the many connections that cannot have any.
-    this.slots = new SlotBuffer(gl, STRIDE);
-    this.traffic = new SlotBuffer(gl, STRIDE);
+    // `slots` holds one record per connection (the CPU-side truth). The GPU
+    // gets expanded copies, one vertex per line end or particle, each vertex
+    // carrying its index and the whole record: plain drawArrays, no
+    // instancing, because a software rasteriser (SwiftShader) runs every
+    // instance as a draw of its own and thousands of 2-vertex instances
+    // cost far more than the same vertices in one draw. Only connections of
+    // a kind that carries traffic (http, grpc, nats) get particle vertices.
+    this.slots = new SlotBuffer(null, STRIDE);
+    this.lineVerts = new SlotBuffer(gl, 2 * VSTRIDE);
+    this.particleVerts = new SlotBuffer(gl, PARTICLES * VSTRIDE);
     this.lines = this.createPass(EDGE_VS, EDGE_FS);
     this.particles = this.createPass(PARTICLE_VS, PARTICLE_FS);
-    const vertices = staticBuffer(gl, new Float32Array([0, 1, 2, 3]));
     const vaoFor = (slots) => {
       const vao = gl.createVertexArray();
       gl.bindVertexArray(vao);
-      gl.bindBuffer(gl.ARRAY_BUFFER, vertices);
-      gl.enableVertexAttribArray(0);
-      gl.vertexAttribPointer(0, 1, gl.FLOAT, false, 0, 0);
       slots.sync();
-      instanceAttributes(gl, slots.buffer, STRIDE, [
-        { location: 1, size: 4, offset: 0 }, { location: 2, size: 3, offset: 4 },
-        { location: 3, size: 4, offset: 7 }, { location: 4, size: 3, offset: 11 },
-        { location: 5, size: 4, offset: 14 },
+      vertexAttributes(gl, slots.buffer, VSTRIDE, [
+        { location: 0, size: 1, offset: 0 },
+        { location: 1, size: 4, offset: 1 }, { location: 2, size: 3, offset: 5 },
+        { location: 3, size: 4, offset: 8 }, { location: 4, size: 3, offset: 12 },
+        { location: 5, size: 4, offset: 15 },
       ]);
       gl.bindVertexArray(null);
       return vao;
     };
-    this.vao = vaoFor(this.slots);
-    this.trafficVao = vaoFor(this.traffic);
+    this.lineVao = vaoFor(this.lineVerts);
+    this.particleVao = vaoFor(this.particleVerts);
     const styles = Object.values(EDGE_STYLES);
     this.kindColor = new Float32Array(styles.flatMap((s) => [...s.color, s.alpha]));
     this.kindStyle = new Float32Array(styles.flatMap((s) => [s.dash, s.particles]));
@@ -68,18 +72,25 @@ export class EdgeLayer {
     this.writeEnd(d, off, 1, b);
     d[off + 14] = kindIndex; d[off + 15] = rate; d[off + 16] = highlight;
     if (fresh) d[off + 17] = now;
-    this.slots.touchId(id);
-    if (this.carriesTraffic[kindIndex]) this.traffic.alloc(id);
-    else this.traffic.free(id);
+    this.lineVerts.alloc(id);
+    if (this.carriesTraffic[kindIndex]) this.particleVerts.alloc(id);
+    else this.particleVerts.free(id);
     this.mirror(id, off);
   }
 
-  /** Copies `id`'s record (at `off` in slots) to the traffic buffer when it has one there. */
+  /** Copies `id`'s record (at `off` in slots) into its line and particle vertices. */
   mirror(id, off) {
-    const to = this.traffic.offsetOf(id);
-    if (to < 0) return;
-    this.traffic.data.set(this.slots.data.subarray(off, off + STRIDE), to);
-    this.traffic.touchId(id);
+    const record = this.slots.data.subarray(off, off + STRIDE);
+    for (const verts of [this.lineVerts, this.particleVerts]) {
+      const to = verts.offsetOf(id);
+      if (to < 0) continue;
+      const d = verts.data;
+      for (let v = 0, o = to; o < to + verts.stride; v++, o += VSTRIDE) {
+        d[o] = v;
+        d.set(record, o + 1);
+      }
+      verts.touchId(id);
+    }
   }
 
   writeEnd(d, off, end, motion) {
@@ -92,7 +103,6 @@ export class EdgeLayer {
     const off = this.slots.offsetOf(id);
     if (off < 0) return;
     this.writeEnd(this.slots.data, off, end, motion);
-    this.slots.touchId(id);
     this.mirror(id, off);
   }
 
@@ -100,7 +110,6 @@ export class EdgeLayer {
     const off = this.slots.offsetOf(id);
     if (off < 0 || this.slots.data[off + 15] === rate) return;
     this.slots.data[off + 15] = rate;
-    this.slots.touchId(id);
     this.mirror(id, off);
   }
 
@@ -108,26 +117,28 @@ export class EdgeLayer {
     const off = this.slots.offsetOf(id);
     if (off < 0 || this.slots.data[off + 16] === value) return;
     this.slots.data[off + 16] = value;
-    this.slots.touchId(id);
     this.mirror(id, off);
   }
 
-  hide(id) { this.slots.free(id); this.traffic.free(id); }
+  hide(id) { this.slots.free(id); this.lineVerts.free(id); this.particleVerts.free(id); }
 
   draw(viewProj, now) {
     const gl = this.gl;
-    this.slots.sync();
-    this.traffic.sync();
-    const passes = [[this.lines, this.vao, gl.LINES, 2, this.slots.count], [this.particles, this.trafficVao, gl.POINTS, 4, this.traffic.count]];
-    for (const [pass, vao, mode, vertices, count] of passes) {
-      if (!count) continue;
+    this.lineVerts.sync();
+    this.particleVerts.sync();
+    const passes = [
+      [this.lines, this.lineVao, gl.LINES, this.lineVerts.count * 2],
+      [this.particles, this.particleVao, gl.POINTS, this.particleVerts.count * PARTICLES],
+    ];
+    for (const [pass, vao, mode, vertices] of passes) {
+      if (!vertices) continue;
       gl.bindVertexArray(vao);
       gl.useProgram(pass.program);
       gl.uniformMatrix4fv(pass.uViewProj, false, viewProj);
       gl.uniform1f(pass.uTime, now);
       gl.uniform4fv(pass.uKindColor, this.kindColor);
       gl.uniform2fv(pass.uKindStyle, this.kindStyle);
-      gl.drawArraysInstanced(mode, 0, vertices, count);
+      gl.drawArrays(mode, 0, vertices);
     }
     gl.bindVertexArray(null);
   }

@@ -1,7 +1,7 @@
 // Entities as instanced meshes: one draw call per kind. The layer is told
 // what to show, move, pulse or fade; it never looks at the topology itself.
-import { createProgram, instanceAttributes, staticBuffer } from './gl.js';
-import { ENTITY_FS, ENTITY_VS } from './shaders.js';
+import { createProgram, instanceAttributes, staticBuffer, vertexAttributes } from './gl.js';
+import { ENTITY_FS, ENTITY_POINT_FS, ENTITY_POINT_VS, ENTITY_VS } from './shaders.js';
 import { MESH_DETAILS, MESH_KINDS, meshFor } from './meshes.js';
 import { SlotBuffer } from './slot-buffer.js';
 import { ANIM } from '../config.js';
@@ -18,6 +18,10 @@ export class EntityLayer {
     this.program = createProgram(gl, ENTITY_VS, ENTITY_FS);
     this.uViewProj = gl.getUniformLocation(this.program, 'uViewProj');
     this.uTime = gl.getUniformLocation(this.program, 'uTime');
+    this.pointProgram = createProgram(gl, ENTITY_POINT_VS, ENTITY_POINT_FS);
+    this.pViewProj = gl.getUniformLocation(this.pointProgram, 'uViewProj');
+    this.pTime = gl.getUniformLocation(this.pointProgram, 'uTime');
+    this.pPointScale = gl.getUniformLocation(this.pointProgram, 'uPointScale');
     this.kinds = new Map();
     this.kindOf = new Map();
     this.ghosts = [];
@@ -47,7 +51,15 @@ export class EntityLayer {
       gl.bindVertexArray(null);
       return { vao, vertexCount: mesh.positions.length / 3 };
     });
-    return { meshes, slots };
+    // Points (detail 0, not for namespaces): the same records read per vertex.
+    const pointVao = gl.createVertexArray();
+    gl.bindVertexArray(pointVao);
+    vertexAttributes(gl, slots.buffer, STRIDE, [
+      { location: 2, size: 4, offset: 0 }, { location: 3, size: 4, offset: 4 },
+      { location: 4, size: 4, offset: 8 }, { location: 5, size: 4, offset: 12 },
+    ]);
+    gl.bindVertexArray(null);
+    return { meshes, slots, pointVao, points: kind !== 'namespace' };
   }
 
   meshKind(kind) {
@@ -168,22 +180,38 @@ export class EntityLayer {
     }
   }
 
-  /** Draws every kind with its mesh of `detail` (0 low, 1 full; render/lod.js). */
-  draw(viewProj, now, detail = 1) {
+  /**
+   * Draws every kind: detail 1 full meshes, detail 0 low-detail namespace
+   * rings and every other kind as points (render/lod.js). `pointScale` is
+   * device pixels per world unit at clip w = 1 (canvas height / tan(fovY / 2) / 2).
+   */
+  draw(viewProj, now, detail = 1, pointScale = 1) {
     const gl = this.gl;
     while (this.ghosts.length && this.ghosts[0].until <= now) {
       const { ghost, kind } = this.ghosts.shift();
       this.kinds.get(kind).slots.free(ghost);
     }
+    const asPoints = detail === 0;
+    for (const { slots } of this.kinds.values()) slots.sync();
     gl.useProgram(this.program);
     gl.uniformMatrix4fv(this.uViewProj, false, viewProj);
     gl.uniform1f(this.uTime, now);
-    for (const { meshes, slots } of this.kinds.values()) {
-      slots.sync();
-      if (!slots.count) continue;
+    for (const { meshes, slots, points } of this.kinds.values()) {
+      if (!slots.count || (asPoints && points)) continue;
       const { vao, vertexCount } = meshes[detail] ?? meshes[meshes.length - 1];
       gl.bindVertexArray(vao);
       gl.drawArraysInstanced(gl.TRIANGLES, 0, vertexCount, slots.count);
+    }
+    if (asPoints) {
+      gl.useProgram(this.pointProgram);
+      gl.uniformMatrix4fv(this.pViewProj, false, viewProj);
+      gl.uniform1f(this.pTime, now);
+      gl.uniform1f(this.pPointScale, pointScale);
+      for (const { slots, pointVao, points } of this.kinds.values()) {
+        if (!slots.count || !points) continue;
+        gl.bindVertexArray(pointVao);
+        gl.drawArrays(gl.POINTS, 0, slots.count);
+      }
     }
     gl.bindVertexArray(null);
   }

@@ -25,6 +25,16 @@ export function staticBuffer(gl, data) {
   return buffer;
 }
 
+/** Points per-vertex (divisor 0) attributes at groups of a `stride`-float record. */
+export function vertexAttributes(gl, buffer, stride, layout) {
+  gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+  for (const { location, size, offset } of layout) {
+    gl.enableVertexAttribArray(location);
+    gl.vertexAttribPointer(location, size, gl.FLOAT, false, stride * 4, offset * 4);
+    gl.vertexAttribDivisor(location, 0);
+  }
+}
+
 /** Points per-instance vec attributes at consecutive 4-float groups of a `stride`-float record. */
 export function instanceAttributes(gl, buffer, stride, layout) {
   gl.bindBuffer(gl.ARRAY_BUFFER, buffer);

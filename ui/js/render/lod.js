@@ -1,7 +1,8 @@
-// Level of detail: when an entity of radius 1 at the camera's target covers
-// only a few pixels, the expensive meshes (pod sphere, namespace torus,
-// database and cronjob cylinders, subject cone) switch to low-detail versions
-// with the same silhouette (meshes.js LOW_SHAPES). One choice per frame for
+// Level of detail: when an entity of radius 1 at the camera's target is only
+// a few pixels across, entities are drawn as shaded points (one plain draw per
+// kind, entity-layer.js) and namespace rings with their low-detail torus
+// (meshes.js LOW_SHAPES also lightens the pod sphere and the cylinders, for
+// anyone drawing meshes at detail 0). One choice per frame for
 // the whole scene, with hysteresis so a zoom at the threshold does not
 // flicker. Pure; the benchmark's bare page uses the same rule.
 
@@ -10,8 +11,8 @@ export function pixelsPerUnit(camera, heightPx) {
   return heightPx / (2 * camera.distance * Math.tan(camera.fovY / 2));
 }
 
-export const LOD_LOW_BELOW_PX = 6;
-export const LOD_FULL_ABOVE_PX = 7;
+export const LOD_LOW_BELOW_PX = 3.5;
+export const LOD_FULL_ABOVE_PX = 4.5;
 
 /** 0 (low) or 1 (full) mesh detail, given the previous frame's choice. */
 export function meshDetail(camera, heightPx, previous = 1) {

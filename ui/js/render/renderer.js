@@ -232,7 +232,7 @@ export function createRenderer(canvas, { state, view, meter = null }) {
     edges.draw(viewProj, t);
     gl.depthMask(true);
     detail = meshDetail(camera, canvas.height, detail);
-    entities.draw(viewProj, t, detail);
+    entities.draw(viewProj, t, detail, canvas.height / Math.tan(camera.fovY / 2) / 2);
     for (const hook of frameHooks) hook(t);
     frames++;
     const wall = performance.now();

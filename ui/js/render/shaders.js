@@ -80,6 +80,58 @@ void main() {
   outColor = vec4(c, vAlpha);
 }`;
 
+// Far away (render/lod.js detail 0) entities other than namespaces are drawn
+// as points shaded like small spheres, from the same records as the meshes
+// but as plain vertices, one draw per kind: a software rasteriser runs every
+// instance as a draw of its own, and at a few pixels across a shape reads as a dot.
+export const ENTITY_POINT_VS = `${COMMON}
+uniform float uPointScale;            // device pixels per world unit at clip w = 1
+layout(location = 2) in vec4 aFrom;
+layout(location = 3) in vec4 aTo;
+layout(location = 4) in vec4 aColor;
+layout(location = 5) in vec4 aAnim;
+out vec3 vColor;
+out float vAlpha;
+out float vGlow;
+void main() {
+  float alpha = faded(aAnim.x, aAnim.y);
+  float pulse = 1.0 - clamp((uTime - aColor.w) / PULSE, 0.0, 1.0);
+  float scale = aTo.w * (0.55 + 0.45 * alpha) * (1.0 + 0.35 * pulse * pulse);
+  float glow = 0.7 * pulse * pulse;
+  if (mod(floor(aAnim.z / 2.0), 2.0) >= 1.0) {
+    float beat = 0.5 + 0.5 * sin(uTime * 5.0);
+    scale *= 1.0 + 0.12 * beat;
+    glow += 0.25 * beat;
+  }
+  float h = aAnim.w;
+  if (h == 1.0) alpha *= 0.12;
+  if (h == 2.0) { glow += 0.45; scale *= 1.15; }
+  if (h == 3.0) glow += 0.3;
+  if (h == 4.0) glow += 0.15;
+  vColor = aColor.rgb;
+  vAlpha = alpha;
+  vGlow = glow;
+  gl_Position = uViewProj * vec4(moved(aFrom, aTo.xyz), 1.0);
+  gl_PointSize = clamp(2.0 * scale * uPointScale / max(gl_Position.w, 1e-3), 2.0, 64.0);
+}`;
+
+export const ENTITY_POINT_FS = `#version 300 es
+precision highp float;
+in vec3 vColor;
+in float vAlpha;
+in float vGlow;
+out vec4 outColor;
+void main() {
+  vec2 d = gl_PointCoord * 2.0 - 1.0;
+  float r2 = dot(d, d);
+  if (r2 > 1.0) discard;
+  vec3 n = vec3(d.x, -d.y, sqrt(1.0 - r2));
+  float key = max(dot(n, normalize(vec3(0.3, 0.6, 0.75))), 0.0);
+  vec3 c = vColor * (0.35 + 0.7 * key);
+  c = mix(c, vec3(1.0), clamp(vGlow, 0.0, 1.0) * 0.55);
+  outColor = vec4(c, vAlpha);
+}`;
+
 // Edges and particles share one instance layout: both ends' move data, so a
 // line follows its entities through their lerp without CPU help.
 const EDGE_COMMON = `${COMMON}
