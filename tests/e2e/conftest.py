@@ -48,8 +48,9 @@ def wait_until(predicate, timeout=10.0, interval=0.1, message="condition"):
 class GestaltServer:
     """The server binary on a fixed port, which can be stopped and started again."""
 
-    def __init__(self, port=None):
+    def __init__(self, port=None, extra_args=()):
         self.port = port or free_port()
+        self.extra_args = list(extra_args)
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process = None
         self.log_path = ARTIFACTS / f"server-{self.port}.log"
@@ -59,7 +60,7 @@ class GestaltServer:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [GESTALT_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--demo-seed", "1", "--demo-rate", "2", "--demo-size", "100"],
+             "--demo-seed", "1", "--demo-rate", "2", "--demo-size", "100", *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()

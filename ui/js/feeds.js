@@ -6,21 +6,21 @@ import { sseTransport } from './stream/sse-transport.js';
 import { wsTransport } from './stream/ws-transport.js';
 import { fetchJson } from './stream/fetch-json.js';
 
-function transportsFor(ssePath, channel, messageType) {
+function transportsFor(ssePath, channel, messageType, onNotice = null) {
   const pinned = new URLSearchParams(location.search).get('transport');
-  const all = { ws: wsTransport('api/infra/ws', channel, messageType), sse: sseTransport(ssePath) };
+  const all = { ws: wsTransport('api/infra/ws', channel, messageType, globalThis.WebSocket, globalThis.location, onNotice), sse: sseTransport(ssePath) };
   if (pinned && all[pinned]) return [all[pinned]];
   return [all.ws, all.sse];
 }
 
 /** The topology feed: every TopologyUpdate goes to `onUpdate`; polling delivers snapshots as `full` updates. */
-export function createTopologyFeed({ onUpdate, onStatus }) {
+export function createTopologyFeed({ onUpdate, onStatus, onNotice = null }) {
   const snapshot = async () => {
     const topology = await fetchJson('api/infra/topology');
     onUpdate({ kind: 'full', revision: topology.revision, timestamp: topology.timestamp, topology });
   };
   return createStreamClient({
-    transports: transportsFor('api/infra/topology/stream', 'topology', 'topology'),
+    transports: transportsFor('api/infra/topology/stream', 'topology', 'topology', onNotice),
     poll: snapshot,
     onMessage: onUpdate,
     onStatus,

@@ -22,13 +22,17 @@ import { traceConnections } from './trace.js';
 import { formatKind } from './format.js';
 import { initTheme } from './theme.js';
 import { createScriptMeter } from './script-meter.js';
+import { createChurnState, applyChurnNotice, isSummarised } from './churn.js';
+import { createChurnPanel } from './panels/churn.js';
 
 const HEALTH_POLL_MS = 5000;
 const PANEL_REFRESH_MS = 500;
 
 initTheme($('theme-toggle'));
 const state = createTopologyState();
-const view = { filter: createFilter(), preset: 'namespace' };
+// Pods of high-churn namespaces are summarised per service instead of drawn.
+const churn = createChurnState();
+const view = { filter: createFilter(), preset: 'namespace', hides: (e) => isSummarised(churn, e) };
 // Script time per frame (frame callback + stream handling + batches), read by the benchmark.
 const meter = createScriptMeter();
 let selectedId = null;
@@ -52,6 +56,7 @@ const filters = createFiltersPanel({
   onFit: () => renderer.fitView(),
 });
 details.render(null);
+const churnPanel = createChurnPanel($('churn-summaries'), { state, churn });
 
 function startRenderer() {
   try {
@@ -104,6 +109,7 @@ function schedulePanels() {
     panelTimer = null;
     filters.refresh();
     alerts.render();
+    churnPanel.render();
   }, PANEL_REFRESH_MS);
 }
 
@@ -129,7 +135,16 @@ function touchesSelection(change) {
 }
 
 const batcher = createBatcher((updates) => meter.measure(() => applyBatch(updates)));
-const topologyFeed = createTopologyFeed({ onUpdate: (u) => meter.measure(() => batcher.push(u)), onStatus: (s, d) => status.set(s, d) });
+function onChurnNotice(type, payload) {
+  if (applyChurnNotice(churn, type, payload)) renderer.resync();
+  churnPanel.render();
+}
+
+const topologyFeed = createTopologyFeed({
+  onUpdate: (u) => meter.measure(() => batcher.push(u)),
+  onStatus: (s, d) => status.set(s, d),
+  onNotice: onChurnNotice,
+});
 const eventBatcher = createBatcher((lists) => events.add(lists.flat()));
 const eventsFeed = createEventsFeed({ onEvents: (list) => eventBatcher.push(list) });
 topologyFeed.start();

@@ -23,7 +23,7 @@ public enum WebSocketMessageType: String, Sendable, Hashable, CaseIterable {
         case .topology: ["kind", "revision", "timestamp"]
         case .event: ["id", "seq", "type", "reason", "message", "entity_id", "timestamp", "severity"]
         case .namespaceSummary: ["namespace", "total", "ready", "pending", "terminating", "failed"]
-        case .highChurnWarning: ["namespace", "affected_services", "churn_rate"]
+        case .highChurnWarning: ["namespace", "affected_services", "churn_rate_pods_per_minute"]
         case .progress: ["job_id", "progress"]
         case .pluginStatus: ["plugin", "status"]
         case .frame, .partialResult: ["job_id"]

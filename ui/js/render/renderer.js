@@ -73,7 +73,7 @@ export function createRenderer(canvas, { state, view, meter = null }) {
 
   function syncEntity(id, t, { fadeIn, pulse }) {
     const e = state.entities.get(id);
-    if (!e || !matchesFilter(e, view.filter)) {
+    if (!e || !matchesFilter(e, view.filter) || view.hides?.(e)) {
       if (entities.has(id)) {
         entities.hide(id);
         for (const connId of state.links.get(id) ?? []) edges.hide(connId);

@@ -2,12 +2,14 @@
 // per feed, subscribed to one channel, resuming with `resume_from`.
 
 const SUBSCRIBE_TIMEOUT_MS = 4000;
+// Server-wide messages a feed passes on as they come (churn, docs/CHURN.md).
+const NOTICE_TYPES = new Set(['namespace_summary', 'high_churn_warning']);
 
 /**
  * `channel` is 'topology' or 'events'; messages of type `messageType`
  * ('topology' or 'event') carry the payload the feed wants.
  */
-export function wsTransport(path, channel, messageType, WebSocketImpl = globalThis.WebSocket, location = globalThis.location) {
+export function wsTransport(path, channel, messageType, WebSocketImpl = globalThis.WebSocket, location = globalThis.location, onNotice = null) {
   return {
     name: 'ws',
     open({ lastEventId, onConnected, onMessage, onFailure }) {
@@ -28,7 +30,8 @@ export function wsTransport(path, channel, messageType, WebSocketImpl = globalTh
       socket.onopen = () => {
         opened = true;
         const payload = { channels: [channel] };
-        if (lastEventId !== null && lastEventId !== undefined) payload.resume_from = lastEventId;
+        // Events resume on their own counter (docs/STREAMING.md).
+        if (lastEventId !== null && lastEventId !== undefined) payload[channel === 'events' ? 'resume_events_from' : 'resume_from'] = lastEventId;
         socket.send(JSON.stringify({ type: 'subscribe', payload }));
       };
       socket.onmessage = (e) => {
@@ -42,6 +45,8 @@ export function wsTransport(path, channel, messageType, WebSocketImpl = globalTh
           socket.send(JSON.stringify({ type: 'pong' }));
         } else if (env.type === messageType && env.payload) {
           onMessage(env.payload, env.id);
+        } else if (onNotice && NOTICE_TYPES.has(env.type)) {
+          onNotice(env.type, env.payload);
         }
       };
       socket.onerror = () => {};
