@@ -5,6 +5,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a benchmark and print its figures (build with -c release).",
-        subcommands: [SnapshotBench.self, DiffBench.self, StoreBench.self, SSEBench.self, LayoutBench.self, LoadBench.self]
+        subcommands: [SnapshotBench.self, DiffBench.self, StoreBench.self, SSEBench.self, LayoutBench.self, LoadBench.self, KubernetesBench.self]
     )
 }
