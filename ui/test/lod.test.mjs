@@ -24,3 +24,10 @@ test('low-detail meshes are never heavier, and lighter for the expensive kinds',
     for (let i = 0; i < positions.length; i += 3) assert.ok(Math.hypot(positions[i], positions[i + 1], positions[i + 2]) <= 1.05, `${kind} fits the unit ball (the torus tube pokes out by its radius)`);
   }
 });
+
+test('edges: everything up close, lines only far away, nothing far away when very many', async () => {
+  const { edgeDetail, FAR_EDGE_LIMIT } = await import('../js/render/lod.js');
+  assert.equal(edgeDetail(1, 100_000), 2);
+  assert.equal(edgeDetail(0, FAR_EDGE_LIMIT), 1);
+  assert.equal(edgeDetail(0, FAR_EDGE_LIMIT + 1), 0);
+});

@@ -122,13 +122,14 @@ export class EdgeLayer {
 
   hide(id) { this.slots.free(id); this.lineVerts.free(id); this.particleVerts.free(id); }
 
-  draw(viewProj, now) {
+  /** `detail`: 2 lines and particles, 1 lines only, 0 nothing (render/lod.js edgeDetail). */
+  draw(viewProj, now, detail = 2) {
     const gl = this.gl;
     this.lineVerts.sync();
     this.particleVerts.sync();
     const passes = [
-      [this.lines, this.lineVao, gl.LINES, this.lineVerts.count * 2],
-      [this.particles, this.particleVao, gl.POINTS, this.particleVerts.count * PARTICLES],
+      [this.lines, this.lineVao, gl.LINES, detail >= 1 ? this.lineVerts.count * 2 : 0],
+      [this.particles, this.particleVao, gl.POINTS, detail >= 2 ? this.particleVerts.count * PARTICLES : 0],
     ];
     for (const [pass, vao, mode, vertices] of passes) {
       if (!vertices) continue;

@@ -20,3 +20,17 @@ export function meshDetail(camera, heightPx, previous = 1) {
   if (previous === 1) return px < LOD_LOW_BELOW_PX ? 0 : 1;
   return px > LOD_FULL_ABOVE_PX ? 1 : 0;
 }
+
+/** Above this many connections a far view drops their lines: a hairball of
+ *  thousands of sub-pixel lines reads as noise and costs more than the entities. */
+export const FAR_EDGE_LIMIT = 5000;
+
+/**
+ * What the edge layer draws: 2 lines and particles, 1 lines only (far away,
+ * where particles are sub-pixel), 0 nothing (far away and very many).
+ * Zooming in (mesh detail 1) always brings everything back.
+ */
+export function edgeDetail(meshDetailLevel, connectionCount) {
+  if (meshDetailLevel === 1) return 2;
+  return connectionCount > FAR_EDGE_LIMIT ? 0 : 1;
+}

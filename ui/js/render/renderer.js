@@ -6,7 +6,7 @@ import { EntityLayer, HIGHLIGHT } from './entity-layer.js';
 import { EdgeLayer } from './edge-layer.js';
 import { createCamera, fit, matrices, project, rayThrough } from './camera.js';
 import { raySphere, rayRing } from './picking.js';
-import { meshDetail } from './lod.js';
+import { meshDetail, edgeDetail } from './lod.js';
 import { EDGE_KIND_INDEX, entityColor, entityFlags, entitySize } from '../appearance.js';
 import { matchesFilter } from '../filter.js';
 import { targetPosition } from '../layout.js';
@@ -228,10 +228,10 @@ export function createRenderer(canvas, { state, view, meter = null }) {
     viewProj = matrices(camera).viewProj;
     gl.viewport(0, 0, canvas.width, canvas.height);
     gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
-    gl.depthMask(false); // lines and particles never hide entities behind them
-    edges.draw(viewProj, t);
-    gl.depthMask(true);
     detail = meshDetail(camera, canvas.height, detail);
+    gl.depthMask(false); // lines and particles never hide entities behind them
+    edges.draw(viewProj, t, edgeDetail(detail, edges.count));
+    gl.depthMask(true);
     entities.draw(viewProj, t, detail, canvas.height / Math.tan(camera.fovY / 2) / 2);
     for (const hook of frameHooks) hook(t);
     frames++;
