@@ -5,7 +5,7 @@ import GestaltModel
 import NIOCore
 import Synchronization
 
-/// The load tool: opens N SSE clients against a running server (from this
+/// The load tool: opens N SSE and M WebSocket clients against a running server (from this
 /// separate process) and measures delivery rate, change → client latency,
 /// and the server's own memory and CPU per delivered message.
 ///
@@ -15,7 +15,7 @@ import Synchronization
 struct LoadBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Load a running server with N SSE clients and report delivery, latency, server memory and CPU.",
+        abstract: "Load a running server with N SSE and M WebSocket clients and report delivery, latency, server memory and CPU.",
         discussion: """
         Start the server first, e.g. `gestalt serve --port 8080 --demo-rate 1000 --demo-size 1000 --no-layout &`, \
         then `gestalt bench load --url http://127.0.0.1:8080 --sse 1000 --server-pid $!`.
@@ -24,10 +24,11 @@ struct LoadBench: AsyncParsableCommand {
 
     @Option(help: "Server base URL.") var url = "http://127.0.0.1:8080"
     @Option(help: "SSE clients to open.") var sse = 1000
+    @Option(help: "WebSocket clients to open (subscribed to the topology channel).") var ws = 0
     @Option(help: "Seconds to measure once all clients are connected.") var seconds = 10
     @Option(help: "Server process id, for its memory and CPU accounting.") var serverPid: Int32?
     @Flag(help: "Do not parse timestamps (idle/fan-out runs: count messages only).") var noLatency = false
-    @Option(help: "Clients that parse timestamps for latency (the rest only count), so the load tool itself keeps up.") var measure = 100
+    @Option(help: "Clients of each transport that parse timestamps for latency (the rest only count), so the load tool itself keeps up.") var measure = 100
     @Option(help: "Clients opened at once while connecting.") var connectBatch = 200
 
     func run() async throws {
@@ -37,8 +38,9 @@ struct LoadBench: AsyncParsableCommand {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let server = serverPid.map(ServerProcess.init)
         let rssBefore = server?.residentBytes ?? 0
-        let counters = LoadCounters()
-        let base = url, measuring = noLatency ? 0 : measure, total = sse, batch = connectBatch, seconds = seconds
+        let counters = LoadCounters(), wsCounters = LoadCounters()
+        let base = url, measuring = noLatency ? 0 : measure, total = sse, wsTotal = ws, batch = connectBatch, seconds = seconds
+        let wsURL = WebSocketLoadClient.endpoint(base: url)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<total {
@@ -47,27 +49,39 @@ struct LoadBench: AsyncParsableCommand {
                     while counters.connected.load(ordering: .relaxed) < index - batch / 2 { try await Task.sleep(for: .milliseconds(20)) }
                 }
             }
+            for index in 0..<wsTotal {
+                group.addTask { do { try await WebSocketLoadClient.run(url: wsURL, counters: wsCounters, measure: index < measuring) } catch { wsCounters.noteError(error) } }
+                if index % batch == batch - 1 {
+                    while wsCounters.connected.load(ordering: .relaxed) < index - batch / 2 { try await Task.sleep(for: .milliseconds(20)) }
+                }
+            }
             let deadline = ContinuousClock.now + .seconds(60)
-            while counters.connected.load(ordering: .relaxed) < total, ContinuousClock.now < deadline {
+            while counters.connected.load(ordering: .relaxed) + wsCounters.connected.load(ordering: .relaxed) < total + wsTotal, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
             try await Task.sleep(for: .seconds(1))
-            let connected = counters.connected.load(ordering: .relaxed)
+            let connected = counters.connected.load(ordering: .relaxed) + wsCounters.connected.load(ordering: .relaxed)
             let rssConnected = server?.residentBytes ?? 0
             counters.reset()
+            wsCounters.reset()
             let cpuStart = server?.cpuSeconds ?? 0
             let start = ContinuousClock.now
             try await Task.sleep(for: .seconds(seconds))
             let elapsed = milliseconds(.now - start) / 1000
             let cpu = (server?.cpuSeconds ?? 0) - cpuStart
-            let delivered = counters.messages.load(ordering: .relaxed)
-            print("clients connected: \(connected) of \(total)")
+            let sseDelivered = counters.messages.load(ordering: .relaxed), wsDelivered = wsCounters.messages.load(ordering: .relaxed)
+            let delivered = sseDelivered + wsDelivered
+            print("clients connected: \(connected) of \(total + wsTotal) (SSE \(counters.connected.load(ordering: .relaxed)) of \(total), WS \(wsCounters.connected.load(ordering: .relaxed)) of \(wsTotal))")
             if server != nil {
                 let perClient = connected > 0 ? Double(rssConnected - rssBefore) / Double(connected) : 0
                 print(String(format: "server rss: %d MiB before, %d MiB connected; %.1f KiB per client", rssBefore >> 20, rssConnected >> 20, perClient / 1024))
             }
-            print(String(format: "delivered: %d messages in %.1f s = %.0f msg/s", delivered, elapsed, Double(delivered) / elapsed))
-            if measuring > 0 { print("change → client latency: \(Percentiles(counters.latencies.withLock { $0 }).describe(unit: "ms"))") }
+            for (name, count, clients, transport) in [("SSE", sseDelivered, total, counters), ("WS", wsDelivered, wsTotal, wsCounters)] where clients > 0 {
+                print("\(name) " + String(format: "delivered: %d messages in %.1f s = %.0f msg/s", count, elapsed, Double(count) / elapsed))
+                if measuring > 0 { print("\(name) change → client latency: \(Percentiles(transport.latencies.withLock { $0 }).describe(unit: "ms"))") }
+            }
+            for (description, count) in wsCounters.errors.withLock({ $0 }) { print("WS client errors: \(count) × \(description)") }
+            if total > 0, wsTotal > 0 { print(String(format: "delivered (both): %d messages = %.0f msg/s", delivered, Double(delivered) / elapsed)) }
             if server != nil, delivered > 0 {
                 print(String(format: "server CPU: %.2f s in %.1f s = %.2f µs per delivered message", cpu, elapsed, cpu * 1e6 / Double(delivered)))
             }
@@ -91,7 +105,7 @@ struct LoadBench: AsyncParsableCommand {
                 if measure, let stamp = SSEScanner.timestampMilliseconds(in: bytes) { latencies.append(Double(now - stamp)) }
             }
             counters.messages.add(count, ordering: .relaxed)
-            if latencies.count > 256 {
+            if latencies.count >= 32 {
                 counters.latencies.withLock { $0.append(contentsOf: latencies) }
                 latencies.removeAll(keepingCapacity: true)
             }
@@ -103,6 +117,11 @@ final class LoadCounters: Sendable {
     let connected = Atomic<Int>(0)
     let messages = Atomic<Int>(0)
     let latencies = Mutex<[Double]>([])
+
+    let errors = Mutex<[String: Int]>([:])
+
+    /// Counts a client's failure by its description (printed with the figures).
+    func noteError(_ error: any Error) { errors.withLock { $0["\(error)", default: 0] += 1 } }
 
     func reset() {
         messages.store(0, ordering: .relaxed)
