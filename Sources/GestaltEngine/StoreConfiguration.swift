@@ -13,6 +13,11 @@ public struct StoreConfiguration: Sendable {
     /// reached (see `processBase`), so a client's `Last-Event-ID` from before a
     /// restart reads as too old and earns a `full`, never a wrong resume.
     public var startingCounter: UInt64 = 0
+    /// How long an unfiltered `full` may be handed out again. A reader of a
+    /// slightly older full catches up from the log, which still holds every
+    /// update after it; under a storm of resyncs this turns one 650 KB
+    /// encoding per client into one per interval, shared by all of them.
+    public var fullReuse: Duration = .milliseconds(250)
 
     /// Microseconds since 1970 at `date`: an earlier process would have had to
     /// apply more than one change per microsecond of its life to reach it, and

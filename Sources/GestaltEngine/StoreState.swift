@@ -32,9 +32,9 @@ struct StoreState {
     var healthSum = 0.0
     var byKind: [EntityKind: KindTotals] = [:]
     var log: Deque<LoggedUpdate> = []
-    /// The unfiltered `full` of the current revision: clients that connect (or
-    /// resync) together share one encoding instead of one each.
-    var cachedFull: (revision: UInt64, json: [UInt8])?
+    /// The last unfiltered `full`, shared by the clients that connect or
+    /// resync while it is fresh (see `StoreConfiguration.fullReuse`).
+    var cachedFull: (revision: UInt64, json: [UInt8], encodedAt: ContinuousClock.Instant)?
     var eventSeq: UInt64 = 0
     var events: Deque<LoggedEvent> = []
 
@@ -229,9 +229,13 @@ struct StoreState {
 
     mutating func snapshotJSON(filter: TopologyFilter, asFullUpdate: Bool) -> (revision: UInt64, json: [UInt8]) {
         let cacheable = asFullUpdate && filter.isEverything
-        if cacheable, let cachedFull, cachedFull.revision == revision { return cachedFull }
+        if cacheable, let cachedFull,
+           cachedFull.revision == revision || ContinuousClock.now - cachedFull.encodedAt < configuration.fullReuse,
+           log.first.map({ $0.revision <= cachedFull.revision + 1 }) ?? true {
+            return (cachedFull.revision, cachedFull.json)
+        }
         let result = encodeSnapshot(filter: filter, asFullUpdate: asFullUpdate)
-        if cacheable { cachedFull = result }
+        if cacheable { cachedFull = (result.revision, result.json, .now) }
         return result
     }
 

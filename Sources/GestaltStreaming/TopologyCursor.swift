@@ -42,7 +42,8 @@ public struct TopologyCursor: Sendable {
             revision = missed.last?.revision ?? resumeFrom
             return Opening(revision: revision, resumed: true, messages: messages(for: missed))
         }
-        return Opening(revision: store.revision, resumed: false, messages: [full(countAsResync: false)])
+        let snapshot = full(countAsResync: false)
+        return Opening(revision: revision, resumed: false, messages: [snapshot])
     }
 
     /// The next batch after the cursor; empty when the view saw nothing new.

@@ -17,6 +17,9 @@ struct SessionWriter {
     let inbox: SessionInbox
     let connection: StreamConnection
     let outbound: WebSocketOutboundWriter
+    /// The connection's event loop: a batch is done only when the loop has
+    /// taken its frames (see `write`).
+    let eventLoop: any EventLoop
 
     private var topology: TopologyCursor?
     private var events: (filter: EventFilter, seq: UInt64)?
@@ -27,7 +30,7 @@ struct SessionWriter {
     private var inboundAtPing: UInt64?
 
     init(store: TopologyStore, stream: StreamOptions, options: WebSocketOptions, stats: StreamStats,
-         inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter) {
+         inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter, eventLoop: any EventLoop) {
         self.store = store
         self.stream = stream
         self.options = options
@@ -35,6 +38,7 @@ struct SessionWriter {
         self.inbox = inbox
         self.connection = connection
         self.outbound = outbound
+        self.eventLoop = eventLoop
     }
 
     var channels: Set<StreamChannel> {
@@ -173,6 +177,12 @@ struct SessionWriter {
             }
             try await outbound.write(.custom(.init(fin: true, opcode: .continuation, data: message)))
         }
+        // The outbound writer only suspends once the channel reports itself
+        // unwritable, and it learns that on the event loop. A busy loop can be
+        // handed many batches before it gets there, each kept alive by its
+        // queued frames: wait for the loop to take this batch first, so one
+        // client never has more than a batch queued on the server.
+        try await eventLoop.submit {}.get()
         connection.writeFinished(messages: batch.count, bytes: batch.bytes)
         stats.sent(messages: batch.count, bytes: batch.bytes)
     }

@@ -74,7 +74,7 @@ struct WebSocketSession {
     private func runWriter(inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter) async -> DisconnectReason {
         var writer = SessionWriter(
             store: store, stream: configuration.stream, options: options, stats: registry.stats,
-            inbox: inbox, connection: connection, outbound: outbound
+            inbox: inbox, connection: connection, outbound: outbound, eventLoop: network.eventLoop
         )
         return await writer.run()
     }
