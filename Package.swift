@@ -129,7 +129,7 @@ let package = Package(
         .executableTarget(name: "ui-embedder", path: "Plugins/UIEmbedderTool"),
         .plugin(name: "EmbedUI", capability: .buildTool(), dependencies: ["ui-embedder"]),
 
-        .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GestaltChurnTests",
