@@ -25,10 +25,7 @@ struct InfraRoutes {
                 store: store, filter: filter, resumeFrom: QueryParsing.lastEventID(request),
                 options: configuration.stream, stats: stats
             )
-            return SSEResponse.make(
-                request: request, context: context, registry: registry, channel: .topology,
-                run: { try await feed.run(connection: $0, $1) }, cancel: { feed.cancel() }
-            )
+            return SSEResponse.make(request: request, context: context, registry: registry, channel: .topology, feed: feed)
         }
 
         api.get("events") { request, _ -> Response in
@@ -47,10 +44,7 @@ struct InfraRoutes {
                 store: store, filter: filter, resumeFrom: QueryParsing.lastEventID(request),
                 options: configuration.stream, stats: stats
             )
-            return SSEResponse.make(
-                request: request, context: context, registry: registry, channel: .events,
-                run: { try await feed.run(connection: $0, $1) }, cancel: { feed.cancel() }
-            )
+            return SSEResponse.make(request: request, context: context, registry: registry, channel: .events, feed: feed)
         }
 
         api.get("entities/**") { _, context -> Response in

@@ -13,30 +13,28 @@ enum SSEResponse {
         .connection: "keep-alive",
     ]
 
-    /// - Parameters:
-    ///   - run: writes the feed, reporting to the registry entry it is given.
-    ///   - cancel: ends the feed (client gone, or the registry asked).
+    /// Serves `feed`, registered on `channel`; the registry or the client
+    /// going away cancels it.
     static func make(
         request: Request,
         context: GestaltRequestContext,
         registry: StreamRegistry,
         channel: StreamChannel,
-        run: @escaping @Sendable (StreamConnection, (ByteBuffer) async throws -> Void) async throws -> Void,
-        cancel: @escaping @Sendable () -> Void
+        feed: some SSEFeed
     ) -> Response {
         let network = context.channel
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             let connection = registry.register(
                 transport: .sse, channels: [channel], sessionID: request.uri.queryParameters.get("session_id"),
                 closer: { reason in
-                    cancel()
+                    feed.cancel()
                     // A write blocked on a full socket ends only when the socket does.
                     if reason == .stuck { network.close(promise: nil) }
                 }
             )
             do {
                 try await request.body.consumeWithInboundCloseHandler { _ in
-                    try await run(connection) { buffer in try await writer.write(buffer) }
+                    try await feed.run(connection: connection) { buffer in try await writer.write(buffer) }
                 } onInboundClosed: {
                     connection.disconnect(.clientClosed)
                 }

@@ -16,7 +16,6 @@ final class LoopbackHarness: Sendable {
     /// When each revision was applied, for change → client latency.
     let appliedAt = Mutex<[UInt64: ContinuousClock.Instant]>([:])
     let latencies = Mutex<[Double]>([])
-    let received = Atomic<Int>(0)
     let receivedBytes = Atomic<Int>(0)
     let httpClient: HTTPClient
 
@@ -65,13 +64,9 @@ final class LoopbackHarness: Sendable {
             // Clients that do not measure only drain: the bench is about the server.
             guard measure else { receivedBytes.add(chunk.readableBytes, ordering: .relaxed); continue }
             let now = ContinuousClock.now
-            var count = 0
             scanner.feed(chunk) { id, _ in
-                guard let id else { return }
-                count += 1
-                if measure, let applied = appliedAt.withLock({ $0[id] }) { local.append(milliseconds(now - applied)) }
+                if let id, let applied = appliedAt.withLock({ $0[id] }) { local.append(milliseconds(now - applied)) }
             }
-            received.add(count, ordering: .relaxed)
         }
     }
 
