@@ -17,6 +17,7 @@ public final class ChangeSignal: Sendable {
         var nextToken: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Wake, Never>] = [:]
         var cancelled: Set<UInt64> = []
+        var observers: [@Sendable (Wake) -> Void] = []
     }
 
     private let state = Mutex(State())
@@ -39,6 +40,20 @@ public final class ChangeSignal: Sendable {
 
     /// Ends every wait, now and later: the server is shutting down.
     public func close() { resumeAll(.closed) { s in s.closed = true } }
+
+    /// Calls `observer` after every publish, tick and close, on the thread
+    /// that caused it. For a fan-out that serves many clients from one
+    /// callback instead of a waiter each; it must return quickly.
+    public func observe(_ observer: @escaping @Sendable (Wake) -> Void) {
+        let closed = state.withLock { s in
+            s.observers.append(observer)
+            return s.closed
+        }
+        if closed { observer(.closed) }
+    }
+
+    /// True once `close()` ran.
+    public var isClosed: Bool { state.withLock { $0.closed } }
 
     public var waiterCount: Int { state.withLock { $0.waiters.count } }
 
@@ -73,13 +88,14 @@ public final class ChangeSignal: Sendable {
     }
 
     private func resumeAll(_ wake: Wake, _ update: (inout State) -> Void) {
-        let waiters = state.withLock { s in
+        let (waiters, observers) = state.withLock { s in
             update(&s)
             let all = s.waiters
             s.waiters.removeAll(keepingCapacity: true)
-            return all
+            return (all, s.observers)
         }
         for continuation in waiters.values { continuation.resume(returning: wake) }
+        for observer in observers { observer(wake) }
     }
 
     /// One reader of a `ChangeSignal`.

@@ -14,6 +14,8 @@ public struct GestaltServer: Sendable {
     public let stats: StreamStats
     /// Every open SSE and WebSocket stream.
     public let registry: StreamRegistry
+    /// Writes the topology streams from the event loops.
+    public let fanout: TopologyFanout
 
     public init(store: TopologyStore, statusBoard: SourceStatusBoard, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics()) {
         self.store = store
@@ -22,6 +24,7 @@ public struct GestaltServer: Sendable {
         self.metrics = metrics
         let stats = StreamStats()
         self.stats = stats
+        self.fanout = TopologyFanout(store: store, stats: stats)
         self.registry = StreamRegistry(
             store: store, stats: stats, stuckTimeout: configuration.stuckTimeout,
             observer: StreamLifecycleLog(logger: Logger(label: "gestalt.streams")).callAsFunction
@@ -33,7 +36,7 @@ public struct GestaltServer: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: EmbeddedUIMiddleware())
-        InfraRoutes(store: store, registry: registry, configuration: configuration).register(on: router)
+        InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
         GraphRoutes(graph: GraphAPI(store: store), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
         webSocketRoutes.register(plainOn: router)
@@ -70,7 +73,7 @@ public struct GestaltServer: Sendable {
             },
         ]
         return Application(
-            router: makeRouter(),
+            responder: ChildTaskResponder(inner: makeRouter().buildResponder()),
             server: .http1WebSocketUpgrade(webSocketRouter: makeWebSocketRouter(), configuration: .init(ws: configuration.webSocket.serverConfiguration)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gestalt"),
             services: housekeeping + services,

@@ -8,10 +8,11 @@ import Hummingbird
 struct InfraRoutes {
     let store: TopologyStore
     let registry: StreamRegistry
+    let fanout: TopologyFanout
     let configuration: ServerConfiguration
 
     func register(on router: Router<GestaltRequestContext>) {
-        let store = store, registry = registry, stats = registry.stats, configuration = configuration
+        let store = store, registry = registry, fanout = fanout, stats = registry.stats, configuration = configuration
         let api = router.group("api/infra")
 
         api.get("topology") { request, _ -> Response in
@@ -21,11 +22,10 @@ struct InfraRoutes {
 
         api.get("topology/stream") { request, context -> Response in
             let filter = try QueryParsing.topologyFilter(request)
-            let feed = TopologyFeed(
-                store: store, filter: filter, resumeFrom: QueryParsing.lastEventID(request),
-                options: configuration.stream, stats: stats
+            return SSEResponse.topology(
+                request: request, context: context, registry: registry, fanout: fanout, filter: filter,
+                resumeFrom: QueryParsing.lastEventID(request), options: configuration.stream
             )
-            return SSEResponse.make(request: request, context: context, registry: registry, channel: .topology, feed: feed)
         }
 
         api.get("events") { request, _ -> Response in

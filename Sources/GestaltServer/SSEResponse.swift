@@ -2,6 +2,8 @@ import HTTPTypes
 import Hummingbird
 import GestaltStreaming
 import NIOCore
+import NIOHTTPTypes
+import GestaltModel
 
 /// An SSE answer around a feed's `run`. The inbound-close handler cancels the
 /// feed the moment the client goes away, so nothing is left waiting.
@@ -12,6 +14,43 @@ enum SSEResponse {
         HTTPField.Name("X-Accel-Buffering")!: "no",
         .connection: "keep-alive",
     ]
+
+    /// Serves the topology stream from the fan-out: the connection's task
+    /// only waits, and the channel's event loop writes the deltas.
+    static func topology(
+        request: Request,
+        context: GestaltRequestContext,
+        registry: StreamRegistry,
+        fanout: TopologyFanout,
+        filter: TopologyFilter,
+        resumeFrom: UInt64?,
+        options: StreamOptions
+    ) -> Response {
+        let network = context.channel
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let connection = registry.register(
+                transport: .sse, channels: [.topology], sessionID: request.uri.queryParameters.get("session_id"),
+                closer: { reason in
+                    // A full socket is released only by closing it.
+                    if reason == .stuck { network.close(promise: nil) }
+                    network.pipeline.fireUserInboundEventTriggered(FanoutEnd(reason))
+                }
+            )
+            let reason: DisconnectReason
+            do {
+                reason = try await fanout.stream(
+                    filter: filter, resumeFrom: resumeFrom, options: options, channel: network, connection: connection,
+                    write: { buffer in network.write(HTTPResponsePart.body(buffer), promise: nil) }
+                )
+            } catch {
+                connection.deregister(.transportError)
+                throw error
+            }
+            connection.deregister(reason)
+            // Throws when the client is gone; Hummingbird then drops the connection.
+            try await writer.finish(nil)
+        })
+    }
 
     /// Serves `feed`, registered on `channel`; the registry or the client
     /// going away cancels it.

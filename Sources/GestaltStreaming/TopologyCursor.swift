@@ -27,6 +27,10 @@ public struct TopologyCursor: Sendable {
     public let options: StreamOptions
     let stats: StreamStats
     public private(set) var revision: UInt64 = 0
+    /// What the last `next()` did beyond returning messages, so a caller
+    /// that shares its batch with other readers can count the same for them.
+    public private(set) var lastCoalesced = 0
+    public private(set) var lastWasResync = false
 
     public init(store: TopologyStore, filter: TopologyFilter, options: StreamOptions, stats: StreamStats) {
         self.store = store
@@ -48,6 +52,8 @@ public struct TopologyCursor: Sendable {
 
     /// The next batch after the cursor; empty when the view saw nothing new.
     public mutating func next() -> [Message] {
+        lastCoalesced = 0
+        lastWasResync = false
         // Far behind, a `full` replaces the backlog, but only when it is the
         // smaller of the two: on a large topology a burst of changes would
         // otherwise turn a short lag into megabytes of snapshot, and the client
@@ -69,11 +75,17 @@ public struct TopologyCursor: Sendable {
     private mutating func full(countAsResync: Bool) -> Message {
         let (revision, json) = store.snapshotJSON(filter: view.filter, asFullUpdate: true)
         self.revision = revision
-        if countAsResync { stats.resynced() }
+        if countAsResync { stats.resynced(); lastWasResync = true }
         return Message(id: revision, json: json)
     }
 
-    private func messages(for batch: [LoggedUpdate]) -> [Message] {
+    /// Moves the cursor to where another reader at the same revision, with
+    /// the same (unfiltered) view, went by reading the same batch.
+    public mutating func follow(to revision: UInt64) {
+        self.revision = revision
+    }
+
+    private mutating func messages(for batch: [LoggedUpdate]) -> [Message] {
         // Coalescing needs the whole picture: a filtered view may turn an
         // earlier update into an `add`, so it keeps every update.
         let superseded = view.filter.isEverything ? Self.supersededUpdates(in: batch) : []
@@ -85,7 +97,7 @@ public struct TopologyCursor: Sendable {
             view.messages(for: logged, into: &viewMessages)
             for message in viewMessages { out.append(Message(id: logged.revision, json: message.json)) }
         }
-        if !superseded.isEmpty { stats.coalesced(superseded.count) }
+        if !superseded.isEmpty { stats.coalesced(superseded.count); lastCoalesced = superseded.count }
         return out
     }
 

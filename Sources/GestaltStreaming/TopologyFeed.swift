@@ -38,6 +38,26 @@ public struct TopologyFeed: AsyncSequence, Sendable {
         }
     }
 
+    /// The stream's opening: `retry`, `connected` and the missed updates in
+    /// one buffer; or `retry` and `connected`, then a `full` frame shared with
+    /// every client that opens at the same revision, as a second buffer.
+    public static func opening(
+        cursor: inout TopologyCursor, resumeFrom: UInt64?, stats: StreamStats
+    ) -> [(buffer: ByteBuffer, messages: Int)] {
+        let opening = cursor.start(resumeFrom: resumeFrom)
+        var buffer = ByteBuffer()
+        SSEFrame.retry(milliseconds: cursor.options.retryMilliseconds, into: &buffer)
+        SSEFrame.event("connected", json: ConnectedMessage.json(counter: "revision", opening.revision, resumed: opening.resumed), into: &buffer)
+        if !opening.resumed, let full = opening.messages.first, cursor.view.filter.isEverything {
+            stats.sent(messages: 1, bytes: full.json.count)
+            return [(buffer, 0), (SharedFrame.shared.sseMessage(id: full.id, json: full.json), 1)]
+        }
+        let before = buffer.writerIndex
+        for message in opening.messages { SSEFrame.message(id: message.id, json: message.json, into: &buffer) }
+        stats.sent(messages: opening.messages.count, bytes: buffer.writerIndex - before)
+        return [(buffer, opening.messages.count)]
+    }
+
     public func makeAsyncIterator() -> Iterator { Iterator(feed: self, cursor: cursor) }
 
     public struct Iterator: AsyncIteratorProtocol {
@@ -57,20 +77,14 @@ public struct TopologyFeed: AsyncSequence, Sendable {
                 lastMessageCount = 1
                 return frame
             }
-            var buffer = ByteBuffer()
             if !started {
                 started = true
-                let opening = cursor.start(resumeFrom: feed.resumeFrom)
-                SSEFrame.retry(milliseconds: cursor.options.retryMilliseconds, into: &buffer)
-                SSEFrame.event("connected", json: ConnectedMessage.json(counter: "revision", opening.revision, resumed: opening.resumed), into: &buffer)
-                if !opening.resumed, let full = opening.messages.first, cursor.view.filter.isEverything {
-                    pendingFrame = SharedFrame.shared.sseMessage(id: full.id, json: full.json)
-                    feed.stats.sent(messages: 1, bytes: full.json.count)
-                } else {
-                    write(opening.messages, into: &buffer)
-                }
-                return buffer
+                var frames = TopologyFeed.opening(cursor: &cursor, resumeFrom: feed.resumeFrom, stats: feed.stats)
+                if frames.count > 1 { pendingFrame = frames.removeLast().buffer }
+                lastMessageCount = frames[0].messages
+                return frames[0].buffer
             }
+            var buffer = ByteBuffer()
             while true {
                 switch await feed.subscription.wait(after: cursor.revision) {
                 case .closed:

@@ -6,9 +6,11 @@ struct DemoOptions: ParsableArguments {
     @Option(help: "Simulated changes per second (0 freezes the cluster after it loads).") var demoRate = 20.0
     @Option(help: "Approximate number of simulated entities, from about 100 to 100000.") var demoSize = 150
     @Flag(help: "Heavy rolling-update churn in a few namespaces.") var demoChurn = false
+    @Option(help: "Milliseconds between simulator ticks; each tick applies its share of --demo-rate at once (smaller: steadier, like a real source).") var demoTick = 100
 
     func validate() throws {
         guard demoRate >= 0 else { throw ValidationError("--demo-rate must be 0 or more changes per second") }
+        guard (1...10_000).contains(demoTick) else { throw ValidationError("--demo-tick must be between 1 and 10000 milliseconds") }
         guard (10...200_000).contains(demoSize) else { throw ValidationError("--demo-size must be between 10 and 200000") }
     }
 }

@@ -15,7 +15,8 @@ enum SourceWiring {
     ) throws -> [any Service] {
         if kubernetes.enabled { return try kubernetesServices(kubernetes, store: store, statusBoard: statusBoard, logger: logger) }
         let configuration = SimulatorConfiguration(
-            seed: demo.demoSeed, changesPerSecond: demo.demoRate, size: demo.demoSize, churn: demo.demoChurn
+            seed: demo.demoSeed, changesPerSecond: demo.demoRate, size: demo.demoSize, churn: demo.demoChurn,
+            tickInterval: .milliseconds(demo.demoTick)
         )
         logger.info("simulated cluster: seed \(configuration.seed), about \(configuration.size) entities, \(configuration.changesPerSecond) changes/s\(configuration.churn ? ", churn on" : "")")
         // Ready is reported by the simulator once its cluster is loaded.

@@ -149,6 +149,7 @@ import Testing
             }
             #expect(server.stats.snapshot.activeTopologyStreams == 0)
             #expect(server.store.topologySignal.waiterCount == 0)
+            #expect(server.fanout.clientCount == 0)
         }
     }
 

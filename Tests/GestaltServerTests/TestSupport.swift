@@ -50,7 +50,8 @@ final class SSEClient {
     init(port: Int, path: String, headers: [(String, String)] = []) async throws {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        // The deadline covers the whole body too: long enough for any test's stream.
+        response = try await HTTPClient.shared.execute(request, timeout: .seconds(150))
         iterator = response.body.makeAsyncIterator()
     }
 

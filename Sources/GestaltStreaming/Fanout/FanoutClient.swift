@@ -1,0 +1,126 @@
+import GestaltEngine
+public import NIOCore
+
+/// Ends a fan-out client's stream: fire it into the client's channel
+/// pipeline, from any thread (the registry's disconnect does).
+public struct FanoutEnd: Sendable {
+    public let reason: DisconnectReason
+    public init(_ reason: DisconnectReason) { self.reason = reason }
+}
+
+/// One SSE client of the fan-out. It sits first in its channel's pipeline,
+/// so it hears when the socket drains, when the client half-closes, and when
+/// the channel goes, without a task of its own.
+final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    private let channel: any Channel
+    private var cursor: TopologyCursor
+    private let connection: StreamConnection
+    private let stats: StreamStats
+    private let write: @Sendable (ByteBuffer) -> Void
+    private unowned let clients: LoopClients
+    private let done: EventLoopPromise<DisconnectReason>
+    private var context: ChannelHandlerContext?
+    private var lastWrite = ContinuousClock.now
+    /// The socket was full at the last pass: the registry times how long.
+    private var blocked = false
+    private var finished = false
+    /// Position in `LoopClients`, for removal in O(1).
+    var index: Int?
+
+    init(
+        channel: any Channel, cursor: TopologyCursor, connection: StreamConnection, stats: StreamStats,
+        write: @escaping @Sendable (ByteBuffer) -> Void, clients: LoopClients, done: EventLoopPromise<DisconnectReason>
+    ) {
+        self.channel = channel
+        self.cursor = cursor
+        self.connection = connection
+        self.stats = stats
+        self.write = write
+        self.clients = clients
+        self.done = done
+    }
+
+    /// Writes whatever the client has not seen, or a keepalive when idle.
+    func pump(batches: inout SharedBatches, now: ContinuousClock.Instant) {
+        guard !finished else { return }
+        guard channel.isWritable else {
+            if !blocked { blocked = true; connection.writeStarted(bytes: 0) }
+            return
+        }
+        if blocked { blocked = false; connection.writeFinished(messages: 0, bytes: 0) }
+        var written = 0
+        while written < Self.batchesPerTurn, channel.isWritable, let batch = batches.next(for: &cursor, stats: stats) {
+            let bytes = batch.buffer.readableBytes
+            write(batch.buffer)
+            channel.flush()
+            written += 1
+            stats.sent(messages: batch.messages, bytes: bytes)
+            connection.progressed(revision: cursor.revision)
+            connection.writeFinished(messages: batch.messages, bytes: bytes)
+        }
+        if written > 0 {
+            lastWrite = now
+            // Still behind with room in the socket: take another turn after
+            // the other work queued on this loop, instead of hogging it.
+            if written == Self.batchesPerTurn, channel.isWritable {
+                channel.eventLoop.assumeIsolated().execute { self.clients.pump(self) }
+            }
+        } else if now - lastWrite >= cursor.options.keepalive {
+            write(Self.keepalive)
+            channel.flush()
+            lastWrite = now
+        }
+    }
+
+    /// Batches one client writes before others get a turn on its loop.
+    private static let batchesPerTurn = 8
+
+    /// Stops streaming; the response then ends normally.
+    func finish(_ reason: DisconnectReason) {
+        guard !finished else { return }
+        finished = true
+        clients.remove(self)
+        done.succeed(reason)
+        // Leave the pipeline on a later tick: this may run inside an event
+        // this handler must still pass on to the others.
+        if let context {
+            context.eventLoop.assumeIsolated().execute {
+                context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            }
+        }
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        finish(.transportError)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { clients.pump(self) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let end = event as? FanoutEnd {
+            finish(end.reason)
+            return
+        }
+        if case .inputClosed = event as? ChannelEvent { finish(.clientClosed) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(.clientClosed)
+        context.fireChannelInactive()
+    }
+
+    private static let keepalive: ByteBuffer = {
+        var buffer = ByteBuffer()
+        SSEFrame.keepalive(into: &buffer)
+        return buffer
+    }()
+}

@@ -1,0 +1,118 @@
+public import GestaltEngine
+public import GestaltModel
+public import NIOCore
+import Synchronization
+
+/// Serves SSE topology clients from their channels' event loops. On each
+/// change every loop makes one pass over its clients and writes each one's
+/// next batch straight to its channel: no task waits per client, there is no
+/// thread hop per write, and unfiltered clients at the same revision share
+/// one framed batch. A client whose socket is full is skipped until it drains.
+public final class TopologyFanout: Sendable {
+    let store: TopologyStore
+    let stats: StreamStats
+    private let loops = Mutex<[ObjectIdentifier: LoopFanout]>([:])
+
+    public init(store: TopologyStore, stats: StreamStats) {
+        self.store = store
+        self.stats = stats
+        store.topologySignal.observe { [weak self] wake in self?.wake(wake) }
+    }
+
+    /// Serves one SSE client from its channel's event loop: the opening
+    /// (`retry`, `connected`, a `full` or the missed updates), then the deltas
+    /// and keepalives, each handed to `write` as a body chunk. The caller's
+    /// task only waits, which keeps what it holds per client small.
+    /// - Returns: why the stream ended.
+    public func stream(
+        filter: TopologyFilter, resumeFrom: UInt64?, options: StreamOptions,
+        channel: any Channel, connection: StreamConnection,
+        write: @escaping @Sendable (ByteBuffer) -> Void
+    ) async throws -> DisconnectReason {
+        stats.opened(.topology)
+        defer { stats.closed(.topology) }
+        let cursor = TopologyCursor(store: store, filter: filter, options: options, stats: stats)
+        return try await serve(channel: channel, cursor: cursor, resumeFrom: resumeFrom, connection: connection, write: write).get()
+    }
+
+    private func serve(
+        channel: any Channel, cursor: TopologyCursor, resumeFrom: UInt64?, connection: StreamConnection,
+        write: @escaping @Sendable (ByteBuffer) -> Void
+    ) -> EventLoopFuture<DisconnectReason> {
+        let loop = channel.eventLoop
+        let promise = loop.makePromise(of: DisconnectReason.self)
+        loop.execute {
+            var cursor = cursor
+            for frame in TopologyFeed.opening(cursor: &cursor, resumeFrom: resumeFrom, stats: self.stats) {
+                write(frame.buffer)
+                connection.writeFinished(messages: frame.messages, bytes: frame.buffer.readableBytes)
+            }
+            channel.flush()
+            connection.progressed(revision: cursor.revision)
+            let clients = self.clients(on: loop)
+            let client = FanoutClient(
+                channel: channel, cursor: cursor, connection: connection, stats: self.stats,
+                write: write, clients: clients, done: promise
+            )
+            do {
+                try channel.pipeline.syncOperations.addHandler(client, position: .first)
+                clients.add(client)
+                if self.store.topologySignal.isClosed { client.finish(.serverShutdown) } else { clients.pump(client) }
+            } catch {
+                promise.succeed(.transportError)
+            }
+        }
+        return promise.futureResult
+    }
+
+    /// Clients being served, over all loops (for tests and diagnostics).
+    public var clientCount: Int {
+        let all = loops.withLock { Array($0.values) }
+        return all.reduce(0) { $0 + $1.count.value.load(ordering: .relaxed) }
+    }
+
+    /// The loop's client list; called on `loop`.
+    private func clients(on loop: any EventLoop) -> LoopClients {
+        let key = ObjectIdentifier(loop)
+        if let existing = loops.withLock({ $0[key] }) { return existing.clients.value }
+        let created = LoopFanout(loop: loop, clients: LoopClients())
+        return loops.withLock { all in
+            if let existing = all[key] { return existing.clients.value }
+            all[key] = created
+            return created.clients.value
+        }
+    }
+
+    private func wake(_ wake: ChangeSignal.Wake) {
+        let all = loops.withLock { Array($0.values) }
+        for loop in all { loop.schedule(wake) }
+    }
+}
+
+/// One event loop's share of the fan-out.
+final class LoopFanout: Sendable {
+    let loop: any EventLoop
+    let clients: NIOLoopBound<LoopClients>
+    /// A pass is queued on the loop; changes until it starts ride along.
+    private let scheduled = Atomic<Bool>(false)
+    let count: ClientCount
+
+    /// Must be called on `loop`.
+    init(loop: any EventLoop, clients: LoopClients) {
+        self.loop = loop
+        self.clients = NIOLoopBound(clients, eventLoop: loop)
+        self.count = clients.count
+    }
+
+    func schedule(_ wake: ChangeSignal.Wake) {
+        if wake == .closed {
+            loop.execute { self.clients.value.finishAll(.serverShutdown) }
+            return
+        }
+        guard scheduled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        loop.execute {
+            self.scheduled.store(false, ordering: .releasing)
+            self.clients.value.pass()
+        }
+    }
+}
