@@ -88,11 +88,12 @@ public struct GestaltServer: Sendable {
     /// stream closer comes last: it ends every open stream first, and the
     /// server's quiesce then has nothing to wait for.
     public func run(services: [any Service], logger: Logger) async throws {
-        let store = store
+        let store = store, shutdownTimeout = configuration.shutdownTimeout
         let streamCloser = BackgroundService(name: "stream-closer") {
             try? await gracefulShutdown()
             store.topologySignal.close()
             store.eventSignal.close()
+            ShutdownDeadline.start(after: shutdownTimeout, logger: logger)
         }
         // Background work that ends by itself (a loop that saw the signals
         // close during shutdown) is not a failure; the server ending is.

@@ -13,6 +13,12 @@ public struct ServerConfiguration: Sendable {
     public var webSocket = WebSocketOptions()
     /// A client whose write has been blocked this long is disconnected.
     public var stuckTimeout: Duration = .seconds(30)
+    /// How long `run` lets a graceful shutdown take before it exits anyway.
+    /// hummingbird-websocket handles the server's quiesce only once a
+    /// connection has sent a request, so a connection opened and left silent
+    /// (a browser's preconnect, a TCP health probe) would otherwise hold the
+    /// shutdown open until the peer closes it.
+    public var shutdownTimeout: Duration = .seconds(10)
 
     public init(host: String = "0.0.0.0", port: Int = 8080) {
         self.host = host

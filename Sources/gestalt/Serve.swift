@@ -67,11 +67,12 @@ struct StreamingOptions: ParsableArguments {
     @Option(help: "Largest WebSocket message a client may send, in bytes.") var wsMaxMessageBytes = 64 * 1024
     @Flag(help: "Do not offer permessage-deflate on the WebSocket.") var noWsCompression = false
     @Flag(help: "Do not run the 3D layout engine (entities keep x, y, z = 0).") var noLayout = false
+    @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take before the process exits anyway.") var shutdownTimeout = 10.0
 
     func validate() throws {
         guard retainedUpdates >= 1 else { throw ValidationError("--retained-updates must be at least 1") }
-        guard keepalive > 0, stuckTimeout > 0, wsPingInterval > 0 else {
-            throw ValidationError("--keepalive, --stuck-timeout and --ws-ping-interval must be positive numbers of seconds")
+        guard keepalive > 0, stuckTimeout > 0, wsPingInterval > 0, shutdownTimeout > 0 else {
+            throw ValidationError("--keepalive, --stuck-timeout, --ws-ping-interval and --shutdown-timeout must be positive numbers of seconds")
         }
         guard maxPending >= 1 else { throw ValidationError("--max-pending must be at least 1") }
         guard wsMaxMessageBytes >= 1024 else { throw ValidationError("--ws-max-message-bytes must be at least 1024") }
@@ -81,6 +82,7 @@ struct StreamingOptions: ParsableArguments {
         configuration.stream.keepalive = .milliseconds(Int64(keepalive * 1000))
         configuration.stream.resyncThreshold = maxPending
         configuration.stuckTimeout = .milliseconds(Int64(stuckTimeout * 1000))
+        configuration.shutdownTimeout = .milliseconds(Int64(shutdownTimeout * 1000))
         configuration.webSocket.pingInterval = .milliseconds(Int64(wsPingInterval * 1000))
         configuration.webSocket.maxMessageBytes = wsMaxMessageBytes
         configuration.webSocket.compression = !noWsCompression

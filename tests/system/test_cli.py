@@ -67,3 +67,18 @@ def test_sigterm_closes_open_streams_and_exits(server_factory):
             break
         rest += chunk
     conn.close()
+
+
+def test_sigterm_exits_despite_a_silent_connection(server_factory):
+    """A connection that never sends a request (a browser preconnect, a TCP
+    probe) must not hold the shutdown open: it ends within --shutdown-timeout."""
+    import socket
+    server = server_factory("--demo-rate", "5", "--shutdown-timeout", "2")
+    silent = socket.create_connection(("127.0.0.1", server.port))
+    time.sleep(0.3)
+    started = time.monotonic()
+    server.proc.send_signal(signal.SIGTERM)
+    server.proc.wait(timeout=15)
+    assert server.proc.returncode == 0
+    assert time.monotonic() - started < 8
+    silent.close()
