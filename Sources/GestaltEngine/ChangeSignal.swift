@@ -17,7 +17,7 @@ public final class ChangeSignal: Sendable {
         var nextToken: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Wake, Never>] = [:]
         var cancelled: Set<UInt64> = []
-        var observers: [@Sendable (Wake) -> Void] = []
+        var observers: [UInt64: @Sendable (Wake) -> Void] = [:]
     }
 
     private let state = Mutex(State())
@@ -42,14 +42,22 @@ public final class ChangeSignal: Sendable {
     public func close() { resumeAll(.closed) { s in s.closed = true } }
 
     /// Calls `observer` after every publish, tick and close, on the thread
-    /// that caused it. For a fan-out that serves many clients from one
-    /// callback instead of a waiter each; it must return quickly.
-    public func observe(_ observer: @escaping @Sendable (Wake) -> Void) {
-        let closed = state.withLock { s in
-            s.observers.append(observer)
-            return s.closed
+    /// that caused it, until the returned observation is cancelled. For
+    /// readers that need no task of their own to wait: the fan-out, and
+    /// WebSocket sessions ringing their writer. It must return quickly.
+    @discardableResult
+    public func observe(_ observer: @escaping @Sendable (Wake) -> Void) -> Observation {
+        let (token, closed) = state.withLock { s in
+            s.nextToken += 1
+            s.observers[s.nextToken] = observer
+            return (s.nextToken, s.closed)
         }
         if closed { observer(.closed) }
+        return Observation(signal: self, token: token)
+    }
+
+    fileprivate func stopObserving(token: UInt64) {
+        _ = state.withLock { $0.observers.removeValue(forKey: token) }
     }
 
     /// True once `close()` ran.
@@ -95,7 +103,20 @@ public final class ChangeSignal: Sendable {
             return (all, s.observers)
         }
         for continuation in waiters.values { continuation.resume(returning: wake) }
-        for observer in observers { observer(wake) }
+        for observer in observers.values { observer(wake) }
+    }
+
+    /// An `observe` registration; `cancel()` stops the calls.
+    public final class Observation: Sendable {
+        private let signal: ChangeSignal
+        private let token: UInt64
+
+        fileprivate init(signal: ChangeSignal, token: UInt64) {
+            self.signal = signal
+            self.token = token
+        }
+
+        public func cancel() { signal.stopObserving(token: token) }
     }
 
     /// One reader of a `ChangeSignal`.

@@ -16,6 +16,7 @@ public struct GestaltServer: Sendable {
     public let registry: StreamRegistry
     /// Writes the topology streams from the event loops.
     public let fanout: TopologyFanout
+    let heartbeat: WebSocketHeartbeat
 
     public init(store: TopologyStore, statusBoard: SourceStatusBoard, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics()) {
         self.store = store
@@ -25,6 +26,7 @@ public struct GestaltServer: Sendable {
         let stats = StreamStats()
         self.stats = stats
         self.fanout = TopologyFanout(store: store, stats: stats)
+        self.heartbeat = WebSocketHeartbeat(interval: configuration.webSocket.pingInterval)
         self.registry = StreamRegistry(
             store: store, stats: stats, stuckTimeout: configuration.stuckTimeout,
             observer: StreamLifecycleLog(logger: Logger(label: "gestalt.streams")).callAsFunction
@@ -52,16 +54,17 @@ public struct GestaltServer: Sendable {
     }
 
     private var webSocketRoutes: WebSocketRoutes {
-        WebSocketRoutes(store: store, registry: registry, configuration: configuration)
+        WebSocketRoutes(store: store, registry: registry, heartbeat: heartbeat, configuration: configuration)
     }
 
     /// The application with the keepalive ticker and the caller's services.
     /// Use `run(services:logger:)` to serve with graceful shutdown of streams.
     public func makeApplication(services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
         let ticker = KeepaliveTicker(store: store, keepalive: configuration.stream.keepalive)
-        let registry = registry
+        let registry = registry, heartbeat = heartbeat
         let housekeeping: [any Service] = [
             BackgroundService(name: "keepalive") { await ticker.run() },
+            BackgroundService(name: "ws-heartbeat") { await heartbeat.run() },
             BackgroundService(name: "stuck-clients") {
                 // A tenth of the timeout, at most a second: a stuck client goes
                 // within 10% (or 1 s) of its deadline.

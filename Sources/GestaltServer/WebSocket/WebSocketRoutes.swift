@@ -11,16 +11,17 @@ struct WebSocketRoutes {
 
     let store: TopologyStore
     let registry: StreamRegistry
+    let heartbeat: WebSocketHeartbeat
     let configuration: ServerConfiguration
 
     func register(upgradesOn router: Router<GestaltRequestContext>) {
-        let store = store, registry = registry, configuration = configuration
+        let store = store, registry = registry, heartbeat = heartbeat, configuration = configuration
         router.ws(RouterPath(Self.path)) { _, _ in
             .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let session = WebSocketSession(
                 store: store, registry: registry, configuration: configuration,
-                network: context.requestContext.channel,
+                network: context.requestContext.channel, heartbeat: heartbeat,
                 sessionID: context.request.uri.queryParameters.get("session_id"),
                 logger: context.logger
             )

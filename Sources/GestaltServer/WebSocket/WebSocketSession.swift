@@ -5,8 +5,9 @@ import Logging
 import NIOCore
 
 /// One WebSocket connection on `/api/infra/ws`: a reader that parses and
-/// checks client messages, a writer that alone writes to the socket, and
-/// small helpers that ring the writer when the store changes or a ping is due.
+/// checks client messages, and a writer that alone writes to the socket. The
+/// store's signals and the shared heartbeat ring the writer through its
+/// inbox, so a session runs two tasks.
 ///
 /// The handler never throws (a throwing handler would close with 1011): every
 /// ending is a chosen close code.
@@ -15,6 +16,7 @@ struct WebSocketSession {
     let registry: StreamRegistry
     let configuration: ServerConfiguration
     let network: any Channel
+    let heartbeat: WebSocketHeartbeat
     let sessionID: String?
     let logger: Logger
 
@@ -33,18 +35,27 @@ struct WebSocketSession {
             },
             deliver: { inbox.broadcast($0) }
         )
+        let observations = [store.topologySignal, store.eventSignal].map { signal in
+            signal.observe { wake in
+                switch wake {
+                case .changed: inbox.ring()
+                case .tick: break
+                case .closed: inbox.close(.serverShutdown)
+                }
+            }
+        }
+        let heartbeatToken = heartbeat.join(inbox)
+        defer {
+            heartbeat.leave(heartbeatToken)
+            for observation in observations { observation.cancel() }
+        }
         let reason = await withTaskGroup(of: Ending.self) { group in
             group.addTask { .writer(await runWriter(inbox: inbox, connection: connection, outbound: outbound)) }
             group.addTask { .reader(await read(inbound, outbound: outbound, inbox: inbox)) }
-            group.addTask { await watch(store.topologySignal, counter: { store.revision }, inbox: inbox); return .helper }
-            group.addTask { await watch(store.eventSignal, counter: { store.eventSeq }, inbox: inbox); return .helper }
-            group.addTask { await heartbeat(inbox: inbox); return .helper }
             // The first of reader and writer to end decides the reason.
             var reason: DisconnectReason?
             while let ending = await group.next() {
                 switch ending {
-                case .helper:
-                    continue
                 case .reader(let why):
                     if reason == nil { reason = connection.disconnectReason ?? why }
                     group.cancelAll()
@@ -68,7 +79,6 @@ struct WebSocketSession {
         case reader(DisconnectReason)
         case writer(DisconnectReason)
         case closeTimedOut
-        case helper
     }
 
     private func runWriter(inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter) async -> DisconnectReason {
@@ -132,31 +142,6 @@ struct WebSocketSession {
             // names the close code it sent.
             let text = String(describing: error)
             return text.contains("messageTooLarge") || text.contains("invalidFrameLength") ? .messageTooBig : .transportError
-        }
-    }
-
-    /// Rings the writer whenever `signal` moves; ends the session on shutdown.
-    private func watch(_ signal: ChangeSignal, counter: @Sendable () -> UInt64, inbox: SessionInbox) async {
-        let subscription = signal.subscribe()
-        var seen = counter()
-        while !Task.isCancelled {
-            switch await subscription.wait(after: seen) {
-            case .changed:
-                seen = counter()
-                inbox.ring()
-            case .tick:
-                continue
-            case .closed:
-                if !Task.isCancelled { inbox.close(.serverShutdown) }
-                return
-            }
-        }
-    }
-
-    private func heartbeat(inbox: SessionInbox) async {
-        while !Task.isCancelled {
-            do { try await Task.sleep(for: options.pingInterval) } catch { return }
-            inbox.pingDue()
         }
     }
 }

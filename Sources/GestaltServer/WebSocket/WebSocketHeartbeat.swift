@@ -1,0 +1,31 @@
+import Synchronization
+
+/// One timer for every WebSocket session's pings, instead of a sleeping task
+/// per session. A session joins with its inbox and is told when a ping is
+/// due; its first ping comes within one interval of connecting.
+final class WebSocketHeartbeat: Sendable {
+    let interval: Duration
+    private let inboxes = Mutex<(next: UInt64, all: [UInt64: SessionInbox])>((0, [:]))
+
+    init(interval: Duration) { self.interval = interval }
+
+    func join(_ inbox: SessionInbox) -> UInt64 {
+        inboxes.withLock { s in
+            s.next += 1
+            s.all[s.next] = inbox
+            return s.next
+        }
+    }
+
+    func leave(_ token: UInt64) {
+        _ = inboxes.withLock { $0.all.removeValue(forKey: token) }
+    }
+
+    /// Runs until the task is cancelled.
+    func run() async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            for inbox in inboxes.withLock({ Array($0.all.values) }) { inbox.pingDue() }
+        }
+    }
+}
