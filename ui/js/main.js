@@ -47,7 +47,7 @@ const tabs = createTabs((name) => {
   if (name === 'alerts') alerts.render();
 });
 const details = createDetailsPanel({ state, select });
-const alerts = createAlertsPanel({ state, select });
+const alerts = createAlertsPanel({ state, select, isVisible: () => tabs.current === 'alerts' });
 const events = createEventsPanel({ select, isVisible: () => tabs.current === 'events' });
 const filters = createFiltersPanel({
   state, view, select,
@@ -163,8 +163,10 @@ async function pollHealth() {
 }
 pollHealth();
 
+const sceneStats = $('scene-stats');
 setInterval(() => {
-  $('scene-stats').textContent = `${state.entities.size} entities · ${renderer.renderedCount} drawn · ${state.connections.size} connections · ${renderer.fps.toFixed(0)} fps`;
+  const text = `${state.entities.size} entities · ${renderer.renderedCount} drawn · ${state.connections.size} connections · ${renderer.fps.toFixed(0)} fps`;
+  if (sceneStats.textContent !== text) sceneStats.textContent = text;
 }, 1000);
 
 createTestHook({ state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel: filters, getSelected: () => selectedId });

@@ -5,7 +5,6 @@ import { $, h } from './dom.js';
 import { ENTITY_KINDS } from '../config.js';
 import { filterEntities, isFilterEmpty } from '../filter.js';
 import { formatKind } from '../format.js';
-import { healthBand } from '../health.js';
 
 const RESULTS = 40;
 
@@ -41,16 +40,11 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
       h('span', {}, e.name), h('span', { class: 'kind' }, formatKind(e.kind)))) : [h('li', { class: 'empty' }, 'No match')]));
   }
 
-  /** Rebuilds the chip lists when the kinds or namespaces present have changed. */
+  /** Rebuilds the chip lists when the kinds or namespaces present, or their counts, have changed. */
   function refresh() {
-    const kinds = new Map();
-    const namespaces = new Map();
-    const bands = { healthy: 0, warning: 0, critical: 0 };
-    for (const e of state.entities.values()) {
-      kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
-      if (e.namespace) namespaces.set(e.namespace, (namespaces.get(e.namespace) ?? 0) + 1);
-      bands[healthBand(e.health)]++;
-    }
+    // The state keeps these counts current per update (state.js), so this is
+    // O(kinds + namespaces), not a walk over every entity.
+    const { kinds, namespaces, bands } = state;
     const kindList = ENTITY_KINDS.filter((k) => kinds.has(k) || view.filter.kinds.has(k));
     const nsList = [...new Set([...namespaces.keys(), ...view.filter.namespaces])].sort();
     const key = JSON.stringify([kindList, [...kinds], nsList, [...namespaces], bands]);
