@@ -16,6 +16,9 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
   const results = $('search-results');
   let lastKey = '';
   let searchTimer = null;
+  // Count badges of the chips on screen, by group and value, so a count change
+  // rewrites one text node instead of rebuilding every chip.
+  let countEls = new Map();
 
   const chip = (set, value, label, count) => h('button', {
     class: 'chip', 'aria-pressed': String(set.has(value)), dataset: { value },
@@ -24,7 +27,22 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
       ev.currentTarget.setAttribute('aria-pressed', String(set.has(value)));
       changed();
     },
-  }, label, count === undefined ? null : h('span', { class: 'n' }, String(count)));
+  }, label, count === undefined ? null : countEl(set, value, count));
+
+  function countEl(set, value, count) {
+    const el = h('span', { class: 'n' }, String(count));
+    countEls.set(set, countEls.get(set) ?? new Map());
+    countEls.get(set).set(value, el);
+    return el;
+  }
+
+  function setCount(set, value, count) {
+    const el = countEls.get(set)?.get(value);
+    const text = String(count);
+    if (!el || el.textContent === text) return false;
+    el.textContent = text;
+    return true;
+  }
 
   function changed() {
     renderResults();
@@ -47,12 +65,22 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
     const { kinds, namespaces, bands } = state;
     const kindList = ENTITY_KINDS.filter((k) => kinds.has(k) || view.filter.kinds.has(k));
     const nsList = [...new Set([...namespaces.keys(), ...view.filter.namespaces])].sort();
-    const key = JSON.stringify([kindList, [...kinds], nsList, [...namespaces], bands]);
-    if (key === lastKey) return;
-    lastKey = key;
-    bandsEl.replaceChildren(...['healthy', 'warning', 'critical'].map((b) => chip(view.filter.bands, b, b, bands[b])));
-    kindsEl.replaceChildren(...kindList.map((k) => chip(view.filter.kinds, k, formatKind(k), kinds.get(k) ?? 0)));
-    nsEl.replaceChildren(...nsList.map((n) => chip(view.filter.namespaces, n, n, namespaces.get(n) ?? 0)));
+    const key = JSON.stringify([kindList, nsList]);
+    if (key !== lastKey) {
+      // Which chips exist changed: rebuild them all.
+      lastKey = key;
+      countEls = new Map();
+      bandsEl.replaceChildren(...['healthy', 'warning', 'critical'].map((b) => chip(view.filter.bands, b, b, bands[b])));
+      kindsEl.replaceChildren(...kindList.map((k) => chip(view.filter.kinds, k, formatKind(k), kinds.get(k) ?? 0)));
+      nsEl.replaceChildren(...nsList.map((n) => chip(view.filter.namespaces, n, n, namespaces.get(n) ?? 0)));
+    } else {
+      // Only counts moved: touch just the numbers that differ.
+      let moved = false;
+      for (const b of ['healthy', 'warning', 'critical']) moved = setCount(view.filter.bands, b, bands[b]) || moved;
+      for (const k of kindList) moved = setCount(view.filter.kinds, k, kinds.get(k) ?? 0) || moved;
+      for (const n of nsList) moved = setCount(view.filter.namespaces, n, namespaces.get(n) ?? 0) || moved;
+      if (!moved) return;
+    }
     if (!results.hidden) renderResults();
   }
 
