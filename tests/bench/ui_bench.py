@@ -12,6 +12,11 @@ frames), so that the machine's changing load hits both alike:
            same meshes, sizes, positions, framing and canvas size, one
            instanced draw per kind and nothing else (the floor)
   ratio    ours / bare (target >= 0.8 at every size)
+  gpu cpu  CPU time of Chromium's GPU process per frame drawn (ms/frame, from
+           /proc; SwiftShader rasterises and composites there, on all cores).
+           Unlike fps it is not capped by vsync (the bare page is at 1k) and
+           moves little with the machine's load, so ours/bare is the per-frame
+           cost ratio behind the floor ratio
   script   main-thread JavaScript ms per frame while updates stream in, from
            Chrome's Performance.getMetrics ScriptDuration (all scripts of the
            page, panels included) divided by frames; the page's own meter
@@ -29,6 +34,7 @@ API is forwarded to the server and the page pinned to SSE), for iterating on
 the UI without rebuilding the binary (UI_BENCH_UI_DIR overrides the folder).
 """
 import argparse
+import glob
 import http.client
 import http.server
 import json
@@ -186,6 +192,21 @@ return true;
 """
 
 
+def gpu_process_cpu_ms():
+    """CPU ms (user + system) used so far by Chromium GPU processes, or None off Linux."""
+    total, found = 0.0, False
+    for path in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            if b"--type=gpu-process" not in open(path, "rb").read():
+                continue
+            fields = open(path.replace("cmdline", "stat")).read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+        found = True
+    return total if found else None
+
+
 def metrics(driver):
     return {m["name"]: m["value"] for m in driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]}
 
@@ -196,6 +217,7 @@ def measure(driver, seconds, sample=None):
     driver.execute_script(COUNTER)
     time.sleep(0.5)
     m0 = metrics(driver)
+    g0 = gpu_process_cpu_ms()
     f0, t0 = driver.execute_script("return [window.__bench.frames, performance.now()]")
     samples = []
     end = time.monotonic() + seconds
@@ -204,6 +226,7 @@ def measure(driver, seconds, sample=None):
         if sample:
             samples.append(sample())
     f1, t1 = driver.execute_script("return [window.__bench.frames, performance.now()]")
+    g1 = gpu_process_cpu_ms()
     m1 = metrics(driver)
     frames = f1 - f0
     wall = (t1 - t0) / 1000
@@ -214,6 +237,7 @@ def measure(driver, seconds, sample=None):
         "script_ms_per_frame": (m1["ScriptDuration"] - m0["ScriptDuration"]) * 1000 / max(frames, 1),
         "script_ms_per_s": (m1["ScriptDuration"] - m0["ScriptDuration"]) * 1000 / wall,
         "task_ms_per_s": (m1["TaskDuration"] - m0["TaskDuration"]) * 1000 / wall,
+        "gpu_cpu_ms": (g1 - g0) if g0 is not None and g1 is not None else float("nan"),
         "samples": samples,
     }
 
@@ -241,6 +265,7 @@ def combine(parts):
     out["script_ms_per_frame"] = script / max(frames, 1)
     out["script_ms_per_s"] = script / seconds
     out["task_ms_per_s"] = task / seconds
+    out["gpu_cpu_ms_per_frame"] = sum(p["gpu_cpu_ms"] for p in parts) / max(frames, 1)
     out["samples"] = [s for p in parts for s in p["samples"]]
     return out
 
@@ -363,11 +388,13 @@ def main():
               f"fps per round ours {[round(v, 2) for v in o['rounds_fps']]} bare {[round(v, 2) for v in b.get('rounds_fps', [])]}; "
               f"load {[round(v, 2) for v in r['load1']]}", flush=True)
     print()
-    print("| size | entities | our fps | bare fps | floor ratio | script ms/frame (CDP) | script ms/frame (hook) | script ms/s (CDP) | load (1 min) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| size | entities | our fps | bare fps | floor ratio | GPU-process CPU ms/frame ours / bare (bare ÷ ours) | script ms/frame (CDP) | script ms/frame (hook) | script ms/s (CDP) | load (1 min) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         o, b = r["ours"], r["bare"]
+        og, bg = o.get("gpu_cpu_ms_per_frame", float("nan")), b.get("gpu_cpu_ms_per_frame", float("nan"))
         print(f"| {r['size']} | {r['entities']} | {o['fps']:.1f} | {b['fps']:.1f} | {r['ratio']:.2f} | "
+              f"{og:.1f} / {bg:.1f} ({bg / og if og else float('nan'):.2f}) | "
               f"{o['script_ms_per_frame']:.2f} | {o['hook_ms_per_frame']:.2f} | {o['script_ms_per_s']:.0f} | "
               f"{' → '.join(f'{v:.1f}' for v in r['load1'])} |")
     ARTIFACTS.mkdir(exist_ok=True)

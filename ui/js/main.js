@@ -26,6 +26,9 @@ import { createChurnState, applyChurnNotice, isSummarised } from './churn.js';
 import { createChurnPanel } from './panels/churn.js';
 
 const HEALTH_POLL_MS = 5000;
+// Panels and the top bar's band counts refresh at most this often: each text
+// change re-rasters its part of the page, which a software compositor pays for
+// in frame rate, and twice a second still reads as live.
 const PANEL_REFRESH_MS = 500;
 
 initTheme($('theme-toggle'));
@@ -47,7 +50,7 @@ const tabs = createTabs((name) => {
   if (name === 'alerts') alerts.render();
 });
 const details = createDetailsPanel({ state, select });
-const alerts = createAlertsPanel({ state, select });
+const alerts = createAlertsPanel({ state, select, isVisible: () => tabs.current === 'alerts' });
 const events = createEventsPanel({ select, isVisible: () => tabs.current === 'events' });
 const filters = createFiltersPanel({
   state, view, select,
@@ -107,6 +110,7 @@ function schedulePanels() {
   if (panelTimer !== null) return;
   panelTimer = setTimeout(() => {
     panelTimer = null;
+    summary.setBands(state.bands);
     filters.refresh();
     alerts.render();
     churnPanel.render();
@@ -120,7 +124,6 @@ function applyBatch(updates) {
     applyTopologyUpdate(state, update, change);
   }
   renderer.applyChange(change);
-  summary.setBands(state.bands);
   if (selectedId && !state.entities.has(selectedId)) select(null);
   else if (selectedId && touchesSelection(change)) details.render(selectedId, traceConnections(state, selectedId));
   schedulePanels();
@@ -163,8 +166,10 @@ async function pollHealth() {
 }
 pollHealth();
 
+const sceneStats = $('scene-stats');
 setInterval(() => {
-  $('scene-stats').textContent = `${state.entities.size} entities · ${renderer.renderedCount} drawn · ${state.connections.size} connections · ${renderer.fps.toFixed(0)} fps`;
+  const text = `${state.entities.size} entities · ${renderer.renderedCount} drawn · ${state.connections.size} connections · ${renderer.fps.toFixed(0)} fps`;
+  if (sceneStats.textContent !== text) sceneStats.textContent = text;
 }, 1000);
 
 createTestHook({ state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel: filters, getSelected: () => selectedId });

@@ -6,7 +6,11 @@
 // renderer and panels are told (they never diff the whole graph).
 import { healthBand } from './health.js';
 
-/** An empty topology: entities and connections by id, plus each entity's connection ids. */
+/**
+ * An empty topology: entities and connections by id, plus each entity's
+ * connection ids, and running counts (per health band, kind and namespace)
+ * so panels never have to walk every entity to show them.
+ */
 export function createTopologyState() {
   return {
     revision: -1,
@@ -14,6 +18,8 @@ export function createTopologyState() {
     connections: new Map(),
     links: new Map(),
     bands: { healthy: 0, warning: 0, critical: 0 },
+    kinds: new Map(),
+    namespaces: new Map(),
   };
 }
 
@@ -44,8 +50,15 @@ function mark(map, id, op) {
   }
 }
 
+function bump(map, key, delta) {
+  const n = (map.get(key) ?? 0) + delta;
+  if (n > 0) map.set(key, n); else map.delete(key);
+}
+
 function countBand(state, entity, delta) {
   state.bands[healthBand(entity.health)] += delta;
+  bump(state.kinds, entity.kind, delta);
+  if (entity.namespace) bump(state.namespaces, entity.namespace, delta);
 }
 
 function putEntity(state, entity, change) {

@@ -140,3 +140,21 @@ test('a delta the state already includes is skipped', () => {
   applyTopologyUpdate(state, { kind: 'add', revision: 4, entity: entity('y') });
   assert.ok(state.entities.has('y'));
 });
+
+test('kind and namespace counts follow adds, moves and removes (panels read them instead of walking every entity)', () => {
+  const state = seeded();
+  assert.deepEqual([...state.kinds], [['pod', 3]]);
+  assert.deepEqual([...state.namespaces], [['shop', 3]]);
+  applyTopologyUpdate(state, { kind: 'add', revision: 11, entity: entity('s', { kind: 'service', namespace: 'pay' }) });
+  applyTopologyUpdate(state, { kind: 'update', revision: 12, entity: entity('a', { namespace: 'pay' }) });
+  applyTopologyUpdate(state, { kind: 'add', revision: 13, entity: entity('n', { kind: 'node', namespace: '' }) });
+  assert.deepEqual(Object.fromEntries(state.kinds), { pod: 3, service: 1, node: 1 });
+  assert.deepEqual(Object.fromEntries(state.namespaces), { shop: 2, pay: 2 });
+  applyTopologyUpdate(state, { kind: 'remove', revision: 14, entity: { id: 's' } });
+  applyTopologyUpdate(state, { kind: 'remove', revision: 15, entity: { id: 'n' } });
+  assert.deepEqual(Object.fromEntries(state.kinds), { pod: 3 });
+  assert.deepEqual(Object.fromEntries(state.namespaces), { shop: 2, pay: 1 });
+  applyTopologyUpdate(state, full([entity('x', { namespace: 'ops' })], [], 30));
+  assert.deepEqual(Object.fromEntries(state.kinds), { pod: 1 });
+  assert.deepEqual(Object.fromEntries(state.namespaces), { ops: 1 });
+});

@@ -43,9 +43,12 @@ export function createEventsPanel({ select, isVisible }) {
       const fresh = addEvents(feed, events);
       if (!fresh.length) return;
       if (!isVisible()) {
+        // Hidden: only the badge changes; the list is built when the tab is shown.
         unseen += fresh.length;
         badge.hidden = false;
-        badge.textContent = unseen > 99 ? '99+' : String(unseen);
+        const text = unseen > 99 ? '99+' : String(unseen);
+        if (badge.textContent !== text) badge.textContent = text;
+        return;
       }
       render(new Set(fresh.map((ev) => ev.seq)));
     },

@@ -5,7 +5,6 @@ import { $, h } from './dom.js';
 import { ENTITY_KINDS } from '../config.js';
 import { filterEntities, isFilterEmpty } from '../filter.js';
 import { formatKind } from '../format.js';
-import { healthBand } from '../health.js';
 
 const RESULTS = 40;
 
@@ -17,6 +16,9 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
   const results = $('search-results');
   let lastKey = '';
   let searchTimer = null;
+  // Count badges of the chips on screen, by group and value, so a count change
+  // rewrites one text node instead of rebuilding every chip.
+  let countEls = new Map();
 
   const chip = (set, value, label, count) => h('button', {
     class: 'chip', 'aria-pressed': String(set.has(value)), dataset: { value },
@@ -25,7 +27,22 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
       ev.currentTarget.setAttribute('aria-pressed', String(set.has(value)));
       changed();
     },
-  }, label, count === undefined ? null : h('span', { class: 'n' }, String(count)));
+  }, label, count === undefined ? null : countEl(set, value, count));
+
+  function countEl(set, value, count) {
+    const el = h('span', { class: 'n' }, String(count));
+    countEls.set(set, countEls.get(set) ?? new Map());
+    countEls.get(set).set(value, el);
+    return el;
+  }
+
+  function setCount(set, value, count) {
+    const el = countEls.get(set)?.get(value);
+    const text = String(count);
+    if (!el || el.textContent === text) return false;
+    el.textContent = text;
+    return true;
+  }
 
   function changed() {
     renderResults();
@@ -41,24 +58,29 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
       h('span', {}, e.name), h('span', { class: 'kind' }, formatKind(e.kind)))) : [h('li', { class: 'empty' }, 'No match')]));
   }
 
-  /** Rebuilds the chip lists when the kinds or namespaces present have changed. */
+  /** Rebuilds the chip lists when the kinds or namespaces present, or their counts, have changed. */
   function refresh() {
-    const kinds = new Map();
-    const namespaces = new Map();
-    const bands = { healthy: 0, warning: 0, critical: 0 };
-    for (const e of state.entities.values()) {
-      kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
-      if (e.namespace) namespaces.set(e.namespace, (namespaces.get(e.namespace) ?? 0) + 1);
-      bands[healthBand(e.health)]++;
-    }
+    // The state keeps these counts current per update (state.js), so this is
+    // O(kinds + namespaces), not a walk over every entity.
+    const { kinds, namespaces, bands } = state;
     const kindList = ENTITY_KINDS.filter((k) => kinds.has(k) || view.filter.kinds.has(k));
     const nsList = [...new Set([...namespaces.keys(), ...view.filter.namespaces])].sort();
-    const key = JSON.stringify([kindList, [...kinds], nsList, [...namespaces], bands]);
-    if (key === lastKey) return;
-    lastKey = key;
-    bandsEl.replaceChildren(...['healthy', 'warning', 'critical'].map((b) => chip(view.filter.bands, b, b, bands[b])));
-    kindsEl.replaceChildren(...kindList.map((k) => chip(view.filter.kinds, k, formatKind(k), kinds.get(k) ?? 0)));
-    nsEl.replaceChildren(...nsList.map((n) => chip(view.filter.namespaces, n, n, namespaces.get(n) ?? 0)));
+    const key = JSON.stringify([kindList, nsList]);
+    if (key !== lastKey) {
+      // Which chips exist changed: rebuild them all.
+      lastKey = key;
+      countEls = new Map();
+      bandsEl.replaceChildren(...['healthy', 'warning', 'critical'].map((b) => chip(view.filter.bands, b, b, bands[b])));
+      kindsEl.replaceChildren(...kindList.map((k) => chip(view.filter.kinds, k, formatKind(k), kinds.get(k) ?? 0)));
+      nsEl.replaceChildren(...nsList.map((n) => chip(view.filter.namespaces, n, n, namespaces.get(n) ?? 0)));
+    } else {
+      // Only counts moved: touch just the numbers that differ.
+      let moved = false;
+      for (const b of ['healthy', 'warning', 'critical']) moved = setCount(view.filter.bands, b, bands[b]) || moved;
+      for (const k of kindList) moved = setCount(view.filter.kinds, k, kinds.get(k) ?? 0) || moved;
+      for (const n of nsList) moved = setCount(view.filter.namespaces, n, namespaces.get(n) ?? 0) || moved;
+      if (!moved) return;
+    }
     if (!results.hidden) renderResults();
   }
 

@@ -9,7 +9,11 @@ export function createHealthSummary() {
   const counts = { healthy: $('count-healthy'), warning: $('count-warning'), critical: $('count-critical') };
   return {
     setBands(bands) {
-      for (const band of Object.keys(counts)) counts[band].textContent = String(bands[band]);
+      // Only a changed number is written: a write repaints the top bar even when the text is the same.
+      for (const band of Object.keys(counts)) {
+        const text = String(bands[band]);
+        if (counts[band].textContent !== text) counts[band].textContent = text;
+      }
     },
     setOverall(score) {
       overall.textContent = formatPercent(score);

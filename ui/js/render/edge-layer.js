@@ -122,11 +122,15 @@ export class EdgeLayer {
 
   hide(id) { this.slots.free(id); this.lineVerts.free(id); this.particleVerts.free(id); }
 
-  /** `detail`: 2 lines and particles, 1 lines only, 0 nothing (render/lod.js edgeDetail). */
+  /**
+   * `detail`: 2 lines and particles, 1 lines only, 0 nothing (render/lod.js
+   * edgeDetail). A pass that is not drawn is not uploaded either: its touched
+   * records wait, marked, until it is drawn again.
+   */
   draw(viewProj, now, detail = 2) {
     const gl = this.gl;
-    this.lineVerts.sync();
-    this.particleVerts.sync();
+    if (detail >= 1) this.lineVerts.sync();
+    if (detail >= 2) this.particleVerts.sync();
     const passes = [
       [this.lines, this.lineVao, gl.LINES, detail >= 1 ? this.lineVerts.count * 2 : 0],
       [this.particles, this.particleVao, gl.POINTS, detail >= 2 ? this.particleVerts.count * PARTICLES : 0],

@@ -13,9 +13,9 @@ export function createLabels(container, renderer, nameOf) {
   const selectedEl = make('selected');
   const place = (el, id) => {
     const pos = id ? renderer.screenPosition(id) : null;
-    if (!pos) { el.hidden = true; return; }
+    if (!pos) { if (!el.hidden) el.hidden = true; return; }
     const rect = container.getBoundingClientRect();
-    el.hidden = false;
+    if (el.hidden) el.hidden = false;
     const text = nameOf(id);
     if (el.textContent !== text) el.textContent = text;
     el.style.transform = `translate(${Math.round(pos.x - rect.left)}px, ${Math.round(pos.y - rect.top)}px)`;

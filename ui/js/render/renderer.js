@@ -29,6 +29,13 @@ export function createRenderer(canvas, { state, view, meter = null }) {
   let hovered = null;
   let fitted = false;
   let detail = 1;
+  // The canvas size is read when it may have changed (ResizeObserver, window
+  // resize), not every frame: reading clientWidth forces a style and layout
+  // pass whenever the panels have touched the DOM since the last frame.
+  let sizeDirty = true;
+  const observesSize = typeof ResizeObserver === 'function';
+  if (observesSize) new ResizeObserver(() => { sizeDirty = true; }).observe(canvas);
+  window.addEventListener('resize', () => { sizeDirty = true; });
   let frames = 0;
   let fpsWindowStart = performance.now();
   let fps = 0;
@@ -183,7 +190,7 @@ export function createRenderer(canvas, { state, view, meter = null }) {
 
   /** Frames every drawn entity. */
   function fitView() {
-    resize(); // the aspect ratio must be current before framing
+    resize(true); // the aspect ratio must be current before framing
     const t = now();
     const lo = [Infinity, Infinity, Infinity];
     const hi = [-Infinity, -Infinity, -Infinity];
@@ -204,7 +211,9 @@ export function createRenderer(canvas, { state, view, meter = null }) {
     fitted = true;
   }
 
-  function resize() {
+  function resize(force = false) {
+    if (!force && observesSize && !sizeDirty) return;
+    sizeDirty = false;
     const dpr = Math.min(window.devicePixelRatio || 1, 2);
     const w = canvas.clientWidth || 1;
     const h = canvas.clientHeight || 1;

@@ -1,7 +1,12 @@
 // A growable array of fixed-size records mirrored in one GL buffer. Records
 // are kept dense (removal swaps the last record into the hole) so a draw
-// call covers slots 0..count-1, and only the range touched since the last
-// frame is uploaded.
+// call covers slots 0..count-1, and only the records touched since the last
+// upload are sent, as a few merged runs (dirty-ranges.js), not the whole
+// span between the lowest and highest touched record.
+import { planUploads } from './dirty-ranges.js';
+
+// Above this share of the records touched, one upload of them all is cheaper than planning.
+const WHOLE_ABOVE = 0.5;
 
 export class SlotBuffer {
   constructor(gl, stride, initialCapacity = 256) {
@@ -12,9 +17,11 @@ export class SlotBuffer {
     this.ids = [];
     this.slots = new Map();
     this.buffer = gl ? gl.createBuffer() : null;
-    this.dirtyFrom = Infinity;
-    this.dirtyTo = -1;
+    this.dirtyFlags = new Uint8Array(initialCapacity);
+    this.dirty = [];
     this.resized = true;
+    /** Floats sent by the last sync() (for tests and the curious). */
+    this.lastUploadFloats = 0;
   }
 
   get count() { return this.ids.length; }
@@ -36,6 +43,9 @@ export class SlotBuffer {
       const data = new Float32Array(this.stride * this.capacity);
       data.set(this.data);
       this.data = data;
+      const flags = new Uint8Array(this.capacity);
+      flags.set(this.dirtyFlags);
+      this.dirtyFlags = flags;
       this.resized = true;
     }
     const slot = this.ids.length;
@@ -68,26 +78,35 @@ export class SlotBuffer {
   }
 
   touch(slot) {
-    if (slot < this.dirtyFrom) this.dirtyFrom = slot;
-    if (slot > this.dirtyTo) this.dirtyTo = slot;
+    if (this.dirtyFlags[slot]) return;
+    this.dirtyFlags[slot] = 1;
+    this.dirty.push(slot);
   }
+
+  /** True when records were touched (or the buffer grew) since the last sync(). */
+  get needsSync() { return this.resized || this.dirty.length > 0; }
 
   /** Uploads what changed since the last call. */
   sync() {
     const gl = this.gl;
+    const stride = this.stride;
+    this.lastUploadFloats = 0;
     if (this.resized) {
       gl.bindBuffer(gl.ARRAY_BUFFER, this.buffer);
       gl.bufferData(gl.ARRAY_BUFFER, this.data, gl.DYNAMIC_DRAW);
+      this.lastUploadFloats = this.data.length;
       this.resized = false;
-    } else if (this.dirtyTo >= this.dirtyFrom) {
-      const to = Math.min(this.dirtyTo, this.count - 1);
-      if (to >= this.dirtyFrom) {
-        gl.bindBuffer(gl.ARRAY_BUFFER, this.buffer);
-        gl.bufferSubData(gl.ARRAY_BUFFER, this.dirtyFrom * this.stride * 4, this.data, this.dirtyFrom * this.stride, (to - this.dirtyFrom + 1) * this.stride);
+    } else if (this.dirty.length) {
+      const ranges = this.dirty.length >= this.count * WHOLE_ABOVE ? [[0, this.count - 1]] : planUploads(this.dirty, this.count);
+      if (ranges.length && ranges[0][1] >= ranges[0][0]) gl.bindBuffer(gl.ARRAY_BUFFER, this.buffer);
+      for (const [from, to] of ranges) {
+        if (to < from) continue;
+        gl.bufferSubData(gl.ARRAY_BUFFER, from * stride * 4, this.data, from * stride, (to - from + 1) * stride);
+        this.lastUploadFloats += (to - from + 1) * stride;
       }
     }
-    this.dirtyFrom = Infinity;
-    this.dirtyTo = -1;
+    for (const slot of this.dirty) this.dirtyFlags[slot] = 0;
+    this.dirty.length = 0;
   }
 }
 
