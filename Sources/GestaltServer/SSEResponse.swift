@@ -52,14 +52,14 @@ enum SSEResponse {
         })
     }
 
-    /// Serves `feed`, registered on `channel`; the registry or the client
+    /// Serves the events feed, registered on `channel`; the registry or the client
     /// going away cancels it.
     static func make(
         request: Request,
         context: GestaltRequestContext,
         registry: StreamRegistry,
         channel: StreamChannel,
-        feed: some SSEFeed
+        feed: EventFeed
     ) -> Response {
         let network = context.channel
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in

@@ -43,7 +43,7 @@ public final class TopologyFanout: Sendable {
         let promise = loop.makePromise(of: DisconnectReason.self)
         loop.execute {
             var cursor = cursor
-            for frame in TopologyFeed.opening(cursor: &cursor, resumeFrom: resumeFrom, stats: self.stats) {
+            for frame in TopologyOpening.frames(cursor: &cursor, resumeFrom: resumeFrom, stats: self.stats) {
                 write(frame.buffer)
                 connection.writeFinished(messages: frame.messages, bytes: frame.buffer.readableBytes)
             }
