@@ -25,9 +25,10 @@ def test_version_and_help():
 
 
 def test_bad_flag_is_a_clear_error():
-    out = subprocess.run([BIN, "serve", "--demo-rate", "-3"], capture_output=True, text=True, timeout=30)
-    assert out.returncode != 0
-    assert "demo-rate" in out.stderr
+    for flag, value in (("--demo-rate", "-3"), ("--demo-tick", "0"), ("--demo-tick", "soon"), ("--shutdown-timeout", "-1")):
+        out = subprocess.run([BIN, "serve", flag, value], capture_output=True, text=True, timeout=30)
+        assert out.returncode != 0, flag
+        assert flag.lstrip("-") in out.stderr, (flag, out.stderr)
 
 
 def test_simulated_cluster_is_alive(server_factory):
