@@ -42,6 +42,8 @@ public final class TopologyFanout: Sendable {
         let loop = channel.eventLoop
         let promise = loop.makePromise(of: DisconnectReason.self)
         loop.execute {
+            // Gone before its loop got here: a closed pipeline would never tell the handler.
+            guard channel.isActive else { promise.succeed(.clientClosed); return }
             var cursor = cursor
             for frame in TopologyOpening.frames(cursor: &cursor, resumeFrom: resumeFrom, stats: self.stats) {
                 write(frame.buffer)
