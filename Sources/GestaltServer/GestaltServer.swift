@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 public import Logging
 public import ServiceLifecycle
@@ -57,6 +58,20 @@ public struct GestaltServer: Sendable {
         WebSocketRoutes(store: store, registry: registry, heartbeat: heartbeat, configuration: configuration)
     }
 
+    /// Connections whose first request opens the topology stream are served
+    /// directly (`DirectStreams`); all others by Hummingbird with WebSocket upgrade.
+    private var serverBuilder: HTTPServerBuilder {
+        let webSocketResponder = makeWebSocketRouter().buildResponder()
+        let webSocket = configuration.webSocket.serverConfiguration
+        let direct = DirectStreams(registry: registry, fanout: fanout, options: configuration.stream)
+        return HTTPServerBuilder { responder in
+            StreamDispatchChannel(
+                inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: webSocket)),
+                direct: direct
+            )
+        }
+    }
+
     /// The application with the keepalive ticker and the caller's services.
     /// Use `run(services:logger:)` to serve with graceful shutdown of streams.
     public func makeApplication(services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
@@ -77,7 +92,7 @@ public struct GestaltServer: Sendable {
         ]
         return Application(
             responder: ChildTaskResponder(inner: makeRouter().buildResponder()),
-            server: .http1WebSocketUpgrade(webSocketRouter: makeWebSocketRouter(), configuration: .init(ws: configuration.webSocket.serverConfiguration)),
+            server: serverBuilder,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gestalt"),
             services: housekeeping + services,
             logger: logger

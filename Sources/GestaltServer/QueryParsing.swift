@@ -40,8 +40,10 @@ enum QueryParsing {
     /// An id we cannot read is treated as unknown, which earns a `full`.
     static func lastEventID(_ request: Request) -> UInt64? {
         let text = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("last_event_id")
-        return text.flatMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+        return text.flatMap(eventID)
     }
+
+    static func eventID(_ text: String) -> UInt64? { UInt64(text.trimmingCharacters(in: .whitespaces)) }
 
     /// An id taken from the rest of the path; ids hold `/` and `:`, so clients
     /// may send them percent-encoded or raw.

@@ -28,28 +28,37 @@ enum SSEResponse {
     ) -> Response {
         let network = context.channel
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let connection = registry.register(
-                transport: .sse, channels: [.topology], sessionID: request.uri.queryParameters.get("session_id"),
-                closer: { reason in
-                    // A full socket is released only by closing it.
-                    if reason == .stuck { network.close(promise: nil) }
-                    network.pipeline.fireUserInboundEventTriggered(FanoutEnd(reason))
-                }
+            let (connection, ended) = startTopology(
+                channel: network, sessionID: request.uri.queryParameters.get("session_id"), registry: registry, fanout: fanout,
+                filter: filter, resumeFrom: resumeFrom, options: options,
+                write: { buffer in network.write(HTTPResponsePart.body(buffer), promise: nil) }
             )
-            let reason: DisconnectReason
-            do {
-                reason = try await fanout.stream(
-                    filter: filter, resumeFrom: resumeFrom, options: options, channel: network, connection: connection,
-                    write: { buffer in network.write(HTTPResponsePart.body(buffer), promise: nil) }
-                )
-            } catch {
-                connection.deregister(.transportError)
-                throw error
-            }
-            connection.deregister(reason)
+            connection.deregister((try? await ended.get()) ?? .transportError)
             // Throws when the client is gone; Hummingbird then drops the connection.
             try await writer.finish(nil)
         })
+    }
+
+    /// Registers an SSE topology client and starts its fan-out stream; the
+    /// future tells why it ended. Shared by the routed answer above and the
+    /// direct one (`DirectTopologyStream`).
+    static func startTopology(
+        channel network: any Channel, sessionID: String?, registry: StreamRegistry, fanout: TopologyFanout,
+        filter: TopologyFilter, resumeFrom: UInt64?, options: StreamOptions,
+        write: @escaping @Sendable (ByteBuffer) -> Void
+    ) -> (StreamConnection, EventLoopFuture<DisconnectReason>) {
+        let connection = registry.register(
+            transport: .sse, channels: [.topology], sessionID: sessionID,
+            closer: { reason in
+                // A full socket is released only by closing it.
+                if reason == .stuck { network.close(promise: nil) }
+                network.pipeline.fireUserInboundEventTriggered(FanoutEnd(reason))
+            }
+        )
+        let ended = fanout.start(
+            filter: filter, resumeFrom: resumeFrom, options: options, channel: network, connection: connection, write: write
+        )
+        return (connection, ended)
     }
 
     /// Serves the events feed, registered on `channel`; the registry or the client

@@ -110,6 +110,8 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         if case .inputClosed = event as? ChannelEvent { finish(.clientClosed) }
+        // The server is shutting down: a stream has no natural end to wait for.
+        if event is ChannelShouldQuiesceEvent { finish(.serverShutdown) }
         context.fireUserInboundEventTriggered(event)
     }
 

@@ -29,10 +29,21 @@ public final class TopologyFanout: Sendable {
         channel: any Channel, connection: StreamConnection,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) async throws -> DisconnectReason {
+        try await start(filter: filter, resumeFrom: resumeFrom, options: options, channel: channel, connection: connection, write: write).get()
+    }
+
+    /// Like `stream`, for a caller with no task to wait in: the future
+    /// completes, on the channel's loop, with why the stream ended.
+    public func start(
+        filter: TopologyFilter, resumeFrom: UInt64?, options: StreamOptions,
+        channel: any Channel, connection: StreamConnection,
+        write: @escaping @Sendable (ByteBuffer) -> Void
+    ) -> EventLoopFuture<DisconnectReason> {
         stats.opened(.topology)
-        defer { stats.closed(.topology) }
         let cursor = TopologyCursor(store: store, filter: filter, options: options, stats: stats)
-        return try await serve(channel: channel, cursor: cursor, resumeFrom: resumeFrom, connection: connection, write: write).get()
+        let ended = serve(channel: channel, cursor: cursor, resumeFrom: resumeFrom, connection: connection, write: write)
+        ended.whenComplete { [stats] _ in stats.closed(.topology) }
+        return ended
     }
 
     private func serve(

@@ -1,0 +1,49 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// The server's connections: each one's first request is either served by
+/// `DirectStreams`, after which the connection needs no task at all, or
+/// handed to Hummingbird's own channel (`inner`), which then runs as usual.
+///
+/// Hummingbird gives every connection a task for its whole life, and a task
+/// keeps every async-frame block it ever used; for thousands of idle stream
+/// clients that task and its pipeline were most of their memory.
+struct StreamDispatchChannel<Inner: ServerChildChannel>: ServerChildChannel {
+    struct Value: ServerChildChannelValue {
+        let channel: any Channel
+        let route: EventLoopFuture<FirstRequestRoute>
+    }
+
+    let inner: Inner
+    let direct: DirectStreams
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let routed = channel.eventLoop.makePromise(of: FirstRequestRoute.self)
+            try channel.pipeline.syncOperations.addHandler(FirstRequestSniffer(direct: direct, routed: routed))
+            return Value(channel: channel, route: routed.futureResult)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        // Closed before a whole request came in: nothing to answer.
+        guard let route = try? await value.route.get() else { return }
+        guard case .router(let sniffer) = route else { return }
+        let channel = value.channel
+        let prepared = channel.eventLoop.flatSubmit {
+            inner.setup(channel: channel, logger: logger).flatMapThrowing { innerValue in
+                let context = try channel.pipeline.syncOperations.context(handler: sniffer.value)
+                sniffer.value.release(context: context)
+                return innerValue
+            }
+        }
+        do {
+            let innerValue = try await prepared.get()
+            await inner.handle(value: innerValue, logger: logger)
+        } catch {
+            logger.debug("connection closed before it could be served", metadata: ["error": "\(error)"])
+            channel.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import GestaltEngine
+import GestaltModel
+@testable import GestaltServer
+import GestaltStreaming
+import NIOCore
+import Testing
+
+/// A connection whose first request opens the topology stream is served
+/// straight from the event loop (`DirectStreams`); every other first request,
+/// and everything after it, goes to the router. Both must look the same to
+/// a client, however the request's bytes arrive.
+@Suite(.timeLimit(.minutes(2))) struct DirectStreamTests {
+    static let streamRequest = "GET /api/infra/topology/stream?kinds=pod HTTP/1.1\r\nHost: t\r\nAccept: text/event-stream\r\n\r\n"
+
+    static func head(_ text: String) -> RequestHead? {
+        let buffer = ByteBuffer(string: text)
+        return RequestHead(buffer.readableBytesView)
+    }
+
+    @Test func readsOnlyPlainRequestHeads() throws {
+        let head = try #require(Self.head("GET /a/b?x=1&y=%20 HTTP/1.1\r\nHost: t\r\nLast-Event-ID:  42 \r\n\r\n"))
+        #expect(head.method == "GET" && head.target == "/a/b?x=1&y=%20" && head.version == "HTTP/1.1")
+        #expect(head.path == "/a/b")
+        #expect(head.header("last-event-id") == "42")
+        #expect(head.header("missing") == nil)
+        #expect(Self.head("GET /a HTTP/1.1\r\nA: 1\r\nA: 2\r\n\r\n")?.header("a") == nil, "a repeated header is ambiguous")
+        for bad in [
+            "GET /a HTTP/1.1\r\nHost: t\r\n",  // no blank line
+            "GET /a\r\n\r\n",  // no version
+            "GET a HTTP/1.1\r\n\r\n",  // not a path
+            "GET /a HTTP/1.1\r\nNo colon\r\n\r\n",
+            "GET /a HTTP/1.1\r\nA: 1\r\n  folded\r\n\r\n",
+            "GET /a HTTP/1.1\r\nBad Name: 1\r\n\r\n",
+        ] {
+            #expect(Self.head(bad) == nil, "\(bad.debugDescription)")
+        }
+    }
+
+    @Test func tellsStreamRequestsApartFromTheirFirstLine() {
+        let direct = DirectStreams(registry: makeServer().registry, fanout: makeServer().fanout, options: StreamOptions())
+        func wants(_ text: String) -> Bool? { direct.wants(ByteBuffer(string: text).readableBytesView) }
+        #expect(wants("") == nil)
+        #expect(wants("GET /api/infra/top") == nil)
+        #expect(wants("GET /api/infra/topology/stream") == nil)
+        #expect(wants("GET /api/infra/topology/stream?") == true)
+        #expect(wants("GET /api/infra/topology/stream ") == true)
+        #expect(wants("GET /api/infra/topology/streams ") == false)
+        #expect(wants("GET /api/infra/topology ") == false)
+        #expect(wants("POST /api/infra/topology/stream ") == false)
+        #expect(wants("G") == nil)
+        #expect(wants("X") == false)
+    }
+
+    @Test func firstRequestStreamIsServedDirectlyEvenByteByByte() async throws {
+        try await withLiveServer { server, port in
+            server.store.apply([.upsertEntity(entity("p1")), .upsertEntity(entity("db", kind: .database))])
+            let connection = try await RawConnection(port: port)
+            defer { connection.close() }
+            try await connection.trickle(Self.streamRequest)
+            let text = try await connection.read(until: { $0.contains("\"kind\":\"full\"") && $0.contains("\r\n\r\n") })
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(text.lowercased().contains("content-type: text/event-stream"))
+            #expect(text.lowercased().contains("transfer-encoding: chunked"))
+            #expect(text.contains("event: connected"))
+            #expect(text.lowercased().contains("\r\ndate: "))
+            #expect(server.fanout.clientCount == 1)
+            // Filtered as asked: the pod, not the database.
+            #expect(text.contains("\"name\":\"p1\""))
+            #expect(!text.contains("\"kind\":\"database\""))
+            server.store.apply([.upsertEntity(entity("p2"))])
+            try await connection.read(until: { $0.contains("\"name\":\"p2\"") })
+        }
+    }
+
+    @Test func badQueryOnAFreshConnectionGetsTheRoutersJSONError() async throws {
+        try await withLiveServer { _, port in
+            let connection = try await RawConnection(port: port)
+            defer { connection.close() }
+            try await connection.send("GET /api/infra/topology/stream?kinds=nope HTTP/1.1\r\nHost: t\r\n\r\n")
+            let text = try await connection.read(until: { $0.contains("}}") })
+            #expect(text.hasPrefix("HTTP/1.1 400"))
+            #expect(text.contains("\"code\":\"bad_query_parameter\""))
+        }
+    }
+
+    @Test func otherFirstRequestsKeepTheConnectionForTheRouter() async throws {
+        try await withLiveServer { server, port in
+            server.store.apply([.upsertEntity(entity("p1"))])
+            let connection = try await RawConnection(port: port)
+            defer { connection.close() }
+            // Split mid-line and pipelined: the router must see every byte.
+            try await connection.send("GET /api/infra/hea")
+            try await Task.sleep(for: .milliseconds(20))
+            try await connection.send("lth HTTP/1.1\r\nHost: t\r\n\r\nGET /api/infra/health HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await connection.read(until: { $0.components(separatedBy: "HTTP/1.1 200 OK").count == 3 && $0.hasSuffix("}") })
+            // Then the stream on the same kept-alive connection, through the router.
+            try await connection.send(Self.streamRequest)
+            try await connection.read(until: { $0.contains("\"kind\":\"full\"") })
+            #expect(server.fanout.clientCount == 1)
+        }
+    }
+
+    @Test func http10RequestsGoToTheRouter() async throws {
+        try await withLiveServer { _, port in
+            let old = try await RawConnection(port: port)
+            defer { old.close() }
+            try await old.send("GET /api/infra/topology/stream HTTP/1.0\r\n\r\n")
+            let text = try await old.read(until: { $0.contains("\"kind\":\"full\"") })
+            #expect(text.contains(" 200 OK\r\n"))
+        }
+    }
+
+    @Test func serverShutdownEndsADirectStreamCleanly() async throws {
+        try await withLiveServer { server, port in
+            let connection = try await RawConnection(port: port)
+            defer { connection.close() }
+            try await connection.send(Self.streamRequest)
+            try await connection.read(until: { $0.contains("event: connected") })
+            server.store.topologySignal.close()
+            let text = try await connection.readToEnd()
+            #expect(text.hasSuffix("0\r\n\r\n"), "the chunked body is terminated before the connection closes")
+            #expect(connection.ended)
+            #expect((server.registry.snapshot().connections[.sse] ?? 0) == 0)
+        }
+    }
+
+    @Test func aClientThatLeavesIsDeregistered() async throws {
+        try await withLiveServer { server, port in
+            let connection = try await RawConnection(port: port)
+            try await connection.send(Self.streamRequest)
+            try await connection.read(until: { $0.contains("event: connected") })
+            #expect(server.registry.snapshot().connections[.sse] == 1)
+            connection.close()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while (server.registry.snapshot().connections[.sse] ?? 0) != 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect((server.registry.snapshot().connections[.sse] ?? 0) == 0)
+            #expect(server.fanout.clientCount == 0)
+        }
+    }
+}
