@@ -63,7 +63,10 @@ public struct GestaltServer: Sendable {
     private var serverBuilder: HTTPServerBuilder {
         let webSocketResponder = makeWebSocketRouter().buildResponder()
         let webSocket = configuration.webSocket.serverConfiguration
-        let direct = DirectStreams(registry: registry, fanout: fanout, options: configuration.stream)
+        let direct = DirectStreams(session: .init(
+            store: store, registry: registry, fanout: fanout, heartbeat: heartbeat,
+            stream: configuration.stream, options: configuration.webSocket
+        ))
         return HTTPServerBuilder { responder in
             StreamDispatchChannel(
                 inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: webSocket)),

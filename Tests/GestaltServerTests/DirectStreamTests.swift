@@ -37,7 +37,11 @@ import Testing
     }
 
     @Test func tellsStreamRequestsApartFromTheirFirstLine() {
-        let direct = DirectStreams(registry: makeServer().registry, fanout: makeServer().fanout, options: StreamOptions())
+        let server = makeServer()
+        let direct = DirectStreams(session: .init(
+            store: server.store, registry: server.registry, fanout: server.fanout, heartbeat: WebSocketHeartbeat(interval: .seconds(30)),
+            stream: StreamOptions(), options: WebSocketOptions()
+        ))
         func wants(_ text: String) -> Bool? { direct.wants(ByteBuffer(string: text).readableBytesView) }
         #expect(wants("") == nil)
         #expect(wants("GET /api/infra/top") == nil)
@@ -49,6 +53,9 @@ import Testing
         #expect(wants("POST /api/infra/topology/stream ") == false)
         #expect(wants("G") == nil)
         #expect(wants("X") == false)
+        #expect(wants("GET /api/infra/w") == nil)
+        #expect(wants("GET /api/infra/ws?session_id=a") == true)
+        #expect(wants("GET /api/infra/wss ") == false)
     }
 
     @Test func firstRequestStreamIsServedDirectlyEvenByteByByte() async throws {
@@ -135,6 +142,39 @@ import Testing
             while (server.registry.snapshot().connections[.sse] ?? 0) != 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             #expect((server.registry.snapshot().connections[.sse] ?? 0) == 0)
             #expect(server.fanout.clientCount == 0)
+        }
+    }
+
+    @Test func webSocketUpgradeWithoutDeflateIsServedDirectly() async throws {
+        try await withLiveServer { _, port in
+            let handshake = "GET /api/infra/ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            let plain = try await RawConnection(port: port)
+            defer { plain.close() }
+            try await plain.trickle(handshake + "\r\n")
+            let direct = try await plain.read(until: { $0.contains("\r\n\r\n") })
+            #expect(direct.hasPrefix("HTTP/1.1 101 Switching Protocols\r\n"))
+            // RFC 6455's own example key and answer.
+            #expect(direct.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"))
+            #expect(!direct.contains("permessage-deflate"))
+
+            let deflating = try await RawConnection(port: port)
+            defer { deflating.close() }
+            try await deflating.send(handshake + "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n")
+            let routed = try await deflating.read(until: { $0.contains("\r\n\r\n") })
+            #expect(routed.hasPrefix("HTTP/1.1 101 Switching Protocols\r\n"))
+            #expect(routed.contains("permessage-deflate"), "Hummingbird's session negotiates compression")
+        }
+    }
+
+    @Test func badWebSocketHandshakeGetsTheRoutersAnswer() async throws {
+        try await withLiveServer { _, port in
+            let connection = try await RawConnection(port: port)
+            defer { connection.close() }
+            try await connection.send("GET /api/infra/ws HTTP/1.1\r\nHost: t\r\n\r\n")
+            let text = try await connection.read(until: { $0.contains("}}") })
+            #expect(text.hasPrefix("HTTP/1.1 426"))
+            #expect(text.contains("\"code\":\"upgrade_required\""))
         }
     }
 }

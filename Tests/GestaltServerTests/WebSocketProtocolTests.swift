@@ -6,11 +6,14 @@ import GestaltStreaming
 import HummingbirdWSClient
 import Testing
 
+/// Each test runs on both session kinds: a client that offers
+/// permessage-deflate gets Hummingbird's task-driven session, one that does
+/// not gets the event-loop session (`DirectWebSocketSession`).
 @Suite(.timeLimit(.minutes(1))) struct WebSocketProtocolTests {
-    @Test func subscribeGetsFullThenDeltas() async throws {
+    @Test(arguments: [false, true]) func subscribeGetsFullThenDeltas(deflate: Bool) async throws {
         try await withLiveServer { server, port in
             server.store.apply([.upsertEntity(entity("a")), .upsertEntity(entity("b"))])
-            try await connectWS(port: port) { ws in
+            try await connectWS(port: port, deflate: deflate) { ws in
                 try await ws.subscribe()
                 let subscribed = try await ws.nextSkippingPings()
                 #expect(subscribed.type == "subscribed")
@@ -33,12 +36,12 @@ import Testing
         }
     }
 
-    @Test func resumeGivesExactlyTheMissedUpdates() async throws {
+    @Test(arguments: [false, true]) func resumeGivesExactlyTheMissedUpdates(deflate: Bool) async throws {
         try await withLiveServer { server, port in
             server.store.apply([.upsertEntity(entity("a"))])
             let seen = server.store.revision
             for i in 0..<3 { server.store.apply([.upsertEntity(entity("p\(i)"))]) }
-            try await connectWS(port: port) { ws in
+            try await connectWS(port: port, deflate: deflate) { ws in
                 try await ws.subscribe(#"{"channels":["topology"],"resume_from":"\#(seen)"}"#)
                 let subscribed = try await ws.nextSkippingPings()
                 #expect(subscribed.payload["resumed"] as? Bool == true)
@@ -49,7 +52,7 @@ import Testing
                 #expect(try await ws.nextSkippingPings().type == "pong")
             }
             // An id from another history (the future) earns a full.
-            try await connectWS(port: port) { ws in
+            try await connectWS(port: port, deflate: deflate) { ws in
                 try await ws.subscribe(#"{"channels":["topology"],"resume_from":"99999999999999999"}"#)
                 #expect(try await ws.nextSkippingPings().payload["resumed"] as? Bool == false)
                 #expect(try await ws.nextSkippingPings().update().kind == .full)
@@ -57,10 +60,10 @@ import Testing
         }
     }
 
-    @Test func filteredSubscriptionAndEvents() async throws {
+    @Test(arguments: [false, true]) func filteredSubscriptionAndEvents(deflate: Bool) async throws {
         try await withLiveServer { server, port in
             server.store.apply([.upsertEntity(entity("a", namespace: "shop")), .upsertEntity(entity("b", namespace: "ops"))])
-            try await connectWS(port: port) { ws in
+            try await connectWS(port: port, deflate: deflate) { ws in
                 try await ws.subscribe(#"{"channels":["topology","events"],"filter":{"namespaces":["ops"]}}"#)
                 let subscribed = try await ws.nextSkippingPings()
                 #expect(Set(subscribed.payload["channels"] as? [String] ?? []) == ["topology", "events"])
@@ -77,9 +80,9 @@ import Testing
         }
     }
 
-    @Test func pingIsAnsweredWithPong() async throws {
+    @Test(arguments: [false, true]) func pingIsAnsweredWithPong(deflate: Bool) async throws {
         try await withLiveServer { _, port in
-            try await connectWS(port: port) { ws in
+            try await connectWS(port: port, deflate: deflate) { ws in
                 try await ws.send(#"{"type":"ping","id":"p1"}"#)
                 let pong = try await ws.nextSkippingPings()
                 #expect(pong.type == "pong")
@@ -113,9 +116,9 @@ import Testing
         }
     }
 
-    @Test func oversizedFrameClosesWith1009() async throws {
+    @Test(arguments: [false, true]) func oversizedFrameClosesWith1009(deflate: Bool) async throws {
         try await withLiveServer { server, port in
-            let close = try await connectWS(port: port) { ws in
+            let close = try await connectWS(port: port, deflate: deflate) { ws in
                 let huge = #"{"type":"ping","pad":""# + String(repeating: "x", count: 200_000) + #""}"#
                 try await ws.send(huge)
                 while try await ws.next() != nil {}
@@ -125,9 +128,9 @@ import Testing
         }
     }
 
-    @Test func floodOfInvalidMessagesClosesWith1008() async throws {
+    @Test(arguments: [false, true]) func floodOfInvalidMessagesClosesWith1008(deflate: Bool) async throws {
         try await withLiveServer { server, port in
-            let close = try await connectWS(port: port) { ws in
+            let close = try await connectWS(port: port, deflate: deflate) { ws in
                 for _ in 0..<30 { try await ws.send("garbage") }
                 while try await ws.next() != nil {}
             }
@@ -136,9 +139,9 @@ import Testing
         }
     }
 
-    @Test func silentPeerIsClosedAfterTwoMissedPings() async throws {
+    @Test(arguments: [false, true]) func silentPeerIsClosedAfterTwoMissedPings(deflate: Bool) async throws {
         try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .milliseconds(200) }) { server, port in
-            let close = try await connectWS(port: port) { ws in
+            let close = try await connectWS(port: port, deflate: deflate) { ws in
                 var pings = 0
                 // Read but never answer: the server pings, then gives up.
                 while let envelope = try await ws.next() { if envelope.type == "ping" { pings += 1 } }
@@ -149,9 +152,9 @@ import Testing
         }
     }
 
-    @Test func peerThatAnswersPingsStaysConnected() async throws {
-        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .milliseconds(100) }) { server, port in
-            try await connectWS(port: port) { ws in
+    @Test(arguments: [false, true]) func peerThatAnswersPingsStaysConnected(deflate: Bool) async throws {
+        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .milliseconds(250) }) { server, port in
+            try await connectWS(port: port, deflate: deflate) { ws in
                 for _ in 0..<6 {
                     let ping = try #require(try await ws.next())
                     #expect(ping.type == "ping")
@@ -162,9 +165,9 @@ import Testing
         }
     }
 
-    @Test func broadcastReachesEveryWebSocketClient() async throws {
+    @Test(arguments: [false, true]) func broadcastReachesEveryWebSocketClient(deflate: Bool) async throws {
         try await withLiveServer { server, port in
-            try await connectWS(port: port, query: "?session_id=tab-1") { ws in
+            try await connectWS(port: port, deflate: deflate, query: "?session_id=tab-1") { ws in
                 try await ws.send(#"{"type":"ping"}"#)
                 _ = try await ws.nextSkippingPings()
                 #expect(server.registry.isConnected(sessionID: "tab-1"))
@@ -178,9 +181,9 @@ import Testing
         }
     }
 
-    @Test func unsubscribeStopsUpdates() async throws {
+    @Test(arguments: [false, true]) func unsubscribeStopsUpdates(deflate: Bool) async throws {
         try await withLiveServer { server, port in
-            try await connectWS(port: port) { ws in
+            try await connectWS(port: port, deflate: deflate) { ws in
                 try await ws.subscribe()
                 _ = try await ws.nextSkippingPings()
                 _ = try await ws.nextSkippingPings()

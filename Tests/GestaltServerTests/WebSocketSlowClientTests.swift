@@ -59,7 +59,7 @@ final class Flag: Sendable {
         }
     }
 
-    @Test func slowClientStaysBoundedAndConverges() async throws {
+    @Test(arguments: [false, true]) func slowClientStaysBoundedAndConverges(deflate: Bool) async throws {
         try await withLiveServer { server, port in
             let store = server.store
             store.apply((0..<Self.entityCount).map { .upsertEntity(entity("p\($0)", labels: Self.pad)) })
@@ -69,7 +69,7 @@ final class Flag: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // The slow client: reads its full, then stops reading until told.
                 group.addTask {
-                    try await connectWS(port: port, query: "?session_id=slow") { ws in
+                    try await connectWS(port: port, deflate: deflate, query: "?session_id=slow") { ws in
                         var applied = AppliedTopology()
                         try await ws.subscribe()
                         _ = try await ws.nextSkippingPings()
@@ -86,7 +86,7 @@ final class Flag: Sendable {
                 // The normal client: reads everything as it comes.
                 group.addTask {
                     await slowSubscribed.wait()
-                    try await connectWS(port: port, query: "?session_id=normal") { ws in
+                    try await connectWS(port: port, deflate: deflate, query: "?session_id=normal") { ws in
                         var applied = AppliedTopology()
                         try await ws.subscribe()
                         _ = try await ws.nextSkippingPings()
@@ -123,14 +123,14 @@ final class Flag: Sendable {
         }
     }
 
-    @Test func stuckClientIsDisconnected() async throws {
+    @Test(arguments: [false, true]) func stuckClientIsDisconnected(deflate: Bool) async throws {
         try await withLiveServer(configure: { server, _ in server.stuckTimeout = .milliseconds(500) }) { server, port in
             let store = server.store
             store.apply((0..<Self.entityCount).map { .upsertEntity(entity("p\($0)", labels: ["pad": String(repeating: "x", count: 2000)])) })
             let subscribed = Gate()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    _ = try await connectWS(port: port) { ws in
+                    _ = try await connectWS(port: port, deflate: deflate) { ws in
                         try await ws.subscribe()
                         _ = try await ws.nextSkippingPings()
                         subscribed.open()

@@ -6,6 +6,7 @@ import GestaltStreaming
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSClient
+import HummingbirdWSCompression
 import Logging
 import Testing
 
@@ -114,14 +115,14 @@ func withLiveServer(
 /// Connects to `/api/infra/ws` and runs `handler` on the connection; returns the close frame.
 @discardableResult
 func connectWS(
-    port: Int, query: String = "",
+    port: Int, deflate: Bool = false, query: String = "",
     _ handler: @escaping @Sendable (inout WSProbe) async throws -> Void
 ) async throws -> WebSocketCloseFrame? {
     var logger = Logger(label: "ws-test")
     logger.logLevel = .warning
     return try await WebSocketClient.connect(
         url: "ws://127.0.0.1:\(port)/api/infra/ws\(query)",
-        configuration: .init(maxFrameSize: 1 << 20),
+        configuration: .init(maxFrameSize: 1 << 20, extensions: deflate ? [.perMessageDeflate()] : []),
         logger: logger
     ) { inbound, outbound, _ in
         var probe = WSProbe(inbound, outbound)

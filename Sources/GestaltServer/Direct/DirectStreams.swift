@@ -5,49 +5,90 @@ import HummingbirdCore
 import Metrics
 import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 
-/// Answers a connection whose first request opens the topology SSE stream
-/// without Hummingbird: the fan-out writes it from the event loop, so the
-/// connection keeps no task and only a short pipeline. That is what holds an
-/// idle stream to a few KiB of server memory (issue 5 asks ≤ 10 KiB).
+/// Answers a connection whose first request opens a stream, the topology
+/// SSE stream or the WebSocket, without Hummingbird: the fan-out serves it
+/// from the event loop, so the connection keeps no task and only a short
+/// pipeline. That is what holds an idle stream client to a few KiB of
+/// server memory (issue 5 asks ≤ 10 KiB).
 ///
-/// Only a plain, valid request is taken: HTTP/1.1, no body, no upgrade, a
-/// query that parses. Everything else, errors included, goes to the router,
-/// which answers it as before; so do later requests on a kept-alive
-/// connection, which the router's own topology stream route serves.
+/// Only a plain, valid request is taken: HTTP/1.1, no body, a query that
+/// parses, and for the WebSocket a well-formed upgrade that does not offer
+/// permessage-deflate (Hummingbird's session compresses). Everything else,
+/// errors included, goes to the router, which answers it as before; so do
+/// later requests on a kept-alive connection.
 struct DirectStreams: Sendable {
-    let registry: StreamRegistry
-    let fanout: TopologyFanout
-    let options: StreamOptions
+    let session: DirectWebSocketSession.Services
 
-    static let route = "/api/infra/topology/stream"
-    private static let requestLine = Array("GET \(route)".utf8)
+    /// A request this type serves.
+    enum Request {
+        case topology(filter: TopologyFilter, resumeFrom: UInt64?, sessionID: String?)
+        case webSocket(HTTPRequestHead, sessionID: String?)
+    }
+
+    static let topologyRoute = "/api/infra/topology/stream"
+    static let webSocketRoute = "/api/infra/ws"
+    private static let requestLines = [topologyRoute, webSocketRoute].map { Array("GET \($0)".utf8) }
 
     /// Whether a request starting with `bytes` may be one to serve directly;
     /// nil until enough has arrived to tell.
     func wants(_ bytes: ByteBufferView) -> Bool? {
-        let line = Self.requestLine
-        let known = min(bytes.count, line.count + 1)
-        guard bytes.prefix(min(known, line.count)).elementsEqual(line.prefix(known)) else { return false }
-        guard known > line.count else { return nil }
-        let next = bytes[bytes.startIndex + line.count]
-        return next == UInt8(ascii: " ") || next == UInt8(ascii: "?")
+        var undecided = false
+        for line in Self.requestLines {
+            let known = min(bytes.count, line.count + 1)
+            guard bytes.prefix(min(known, line.count)).elementsEqual(line.prefix(known)) else { continue }
+            guard known > line.count else { undecided = true; continue }
+            let next = bytes[bytes.startIndex + line.count]
+            if next == UInt8(ascii: " ") || next == UInt8(ascii: "?") { return true }
+        }
+        return undecided ? nil : false
     }
 
-    /// Starts serving `head` on `channel` and returns true, or returns false
-    /// to leave the request to the router. Called on the channel's loop.
-    func serve(_ head: RequestHead, channel: any Channel) -> Bool {
-        guard head.method == "GET", head.version == "HTTP/1.1", head.path == Self.route,
-              !head.has("upgrade"), !head.has("content-length"), !head.has("transfer-encoding")
-        else { return false }
+    /// The request in `head` if it is one to serve directly.
+    func accept(_ head: RequestHead) -> Request? {
+        guard head.method == "GET", head.version == "HTTP/1.1", !head.has("content-length"), !head.has("transfer-encoding")
+        else { return nil }
         let query = URI(head.target).queryParameters
-        guard let filter = try? TopologyFilter.parse(kinds: query.get("kinds"), namespaces: query.get("namespaces"), labels: query.getAll("label"))
-        else { return false }
-        let resumeFrom = (head.header("last-event-id") ?? query.get("last_event_id")).flatMap(QueryParsing.eventID)
+        let sessionID = query.get("session_id")
+        switch head.path {
+        case Self.topologyRoute:
+            guard !head.has("upgrade"),
+                  let filter = try? TopologyFilter.parse(kinds: query.get("kinds"), namespaces: query.get("namespaces"), labels: query.getAll("label"))
+            else { return nil }
+            let resumeFrom = (head.header("last-event-id") ?? query.get("last_event_id")).flatMap(QueryParsing.eventID)
+            return .topology(filter: filter, resumeFrom: resumeFrom, sessionID: sessionID)
+        case Self.webSocketRoute:
+            guard head.header("upgrade")?.lowercased() == "websocket",
+                  head.header("connection")?.lowercased().split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "upgrade" }) == true,
+                  head.header("sec-websocket-version") == "13", head.header("sec-websocket-key") != nil,
+                  !(session.options.compression && head.has("sec-websocket-extensions"))
+            else { return nil }
+            var headers = HTTPHeaders()
+            for (name, value) in head.headers { headers.add(name: name, value: value) }
+            return .webSocket(HTTPRequestHead(version: .http1_1, method: .GET, uri: head.target, headers: headers), sessionID: sessionID)
+        default:
+            return nil
+        }
+    }
+
+    /// Serves `request` on `channel`, whose pipeline is empty; `leftover` is
+    /// what the client sent after the request's head. Called on the loop.
+    func serve(_ request: Request, channel: any Channel, leftover: ByteBuffer?) {
+        switch request {
+        case .topology(let filter, let resumeFrom, let sessionID):
+            serveTopology(filter: filter, resumeFrom: resumeFrom, sessionID: sessionID, channel: channel)
+        case .webSocket(let head, let sessionID):
+            upgrade(head, sessionID: sessionID, channel: channel, leftover: leftover)
+        }
+    }
+
+    private func serveTopology(filter: TopologyFilter, resumeFrom: UInt64?, sessionID: String?, channel: any Channel) {
         do {
             try channel.pipeline.syncOperations.addHandler(HTTPResponseEncoder())
         } catch {
-            return false
+            channel.close(promise: nil)
+            return
         }
         var headers = HTTPHeaders()
         for field in SSEResponse.headers { headers.add(name: field.name.rawName, value: field.value) }
@@ -55,18 +96,51 @@ struct DirectStreams: Sendable {
         headers.add(name: "Server", value: "gestalt")
         channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)), promise: nil)
         let (connection, ended) = SSEResponse.startTopology(
-            channel: channel, sessionID: query.get("session_id"), registry: registry, fanout: fanout,
-            filter: filter, resumeFrom: resumeFrom, options: options,
+            channel: channel, sessionID: sessionID, registry: session.registry, fanout: session.fanout,
+            filter: filter, resumeFrom: resumeFrom, options: session.stream,
             write: { buffer in channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil) }
         )
         ended.whenComplete { result in
             connection.deregister((try? result.get()) ?? .transportError)
-            Self.served.increment()
+            Self.served(Self.topologyRoute, status: 200)
             // The stream ends only when the server or the registry ends it;
             // the connection goes with it.
             channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
         }
-        return true
+    }
+
+    /// Answers the handshake (NIO's upgrader checks the key and computes the
+    /// accept value), then puts the frame codec and the session in the pipeline.
+    private func upgrade(_ head: HTTPRequestHead, sessionID: String?, channel: any Channel, leftover: ByteBuffer?) {
+        let maxFrame = session.options.maxMessageBytes
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: maxFrame, automaticErrorHandling: true,
+            shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
+            upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() }
+        )
+        let services = session
+        upgrader.buildUpgradeResponse(channel: channel, upgradeRequest: head, initialResponseHeaders: HTTPHeaders()).assumeIsolated().whenComplete { result in
+            guard case .success(let headers) = result else {
+                channel.close(promise: nil)
+                return
+            }
+            var response = ByteBuffer(string: "HTTP/1.1 101 Switching Protocols\r\n")
+            for header in headers { response.writeString("\(header.name): \(header.value)\r\n") }
+            response.writeString("\r\n")
+            channel.writeAndFlush(response, promise: nil)
+            do {
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandler(WebSocketFrameEncoder())
+                try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrame)))
+                try pipeline.addHandler(WebSocketProtocolErrorHandler())
+                try pipeline.addHandler(DirectWebSocketSession(services: services, sessionID: sessionID))
+            } catch {
+                channel.close(promise: nil)
+                return
+            }
+            Self.served(Self.webSocketRoute, status: 101)
+            if let leftover, leftover.readableBytes > 0 { channel.pipeline.syncOperations.fireChannelRead(NIOAny(leftover)) }
+        }
     }
 
     /// Now, as the `Date` header wants it (RFC 9110, IMF-fixdate).
@@ -79,8 +153,10 @@ struct DirectStreams: Sendable {
     }
 
     /// Counted like the router's requests (MetricsMiddleware's `hb.requests`).
-    private static let served = Counter(
-        label: "hb.requests",
-        dimensions: [("http.route", route), ("http.request.method", "GET"), ("http.response.status_code", "200")]
-    )
+    private static func served(_ route: String, status: Int) {
+        Counter(
+            label: "hb.requests",
+            dimensions: [("http.route", route), ("http.request.method", "GET"), ("http.response.status_code", "\(status)")]
+        ).increment()
+    }
 }

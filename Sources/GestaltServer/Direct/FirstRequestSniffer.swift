@@ -43,10 +43,13 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
                 if view.count > RequestHead.maxBytes { route(.router(NIOLoopBound(self, eventLoop: context.eventLoop))) }
                 return
             }
-            if let head = RequestHead(view[..<end]), direct.serve(head, channel: context.channel) {
+            if let head = RequestHead(view[..<end]), let request = direct.accept(head) {
+                let leftover = buffered?.getSlice(at: end, length: view.endIndex - end)
                 buffered = nil
                 route(.direct)
+                let channel = context.channel
                 context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+                direct.serve(request, channel: channel, leftover: leftover)
             } else {
                 route(.router(NIOLoopBound(self, eventLoop: context.eventLoop)))
             }

@@ -1,15 +1,22 @@
 import Synchronization
 
+/// A session the heartbeat tells when a ping is due.
+protocol HeartbeatMember: Sendable {
+    func pingDue()
+}
+
+extension SessionInbox: HeartbeatMember {}
+
 /// One timer for every WebSocket session's pings, instead of a sleeping task
-/// per session. A session joins with its inbox and is told when a ping is
-/// due; its first ping comes within one interval of connecting.
+/// per session. A session joins and is told when a ping is due; its first
+/// ping comes within one interval of connecting.
 final class WebSocketHeartbeat: Sendable {
     let interval: Duration
-    private let inboxes = Mutex<(next: UInt64, all: [UInt64: SessionInbox])>((0, [:]))
+    private let inboxes = Mutex<(next: UInt64, all: [UInt64: any HeartbeatMember])>((0, [:]))
 
     init(interval: Duration) { self.interval = interval }
 
-    func join(_ inbox: SessionInbox) -> UInt64 {
+    func join(_ inbox: any HeartbeatMember) -> UInt64 {
         inboxes.withLock { s in
             s.next += 1
             s.all[s.next] = inbox

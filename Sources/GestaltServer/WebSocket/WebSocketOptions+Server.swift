@@ -18,7 +18,7 @@ extension WebSocketOptions {
 
     private var extensions: [WebSocketExtensionFactory] {
         #if canImport(HummingbirdWSCompression)
-        compression ? [.perMessageDeflate(maxDecompressedFrameSize: maxMessageBytes)] : []
+        compression ? [SizeCheckedDeflate.factory(maxMessageBytes: maxMessageBytes)] : []
         #else
         []
         #endif

@@ -115,16 +115,10 @@ struct WebSocketSession {
                 let request: SessionInbox.Request
                 switch message {
                 case .text(let text):
-                    let parsed = ClientMessage.parse(text)
-                    switch (parsed.message, parsed.error) {
-                    case (.subscribe(let subscription)?, _): request = .subscribe(subscription, replyTo: parsed.replyTo)
-                    case (.unsubscribe(let channels)?, _): request = .unsubscribe(channels, replyTo: parsed.replyTo)
-                    case (.ping?, _): request = .pong(replyTo: parsed.replyTo)
-                    case (.pong?, _): continue
-                    case (nil, let error): request = .error(error ?? ClientMessageError("invalid_message", "unreadable message"), replyTo: parsed.replyTo)
-                    }
+                    guard let answer = SessionInbox.Request(text: text) else { continue }
+                    request = answer
                 case .binary:
-                    request = .error(ClientMessageError("binary_not_supported", "binary frames are not accepted; send JSON in text frames"), replyTo: nil)
+                    request = .binaryNotSupported
                 }
                 if case .error = request, budget.spend() {
                     try? await outbound.close(.policyViolation, reason: "too many invalid messages")

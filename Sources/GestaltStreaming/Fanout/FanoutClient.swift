@@ -11,7 +11,7 @@ public struct FanoutEnd: Sendable {
 /// One SSE client of the fan-out. It sits first in its channel's pipeline,
 /// so it hears when the socket drains, when the client half-closes, and when
 /// the channel goes, without a task of its own.
-final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler {
+final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, FanoutMember {
     typealias InboundIn = NIOAny
 
     private let channel: any Channel
@@ -26,8 +26,7 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler {
     /// The socket was full at the last pass: the registry times how long.
     private var blocked = false
     private var finished = false
-    /// Position in `LoopClients`, for removal in O(1).
-    var index: Int?
+    var fanoutIndex: Int?
 
     init(
         channel: any Channel, cursor: TopologyCursor, connection: StreamConnection, stats: StreamStats,
@@ -43,7 +42,8 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Writes whatever the client has not seen, or a keepalive when idle.
-    func pump(batches: inout SharedBatches, now: ContinuousClock.Instant) {
+    func fanoutPass(_ pass: inout FanoutPass) {
+        let now = pass.now
         guard !finished else { return }
         guard channel.isWritable else {
             if !blocked { blocked = true; connection.writeStarted(bytes: 0) }
@@ -51,7 +51,7 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler {
         }
         if blocked { blocked = false; connection.writeFinished(messages: 0, bytes: 0) }
         var written = 0
-        while written < Self.batchesPerTurn, channel.isWritable, let batch = batches.next(for: &cursor, stats: stats) {
+        while written < Self.batchesPerTurn, channel.isWritable, let batch = pass.batches.next(for: &cursor, stats: stats) {
             let bytes = batch.buffer.readableBytes
             write(batch.buffer)
             channel.flush()
@@ -76,6 +76,8 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Batches one client writes before others get a turn on its loop.
     private static let batchesPerTurn = 8
+
+    func fanoutFinish(_ reason: DisconnectReason) { finish(reason) }
 
     /// Stops streaming; the response then ends normally.
     func finish(_ reason: DisconnectReason) {

@@ -1,43 +1,43 @@
 import NIOCore
 import Synchronization
 
-/// The fan-out's clients on one event loop; used only on that loop.
+/// The fan-out's members on one event loop; used only on that loop.
 final class LoopClients {
-    private var clients: [FanoutClient] = []
+    private var clients: [any FanoutMember] = []
     /// Read off the loop for `TopologyFanout.clientCount`.
     let count = ClientCount()
 
-    func add(_ client: FanoutClient) {
-        client.index = clients.count
+    func add(_ client: any FanoutMember) {
+        client.fanoutIndex = clients.count
         clients.append(client)
         count.value.store(clients.count, ordering: .relaxed)
     }
 
-    func remove(_ client: FanoutClient) {
-        guard let index = client.index, index < clients.count, clients[index] === client else { return }
+    func remove(_ client: any FanoutMember) {
+        guard let index = client.fanoutIndex, index < clients.count, clients[index] === client else { return }
         clients.swapAt(index, clients.count - 1)
-        clients[index].index = index
+        clients[index].fanoutIndex = index
         clients.removeLast()
-        client.index = nil
+        client.fanoutIndex = nil
         count.value.store(clients.count, ordering: .relaxed)
     }
 
     /// One pass: every client writes what it has not seen yet, or a keepalive.
-    func pass() {
-        var batches = SharedBatches()
-        let now = ContinuousClock.now
+    /// A pass for new events only visits the members that want them.
+    func pass(eventsOnly: Bool = false) {
+        var pass = FanoutPass(now: .now)
         // A write can close a channel, and that removes its client: walk a copy.
-        for client in clients { client.pump(batches: &batches, now: now) }
+        for client in clients where !eventsOnly || client.fanoutWantsEvents { client.fanoutPass(&pass) }
     }
 
     /// A single client catches up (it just joined, or its socket drained).
-    func pump(_ client: FanoutClient) {
-        var batches = SharedBatches()
-        client.pump(batches: &batches, now: .now)
+    func pump(_ client: any FanoutMember) {
+        var pass = FanoutPass(now: .now)
+        client.fanoutPass(&pass)
     }
 
     func finishAll(_ reason: DisconnectReason) {
-        for client in clients { client.finish(reason) }
+        for client in clients { client.fanoutFinish(reason) }
     }
 }
 

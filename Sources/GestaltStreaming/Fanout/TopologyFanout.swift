@@ -16,7 +16,26 @@ public final class TopologyFanout: Sendable {
     public init(store: TopologyStore, stats: StreamStats) {
         self.store = store
         self.stats = stats
-        store.topologySignal.observe { [weak self] wake in self?.wake(wake) }
+        store.topologySignal.observe { [weak self] wake in self?.wake(wake, events: false) }
+        store.eventSignal.observe { [weak self] wake in self?.wake(wake, events: true) }
+    }
+
+    /// Visits `member` on every pass of `loop` from now on, starting with one
+    /// at once. Call on `loop`, the member's channel's.
+    public func join(_ member: any FanoutMember, on loop: any EventLoop) {
+        let clients = clients(on: loop)
+        clients.add(member)
+        if store.topologySignal.isClosed { member.fanoutFinish(.serverShutdown) } else { clients.pump(member) }
+    }
+
+    /// Stops visiting `member`. Call on `loop`.
+    public func leave(_ member: any FanoutMember, on loop: any EventLoop) {
+        clients(on: loop).remove(member)
+    }
+
+    /// A pass for `member` alone, at once (it has something to catch up on). Call on `loop`.
+    public func pump(_ member: any FanoutMember, on loop: any EventLoop) {
+        clients(on: loop).pump(member)
     }
 
     /// Serves one SSE client from its channel's event loop: the opening
@@ -96,9 +115,9 @@ public final class TopologyFanout: Sendable {
         }
     }
 
-    private func wake(_ wake: ChangeSignal.Wake) {
+    private func wake(_ wake: ChangeSignal.Wake, events: Bool) {
         let all = loops.withLock { Array($0.values) }
-        for loop in all { loop.schedule(wake) }
+        for loop in all { loop.schedule(wake, events: events) }
     }
 }
 
@@ -108,6 +127,8 @@ final class LoopFanout: Sendable {
     let clients: NIOLoopBound<LoopClients>
     /// A pass is queued on the loop; changes until it starts ride along.
     private let scheduled = Atomic<Bool>(false)
+    /// A pass for new events only is queued (a full pass covers them too).
+    private let eventsScheduled = Atomic<Bool>(false)
     let count: ClientCount
 
     /// Must be called on `loop`.
@@ -117,15 +138,21 @@ final class LoopFanout: Sendable {
         self.count = clients.count
     }
 
-    func schedule(_ wake: ChangeSignal.Wake) {
+    func schedule(_ wake: ChangeSignal.Wake, events: Bool) {
         if wake == .closed {
             loop.execute { self.clients.value.finishAll(.serverShutdown) }
             return
         }
-        guard scheduled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        guard queue(events, true) else { return }
         loop.execute {
-            self.scheduled.store(false, ordering: .releasing)
-            self.clients.value.pass()
+            _ = self.queue(events, false)
+            self.clients.value.pass(eventsOnly: events)
         }
+    }
+
+    /// Sets the queued flag for the kind of pass; true when it changed.
+    private func queue(_ events: Bool, _ queued: Bool) -> Bool {
+        if events { return eventsScheduled.compareExchange(expected: !queued, desired: queued, ordering: .acquiringAndReleasing).exchanged }
+        return scheduled.compareExchange(expected: !queued, desired: queued, ordering: .acquiringAndReleasing).exchanged
     }
 }

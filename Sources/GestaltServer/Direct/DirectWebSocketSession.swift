@@ -1,0 +1,290 @@
+import GestaltEngine
+import GestaltStreaming
+import NIOCore
+import NIOWebSocket
+
+/// A `/api/infra/ws` session served from its channel's event loop, with no
+/// task: requests are answered as their frames arrive, and the fan-out's
+/// passes (`FanoutMember`) send updates, broadcasts and pings. It speaks the
+/// same protocol as `WebSocketSession` through the same parts
+/// (`SessionSubscriptions`, `PingSchedule`, `InvalidMessageBudget`); that one
+/// remains for clients that negotiate permessage-deflate.
+///
+/// Backpressure: a pass skips the session while its socket is full, and the
+/// session stops reading while it cannot write, so a client that sends
+/// without reading stalls itself instead of queueing answers on the server.
+final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    struct Services {
+        let store: TopologyStore
+        let registry: StreamRegistry
+        let fanout: TopologyFanout
+        let heartbeat: WebSocketHeartbeat
+        let stream: StreamOptions
+        let options: WebSocketOptions
+    }
+
+    private let services: Services
+    private let sessionID: String?
+    private var options: WebSocketOptions { services.options }
+    private var context: ChannelHandlerContext?
+    private var connection: StreamConnection?
+    private var subscriptions: SessionSubscriptions?
+    private var pings: PingSchedule
+    private var budget: InvalidMessageBudget
+    private var heartbeatToken: UInt64?
+    private var inboundCount: UInt64 = 0
+    private var pingDue = false
+    private var broadcasts: [BroadcastMessage] = []
+    /// A fragmented message being put together: its first opcode and bytes so far.
+    private var assembling: (opcode: WebSocketOpcode, bytes: ByteBuffer)?
+    /// Why the session is ending; set once, when the ending starts.
+    private var ending: DisconnectReason?
+    private var blocked = false
+    private var readHeld = false
+    var fanoutIndex: Int?
+    private(set) var fanoutWantsEvents = false
+
+    init(services: Services, sessionID: String?) {
+        self.services = services
+        self.sessionID = sessionID
+        self.pings = PingSchedule(missedPingsAllowed: services.options.missedPingsAllowed)
+        self.budget = InvalidMessageBudget(limit: services.options.invalidMessageLimit, window: services.options.invalidMessageWindow)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let loop = context.eventLoop
+        let me = NIOLoopBound(self, eventLoop: loop)
+        let connection = services.registry.register(
+            transport: .websocket, channels: [], sessionID: sessionID,
+            closer: { reason in loop.execute { me.value.end(reason) } },
+            deliver: { message in loop.execute { me.value.deliver(message) } }
+        )
+        self.connection = connection
+        subscriptions = SessionSubscriptions(store: services.store, stream: services.stream, stats: services.registry.stats, connection: connection)
+        heartbeatToken = services.heartbeat.join(LoopPing(session: me))
+        services.fanout.join(self, on: loop)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        services.fanout.leave(self, on: context.eventLoop)
+        if let heartbeatToken { services.heartbeat.leave(heartbeatToken) }
+        heartbeatToken = nil
+        connection?.deregister(ending ?? connection?.disconnectReason ?? .clientClosed)
+        connection = nil
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    // MARK: Reading
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard ending == nil || frame.opcode == .connectionClose else { return }
+        inboundCount += 1
+        guard frame.maskKey != nil else { return fail(.protocolError, "client frames must be masked", .policyViolation) }
+        switch frame.opcode {
+        case .connectionClose:
+            // The client's answer to our close, or its own close: either way we are done.
+            if ending == nil {
+                ending = .clientClosed
+                var data = frame.unmaskedData
+                let code = data.readInteger(as: UInt16.self).map { WebSocketErrorCode(codeNumber: Int($0)) } ?? .normalClosure
+                sendClose(code, reason: nil)
+            }
+            context.close(promise: nil)
+        case .ping:
+            write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData), context: context)
+            context.flush()
+        case .pong:
+            break
+        case .text, .binary:
+            guard assembling == nil else { return fail(.protocolError, "a new message began inside a fragmented one", .policyViolation) }
+            assembling = (frame.opcode, frame.unmaskedData)
+            finishFrame(fin: frame.fin)
+        case .continuation:
+            guard assembling != nil else { return fail(.protocolError, "continuation frame without a message", .policyViolation) }
+            var data = frame.unmaskedData
+            assembling!.bytes.writeBuffer(&data)
+            finishFrame(fin: frame.fin)
+        default:
+            fail(.protocolError, "unknown opcode", .policyViolation)
+        }
+    }
+
+    private func finishFrame(fin: Bool) {
+        guard let message = assembling else { return }
+        guard message.bytes.readableBytes <= options.maxMessageBytes else {
+            return fail(.messageTooLarge, "message over \(options.maxMessageBytes) bytes", .messageTooBig)
+        }
+        guard fin else { return }
+        assembling = nil
+        let request: SessionInbox.Request
+        if message.opcode == .binary {
+            request = .binaryNotSupported
+        } else {
+            guard let answer = SessionInbox.Request(text: String(buffer: message.bytes)) else { return }
+            request = answer
+        }
+        if request.isError, budget.spend() {
+            return fail(.policyViolation, "too many invalid messages", .policyViolation)
+        }
+        guard let context, var subscriptions else { return }
+        var batch = OutgoingBatch()
+        subscriptions.handle(request, into: &batch)
+        self.subscriptions = subscriptions
+        fanoutWantsEvents = subscriptions.channels.contains(.events)
+        send(batch, context: context)
+        if subscriptions.isBehind { services.fanout.pump(self, on: context.eventLoop) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // WebSocketProtocolErrorHandler, before us, has sent the close frame.
+        if ending == nil {
+            ending = (error as? NIOWebSocketError) == .invalidFrameLength ? .messageTooBig : .transportError
+        }
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent { end(.serverShutdown) }
+        if (event as? ChannelEvent) == .inputClosed { context.close(promise: nil) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    // MARK: Writing
+
+    func fanoutPass(_ pass: inout FanoutPass) {
+        guard ending == nil, let context, let connection, var subscriptions else { return }
+        guard context.channel.isWritable else {
+            if !blocked { blocked = true; connection.writeStarted(bytes: 0) }
+            return
+        }
+        if blocked { blocked = false; connection.writeFinished(messages: 0, bytes: 0) }
+        var batch = OutgoingBatch()
+        for message in broadcasts { batch.add(message) }
+        broadcasts.removeAll()
+        if pingDue {
+            pingDue = false
+            guard pings.ping(inboundCount: inboundCount, into: &batch) else { return end(.heartbeatTimeout) }
+        } else {
+            pings.heard(inboundCount: inboundCount)
+        }
+        let behind = subscriptions.pullUpdates(into: &batch)
+        self.subscriptions = subscriptions
+        send(batch, context: context)
+        // Still behind: another turn after the other work queued on this loop.
+        if behind, context.channel.isWritable {
+            let loop = context.eventLoop
+            loop.assumeIsolated().execute { self.services.fanout.pump(self, on: loop) }
+        }
+    }
+
+    func fanoutFinish(_ reason: DisconnectReason) { end(reason) }
+
+    private func send(_ batch: OutgoingBatch, context: ChannelHandlerContext) {
+        guard !batch.isEmpty else { return }
+        let fragment = options.outboundFragmentBytes
+        for range in batch.frames {
+            var message = batch.slice(range)
+            var opcode = WebSocketOpcode.text
+            while message.readableBytes > fragment {
+                write(WebSocketFrame(fin: false, opcode: opcode, data: message.readSlice(length: fragment)!), context: context)
+                opcode = .continuation
+            }
+            write(WebSocketFrame(fin: true, opcode: opcode, data: message), context: context)
+        }
+        context.flush()
+        connection?.writeFinished(messages: batch.count, bytes: batch.bytes)
+        services.registry.stats.sent(messages: batch.count, bytes: batch.bytes)
+    }
+
+    private func write(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(frame), promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            if readHeld { readHeld = false; context.read() }
+            services.fanout.pump(self, on: context.eventLoop)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable { context.read() } else { readHeld = true }
+    }
+
+    // MARK: Heartbeat, broadcasts, endings
+
+    fileprivate func notePingDue() {
+        pingDue = true
+        if let context { services.fanout.pump(self, on: context.eventLoop) }
+    }
+
+    private func deliver(_ message: BroadcastMessage) {
+        // Only the newest: a busy client misses old notices rather than growing a queue.
+        if broadcasts.count >= options.maxPendingBroadcasts { broadcasts.removeFirst() }
+        broadcasts.append(message)
+        if let context { services.fanout.pump(self, on: context.eventLoop) }
+    }
+
+    /// Ends the session for `reason` with the close code it calls for, as
+    /// `WebSocketSession` does.
+    private func end(_ reason: DisconnectReason) {
+        guard ending == nil, let context else { return }
+        ending = reason
+        switch reason {
+        case .heartbeatTimeout:
+            sendClose(.goingAway, reason: "heartbeat timeout: no answer to 2 pings")
+            context.close(promise: nil)
+        case .serverShutdown:
+            sendClose(.goingAway, reason: "server shutting down")
+            closeAfterTimeout(context)
+        case .stuck, .clientClosed:
+            // A stuck peer cannot take a close frame: drop the socket.
+            context.close(promise: nil)
+        case .transportError:
+            sendClose(.unexpectedServerError, reason: nil)
+            context.close(promise: nil)
+        case .policyViolation, .messageTooBig:
+            closeAfterTimeout(context)
+        }
+    }
+
+    /// A protocol problem: close with `code`, then wait briefly for the client's close.
+    private func fail(_ code: WebSocketErrorCode, _ text: String, _ reason: DisconnectReason) {
+        guard ending == nil, let context else { return }
+        ending = reason
+        sendClose(code, reason: text)
+        closeAfterTimeout(context)
+    }
+
+    private func sendClose(_ code: WebSocketErrorCode, reason: String?) {
+        guard let context else { return }
+        var data = context.channel.allocator.buffer(capacity: 2 + (reason?.utf8.count ?? 0))
+        data.write(webSocketErrorCode: code)
+        if let reason { data.writeString(String(reason.prefix(120))) }
+        write(WebSocketFrame(fin: true, opcode: .connectionClose, data: data), context: context)
+        context.flush()
+    }
+
+    private func closeAfterTimeout(_ context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: TimeAmount(options.closeTimeout)) { channel.close(promise: nil) }
+    }
+}
+
+/// The heartbeat's handle on a session: rings it on its loop.
+private struct LoopPing: HeartbeatMember {
+    let session: NIOLoopBound<DirectWebSocketSession>
+
+    func pingDue() {
+        let session = session
+        session.eventLoop.execute { session.value.notePingDue() }
+    }
+}

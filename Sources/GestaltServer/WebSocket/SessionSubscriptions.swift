@@ -1,0 +1,116 @@
+import GestaltEngine
+import GestaltModel
+import GestaltStreaming
+
+/// What one WebSocket session is subscribed to, and the messages its
+/// requests and the store's changes produce. It keeps no queue of updates:
+/// per-channel cursors pull from the store's shared log, so a client that
+/// cannot keep up gets coalesced batches or a fresh `full` (`TopologyCursor`).
+/// Shared by the task-driven session (`SessionWriter`) and the event-loop
+/// one (`DirectWebSocketSession`).
+struct SessionSubscriptions {
+    let store: TopologyStore
+    let stream: StreamOptions
+    let stats: StreamStats
+    let connection: StreamConnection
+
+    private var topology: TopologyCursor?
+    private var events: (filter: EventFilter, seq: UInt64)?
+    private var jobs = false
+
+    init(store: TopologyStore, stream: StreamOptions, stats: StreamStats, connection: StreamConnection) {
+        self.store = store
+        self.stream = stream
+        self.stats = stats
+        self.connection = connection
+    }
+
+    var channels: Set<StreamChannel> {
+        var channels = Set<StreamChannel>()
+        if topology != nil { channels.insert(.topology) }
+        if events != nil { channels.insert(.events) }
+        if jobs { channels.insert(.jobs) }
+        return channels
+    }
+
+    /// Whether the store has something this session has not been sent.
+    var isBehind: Bool {
+        if let topology, store.revision > topology.revision { return true }
+        if let events, store.eventSeq > events.seq { return true }
+        return false
+    }
+
+    mutating func handle(_ request: SessionInbox.Request, into batch: inout OutgoingBatch) {
+        switch request {
+        case .pong(let replyTo):
+            batch.add(.pong, payload: ServerPayloads.pong(replyTo: replyTo))
+        case .error(let error, let replyTo):
+            batch.add(.error, payload: ServerPayloads.error(error, replyTo: replyTo))
+        case .unsubscribe(let channels, let replyTo):
+            if channels.contains(.topology) { topology = nil }
+            if channels.contains(.events) { events = nil }
+            if channels.contains(.jobs) { jobs = false }
+            connection.update(channels: self.channels)
+            batch.add(.subscribed, payload: ServerPayloads.subscribed(channels: self.channels, topology: nil, events: nil, replyTo: replyTo))
+        case .subscribe(let subscription, let replyTo):
+            subscribe(subscription, replyTo: replyTo, into: &batch)
+        }
+    }
+
+    /// A subscribe replaces the named channels' subscriptions (a new filter
+    /// means a new `full`); channels it does not name are kept.
+    private mutating func subscribe(_ request: SubscribeRequest, replyTo: String?, into batch: inout OutgoingBatch) {
+        var opening: TopologyCursor.Opening?
+        var eventsOpening: (seq: UInt64, resumed: Bool, missed: [LoggedEvent])?
+        if request.channels.contains(.topology) {
+            var cursor = TopologyCursor(store: store, filter: request.topologyFilter, options: stream, stats: stats)
+            opening = cursor.start(resumeFrom: request.resumeFrom)
+            topology = cursor
+        }
+        if request.channels.contains(.events) {
+            if let from = request.resumeEventsFrom, let missed = store.events(after: from) {
+                eventsOpening = (missed.last?.event.seq ?? from, true, missed)
+            } else {
+                eventsOpening = (store.eventSeq, false, [])
+            }
+            events = (request.eventFilter, eventsOpening!.seq)
+        }
+        if request.channels.contains(.jobs) { jobs = true }
+        connection.update(channels: channels)
+        batch.add(.subscribed, payload: ServerPayloads.subscribed(
+            channels: channels, topology: opening.map { ($0.revision, $0.resumed) },
+            events: eventsOpening.map { ($0.seq, $0.resumed) }, replyTo: replyTo
+        ))
+        if let opening {
+            for message in opening.messages { batch.add(.topology, payload: message.json, id: message.id) }
+            connection.progressed(revision: opening.revision)
+        }
+        if let eventsOpening { addEvents(eventsOpening.missed, into: &batch) }
+    }
+
+    /// Adds what the cursors find; true when more is waiting.
+    mutating func pullUpdates(into batch: inout OutgoingBatch) -> Bool {
+        if var cursor = topology, store.revision > cursor.revision {
+            for message in cursor.next() { batch.add(.topology, payload: message.json, id: message.id) }
+            topology = cursor
+            connection.progressed(revision: cursor.revision)
+        }
+        if let current = events, store.eventSeq > current.seq {
+            if let logged = store.events(after: current.seq, limit: stream.batchLimit) {
+                addEvents(logged, into: &batch)
+            } else {
+                // Fell out of the retained window: continue from now, as SSE does.
+                events?.seq = store.eventSeq
+            }
+            connection.progressed(eventSeq: events!.seq)
+        }
+        return isBehind
+    }
+
+    private mutating func addEvents(_ logged: [LoggedEvent], into batch: inout OutgoingBatch) {
+        for entry in logged {
+            events?.seq = entry.event.seq
+            if events?.filter.matches(entry.event) == true { batch.add(.event, payload: entry.json, id: entry.event.seq) }
+        }
+    }
+}
