@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import GestaltModel
 import NIOCore
@@ -32,25 +31,29 @@ struct LoadBench: AsyncParsableCommand {
     @Option(help: "Clients opened at once while connecting.") var connectBatch = 200
 
     func run() async throws {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = sse + 10
-        configuration.timeout.read = nil
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let target = try LoadTarget(url: url)
         let server = serverPid.map(ServerProcess.init)
         let rssBefore = server?.residentBytes ?? 0
         let counters = LoadCounters(), wsCounters = LoadCounters()
-        let base = url, measuring = noLatency ? 0 : measure, total = sse, wsTotal = ws, batch = connectBatch, seconds = seconds
-        let wsURL = WebSocketLoadClient.endpoint(base: url)
+        let measuring = noLatency ? 0 : measure, total = sse, wsTotal = ws, batch = connectBatch, seconds = seconds
+        var channels: [EventLoopFuture<any Channel>] = []
+        defer { for channel in channels { channel.whenSuccess { $0.close(promise: nil) } } }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<total {
-                group.addTask { try? await Self.stream(client: client, url: base, counters: counters, measure: index < measuring) }
+                channels.append(target.connect(counters: counters) { channel in
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(SSELoadClient(host: target.host, counters: counters, measure: Self.measures(index, of: total, measuring: measuring)))
+                })
                 if index % batch == batch - 1 {
                     while counters.connected.load(ordering: .relaxed) < index - batch / 2 { try await Task.sleep(for: .milliseconds(20)) }
                 }
             }
             for index in 0..<wsTotal {
-                group.addTask { do { try await WebSocketLoadClient.run(url: wsURL, counters: wsCounters, measure: index < measuring) } catch { wsCounters.noteError(error) } }
+                channels.append(target.connect(counters: wsCounters) { channel in
+                    let client = WebSocketLoadClient(counters: wsCounters, measure: Self.measures(index, of: wsTotal, measuring: measuring))
+                    try channel.pipeline.syncOperations.addHandler(WebSocketHandshake(host: target.host, client: client, counters: wsCounters))
+                })
                 if index % batch == batch - 1 {
                     while wsCounters.connected.load(ordering: .relaxed) < index - batch / 2 { try await Task.sleep(for: .milliseconds(20)) }
                 }
@@ -80,6 +83,7 @@ struct LoadBench: AsyncParsableCommand {
                 print("\(name) " + String(format: "delivered: %d messages in %.1f s = %.0f msg/s", count, elapsed, Double(count) / elapsed))
                 if measuring > 0 { print("\(name) change → client latency: \(Percentiles(transport.latencies.withLock { $0 }).describe(unit: "ms"))") }
             }
+            for (description, count) in counters.errors.withLock({ $0 }) { print("SSE client errors: \(count) × \(description)") }
             for (description, count) in wsCounters.errors.withLock({ $0 }) { print("WS client errors: \(count) × \(description)") }
             if total > 0, wsTotal > 0 { print(String(format: "delivered (both): %d messages = %.0f msg/s", delivered, Double(delivered) / elapsed)) }
             if server != nil, delivered > 0 {
@@ -87,29 +91,16 @@ struct LoadBench: AsyncParsableCommand {
             }
             group.cancelAll()
         }
-        try await client.shutdown()
     }
+}
 
-    static func stream(client: HTTPClient, url: String, counters: LoadCounters, measure: Bool) async throws {
-        let response = try await client.execute(HTTPClientRequest(url: url + "/api/infra/topology/stream"), timeout: .seconds(60))
-        counters.connected.add(1, ordering: .relaxed)
-        defer { counters.connected.subtract(1, ordering: .relaxed) }
-        var scanner = SSEScanner()
-        var latencies: [Double] = []
-        for try await chunk in response.body {
-            let now = Timestamp.now().millisecondsSince1970
-            var count = 0
-            scanner.feed(chunk) { id, bytes in
-                guard id != nil else { return }
-                count += 1
-                if measure, let stamp = SSEScanner.timestampMilliseconds(in: bytes) { latencies.append(Double(now - stamp)) }
-            }
-            counters.messages.add(count, ordering: .relaxed)
-            if latencies.count >= 32 {
-                counters.latencies.withLock { $0.append(contentsOf: latencies) }
-                latencies.removeAll(keepingCapacity: true)
-            }
-        }
+extension LoadBench {
+    /// Whether client `index` of `total` measures latency: every n-th one,
+    /// spread over the whole set, since the server serves its clients in the
+    /// order they connected and the first ones would see the shortest delays.
+    static func measures(_ index: Int, of total: Int, measuring: Int) -> Bool {
+        guard measuring > 0 else { return false }
+        return index % max(1, total / measuring) == 0 && index / max(1, total / measuring) < measuring
     }
 }
 
@@ -121,7 +112,9 @@ final class LoadCounters: Sendable {
     let errors = Mutex<[String: Int]>([:])
 
     /// Counts a client's failure by its description (printed with the figures).
-    func noteError(_ error: any Error) { errors.withLock { $0["\(error)", default: 0] += 1 } }
+    func noteError(_ error: any Error) { noteError("\(error)") }
+
+    func noteError(_ description: String) { errors.withLock { $0[description, default: 0] += 1 } }
 
     func reset() {
         messages.store(0, ordering: .relaxed)
