@@ -130,9 +130,9 @@ struct DirectStreams: Sendable {
             channel.writeAndFlush(response, promise: nil)
             do {
                 let pipeline = channel.pipeline.syncOperations
-                try pipeline.addHandler(WebSocketFrameEncoder())
+                // No frame encoder and no protocol error handler: the
+                // session frames its own writes and answers bad frames.
                 try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrame)))
-                try pipeline.addHandler(WebSocketProtocolErrorHandler())
                 try pipeline.addHandler(DirectWebSocketSession(services: services, sessionID: sessionID))
             } catch {
                 channel.close(promise: nil)

@@ -10,13 +10,18 @@ import NIOWebSocket
 /// (`SessionSubscriptions`, `PingSchedule`, `InvalidMessageBudget`); that one
 /// remains for clients that negotiate permessage-deflate.
 ///
+/// It frames what it sends itself (`WebSocketWire`), so a pass writes one
+/// buffer per session, and unfiltered sessions at the same revision share the
+/// framed topology batch (`FanoutPass.webSocketBatch`); there is no frame
+/// encoder in its pipeline.
+///
 /// Backpressure: a pass skips the session while its socket is full, and the
 /// session stops reading while it cannot write, so a client that sends
 /// without reading stalls itself instead of queueing answers on the server.
 final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     typealias InboundIn = WebSocketFrame
-    typealias OutboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     struct Services {
         let store: TopologyStore
@@ -36,7 +41,10 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     private var pings: PingSchedule
     private var budget: InvalidMessageBudget
     private var heartbeatToken: UInt64?
-    private var inboundCount: UInt64 = 0
+    /// Frames received plus times the socket drained: a peer that reads what
+    /// it is sent is alive even while its pongs wait behind a full socket,
+    /// whose reads are held (see `read`).
+    private var signsOfLife: UInt64 = 0
     private var pingDue = false
     private var broadcasts: [BroadcastMessage] = []
     /// A fragmented message being put together: its first opcode and bytes so far.
@@ -85,7 +93,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         guard ending == nil || frame.opcode == .connectionClose else { return }
-        inboundCount += 1
+        signsOfLife += 1
         guard frame.maskKey != nil else { return fail(.protocolError, "client frames must be masked", .policyViolation) }
         switch frame.opcode {
         case .connectionClose:
@@ -98,7 +106,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             }
             context.close(promise: nil)
         case .ping:
-            write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData), context: context)
+            writeFrame(.pong, payload: frame.unmaskedData, context: context)
             context.flush()
         case .pong:
             break
@@ -143,11 +151,17 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // WebSocketProtocolErrorHandler, before us, has sent the close frame.
-        if ending == nil {
-            ending = (error as? NIOWebSocketError) == .invalidFrameLength ? .messageTooBig : .transportError
+        guard ending == nil else { return context.close(promise: nil) }
+        guard let frameError = error as? NIOWebSocketError else {
+            ending = .transportError
+            return context.close(promise: nil)
         }
-        context.close(promise: nil)
+        // The decoder found a bad frame: say why with the close code, then go.
+        let tooBig = frameError == .invalidFrameLength
+        ending = tooBig ? .messageTooBig : .transportError
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(Self.closeFrame(tooBig ? .messageTooLarge : .protocolError, reason: nil, allocator: channel.allocator)))
+            .whenComplete { _ in channel.close(promise: nil) }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -170,13 +184,19 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         broadcasts.removeAll()
         if pingDue {
             pingDue = false
-            guard pings.ping(inboundCount: inboundCount, into: &batch) else { return end(.heartbeatTimeout) }
+            guard pings.ping(signsOfLife: signsOfLife, into: &batch) else { return end(.heartbeatTimeout) }
         } else {
-            pings.heard(inboundCount: inboundCount)
+            pings.heard(signsOfLife: signsOfLife)
         }
-        let behind = subscriptions.pullUpdates(into: &batch)
+        var topology: FramedBatch?
+        let stats = services.registry.stats, fragment = options.outboundFragmentBytes
+        subscriptions.pullTopology { cursor in
+            topology = pass.webSocketBatch(for: &cursor, stats: stats, fragmentBytes: fragment)
+        }
+        subscriptions.pullEvents(into: &batch)
+        let behind = subscriptions.isBehind
         self.subscriptions = subscriptions
-        send(batch, context: context)
+        send(batch, topology: topology, context: context)
         // Still behind: another turn after the other work queued on this loop.
         if behind, context.channel.isWritable {
             let loop = context.eventLoop
@@ -186,29 +206,39 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
 
     func fanoutFinish(_ reason: DisconnectReason) { end(reason) }
 
-    private func send(_ batch: OutgoingBatch, context: ChannelHandlerContext) {
-        guard !batch.isEmpty else { return }
-        let fragment = options.outboundFragmentBytes
-        for range in batch.frames {
-            var message = batch.slice(range)
-            var opcode = WebSocketOpcode.text
-            while message.readableBytes > fragment {
-                write(WebSocketFrame(fin: false, opcode: opcode, data: message.readSlice(length: fragment)!), context: context)
-                opcode = .continuation
+    /// Writes the session's own messages, then the (maybe shared) topology
+    /// frames, and flushes once.
+    private func send(_ batch: OutgoingBatch, topology: FramedBatch? = nil, context: ChannelHandlerContext) {
+        guard !batch.isEmpty || topology != nil else { return }
+        var messages = 0, bytes = 0
+        if !batch.isEmpty {
+            var framed = context.channel.allocator.buffer(capacity: batch.bytes + 10 * batch.count)
+            for range in batch.frames {
+                WebSocketWire.writeMessage(batch.buffer.readableBytesView[range], fragmentBytes: options.outboundFragmentBytes, into: &framed)
             }
-            write(WebSocketFrame(fin: true, opcode: opcode, data: message), context: context)
+            context.write(wrapOutboundOut(framed), promise: nil)
+            messages += batch.count
+            bytes += batch.bytes
+        }
+        if let topology {
+            context.write(wrapOutboundOut(topology.buffer), promise: nil)
+            messages += topology.messages
+            bytes += topology.buffer.readableBytes
         }
         context.flush()
-        connection?.writeFinished(messages: batch.count, bytes: batch.bytes)
-        services.registry.stats.sent(messages: batch.count, bytes: batch.bytes)
+        connection?.writeFinished(messages: messages, bytes: bytes)
+        services.registry.stats.sent(messages: messages, bytes: bytes)
     }
 
-    private func write(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(frame), promise: nil)
+    private func writeFrame(_ opcode: WebSocketWire.Opcode, payload: ByteBuffer, context: ChannelHandlerContext) {
+        var framed = context.channel.allocator.buffer(capacity: payload.readableBytes + 10)
+        WebSocketWire.writeFrame(opcode, payload: payload.readableBytesView, into: &framed)
+        context.write(wrapOutboundOut(framed), promise: nil)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
+            signsOfLife += 1
             if readHeld { readHeld = false; context.read() }
             services.fanout.pump(self, on: context.eventLoop)
         }
@@ -266,11 +296,18 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
 
     private func sendClose(_ code: WebSocketErrorCode, reason: String?) {
         guard let context else { return }
-        var data = context.channel.allocator.buffer(capacity: 2 + (reason?.utf8.count ?? 0))
+        context.writeAndFlush(wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)), promise: nil)
+    }
+
+    /// A close frame: the code, then at most 120 bytes of reason (control
+    /// frames carry 125 bytes at most).
+    private static func closeFrame(_ code: WebSocketErrorCode, reason: String?, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var data = allocator.buffer(capacity: 2 + (reason?.utf8.count ?? 0))
         data.write(webSocketErrorCode: code)
-        if let reason { data.writeString(String(reason.prefix(120))) }
-        write(WebSocketFrame(fin: true, opcode: .connectionClose, data: data), context: context)
-        context.flush()
+        if let reason { data.writeBytes(reason.utf8.prefix(120)) }
+        var framed = allocator.buffer(capacity: data.readableBytes + 2)
+        WebSocketWire.writeFrame(.close, payload: data.readableBytesView, into: &framed)
+        return framed
     }
 
     private func closeAfterTimeout(_ context: ChannelHandlerContext) {

@@ -1,30 +1,32 @@
 /// The heartbeat's bookkeeping for one session: the server pings on the
-/// shared timer, and a peer that sends nothing at all (any message proves it
-/// alive) through `missedPingsAllowed` pings in a row is given up.
+/// shared timer, and a peer that shows no sign of life (any message it
+/// sends; for the event-loop session also its socket draining) through
+/// `missedPingsAllowed` pings in a row is given up. Signs of life are a
+/// running count the session keeps.
 struct PingSchedule {
     let missedPingsAllowed: Int
     private var missed = 0
     private var seq: UInt64 = 0
-    /// The inbound count when the last ping went out; nil when none is outstanding.
-    private var inboundAtPing: UInt64?
+    /// The count of signs of life when the last ping went out; nil when none is outstanding.
+    private var signsAtPing: UInt64?
 
     init(missedPingsAllowed: Int) { self.missedPingsAllowed = missedPingsAllowed }
 
     /// A ping is due: adds it to `batch`, or returns false when the peer
     /// has missed too many already.
-    mutating func ping(inboundCount: UInt64, into batch: inout OutgoingBatch) -> Bool {
-        if let inboundAtPing, inboundCount == inboundAtPing { missed += 1 } else { missed = 0 }
+    mutating func ping(signsOfLife: UInt64, into batch: inout OutgoingBatch) -> Bool {
+        if let signsAtPing, signsOfLife == signsAtPing { missed += 1 } else { missed = 0 }
         if missed >= missedPingsAllowed { return false }
         seq += 1
-        inboundAtPing = inboundCount
+        signsAtPing = signsOfLife
         batch.add(.ping, payload: ServerPayloads.ping(seq: seq))
         return true
     }
 
-    /// The peer has sent `inboundCount` messages so far.
-    mutating func heard(inboundCount: UInt64) {
-        if let inboundAtPing, inboundCount != inboundAtPing {
-            self.inboundAtPing = nil
+    /// The peer has shown `signsOfLife` signs of life so far.
+    mutating func heard(signsOfLife: UInt64) {
+        if let signsAtPing, signsOfLife != signsAtPing {
+            self.signsAtPing = nil
             missed = 0
         }
     }

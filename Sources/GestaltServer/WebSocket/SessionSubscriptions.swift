@@ -90,11 +90,24 @@ struct SessionSubscriptions {
 
     /// Adds what the cursors find; true when more is waiting.
     mutating func pullUpdates(into batch: inout OutgoingBatch) -> Bool {
-        if var cursor = topology, store.revision > cursor.revision {
+        pullTopology { cursor in
             for message in cursor.next() { batch.add(.topology, payload: message.json, id: message.id) }
-            topology = cursor
-            connection.progressed(revision: cursor.revision)
         }
+        pullEvents(into: &batch)
+        return isBehind
+    }
+
+    /// Lets `advance` move the topology cursor on (and frame what it reads)
+    /// when the store has more than the session has been sent.
+    mutating func pullTopology(_ advance: (inout TopologyCursor) -> Void) {
+        guard var cursor = topology, store.revision > cursor.revision else { return }
+        advance(&cursor)
+        topology = cursor
+        connection.progressed(revision: cursor.revision)
+    }
+
+    /// Adds the events the session has not been sent.
+    mutating func pullEvents(into batch: inout OutgoingBatch) {
         if let current = events, store.eventSeq > current.seq {
             if let logged = store.events(after: current.seq, limit: stream.batchLimit) {
                 addEvents(logged, into: &batch)
@@ -104,7 +117,6 @@ struct SessionSubscriptions {
             }
             connection.progressed(eventSeq: events!.seq)
         }
-        return isBehind
     }
 
     private mutating func addEvents(_ logged: [LoggedEvent], into batch: inout OutgoingBatch) {

@@ -41,9 +41,9 @@ struct SessionWriter {
             for request in taken.requests { subscriptions.handle(request, into: &batch) }
             for message in taken.broadcasts { batch.add(message) }
             if taken.pingDue {
-                guard pings.ping(inboundCount: taken.inboundCount, into: &batch) else { return .heartbeatTimeout }
+                guard pings.ping(signsOfLife: taken.inboundCount, into: &batch) else { return .heartbeatTimeout }
             } else {
-                pings.heard(inboundCount: taken.inboundCount)
+                pings.heard(signsOfLife: taken.inboundCount)
             }
             let behind = subscriptions.pullUpdates(into: &batch)
             do {

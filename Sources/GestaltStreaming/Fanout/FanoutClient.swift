@@ -51,7 +51,7 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
         }
         if blocked { blocked = false; connection.writeFinished(messages: 0, bytes: 0) }
         var written = 0
-        while written < Self.batchesPerTurn, channel.isWritable, let batch = pass.batches.next(for: &cursor, stats: stats) {
+        while written < Self.batchesPerTurn, channel.isWritable, let batch = pass.sseBatch(for: &cursor, stats: stats) {
             let bytes = batch.buffer.readableBytes
             write(batch.buffer)
             channel.flush()

@@ -1,3 +1,6 @@
+import GestaltModel
+public import NIOCore
+
 /// Something the fan-out visits on every pass of its event loop: an SSE
 /// client (`FanoutClient`) or a WebSocket session served from the loop.
 /// Members live on their channel's loop, and every call comes from there.
@@ -21,7 +24,26 @@ extension FanoutMember {
 public struct FanoutPass {
     public let now: ContinuousClock.Instant
     /// Framed SSE batches, shared by clients at the same revision.
-    var batches = SharedBatches()
+    private var sse = SharedBatches()
+    /// The same as WebSocket frames, with the pass's envelope timestamp.
+    private var webSocket = SharedBatches()
+    private var webSocketTimestamp: [UInt8]?
 
     init(now: ContinuousClock.Instant) { self.now = now }
+
+    /// The cursor's next batch as SSE messages; nil when it is up to date.
+    mutating func sseBatch(for cursor: inout TopologyCursor, stats: StreamStats) -> FramedBatch? {
+        sse.next(for: &cursor, stats: stats, frame: SharedBatches.sse)
+    }
+
+    /// The cursor's next batch as WebSocket text frames of `topology`
+    /// envelopes, shared by unfiltered sessions at the same revision; nil
+    /// when it is up to date.
+    public mutating func webSocketBatch(for cursor: inout TopologyCursor, stats: StreamStats, fragmentBytes: Int) -> FramedBatch? {
+        let timestamp = webSocketTimestamp ?? Timestamp.now().rfc3339Bytes
+        webSocketTimestamp = timestamp
+        return webSocket.next(for: &cursor, stats: stats) { messages, _, _ in
+            SharedBatches.webSocket(messages, timestamp: timestamp, fragmentBytes: fragmentBytes)
+        }
+    }
 }
