@@ -45,18 +45,14 @@ struct LoadBench: AsyncParsableCommand {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(SSELoadClient(host: target.host, counters: counters, measure: Self.measures(index, of: total, measuring: measuring)))
                 })
-                if index % batch == batch - 1 {
-                    while counters.connected.load(ordering: .relaxed) < index - batch / 2 { try await Task.sleep(for: .milliseconds(20)) }
-                }
+                if index % batch == batch - 1 { try await Self.pace(counters, toward: index - batch / 2) }
             }
             for index in 0..<wsTotal {
                 channels.append(target.connect(counters: wsCounters) { channel in
                     let client = WebSocketLoadClient(counters: wsCounters, measure: Self.measures(index, of: wsTotal, measuring: measuring))
                     try channel.pipeline.syncOperations.addHandler(WebSocketHandshake(host: target.host, client: client, counters: wsCounters))
                 })
-                if index % batch == batch - 1 {
-                    while wsCounters.connected.load(ordering: .relaxed) < index - batch / 2 { try await Task.sleep(for: .milliseconds(20)) }
-                }
+                if index % batch == batch - 1 { try await Self.pace(wsCounters, toward: index - batch / 2) }
             }
             let deadline = ContinuousClock.now + .seconds(60)
             while counters.connected.load(ordering: .relaxed) + wsCounters.connected.load(ordering: .relaxed) < total + wsTotal, ContinuousClock.now < deadline {
@@ -95,6 +91,22 @@ struct LoadBench: AsyncParsableCommand {
 }
 
 extension LoadBench {
+    /// Waits until `target` clients are connected before opening more, or
+    /// until 10 s pass without one more connecting (clients the server
+    /// dropped never come back, and the run must still end).
+    static func pace(_ counters: LoadCounters, toward target: Int) async throws {
+        var last = counters.connected.load(ordering: .relaxed), lastProgress = ContinuousClock.now
+        while last < target {
+            try await Task.sleep(for: .milliseconds(20))
+            let now = counters.connected.load(ordering: .relaxed)
+            if now != last { last = now; lastProgress = .now }
+            if ContinuousClock.now - lastProgress > .seconds(10) {
+                counters.noteError("connecting stalled at \(now) clients (waited for \(target))")
+                return
+            }
+        }
+    }
+
     /// Whether client `index` of `total` measures latency: every n-th one,
     /// spread over the whole set, since the server serves its clients in the
     /// order they connected and the first ones would see the shortest delays.
