@@ -79,6 +79,24 @@ public final class ServerMetrics: Sendable {
         resyncs.set(Double(stats.resyncs))
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
+        buffer.append(contentsOf: Self.histogram(stats.fanoutDelay).utf8)
         return buffer
+    }
+
+    /// The fan-out delay as a Prometheus histogram. The registry's histograms
+    /// are observed one value at a time; this one is kept in `StreamStats`
+    /// (under the lock the hot path already takes) and written out at scrape.
+    static func histogram(_ delay: DelayHistogram) -> String {
+        let name = "gestalt_stream_fanout_delay_seconds"
+        var text = "# HELP \(name) Store to client socket delay of topology updates, per message (event-loop fan-out clients)\n"
+        text += "# TYPE \(name) histogram\n"
+        var cumulative: UInt64 = 0
+        for (index, count) in delay.counts.enumerated() {
+            cumulative += count
+            let le = index < DelayHistogram.bounds.count ? String(Double(DelayHistogram.bounds[index]) / 1000) : "+Inf"
+            text += "\(name)_bucket{le=\"\(le)\"} \(cumulative)\n"
+        }
+        text += "\(name)_sum \(Double(delay.sumMilliseconds) / 1000)\n\(name)_count \(delay.count)\n"
+        return text
     }
 }

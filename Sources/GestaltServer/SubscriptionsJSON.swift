@@ -28,9 +28,28 @@ struct SubscriptionsJSON: JSONWritable {
         w.key("disconnects_by_reason"); w.beginObject()
         for reason in DisconnectReason.allCases { w.key(reason.rawValue); w.number(stats.disconnectsByReason[reason] ?? 0) }
         w.endObject()
+        w.key("fanout_delay_ms"); write(stats.fanoutDelay, to: &w)
         w.key("max_lag"); w.number(registry.maxLag)
         w.key("clients"); w.beginArray()
         for client in registry.clients { write(client, to: &w) }
+        w.endArray()
+        w.endObject()
+    }
+
+    /// Quantiles are bucket bounds (null: past the last bound); `le` null is the last bucket.
+    private func write(_ delay: DelayHistogram, to w: inout JSONWriter) {
+        func bound(_ value: Int64?) { if let value { w.number(value) } else { w.null() } }
+        w.beginObject()
+        w.key("count"); w.number(delay.count)
+        w.key("sum"); w.number(delay.sumMilliseconds)
+        for (name, q) in [("p50", 0.5), ("p90", 0.9), ("p99", 0.99)] { w.key(name); bound(delay.count > 0 ? delay.quantile(q) : nil) }
+        w.key("buckets"); w.beginArray()
+        for (index, count) in delay.counts.enumerated() {
+            w.beginObject()
+            w.key("le"); bound(index < DelayHistogram.bounds.count ? DelayHistogram.bounds[index] : nil)
+            w.key("count"); w.number(count)
+            w.endObject()
+        }
         w.endArray()
         w.endObject()
     }

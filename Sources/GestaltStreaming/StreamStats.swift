@@ -1,3 +1,4 @@
+public import GestaltModel
 import Synchronization
 
 /// Counters for every stream, read by `/metrics` and `/api/infra/subscriptions`.
@@ -13,6 +14,9 @@ public final class StreamStats: Sendable {
         /// Every stream that ended, whatever the reason (the sum of `disconnectsByReason`).
         public var disconnects: UInt64 = 0
         public var disconnectsByReason: [DisconnectReason: UInt64] = [:]
+        /// Store → socket delay of topology updates, one sample per message
+        /// delivered (the event-loop fan-out's clients).
+        public var fanoutDelay = DelayHistogram()
     }
 
     private let state = Mutex(Snapshot())
@@ -47,10 +51,15 @@ public final class StreamStats: Sendable {
         }
     }
 
-    public func sent(messages: Int, bytes: Int) {
+    /// - Parameter oldest: when the store applied the oldest change among
+    ///   the messages, for the fan-out delay; nil for what has none (a `full`,
+    ///   answers, events).
+    public func sent(messages: Int, bytes: Int, oldest: Timestamp? = nil) {
+        let delay = oldest.map { Timestamp.now().millisecondsSince1970 - $0.millisecondsSince1970 }
         state.withLock { s in
             s.messagesSent += UInt64(messages)
             s.bytesSent += UInt64(bytes)
+            if let delay { s.fanoutDelay.record(milliseconds: delay, times: UInt64(messages)) }
         }
     }
 

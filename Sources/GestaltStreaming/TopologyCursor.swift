@@ -31,6 +31,9 @@ public struct TopologyCursor: Sendable {
     /// that shares its batch with other readers can count the same for them.
     public private(set) var lastCoalesced = 0
     public private(set) var lastWasResync = false
+    /// When the store applied the oldest change the last `next()` returned
+    /// (nil for a `full`): where the fan-out delay is measured from.
+    public private(set) var lastOldest: Timestamp?
 
     public init(store: TopologyStore, filter: TopologyFilter, options: StreamOptions, stats: StreamStats) {
         self.store = store
@@ -54,6 +57,7 @@ public struct TopologyCursor: Sendable {
     public mutating func next() -> [Message] {
         lastCoalesced = 0
         lastWasResync = false
+        lastOldest = nil
         // Far behind, a `full` replaces the backlog, but only when it is the
         // smaller of the two: on a large topology a burst of changes would
         // otherwise turn a short lag into megabytes of snapshot, and the client
@@ -68,6 +72,7 @@ public struct TopologyCursor: Sendable {
         case .updates(let batch):
             guard let last = batch.last else { return [] }
             revision = last.revision
+            lastOldest = batch.first?.timestamp
             return messages(for: batch)
         }
     }

@@ -41,7 +41,7 @@ import Testing
             // HTTPClient.shared opens at most 8 connections per host.
             for _ in 0..<6 { clients.append(try await SSEClient(port: port, path: "/api/infra/topology/stream")) }
             let filtered = try await SSEClient(port: port, path: "/api/infra/topology/stream?kinds=pod")
-            Self.churn(store, updates: 5_000)
+            await offThePool { Self.churn(store, updates: 5_000) }
             for client in clients { try await Self.converge(client, store) }
             try await Self.converge(filtered, store, filter: TopologyFilter(kinds: [.pod]))
             #expect(server.fanout.clientCount == 7)
@@ -56,7 +56,7 @@ import Testing
             _ = try await slow.dataMessages(1)
             let normal = try await SSEClient(port: port, path: "/api/infra/topology/stream?session_id=normal")
             // 50k updates of 2 kB entities: far more than the socket buffers hold.
-            Self.churn(store, updates: 50_000, pad: 2000)
+            await offThePool { Self.churn(store, updates: 50_000, pad: 2000) }
             try await Self.converge(normal, store)
 
             // The normal client has everything; the slow one was left behind, not queued for.

@@ -2,7 +2,7 @@ import Foundation
 import GestaltEngine
 import GestaltModel
 import GestaltServer
-import GestaltStreaming
+@testable import GestaltStreaming
 import Synchronization
 import Testing
 
@@ -101,6 +101,54 @@ final class FakeTransport: Sendable {
                 #expect(json["disconnects_by_reason"] is [String: Any])
             }
         }
+    }
+
+    @Test func fanoutDelayIsCountedPerDeliveredUpdate() async throws {
+        try await withLiveServer { server, port in
+            server.store.apply([.upsertEntity(entity("a"))])
+            let sse = try await SSEClient(port: port, path: "/api/infra/topology/stream")
+            _ = try await sse.dataMessages(1)
+            try await connectWS(port: port) { ws in
+                try await ws.subscribe()
+                _ = try await ws.nextSkippingPings()
+                _ = try await ws.nextSkippingPings()
+                // The opening `full`s carry no delay; these two updates reach both clients.
+                server.store.apply([.upsertEntity(entity("b"))])
+                server.store.apply([.upsertEntity(entity("c"))])
+                _ = try await ws.nextSkippingPings()
+                _ = try await ws.nextSkippingPings()
+            }
+            _ = try await sse.dataMessages(2)
+            let json = try await HTTPClientRequestForTests.get(port: port, path: "/api/infra/subscriptions")()
+            let delay = try #require(json["fanout_delay_ms"] as? [String: Any])
+            #expect(delay["count"] as? Int == 4)
+            let buckets = try #require(delay["buckets"] as? [[String: Any]])
+            #expect(buckets.count == DelayHistogram.bounds.count + 1)
+            #expect(buckets.last?["le"] is NSNull)
+            #expect(delay["p99"] is Int)
+            let text = try await HTTPClientRequestForTests.text(port: port, path: "/metrics")
+            #expect(text.contains("# TYPE gestalt_stream_fanout_delay_seconds histogram"))
+            #expect(text.contains(#"gestalt_stream_fanout_delay_seconds_bucket{le="+Inf"} 4"#))
+            #expect(text.contains("gestalt_stream_fanout_delay_seconds_count 4"))
+        }
+    }
+
+    @Test func delayHistogramQuantilesAreBucketBounds() {
+        var histogram = DelayHistogram()
+        #expect(histogram.quantile(0.5) == nil)
+        let before = histogram
+        for ms in [0, 1, 1, 3, 7, 15, 40, 90] as [Int64] { histogram.record(milliseconds: ms) }
+        histogram.record(milliseconds: 9_000, times: 2)
+        #expect(histogram.count == 10)
+        #expect(histogram.quantile(0.3) == 1)
+        #expect(histogram.quantile(0.5) == 10)
+        #expect(histogram.quantile(0.8) == 100)
+        // Past the last bound: no upper bound to give.
+        #expect(histogram.quantile(0.99) == nil)
+        let later = histogram.subtracting(before)
+        #expect(later == histogram)
+        histogram.record(milliseconds: -5)
+        #expect(histogram.subtracting(later).counts.first == 1)
     }
 
     @Test func metricsPageCarriesSubscriptionFigures() async throws {

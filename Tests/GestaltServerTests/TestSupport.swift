@@ -109,3 +109,16 @@ func entity(_ name: String, kind: EntityKind = .pod, namespace: String = "shop",
         namespace: namespace, source: "test", labels: labels, cpuPercent: cpu
     )
 }
+
+/// Runs long synchronous work (thousands of store changes) on a thread of
+/// its own. On two cores the cooperative pool has two threads, and a test
+/// holding one for seconds starved the other suites' clients and servers,
+/// which then missed heartbeats they would never miss in production.
+func offThePool(_ work: @escaping @Sendable () -> Void) async {
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        Thread.detachNewThread {
+            work()
+            done.resume()
+        }
+    }
+}

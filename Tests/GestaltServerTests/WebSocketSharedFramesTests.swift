@@ -48,7 +48,7 @@ import Testing
                 }
                 for gate in ready { await gate.wait() }
                 go.open()
-                SSEFanoutTests.churn(store, updates: 5_000, pad: 400)
+                await offThePool { SSEFanoutTests.churn(store, updates: 5_000, pad: 400) }
                 try await group.waitForAll()
             }
             // Five sessions read the same batches; the four unfiltered ones shared their frames.

@@ -91,7 +91,7 @@ final class Flag: Sendable {
                         try await ws.subscribe()
                         _ = try await ws.nextSkippingPings()
                         applied.apply(try await ws.nextSkippingPings().update())
-                        Self.churn(store)
+                        await offThePool { Self.churn(store) }
                         while applied.revision < store.revision || !applied.matches(store.snapshot()) {
                             let envelope = try await ws.nextSkippingPings()
                             if envelope.type == "topology" { applied.apply(try envelope.update()) }

@@ -227,7 +227,13 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         }
         context.flush()
         connection?.writeFinished(messages: messages, bytes: bytes)
-        services.registry.stats.sent(messages: messages, bytes: bytes)
+        let stats = services.registry.stats
+        if let topology, !batch.isEmpty {
+            stats.sent(messages: batch.count, bytes: batch.bytes)
+            stats.sent(messages: topology.messages, bytes: topology.buffer.readableBytes, oldest: topology.oldest)
+        } else {
+            stats.sent(messages: messages, bytes: bytes, oldest: topology?.oldest)
+        }
     }
 
     private func writeFrame(_ opcode: WebSocketWire.Opcode, payload: ByteBuffer, context: ChannelHandlerContext) {

@@ -56,7 +56,7 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
             write(batch.buffer)
             channel.flush()
             written += 1
-            stats.sent(messages: batch.messages, bytes: bytes)
+            stats.sent(messages: batch.messages, bytes: bytes, oldest: batch.oldest)
             connection.progressed(revision: cursor.revision)
             connection.writeFinished(messages: batch.messages, bytes: bytes)
         }

@@ -1,4 +1,4 @@
-import GestaltModel
+public import GestaltModel
 public import NIOCore
 
 /// A cursor's batch framed for one transport, ready to write.
@@ -7,6 +7,8 @@ public struct FramedBatch {
     /// Where the cursor stands after it.
     public let revision: UInt64
     public let messages: Int
+    /// When the store applied the oldest change in it (nil for a `full`).
+    public let oldest: Timestamp?
     let coalesced: Int
     let resync: Bool
 }
@@ -37,7 +39,7 @@ struct SharedBatches {
         guard !messages.isEmpty else { return nil }
         let batch = FramedBatch(
             buffer: frame(messages, cursor.lastWasResync, shareable), revision: cursor.revision, messages: messages.count,
-            coalesced: cursor.lastCoalesced, resync: cursor.lastWasResync
+            oldest: cursor.lastOldest, coalesced: cursor.lastCoalesced, resync: cursor.lastWasResync
         )
         if shareable { byRevision[from] = batch }
         return batch

@@ -63,11 +63,13 @@ struct LoadBench: AsyncParsableCommand {
             let rssConnected = server?.residentBytes ?? 0
             counters.reset()
             wsCounters.reset()
+            let delayStart = await ServerDelay.fetch(target)
             let cpuStart = server?.cpuSeconds ?? 0
             let start = ContinuousClock.now
             try await Task.sleep(for: .seconds(seconds))
             let elapsed = milliseconds(.now - start) / 1000
             let cpu = (server?.cpuSeconds ?? 0) - cpuStart
+            let delayEnd = await ServerDelay.fetch(target)
             let sseDelivered = counters.messages.load(ordering: .relaxed), wsDelivered = wsCounters.messages.load(ordering: .relaxed)
             let delivered = sseDelivered + wsDelivered
             print("clients connected: \(connected) of \(total + wsTotal) (SSE \(counters.connected.load(ordering: .relaxed)) of \(total), WS \(wsCounters.connected.load(ordering: .relaxed)) of \(wsTotal))")
@@ -79,6 +81,7 @@ struct LoadBench: AsyncParsableCommand {
                 print("\(name) " + String(format: "delivered: %d messages in %.1f s = %.0f msg/s", count, elapsed, Double(count) / elapsed))
                 if measuring > 0 { print("\(name) change → client latency: \(Percentiles(transport.latencies.withLock { $0 }).describe(unit: "ms"))") }
             }
+            if let delayEnd { print("server fan-out delay (store → socket, both transports): " + delayEnd.describe(since: delayStart)) }
             for (description, count) in counters.errors.withLock({ $0 }) { print("SSE client errors: \(count) × \(description)") }
             for (description, count) in wsCounters.errors.withLock({ $0 }) { print("WS client errors: \(count) × \(description)") }
             if total > 0, wsTotal > 0 { print(String(format: "delivered (both): %d messages = %.0f msg/s", delivered, Double(delivered) / elapsed)) }

@@ -13,12 +13,12 @@ final class SSELoadClient: ChannelInboundHandler {
     private let counters: LoadCounters
     private let measure: Bool
     private var scanner: SSEMessageCounter
-    private var latencies = LatencyBuffer()
-    private var counted = false
+    private var tally: ClientTally
 
     init(host: String, counters: LoadCounters, measure: Bool) {
         self.host = host
         self.counters = counters
+        self.tally = ClientTally(counters: counters)
         self.measure = measure
         self.scanner = SSEMessageCounter(keepBytes: measure)
     }
@@ -41,14 +41,13 @@ final class SSELoadClient: ChannelInboundHandler {
                 context.close(promise: nil)
                 return
             }
-            counted = true
-            counters.connected.add(1, ordering: .relaxed)
+            tally.connected()
         case .body(let chunk):
             let now = Timestamp.now().millisecondsSince1970
             var count = 0
             scanner.feed(chunk) { bytes in
                 count += 1
-                if let bytes, let stamp = SSEScanner.timestampMilliseconds(in: bytes) { latencies.add(Double(now - stamp), to: counters) }
+                if let bytes, let stamp = SSEScanner.timestampMilliseconds(in: bytes) { tally.latency(Double(now - stamp)) }
             }
             counters.messages.add(count, ordering: .relaxed)
         case .end:
@@ -57,9 +56,7 @@ final class SSELoadClient: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if counted { counters.connected.subtract(1, ordering: .relaxed) }
-        counted = false
-        latencies.flush(to: counters)
+        tally.ended()
         context.fireChannelInactive()
     }
 
@@ -69,17 +66,34 @@ final class SSELoadClient: ChannelInboundHandler {
     }
 }
 
-/// Latencies gathered per client and handed to the shared counters in
-/// groups, so clients rarely contend for its lock.
-struct LatencyBuffer {
+/// One load client's share of the counters: whether it counts as
+/// connected, and its latencies, handed over in groups so that clients
+/// rarely contend for the shared lock.
+struct ClientTally {
+    let counters: LoadCounters
     private var values: [Double] = []
+    private var counted = false
 
-    mutating func add(_ value: Double, to counters: LoadCounters) {
-        values.append(value)
-        if values.count >= 32 { flush(to: counters) }
+    init(counters: LoadCounters) { self.counters = counters }
+
+    mutating func connected() {
+        counted = true
+        counters.connected.add(1, ordering: .relaxed)
     }
 
-    mutating func flush(to counters: LoadCounters) {
+    mutating func latency(_ milliseconds: Double) {
+        values.append(milliseconds)
+        if values.count >= 32 { flush() }
+    }
+
+    /// The connection went: it no longer counts, and its latencies are handed over.
+    mutating func ended() {
+        if counted { counters.connected.subtract(1, ordering: .relaxed) }
+        counted = false
+        flush()
+    }
+
+    private mutating func flush() {
         guard !values.isEmpty else { return }
         counters.latencies.withLock { [values] in $0.append(contentsOf: values) }
         values.removeAll(keepingCapacity: true)

@@ -9,13 +9,13 @@ import NIOWebSocket
 /// envelope writes the payload before its own timestamp, so the first
 /// `"timestamp"` of a message is the update's), like the SSE clients.
 ///
-/// It reads frames, not assembled messages: a `full` larger than 16 KiB
-/// arrives as continuation frames, and only a measuring client keeps the
-/// bytes of a message; the others look at the first frame's type alone.
-/// It offers no compression.
+/// It reads frames, not assembled messages (`WebSocketFrameScanner`): a
+/// `full` larger than 16 KiB arrives as continuation frames, and only a
+/// measuring client keeps the bytes of a message; the others look at the
+/// first frame's type alone. It offers no compression.
 final class WebSocketLoadClient: ChannelInboundHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     static let subscribe = #"{"type":"subscribe","payload":{"channels":["topology"]}}"#
     static let pong = #"{"type":"pong"}"#
@@ -24,55 +24,57 @@ final class WebSocketLoadClient: ChannelInboundHandler {
 
     private let counters: LoadCounters
     private let measure: Bool
-    private var latencies = LatencyBuffer()
+    private var scanner = WebSocketFrameScanner()
+    private var tally: ClientTally
     private var message: [UInt8] = []
     private var isTopology = false
-    private var counted = false
 
     init(counters: LoadCounters, measure: Bool) {
         self.counters = counters
+        self.tally = ClientTally(counters: counters)
         self.measure = measure
     }
 
     /// Added once the handshake is done: subscribe at once.
     func handlerAdded(context: ChannelHandlerContext) {
-        send(Self.subscribe, context: context)
-        counted = true
-        counters.connected.add(1, ordering: .relaxed)
+        send(Self.text, Array(Self.subscribe.utf8), context: context)
+        tally.connected()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        switch frame.opcode {
-        case .ping:
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.data)), promise: nil)
-            return
-        case .connectionClose:
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: frame.data)))
-                .whenComplete { _ in context.close(promise: nil) }
-            return
-        case .text, .binary:
-            isTopology = Self.starts(frame.data, with: Self.topologyPrefix)
-            message.removeAll(keepingCapacity: true)
-            if !isTopology, Self.starts(frame.data, with: Self.pingPrefix) { send(Self.pong, context: context) }
-        case .continuation:
-            break
-        default:
-            return
+        var count = 0
+        let now = Timestamp.now().millisecondsSince1970
+        scanner.feed(unwrapInboundIn(data)) { opcode, fin, payload in
+            switch opcode {
+            case 0x9:  // a protocol ping
+                send(0xA, Array(payload), context: context)
+                return
+            case 0x8:  // close: answer it, then go
+                send(0x8, Array(payload.prefix(2)), context: context)
+                context.close(promise: nil)
+                return
+            case 0x1, 0x2:
+                isTopology = payload.starts(with: Self.topologyPrefix)
+                message.removeAll(keepingCapacity: true)
+                if !isTopology, payload.starts(with: Self.pingPrefix) { send(Self.text, Array(Self.pong.utf8), context: context) }
+            case 0x0:
+                break
+            default:
+                return
+            }
+            guard isTopology else { return }
+            if measure { message.append(contentsOf: payload) }
+            guard fin else { return }
+            count += 1
+            if measure, let stamp = SSEScanner.timestampMilliseconds(in: message[...]) {
+                tally.latency(Double(now - stamp))
+            }
         }
-        guard isTopology else { return }
-        if measure { message.append(contentsOf: frame.data.readableBytesView) }
-        guard frame.fin else { return }
-        counters.messages.add(1, ordering: .relaxed)
-        if measure, let stamp = SSEScanner.timestampMilliseconds(in: message[...]) {
-            latencies.add(Double(Timestamp.now().millisecondsSince1970 - stamp), to: counters)
-        }
+        if count > 0 { counters.messages.add(count, ordering: .relaxed) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if counted { counters.connected.subtract(1, ordering: .relaxed) }
-        counted = false
-        latencies.flush(to: counters)
+        tally.ended()
         context.fireChannelInactive()
     }
 
@@ -81,14 +83,22 @@ final class WebSocketLoadClient: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    private func send(_ text: String, context: ChannelHandlerContext) {
-        let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: text))
-        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
-    }
+    private static let text: UInt8 = 0x1
 
-    static func starts(_ buffer: ByteBuffer, with prefix: [UInt8]) -> Bool {
-        guard buffer.readableBytes >= prefix.count else { return false }
-        return buffer.readableBytesView.prefix(prefix.count).elementsEqual(prefix)
+    /// Sends one masked frame, as a client must (RFC 6455 §5.3).
+    private func send(_ opcode: UInt8, _ payload: [UInt8], context: ChannelHandlerContext) {
+        var frame = context.channel.allocator.buffer(capacity: payload.count + 14)
+        frame.writeInteger(0x80 | opcode)
+        if payload.count < 126 {
+            frame.writeInteger(0x80 | UInt8(payload.count))
+        } else {
+            frame.writeInteger(UInt8(0x80 | 126))
+            frame.writeInteger(UInt16(payload.count))
+        }
+        let mask = (0..<4).map { _ in UInt8.random(in: 0...255) }
+        frame.writeBytes(mask)
+        frame.writeBytes(payload.enumerated().map { $0.element ^ mask[$0.offset % 4] })
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
 }
 
@@ -128,10 +138,7 @@ final class WebSocketHandshake: ChannelInboundHandler, RemovableChannelHandler {
         }
         let leftover = received.getSlice(at: end, length: view.endIndex - end)
         do {
-            let pipeline = context.pipeline.syncOperations
-            try pipeline.addHandler(WebSocketFrameEncoder())
-            try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 20)))
-            try pipeline.addHandler(client)
+            try context.pipeline.syncOperations.addHandler(client)
         } catch {
             counters.noteError(error)
             context.close(promise: nil)
