@@ -63,6 +63,8 @@ struct SharedBatches {
         for message in messages {
             envelope.clear()
             WebSocketEnvelope.write(.topology, payload: message.json, timestamp: timestamp, id: message.id, into: &envelope)
+            // Checked like every other outgoing message, in debug builds (every test run).
+            assert(WebSocketMessageValidator.problems(in: envelope.readableBytesView).isEmpty, "invalid outgoing message")
             WebSocketWire.writeMessage(envelope.readableBytesView, fragmentBytes: fragmentBytes, into: &framed)
         }
         return framed
