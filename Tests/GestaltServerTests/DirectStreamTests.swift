@@ -36,6 +36,20 @@ import Testing
         }
     }
 
+    /// The client's half-close comes in the same read as its request, while
+    /// the connection is being handed to Hummingbird: the router must still
+    /// hear it, answer, and close, not keep the connection open for ever.
+    @Test func requestThenHalfCloseIsAnsweredAndClosed() async throws {
+        try await withLiveServer { _, port in
+            let raw = try await RawConnection(port: port)
+            try await raw.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await raw.halfClose()
+            let answer = try await raw.readToEnd()
+            #expect(answer.hasPrefix("HTTP/1.1 200"))
+            raw.close()
+        }
+    }
+
     @Test func tellsStreamRequestsApartFromTheirFirstLine() {
         let server = makeServer()
         let direct = DirectStreams(session: .init(

@@ -44,6 +44,12 @@ final class RawConnection {
 
     func readToEnd() async throws -> String { try await read(until: { _ in false }) }
 
+    /// Closes our side for writing (a client like `nc -N` after its request).
+    func halfClose() async throws {
+        outbound.finish()
+        try await channel.channel.close(mode: .output)
+    }
+
     /// Must be called before the connection is dropped (NIO insists its writer is finished).
     func close() {
         outbound.finish()

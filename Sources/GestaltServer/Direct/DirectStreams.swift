@@ -128,6 +128,9 @@ struct DirectStreams: Sendable {
             for header in headers { response.writeString("\(header.name): \(header.value)\r\n") }
             response.writeString("\r\n")
             channel.writeAndFlush(response, promise: nil)
+            // A failed write closes the channel at once; a session added now
+            // would wait for an end that has already happened.
+            guard channel.isActive else { return }
             do {
                 let pipeline = channel.pipeline.syncOperations
                 // No frame encoder and no protocol error handler: the

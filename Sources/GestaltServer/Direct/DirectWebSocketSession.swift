@@ -79,13 +79,22 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        leave(context)
+        context.fireChannelInactive()
+    }
+
+    /// A channel that closed while the handlers were being added never says
+    /// `channelInactive` to them; removal still comes.
+    func handlerRemoved(context: ChannelHandlerContext) { leave(context) }
+
+    private func leave(_ context: ChannelHandlerContext) {
+        guard let connection else { return }
         services.fanout.leave(self, on: context.eventLoop)
         if let heartbeatToken { services.heartbeat.leave(heartbeatToken) }
         heartbeatToken = nil
-        connection?.deregister(ending ?? connection?.disconnectReason ?? .clientClosed)
-        connection = nil
+        connection.deregister(ending ?? connection.disconnectReason ?? .clientClosed)
+        self.connection = nil
         self.context = nil
-        context.fireChannelInactive()
     }
 
     // MARK: Reading
@@ -142,6 +151,12 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             return fail(.policyViolation, "too many invalid messages", .policyViolation)
         }
         guard let context, var subscriptions else { return }
+        // Reads are held while the socket is full, but one read can bring
+        // many requests: answers piling up unread are bounded.
+        if !context.channel.isWritable,
+           let queued = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes), queued > Self.maxQueuedAnswerBytes {
+            return fail(.policyViolation, "too many requests while not reading the answers", .policyViolation)
+        }
         var batch = OutgoingBatch()
         subscriptions.handle(request, into: &batch)
         self.subscriptions = subscriptions
@@ -149,6 +164,9 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         send(batch, context: context)
         if subscriptions.isBehind { services.fanout.pump(self, on: context.eventLoop) }
     }
+
+    /// Unread answers (a `full` each for subscribes) a client may leave queued.
+    static let maxQueuedAnswerBytes = 16 << 20
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard ending == nil else { return context.close(promise: nil) }
@@ -162,6 +180,8 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(Self.closeFrame(tooBig ? .messageTooLarge : .protocolError, reason: nil, allocator: channel.allocator)))
             .whenComplete { _ in channel.close(promise: nil) }
+        // A client that is not reading never lets that write complete.
+        closeAfterTimeout(context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -226,7 +246,9 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             bytes += topology.buffer.readableBytes
         }
         context.flush()
-        connection?.writeFinished(messages: messages, bytes: bytes)
+        // While the socket is full the stuck-client clock keeps running: an
+        // answer sent meanwhile is counted, not taken as the socket draining.
+        if blocked { connection?.counted(messages: messages, bytes: bytes) } else { connection?.writeFinished(messages: messages, bytes: bytes) }
         let stats = services.registry.stats
         if let topology, !batch.isEmpty {
             stats.sent(messages: batch.count, bytes: batch.bytes)
@@ -272,7 +294,13 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     /// Ends the session for `reason` with the close code it calls for, as
     /// `WebSocketSession` does.
     private func end(_ reason: DisconnectReason) {
-        guard ending == nil, let context else { return }
+        guard let context else { return }
+        guard ending == nil else {
+            // Already ending, waiting on a close frame a full socket will not
+            // take: a stuck verdict drops the connection now.
+            if reason == .stuck { context.close(promise: nil) }
+            return
+        }
         ending = reason
         switch reason {
         case .heartbeatTimeout:

@@ -21,6 +21,13 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
     private let routed: EventLoopPromise<FirstRequestRoute>
     private var buffered: ByteBuffer?
     private var decided = false
+    /// Bytes of the head already searched for its end.
+    private var scanned = 0
+    /// Events that came after the decision for the router but before its
+    /// pipeline was there to hear them (a half-close right after the
+    /// request, a quiesce); replayed after the bytes on release.
+    private var heldEvents: [Any] = []
+    private var waitingForRouter = false
 
     init(direct: DirectStreams, routed: EventLoopPromise<FirstRequestRoute>) {
         self.direct = direct
@@ -39,7 +46,9 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
         case nil:
             return
         case true:
-            guard let end = RequestHead.end(in: view) else {
+            guard let end = RequestHead.end(in: view, scanned: scanned) else {
+                // The last three bytes may start the blank line: look at them again.
+                scanned = max(0, view.count - 3)
                 if view.count > RequestHead.maxBytes { route(.router(NIOLoopBound(self, eventLoop: context.eventLoop))) }
                 return
             }
@@ -67,6 +76,10 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
             context.fireChannelRead(wrapInboundOut(buffered))
             context.fireChannelReadComplete()
         }
+        waitingForRouter = false
+        let events = heldEvents
+        heldEvents = []
+        for event in events { context.fireUserInboundEventTriggered(event) }
         context.leavePipeline(removalToken: removalToken)
     }
 
@@ -75,6 +88,7 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if waitingForRouter { return heldEvents.append(event) }
         guard !decided else { return context.fireUserInboundEventTriggered(event) }
         // No request yet: nothing to finish, so a quiescing server or a
         // client that stopped sending just closes the connection.
@@ -93,6 +107,7 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
 
     private func route(_ route: FirstRequestRoute) {
         decided = true
+        if case .router = route { waitingForRouter = true }
         routed.succeed(route)
     }
 }

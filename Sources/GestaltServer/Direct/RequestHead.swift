@@ -48,9 +48,11 @@ struct RequestHead {
     var path: Substring { target.prefix { $0 != "?" } }
 
     /// Where the head ends in `bytes` (the index after its blank line).
-    static func end(in bytes: ByteBufferView) -> ByteBufferView.Index? {
+    /// `scanned`: how many bytes an earlier call already looked at, so a
+    /// head that arrives a byte at a time is scanned once, not once per byte.
+    static func end(in bytes: ByteBufferView, scanned: Int = 0) -> ByteBufferView.Index? {
         guard bytes.count >= 4 else { return nil }
-        var index = bytes.startIndex + 3
+        var index = bytes.startIndex + max(3, scanned)
         while index < bytes.endIndex {
             if bytes[index] == 10, bytes[index - 1] == 13, bytes[index - 2] == 10, bytes[index - 3] == 13 { return index + 1 }
             index += 1

@@ -74,6 +74,15 @@ public final class StreamConnection: Sendable {
         }
     }
 
+    /// `messages` envelopes of `bytes` bytes were handed to a socket that is
+    /// still full: counted, while the stuck-client clock keeps running.
+    public func counted(messages: Int, bytes: Int) {
+        state.withLock { s in
+            s.messagesSent += UInt64(messages)
+            s.bytesSent += UInt64(bytes)
+        }
+    }
+
     /// Asks the transport to close this client; only the first reason counts.
     public func disconnect(_ reason: DisconnectReason) {
         let first = state.withLock { s -> Bool in
