@@ -3,6 +3,7 @@ import GestaltModel
 @testable import GestaltServer
 import GestaltStreaming
 import NIOCore
+import Synchronization
 import Testing
 
 /// A connection whose first request opens the topology stream is served
@@ -93,15 +94,23 @@ import Testing
         }
     }
 
-    @Test func badQueryOnAFreshConnectionGetsTheRoutersJSONError() async throws {
+    /// The answer to `request`, the first on a fresh connection, up to the end of its JSON error body.
+    static func errorAnswer(to request: String) async throws -> String {
+        let answer = Mutex("")
         try await withLiveServer { _, port in
             let connection = try await RawConnection(port: port)
             defer { connection.close() }
-            try await connection.send("GET /api/infra/topology/stream?kinds=nope HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await connection.send(request)
             let text = try await connection.read(until: { $0.contains("}}") })
-            #expect(text.hasPrefix("HTTP/1.1 400"))
-            #expect(text.contains("\"code\":\"bad_query_parameter\""))
+            answer.withLock { $0 = text }
         }
+        return answer.withLock { $0 }
+    }
+
+    @Test func badQueryOnAFreshConnectionGetsTheRoutersJSONError() async throws {
+        let text = try await Self.errorAnswer(to: "GET /api/infra/topology/stream?kinds=nope HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(text.hasPrefix("HTTP/1.1 400"))
+        #expect(text.contains("\"code\":\"bad_query_parameter\""))
     }
 
     @Test func otherFirstRequestsKeepTheConnectionForTheRouter() async throws {
@@ -182,13 +191,8 @@ import Testing
     }
 
     @Test func badWebSocketHandshakeGetsTheRoutersAnswer() async throws {
-        try await withLiveServer { _, port in
-            let connection = try await RawConnection(port: port)
-            defer { connection.close() }
-            try await connection.send("GET /api/infra/ws HTTP/1.1\r\nHost: t\r\n\r\n")
-            let text = try await connection.read(until: { $0.contains("}}") })
-            #expect(text.hasPrefix("HTTP/1.1 426"))
-            #expect(text.contains("\"code\":\"upgrade_required\""))
-        }
+        let text = try await Self.errorAnswer(to: "GET /api/infra/ws HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(text.hasPrefix("HTTP/1.1 426"))
+        #expect(text.contains("\"code\":\"upgrade_required\""))
     }
 }
