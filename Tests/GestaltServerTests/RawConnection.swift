@@ -8,8 +8,9 @@ final class RawConnection {
     private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     private var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    /// Everything received so far.
+    /// Everything received so far, as text and as bytes.
     private(set) var received = ""
+    private(set) var receivedBytes: [UInt8] = []
     private(set) var ended = false
 
     init(port: Int) async throws {
@@ -22,6 +23,8 @@ final class RawConnection {
     }
 
     func send(_ text: String) async throws { try await outbound.write(ByteBuffer(string: text)) }
+
+    func send(bytes: [UInt8]) async throws { try await outbound.write(ByteBuffer(bytes: bytes)) }
 
     /// Sends `text` one byte per write, each in its own segment.
     func trickle(_ text: String) async throws {
@@ -37,9 +40,30 @@ final class RawConnection {
         let deadline = ContinuousClock.now + timeout
         while !done(received), !ended {
             guard ContinuousClock.now < deadline else { throw SSETimeout() }
-            if let chunk = try await iterator.next() { received += String(buffer: chunk) } else { ended = true }
+            if let chunk = try await iterator.next() {
+                received += String(buffer: chunk)
+                receivedBytes += chunk.readableBytesView
+            } else {
+                ended = true
+            }
         }
         return received
+    }
+
+    /// Reads until `receivedBytes` satisfies `done` or the connection ends.
+    @discardableResult
+    func readBytes(until done: ([UInt8]) -> Bool, timeout: Duration = .seconds(10)) async throws -> [UInt8] {
+        let deadline = ContinuousClock.now + timeout
+        while !done(receivedBytes), !ended {
+            guard ContinuousClock.now < deadline else { throw SSETimeout() }
+            if let chunk = try await iterator.next() {
+                received += String(buffer: chunk)
+                receivedBytes += chunk.readableBytesView
+            } else {
+                ended = true
+            }
+        }
+        return receivedBytes
     }
 
     func readToEnd() async throws -> String { try await read(until: { _ in false }) }

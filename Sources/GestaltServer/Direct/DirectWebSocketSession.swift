@@ -104,14 +104,14 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         guard ending == nil || frame.opcode == .connectionClose else { return }
         signsOfLife += 1
         guard frame.maskKey != nil else { return fail(.protocolError, "client frames must be masked", .policyViolation) }
+        // No extension is negotiated on this path, so no reserved bit may be set (RFC 6455 §5.2).
+        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else { return fail(.protocolError, "reserved bits set", .policyViolation) }
         switch frame.opcode {
         case .connectionClose:
             // The client's answer to our close, or its own close: either way we are done.
             if ending == nil {
                 ending = .clientClosed
-                var data = frame.unmaskedData
-                let code = data.readInteger(as: UInt16.self).map { WebSocketErrorCode(codeNumber: Int($0)) } ?? .normalClosure
-                sendClose(code, reason: nil)
+                sendClose(Self.closeReply(to: frame.unmaskedData), reason: nil)
             }
             context.close(promise: nil)
         case .ping:
@@ -144,7 +144,10 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         if message.opcode == .binary {
             request = .binaryNotSupported
         } else {
-            guard let answer = SessionInbox.Request(text: String(buffer: message.bytes)) else { return }
+            guard let text = String(validating: message.bytes.readableBytesView, as: UTF8.self) else {
+                return fail(.dataInconsistentWithMessage, "text message is not valid UTF-8", .policyViolation)
+            }
+            guard let answer = SessionInbox.Request(text: text) else { return }
             request = answer
         }
         if request.isError, budget.spend() {
@@ -331,6 +334,19 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     private func sendClose(_ code: WebSocketErrorCode, reason: String?) {
         guard let context else { return }
         context.writeAndFlush(wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)), promise: nil)
+    }
+
+    /// The code to answer a client's close with (RFC 6455 §5.5.1, §7.4): its
+    /// own when it may be sent on the wire, 1000 for a close without one,
+    /// 1002 for a malformed payload or a code that must not appear.
+    static func closeReply(to payload: ByteBuffer) -> WebSocketErrorCode {
+        var payload = payload
+        guard payload.readableBytes > 0 else { return .normalClosure }
+        guard let code = payload.readInteger(as: UInt16.self),
+              (1000...1003).contains(code) || (1007...1014).contains(code) || (3000...4999).contains(code),
+              String(validating: payload.readableBytesView, as: UTF8.self) != nil
+        else { return .protocolError }
+        return WebSocketErrorCode(codeNumber: Int(code))
     }
 
     /// A close frame: the code, then at most 120 bytes of reason (control
