@@ -71,6 +71,11 @@ import Testing
         #expect(wants("GET /api/infra/w") == nil)
         #expect(wants("GET /api/infra/ws?session_id=a") == true)
         #expect(wants("GET /api/infra/wss ") == false)
+        func accepted(_ text: String) -> Bool { Self.head(text).flatMap(direct.accept) != nil }
+        #expect(accepted(Self.streamRequest))
+        #expect(!accepted("GET /api/infra/topology/stream HTTP/1.1\r\nAccept: text/event-stream\r\n\r\n"), "no Host: the router answers")
+        #expect(!accepted("GET /api/infra/topology/stream HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), "two Hosts: the router answers")
+        #expect(!accepted("GET /api/infra/topology/stream HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"))
     }
 
     @Test func firstRequestStreamIsServedDirectlyEvenByteByByte() async throws {
@@ -85,7 +90,7 @@ import Testing
             #expect(text.lowercased().contains("transfer-encoding: chunked"))
             #expect(text.contains("event: connected"))
             #expect(text.lowercased().contains("\r\ndate: "))
-            #expect(server.fanout.clientCount == 1)
+            try await eventually("the stream joined the fan-out") { server.fanout.clientCount == 1 }
             // Filtered as asked: the pod, not the database.
             #expect(text.contains("\"name\":\"p1\""))
             #expect(!text.contains("\"kind\":\"database\""))
@@ -126,7 +131,8 @@ import Testing
             // Then the stream on the same kept-alive connection, through the router.
             try await connection.send(Self.streamRequest)
             try await connection.read(until: { $0.contains("\"kind\":\"full\"") })
-            #expect(server.fanout.clientCount == 1)
+            // The opening is flushed a moment before the client joins its loop's list.
+            try await eventually("the stream joined the fan-out") { server.fanout.clientCount == 1 }
         }
     }
 

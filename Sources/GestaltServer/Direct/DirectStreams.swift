@@ -13,7 +13,7 @@ import NIOWebSocket
 /// pipeline. That is what holds an idle stream client to a few KiB of
 /// server memory (issue 5 asks ≤ 10 KiB).
 ///
-/// Only a plain, valid request is taken: HTTP/1.1, no body, a query that
+/// Only a plain, valid request is taken: HTTP/1.1 with one Host, no body, a query that
 /// parses, and for the WebSocket a well-formed upgrade that does not offer
 /// permessage-deflate (Hummingbird's session compresses). Everything else,
 /// errors included, goes to the router, which answers it as before; so do
@@ -47,7 +47,8 @@ struct DirectStreams: Sendable {
 
     /// The request in `head` if it is one to serve directly.
     func accept(_ head: RequestHead) -> Request? {
-        guard head.method == "GET", head.version == "HTTP/1.1", !head.has("content-length"), !head.has("transfer-encoding")
+        guard head.method == "GET", head.version == "HTTP/1.1", head.header("host") != nil,
+              !head.has("content-length"), !head.has("transfer-encoding")
         else { return nil }
         let query = URI(head.target).queryParameters
         let sessionID = query.get("session_id")
