@@ -2,11 +2,23 @@
 import time
 
 from PIL import Image
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from conftest import ARTIFACTS, gestalt, make_driver, open_page, wait_until
+
+
+def fresh(read, attempts=10):
+    """`read()`, again while it meets an element the live page just replaced."""
+    for attempt in range(attempts):
+        try:
+            return read()
+        except StaleElementReferenceException:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 def rendered_matches_server(drv, srv):
@@ -97,16 +109,23 @@ def test_clicking_an_entity_fills_the_detail_panel(page, server):
     details = page.find_element(By.ID, "tab-details")
     assert details.get_attribute("data-entity-id") == selected
     entity = gestalt(page, f"entity({selected!r})")
-    assert page.find_element(By.ID, "details-name").text == entity["name"]
-    fields = {row.get_attribute("data-field") for row in details.find_elements(By.CSS_SELECTOR, "tr[data-field]")}
+    # The panel is rebuilt whenever the live entity changes, so an element
+    # found a moment ago may be gone: read it afresh until it holds still.
+    assert fresh(lambda: page.find_element(By.ID, "details-name").text) == entity["name"]
+    fields = fresh(lambda: {row.get_attribute("data-field") for row in details.find_elements(By.CSS_SELECTOR, "tr[data-field]")})
     assert {"id", "kind", "name", "health", "status", "cpu_percent", "memory_bytes"} <= fields
     assert details.find_elements(By.CSS_SELECTOR, ".bar.cpu"), "metrics overlay"
 
     # A connection in the panel is clickable and walks the graph.
-    links = details.find_elements(By.CSS_SELECTOR, ".conn-list li[data-entity-id]")
-    if links:
+    def click_first_link():
+        links = details.find_elements(By.CSS_SELECTOR, ".conn-list li[data-entity-id]")
+        if not links:
+            return None
         other = links[0].get_attribute("data-entity-id")
         links[0].click()
+        return other
+    other = fresh(click_first_link)
+    if other:
         wait_until(lambda: gestalt(page, "selected()") == other, 2, message="connection click selects the other end")
 
     # Selection through the documented helper works the same way.
