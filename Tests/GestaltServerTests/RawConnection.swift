@@ -37,24 +37,20 @@ final class RawConnection {
     /// Reads until `received` satisfies `done` or the connection ends.
     @discardableResult
     func read(until done: (String) -> Bool, timeout: Duration = .seconds(10)) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while !done(received), !ended {
-            guard ContinuousClock.now < deadline else { throw SSETimeout() }
-            if let chunk = try await iterator.next() {
-                received += String(buffer: chunk)
-                receivedBytes += chunk.readableBytesView
-            } else {
-                ended = true
-            }
-        }
+        try await readChunks(until: { done(self.received) }, timeout: timeout)
         return received
     }
 
     /// Reads until `receivedBytes` satisfies `done` or the connection ends.
     @discardableResult
     func readBytes(until done: ([UInt8]) -> Bool, timeout: Duration = .seconds(10)) async throws -> [UInt8] {
+        try await readChunks(until: { done(self.receivedBytes) }, timeout: timeout)
+        return receivedBytes
+    }
+
+    private func readChunks(until done: () -> Bool, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
-        while !done(receivedBytes), !ended {
+        while !done(), !ended {
             guard ContinuousClock.now < deadline else { throw SSETimeout() }
             if let chunk = try await iterator.next() {
                 received += String(buffer: chunk)
@@ -63,7 +59,6 @@ final class RawConnection {
                 ended = true
             }
         }
-        return receivedBytes
     }
 
     func readToEnd() async throws -> String { try await read(until: { _ in false }) }
