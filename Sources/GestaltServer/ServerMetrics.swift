@@ -93,7 +93,7 @@ public final class ServerMetrics: Sendable {
         var cumulative: UInt64 = 0
         for (index, count) in delay.counts.enumerated() {
             cumulative += count
-            let le = index < DelayHistogram.bounds.count ? String(Double(DelayHistogram.bounds[index]) / 1000) : "+Inf"
+            let le = DelayHistogram.upperBound(ofBucket: index).map { String(Double($0) / 1000) } ?? "+Inf"
             text += "\(name)_bucket{le=\"\(le)\"} \(cumulative)\n"
         }
         text += "\(name)_sum \(Double(delay.sumMilliseconds) / 1000)\n\(name)_count \(delay.count)\n"

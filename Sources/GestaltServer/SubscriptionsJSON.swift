@@ -42,11 +42,11 @@ struct SubscriptionsJSON: JSONWritable {
         w.beginObject()
         w.key("count"); w.number(delay.count)
         w.key("sum"); w.number(delay.sumMilliseconds)
-        for (name, q) in [("p50", 0.5), ("p90", 0.9), ("p99", 0.99)] { w.key(name); bound(delay.count > 0 ? delay.quantile(q) : nil) }
+        for (name, q) in [("p50", 0.5), ("p90", 0.9), ("p99", 0.99)] { w.key(name); bound(delay.quantile(q)) }
         w.key("buckets"); w.beginArray()
         for (index, count) in delay.counts.enumerated() {
             w.beginObject()
-            w.key("le"); bound(index < DelayHistogram.bounds.count ? DelayHistogram.bounds[index] : nil)
+            w.key("le"); bound(DelayHistogram.upperBound(ofBucket: index))
             w.key("count"); w.number(count)
             w.endObject()
         }

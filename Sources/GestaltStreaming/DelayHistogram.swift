@@ -12,6 +12,19 @@ public struct DelayHistogram: Sendable, Hashable {
 
     public init() {}
 
+    /// A histogram read back from its bucket counts (the JSON's `buckets`),
+    /// for a client that compares two readings.
+    public init?(counts: [UInt64]) {
+        guard counts.count == Self.bounds.count + 1 else { return nil }
+        self.counts = counts
+        self.count = counts.reduce(0, +)
+    }
+
+    /// The upper bound of bucket `index` in milliseconds; nil for the last, unbounded one.
+    public static func upperBound(ofBucket index: Int) -> Int64? {
+        index < bounds.count ? bounds[index] : nil
+    }
+
     mutating func record(milliseconds: Int64, times: UInt64 = 1) {
         let value = max(0, milliseconds)
         let bucket = Self.bounds.firstIndex { value <= $0 } ?? Self.bounds.count
@@ -28,7 +41,7 @@ public struct DelayHistogram: Sendable, Hashable {
         var seen: UInt64 = 0
         for (index, n) in counts.enumerated() {
             seen += n
-            if seen >= max(1, rank) { return index < Self.bounds.count ? Self.bounds[index] : nil }
+            if seen >= max(1, rank) { return Self.upperBound(ofBucket: index) }
         }
         return nil
     }

@@ -234,6 +234,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     private func send(_ batch: OutgoingBatch, topology: FramedBatch? = nil, context: ChannelHandlerContext) {
         guard !batch.isEmpty || topology != nil else { return }
         var messages = 0, bytes = 0
+        let stats = services.registry.stats
         if !batch.isEmpty {
             var framed = context.channel.allocator.buffer(capacity: batch.bytes + 10 * batch.count)
             for range in batch.frames {
@@ -242,23 +243,18 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             context.write(wrapOutboundOut(framed), promise: nil)
             messages += batch.count
             bytes += batch.bytes
+            stats.sent(messages: batch.count, bytes: batch.bytes)
         }
         if let topology {
             context.write(wrapOutboundOut(topology.buffer), promise: nil)
             messages += topology.messages
             bytes += topology.buffer.readableBytes
+            stats.sent(messages: topology.messages, bytes: topology.buffer.readableBytes, oldest: topology.oldest)
         }
         context.flush()
         // While the socket is full the stuck-client clock keeps running: an
         // answer sent meanwhile is counted, not taken as the socket draining.
         if blocked { connection?.counted(messages: messages, bytes: bytes) } else { connection?.writeFinished(messages: messages, bytes: bytes) }
-        let stats = services.registry.stats
-        if let topology, !batch.isEmpty {
-            stats.sent(messages: batch.count, bytes: batch.bytes)
-            stats.sent(messages: topology.messages, bytes: topology.buffer.readableBytes, oldest: topology.oldest)
-        } else {
-            stats.sent(messages: messages, bytes: bytes, oldest: topology?.oldest)
-        }
     }
 
     private func writeFrame(_ opcode: WebSocketWire.Opcode, payload: ByteBuffer, context: ChannelHandlerContext) {

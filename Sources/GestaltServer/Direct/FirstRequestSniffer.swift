@@ -47,8 +47,8 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
             return
         case true:
             guard let end = RequestHead.end(in: view, scanned: scanned) else {
-                // The last three bytes may start the blank line: look at them again.
-                scanned = max(0, view.count - 3)
+                // Every four-byte window ending before here has been looked at.
+                scanned = view.count
                 if view.count > RequestHead.maxBytes { route(.router(NIOLoopBound(self, eventLoop: context.eventLoop))) }
                 return
             }

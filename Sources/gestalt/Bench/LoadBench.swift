@@ -81,7 +81,7 @@ struct LoadBench: AsyncParsableCommand {
                 print("\(name) " + String(format: "delivered: %d messages in %.1f s = %.0f msg/s", count, elapsed, Double(count) / elapsed))
                 if measuring > 0 { print("\(name) change → client latency: \(Percentiles(transport.latencies.withLock { $0 }).describe(unit: "ms"))") }
             }
-            if let delayEnd { print("server fan-out delay (store → socket, both transports): " + delayEnd.describe(since: delayStart)) }
+            if let delayEnd { print("server fan-out delay (store → socket, both transports): " + ServerDelay.describe(delayEnd, since: delayStart)) }
             for (description, count) in counters.errors.withLock({ $0 }) { print("SSE client errors: \(count) × \(description)") }
             for (description, count) in wsCounters.errors.withLock({ $0 }) { print("WS client errors: \(count) × \(description)") }
             if total > 0, wsTotal > 0 { print(String(format: "delivered (both): %d messages = %.0f msg/s", delivered, Double(delivered) / elapsed)) }
