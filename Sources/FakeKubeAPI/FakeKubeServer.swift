@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A fake Kubernetes API server on a local port, over a `FakeCluster`.
@@ -15,7 +16,7 @@ public final class FakeKubeServer: Sendable {
     public let cluster: FakeCluster
     private let bookmarkInterval: Duration?
     private let logger: Logger
-    private let running = Mutex<(task: Task<Void, Never>?, port: Int?)>((nil, nil))
+    private let running = Mutex<(task: Task<Void, Never>?, group: ServiceGroup?, port: Int?)>((nil, nil, nil))
 
     /// - Parameter bookmarkInterval: when set, every watch that allows bookmarks gets one this often.
     public init(cluster: FakeCluster = FakeCluster(), bookmarkInterval: Duration? = nil, logger: Logger? = nil) {
@@ -44,10 +45,14 @@ public final class FakeKubeServer: Sendable {
         )
         let cluster = cluster
         let bookmarkInterval = bookmarkInterval
+        // Run as a service so `stop` can shut it down gracefully: cancelling
+        // the server while a client connects drops that connection's async
+        // channel unfinished, which NIO treats as a fatal error in debug builds.
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    do { try await app.run() } catch { portContinuation.yield(.failure(error)) }
+                    do { try await services.run() } catch { portContinuation.yield(.failure(error)) }
                     portContinuation.finish()
                 }
                 if let bookmarkInterval {
@@ -59,7 +64,7 @@ public final class FakeKubeServer: Sendable {
                 group.cancelAll()
             }
         }
-        running.withLock { $0.task = task }
+        running.withLock { $0.task = task; $0.group = services }
         for await result in ports {
             let bound = try result.get()
             running.withLock { $0.port = bound }
@@ -68,15 +73,22 @@ public final class FakeKubeServer: Sendable {
         throw FakeServerNotStarted()
     }
 
-    /// Ends every watch and stops the server.
+    /// Ends every watch and stops the server: gracefully, or by
+    /// cancellation if that has not finished within two seconds.
     public func stop() async {
         cluster.dropWatches(abruptly: false)
-        let task = running.withLock { state in
-            defer { state = (nil, nil) }
-            return state.task
+        let (task, services) = running.withLock { state in
+            defer { state = (nil, nil, nil) }
+            return (state.task, state.group)
         }
-        task?.cancel()
-        await task?.value
+        guard let task else { return }
+        let fallback = Task {
+            try await Task.sleep(for: .seconds(2))
+            task.cancel()
+        }
+        await services?.triggerGracefulShutdown()
+        await task.value
+        fallback.cancel()
     }
 }
 
