@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gestalt", targets: ["gestalt"]),
+        .executable(name: "gestalt-bench", targets: ["gestalt-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -132,10 +133,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks against real peers; the product links none of it.
+        .executableTarget(
+            name: "gestalt-bench",
+            dependencies: [
+                "GestaltModel", "GestaltEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Turns ui/ into one Swift source of base64 literals, so the binary carries its UI.
         .executableTarget(name: "ui-embedder", path: "Plugins/UIEmbedderTool"),
         .plugin(name: "EmbedUI", capability: .buildTool(), dependencies: ["ui-embedder"]),
 
+        // Starts real peers (nats-server, postgres, prometheus, dockerd) for the tests.
+        .target(name: "TestPeers", path: "Tests/TestPeers", swiftSettings: swiftSettings),
         .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
         .testTarget(

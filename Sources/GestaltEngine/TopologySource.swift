@@ -1,0 +1,75 @@
+public import GestaltModel
+
+/// Which instance of which kind of source owns an entity: `kubernetes`,
+/// `kubernetes@prod`, `docker@build-host`. An unnamed instance keeps the
+/// ids every earlier version used (`k8s:pod/shop/web-1`); a named one
+/// carries its name in them (`k8s@prod:pod/shop/web-1`).
+public struct SourceInstance: Sendable, Hashable, CustomStringConvertible {
+    /// The source's kind as configured: `kubernetes`, `docker`, `nats`, `postgres`, `simulator`.
+    public var kind: String
+    /// The instance's name from the configuration; nil for a single unnamed instance.
+    public var name: String?
+
+    public init(kind: String, name: String? = nil) {
+        self.kind = kind
+        self.name = name
+    }
+
+    /// What `/api/infra/sources` and `Entity.source` show: `docker` or `docker@build-host`.
+    public var description: String { name.map { "\(kind)@\($0)" } ?? kind }
+
+    /// The prefix of this instance's entity ids, from the short scheme of its
+    /// kind: `idPrefix("docker")` is `docker` or `docker@build-host`.
+    public func idPrefix(_ scheme: String) -> String { name.map { "\(scheme)@\($0)" } ?? scheme }
+}
+
+/// What a running source is given: where its changes go, where its status
+/// is shown, and a read of what the store holds for it now.
+public struct SourceContext: Sendable {
+    /// The churn pipeline (or the store when smoothing is off). Sources never
+    /// write to the store directly, so churn smoothing applies to all of them.
+    public let sink: any ChangeSink
+    public let statusBoard: SourceStatusBoard
+    private let store: TopologyStore
+    public let instance: SourceInstance
+
+    public init(instance: SourceInstance, sink: any ChangeSink, store: TopologyStore, statusBoard: SourceStatusBoard) {
+        self.instance = instance
+        self.sink = sink
+        self.store = store
+        self.statusBoard = statusBoard
+    }
+
+    /// Publishes this instance's status under its name.
+    public func setStatus(_ state: SourceStatus.State, message: String = "", details: [String: String] = [:]) {
+        statusBoard.set(instance.description, state, message: message, details: details)
+    }
+
+    /// The entities and connections this instance owns in the store now. A
+    /// poll source that (re)starts diffs its first picture against this, so
+    /// what vanished while it was down is removed and nothing is duplicated.
+    public func ownedSnapshot() -> SourceSnapshot {
+        let owner = instance.description
+        let topology = store.snapshot()
+        let entities = topology.entities.filter { $0.source == owner }
+        let ids = Set(entities.map(\.id))
+        let connections = topology.connections.filter { ids.contains($0.sourceID) || ids.contains($0.targetID) }
+        return SourceSnapshot(entities: entities, connections: connections)
+    }
+
+    /// The store's current entity, for enrichers that add to what a source wrote.
+    public func entity(id: String) -> Entity? { store.entity(id: id) }
+}
+
+/// A source of topology: Kubernetes, Docker, NATS, PostgreSQL, the simulator.
+/// The server starts every configured source through `SourceSupervisor`;
+/// adding a kind of source touches no server code.
+public protocol TopologySource: Sendable {
+    var instance: SourceInstance { get }
+
+    /// Collects until cancelled, writing through `context.sink` and showing
+    /// its state with `context.setStatus`. Throwing ends this run: the
+    /// supervisor marks the instance's entities stale, backs off (capped,
+    /// jittered) and runs it again.
+    func run(in context: SourceContext) async throws
+}

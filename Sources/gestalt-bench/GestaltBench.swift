@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `gestalt-bench`: the benchmarks of the sources, clients and stores that
+/// need real peers. It is its own executable, so the shipping `gestalt`
+/// binary links none of this code.
+@main
+struct GestaltBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gestalt-bench",
+        abstract: "Benchmarks that run gestalt's pieces side by side with real peers.",
+        subcommands: []
+    )
+}
