@@ -83,7 +83,17 @@ extension FakeCluster {
                 bookmarks: request.allowBookmarks, continuation: continuation
             )
             let rv = request.resourceVersion ?? ""
-            if request.sendInitialEvents {
+            if request.sendInitialEvents, settings.ignoresSendInitialEvents {
+                // A proxy or kube-like server that drops the parameter: it
+                // watches from "now" with synthetic ADDED events, sends no
+                // initial-events-end bookmark, and ends the watch.
+                for item in s.items(request.resource, namespace: request.namespace) {
+                    continuation.yield(.bytes(FakeJSON.watchLine(type: "ADDED", object: item.encoded(metadataOnly: request.metadataOnly))))
+                }
+                continuation.yield(.end)
+                continuation.finish()
+                return .stream(id: nil, frames: stream)
+            } else if request.sendInitialEvents {
                 guard settings.watchListEnabled else {
                     let message = "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled"
                     return .refused(status: 422, body: FakeJSON.status(code: 422, reason: "Invalid", message: message))

@@ -90,6 +90,15 @@ public final class FakeCluster: Sendable {
         set { settings.withLock { $0.watchListEnabled = newValue } }
     }
 
+    /// Whether `sendInitialEvents=true` is ignored, as by a proxy or a
+    /// kube-like server: the watch sends what exists, no initial-events-end
+    /// bookmark, and ends. Not what a real v1.31 server does; the source
+    /// must still sync against it.
+    public var ignoresSendInitialEvents: Bool {
+        get { settings.withLock { $0.ignoresSendInitialEvents } }
+        set { settings.withLock { $0.ignoresSendInitialEvents = newValue } }
+    }
+
     /// Whether metrics.k8s.io is served.
     public var metricsEnabled: Bool {
         get { settings.withLock { $0.metricsEnabled } }
@@ -164,6 +173,7 @@ public final class FakeCluster: Sendable {
 struct FakeSettings: Sendable {
     var goneStyle: GoneStyle = .errorEvent
     var watchListEnabled = true
+    var ignoresSendInitialEvents = false
     var metricsEnabled = false
     var podMetrics: [String: PodMetricsEntry] = [:]
 }

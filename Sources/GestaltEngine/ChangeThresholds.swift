@@ -14,7 +14,7 @@ public struct ChangeThresholds: Sendable, Hashable {
     public static let `default` = ChangeThresholds()
 
     public func isMeaningful(from old: Entity, to new: Entity) -> Bool {
-        if old.status != new.status { return true }
+        if old.status != new.status || old.stale != new.stale { return true }
         if abs(old.health - new.health) > health { return true }
         if abs(old.cpuPercent - new.cpuPercent) > cpuPercent { return true }
         if abs(old.memoryBytes - new.memoryBytes) > memoryBytes { return true }

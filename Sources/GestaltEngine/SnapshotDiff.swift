@@ -11,6 +11,14 @@ public struct SourceSnapshot: Sendable, Hashable {
     }
 }
 
+extension SourceSnapshot {
+    /// Adds `other`'s items, replacing those with the same id.
+    public mutating func merge(_ other: SourceSnapshot) {
+        entities.merge(other.entities) { _, new in new }
+        connections.merge(other.connections) { _, new in new }
+    }
+}
+
 /// Diffs consecutive full snapshots of one poll-based source in O(n): one
 /// dictionary lookup per item, never a nested scan. It yields only what
 /// changed; the store then drops changes below its thresholds.
@@ -25,6 +33,18 @@ public struct SnapshotDiff: Sendable {
     public mutating func changes(to next: SourceSnapshot) -> [TopologyChange] {
         let changes = Self.changes(from: previous, to: next)
         previous = next
+        return changes
+    }
+
+    /// Only the removals of `changes(from:to:)`: what `old` has and `new` lacks.
+    public static func removals(from old: SourceSnapshot, to new: SourceSnapshot) -> [TopologyChange] {
+        var changes: [TopologyChange] = []
+        for id in old.connections.keys.sorted() where new.connections[id] == nil {
+            changes.append(.removeConnection(id: id))
+        }
+        for id in old.entities.keys.sorted() where new.entities[id] == nil {
+            changes.append(.removeEntity(id: id))
+        }
         return changes
     }
 

@@ -21,6 +21,11 @@ public struct SourceStatus: Sendable, Hashable {
     /// Per-part notes, e.g. resource → "forbidden (403)".
     public var details: [String: String]
     public var updatedAt: Timestamp
+    /// The message of the last `error`, kept after the source recovers.
+    public var lastError: String?
+    public var lastErrorAt: Timestamp?
+    /// When the source was last `ready` or `degraded`: its last good cycle.
+    public var lastGoodAt: Timestamp?
 
     public init(name: String, state: State, message: String = "", details: [String: String] = [:], updatedAt: Timestamp = .now()) {
         self.name = name
@@ -29,6 +34,9 @@ public struct SourceStatus: Sendable, Hashable {
         self.details = details
         self.updatedAt = updatedAt
     }
+
+    /// Whether the source's entities are current: down sources' entities are stale.
+    public var isDown: Bool { state == .error || state == .stopped }
 }
 
 extension SourceStatus: JSONWritable {
@@ -39,25 +47,50 @@ extension SourceStatus: JSONWritable {
         w.key("message"); w.string(message)
         w.key("details"); w.stringMap(details)
         w.key("updated_at"); w.timestamp(updatedAt)
+        w.key("last_error"); if let lastError { w.string(lastError) } else { w.null() }
+        w.key("last_error_at"); if let lastErrorAt { w.timestamp(lastErrorAt) } else { w.null() }
+        w.key("last_good_at"); if let lastGoodAt { w.timestamp(lastGoodAt) } else { w.null() }
         w.endObject()
     }
 }
 
-/// Every source's current status. Sources write, the HTTP layer reads.
+/// Every source's current status. Sources write, the HTTP layer and the
+/// source supervisors read; `signal` wakes them on every change.
 public final class SourceStatusBoard: Sendable {
-    private let statuses = Mutex<[String: SourceStatus]>([:])
+    private let statuses = Mutex<(version: UInt64, byName: [String: SourceStatus])>((0, [:]))
+    /// Published with a version number after every `set`.
+    public let signal = ChangeSignal()
 
     public init() {}
 
     public func set(_ status: SourceStatus) {
-        statuses.withLock { $0[status.name] = status }
+        let version = statuses.withLock { s in
+            var status = status
+            let previous = s.byName[status.name]
+            status.lastError = previous?.lastError
+            status.lastErrorAt = previous?.lastErrorAt
+            status.lastGoodAt = previous?.lastGoodAt
+            switch status.state {
+            case .error:
+                status.lastError = status.message
+                status.lastErrorAt = status.updatedAt
+            case .ready, .degraded:
+                status.lastGoodAt = status.updatedAt
+            case .syncing, .stopped:
+                break
+            }
+            s.byName[status.name] = status
+            s.version += 1
+            return s.version
+        }
+        signal.publish(version)
     }
 
     public func set(_ name: String, _ state: SourceStatus.State, message: String = "", details: [String: String] = [:]) {
         set(SourceStatus(name: name, state: state, message: message, details: details))
     }
 
-    public func status(of name: String) -> SourceStatus? { statuses.withLock { $0[name] } }
+    public func status(of name: String) -> SourceStatus? { statuses.withLock { $0.byName[name] } }
 
-    public var all: [SourceStatus] { statuses.withLock { $0.values.sorted { $0.name < $1.name } } }
+    public var all: [SourceStatus] { statuses.withLock { $0.byName.values.sorted { $0.name < $1.name } } }
 }

@@ -30,7 +30,9 @@ public struct SourceContext: Sendable {
     /// write to the store directly, so churn smoothing applies to all of them.
     public let sink: any ChangeSink
     public let statusBoard: SourceStatusBoard
-    private let store: TopologyStore
+    /// The store itself, for reads and for the rare write that must skip
+    /// smoothing (the simulator's initial load). Changes go through `sink`.
+    public let store: TopologyStore
     public let instance: SourceInstance
 
     public init(instance: SourceInstance, sink: any ChangeSink, store: TopologyStore, statusBoard: SourceStatusBoard) {

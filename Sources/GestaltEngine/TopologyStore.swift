@@ -89,6 +89,25 @@ public final class TopologyStore: Sendable {
         return stored
     }
 
+    /// Marks every entity `source` owns stale (its source is down) or current
+    /// again. Each entity whose flag changes is one `update`; nothing else of
+    /// it changes, its health included.
+    @discardableResult
+    public func markStale(source: String, _ stale: Bool, now: Timestamp = .now()) -> [LoggedUpdate] {
+        let updates = state.withLock { s in
+            let ids = s.entities.values.lazy.filter { $0.entity.source == source && $0.entity.stale != stale }.map(\.entity.id)
+            var updates: [LoggedUpdate] = []
+            for id in ids.sorted() {
+                guard var entity = s.entities[id]?.entity else { continue }
+                entity.stale = stale
+                try? s.apply(.upsertEntity(entity, health: .given), now: now, into: &updates)
+            }
+            return updates
+        }
+        if let last = updates.last { topologySignal.publish(last.revision) }
+        return updates
+    }
+
     /// Records an event, assigning its `seq` and `id`.
     @discardableResult
     public func record(_ event: InfraEvent) -> InfraEvent {

@@ -4,44 +4,48 @@ public import Logging
 
 /// The Kubernetes source: a reflector per resource feeding one cache, and a
 /// projection that turns what changed in the cache into topology changes
-/// and InfraEvents. Its state is published as the "kubernetes" source status.
+/// and InfraEvents, written through the context's sink (the churn pipeline).
+/// Its state is published as the `kubernetes` (or `kubernetes@<cluster>`)
+/// source status.
 ///
 /// ```swift
 /// let configuration = try KubernetesConfiguration.load(kubeconfigPath: path, context: nil, namespaces: [])
-/// let source = KubernetesSource(configuration: configuration, store: store, statusBoard: board, logger: logger)
-/// try await source.run()   // until cancelled
+/// let source = KubernetesSource(configuration: configuration, cluster: "prod", logger: logger)
+/// try await source.run(in: context)   // until cancelled
 /// ```
-public final class KubernetesSource: Sendable {
+public final class KubernetesSource: TopologySource {
     public let configuration: KubernetesConfiguration
-    private let store: TopologyStore
-    private let statusBoard: SourceStatusBoard
+    public let instance: SourceInstance
     private let logger: Logger
+    private let naming: KubernetesNaming
     let cache = ObjectCache()
 
-    public init(configuration: KubernetesConfiguration, store: TopologyStore, statusBoard: SourceStatusBoard, logger: Logger) {
+    /// `cluster` names the instance; nil keeps the unnamed ids (`k8s:pod/…`).
+    public init(configuration: KubernetesConfiguration, cluster: String? = nil, logger: Logger) {
         self.configuration = configuration
-        self.store = store
-        self.statusBoard = statusBoard
+        self.instance = SourceInstance(kind: "kubernetes", name: cluster)
+        self.naming = KubernetesNaming(instance: instance)
         self.logger = logger
     }
 
-    /// Lists, watches and projects until the task is cancelled. Failures are
-    /// retried and shown in the source status; they never end the run.
-    public func run() async throws {
+    /// Lists, watches and projects until the task is cancelled. Failures of
+    /// the cluster are retried by the reflectors and shown in the source
+    /// status; only a client that cannot be built at all throws.
+    public func run(in context: SourceContext) async throws {
         let client: KubernetesClient
         do {
             client = try KubernetesClient(configuration: configuration)
         } catch {
             logger.error("Kubernetes source cannot start: \(error)")
-            statusBoard.set(SyncBoard.sourceName, .error, message: error.description)
-            // Stay up with the error visible, rather than take the server down.
-            while (try? await Task.sleep(for: .seconds(3600))) != nil {}
-            return
+            throw error
         }
         let scopes = reflectorScopes()
-        let board = SyncBoard(reflectors: scopes.map(\.name), statusBoard: statusBoard, server: configuration.server)
+        let board = SyncBoard(
+            reflectors: scopes.map(\.name), statusBoard: context.statusBoard, server: configuration.server,
+            sourceName: naming.source
+        )
         logger.info("Kubernetes source starting", metadata: [
-            "server": "\(configuration.server)", "context": "\(configuration.contextName ?? "-")",
+            "source": "\(naming.source)", "server": "\(configuration.server)", "context": "\(configuration.contextName ?? "-")",
             "namespaces": "\(configuration.namespaces.isEmpty ? "all" : configuration.namespaces.joined(separator: ","))",
         ])
         await withTaskGroup(of: Void.self) { group in
@@ -57,11 +61,10 @@ public final class KubernetesSource: Sendable {
                 interval: configuration.tuning.metricsInterval, logger: logger
             )
             group.addTask { await poller.run() }
-            group.addTask { await self.project(board: board) }
+            group.addTask { await self.project(board: board, sink: context.sink, owned: context.ownedSnapshot()) }
             await group.waitForAll()
         }
         await client.shutdown()
-        statusBoard.set(SyncBoard.sourceName, .stopped, message: "stopped")
     }
 
     /// One reflector per resource, per watched namespace for namespaced resources.
@@ -74,12 +77,12 @@ public final class KubernetesSource: Sendable {
 
     /// Waits for the first full sync, so the map never shows a half-listed
     /// cluster, then applies each batch of cache changes to the store.
-    private func project(board: SyncBoard) async {
+    private func project(board: SyncBoard, sink: any ChangeSink, owned: SourceSnapshot) async {
         for await _ in board.settled { break }
         guard !Task.isCancelled else { return }
         var diffs: [String: SnapshotDiff] = [:]
-        let projection = TopologyProjection()
-        let events = EventMapper()
+        let projection = TopologyProjection(naming: naming)
+        let events = EventMapper(naming: naming)
         var first = true
         var wakeups = cache.wakeups.makeAsyncIterator()
         while !Task.isCancelled {
@@ -88,23 +91,28 @@ public final class KubernetesSource: Sendable {
                 // Let a burst of watch events land in one batch.
                 try? await Task.sleep(for: configuration.tuning.coalesce)
             }
-            first = false
             let (dirty, newEvents) = cache.drain()
             var changes: [TopologyChange] = []
+            var seen = SourceSnapshot()
             for name in dirty.sorted() {
                 let partition = cache.partition(name) ?? ObjectCache.Partition()
                 let snapshot = projection.snapshot(of: partition) { self.cache.podUsage(namespace: $0, name: $1) }
                 changes += diffs[name, default: SnapshotDiff()].changes(to: snapshot)
+                if first { seen.merge(snapshot) }
             }
+            // What the store still holds from before a restart but the
+            // cluster no longer has goes first; everything else is upserted.
+            if first { changes = SnapshotDiff.removals(from: owned, to: seen) + changes }
             if !changes.isEmpty {
-                let result = store.apply(changes)
+                let result = sink.apply(changes, now: .now())
                 for rejection in result.rejected {
                     logger.debug("store refused a change", metadata: ["error": "\(rejection.error)"])
                 }
             }
             for object in newEvents {
-                if let event = events.infraEvent(for: object) { store.record(event) }
+                if let event = events.infraEvent(for: object) { sink.record(event) }
             }
+            first = false
         }
     }
 }

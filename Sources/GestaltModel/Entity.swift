@@ -22,6 +22,10 @@ public struct Entity: Sendable, Hashable {
     public var z: Double
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
+    /// The owning source is down: this is the last picture it gave, kept on
+    /// the map (drawn greyed) rather than deleted or shown as current. Sent
+    /// as `"stale": true` only while set.
+    public var stale: Bool
 
     public init(
         id: String, kind: EntityKind, name: String, namespace: String? = nil, source: String,
@@ -29,7 +33,7 @@ public struct Entity: Sendable, Hashable {
         health: Double = 1, cpuPercent: Double = 0, memoryBytes: Int64 = 0, memoryLimit: Int64 = 0,
         networkRxBytes: Int64 = 0, networkTxBytes: Int64 = 0, customMetrics: [String: Double] = [:],
         x: Double = 0, y: Double = 0, z: Double = 0,
-        createdAt: Timestamp = .now(), updatedAt: Timestamp? = nil
+        createdAt: Timestamp = .now(), updatedAt: Timestamp? = nil, stale: Bool = false
     ) {
         self.id = id
         self.kind = kind
@@ -51,6 +55,7 @@ public struct Entity: Sendable, Hashable {
         self.z = z
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
+        self.stale = stale
     }
 
     /// The PROTOCOL.md id for a Kubernetes object; cluster-scoped when `namespace` is nil.
@@ -84,6 +89,7 @@ extension Entity: JSONWritable {
         w.key("z"); w.number(z)
         w.key("created_at"); w.timestamp(createdAt)
         w.key("updated_at"); w.timestamp(updatedAt)
+        if stale { w.key("stale"); w.bool(true) }
         w.endObject()
     }
 }
@@ -100,6 +106,7 @@ extension Entity: Decodable {
         case x, y, z
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case stale
     }
 
     /// Reads an entity as clients see it; absent optional fields take their defaults.
@@ -126,7 +133,8 @@ extension Entity: Decodable {
             y: try c.decodeIfPresent(Double.self, forKey: .y) ?? 0,
             z: try c.decodeIfPresent(Double.self, forKey: .z) ?? 0,
             createdAt: created,
-            updatedAt: try c.decodeIfPresent(Timestamp.self, forKey: .updatedAt) ?? created
+            updatedAt: try c.decodeIfPresent(Timestamp.self, forKey: .updatedAt) ?? created,
+            stale: try c.decodeIfPresent(Bool.self, forKey: .stale) ?? false
         )
     }
 }

@@ -51,7 +51,8 @@ struct Serve: AsyncParsableCommand {
             streams.broadcast(BroadcastMessage(type: notice.messageType, payload: notice.jsonBytes()))
         }
         var services = churnServices
-        services += try SourceWiring.services(demo: demo, kubernetes: kubernetes, sink: sink, store: store, statusBoard: statusBoard, logger: logger)
+        let sources = try SourceWiring.sources(demo: demo, kubernetes: kubernetes, logger: logger)
+        services += SourceWiring.services(for: sources, sink: sink, store: store, statusBoard: statusBoard)
         services += LayoutWiring.services(store: store, enabled: !streaming.noLayout, seed: demo.demoSeed ?? 1)
         logger.info("gestalt \(Gestalt.version) listening on http://\(host):\(port)/")
         try await server.run(services: services, logger: logger)

@@ -7,24 +7,36 @@ import GestaltServer
 import Logging
 import ServiceLifecycle
 
-/// Chooses the sources for `serve` from its flags.
+/// Chooses the sources for `serve` and runs each under a supervisor.
 enum SourceWiring {
+    /// The sources the flags name; the simulator when they name none.
+    static func sources(demo: DemoOptions, kubernetes: KubernetesOptions, logger: Logger) throws -> [any TopologySource] {
+        var sources: [any TopologySource] = []
+        if kubernetes.enabled { sources.append(try kubernetesSource(kubernetes, logger: logger)) }
+        if sources.isEmpty { sources.append(simulator(demo, logger: logger)) }
+        return sources
+    }
+
+    /// One service per source: a failing source is restarted with backoff,
+    /// its entities stay on the map marked stale, and the others go on.
     static func services(
-        demo: DemoOptions, kubernetes: KubernetesOptions, sink: any ChangeSink, store: TopologyStore,
-        statusBoard: SourceStatusBoard, logger: Logger
-    ) throws -> [any Service] {
-        if kubernetes.enabled { return try kubernetesServices(kubernetes, store: store, statusBoard: statusBoard, logger: logger) }
+        for sources: [any TopologySource], sink: any ChangeSink, store: TopologyStore, statusBoard: SourceStatusBoard
+    ) -> [any Service] {
+        sources.map { source in
+            // Before the server listens: /readyz answers 503 until each source is ready.
+            statusBoard.set(source.instance.description, .syncing, message: "starting")
+            let supervisor = SourceSupervisor(source: source, sink: sink, store: store, statusBoard: statusBoard)
+            return BackgroundService(name: "source \(source.instance)") { await supervisor.run() }
+        }
+    }
+
+    static func simulator(_ demo: DemoOptions, logger: Logger) -> SimulatorSource {
         let configuration = SimulatorConfiguration(
             seed: demo.demoSeed, changesPerSecond: demo.demoRate, size: demo.demoSize, churn: demo.demoChurn,
             tickInterval: .milliseconds(demo.demoTick)
         )
         logger.info("simulated cluster: seed \(configuration.seed), about \(configuration.size) entities, \(configuration.changesPerSecond) changes/s\(configuration.churn ? ", churn on" : "")")
-        // Ready is reported by the simulator once its cluster is loaded.
-        statusBoard.set(SimulatedCluster.sourceName, .syncing, message: "building the simulated cluster")
-        return [BackgroundService(name: "simulator") {
-            // The cluster is not Sendable: it lives on the task that runs it.
-            try await SimulatedCluster(configuration: configuration).run(store: store, sink: sink, statusBoard: statusBoard)
-        }]
+        return SimulatorSource(configuration: configuration)
     }
 }
 
@@ -39,9 +51,7 @@ enum LayoutWiring {
 extension SourceWiring {
     /// A configuration that cannot load is an error before the server starts;
     /// a cluster that cannot be reached is a source status the source keeps retrying.
-    static func kubernetesServices(
-        _ options: KubernetesOptions, store: TopologyStore, statusBoard: SourceStatusBoard, logger: Logger
-    ) throws -> [any Service] {
+    static func kubernetesSource(_ options: KubernetesOptions, cluster: String? = nil, logger: Logger) throws -> KubernetesSource {
         let configuration: KubernetesConfiguration
         do {
             configuration = options.inCluster
@@ -50,10 +60,8 @@ extension SourceWiring {
         } catch {
             throw StartupError("cannot use the Kubernetes configuration: \(error)")
         }
-        statusBoard.set("kubernetes", .syncing, message: "connecting to \(configuration.server)")
         logger.info("kubernetes source: \(configuration.server)\(options.namespaces.isEmpty ? "" : ", namespaces \(options.namespaces.joined(separator: ","))")")
-        let source = KubernetesSource(configuration: configuration, store: store, statusBoard: statusBoard, logger: logger)
-        return [BackgroundService(name: "kubernetes") { try await source.run() }]
+        return KubernetesSource(configuration: configuration, cluster: cluster, logger: logger)
     }
 }
 

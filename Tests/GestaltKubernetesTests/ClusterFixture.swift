@@ -8,14 +8,16 @@ import Logging
 /// A fake API server seeded with a small shop, and the real source running against it.
 final class ClusterFixture: Sendable {
     let server: FakeKubeServer
-    let store = TopologyStore()
+    let store: TopologyStore
     let board = SourceStatusBoard()
+    let sourceName: String
     private let task: Task<Void, Never>?
 
     var cluster: FakeCluster { server.cluster }
 
     static func start(
-        namespaces: [String] = [], seed: Bool = true, prepare: (FakeCluster) throws -> Void = { _ in },
+        namespaces: [String] = [], seed: Bool = true, cluster: String? = nil, store: TopologyStore = TopologyStore(),
+        sink: (any ChangeSink)? = nil, prepare: (FakeCluster) throws -> Void = { _ in },
         tune: (inout KubernetesTuning) -> Void = { _ in }
     ) async throws -> ClusterFixture {
         let server = FakeKubeServer()
@@ -31,15 +33,20 @@ final class ClusterFixture: Sendable {
         let configuration = KubernetesConfiguration(
             server: "http://127.0.0.1:\(port)", namespaces: namespaces, contextName: "fake", tuning: tuning
         )
-        return ClusterFixture(server: server, configuration: configuration)
+        return ClusterFixture(server: server, configuration: configuration, cluster: cluster, store: store, sink: sink ?? store)
     }
 
-    private init(server: FakeKubeServer, configuration: KubernetesConfiguration) {
+    /// The source runs under a `SourceSupervisor`, as in the server: its
+    /// outages mark its entities stale.
+    private init(server: FakeKubeServer, configuration: KubernetesConfiguration, cluster: String?, store: TopologyStore, sink: any ChangeSink) {
         self.server = server
+        self.store = store
         var logger = Logger(label: "kubernetes-test")
         logger.logLevel = .critical
-        let source = KubernetesSource(configuration: configuration, store: store, statusBoard: board, logger: logger)
-        task = Task { try? await source.run() }
+        let source = KubernetesSource(configuration: configuration, cluster: cluster, logger: logger)
+        sourceName = source.instance.description
+        let supervisor = SourceSupervisor(source: source, sink: sink, store: store, statusBoard: board)
+        task = Task { await supervisor.run() }
     }
 
     func stop() async {
@@ -48,7 +55,7 @@ final class ClusterFixture: Sendable {
         await server.stop()
     }
 
-    var status: SourceStatus? { board.status(of: "kubernetes") }
+    var status: SourceStatus? { board.status(of: sourceName) }
     var entityIDs: Set<String> { Set(store.snapshot().entities.map(\.id)) }
     var connectionIDs: Set<String> { Set(store.snapshot().connections.map(\.id)) }
 

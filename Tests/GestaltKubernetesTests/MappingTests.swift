@@ -99,10 +99,10 @@ struct MappingTests {
         let store = TopologyStore()
         let board = SourceStatusBoard()
         let source = KubernetesSource(
-            configuration: KubernetesConfiguration(server: "http://127.0.0.1:1", tuning: tuning), store: store, statusBoard: board,
-            logger: .init(label: "test")
+            configuration: KubernetesConfiguration(server: "http://127.0.0.1:1", tuning: tuning), logger: .init(label: "test")
         )
-        let task = Task { try? await source.run() }
+        let context = SourceContext(instance: source.instance, sink: store, store: store, statusBoard: board)
+        let task = Task { try? await source.run(in: context) }
         try await waitUntil("status is error") { board.status(of: "kubernetes")?.state == .error }
         #expect(board.status(of: "kubernetes")?.message.contains("127.0.0.1:1") == true)
         task.cancel()

@@ -14,6 +14,9 @@ public struct KubernetesTuning: Sendable, Hashable {
     public var pageSize: Int = 500
     /// Try WatchList (`sendInitialEvents=true`) first, falling back to list when refused.
     public var useWatchList: Bool = true
+    /// A WatchList that has not sent its initial-events-end bookmark by then
+    /// is abandoned for list+watch (a server or proxy ignoring sendInitialEvents).
+    public var watchListSyncTimeout: Duration = .seconds(60)
     /// How often metrics.k8s.io is polled.
     public var metricsInterval: Duration = .seconds(30)
     /// How long the projection waits after a change to gather more into the same batch.

@@ -4,7 +4,7 @@ import GestaltModel
 /// always give the same entity, so re-projecting an unchanged namespace
 /// yields no change at all.
 struct EntityMapper: Sendable {
-    static let source = "kubernetes"
+    var naming = KubernetesNaming()
 
     func entity(for object: KubeObject, usage: PodUsage?) -> Entity? {
         guard let kind = object.resource.entityKind else { return nil }
@@ -12,8 +12,8 @@ struct EntityMapper: Sendable {
         let namespace = object.resource.namespaced ? meta.namespace : nil
         let created = meta.creationTimestamp ?? Timestamp(millisecondsSince1970: 0)
         var entity = Entity(
-            id: Entity.kubernetesID(kind: kind, namespace: namespace, name: meta.name), kind: kind, name: meta.name,
-            namespace: namespace, source: Self.source, status: status(of: object), labels: meta.labels,
+            id: naming.id(kind, namespace, meta.name), kind: kind, name: meta.name,
+            namespace: namespace, source: naming.source, status: status(of: object), labels: meta.labels,
             annotations: meta.annotations, createdAt: created, updatedAt: created
         )
         switch object.payload {

@@ -4,6 +4,8 @@ import GestaltModel
 /// type and reason: Normal is info, Warning is a warning, and reasons that
 /// mean something broke or was killed rank higher.
 struct EventMapper: Sendable {
+    var naming = KubernetesNaming()
+
     static let errorReasons: Set<String> = [
         "BackOff", "CrashLoopBackOff", "Failed", "FailedScheduling", "FailedMount", "FailedAttachVolume", "FailedCreate",
         "FailedCreatePodSandBox", "Unhealthy", "ProgressDeadlineExceeded", "FailedSync", "BackoffLimitExceeded", "ErrImagePull",
@@ -21,7 +23,7 @@ struct EventMapper: Sendable {
         let namespace = clusterScoped ? nil : (info.objectNamespace ?? object.metadata.namespace)
         return InfraEvent(
             type: info.type, reason: info.reason, message: info.message,
-            entityID: Entity.kubernetesID(kind: kind, namespace: namespace, name: info.objectName),
+            entityID: naming.id(kind, namespace, info.objectName),
             entityKind: kind, entityName: info.objectName, severity: severity(type: info.type, reason: info.reason),
             timestamp: info.lastSeen ?? .now()
         )

@@ -5,7 +5,11 @@ import GestaltModel
 /// scope) from the cache. Every relation we draw stays inside a namespace,
 /// so a namespace can be rebuilt alone and diffed against its last picture.
 struct TopologyProjection: Sendable {
-    let mapper = EntityMapper()
+    let mapper: EntityMapper
+
+    init(naming: KubernetesNaming = KubernetesNaming()) {
+        self.mapper = EntityMapper(naming: naming)
+    }
 
     func snapshot(of partition: ObjectCache.Partition, usage: (String, String) -> PodUsage?) -> SourceSnapshot {
         var entities: [String: Entity] = [:]
@@ -23,7 +27,7 @@ struct TopologyProjection: Sendable {
             connections.append(Connection(sourceID: source, targetID: target, kind: kind))
         }
         func id(_ kind: EntityKind, _ namespace: String?, _ name: String) -> String {
-            Entity.kubernetesID(kind: kind, namespace: namespace, name: name)
+            mapper.naming.id(kind, namespace, name)
         }
         let pods = partition.of(.pods).values
         for objects in partition.objects.values {

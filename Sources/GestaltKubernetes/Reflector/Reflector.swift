@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import GestaltEngine
 import Synchronization
 
 /// Lists and watches one resource (in one namespace, or cluster-wide) into
@@ -37,10 +38,14 @@ struct Reflector: Sendable {
                     defer { if progress.synced { resourceVersion = progress.resourceVersion } }
                     do {
                         try await watch(progress: progress, initialSync: true)
-                    } catch KubernetesError.status(let code, _, let message) where [400, 422].contains(code) {
-                        // The server refuses sendInitialEvents (WatchList off): list instead from now on.
-                        logger.info("WatchList not available, using list", metadata: ["resource": "\(name)", "reason": "\(message)"])
+                    } catch let error where !(error is CancellationError) && !progress.synced {
+                        // As client-go's reflector: any failure of the WatchList attempt (refused with
+                        // 400/422, or a server or proxy that ignores sendInitialEvents and never sends
+                        // the initial-events-end bookmark) falls back to list+watch, at once and from
+                        // now on, because making progress beats retrying a request that cannot sync.
+                        logger.info("WatchList failed, falling back to list+watch", metadata: ["resource": "\(name)", "reason": "\(error)"])
                         watchListUsable = false
+                        resourceVersion = try await list()
                     }
                 } else {
                     resourceVersion = try await list()
@@ -123,6 +128,17 @@ struct Reflector: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await consume(body, progress: progress, initialSync: initialSync) }
             group.addTask { try await progress.watchdog(stallTimeout: stallTimeout) }
+            if initialSync {
+                let limit = tuning.watchListSyncTimeout
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    guard progress.synced else {
+                        throw KubernetesError.transport("no initial-events-end bookmark within \(limit) (sendInitialEvents ignored?)")
+                    }
+                    // Synced in time: this task must not end the watch.
+                    while true { try await Task.sleep(for: .seconds(3600)) }
+                }
+            }
             // The first to finish decides: a clean end, an error, or a stall.
             try await group.next()
             group.cancelAll()

@@ -17,7 +17,8 @@ final class SyncBoard: Sendable {
         var notes: [String: String] = [:]
     }
 
-    static let sourceName = "kubernetes"
+    /// The source's status name: `kubernetes`, or `kubernetes@<cluster>`.
+    let sourceName: String
 
     private let state = Mutex(State())
     private let statusBoard: SourceStatusBoard
@@ -26,8 +27,9 @@ final class SyncBoard: Sendable {
     /// Yields once every reflector has settled (synced, forbidden, or failed once).
     let settled: AsyncStream<Void>
 
-    init(reflectors: [String], statusBoard: SourceStatusBoard, server: String) {
+    init(reflectors: [String], statusBoard: SourceStatusBoard, server: String, sourceName: String = "kubernetes") {
         self.statusBoard = statusBoard
+        self.sourceName = sourceName
         self.server = server
         (settled, settledSignal) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         state.withLock { s in for name in reflectors { s.reflectors[name] = .syncing } }
@@ -58,12 +60,12 @@ final class SyncBoard: Sendable {
     var isSettled: Bool { state.withLock { s in !s.reflectors.values.contains(.syncing) } }
 
     private func publish() {
-        let (status, settled) = state.withLock { s in (Self.status(of: s, server: server), !s.reflectors.values.contains(.syncing)) }
+        let (status, settled) = state.withLock { s in (Self.status(of: s, server: server, sourceName: sourceName), !s.reflectors.values.contains(.syncing)) }
         statusBoard.set(status)
         if settled { settledSignal.yield() }
     }
 
-    private static func status(of s: State, server: String) -> SourceStatus {
+    private static func status(of s: State, server: String, sourceName: String) -> SourceStatus {
         var details = s.notes
         var forbidden = 0, failing = 0, syncing = 0, synced = 0
         var firstFailure: String?

@@ -62,12 +62,13 @@ struct KubernetesBench: AsyncParsableCommand {
         let configuration = KubernetesConfiguration(server: "http://127.0.0.1:\(fakePort)", contextName: "bench", tuning: tuning)
         var logger = Logger(label: "bench-kubernetes")
         logger.logLevel = .error
-        let source = KubernetesSource(configuration: configuration, store: store, statusBoard: board, logger: logger)
+        let source = KubernetesSource(configuration: configuration, logger: logger)
+        let context = SourceContext(instance: source.instance, sink: store, store: store, statusBoard: board)
 
         // Initial sync: from run() until the status is ready, and until the store holds every entity.
         let cpuStart = processCPUSeconds()
         let start = ContinuousClock.now
-        let sourceTask = Task { try? await source.run() }
+        let sourceTask = Task { try? await source.run(in: context) }
         var readyAt: ContinuousClock.Instant?
         var storedAt: ContinuousClock.Instant?
         let deadline = start + .seconds(120)

@@ -1,13 +1,14 @@
 /// client-go's reflector backoff: doubles from the initial delay to the
-/// maximum, with jitter, and starts over after a healthy stretch.
-struct Backoff {
-    let initial: Duration
-    let maximum: Duration
-    let resetAfter: Duration
+/// maximum, with jitter, and starts over after a healthy stretch. Every
+/// source retries with it, and `SourceSupervisor` restarts sources with it.
+public struct Backoff: Sendable {
+    public let initial: Duration
+    public let maximum: Duration
+    public let resetAfter: Duration
     private var current: Duration
     private var lastFailure: ContinuousClock.Instant?
 
-    init(initial: Duration, maximum: Duration, resetAfter: Duration) {
+    public init(initial: Duration, maximum: Duration, resetAfter: Duration) {
         self.initial = initial
         self.maximum = maximum
         self.resetAfter = resetAfter
@@ -15,7 +16,7 @@ struct Backoff {
     }
 
     /// The delay before the next attempt, after a failure at `now`.
-    mutating func next(now: ContinuousClock.Instant = .now) -> Duration {
+    public mutating func next(now: ContinuousClock.Instant = .now) -> Duration {
         if let lastFailure, now - lastFailure >= resetAfter { current = initial }
         lastFailure = now
         let delay = current

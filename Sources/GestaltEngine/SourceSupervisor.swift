@@ -1,0 +1,63 @@
+public import GestaltModel
+
+/// Runs one source for the life of the server. A source that throws is
+/// shown as `error` and run again after a capped, jittered backoff; it
+/// never takes the server or the other sources down. While its status says
+/// it is down (`error`, `stopped`) its entities stay on the map marked
+/// stale; when it is `ready` or `degraded` again they are current.
+///
+/// ```swift
+/// let supervisor = SourceSupervisor(source: docker, sink: churn, store: store, statusBoard: board)
+/// await supervisor.run()   // until cancelled
+/// ```
+public struct SourceSupervisor: Sendable {
+    public let source: any TopologySource
+    public let context: SourceContext
+    private let store: TopologyStore
+    private let backoff: Backoff
+
+    public init(
+        source: any TopologySource, sink: any ChangeSink, store: TopologyStore, statusBoard: SourceStatusBoard,
+        backoff: Backoff = Backoff(initial: .seconds(1), maximum: .seconds(30), resetAfter: .seconds(60))
+    ) {
+        self.source = source
+        self.context = SourceContext(instance: source.instance, sink: sink, store: store, statusBoard: statusBoard)
+        self.store = store
+        self.backoff = backoff
+    }
+
+    /// Runs the source until the task is cancelled.
+    public func run() async {
+        let name = source.instance.description
+        let board = context.statusBoard
+        let store = store
+        // Follow the status, not only thrown errors: a source that retries
+        // by itself (the Kubernetes reflectors) reports its outage that way.
+        let observation = board.signal.observe { _ in
+            guard let status = board.status(of: name) else { return }
+            switch status.state {
+            case .error, .stopped: store.markStale(source: name, true)
+            case .ready, .degraded: store.markStale(source: name, false)
+            case .syncing: break
+            }
+        }
+        defer { observation.cancel() }
+        if board.status(of: name) == nil { context.setStatus(.syncing, message: "starting") }
+        var backoff = backoff
+        while !Task.isCancelled {
+            do {
+                try await source.run(in: context)
+                guard !Task.isCancelled else { break }
+                context.setStatus(.error, message: "ended unexpectedly; restarting")
+            } catch is CancellationError {
+                break
+            } catch {
+                guard !Task.isCancelled else { break }
+                context.setStatus(.error, message: "\(error)")
+            }
+            let delay = backoff.next()
+            do { try await Task.sleep(for: delay) } catch { break }
+        }
+        context.setStatus(.stopped, message: "stopped")
+    }
+}
