@@ -120,16 +120,13 @@ let package = Package(
             name: "gestalt",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout", "GestaltChurn",
-                "GestaltServer", "GestaltStreaming", "FakeKubeAPI",
+                "GestaltServer", "GestaltStreaming",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -137,8 +134,15 @@ let package = Package(
         .executableTarget(
             name: "gestalt-bench",
             dependencies: [
-                "GestaltModel", "GestaltEngine",
+                "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer", "GestaltStreaming",
+                "FakeKubeAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

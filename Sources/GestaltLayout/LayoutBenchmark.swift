@@ -1,5 +1,5 @@
 /// Times the layout on a synthetic cluster (`SyntheticTopology`), for
-/// `gestalt bench layout` and BENCHMARKS.md.
+/// `gestalt-bench layout` and BENCHMARKS.md.
 ///
 /// ```swift
 /// let result = LayoutBenchmark.run(entities: 10_000, iterations: 50)

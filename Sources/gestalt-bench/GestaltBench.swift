@@ -8,6 +8,9 @@ struct GestaltBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gestalt-bench",
         abstract: "Benchmarks that run gestalt's pieces side by side with real peers.",
-        subcommands: []
+        subcommands: [
+            SnapshotBench.self, DiffBench.self, StoreBench.self, SSEBench.self, LayoutBench.self, LoadBench.self,
+            KubernetesBench.self,
+        ]
     )
 }

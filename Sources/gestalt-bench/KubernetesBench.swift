@@ -12,7 +12,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// `gestalt bench kubernetes`: the Kubernetes source against a large fake
+/// `gestalt-bench kubernetes`: the Kubernetes source against a large fake
 /// cluster, all in this process. Times the initial sync and the memory it
 /// takes, then changes pods in the fake at a steady rate and times each
 /// change from the write into the fake to the SSE message that carries it.

@@ -17,7 +17,7 @@ struct LoadBench: AsyncParsableCommand {
         abstract: "Load a running server with N SSE and M WebSocket clients and report delivery, latency, server memory and CPU.",
         discussion: """
         Start the server first, e.g. `gestalt serve --port 8080 --demo-rate 1000 --demo-size 1000 --no-layout &`, \
-        then `gestalt bench load --url http://127.0.0.1:8080 --sse 1000 --server-pid $!`.
+        then `gestalt-bench load --url http://127.0.0.1:8080 --sse 1000 --server-pid $!`.
         """
     )
 
