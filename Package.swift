@@ -122,6 +122,8 @@ let package = Package(
                 "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout", "GestaltChurn",
                 "GestaltServer", "GestaltStreaming",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

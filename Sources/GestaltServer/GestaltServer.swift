@@ -42,7 +42,16 @@ public struct GestaltServer: Sendable {
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
         GraphRoutes(graph: GraphAPI(store: store), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
+        PathRoutes(statusBoard: statusBoard, rest: makeRESTRouter().buildResponder()).register(on: router)
         webSocketRoutes.register(plainOn: router)
+        return router
+    }
+
+    /// The read routes alone, which the `world.infra` paths are names for.
+    private func makeRESTRouter() -> Router<GestaltRequestContext> {
+        let router = Router(context: GestaltRequestContext.self)
+        InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
+        OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
         return router
     }
 
