@@ -196,7 +196,21 @@ import Testing
     }
 
     @Test func missingFileIsAnError() {
-        #expect(throws: ConfigurationError.self) { try GestaltConfiguration.load(path: "/nonexistent/gestalt.yaml") }
+        #expect(throws: ConfigurationError(file: "/nonexistent/gestalt.yaml", line: 0, column: 0, keyPath: "", message: "no such file")) {
+            try GestaltConfiguration.load(path: "/nonexistent/gestalt.yaml")
+        }
+    }
+
+    @Test func errorsInALoadedFileNameIt() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/bad.yaml"
+            _ = FileManager.default.createFile(atPath: path, contents: Data("health:\n  cpu_critical_threshold: high\n".utf8))
+            #expect(throws: ConfigurationError(
+                file: path, line: 2, column: 27, keyPath: "health.cpu_critical_threshold", message: #"expected a fraction from 0 to 1, got "high""#
+            )) {
+                try GestaltConfiguration.load(path: path)
+            }
+        }
     }
 
     @Test func enabledPostgresWithoutURLs() throws {
