@@ -42,6 +42,15 @@ public struct AlertSettings: Sendable, Hashable {
 /// A notification channel an alert rule can send to.
 public enum AlertChannel: String, Sendable, Hashable, CaseIterable {
     case slack, pagerduty, webhook
+
+    /// The `alerts` key that configures the channel, for error messages.
+    var settingKey: String {
+        switch self {
+        case .slack: "slack_webhook"
+        case .pagerduty: "pagerduty_key"
+        case .webhook: "webhook_url"
+        }
+    }
 }
 
 /// A condition on entities that raises an alert once it has held for `holdFor`.
@@ -128,7 +137,7 @@ extension AlertRule {
             for item in try node.words("a list of channels") {
                 let channel = try item.enumValue(AlertChannel.self)
                 guard configured.contains(channel) else {
-                    throw item.error("\(channel.rawValue) is not configured in alerts (no \(channel == .pagerduty ? "pagerduty_key" : channel == .slack ? "slack_webhook" : "webhook_url"))")
+                    throw item.error("\(channel.rawValue) is not configured in alerts (no \(channel.settingKey))")
                 }
                 rule.channels.append(channel)
             }

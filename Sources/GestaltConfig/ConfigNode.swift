@@ -67,6 +67,9 @@ struct ConfigNode {
             }
             let key = scalar.string
             let keyAt = ConfigNode(node: keyNode, path: childPath(key), file: file)
+            // Yams composes `<<: *anchor` as a plain key; merging it here would
+            // lose the lines of the merged values, so it is refused by name.
+            if key == "<<" { throw keyAt.error("merge keys (<<) are not supported: write the keys out") }
             guard keys.contains(key) else {
                 throw keyAt.error("unknown key\(Suggestion.hint(for: key, in: keys))")
             }

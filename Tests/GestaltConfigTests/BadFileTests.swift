@@ -190,6 +190,18 @@ import Testing
         #expect(error.description == #"x.yaml:2:21: visualization.layout_algorithm: expected one of force-directed-3d, none, got "force-directed-2d" (did you mean "force-directed-3d"?)"#)
     }
 
+    @Test func mergeKeysAreRefusedByName() throws {
+        let error = try #require(failure("""
+        collectors:
+          docker:
+            hosts:
+              - &base {name: a, socket: "unix:///a.sock"}
+              - <<: *base
+                name: b
+        """))
+        #expect(error.description == "x.yaml:5:9: collectors.docker.hosts[1].<<: merge keys (<<) are not supported: write the keys out")
+    }
+
     @Test func rootMustBeAMapping() throws {
         let error = try #require(failure("- collectors\n"))
         #expect(error.description == "x.yaml:1:1: expected a mapping, got a list")
