@@ -75,6 +75,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The YAML configuration file read into typed, validated values (pure data: no source depends on it).
+        .target(
+            name: "GestaltConfig",
+            dependencies: [
+                "GestaltModel",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // A faithful fake Kubernetes API server, for tests and benchmarks.
         .target(
             name: "FakeKubeAPI",
@@ -120,7 +129,7 @@ let package = Package(
             name: "gestalt",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout", "GestaltChurn",
-                "GestaltServer", "GestaltStreaming",
+                "GestaltServer", "GestaltStreaming", "GestaltConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -161,6 +170,7 @@ let package = Package(
             dependencies: ["GestaltModel", "GestaltEngine", "GestaltChurn", "GestaltSimulator"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "GestaltConfigTests", dependencies: ["GestaltConfig", "GestaltModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GestaltLayoutTests",
             dependencies: ["GestaltModel", "GestaltEngine", "GestaltLayout"],

@@ -1,0 +1,164 @@
+import Foundation
+import GestaltModel
+
+/// Where alerts go and which conditions raise them.
+public struct AlertSettings: Sendable, Hashable {
+    public static let defaultPagerDutyURL = URL(string: "https://events.pagerduty.com/v2/enqueue")!
+
+    public var enabled: Bool
+    /// Slack incoming-webhook URL (`slack_webhook` in the plan, or `slack_url`); nil: no Slack.
+    public var slackURL: URL?
+    /// PagerDuty Events API v2 routing key; nil: no PagerDuty.
+    public var pagerDutyKey: String?
+    /// Where PagerDuty events are posted; overridable so tests can point it at a local server.
+    public var pagerDutyURL: URL
+    /// A generic webhook receiving each alert as JSON; nil: none.
+    public var webhookURL: URL?
+    public var rules: [AlertRule]
+
+    public init(
+        enabled: Bool = false, slackURL: URL? = nil, pagerDutyKey: String? = nil,
+        pagerDutyURL: URL = AlertSettings.defaultPagerDutyURL, webhookURL: URL? = nil,
+        rules: [AlertRule] = [AlertRule.criticalHealth]
+    ) {
+        self.enabled = enabled
+        self.slackURL = slackURL
+        self.pagerDutyKey = pagerDutyKey
+        self.pagerDutyURL = pagerDutyURL
+        self.webhookURL = webhookURL
+        self.rules = rules
+    }
+
+    /// The channels that have somewhere to send to.
+    public var configuredChannels: [AlertChannel] {
+        var channels: [AlertChannel] = []
+        if slackURL != nil { channels.append(.slack) }
+        if pagerDutyKey != nil { channels.append(.pagerduty) }
+        if webhookURL != nil { channels.append(.webhook) }
+        return channels
+    }
+}
+
+/// A notification channel an alert rule can send to.
+public enum AlertChannel: String, Sendable, Hashable, CaseIterable {
+    case slack, pagerduty, webhook
+
+    /// The `alerts` key that configures the channel, for error messages.
+    var settingKey: String {
+        switch self {
+        case .slack: "slack_webhook"
+        case .pagerduty: "pagerduty_key"
+        case .webhook: "webhook_url"
+        }
+    }
+}
+
+/// A condition on entities that raises an alert once it has held for `holdFor`.
+/// Filters (kinds, namespaces) narrow which entities it watches; the
+/// condition is health below a score, or a status, or either.
+public struct AlertRule: Sendable, Hashable {
+    public var name: String
+    /// Entity kinds watched; empty means all.
+    public var kinds: [EntityKind]
+    /// Namespaces watched; empty means all.
+    public var namespaces: [String]
+    /// Fires when an entity's health score is below this (0...1).
+    public var healthBelow: Double?
+    /// Fires when an entity has one of these statuses.
+    public var statuses: [EntityStatus]
+    /// How long the condition must hold before the alert fires (`for`).
+    public var holdFor: Duration
+    public var severity: Severity
+    /// Channels to notify; empty means every configured one.
+    public var channels: [AlertChannel]
+
+    public init(
+        name: String, kinds: [EntityKind] = [], namespaces: [String] = [], healthBelow: Double? = nil,
+        statuses: [EntityStatus] = [], holdFor: Duration = .zero, severity: Severity = .warning, channels: [AlertChannel] = []
+    ) {
+        self.name = name
+        self.kinds = kinds
+        self.namespaces = namespaces
+        self.healthBelow = healthBelow
+        self.statuses = statuses
+        self.holdFor = holdFor
+        self.severity = severity
+        self.channels = channels
+    }
+
+    /// The rule used when `alerts.rules` is not written: any entity in the
+    /// critical health band (below 0.5) for 30 seconds.
+    public static let criticalHealth = AlertRule(
+        name: "critical-health", healthBelow: HealthPolicy.default.warningAtLeast, holdFor: .seconds(30), severity: .critical
+    )
+}
+
+extension AlertSettings {
+    static let sectionKeys = ["enabled", "slack_webhook", "slack_url", "pagerduty_key", "pagerduty_url", "webhook_url", "rules"]
+
+    static func read(_ node: ConfigNode) throws -> AlertSettings {
+        let section = try node.mapping(keys: sectionKeys)
+        var settings = AlertSettings(enabled: try section.enabled())
+        if let webhook = section["slack_webhook"], let url = section["slack_url"] {
+            throw url.error("give the Slack URL once: slack_webhook (line \(webhook.line)) and slack_url mean the same")
+        }
+        if let node = section["slack_webhook"] ?? section["slack_url"] { settings.slackURL = try node.url(schemes: ["https", "http"]) }
+        if let node = section["pagerduty_key"] { settings.pagerDutyKey = try node.nonEmptyString("a routing key") }
+        if let node = section["pagerduty_url"] { settings.pagerDutyURL = try node.url(schemes: ["https", "http"]) }
+        if let node = section["webhook_url"] { settings.webhookURL = try node.url(schemes: ["https", "http"]) }
+        if let rules = section["rules"] {
+            guard case .sequence = rules.node else { throw rules.expected("a list of rules") }
+            var names = InstanceNames()
+            settings.rules = try rules.sequence().map { try AlertRule.read($0, names: &names, channels: settings.configuredChannels) }
+        }
+        return settings
+    }
+}
+
+extension AlertRule {
+    static let keys = ["name", "kinds", "namespaces", "health_below", "statuses", "for", "severity", "notify"]
+
+    static func read(_ node: ConfigNode, names: inout InstanceNames, channels configured: [AlertChannel]) throws -> AlertRule {
+        let entry = try node.mapping(keys: keys)
+        var rule = AlertRule(name: try entry.requiredName(&names, entry: "rule"))
+        if let node = entry["kinds"] {
+            rule.kinds = try node.words("a list of entity kinds").map { try $0.enumValue(EntityKind.self) }
+        }
+        if let node = entry["namespaces"] {
+            rule.namespaces = try node.words("a list of namespaces").map { try $0.namespace() }
+        }
+        if let node = entry["health_below"] { rule.healthBelow = try node.fraction() }
+        if let node = entry["statuses"] {
+            rule.statuses = try node.words("a list of statuses").map { try $0.enumValue(EntityStatus.self) }
+        }
+        if let node = entry["for"] { rule.holdFor = try node.duration() }
+        if let node = entry["severity"] { rule.severity = try node.enumValue(Severity.self) }
+        if let node = entry["notify"] {
+            for item in try node.words("a list of channels") {
+                let channel = try item.enumValue(AlertChannel.self)
+                guard configured.contains(channel) else {
+                    throw item.error("\(channel.rawValue) is not configured in alerts (no \(channel.settingKey))")
+                }
+                rule.channels.append(channel)
+            }
+        }
+        guard rule.healthBelow != nil || !rule.statuses.isEmpty else {
+            throw entry.missing("health_below", "a rule needs a condition: health_below, statuses, or both")
+        }
+        return rule
+    }
+}
+
+extension ConfigNode {
+    /// The items of a list of words.
+    func words(_ what: String) throws -> [ConfigNode] {
+        guard case .sequence = node else { throw expected(what) }
+        return try sequence()
+    }
+
+    /// A value of a string enum, with the allowed values listed on a miss.
+    func enumValue<Value: RawRepresentable & CaseIterable>(_ type: Value.Type) throws -> Value where Value.RawValue == String {
+        let name = try choice(Value.allCases.map(\.rawValue))
+        return Value(rawValue: name)!
+    }
+}
