@@ -1,5 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresNIO
 
@@ -26,7 +30,20 @@ package actor ServerProbe {
     }
 
     /// Reads one sample, connecting first when there is no open connection.
+    /// A kept connection that turns out broken (the server restarted since
+    /// the last sample) gets one retry on a new one, so the error, if any,
+    /// says what is wrong now.
     package func sample() async throws(PostgresSourceError) -> ServerSample {
+        let reused = connection.map { !$0.isClosed } ?? false
+        do {
+            return try await attempt()
+        } catch {
+            guard reused, case .unreachable = error else { throw error }
+            return try await attempt()
+        }
+    }
+
+    private func attempt() async throws(PostgresSourceError) -> ServerSample {
         let connection = try await openConnection()
         do {
             return try await read(from: connection)
@@ -45,8 +62,12 @@ package actor ServerProbe {
     }
 
     private func openConnection() async throws(PostgresSourceError) -> PostgresConnection {
-        if let connection, !connection.isClosed { return connection }
-        connection = nil
+        if let connection {
+            if !connection.isClosed { return connection }
+            // Closed by the server: closing it here too lets it go cleanly.
+            self.connection = nil
+            try? await connection.close()
+        }
         nextConnectionID += 1
         do {
             var configuration = PostgresConnection.Configuration(
@@ -149,7 +170,7 @@ package actor ServerProbe {
             }
             switch error.code {
             case .connectionError:
-                return .unreachable(server: server, reason: error.underlying.map { "\($0)" } ?? "connection error")
+                return .unreachable(server: server, reason: error.underlying.map(Self.transportReason) ?? "connection error")
             case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
                 return .unreachable(server: server, reason: "the connection was closed")
             case .sslUnsupported:
@@ -166,6 +187,19 @@ package actor ServerProbe {
             return .malformed(server: server, message: "column \(error.columnName): \(error.code)")
         }
         if error is CancellationError { return .unreachable(server: server, reason: "cancelled") }
-        return .unreachable(server: server, reason: "\(error)")
+        return .unreachable(server: server, reason: Self.transportReason(error))
+    }
+
+    /// `connection refused`, `timed out`, `cannot resolve the host`: what NIO's
+    /// nested connection errors come to, in the words of a person.
+    private static func transportReason(_ error: any Error) -> String {
+        if let error = error as? NIOConnectionError {
+            if let last = error.connectionErrors.last { return transportReason(last.error) }
+            if error.dnsAError != nil || error.dnsAAAAError != nil { return "cannot resolve \(error.host)" }
+            return "no address for \(error.host)"
+        }
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
+        if let error = error as? ChannelError, case .connectTimeout = error { return "timed out" }
+        return "\(error)"
     }
 }
