@@ -49,7 +49,7 @@ public final class PostgresSource: TopologySource {
         let probes = addresses.map {
             ServerProbe(
                 address: $0, allowQueryText: configuration.allowQueryText, queryTextLimit: configuration.queryTextLimit,
-                connectTimeout: configuration.connectTimeout, logger: logger
+                connectTimeout: configuration.connectTimeout, sizeInterval: configuration.sizeInterval, logger: logger
             )
         }
         context.setStatus(.syncing, message: "connecting to \(addresses.map(\.name).joined(separator: ", "))")
@@ -62,6 +62,8 @@ public final class PostgresSource: TopologySource {
             while true {
                 try Task.checkCancellation()
                 let cycle = await Self.poll(probes, collector: &collector, clientEntities: configuration.clientEntities, context: context)
+                // A poll cut short by cancellation says nothing about the servers.
+                try Task.checkCancellation()
                 memory.withLock { $0 = collector }
                 apply(cycle, diff: &diff, context: context)
                 try report(cycle, servers: addresses.count, context: context)

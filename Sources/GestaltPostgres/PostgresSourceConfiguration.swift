@@ -31,11 +31,15 @@ public struct PostgresSourceConfiguration: Sendable, Hashable {
     public var clientEntities: [String: String]
     /// How long connecting to one server may take before it counts as unreachable.
     public var connectTimeout: Duration
+    /// How often database sizes are read: `pg_database_size` walks each
+    /// database's files, the largest part of a poll's cost on the server.
+    /// In between, the last sizes are shown again.
+    public var sizeInterval: Duration
 
     public init(
         urls: [String], pollInterval: Duration = .seconds(5), allowQueryText: Bool = false, queryTextLimit: Int = 200,
         poolWarning: Double = 0.8, poolCritical: Double = 0.95, longQuery: Duration = .seconds(30),
-        clientEntities: [String: String] = [:], connectTimeout: Duration = .seconds(5)
+        clientEntities: [String: String] = [:], connectTimeout: Duration = .seconds(5), sizeInterval: Duration = .seconds(60)
     ) {
         self.urls = urls
         self.pollInterval = pollInterval
@@ -46,5 +50,6 @@ public struct PostgresSourceConfiguration: Sendable, Hashable {
         self.longQuery = longQuery
         self.clientEntities = clientEntities
         self.connectTimeout = connectTimeout
+        self.sizeInterval = sizeInterval
     }
 }

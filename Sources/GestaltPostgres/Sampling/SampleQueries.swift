@@ -20,12 +20,18 @@ enum SampleQueries {
                   FROM pg_stat_replication WHERE NOT pg_is_in_recovery())::float8
         """
 
-    /// Per database; the size only where the role may read it, since
-    /// `pg_database_size` fails for a database one may not connect to.
-    static let databases = """
+    /// Per database. Sizes only when asked (`pg_database_size` walks each
+    /// database's directory: most of the server's work for a poll), and only
+    /// where the role may read them, since it fails for a database one may
+    /// not connect to.
+    static func databases(withSizes: Bool) -> String {
+        let size = withSizes ? """
+            CASE WHEN has_database_privilege(d.oid, 'CONNECT') OR pg_has_role('pg_read_all_stats', 'USAGE')
+                 THEN pg_database_size(d.oid) END::int8
+            """ : "NULL::int8"
+        return """
         SELECT d.datname::text,
-               CASE WHEN has_database_privilege(d.oid, 'CONNECT') OR pg_has_role('pg_read_all_stats', 'USAGE')
-                    THEN pg_database_size(d.oid) END::int8,
+               \(size),
                (coalesce(s.xact_commit, 0) + coalesce(s.xact_rollback, 0))::int8,
                coalesce(s.blks_hit, 0)::int8,
                coalesce(s.blks_read, 0)::int8,
@@ -49,6 +55,7 @@ enum SampleQueries {
          WHERE d.datallowconn AND NOT d.datistemplate
          ORDER BY d.datname
         """
+    }
 
     static let clients = """
         SELECT datname::text, coalesce(application_name, ''), host(client_addr), count(*)::int8

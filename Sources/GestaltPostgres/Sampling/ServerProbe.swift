@@ -11,18 +11,27 @@ import PostgresNIO
 /// broken connection is dropped and the next sample connects again; every
 /// failure comes out as a `PostgresSourceError` naming the server.
 package actor ServerProbe {
-    package let address: PostgresServerAddress
+    package nonisolated let address: PostgresServerAddress
     private let allowQueryText: Bool
     private let queryTextLimit: Int
     private let connectTimeout: Duration
+    private let sizeInterval: Duration
+    /// Sizes change slowly and cost the most to read: they are read every
+    /// `sizeInterval` and repeated from here in between.
+    private var sizes: [String: Int64] = [:]
+    private var sizesReadAt: ContinuousClock.Instant?
     private let logger: Logger
     private var connection: PostgresConnection?
     private var nextConnectionID = 0
     /// Statements sent since the probe was made, for the benchmark.
     package private(set) var statements = 0
 
-    package init(address: PostgresServerAddress, allowQueryText: Bool, queryTextLimit: Int, connectTimeout: Duration, logger: Logger) {
+    package init(
+        address: PostgresServerAddress, allowQueryText: Bool, queryTextLimit: Int, connectTimeout: Duration,
+        sizeInterval: Duration = .zero, logger: Logger
+    ) {
         self.address = address
+        self.sizeInterval = sizeInterval
         self.allowQueryText = allowQueryText
         self.queryTextLimit = queryTextLimit
         self.connectTimeout = connectTimeout
@@ -121,15 +130,22 @@ package actor ServerProbe {
         }
 
         statements += 1
-        for try await row in try await connection.query(PostgresQuery(unsafeSQL: SampleQueries.databases), logger: logger) {
+        let readSizes = sizesReadAt.map { takenAt - $0 >= sizeInterval } ?? true
+        var sizes: [String: Int64] = [:]
+        let query = PostgresQuery(unsafeSQL: SampleQueries.databases(withSizes: readSizes))
+        for try await row in try await connection.query(query, logger: logger) {
             let (name, size, transactions, hit, read, backends, active, idle, slowest) = try row.decode(
                 (String, Int64?, Int64, Int64, Int64, Int64, Int64, Int64, Double?).self
             )
+            sizes[name] = readSizes ? size : self.sizes[name]
             sample.databases.append(DatabaseSample(
-                name: name, sizeBytes: size, transactions: transactions, blocksHit: hit, blocksRead: read,
+                name: name, sizeBytes: sizes[name], transactions: transactions, blocksHit: hit, blocksRead: read,
                 backends: backends, active: active, idleInTransaction: idle, slowestQuerySeconds: slowest
             ))
         }
+
+        self.sizes = sizes
+        if readSizes { sizesReadAt = takenAt }
 
         statements += 1
         for try await row in try await connection.query(PostgresQuery(unsafeSQL: SampleQueries.clients), logger: logger) {
