@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The wire model of PROTOCOL.md: value types, JSON in and out, health scoring, filters.
@@ -81,6 +82,19 @@ let package = Package(
             dependencies: [
                 "GestaltModel",
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL source: servers and databases with pool use, size, rates and slow queries.
+        .target(
+            name: "GestaltPostgres",
+            dependencies: [
+                "GestaltModel", "GestaltEngine",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -146,7 +160,8 @@ let package = Package(
             name: "gestalt-bench",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer", "GestaltStreaming",
-                "FakeKubeAPI",
+                "FakeKubeAPI", "GestaltPostgres", "TestPeers",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -187,6 +202,15 @@ let package = Package(
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "FakeKubeAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltPostgresTests",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltPostgres", "TestPeers",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

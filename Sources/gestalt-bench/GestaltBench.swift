@@ -11,6 +11,7 @@ struct GestaltBench: AsyncParsableCommand {
         subcommands: [
             SnapshotBench.self, DiffBench.self, StoreBench.self, SSEBench.self, LayoutBench.self, LoadBench.self,
             KubernetesBench.self,
+            PostgresBench.self,
         ]
     )
 }
