@@ -31,19 +31,24 @@ out vec3 vColor;
 out vec3 vNormal;
 out float vAlpha;
 out float vGlow;
+out vec3 vRed;
 void main() {
   float alpha = faded(aAnim.x, aAnim.y);
   float flags = aAnim.z;
   bool spin = mod(flags, 2.0) >= 1.0;
   bool unhealthy = mod(floor(flags / 2.0), 2.0) >= 1.0;
+  bool stale = mod(floor(flags / 4.0), 2.0) >= 1.0;
   float pulse = 1.0 - clamp((uTime - aColor.w) / PULSE, 0.0, 1.0);
   float scale = aTo.w * (0.55 + 0.45 * alpha) * (1.0 + 0.35 * pulse * pulse);
   float glow = 0.7 * pulse * pulse;
+  vRed = vec3(0.0);
   if (unhealthy) {
+    // A red glow beats over the kind colour: health shows, the kind stays.
     float beat = 0.5 + 0.5 * sin(uTime * 5.0);
     scale *= 1.0 + 0.12 * beat;
-    glow += 0.25 * beat;
+    vRed = vec3(0.35 + 0.45 * beat, 0.0, 0.0);
   }
+  if (stale) alpha *= 0.45;
   vec3 p = aPos;
   vec3 n = aNormal;
   if (spin) {
@@ -70,12 +75,17 @@ in vec3 vColor;
 in vec3 vNormal;
 in float vAlpha;
 in float vGlow;
+in vec3 vRed;
 out vec4 outColor;
 void main() {
   vec3 n = normalize(vNormal);
   float key = max(dot(n, normalize(vec3(0.4, 0.85, 0.35))), 0.0);
   float fill = max(dot(n, normalize(vec3(-0.6, -0.2, -0.5))), 0.0);
   vec3 c = vColor * (0.35 + 0.6 * key + 0.18 * fill);
+  // The red glow is strongest at the silhouette, like a rim light, so the
+  // face keeps the kind colour.
+  float rim = 1.0 - abs(n.z) * 0.5;
+  c = clamp(c + vRed * rim, 0.0, 1.0);
   c = mix(c, vec3(1.0), clamp(vGlow, 0.0, 1.0) * 0.55);
   outColor = vec4(c, vAlpha);
 }`;
@@ -93,16 +103,19 @@ layout(location = 5) in vec4 aAnim;
 out vec3 vColor;
 out float vAlpha;
 out float vGlow;
+out vec3 vRed;
 void main() {
   float alpha = faded(aAnim.x, aAnim.y);
   float pulse = 1.0 - clamp((uTime - aColor.w) / PULSE, 0.0, 1.0);
   float scale = aTo.w * (0.55 + 0.45 * alpha) * (1.0 + 0.35 * pulse * pulse);
   float glow = 0.7 * pulse * pulse;
+  vRed = vec3(0.0);
   if (mod(floor(aAnim.z / 2.0), 2.0) >= 1.0) {
     float beat = 0.5 + 0.5 * sin(uTime * 5.0);
     scale *= 1.0 + 0.12 * beat;
-    glow += 0.25 * beat;
+    vRed = vec3(0.35 + 0.45 * beat, 0.0, 0.0);
   }
+  if (mod(floor(aAnim.z / 4.0), 2.0) >= 1.0) alpha *= 0.45;
   float h = aAnim.w;
   if (h == 1.0) alpha *= 0.12;
   if (h == 2.0) { glow += 0.45; scale *= 1.15; }
@@ -120,6 +133,7 @@ precision highp float;
 in vec3 vColor;
 in float vAlpha;
 in float vGlow;
+in vec3 vRed;
 out vec4 outColor;
 void main() {
   vec2 d = gl_PointCoord * 2.0 - 1.0;
@@ -128,6 +142,7 @@ void main() {
   vec3 n = vec3(d.x, -d.y, sqrt(1.0 - r2));
   float key = max(dot(n, normalize(vec3(0.3, 0.6, 0.75))), 0.0);
   vec3 c = vColor * (0.35 + 0.7 * key);
+  c = clamp(c + vRed * (0.4 + 0.6 * r2), 0.0, 1.0);
   c = mix(c, vec3(1.0), clamp(vGlow, 0.0, 1.0) * 0.55);
   outColor = vec4(c, vAlpha);
 }`;
