@@ -66,7 +66,7 @@ export function fallbackPosition(entity) {
 }
 
 const KIND_RING = 70;
-const SOURCE_RING = 110;
+const SOURCE_RING = 190;
 
 /** Centre of a kind's cluster in the by-kind preset. */
 export function kindCenter(kind) {
@@ -94,12 +94,12 @@ export function sourceCenter(source) {
 
 const sourceKey = (entity) => (typeof entity.source === 'string' && entity.source ? entity.source : 'unknown');
 
-/** "By source" preset: the source's cluster, its namespaces as sub-clusters a third the usual size apart. */
+/** "By source" preset: the source's cluster, its namespaces as sub-clusters a little closer than usual. */
 export function sourcePosition(entity) {
   const base = sourceCenter(sourceKey(entity));
-  const ns = clusterCenter(clusterKey(entity)).map((v) => v * 0.35);
+  const ns = clusterCenter(clusterKey(entity)).map((v) => v * 0.8);
   const center = [base[0] + ns[0], base[1], base[2] + ns[2]];
-  return entity.kind === 'namespace' ? center : scatter(center, entity.id, CLUSTER_RADIUS * 0.6);
+  return entity.kind === 'namespace' ? center : scatter(center, entity.id, CLUSTER_RADIUS * 0.8);
 }
 
 /** The group an entity belongs to under `preset` (what the scene labels). */

@@ -131,21 +131,24 @@ window.addEventListener('popstate', () => {
 
 function refreshGroupLabels() {
   if (!groupLabels) return;
-  if (view.preset === 'namespace') {
-    const list = [];
+  // Namespace rings are named under the namespace and source presets (the
+  // source preset keeps each namespace as a ring inside its source).
+  const list = [];
+  if (view.preset !== 'kind') {
     for (const id of namespaceIds) {
       const e = state.entities.get(id);
       if (e) list.push({ key: `ns:${e.name}`, text: e.name, id });
     }
     list.sort((a, b) => a.text.localeCompare(b.text));
-    groupLabels.setGroups(list);
-    return;
   }
-  const keys = view.preset === 'kind' ? [...state.kinds.keys()] : [...state.sources.keys()];
-  const shown = view.preset === 'kind' ? view.filter.kinds : view.filter.sources;
-  groupLabels.setGroups(keys.filter((k) => !shown.size || shown.has(k)).sort().map((k) => ({
-    key: `${view.preset}:${k}`, text: view.preset === 'kind' ? formatKind(k) : k, point: groupCenter(view.preset, k),
-  })));
+  if (view.preset !== 'namespace') {
+    const keys = view.preset === 'kind' ? [...state.kinds.keys()] : [...state.sources.keys()];
+    const shown = view.preset === 'kind' ? view.filter.kinds : view.filter.sources;
+    list.unshift(...keys.filter((k) => !shown.size || shown.has(k)).sort().map((k) => ({
+      key: `${view.preset}:${k}`, text: view.preset === 'kind' ? formatKind(k) : k, point: groupCenter(view.preset, k), group: true,
+    })));
+  }
+  groupLabels.setGroups(list);
 }
 
 function startRenderer() {

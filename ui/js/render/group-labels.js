@@ -5,8 +5,10 @@
 import { eyeOf } from './camera.js';
 
 const MAX_LABELS = 80;
-// Above a client-side cluster (its scatter radius is 14 world units).
+// Above a client-side cluster (its scatter radius is 14 world units; a
+// source's cluster holds namespace rings, so it is named higher).
 const GROUP_LIFT = 17;
+const SOURCE_LIFT = 40;
 
 export function createGroupLabels(container, renderer) {
   const els = new Map(); // key → { el, at }
@@ -16,7 +18,7 @@ export function createGroupLabels(container, renderer) {
     let entry = els.get(key);
     if (!entry) {
       const el = document.createElement('div');
-      el.className = 'group-label';
+      el.className = key.startsWith('ns:') ? 'group-label' : 'group-label group';
       el.dataset.group = key;
       el.hidden = true;
       container.appendChild(el);
@@ -54,7 +56,8 @@ export function createGroupLabels(container, renderer) {
     for (const g of groups) {
       const entry = els.get(g.key);
       if (!entry) continue;
-      const world = g.id ? ringPoint(g.id, eye) : [g.point[0], g.point[1] + GROUP_LIFT, g.point[2]];
+      const lift = g.key.startsWith('source:') ? SOURCE_LIFT : GROUP_LIFT;
+      const world = g.id ? ringPoint(g.id, eye) : [g.point[0], g.point[1] + lift, g.point[2]];
       const s = world ? renderer.projectPoint(world) : null;
       if (!s || s.x < -50 || s.x > width + 50 || s.y < -20 || s.y > height + 20) {
         if (!entry.el.hidden) entry.el.hidden = true;
