@@ -105,6 +105,8 @@ def test_a_pasted_url_opens_the_same_view(driver, server):
     assert pressed == {"pod", "service"}
     assert driver.find_element(By.CSS_SELECTOR, "#layout-presets [data-preset='kind']").get_attribute("aria-pressed") == "true"
     wait_until(lambda: driver.find_element(By.ID, "tab-details").get_attribute("data-entity-id") == pick["id"], 3, message="details panel")
+    lines = driver.execute_script("return document.getElementById('tab-details').innerText.split('\\n').map(s => s.trim())")
+    assert "null" not in lines, "parts that do not apply leave nothing behind"
     # Only matching entities are drawn.
     drawn = driver.execute_script("""
         const g = window.gestalt;

@@ -96,7 +96,8 @@ export function createDetailsPanel({ state, select, rates = null }) {
     }
     const conns = connectionsOf(state, e.id);
     const band = healthBand(e.health);
-    root.append(
+    // append() would write a null as the text "null": drop the parts that do not apply.
+    root.append(...[
       h('div', { class: 'details-head' },
         h('b', { class: 'glyph', style: { color: kindCss(e.kind) }, title: formatKind(e.kind) }, kindGlyph(e.kind)),
         h('h3', { id: 'details-name' }, e.name ?? e.id),
@@ -109,7 +110,7 @@ export function createDetailsPanel({ state, select, rates = null }) {
       trace ? h('p', { class: 'trace-note' }, `Tracing ${trace.upstream.size} upstream and ${trace.downstream.size} downstream`) : null,
       connectionList(e, conns, state, select),
       h('h2', {}, 'Fields'),
-      fieldTable(e));
+      fieldTable(e)].filter(Boolean));
   };
   return { render };
 }
