@@ -4,7 +4,7 @@
 // uploads touched records and draws.
 import { EntityLayer, HIGHLIGHT } from './entity-layer.js';
 import { EdgeLayer } from './edge-layer.js';
-import { createCamera, fit, matrices, project, rayThrough } from './camera.js';
+import { createCamera, eyeOf, fit, matrices, project, rayThrough } from './camera.js';
 import { raySphere, rayRing } from './picking.js';
 import { meshDetail, edgeDetail } from './lod.js';
 import { EDGE_KIND_INDEX, entityColor, entityFlags, entitySize } from '../appearance.js';
@@ -250,7 +250,7 @@ export function createRenderer(canvas, { state, view, meter = null }) {
     gl.depthMask(false); // lines and particles never hide entities behind them
     edges.draw(viewProj, t, edgeDetail(detail, edges.count));
     gl.depthMask(true);
-    entities.draw(viewProj, t, detail, canvas.height / Math.tan(camera.fovY / 2) / 2);
+    entities.draw(viewProj, t, detail, canvas.height / Math.tan(camera.fovY / 2) / 2, eyeOf(camera));
     for (const hook of frameHooks) hook(t);
     frames++;
     const wall = performance.now();

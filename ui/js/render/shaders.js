@@ -32,6 +32,8 @@ out vec3 vNormal;
 out float vAlpha;
 out float vGlow;
 out vec3 vRed;
+out float vRim;
+uniform vec3 uEye;
 void main() {
   float alpha = faded(aAnim.x, aAnim.y);
   float flags = aAnim.z;
@@ -66,7 +68,10 @@ void main() {
   vNormal = n;
   vAlpha = alpha;
   vGlow = glow;
-  gl_Position = uViewProj * vec4(moved(aFrom, aTo.xyz) + p * scale, 1.0);
+  vec3 world = moved(aFrom, aTo.xyz) + p * scale;
+  // Meshes are only scaled and spun about y, so n is already a world normal.
+  vRim = 1.0 - clamp(dot(normalize(n), normalize(uEye - world)), 0.0, 1.0);
+  gl_Position = uViewProj * vec4(world, 1.0);
 }`;
 
 export const ENTITY_FS = `#version 300 es
@@ -76,16 +81,17 @@ in vec3 vNormal;
 in float vAlpha;
 in float vGlow;
 in vec3 vRed;
+in float vRim;
 out vec4 outColor;
 void main() {
   vec3 n = normalize(vNormal);
   float key = max(dot(n, normalize(vec3(0.4, 0.85, 0.35))), 0.0);
   float fill = max(dot(n, normalize(vec3(-0.6, -0.2, -0.5))), 0.0);
   vec3 c = vColor * (0.35 + 0.6 * key + 0.18 * fill);
-  // The red glow is strongest at the silhouette, like a rim light, so the
-  // face keeps the kind colour.
-  float rim = 1.0 - abs(n.z) * 0.5;
-  c = clamp(c + vRed * rim, 0.0, 1.0);
+  // The red glow is a rim light at the silhouette, so the faces turned to
+  // the viewer keep the kind colour; a faint tint still shows on a dot.
+  float rim = vRim;
+  c = mix(c, vec3(1.0, 0.12, 0.08), clamp(vRed.r * (0.18 + 1.2 * rim), 0.0, 0.9));
   c = mix(c, vec3(1.0), clamp(vGlow, 0.0, 1.0) * 0.55);
   outColor = vec4(c, vAlpha);
 }`;
@@ -142,7 +148,7 @@ void main() {
   vec3 n = vec3(d.x, -d.y, sqrt(1.0 - r2));
   float key = max(dot(n, normalize(vec3(0.3, 0.6, 0.75))), 0.0);
   vec3 c = vColor * (0.35 + 0.7 * key);
-  c = clamp(c + vRed * (0.4 + 0.6 * r2), 0.0, 1.0);
+  c = mix(c, vec3(1.0, 0.12, 0.08), clamp(vRed.r * (0.12 + 1.3 * r2 * r2), 0.0, 0.9));
   c = mix(c, vec3(1.0), clamp(vGlow, 0.0, 1.0) * 0.55);
   outColor = vec4(c, vAlpha);
 }`;
