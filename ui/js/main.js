@@ -31,6 +31,7 @@ import { createRateTracker, forgetEntity, observeEntity } from './rates.js';
 import { applyFilter, decodeView, encodeView } from './url-state.js';
 import { groupCenter, normalizePreset } from './layout.js';
 import { createLatencyProbe } from './latency-probe.js';
+import { eventIcon } from './event-icons.js';
 
 const HEALTH_POLL_MS = 5000;
 const SOURCES_POLL_MS = 3000;
@@ -256,7 +257,13 @@ const topologyFeed = createTopologyFeed({
   onStatus: (s, d) => status.set(s, d),
   onNotice: onChurnNotice,
 });
-const eventBatcher = createBatcher((lists) => events.add(lists.flat()));
+const eventBatcher = createBatcher((lists) => {
+  const list = lists.flat();
+  events.add(list);
+  // A source event (connected, down, stale …) refreshes the source pills now
+  // rather than at the next poll.
+  if (list.some((ev) => eventIcon(ev).category === 'source')) pollSources(false);
+});
 const eventsFeed = createEventsFeed({ onEvents: (list) => eventBatcher.push(list) });
 topologyFeed.start();
 eventsFeed.start();

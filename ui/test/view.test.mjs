@@ -174,6 +174,15 @@ test('event icons by reason and type, coloured by severity', () => {
   assert.equal(icon('Created').category, 'creation');
   assert.equal(icon('FailedCreate', 'error').category, 'failure', 'failure wins over creation');
   assert.equal(icon('HighChurn', 'warning').category, 'churn');
+  assert.equal(icon('SlowConsumer', 'warning').category, 'performance');
+  assert.equal(icon('SawCompletedJob').category, 'completion');
+  assert.equal(icon('RegisteredNode').category, 'creation');
+  assert.equal(icon('NodeNotReady', 'warning').category, 'health');
+  // Every reason the simulator sends gets an icon of its own, not the fallback.
+  for (const reason of ['Scheduled', 'Pulled', 'Created', 'Started', 'Killing', 'ScalingReplicaSet', 'SuccessfulCreate',
+    'Completed', 'SawCompletedJob', 'RegisteredNode', 'NodeReady', 'BackOff', 'Unhealthy', 'OOMKilling', 'NodeNotReady', 'SlowConsumer']) {
+    assert.notEqual(icon(reason).category, 'other', reason);
+  }
   assert.equal(icon('Mystery', 'info', 'Warning').glyph, '⚠');
   assert.equal(icon('Mystery', 'critical').glyph, '‼');
   assert.equal(icon('Created', 'bogus').severity, 'info');
