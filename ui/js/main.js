@@ -138,9 +138,10 @@ function refreshGroupLabels() {
   if (view.preset !== 'kind') {
     for (const id of namespaceIds) {
       const e = state.entities.get(id);
-      if (e) list.push({ key: `ns:${e.name}`, text: e.name, id });
+      if (e) list.push({ key: `ns:${e.name}`, text: e.name, id, size: state.namespaces.get(e.name) ?? 0 });
     }
-    list.sort((a, b) => a.text.localeCompare(b.text));
+    // Largest namespaces first: only so many labels are drawn (group-labels.js).
+    list.sort((a, b) => b.size - a.size || a.text.localeCompare(b.text));
   }
   if (view.preset !== 'namespace') {
     const keys = view.preset === 'kind' ? [...state.kinds.keys()] : [...state.sources.keys()];

@@ -23,29 +23,29 @@ function sampleTime(entity, nowMs) {
 
 /**
  * Records `entity`'s counters. A counter that went backwards (a restarted
- * container) starts over rather than giving a negative rate; a sample with
- * unchanged counters and time keeps the previous rate (an update that did
- * not touch the network).
+ * container) starts over rather than giving a negative rate; an update with
+ * unchanged counters keeps the previous sample and rate (it did not touch
+ * the network), so a rate spans the time between two counter changes.
  */
 export function observeEntity(tracker, entity, nowMs = Date.now()) {
   const rx = entity.network_rx_bytes;
   const tx = entity.network_tx_bytes;
   if (!Number.isFinite(rx) && !Number.isFinite(tx)) return;
-  if (!rx && !tx && !tracker.samples.has(entity.id)) return; // nothing to measure; keep the map small
-  const at = sampleTime(entity, nowMs);
   const prev = tracker.samples.get(entity.id);
-  const next = { at, rx: rx ?? 0, tx: tx ?? 0, rate: prev?.rate ?? null };
-  if (prev && at > prev.at && (next.rx !== prev.rx || next.tx !== prev.tx)) {
+  if (!rx && !tx && !prev) return; // nothing to measure; keep the map small
+  // Most updates touch health, status or position, not the counters: they
+  // keep the last sample (and its rate) and cost no date parsing.
+  if (prev && (rx ?? 0) === prev.rx && (tx ?? 0) === prev.tx) return;
+  const at = sampleTime(entity, nowMs);
+  if (prev && at === prev.at) return; // two readings of one instant: keep the first
+  let rate = null; // first sample, a counter reset or time going backwards: measure afresh
+  if (prev && at > prev.at) {
     const dt = (at - prev.at) / 1000;
-    const drx = next.rx - prev.rx;
-    const dtx = next.tx - prev.tx;
-    next.rate = drx < 0 || dtx < 0 ? null : { rx: drx / dt, tx: dtx / dt };
-  } else if (prev && (at < prev.at || next.rx < prev.rx || next.tx < prev.tx)) {
-    next.rate = null;
-  } else if (prev && at === prev.at) {
-    return;
+    const drx = (rx ?? 0) - prev.rx;
+    const dtx = (tx ?? 0) - prev.tx;
+    if (drx >= 0 && dtx >= 0) rate = { rx: drx / dt, tx: dtx / dt };
   }
-  tracker.samples.set(entity.id, next);
+  tracker.samples.set(entity.id, { at, rx: rx ?? 0, tx: tx ?? 0, rate });
 }
 
 /** Forgets a removed entity. */
