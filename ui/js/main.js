@@ -109,12 +109,12 @@ function writeUrl(mode) {
   if (mode === 'push') history.pushState(null, '', url); else history.replaceState(null, '', url);
 }
 
-function setPreset(preset, history = 'replace') {
+function setPreset(preset, record = 'replace') {
   view.preset = normalizePreset(preset);
   filters.showPreset(view.preset);
   renderer.resync();
   refreshGroupLabels();
-  writeUrl(history);
+  writeUrl(record);
   setTimeout(() => renderer.fitView(), 950);
 }
 
@@ -176,15 +176,15 @@ function startRenderer() {
 
 /**
  * Selects an entity (null clears), traces it and shows it in the Details tab.
- * `history` is how the URL records it: a person's selection is a step Back
- * can undo ('push'); restoring one or dropping a removed entity is not.
+ * `record` is how the URL records it (writeUrl): a person's selection is a
+ * step Back can undo ('push'); restoring one or dropping a removed entity is not.
  */
-function select(id, history = 'push') {
+function select(id, record = 'push') {
   const previous = selectedId;
   selectedId = id && state.entities.has(id) ? id : null;
-  if (selectedId || history !== 'none') pendingSelection = null;
+  if (selectedId || record !== 'none') pendingSelection = null;
   renderer.setSelection(selectedId);
-  if (selectedId !== previous) writeUrl(history);
+  if (selectedId !== previous) writeUrl(record);
   details.render(selectedId, selectedId ? traceConnections(state, selectedId) : null);
   if (selectedId) {
     tabs.select('details');
