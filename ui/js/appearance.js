@@ -1,6 +1,6 @@
 // How an entity looks: its size (the plan's "size logic" column) and colour.
 // Pure, so the renderer only copies numbers into buffers.
-import { healthColor } from './health.js';
+import { kindColor } from './kinds.js';
 
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 // Logarithmic growth keeps a 100× larger value readable without dwarfing the rest.
@@ -41,14 +41,41 @@ function baseSize(entity, degree) {
   }
 }
 
-/** RGB (0..1): health from green to red, for every kind (the rule). */
+// Stale entities (their source is down) are drawn in this grey, whatever their kind.
+export const STALE_COLOR = Object.freeze([0.42, 0.44, 0.48]);
+
+/** True when the entity's source is down and its values are the last ones seen. */
+export const isStaleEntity = (entity) => entity?.stale === true;
+
+/**
+ * RGB (0..1): the kind's colour, faded toward grey as health drops (at
+ * health 1 the full colour, at 0 a third of its saturation), so health
+ * shows without losing the kind; stale entities are plain grey.
+ */
 export function entityColor(entity) {
-  return healthColor(entity.health);
+  if (isStaleEntity(entity)) return STALE_COLOR.slice();
+  const c = kindColor(entity.kind);
+  const h = Math.min(1, Math.max(0, Number.isFinite(entity.health) ? entity.health : 1));
+  const keep = 1 / 3 + (2 / 3) * h;
+  const grey = 0.3 * c[0] + 0.59 * c[1] + 0.11 * c[2];
+  // Darken a little with the saturation too: a washed-out bright colour
+  // would read as "selected" rather than "ill".
+  const dim = 0.7 + 0.3 * h;
+  return c.map((v) => (grey + (v - grey) * keep) * dim);
 }
 
-/** Bit flags the shader animates: 1 spin (status processing), 2 unhealthy pulse (health < 0.5). */
+/** Flag bits the shader animates. */
+export const FLAGS = Object.freeze({ spin: 1, unhealthy: 2, stale: 4 });
+
+/**
+ * Bit flags: 1 spin (status processing), 2 red pulse (health < 0.5, not
+ * stale: a stale value is old news), 4 stale (drawn translucent).
+ */
 export function entityFlags(entity) {
-  return (entity.status === 'processing' ? 1 : 0) | ((entity.health ?? 1) < 0.5 ? 2 : 0);
+  const stale = isStaleEntity(entity);
+  return (entity.status === 'processing' && !stale ? FLAGS.spin : 0)
+    | ((entity.health ?? 1) < 0.5 && !stale ? FLAGS.unhealthy : 0)
+    | (stale ? FLAGS.stale : 0);
 }
 
 /**

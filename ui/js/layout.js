@@ -1,11 +1,23 @@
 // Where an entity is drawn. The server's layout engine owns x, y, z; this
-// module supplies the two client-side presets and the fallback used while an
-// entity still sits at the origin (no layout yet), so the picture is never
-// one blob. Pure: positions are plain [x, y, z] arrays.
+// module supplies the client-side grouping presets and the fallback used
+// while an entity still sits at the origin (no layout yet), so the picture
+// is never one blob. Pure: positions are plain [x, y, z] arrays.
+//
+// Presets (client-side grouping: positions are computed here from the
+// entity alone, so a preset switch costs one pass and needs no server):
+//   namespace  the server's layout (namespaces on rings), the default
+//   kind       one cluster per kind on a ring of radius 70, in ENTITY_KINDS order
+//   source     one cluster per source instance (`docker@build-host`, `kubernetes`)
+//              on a ring, each holding its namespaces as sub-clusters
 import { hash3 } from './hash.js';
 import { ENTITY_KINDS } from './config.js';
 
-export const PRESETS = Object.freeze(['namespace', 'type']);
+export const PRESETS = Object.freeze(['namespace', 'kind', 'source']);
+
+/** 'type' was the first name of the by-kind preset; old links keep working. */
+export function normalizePreset(preset) {
+  return preset === 'type' ? 'kind' : preset;
+}
 
 // Scale matched to the server layout (namespace rings about 40 apart, link
 // distance 5) so fallback and server positions mix without a jump in size.
@@ -53,16 +65,69 @@ export function fallbackPosition(entity) {
   return scatter(center, entity.id, CLUSTER_RADIUS);
 }
 
-/** "By type" preset: one cluster per kind on a ring. */
-export function typePosition(entity) {
-  const index = Math.max(0, ENTITY_KINDS.indexOf(entity.kind));
+const KIND_RING = 70;
+const SOURCE_RING = 190;
+
+/** Centre of a kind's cluster in the by-kind preset. */
+export function kindCenter(kind) {
+  const index = Math.max(0, ENTITY_KINDS.indexOf(kind));
   const angle = (index / ENTITY_KINDS.length) * Math.PI * 2;
-  const center = [Math.cos(angle) * 70, 0, Math.sin(angle) * 70];
-  return scatter(center, entity.id, CLUSTER_RADIUS);
+  return [Math.cos(angle) * KIND_RING, 0, Math.sin(angle) * KIND_RING];
+}
+
+/** "By kind" preset: one cluster per kind on a ring. */
+export function typePosition(entity) {
+  return scatter(kindCenter(entity.kind), entity.id, CLUSTER_RADIUS);
+}
+
+/**
+ * Centre of a source's cluster in the by-source preset: a point on a ring
+ * chosen by the source's hash, so it never moves when other sources come
+ * and go (a second ring keeps two hashes that land close from overlapping much).
+ */
+export function sourceCenter(source) {
+  const [a, r] = hash3(`src:${source}`);
+  const ring = SOURCE_RING * (1 + Math.floor(r * 2) * 0.6);
+  const angle = a * Math.PI * 2;
+  return [Math.cos(angle) * ring, 0, Math.sin(angle) * ring];
+}
+
+const sourceKey = (entity) => (typeof entity.source === 'string' && entity.source ? entity.source : 'unknown');
+
+/** "By source" preset: the source's cluster, its namespaces as sub-clusters a little closer than usual. */
+export function sourcePosition(entity) {
+  const base = sourceCenter(sourceKey(entity));
+  const ns = clusterCenter(clusterKey(entity)).map((v) => v * 0.8);
+  const center = [base[0] + ns[0], base[1], base[2] + ns[2]];
+  return entity.kind === 'namespace' ? center : scatter(center, entity.id, CLUSTER_RADIUS * 0.8);
+}
+
+/** The group an entity belongs to under `preset` (what the scene labels). */
+export function groupKey(entity, preset = 'namespace') {
+  switch (normalizePreset(preset)) {
+    case 'kind': return entity.kind;
+    case 'source': return sourceKey(entity);
+    default: return clusterKey(entity);
+  }
+}
+
+/**
+ * Where a group's label goes under the client-side presets, or null for the
+ * namespace preset (there the namespace rings carry their own labels).
+ */
+export function groupCenter(preset, key) {
+  switch (normalizePreset(preset)) {
+    case 'kind': return kindCenter(key);
+    case 'source': return sourceCenter(key);
+    default: return null;
+  }
 }
 
 /** The position the view should move `entity` to under `preset`. */
 export function targetPosition(entity, preset = 'namespace') {
-  if (preset === 'type') return typePosition(entity);
-  return hasServerPosition(entity) ? [entity.x, entity.y, entity.z] : fallbackPosition(entity);
+  switch (normalizePreset(preset)) {
+    case 'kind': return typePosition(entity);
+    case 'source': return sourcePosition(entity);
+    default: return hasServerPosition(entity) ? [entity.x, entity.y, entity.z] : fallbackPosition(entity);
+  }
 }

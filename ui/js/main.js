@@ -24,8 +24,17 @@ import { initTheme } from './theme.js';
 import { createScriptMeter } from './script-meter.js';
 import { createChurnState, applyChurnNotice, isSummarised } from './churn.js';
 import { createChurnPanel } from './panels/churn.js';
+import { createLegend } from './panels/legend.js';
+import { createSourcesPanel } from './panels/sources.js';
+import { createGroupLabels } from './render/group-labels.js';
+import { createRateTracker, forgetEntity, observeEntity } from './rates.js';
+import { applyFilter, decodeView, encodeView } from './url-state.js';
+import { groupCenter, normalizePreset } from './layout.js';
+import { createLatencyProbe } from './latency-probe.js';
+import { eventIcon } from './event-icons.js';
 
 const HEALTH_POLL_MS = 5000;
+const SOURCES_POLL_MS = 3000;
 // Panels and the top bar's band counts refresh at most this often: each text
 // change re-rasters its part of the page, which a software compositor pays for
 // in frame rate, and twice a second still reads as live.
@@ -38,7 +47,17 @@ const churn = createChurnState();
 const view = { filter: createFilter(), preset: 'namespace', hides: (e) => isSummarised(churn, e) };
 // Script time per frame (frame callback + stream handling + batches), read by the benchmark.
 const meter = createScriptMeter();
+// Network counters → bytes/s per entity (rates.js).
+const rates = createRateTracker();
+// Watch event → screen timing for the benchmark; idle unless a test arms it.
+const probe = createLatencyProbe();
 let selectedId = null;
+// The view in the URL (url-state.js): restored now; a selection named there
+// waits until its entity has arrived.
+const initial = decodeView(location.search);
+applyFilter(view.filter, initial.filter);
+view.preset = initial.preset;
+let pendingSelection = initial.selected;
 
 const renderer = startRenderer();
 const status = createStatusIndicator();
@@ -49,17 +68,90 @@ const tabs = createTabs((name) => {
   if (name === 'events') events.shown();
   if (name === 'alerts') alerts.render();
 });
-const details = createDetailsPanel({ state, select });
+const details = createDetailsPanel({ state, select, rates });
 const alerts = createAlertsPanel({ state, select, isVisible: () => tabs.current === 'alerts' });
 const events = createEventsPanel({ select, isVisible: () => tabs.current === 'events' });
 const filters = createFiltersPanel({
   state, view, select,
-  onFilterChange: () => renderer.resync(),
-  onPresetChange: (preset) => { view.preset = preset; renderer.resync(); setTimeout(() => renderer.fitView(), 950); },
+  onFilterChange: () => { renderer.resync(); writeUrl('replace'); },
+  onPresetChange: (preset) => setPreset(preset),
   onFit: () => renderer.fitView(),
 });
+filters.showFilter();
+filters.showPreset(view.preset);
 details.render(null);
 const churnPanel = createChurnPanel($('churn-summaries'), { state, churn });
+const legend = createLegend();
+const sourcesPanel = createSourcesPanel({
+  isActive: (name) => view.filter.sources.has(name),
+  onToggle: (name) => {
+    if (view.filter.sources.has(name)) view.filter.sources.delete(name); else view.filter.sources.add(name);
+    filters.showFilter();
+    renderer.resync();
+    writeUrl('replace');
+    pollSources(false);
+  },
+});
+// Namespace entities, for the ring labels (kept per batch, never by walking the state).
+const namespaceIds = new Set();
+const groupLabels = renderer.onFrame ? createGroupLabels($('group-labels'), renderer) : null;
+
+/**
+ * Writes the view into the URL: 'push' makes a history entry (a selection
+ * step, so Back returns to the previous one), 'replace' rewrites the current
+ * one (filter edits, preset), 'none' leaves the URL alone (restoring it).
+ */
+function writeUrl(mode) {
+  if (mode === 'none') return;
+  const search = encodeView({ filter: view.filter, preset: view.preset, selected: selectedId ?? pendingSelection }, location.search);
+  if (search === location.search) return;
+  const url = `${location.pathname}${search}${location.hash}`;
+  if (mode === 'push') history.pushState(null, '', url); else history.replaceState(null, '', url);
+}
+
+function setPreset(preset, record = 'replace') {
+  view.preset = normalizePreset(preset);
+  filters.showPreset(view.preset);
+  renderer.resync();
+  refreshGroupLabels();
+  writeUrl(record);
+  setTimeout(() => renderer.fitView(), 950);
+}
+
+// Back/forward: the URL is the truth; apply it without writing it again.
+window.addEventListener('popstate', () => {
+  const next = decodeView(location.search);
+  applyFilter(view.filter, next.filter);
+  filters.showFilter();
+  if (normalizePreset(next.preset) !== view.preset) setPreset(next.preset, 'none');
+  else renderer.resync();
+  pendingSelection = null;
+  if (next.selected && !state.entities.has(next.selected)) pendingSelection = next.selected;
+  select(next.selected && state.entities.has(next.selected) ? next.selected : null, 'none');
+});
+
+function refreshGroupLabels() {
+  if (!groupLabels) return;
+  // Namespace rings are named under the namespace and source presets (the
+  // source preset keeps each namespace as a ring inside its source).
+  const list = [];
+  if (view.preset !== 'kind') {
+    for (const id of namespaceIds) {
+      const e = state.entities.get(id);
+      if (e) list.push({ key: `ns:${e.name}`, text: e.name, id, size: state.namespaces.get(e.name) ?? 0 });
+    }
+    // Largest namespaces first: only so many labels are drawn (group-labels.js).
+    list.sort((a, b) => b.size - a.size || a.text.localeCompare(b.text));
+  }
+  if (view.preset !== 'namespace') {
+    const keys = view.preset === 'kind' ? [...state.kinds.keys()] : [...state.sources.keys()];
+    const shown = view.preset === 'kind' ? view.filter.kinds : view.filter.sources;
+    list.unshift(...keys.filter((k) => !shown.size || shown.has(k)).sort().map((k) => ({
+      key: `${view.preset}:${k}`, text: view.preset === 'kind' ? formatKind(k) : k, point: groupCenter(view.preset, k), group: true,
+    })));
+  }
+  groupLabels.setGroups(list);
+}
 
 function startRenderer() {
   try {
@@ -82,10 +174,17 @@ function startRenderer() {
   }
 }
 
-/** Selects an entity (null clears), traces it and shows it in the Details tab. */
-function select(id) {
+/**
+ * Selects an entity (null clears), traces it and shows it in the Details tab.
+ * `record` is how the URL records it (writeUrl): a person's selection is a
+ * step Back can undo ('push'); restoring one or dropping a removed entity is not.
+ */
+function select(id, record = 'push') {
+  const previous = selectedId;
   selectedId = id && state.entities.has(id) ? id : null;
+  if (selectedId || record !== 'none') pendingSelection = null;
   renderer.setSelection(selectedId);
+  if (selectedId !== previous) writeUrl(record);
   details.render(selectedId, selectedId ? traceConnections(state, selectedId) : null);
   if (selectedId) {
     tabs.select('details');
@@ -114,6 +213,8 @@ function schedulePanels() {
     filters.refresh();
     alerts.render();
     churnPanel.render();
+    legend.render(state.kinds);
+    refreshGroupLabels();
   }, PANEL_REFRESH_MS);
 }
 
@@ -124,7 +225,16 @@ function applyBatch(updates) {
     applyTopologyUpdate(state, update, change);
   }
   renderer.applyChange(change);
-  if (selectedId && !state.entities.has(selectedId)) select(null);
+  const now = Date.now();
+  for (const [id, op] of change.entities) {
+    const e = state.entities.get(id);
+    if (op === 'remove' || !e) { forgetEntity(rates, id); namespaceIds.delete(id); continue; }
+    observeEntity(rates, e, now);
+    if (e.kind === 'namespace') namespaceIds.add(id); else namespaceIds.delete(id);
+  }
+  probe.applied(updates);
+  if (pendingSelection && state.entities.has(pendingSelection)) select(pendingSelection, 'none');
+  else if (selectedId && !state.entities.has(selectedId)) select(null, 'replace');
   else if (selectedId && touchesSelection(change)) details.render(selectedId, traceConnections(state, selectedId));
   schedulePanels();
 }
@@ -144,11 +254,17 @@ function onChurnNotice(type, payload) {
 }
 
 const topologyFeed = createTopologyFeed({
-  onUpdate: (u) => meter.measure(() => batcher.push(u)),
+  onUpdate: (u) => meter.measure(() => { probe.received(u); batcher.push(u); }),
   onStatus: (s, d) => status.set(s, d),
   onNotice: onChurnNotice,
 });
-const eventBatcher = createBatcher((lists) => events.add(lists.flat()));
+const eventBatcher = createBatcher((lists) => {
+  const list = lists.flat();
+  events.add(list);
+  // A source event (connected, down, stale …) refreshes the source pills now
+  // rather than at the next poll.
+  if (list.some((ev) => eventIcon(ev).category === 'source')) pollSources(false);
+});
 const eventsFeed = createEventsFeed({ onEvents: (list) => eventBatcher.push(list) });
 topologyFeed.start();
 eventsFeed.start();
@@ -166,10 +282,26 @@ async function pollHealth() {
 }
 pollHealth();
 
+// Source states in the top bar. `again` is false for an extra poll (after a
+// click) so it does not start a second timer chain.
+let sourceStatuses = [];
+async function pollSources(again = true) {
+  try {
+    sourceStatuses = await fetchJson('api/infra/sources');
+  } catch { /* keep the last picture; the connection indicator tells the story */ }
+  sourcesPanel.render(sourceStatuses);
+  if (again) setTimeout(pollSources, SOURCES_POLL_MS);
+}
+pollSources();
+if (renderer.onFrame) renderer.onFrame(() => probe.frame());
+
 const sceneStats = $('scene-stats');
 setInterval(() => {
   const text = `${state.entities.size} entities · ${renderer.renderedCount} drawn · ${state.connections.size} connections · ${renderer.fps.toFixed(0)} fps`;
   if (sceneStats.textContent !== text) sceneStats.textContent = text;
 }, 1000);
 
-createTestHook({ state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel: filters, getSelected: () => selectedId });
+createTestHook({
+  state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel: filters, getSelected: () => selectedId,
+  rates, probe, setPreset, groupLabels, onFilterChange: () => writeUrl('replace'), sources: () => sourceStatuses,
+});

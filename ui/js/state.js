@@ -8,7 +8,7 @@ import { healthBand } from './health.js';
 
 /**
  * An empty topology: entities and connections by id, plus each entity's
- * connection ids, and running counts (per health band, kind and namespace)
+ * connection ids, and running counts (per health band, kind, namespace and source)
  * so panels never have to walk every entity to show them.
  */
 export function createTopologyState() {
@@ -20,6 +20,7 @@ export function createTopologyState() {
     bands: { healthy: 0, warning: 0, critical: 0 },
     kinds: new Map(),
     namespaces: new Map(),
+    sources: new Map(),
   };
 }
 
@@ -59,6 +60,12 @@ function countBand(state, entity, delta) {
   state.bands[healthBand(entity.health)] += delta;
   bump(state.kinds, entity.kind, delta);
   if (entity.namespace) bump(state.namespaces, entity.namespace, delta);
+  bump(state.sources, sourceOf(entity), delta);
+}
+
+/** The entity's source instance (`docker@build-host`), or `unknown` when it has none. */
+export function sourceOf(entity) {
+  return typeof entity.source === 'string' && entity.source ? entity.source : 'unknown';
 }
 
 function putEntity(state, entity, change) {
@@ -143,6 +150,7 @@ export function applyTopologyUpdate(state, update, change = createChange()) {
       if (update.entity?.id) dropEntity(state, update.entity.id, change);
       break;
     case 'conn_add':
+    case 'conn_update': // a connection whose traffic changed: same upsert
       if (update.connection?.id) putConnection(state, update.connection, change);
       break;
     case 'conn_remove':

@@ -2,7 +2,13 @@
 // own scripts. Getters return copies, so a script cannot corrupt the state.
 // The few actions (select, setFilter, setPreset) do what a click would do.
 
-export function createTestHook({ state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel, getSelected }) {
+import { networkRates } from './rates.js';
+import { normalizePreset } from './layout.js';
+
+export function createTestHook({
+  state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel, getSelected,
+  rates, probe, setPreset, groupLabels, onFilterChange, sources,
+}) {
   const copy = (v) => (v === undefined ? null : structuredClone(v));
   const hook = {
     /** Connection status: Connecting, Connected, Reconnecting, Error or Offline. */
@@ -38,10 +44,10 @@ export function createTestHook({ state, renderer, meter, topologyFeed, eventsFee
     },
     /** Selects like a click would (null clears). */
     select: (id) => { select(id); return getSelected(); },
-    /** Replaces the filter: { kinds: [], namespaces: [], bands: [], search: '' }. */
-    setFilter({ kinds = [], namespaces = [], bands = [], search = '' } = {}) {
+    /** Replaces the filter: { kinds: [], namespaces: [], bands: [], sources: [], search: '' }. */
+    setFilter({ kinds = [], namespaces = [], bands = [], sources: srcs = [], search = '' } = {}) {
       // The sets are refilled, not replaced: the filter chips hold them.
-      for (const [set, values] of [[view.filter.kinds, kinds], [view.filter.namespaces, namespaces], [view.filter.bands, bands]]) {
+      for (const [set, values] of [[view.filter.kinds, kinds], [view.filter.namespaces, namespaces], [view.filter.bands, bands], [view.filter.sources, srcs]]) {
         set.clear();
         for (const v of values) set.add(v);
       }
@@ -50,10 +56,29 @@ export function createTestHook({ state, renderer, meter, topologyFeed, eventsFee
       filtersPanel.refresh(true);
       filtersPanel.renderResults();
       renderer.resync();
+      onFilterChange();
     },
-    setPreset(preset) {
-      document.querySelector(`#layout-presets [data-preset="${preset}"]`)?.click();
+    /** The filter as plain lists. */
+    filter: () => ({
+      kinds: [...view.filter.kinds], namespaces: [...view.filter.namespaces], bands: [...view.filter.bands],
+      sources: [...view.filter.sources], search: view.filter.search,
+    }),
+    /** 'namespace', 'kind' (or its old name 'type') or 'source', like the layout buttons. */
+    setPreset(preset) { setPreset(normalizePreset(preset)); return view.preset; },
+    preset: () => view.preset,
+    /** { rx, tx, measured } network bytes/s of an entity (rates.js), or null. */
+    networkRate(id) {
+      const e = state.entities.get(id);
+      return e ? networkRates(e, rates) : null;
     },
+    /** Texts of the group labels shown in the scene now (namespace names on their rings, …). */
+    groupLabels: () => groupLabels?.shown() ?? [],
+    /** The last GET /api/infra/sources answer. */
+    sources: () => copy(sources()),
+    /** Arms the watch-event → screen probe on label `key` (latency-probe.js). */
+    armLatencyProbe(key) { probe.arm(key); return true; },
+    /** Probe records [{ value, id, received, applied, drawn }] (epoch ms); `drain` empties them. */
+    latencyRecords: (drain = false) => copy(probe.records(drain)),
   };
   Object.defineProperty(window, 'gestalt', { value: Object.freeze(hook), writable: false, configurable: false });
 }

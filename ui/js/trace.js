@@ -27,13 +27,20 @@ export function traceConnections(state, id) {
   const upstream = walk(state, id, false);
   const downstream = walk(state, id, true);
   const connections = new Set();
-  for (const [connId, c] of state.connections) {
-    // A connection is on a path when both its ends lie on the same side of
-    // the trace (every upstream entity leads to id, every downstream one
-    // is reached from it).
-    const up = (x) => x === id || upstream.has(x);
-    const down = (x) => x === id || downstream.has(x);
-    if ((up(c.source_id) && up(c.target_id)) || (down(c.source_id) && down(c.target_id))) connections.add(connId);
-  }
+  // A connection is on a path when both its ends lie on the same side of
+  // the trace (every upstream entity leads to id, every downstream one is
+  // reached from it). Such a connection touches a traced entity, so only
+  // their links are read: the cost follows the trace, not the graph.
+  const collect = (side) => {
+    const on = (x) => x === id || side.has(x);
+    for (const x of [id, ...side]) {
+      for (const connId of state.links.get(x) ?? []) {
+        const c = state.connections.get(connId);
+        if (c && on(c.source_id) && on(c.target_id)) connections.add(connId);
+      }
+    }
+  };
+  collect(upstream);
+  collect(downstream);
   return { upstream, downstream, connections };
 }

@@ -8,48 +8,58 @@ function fakeTimers() {
   let timers = [];
   let next = 1;
   return {
+    now: () => now,
     setTimer: (fn, ms) => { const id = next++; timers.push({ id, at: now + ms, fn }); return id; },
     clearTimer: (id) => { timers = timers.filter((t) => t.id !== id); },
     advance(ms) {
-      now += ms;
+      const end = now + ms;
       for (;;) {
-        const due = timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at)[0];
+        const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
         if (!due) break;
         timers = timers.filter((t) => t !== due);
+        now = Math.max(now, due.at);
         due.fn();
       }
+      now = end;
     },
   };
 }
 
-test('items within 100 ms are flushed together, once', () => {
+test('after a quiet spell the first item is flushed at once, on the next turn', () => {
   const clock = fakeTimers();
   const flushed = [];
   const b = createBatcher((items) => flushed.push(items), { ...clock });
+  b.push(1);
+  b.push(2); // same turn: same batch
+  assert.deepEqual(flushed, []);
+  clock.advance(0);
+  assert.deepEqual(flushed, [[1, 2]]);
+});
+
+test('items within 100 ms of a flush wait for the window and go together, once', () => {
+  const clock = fakeTimers();
+  const flushed = [];
+  const b = createBatcher((items) => flushed.push(items), { ...clock });
+  b.push(0);
+  clock.advance(0);
   b.push(1);
   clock.advance(40);
   b.push(2);
   clock.advance(59);
   b.push(3);
-  assert.deepEqual(flushed, []);
+  assert.deepEqual(flushed, [[0]]);
   assert.equal(b.pending, 3);
   clock.advance(1);
-  assert.deepEqual(flushed, [[1, 2, 3]]);
+  assert.deepEqual(flushed, [[0], [1, 2, 3]]);
   assert.equal(b.pending, 0);
 });
 
-test('the window starts at the first item of each batch', () => {
+test('a steady stream is flushed once per window', () => {
   const clock = fakeTimers();
-  const flushed = [];
-  const b = createBatcher((items) => flushed.push(items), { ...clock });
-  b.push('a');
-  clock.advance(100);
-  clock.advance(500);
-  b.push('b');
-  clock.advance(99);
-  assert.deepEqual(flushed, [['a']]);
-  clock.advance(1);
-  assert.deepEqual(flushed, [['a'], ['b']]);
+  let calls = 0;
+  const b = createBatcher(() => calls++, { ...clock });
+  for (let t = 0; t < 1000; t += 5) { b.push(t); clock.advance(5); }
+  assert.ok(calls >= 10 && calls <= 11, `${calls} flushes in 1 s`);
 });
 
 test('a burst of 1000 updates costs one flush', () => {
@@ -76,14 +86,16 @@ test('flushNow applies pending items at once; dispose drops them', () => {
   assert.equal(flushed.length, 1);
 });
 
-test('the default window is 100 ms', async () => {
+test('with real timers, a second item right after a flush waits out the 100 ms window', async () => {
   const flushed = [];
   const b = createBatcher((items) => flushed.push(items));
-  const start = Date.now();
   b.push(1);
-  await new Promise((r) => setTimeout(r, 60));
-  assert.equal(flushed.length, 0);
-  await new Promise((r) => setTimeout(r, 80));
+  await new Promise((r) => setTimeout(r, 10));
   assert.equal(flushed.length, 1);
-  assert.ok(Date.now() - start >= 100);
+  const start = performance.now();
+  b.push(2);
+  await new Promise((r) => setTimeout(r, 40));
+  assert.equal(flushed.length, 1);
+  while (flushed.length < 2) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(performance.now() - start >= 50);
 });

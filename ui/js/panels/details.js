@@ -4,13 +4,16 @@
 import { $, h } from './dom.js';
 import { formatBytes, formatKind, formatPercent, formatRate, formatRelativeTime, formatValue } from '../format.js';
 import { healthBand, healthCss } from '../health.js';
-import { connectionsOf } from '../state.js';
+import { connectionsOf, sourceOf } from '../state.js';
+import { networkRates } from '../rates.js';
+import { isStaleEntity } from '../appearance.js';
+import { kindCss, kindGlyph } from '../kinds.js';
 
-const FIELD_ORDER = ['id', 'kind', 'name', 'namespace', 'source', 'status', 'health', 'cpu_percent', 'memory_bytes', 'memory_limit',
+const FIELD_ORDER = ['id', 'kind', 'name', 'namespace', 'source', 'stale', 'status', 'health', 'cpu_percent', 'memory_bytes', 'memory_limit',
   'network_rx_bytes', 'network_tx_bytes', 'labels', 'annotations', 'custom_metrics', 'x', 'y', 'z', 'created_at', 'updated_at'];
 const RATE_METRIC = /rate|per_sec|depth|pending|lag|msgs|messages|consumers|bytes_in|bytes_out/;
 // Network bars are relative to a generous ceiling on a log scale, since
-// rates span bytes to gigabytes and a linear bar would be empty or full.
+// rates span bytes to gigabytes per second and a linear bar would be empty or full.
 const NET_CEILING = 1024 ** 3;
 
 function bar(cls, label, fraction, text) {
@@ -22,14 +25,23 @@ function bar(cls, label, fraction, text) {
 
 const logFraction = (bytes) => (bytes > 0 ? Math.log2(1 + bytes) / Math.log2(1 + NET_CEILING) : 0);
 
-function metricsOverlay(e) {
+// A rate, or what we know while there is none yet: the cumulative total.
+function netBar(label, rate, total, dataset) {
+  const text = rate === null ? (total ? `– (total ${formatBytes(total)})` : '–') : `${formatBytes(rate)}/s`;
+  const el = bar('net', label, logFraction(rate ?? 0), text);
+  Object.assign(el.dataset, dataset);
+  return el;
+}
+
+function metricsOverlay(e, rates) {
   const mem = e.memory_bytes ?? 0;
   const limit = e.memory_limit ?? 0;
+  const net = networkRates(e, rates);
   return h('div', { class: 'metrics' },
     bar('cpu', 'CPU', (e.cpu_percent ?? 0) / 100, formatPercent((e.cpu_percent ?? 0) / 100, 1)),
     bar('mem', 'Memory', limit > 0 ? mem / limit : logFraction(mem), limit > 0 ? `${formatBytes(mem)} / ${formatBytes(limit)}` : formatBytes(mem)),
-    bar('net', 'Network in', logFraction(e.network_rx_bytes ?? 0), formatBytes(e.network_rx_bytes ?? 0)),
-    bar('net', 'Network out', logFraction(e.network_tx_bytes ?? 0), formatBytes(e.network_tx_bytes ?? 0)));
+    netBar('Network in', net.rx, e.network_rx_bytes ?? 0, { metric: 'net-rx', measured: net.measured ?? '' }),
+    netBar('Network out', net.tx, e.network_tx_bytes ?? 0, { metric: 'net-tx', measured: net.measured ?? '' }));
 }
 
 function natsRates(e, conns) {
@@ -72,7 +84,7 @@ function fieldTable(e) {
   })));
 }
 
-export function createDetailsPanel({ state, select }) {
+export function createDetailsPanel({ state, select, rates = null }) {
   const root = $('tab-details');
   const render = (id, trace) => {
     const e = id ? state.entities.get(id) : null;
@@ -84,18 +96,21 @@ export function createDetailsPanel({ state, select }) {
     }
     const conns = connectionsOf(state, e.id);
     const band = healthBand(e.health);
-    root.append(
+    // append() would write a null as the text "null": drop the parts that do not apply.
+    root.append(...[
       h('div', { class: 'details-head' },
+        h('b', { class: 'glyph', style: { color: kindCss(e.kind) }, title: formatKind(e.kind) }, kindGlyph(e.kind)),
         h('h3', { id: 'details-name' }, e.name ?? e.id),
         h('span', { class: `health-pill ${band}`, style: { background: healthCss(e.health) }, title: band }, formatPercent(e.health))),
-      h('div', { class: 'details-sub' }, `${formatKind(e.kind)} · ${e.status ?? 'unknown'}${e.namespace ? ` · ${e.namespace}` : ''}`),
-      metricsOverlay(e),
+      h('div', { class: 'details-sub' }, `${formatKind(e.kind)} · ${e.status ?? 'unknown'}${e.namespace ? ` · ${e.namespace}` : ''} · ${sourceOf(e)}`),
+      isStaleEntity(e) ? h('p', { class: 'stale-note', id: 'details-stale' }, `stale: ${sourceOf(e)} down`, h('span', {}, ' (last values seen before the source stopped answering)')) : null,
+      metricsOverlay(e, rates),
       natsRates(e, conns),
       h('h2', {}, `Connections (${conns.length})`),
       trace ? h('p', { class: 'trace-note' }, `Tracing ${trace.upstream.size} upstream and ${trace.downstream.size} downstream`) : null,
       connectionList(e, conns, state, select),
       h('h2', {}, 'Fields'),
-      fieldTable(e));
+      fieldTable(e)].filter(Boolean));
   };
   return { render };
 }

@@ -4,6 +4,7 @@ import { $, h } from './dom.js';
 import { addEvents, createEventFeed, filterEvents } from '../events-model.js';
 import { formatKind, formatRelativeTime } from '../format.js';
 import { ENTITY_KINDS } from '../config.js';
+import { eventIcon } from '../event-icons.js';
 
 const SHOWN = 150;
 
@@ -22,17 +23,22 @@ export function createEventsPanel({ select, isVisible }) {
       list.replaceChildren(h('li', { class: 'empty' }, feed.events.length ? 'No events match the filter.' : 'Waiting for events…'));
       return;
     }
-    list.replaceChildren(...shown.map((ev) => h('li', {
-      class: `sev-${ev.severity}${fresh.has(ev.seq) ? ' new' : ''}`,
-      title: ev.entity_id,
-      dataset: { seq: ev.seq },
-      onclick: () => ev.entity_id && select(ev.entity_id),
-    },
-    h('div', { class: 'msg' }, ev.message ?? ev.reason ?? ''),
-    h('div', { class: 'meta' },
-      h('span', { class: 'reason' }, ev.reason ?? ev.type ?? ''),
-      h('span', {}, `${formatKind(ev.entity_kind)}/${ev.entity_name ?? ''}`),
-      h('span', {}, formatRelativeTime(ev.timestamp))))));
+    list.replaceChildren(...shown.map((ev) => {
+      const icon = eventIcon(ev);
+      return h('li', {
+        class: `sev-${icon.severity}${fresh.has(ev.seq) ? ' new' : ''}`,
+        title: ev.entity_id,
+        dataset: { seq: ev.seq, category: icon.category },
+        onclick: () => ev.entity_id && select(ev.entity_id),
+      },
+      h('span', { class: `ev-icon sev-${icon.severity}`, title: `${icon.category} · ${icon.severity}`, 'aria-label': `${icon.category}, ${icon.severity}` }, icon.glyph),
+      h('div', { class: 'ev-body' },
+        h('div', { class: 'msg' }, ev.message ?? ev.reason ?? ''),
+        h('div', { class: 'meta' },
+          h('span', { class: 'reason' }, ev.reason ?? ev.type ?? ''),
+          h('span', {}, `${formatKind(ev.entity_kind)}/${ev.entity_name ?? ''}`),
+          h('span', {}, formatRelativeTime(ev.timestamp)))));
+    }));
   };
   severity.addEventListener('change', () => render());
   kind.addEventListener('change', () => render());

@@ -5,6 +5,8 @@ import { $, h } from './dom.js';
 import { ENTITY_KINDS } from '../config.js';
 import { filterEntities, isFilterEmpty } from '../filter.js';
 import { formatKind } from '../format.js';
+import { kindCss, kindGlyph } from '../kinds.js';
+import { normalizePreset } from '../layout.js';
 
 const RESULTS = 40;
 
@@ -12,6 +14,7 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
   const bandsEl = $('filter-bands');
   const kindsEl = $('filter-kinds');
   const nsEl = $('filter-namespaces');
+  const sourcesEl = $('filter-sources');
   const search = $('search');
   const results = $('search-results');
   let lastKey = '';
@@ -62,23 +65,26 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
   function refresh() {
     // The state keeps these counts current per update (state.js), so this is
     // O(kinds + namespaces), not a walk over every entity.
-    const { kinds, namespaces, bands } = state;
+    const { kinds, namespaces, bands, sources } = state;
     const kindList = ENTITY_KINDS.filter((k) => kinds.has(k) || view.filter.kinds.has(k));
     const nsList = [...new Set([...namespaces.keys(), ...view.filter.namespaces])].sort();
-    const key = JSON.stringify([kindList, nsList]);
+    const srcList = [...new Set([...sources.keys(), ...view.filter.sources])].sort();
+    const key = JSON.stringify([kindList, nsList, srcList]);
     if (key !== lastKey) {
       // Which chips exist changed: rebuild them all.
       lastKey = key;
       countEls = new Map();
       bandsEl.replaceChildren(...['healthy', 'warning', 'critical'].map((b) => chip(view.filter.bands, b, b, bands[b])));
-      kindsEl.replaceChildren(...kindList.map((k) => chip(view.filter.kinds, k, formatKind(k), kinds.get(k) ?? 0)));
+      kindsEl.replaceChildren(...kindList.map((k) => chip(view.filter.kinds, k, [h('b', { class: 'glyph', style: { color: kindCss(k) } }, kindGlyph(k)), formatKind(k)], kinds.get(k) ?? 0)));
       nsEl.replaceChildren(...nsList.map((n) => chip(view.filter.namespaces, n, n, namespaces.get(n) ?? 0)));
+      sourcesEl.replaceChildren(...srcList.map((n) => chip(view.filter.sources, n, n, sources.get(n) ?? 0)));
     } else {
       // Only counts moved: touch just the numbers that differ.
       let moved = false;
       for (const b of ['healthy', 'warning', 'critical']) moved = setCount(view.filter.bands, b, bands[b]) || moved;
       for (const k of kindList) moved = setCount(view.filter.kinds, k, kinds.get(k) ?? 0) || moved;
       for (const n of nsList) moved = setCount(view.filter.namespaces, n, namespaces.get(n) ?? 0) || moved;
+      for (const n of srcList) moved = setCount(view.filter.sources, n, sources.get(n) ?? 0) || moved;
       if (!moved) return;
     }
     if (!results.hidden) renderResults();
@@ -118,13 +124,28 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
     });
   }
   const presetButtons = [...document.querySelectorAll('#layout-presets [data-preset]')];
+  const showPreset = (preset) => {
+    for (const b of presetButtons) b.setAttribute('aria-pressed', String(b.dataset.preset === normalizePreset(preset)));
+  };
   for (const b of presetButtons) {
     b.addEventListener('click', () => {
-      for (const other of presetButtons) other.setAttribute('aria-pressed', String(other === b));
+      showPreset(b.dataset.preset);
       onPresetChange(b.dataset.preset);
     });
   }
   $('fit-view').addEventListener('click', onFit);
 
-  return { refresh: (force = false) => { if (force) lastKey = ''; refresh(); }, renderResults, get active() { return !isFilterEmpty(view.filter); } };
+  return {
+    refresh: (force = false) => { if (force) lastKey = ''; refresh(); },
+    renderResults,
+    /** Shows the view's filter in the controls after it was replaced from outside (URL, back button). */
+    showFilter() {
+      if (search.value !== view.filter.search) search.value = view.filter.search;
+      lastKey = '';
+      refresh();
+      renderResults();
+    },
+    showPreset,
+    get active() { return !isFilterEmpty(view.filter); },
+  };
 }

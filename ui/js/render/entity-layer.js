@@ -18,6 +18,7 @@ export class EntityLayer {
     this.program = createProgram(gl, ENTITY_VS, ENTITY_FS);
     this.uViewProj = gl.getUniformLocation(this.program, 'uViewProj');
     this.uTime = gl.getUniformLocation(this.program, 'uTime');
+    this.uEye = gl.getUniformLocation(this.program, 'uEye');
     this.pointProgram = createProgram(gl, ENTITY_POINT_VS, ENTITY_POINT_FS);
     this.pViewProj = gl.getUniformLocation(this.pointProgram, 'uViewProj');
     this.pTime = gl.getUniformLocation(this.pointProgram, 'uTime');
@@ -183,9 +184,10 @@ export class EntityLayer {
   /**
    * Draws every kind: detail 1 full meshes, detail 0 low-detail namespace
    * rings and every other kind as points (render/lod.js). `pointScale` is
-   * device pixels per world unit at clip w = 1 (canvas height / tan(fovY / 2) / 2).
+   * device pixels per world unit at clip w = 1 (canvas height / tan(fovY / 2) / 2);
+   * `eye` the camera position (for the unhealthy rim light).
    */
-  draw(viewProj, now, detail = 1, pointScale = 1) {
+  draw(viewProj, now, detail = 1, pointScale = 1, eye = [0, 0, 0]) {
     const gl = this.gl;
     while (this.ghosts.length && this.ghosts[0].until <= now) {
       const { ghost, kind } = this.ghosts.shift();
@@ -196,6 +198,7 @@ export class EntityLayer {
     gl.useProgram(this.program);
     gl.uniformMatrix4fv(this.uViewProj, false, viewProj);
     gl.uniform1f(this.uTime, now);
+    gl.uniform3fv(this.uEye, eye);
     for (const { meshes, slots, points } of this.kinds.values()) {
       if (!slots.count || (asPoints && points)) continue;
       const { vao, vertexCount } = meshes[detail] ?? meshes[meshes.length - 1];

@@ -4,7 +4,7 @@
 // uploads touched records and draws.
 import { EntityLayer, HIGHLIGHT } from './entity-layer.js';
 import { EdgeLayer } from './edge-layer.js';
-import { createCamera, fit, matrices, project, rayThrough } from './camera.js';
+import { createCamera, eyeOf, fit, matrices, project, rayThrough } from './camera.js';
 import { raySphere, rayRing } from './picking.js';
 import { meshDetail, edgeDetail } from './lod.js';
 import { EDGE_KIND_INDEX, entityColor, entityFlags, entitySize } from '../appearance.js';
@@ -14,7 +14,7 @@ import { traceConnections } from '../trace.js';
 
 const DEGREE_SIZED = new Set(['service', 'configmap']);
 // Pulse only when something a person would notice changed, not on position-only layout traffic.
-const signature = (e) => `${e.health}|${e.status}|${e.cpu_percent}|${e.memory_bytes}|${e.name}`;
+const signature = (e) => `${e.health}|${e.status}|${e.cpu_percent}|${e.memory_bytes}|${e.name}|${e.stale === true}`;
 
 export function createRenderer(canvas, { state, view, meter = null }) {
   const gl = canvas.getContext('webgl2', { antialias: true, alpha: false, powerPreference: 'high-performance' });
@@ -188,6 +188,15 @@ export function createRenderer(canvas, { state, view, meter = null }) {
     return { x: rect.left + s.x, y: rect.top + s.y };
   }
 
+  /**
+   * CSS pixel position of world point `p` relative to the canvas, or null
+   * behind the camera. No layout read: overlays covering the canvas call it
+   * per frame.
+   */
+  function projectPoint(p) {
+    return project(viewProj, camera, p);
+  }
+
   /** Frames every drawn entity. */
   function fitView() {
     resize(true); // the aspect ratio must be current before framing
@@ -241,7 +250,7 @@ export function createRenderer(canvas, { state, view, meter = null }) {
     gl.depthMask(false); // lines and particles never hide entities behind them
     edges.draw(viewProj, t, edgeDetail(detail, edges.count));
     gl.depthMask(true);
-    entities.draw(viewProj, t, detail, canvas.height / Math.tan(camera.fovY / 2) / 2);
+    entities.draw(viewProj, t, detail, canvas.height / Math.tan(camera.fovY / 2) / 2, eyeOf(camera));
     for (const hook of frameHooks) hook(t);
     frames++;
     const wall = performance.now();
@@ -261,6 +270,9 @@ export function createRenderer(canvas, { state, view, meter = null }) {
     setHover,
     pick,
     screenPosition,
+    projectPoint,
+    entityPosition: (id) => entities.position(id, now()),
+    entityRadius: (id) => entities.radius(id),
     fitView,
     onFrame: (hook) => frameHooks.push(hook),
     get renderedCount() { return entities.liveCount; },

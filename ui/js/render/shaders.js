@@ -31,19 +31,26 @@ out vec3 vColor;
 out vec3 vNormal;
 out float vAlpha;
 out float vGlow;
+out vec3 vRed;
+out float vRim;
+uniform vec3 uEye;
 void main() {
   float alpha = faded(aAnim.x, aAnim.y);
   float flags = aAnim.z;
   bool spin = mod(flags, 2.0) >= 1.0;
   bool unhealthy = mod(floor(flags / 2.0), 2.0) >= 1.0;
+  bool stale = mod(floor(flags / 4.0), 2.0) >= 1.0;
   float pulse = 1.0 - clamp((uTime - aColor.w) / PULSE, 0.0, 1.0);
   float scale = aTo.w * (0.55 + 0.45 * alpha) * (1.0 + 0.35 * pulse * pulse);
   float glow = 0.7 * pulse * pulse;
+  vRed = vec3(0.0);
   if (unhealthy) {
+    // A red glow beats over the kind colour: health shows, the kind stays.
     float beat = 0.5 + 0.5 * sin(uTime * 5.0);
     scale *= 1.0 + 0.12 * beat;
-    glow += 0.25 * beat;
+    vRed = vec3(0.35 + 0.45 * beat, 0.0, 0.0);
   }
+  if (stale) alpha *= 0.45;
   vec3 p = aPos;
   vec3 n = aNormal;
   if (spin) {
@@ -61,7 +68,10 @@ void main() {
   vNormal = n;
   vAlpha = alpha;
   vGlow = glow;
-  gl_Position = uViewProj * vec4(moved(aFrom, aTo.xyz) + p * scale, 1.0);
+  vec3 world = moved(aFrom, aTo.xyz) + p * scale;
+  // Meshes are only scaled and spun about y, so n is already a world normal.
+  vRim = 1.0 - clamp(dot(normalize(n), normalize(uEye - world)), 0.0, 1.0);
+  gl_Position = uViewProj * vec4(world, 1.0);
 }`;
 
 export const ENTITY_FS = `#version 300 es
@@ -70,12 +80,18 @@ in vec3 vColor;
 in vec3 vNormal;
 in float vAlpha;
 in float vGlow;
+in vec3 vRed;
+in float vRim;
 out vec4 outColor;
 void main() {
   vec3 n = normalize(vNormal);
   float key = max(dot(n, normalize(vec3(0.4, 0.85, 0.35))), 0.0);
   float fill = max(dot(n, normalize(vec3(-0.6, -0.2, -0.5))), 0.0);
   vec3 c = vColor * (0.35 + 0.6 * key + 0.18 * fill);
+  // The red glow is a rim light at the silhouette, so the faces turned to
+  // the viewer keep the kind colour; a faint tint still shows on a dot.
+  float rim = vRim;
+  c = mix(c, vec3(1.0, 0.12, 0.08), clamp(vRed.r * (0.18 + 1.2 * rim), 0.0, 0.9));
   c = mix(c, vec3(1.0), clamp(vGlow, 0.0, 1.0) * 0.55);
   outColor = vec4(c, vAlpha);
 }`;
@@ -93,16 +109,19 @@ layout(location = 5) in vec4 aAnim;
 out vec3 vColor;
 out float vAlpha;
 out float vGlow;
+out vec3 vRed;
 void main() {
   float alpha = faded(aAnim.x, aAnim.y);
   float pulse = 1.0 - clamp((uTime - aColor.w) / PULSE, 0.0, 1.0);
   float scale = aTo.w * (0.55 + 0.45 * alpha) * (1.0 + 0.35 * pulse * pulse);
   float glow = 0.7 * pulse * pulse;
+  vRed = vec3(0.0);
   if (mod(floor(aAnim.z / 2.0), 2.0) >= 1.0) {
     float beat = 0.5 + 0.5 * sin(uTime * 5.0);
     scale *= 1.0 + 0.12 * beat;
-    glow += 0.25 * beat;
+    vRed = vec3(0.35 + 0.45 * beat, 0.0, 0.0);
   }
+  if (mod(floor(aAnim.z / 4.0), 2.0) >= 1.0) alpha *= 0.45;
   float h = aAnim.w;
   if (h == 1.0) alpha *= 0.12;
   if (h == 2.0) { glow += 0.45; scale *= 1.15; }
@@ -120,6 +139,7 @@ precision highp float;
 in vec3 vColor;
 in float vAlpha;
 in float vGlow;
+in vec3 vRed;
 out vec4 outColor;
 void main() {
   vec2 d = gl_PointCoord * 2.0 - 1.0;
@@ -128,6 +148,7 @@ void main() {
   vec3 n = vec3(d.x, -d.y, sqrt(1.0 - r2));
   float key = max(dot(n, normalize(vec3(0.3, 0.6, 0.75))), 0.0);
   vec3 c = vColor * (0.35 + 0.7 * key);
+  c = mix(c, vec3(1.0, 0.12, 0.08), clamp(vRed.r * (0.12 + 1.3 * r2 * r2), 0.0, 0.9));
   c = mix(c, vec3(1.0), clamp(vGlow, 0.0, 1.0) * 0.55);
   outColor = vec4(c, vAlpha);
 }`;
