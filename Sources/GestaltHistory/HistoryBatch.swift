@@ -34,8 +34,8 @@ struct HistoryBatch: Sendable {
     var updates: [Update] = []
     var events: [Event] = []
     var samples: [Sample] = []
-    /// The state after this batch's last update (or at the gap's end).
-    var checkpoint: Checkpoint?
+    /// Full states at some of this batch's revisions (or at the gap's end).
+    var checkpoints: [Checkpoint] = []
 
-    var isEmpty: Bool { gap == nil && updates.isEmpty && events.isEmpty && samples.isEmpty && checkpoint == nil }
+    var isEmpty: Bool { gap == nil && updates.isEmpty && events.isEmpty && samples.isEmpty && checkpoints.isEmpty }
 }

@@ -58,7 +58,7 @@ struct HistoryDatabase: Sendable {
                 let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO samples(entity_id, name, at, value) VALUES (?, ?, ?, ?)")
                 for sample in batch.samples { try statement.execute(arguments: [sample.entityID, sample.name, sample.at, sample.value]) }
             }
-            if let checkpoint = batch.checkpoint {
+            for checkpoint in batch.checkpoints {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO checkpoints(revision, at, event_seq, body) VALUES (?, ?, ?, ?)",
                     arguments: [checkpoint.revision, checkpoint.at, checkpoint.eventSeq, checkpoint.body]

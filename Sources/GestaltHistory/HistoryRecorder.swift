@@ -97,10 +97,7 @@ struct HistoryCursor {
                 try await history.database.write(batch)
                 revision = next.revision
                 eventSeq = next.eventSeq
-                if batch.checkpoint != nil {
-                    sinceCheckpoint = 0
-                    hasCheckpoint = true
-                }
+                if !batch.checkpoints.isEmpty { hasCheckpoint = true }
             } catch {
                 logger.error("history write failed; a gap will be recorded", metadata: ["error": "\(error)"])
                 mirror = nil
@@ -123,7 +120,7 @@ struct HistoryCursor {
             let snapshot = store.snapshot()
             let replay = TopologyReplay(snapshot)
             if snapshot.revision != revision { batch.gap = HistoryGap(after: revision, resumedAt: snapshot.revision) }
-            if snapshot.revision != revision || !hasCheckpoint { batch.checkpoint = checkpoint(of: replay, eventSeq: store.eventSeq) }
+            if snapshot.revision != revision || !hasCheckpoint { batch.checkpoints.append(checkpoint(of: replay, eventSeq: store.eventSeq)) }
             mirror = replay
             sinceCheckpoint = 0
             next.revision = snapshot.revision
@@ -139,12 +136,13 @@ struct HistoryCursor {
                 if let entity = update.entity {
                     if update.kind == .remove { sampler.forget(entity.id) } else { sampler.sample(entity, at: update.timestamp, into: &batch.samples) }
                 }
+                sinceCheckpoint += 1
+                if let replay = mirror, sinceCheckpoint >= max(history.configuration.minimumCheckpointInterval, replay.itemCount) {
+                    batch.checkpoints.append(checkpoint(of: replay, eventSeq: store.eventSeq))
+                    sinceCheckpoint = 0
+                }
             }
             next.revision = last.revision
-            sinceCheckpoint += updates.count
-            if let replay = mirror, sinceCheckpoint >= max(history.configuration.minimumCheckpointInterval, replay.itemCount) {
-                batch.checkpoint = checkpoint(of: replay, eventSeq: store.eventSeq)
-            }
         }
 
         if let events = store.events(after: eventSeq, limit: limit) {
