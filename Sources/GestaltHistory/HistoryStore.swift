@@ -36,6 +36,9 @@ public final class HistoryStore: HistoryQueries {
         return counters.hasCheckpoint ? max(counters.revision, counters.eventSeq) + 1 : 0
     }
 
+    /// The newest revision on disk: what a restart would find.
+    public func durableRevision() async throws -> UInt64 { try await recordedCounters().revision }
+
     /// The newest revision and event seq on disk.
     func recordedCounters() async throws -> (revision: UInt64, eventSeq: UInt64, hasCheckpoint: Bool) {
         try await database.pool.read { db in
