@@ -101,6 +101,8 @@ struct HistoryCursor {
             } catch {
                 logger.error("history write failed; a gap will be recorded", metadata: ["error": "\(error)"])
                 mirror = nil
+                // A broken disk stays broken for a while: retry at most once a second, not on every change.
+                try? await Task.sleep(for: .seconds(1))
                 return
             }
             if !more { return }

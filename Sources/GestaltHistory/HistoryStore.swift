@@ -1,6 +1,6 @@
 import Foundation
 public import GestaltEngine
-public import GestaltModel
+import GestaltModel
 import GRDB
 
 /// The recorded past of one store: open it, start a `HistoryRecorder` to

@@ -42,6 +42,9 @@ struct HistoryBench: AsyncParsableCommand {
         store.apply(pods.map { .upsertEntity($0) }, now: Timestamp(millisecondsSince1970: start))
 
         let recorder = Task { try await HistoryRecorder(history: history, store: store).run() }
+        // History starts with the recorder's first checkpoint (the loaded topology).
+        let first = store.revision
+        while try await history.durableRevision() < first { try await Task.sleep(for: .milliseconds(20)) }
         var random = SystemRandomNumberGenerator()
         var live: [UInt64: Int] = [:]
         let clock = ContinuousClock()
@@ -77,7 +80,7 @@ struct HistoryBench: AsyncParsableCommand {
                      Double(bytes) / 1_048_576, Double(bytes) / Double(applied)))
 
         var revisions = Array(live.keys)
-        while revisions.count < rebuilds { revisions.append(UInt64.random(in: 1...last, using: &random)) }
+        while revisions.count < rebuilds { revisions.append(UInt64.random(in: first...last, using: &random)) }
         var times: [Double] = []
         for revision in revisions {
             let before = clock.now
