@@ -36,14 +36,23 @@ public struct HistoryRecorder: Service {
         }
         var cursor = try await HistoryCursor(history: history, store: store)
         await cursor.drain(logger: logger)
-        // Graceful shutdown closes the signals; cancellation (a test, a
-        // forced exit) ends the stream too, and whatever was drained is durable.
-        await withTaskCancellationHandler {
-            for await _ in wakes { await cursor.drain(logger: logger) }
-        } onCancel: {
+        // The loop ends when the signals close (the server's shutdown), on
+        // this service's graceful shutdown, or on cancellation (a test, a
+        // forced exit), after which only what was drained is durable.
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                for await _ in wakes { await cursor.drain(logger: logger) }
+            } onCancel: {
+                continuation.finish()
+            }
+        } onGracefulShutdown: {
             continuation.finish()
         }
-        if !Task.isCancelled { await cursor.drain(logger: logger) }
+        guard !Task.isCancelled else { return }
+        await cursor.drain(logger: logger)
+        // A service group takes a service that ends before its turn to stop
+        // for a failure, and the signals close before the recorder's turn.
+        if !Task.isShuttingDownGracefully { try? await gracefulShutdown() }
     }
 }
 
