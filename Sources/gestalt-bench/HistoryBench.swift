@@ -17,6 +17,8 @@ struct HistoryBench: AsyncParsableCommand {
     @Option(help: "Updates to apply and record (spread over a simulated week).") var updates = 500_000
     @Option(help: "Updates per store.apply call.") var batch = 100
     @Option(help: "Random revisions to rebuild.") var rebuilds = 20
+    @Option(help: "Milliseconds between metric samples of one entity (simulated time; large values turn sampling off, to see its cost).")
+    var sampleIntervalMs: Int64 = 1000
     @Option(help: "Directory for the history file (deleted afterwards).") var dataDir = "/tmp/gestalt-history-bench"
 
     func run() async throws {
@@ -24,6 +26,7 @@ struct HistoryBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         var configuration = HistoryConfiguration(directory: dataDir)
         configuration.retention = nil
+        configuration.sampleIntervalMilliseconds = sampleIntervalMs
         let history = try HistoryStore.open(configuration)
         var storeConfiguration = StoreConfiguration()
         // The log holds the whole run, so a recorder that lags shows as a slow drain, never as a gap.
@@ -73,7 +76,7 @@ struct HistoryBench: AsyncParsableCommand {
         _ = await recorder.result
 
         let bytes = try await history.usedBytes()
-        print("history: \(entities) entities, \(applied) updates over a simulated week, batches of \(batch)")
+        print("history: \(entities) entities, \(applied) updates over a simulated week, batches of \(batch), samples every \(sampleIntervalMs) ms")
         print(String(format: "  applied in %.2f s (%.0f updates/s); durable in %.2f s: %.0f updates/s sustained with history on",
                      seconds(appliedIn), Double(applied) / seconds(appliedIn), seconds(recordedIn), Double(applied) / seconds(recordedIn)))
         print(String(format: "  disk: %.1f MiB used, %.0f bytes per update (updates, samples, checkpoints)",
