@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // The wire model of PROTOCOL.md: value types, JSON in and out, health scoring, filters.
@@ -118,6 +119,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The recorded past: every update and event in SQLite, checkpoints, rebuilds, retention.
+        .target(
+            name: "GestaltHistory",
+            dependencies: [
+                "GestaltModel", "GestaltEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP surface: routes, graph API, SSE, metrics, the embedded UI.
         .target(
             name: "GestaltServer",
@@ -143,7 +155,7 @@ let package = Package(
             name: "gestalt",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout", "GestaltChurn",
-                "GestaltServer", "GestaltStreaming", "GestaltConfig",
+                "GestaltServer", "GestaltStreaming", "GestaltConfig", "GestaltHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -160,7 +172,7 @@ let package = Package(
             name: "gestalt-bench",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer", "GestaltStreaming",
-                "FakeKubeAPI", "GestaltPostgres", "TestPeers",
+                "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "TestPeers",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -211,6 +223,16 @@ let package = Package(
                 "GestaltModel", "GestaltEngine", "GestaltPostgres", "TestPeers",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltHistoryTests",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltHistory", "GestaltServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -17,10 +17,16 @@ public struct GestaltServer: Sendable {
     public let registry: StreamRegistry
     /// Writes the topology streams from the event loops.
     public let fanout: TopologyFanout
+    /// The recorded past, when history is on (`?at=`, changes, metrics).
+    public let history: (any HistoryQueries)?
     let heartbeat: WebSocketHeartbeat
 
-    public init(store: TopologyStore, statusBoard: SourceStatusBoard, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics()) {
+    public init(
+        store: TopologyStore, statusBoard: SourceStatusBoard, configuration: ServerConfiguration,
+        metrics: ServerMetrics = ServerMetrics(), history: (any HistoryQueries)? = nil
+    ) {
         self.store = store
+        self.history = history
         self.statusBoard = statusBoard
         self.configuration = configuration
         self.metrics = metrics
@@ -39,6 +45,7 @@ public struct GestaltServer: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: EmbeddedUIMiddleware())
+        if let history { HistoryRoutes(history: history, maxLimit: configuration.maxEventLimit).register(on: router) }
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
         GraphRoutes(graph: GraphAPI(store: store), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)

@@ -24,6 +24,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesOptions
     @OptionGroup(title: "Streaming") var streaming: StreamingOptions
     @OptionGroup(title: "Pod churn smoothing") var churn: ChurnOptions
+    @OptionGroup(title: "History") var history: HistoryOptions
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -38,12 +39,17 @@ struct Serve: AsyncParsableCommand {
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.retainedUpdates = streaming.retainedUpdates
         storeConfiguration.startingCounter = StoreConfiguration.processBase()
+        let opened = try await history.open(processBase: storeConfiguration.startingCounter)
+        storeConfiguration.startingCounter = opened?.startingCounter ?? storeConfiguration.startingCounter
         let store = TopologyStore(configuration: storeConfiguration)
         let statusBoard = SourceStatusBoard()
 
         var serverConfiguration = ServerConfiguration(host: host, port: port)
         streaming.apply(to: &serverConfiguration)
-        let server = GestaltServer(store: store, statusBoard: statusBoard, configuration: serverConfiguration, metrics: ServerMetrics(registry: registry))
+        let server = GestaltServer(
+            store: store, statusBoard: statusBoard, configuration: serverConfiguration,
+            metrics: ServerMetrics(registry: registry), history: opened?.history
+        )
 
         let streams = server.registry
         // Churn notices go to every WebSocket client as their own message types.
@@ -53,6 +59,7 @@ struct Serve: AsyncParsableCommand {
         var services = churnServices
         let sources = try SourceWiring.sources(demo: demo, kubernetes: kubernetes, logger: logger)
         services += SourceWiring.services(for: sources, sink: sink, store: store, statusBoard: statusBoard)
+        services += HistoryOptions.services(history: opened?.history, store: store, logger: logger)
         services += LayoutWiring.services(store: store, enabled: !streaming.noLayout, seed: demo.demoSeed ?? 1)
         logger.info("gestalt \(Gestalt.version) listening on http://\(host):\(port)/")
         try await server.run(services: services, logger: logger)

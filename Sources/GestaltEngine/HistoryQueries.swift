@@ -1,0 +1,87 @@
+public import GestaltModel
+
+/// The questions the HTTP layer may ask of the recorded past. The engine
+/// defines it so the server can answer history routes without linking the
+/// storage (GestaltHistory implements it over SQLite).
+public protocol HistoryQueries: Sendable {
+    /// The whole map as it was at a revision or an instant.
+    func topology(at point: HistoryPoint) async throws(HistoryError) -> Topology
+    /// The recorded updates with `after < revision <= through`, oldest first, at most `limit`.
+    func changes(after: UInt64, through: UInt64, limit: Int) async throws(HistoryError) -> HistoryChanges
+    /// One series per metric name, downsampled to one min/avg/max point per `stepMilliseconds`.
+    func metrics(entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64) async throws(HistoryError) -> [MetricSeries]
+    /// Recorded events with `since <= timestamp <= until`, oldest first, matching the filter.
+    func events(since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int) async throws(HistoryError) -> [InfraEvent]
+}
+
+/// A point in the past: a revision, or the last revision at or before an instant.
+public enum HistoryPoint: Sendable, Hashable {
+    case revision(UInt64)
+    case time(Timestamp)
+}
+
+/// A page of recorded updates.
+public struct HistoryChanges: Sendable {
+    /// Each update's TopologyUpdate JSON, exactly as it was streamed.
+    public var updates: [[UInt8]]
+    /// Spans of revisions that were never recorded one by one (a restart, or
+    /// a recorder that fell out of the store's retained log). The state after
+    /// a gap is its `resumedAt` checkpoint, not a replay of the skipped updates.
+    public var gaps: [HistoryGap]
+    /// Where the next page starts (`after=next`), when `limit` cut this one short.
+    public var next: UInt64?
+
+    public init(updates: [[UInt8]], gaps: [HistoryGap], next: UInt64?) {
+        self.updates = updates
+        self.gaps = gaps
+        self.next = next
+    }
+}
+
+/// Revisions `(after, resumedAt)` are missing from the record; the
+/// topology at `resumedAt` is a full checkpoint.
+public struct HistoryGap: Sendable, Hashable {
+    public var after: UInt64
+    public var resumedAt: UInt64
+
+    public init(after: UInt64, resumedAt: UInt64) {
+        self.after = after
+        self.resumedAt = resumedAt
+    }
+}
+
+/// One metric of one entity over time.
+public struct MetricSeries: Sendable, Hashable {
+    public struct Point: Sendable, Hashable {
+        /// The start of the step.
+        public var time: Timestamp
+        public var min: Double
+        public var avg: Double
+        public var max: Double
+        public var count: Int
+
+        public init(time: Timestamp, min: Double, avg: Double, max: Double, count: Int) {
+            self.time = time
+            self.min = min
+            self.avg = avg
+            self.max = max
+            self.count = count
+        }
+    }
+
+    public var name: String
+    public var points: [Point]
+
+    public init(name: String, points: [Point]) {
+        self.name = name
+        self.points = points
+    }
+}
+
+/// Why a history question has no answer. The server maps `badRequest` to
+/// 400, `notFound` to 404 and `unavailable` to 503.
+public enum HistoryError: Error, Sendable, Hashable {
+    case badRequest(String)
+    case notFound(String)
+    case unavailable(String)
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+/// The SQLite file: WAL, so readers (history queries) never wait for the
+/// recorder's transaction, and `synchronous = NORMAL`, so a commit does not
+/// wait for the disk (a power cut may lose the last commits, never corrupt
+/// the file; docs/HISTORY.md says what a restart then does).
+struct HistoryDatabase: Sendable {
+    let pool: DatabasePool
+    let path: String
+
+    static func open(path: String) throws(HistoryStoreError) -> HistoryDatabase {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // 64 MiB of page cache per connection: samples land all over their
+            // (entity, metric, time) index, and a small cache turns each into a read.
+            // Fewer, larger WAL checkpoints: each one is where NORMAL syncs.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+        let migrator = HistorySchema.migrator
+        do {
+            let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+            let unknown = applied.subtracting(migrator.migrations)
+            if !unknown.isEmpty { throw HistoryStoreError.newerSchema(path: path, unknownMigrations: unknown.sorted()) }
+            try pool.writeWithoutTransaction { db in
+                // Only takes effect on a new file; lets retention give pages back.
+                if try migrator.appliedIdentifiers(db).isEmpty { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL; VACUUM") }
+            }
+            try migrator.migrate(pool)
+        } catch let error as HistoryStoreError {
+            throw error
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+        return HistoryDatabase(pool: pool, path: path)
+    }
+
+    func write(_ batch: HistoryBatch) async throws {
+        try await pool.write { db in
+            if let gap = batch.gap {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO gaps(resumed_at, after) VALUES (?, ?)",
+                    arguments: [Int64(gap.resumedAt), Int64(gap.after)]
+                )
+            }
+            if !batch.updates.isEmpty {
+                let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO updates(revision, at, json) VALUES (?, ?, ?)")
+                for update in batch.updates { try statement.execute(arguments: [update.revision, update.at, update.json]) }
+            }
+            if !batch.events.isEmpty {
+                let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO events(seq, at, json) VALUES (?, ?, ?)")
+                for event in batch.events { try statement.execute(arguments: [event.seq, event.at, event.json]) }
+            }
+            if !batch.samples.isEmpty {
+                let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO samples(entity_id, name, at, value) VALUES (?, ?, ?, ?)")
+                for sample in batch.samples { try statement.execute(arguments: [sample.entityID, sample.name, sample.at, sample.value]) }
+            }
+            for checkpoint in batch.checkpoints {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO checkpoints(revision, at, event_seq, body) VALUES (?, ?, ?, ?)",
+                    arguments: [checkpoint.revision, checkpoint.at, checkpoint.eventSeq, checkpoint.body]
+                )
+            }
+        }
+    }
+}

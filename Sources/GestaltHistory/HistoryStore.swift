@@ -1,0 +1,65 @@
+import Foundation
+public import GestaltEngine
+import GestaltModel
+import GRDB
+
+/// The recorded past of one store: open it, start a `HistoryRecorder` to
+/// fill it and a `HistoryRetention` to bound it, and ask it questions
+/// (`HistoryQueries`). Reads run on SQLite's WAL readers and never wait for
+/// the recorder's writes.
+public final class HistoryStore: HistoryQueries {
+    public let configuration: HistoryConfiguration
+    let database: HistoryDatabase
+
+    private init(configuration: HistoryConfiguration, database: HistoryDatabase) {
+        self.configuration = configuration
+        self.database = database
+    }
+
+    /// Opens (creating when missing) the history file under the configured
+    /// directory. Throws `newerSchema` for a file from a newer gestalt.
+    public static func open(_ configuration: HistoryConfiguration) throws(HistoryStoreError) -> HistoryStore {
+        do {
+            try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotOpen(path: configuration.directory, reason: "cannot create the directory: \(error)")
+        }
+        return HistoryStore(configuration: configuration, database: try HistoryDatabase.open(path: configuration.path))
+    }
+
+    /// The counter a restarted store must start from: above every revision
+    /// and event seq on disk, so the recorder marks the restart as a gap and
+    /// no recorded revision is ever reused. Callers take the larger of this
+    /// and `StoreConfiguration.processBase()` (docs/HISTORY.md).
+    public func resumeCounter() async throws -> UInt64 {
+        let counters = try await recordedCounters()
+        return counters.hasCheckpoint ? max(counters.revision, counters.eventSeq) + 1 : 0
+    }
+
+    /// The newest revision on disk: what a restart would find.
+    public func durableRevision() async throws -> UInt64 { try await recordedCounters().revision }
+
+    /// The newest revision and event seq on disk.
+    func recordedCounters() async throws -> (revision: UInt64, eventSeq: UInt64, hasCheckpoint: Bool) {
+        try await database.pool.read { db in
+            let update = try Int64.fetchOne(db, sql: "SELECT max(revision) FROM updates") ?? 0
+            let checkpoint = try Int64.fetchOne(db, sql: "SELECT max(revision) FROM checkpoints")
+            let event = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
+            let checkpointSeq = try Int64.fetchOne(db, sql: "SELECT max(event_seq) FROM checkpoints") ?? 0
+            return (UInt64(max(update, checkpoint ?? 0)), UInt64(max(event, checkpointSeq)), checkpoint != nil)
+        }
+    }
+
+    /// Bytes the file's live pages take (freed pages excluded).
+    public func usedBytes() async throws -> Int64 {
+        try await database.pool.read { db in try Self.usedBytes(db) }
+    }
+
+    static func usedBytes(_ db: Database) throws -> Int64 {
+        let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        let size = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        return (pages - free) * size
+    }
+}
+

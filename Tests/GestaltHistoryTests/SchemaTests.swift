@@ -1,0 +1,35 @@
+import Foundation
+@testable import GestaltHistory
+import GRDB
+import Testing
+
+@Suite struct SchemaTests {
+    @Test func aFileFromANewerSchemaIsRefusedAndLeftAlone() throws {
+        let temp = TempHistory()
+        defer { temp.remove() }
+        _ = try temp.open()
+        let queue = try DatabaseQueue(path: temp.configuration.path)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v2-from-the-future')") }
+        try queue.close()
+        #expect(throws: HistoryStoreError.newerSchema(path: temp.configuration.path, unknownMigrations: ["v2-from-the-future"])) {
+            _ = try temp.open()
+        }
+        let error = HistoryStoreError.newerSchema(path: "x", unknownMigrations: ["v2"])
+        #expect(error.description.contains("newer gestalt"))
+    }
+
+    @Test func reopeningAFileOfThisSchemaWorks() throws {
+        let temp = TempHistory()
+        defer { temp.remove() }
+        _ = try temp.open()
+        _ = try temp.open()
+        let mode = try DatabaseQueue(path: temp.configuration.path).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test func anUnwritableDirectoryIsAClearError() {
+        var configuration = HistoryConfiguration(directory: "/proc/no-such-place/history")
+        configuration.retention = nil
+        #expect(throws: HistoryStoreError.self) { _ = try HistoryStore.open(configuration) }
+    }
+}
