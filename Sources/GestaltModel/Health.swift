@@ -17,6 +17,12 @@ public struct HealthPolicy: Sendable, Hashable {
         .running: 1.0, .pending: 0.6, .terminating: 0.3, .failed: 0.0, .unknown: 0.5, .processing: 0.9,
     ]
 
+    /// The plan's `health` thresholds, as fractions of the limit (CPU as
+    /// cpu_percent / 100). Use at or over a warning threshold caps health
+    /// just below healthy, at or over a critical one just below warning.
+    /// Nil (no configuration file): only the weights above apply.
+    public var thresholds: UsageThresholds?
+
     public init() {}
 
     public static let `default` = HealthPolicy()
@@ -44,7 +50,28 @@ public struct HealthPolicy: Sendable, Hashable {
             total += 1 - min(max(errorRate, 0), 1)
             count += 1
         }
-        return min(max(total / count, 0), 1)
+        let score = min(max(total / count, 0), 1)
+        guard let thresholds else { return score }
+        let cpu = entity.cpuPercent / 100
+        let memory = entity.memoryLimit > 0 ? Double(entity.memoryBytes) / Double(entity.memoryLimit) : 0
+        if cpu >= thresholds.cpuCritical || memory >= thresholds.memoryCritical { return min(score, warningAtLeast - 0.01) }
+        if cpu >= thresholds.cpuWarning || memory >= thresholds.memoryWarning { return min(score, healthyAtLeast - 0.01) }
+        return score
+    }
+}
+
+/// Warning and critical use levels (the plan's `health` section), as fractions.
+public struct UsageThresholds: Sendable, Hashable {
+    public var cpuWarning: Double
+    public var cpuCritical: Double
+    public var memoryWarning: Double
+    public var memoryCritical: Double
+
+    public init(cpuWarning: Double, cpuCritical: Double, memoryWarning: Double, memoryCritical: Double) {
+        self.cpuWarning = cpuWarning
+        self.cpuCritical = cpuCritical
+        self.memoryWarning = memoryWarning
+        self.memoryCritical = memoryCritical
     }
 }
 

@@ -25,6 +25,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Streaming") var streaming: StreamingOptions
     @OptionGroup(title: "Pod churn smoothing") var churn: ChurnOptions
     @OptionGroup(title: "History") var history: HistoryOptions
+    @OptionGroup(title: "Sources") var sourceFlags: SourceFlags
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -33,12 +34,20 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "gestalt")
+        // A bad file stops the server here, before anything listens.
+        let file = try sourceFlags.loadConfiguration()
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.retainedUpdates = streaming.retainedUpdates
         storeConfiguration.startingCounter = StoreConfiguration.processBase()
+        if let health = file?.health {
+            storeConfiguration.healthPolicy.thresholds = UsageThresholds(
+                cpuWarning: health.cpuWarning, cpuCritical: health.cpuCritical,
+                memoryWarning: health.memoryWarning, memoryCritical: health.memoryCritical
+            )
+        }
         let opened = try await history.open(processBase: storeConfiguration.startingCounter)
         storeConfiguration.startingCounter = opened?.startingCounter ?? storeConfiguration.startingCounter
         let store = TopologyStore(configuration: storeConfiguration)
@@ -57,7 +66,9 @@ struct Serve: AsyncParsableCommand {
             streams.broadcast(BroadcastMessage(type: notice.messageType, payload: notice.jsonBytes()))
         }
         var services = churnServices
-        let sources = try SourceWiring.sources(demo: demo, kubernetes: kubernetes, logger: logger)
+        let sources = try file.map { try ConfigWiring.sources($0, flags: sourceFlags, demo: demo, kubernetes: kubernetes, logger: logger) }
+            ?? SourceWiring.sources(demo: demo, kubernetes: kubernetes, flags: sourceFlags, logger: logger)
+        if sources.isEmpty { logger.warning("the configuration enables no source: the map stays empty") }
         services += SourceWiring.services(for: sources, sink: sink, store: store, statusBoard: statusBoard)
         services += HistoryOptions.services(history: opened?.history, store: store, logger: logger)
         services += LayoutWiring.services(store: store, enabled: !streaming.noLayout, seed: demo.demoSeed ?? 1)

@@ -10,9 +10,10 @@ import ServiceLifecycle
 /// Chooses the sources for `serve` and runs each under a supervisor.
 enum SourceWiring {
     /// The sources the flags name; the simulator when they name none.
-    static func sources(demo: DemoOptions, kubernetes: KubernetesOptions, logger: Logger) throws -> [any TopologySource] {
+    static func sources(demo: DemoOptions, kubernetes: KubernetesOptions, flags: SourceFlags, logger: Logger) throws -> [any TopologySource] {
         var sources: [any TopologySource] = []
         if kubernetes.enabled { sources.append(try kubernetesSource(kubernetes, logger: logger)) }
+        sources += ConfigWiring.postgresSources(nil, extraURLs: flags.postgres, logger: logger)
         if sources.isEmpty { sources.append(simulator(demo, logger: logger)) }
         return sources
     }

@@ -1,0 +1,27 @@
+import ArgumentParser
+import GestaltConfig
+
+/// The configuration file, and the source flags that add to it (or, with
+/// no file, replace the simulator).
+struct SourceFlags: ParsableArguments {
+    @Option(help: "The YAML configuration file (the plan's config/infrastructure.yaml; see docs/CONFIGURATION.md).")
+    var config: String?
+    @Option(help: "A PostgreSQL server to collect, postgres://user:password@host:port/db (repeatable).")
+    var postgres: [String] = []
+
+    func validate() throws {
+        for url in postgres where !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            throw ValidationError("--postgres takes a postgres:// URL, got '\(url)'")
+        }
+    }
+
+    /// The file, read and checked; its one-line error (file:line:column: key: message) otherwise.
+    func loadConfiguration() throws -> GestaltConfiguration? {
+        guard let config else { return nil }
+        do {
+            return try GestaltConfiguration.load(path: config)
+        } catch {
+            throw StartupError(error.description)
+        }
+    }
+}
