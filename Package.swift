@@ -133,12 +133,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A NATS client over SwiftNIO: protocol decoder, async API, reconnect, JetStream basics. No Gestalt dependency.
+        .target(
+            name: "NATSClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Benchmarks against real peers; the product links none of it.
         .executableTarget(
             name: "gestalt-bench",
             dependencies: [
-                "GestaltModel", "GestaltEngine",
+                "GestaltModel", "GestaltEngine", "NATSClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -148,6 +160,16 @@ let package = Package(
 
         // Starts real peers (nats-server, postgres, prometheus, dockerd) for the tests.
         .target(name: "TestPeers", path: "Tests/TestPeers", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NATSClientTests",
+            dependencies: [
+                "NATSClient", "TestPeers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
         .testTarget(

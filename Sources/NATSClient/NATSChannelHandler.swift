@@ -1,0 +1,97 @@
+import NIOCore
+
+/// The pipeline's last handler: does the handshake (INFO → CONNECT + PING →
+/// PONG), answers server PINGs, and hands everything else to the connection.
+final class NATSChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = NATSServerOp
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case awaitingInfo
+        case awaitingPong(NATSServerInfo)
+        case ready
+        case failed
+    }
+
+    private let options: NATSConnectionOptions
+    private let handshake: EventLoopPromise<NATSServerInfo>
+    private let connection: NATSConnection
+    private var state = State.awaitingInfo
+
+    init(options: NATSConnectionOptions, handshake: EventLoopPromise<NATSServerInfo>, connection: NATSConnection) {
+        self.options = options
+        self.handshake = handshake
+        self.connection = connection
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let op = unwrapInboundIn(data)
+        if case .ping = op {
+            var pong = context.channel.allocator.buffer(capacity: 6)
+            NATSClientOps.writePong(into: &pong)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+            return
+        }
+        switch state {
+        case .ready:
+            connection.received(op, on: context.channel)
+        case .awaitingInfo:
+            guard case .info(let info) = op else {
+                return fail(context, NATSError(.protocolViolation, "expected INFO first, got \(op)"))
+            }
+            var hello = context.channel.allocator.buffer(capacity: 256)
+            NATSClientOps.writeConnect(options, into: &hello)
+            NATSClientOps.writePing(into: &hello)
+            context.writeAndFlush(wrapOutboundOut(hello), promise: nil)
+            state = .awaitingPong(info)
+        case .awaitingPong(let info):
+            switch op {
+            case .pong:
+                state = .ready
+                handshake.succeed(info)
+            case .error(let text):
+                let code: NATSError.Code = text.lowercased().contains("authorization") || text.lowercased().contains("authentication")
+                    ? .authorizationViolation : .serverError
+                fail(context, NATSError(code, text))
+            case .ok, .info, .ping:
+                break
+            case .message:
+                fail(context, NATSError(.protocolViolation, "MSG before the handshake finished"))
+            }
+        case .failed:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(context, NATSError(.connectionFailed, "the server closed the connection"))
+        connection.channelClosed(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { connection.writeOutgoing(on: context.channel) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let natsError = error as? NATSError ?? NATSError(.connectionFailed, "\(error)")
+        connection.recordError(natsError)
+        fail(context, natsError)
+    }
+
+    /// Fails the handshake if it is still open, and closes the channel.
+    private func fail(_ context: ChannelHandlerContext, _ error: NATSError) {
+        switch state {
+        case .awaitingInfo, .awaitingPong:
+            state = .failed
+            handshake.fail(error)
+            context.close(promise: nil)
+        case .ready:
+            state = .failed
+            context.close(promise: nil)
+        case .failed:
+            break
+        }
+    }
+}
