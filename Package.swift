@@ -143,6 +143,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The NATS collector: monitoring endpoints and sampled message flow into the topology.
+        .target(
+            name: "GestaltNATS",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "NATSClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Benchmarks against real peers; the product links none of it.
         .executableTarget(
             name: "gestalt-bench",
@@ -168,6 +178,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltNATSTests",
+            dependencies: ["GestaltModel", "GestaltEngine", "GestaltNATS", "NATSClient", "TestPeers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], exclude: ["Golden"], swiftSettings: swiftSettings),

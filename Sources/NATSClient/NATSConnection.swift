@@ -189,22 +189,26 @@ public final class NATSConnection: Sendable {
         if let queue { try NATSClientOps.validateSubject(queue, wildcardsAllowed: false) }
         let (subscription, channel) = try state.withLock { state throws(NATSError) in
             guard state.status != .closed else { throw NATSError(.closed, "the connection is closed") }
-            return register(&state, subject: subject, queue: queue, limits: limits ?? options.subscriptionLimits)
+            let subscription = register(&state, subject: subject, queue: queue, limits: limits ?? options.subscriptionLimits)
+            return (subscription, state.scheduleWrite())
         }
         if let channel { scheduleWrite(on: channel) }
         return subscription
     }
 
+    /// Records a subscription and queues its SUB; the caller schedules the write
+    /// (so no path can mark a write scheduled and then drop it).
     private func register(
         _ state: inout State, subject: String, queue: String?, limits: NATSSubscription.Limits
-    ) -> (NATSSubscription, (any Channel)?) {
+    ) -> NATSSubscription {
         let sid = state.takeID()
         let subscription = NATSSubscription(subject: subject, queue: queue, sid: sid, limits: limits, connection: self)
         state.subscriptions[sid] = SubscriptionRecord(subscription: subscription)
         // While disconnected, becomeConnected sends it with all the others.
-        guard state.status == .connected else { return (subscription, nil) }
-        NATSClientOps.writeSubscribe(subject: subject, queue: queue, sid: sid, into: &state.outgoing)
-        return (subscription, state.scheduleWrite())
+        if state.status == .connected {
+            NATSClientOps.writeSubscribe(subject: subject, queue: queue, sid: sid, into: &state.outgoing)
+        }
+        return subscription
     }
 
     func unsubscribe(_ subscription: NATSSubscription, after max: Int?) async throws {
@@ -245,8 +249,7 @@ public final class NATSConnection: Sendable {
                     let channel = try state.withLock { state throws(NATSError) -> (any Channel)? in
                         if state.muxSid == nil {
                             // One wildcard subscription carries every reply.
-                            let (mux, _) = register(&state, subject: "\(inboxPrefix).*", queue: nil, limits: .init())
-                            state.muxSid = mux.sid
+                            state.muxSid = register(&state, subject: "\(inboxPrefix).*", queue: nil, limits: .init()).sid
                         }
                         try append(&state, payloadBytes: payload.readableBytes) { buffer throws(NATSError) in
                             try NATSClientOps.writePublish(
@@ -398,13 +401,13 @@ public final class NATSConnection: Sendable {
                 let token = message.subject.dropFirst(inboxPrefix.count + 1)
                 return state.requests.removeValue(forKey: String(token)).map(Delivery.reply) ?? .nobody
             }
-            guard var record = state.subscriptions[message.sid] else { return .nobody }
-            record.delivered += 1
+            guard let index = state.subscriptions.index(forKey: message.sid) else { return .nobody }
+            state.subscriptions.values[index].delivered += 1
+            let record = state.subscriptions.values[index]
             if let max = record.max, record.delivered >= max {
-                state.subscriptions[message.sid] = nil
+                state.subscriptions.remove(at: index)
                 return .subscription(record.subscription, last: true)
             }
-            state.subscriptions[message.sid] = record
             return .subscription(record.subscription, last: false)
         }
         switch delivery {

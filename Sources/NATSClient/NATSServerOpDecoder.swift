@@ -90,49 +90,71 @@ package struct NATSServerOpDecoder: ByteToMessageDecoder {
     }
 
     private func parseControlLine(_ line: ByteBuffer) throws(NATSError) -> ControlOp {
-        let fields = line.readableBytesView.split(whereSeparator: { $0 == 32 || $0 == 9 })
+        // Fields split on spaces and tabs, as offsets into the line: this runs
+        // for every message, so no String is made for the operation's name.
+        let view = line.readableBytesView
+        var fields: [Range<ByteBufferView.Index>] = []
+        fields.reserveCapacity(6)
+        var index = view.startIndex
+        while index < view.endIndex, fields.count < 8 {
+            while index < view.endIndex, view[index] == 32 || view[index] == 9 { index += 1 }
+            let start = index
+            while index < view.endIndex, view[index] != 32, view[index] != 9 { index += 1 }
+            if start < index { fields.append(start..<index) }
+        }
         guard let first = fields.first else { throw NATSError(.protocolViolation, "empty control line") }
-        let name = String(decoding: first, as: UTF8.self).uppercased()
-        switch name {
-        case "MSG":
+        func string(_ field: Int) -> String { String(decoding: view[fields[field]], as: UTF8.self) }
+        func name(is expected: StaticString) -> Bool {
+            guard first.count == expected.utf8CodeUnitCount else { return false }
+            // Operation names are case-insensitive; `expected` is upper case.
+            var position = first.lowerBound
+            for offset in 0..<expected.utf8CodeUnitCount {
+                let want: UInt8 = expected.utf8Start[offset]
+                let got: UInt8 = view[position]
+                let lowered: UInt8 = want >= 65 && want <= 90 ? want + 32 : want
+                guard got == want || got == lowered else { return false }
+                position += 1
+            }
+            return true
+        }
+
+        if name(is: "MSG") {
             // MSG <subject> <sid> [reply-to] <#bytes>
             guard fields.count == 4 || fields.count == 5 else { throw malformed(line) }
-            let size = try number(fields[fields.count - 1], line)
+            let size = try number(view[fields[fields.count - 1]], line)
             guard size <= maxPayloadLength else { throw tooLarge(size) }
             return .message(PendingMessage(
-                subject: String(decoding: fields[1], as: UTF8.self), sid: try number(fields[2], line),
-                replyTo: fields.count == 5 ? String(decoding: fields[3], as: UTF8.self) : nil,
-                headerLength: 0, totalLength: Int(size)))
-        case "HMSG":
+                subject: string(1), sid: try number(view[fields[2]], line),
+                replyTo: fields.count == 5 ? string(3) : nil, headerLength: 0, totalLength: Int(size)))
+        }
+        if name(is: "HMSG") {
             // HMSG <subject> <sid> [reply-to] <#header bytes> <#total bytes>
             guard fields.count == 5 || fields.count == 6 else { throw malformed(line) }
-            let headerSize = try number(fields[fields.count - 2], line)
-            let size = try number(fields[fields.count - 1], line)
+            let headerSize = try number(view[fields[fields.count - 2]], line)
+            let size = try number(view[fields[fields.count - 1]], line)
             guard size <= maxPayloadLength else { throw tooLarge(size) }
             guard headerSize <= size else { throw NATSError(.protocolViolation, "HMSG header size \(headerSize) exceeds total \(size)") }
             return .message(PendingMessage(
-                subject: String(decoding: fields[1], as: UTF8.self), sid: try number(fields[2], line),
-                replyTo: fields.count == 6 ? String(decoding: fields[3], as: UTF8.self) : nil,
-                headerLength: Int(headerSize), totalLength: Int(size)))
-        case "PING" where fields.count == 1: return .immediate(.ping)
-        case "PONG" where fields.count == 1: return .immediate(.pong)
-        case "+OK" where fields.count == 1: return .immediate(.ok)
-        case "-ERR":
-            let text = String(decoding: line.readableBytesView.dropFirst(4), as: UTF8.self)
-                .trimmingCharacters(in: .whitespaces)
+                subject: string(1), sid: try number(view[fields[2]], line),
+                replyTo: fields.count == 6 ? string(3) : nil, headerLength: Int(headerSize), totalLength: Int(size)))
+        }
+        if name(is: "PING"), fields.count == 1 { return .immediate(.ping) }
+        if name(is: "PONG"), fields.count == 1 { return .immediate(.pong) }
+        if name(is: "+OK"), fields.count == 1 { return .immediate(.ok) }
+        if name(is: "-ERR") {
+            let text = String(decoding: view[first.upperBound...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
             let unquoted = text.count >= 2 && text.hasPrefix("'") && text.hasSuffix("'") ? String(text.dropFirst().dropLast()) : text
             return .immediate(.error(unquoted))
-        case "INFO":
+        }
+        if name(is: "INFO") {
             guard fields.count >= 2 else { throw malformed(line) }
-            let json = Data(line.readableBytesView.dropFirst(4))
             do {
-                return .immediate(.info(try JSONDecoder().decode(NATSServerInfo.self, from: json)))
+                return .immediate(.info(try JSONDecoder().decode(NATSServerInfo.self, from: Data(view[first.upperBound...]))))
             } catch {
                 throw NATSError(.protocolViolation, "INFO is not the JSON the protocol describes: \(error)")
             }
-        default:
-            throw malformed(line)
         }
+        throw malformed(line)
     }
 
     private func readPayload(of pending: PendingMessage, from buffer: inout ByteBuffer) throws(NATSError) -> NATSMessage? {
