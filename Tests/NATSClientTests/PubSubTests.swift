@@ -80,6 +80,24 @@ import Testing
         await responder.close()
     }
 
+    @Test func aFirstRequestOnAFreshConnectionGoesOut() async throws {
+        // Regression: the inbox SUB of the first request once marked a write
+        // as scheduled and dropped it, so nothing reached the server.
+        let server = try await NATSServerFixture.start()
+        defer { server.stop() }
+        let responder = try await server.connect()
+        let service = try await responder.subscribe(to: "echo")
+        try await responder.flush()
+        let serving = Task {
+            for await request in service { if let reply = request.replyTo { try await responder.publish(request.payload, to: reply) } }
+        }
+        let requester = try await server.connect()
+        #expect(try await requester.request("ping", to: "echo").string == "ping")
+        serving.cancel()
+        await requester.close()
+        await responder.close()
+    }
+
     @Test func headersTravelWithHPUBAndHMSG() async throws {
         let server = try await NATSServerFixture.start()
         defer { server.stop() }
