@@ -17,6 +17,9 @@ final class NATSChannelHandler: ChannelInboundHandler {
     private let handshake: EventLoopPromise<NATSServerInfo>
     private let connection: NATSConnection
     private var state = State.awaitingInfo
+    /// Messages decoded from the current read, handed over together at
+    /// channelReadComplete: one lock and one consumer wake-up per read, not per message.
+    private var batch: [NATSMessage] = []
 
     init(options: NATSConnectionOptions, handshake: EventLoopPromise<NATSServerInfo>, connection: NATSConnection) {
         self.options = options
@@ -34,7 +37,14 @@ final class NATSChannelHandler: ChannelInboundHandler {
         }
         switch state {
         case .ready:
-            connection.received(op, on: context.channel)
+            if case .message(let message) = op {
+                batch.append(message)
+                if batch.count >= 4096 { deliverBatch() }
+            } else {
+                // Whatever came before a PONG is delivered before the flush it answers returns.
+                deliverBatch()
+                connection.received(op, on: context.channel)
+            }
         case .awaitingInfo:
             guard case .info(let info) = op else {
                 return fail(context, NATSError(.protocolViolation, "expected INFO first, got \(op)"))
@@ -63,7 +73,19 @@ final class NATSChannelHandler: ChannelInboundHandler {
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        deliverBatch()
+        context.fireChannelReadComplete()
+    }
+
+    private func deliverBatch() {
+        guard !batch.isEmpty else { return }
+        connection.deliver(batch)
+        batch.removeAll(keepingCapacity: true)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        deliverBatch()
         fail(context, NATSError(.connectionFailed, "the server closed the connection"))
         connection.channelClosed(context.channel)
         context.fireChannelInactive()

@@ -367,7 +367,7 @@ public final class NATSConnection: Sendable {
 
     func received(_ op: NATSServerOp, on channel: any Channel) {
         switch op {
-        case .message(let message): deliver(message)
+        case .message(let message): deliver([message])
         case .pong:
             let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
                 if state.ignoredPongs > 0 {
@@ -387,41 +387,43 @@ public final class NATSConnection: Sendable {
         }
     }
 
-    private enum Delivery {
-        case subscription(NATSSubscription, last: Bool)
-        case reply(CheckedContinuation<NATSMessage, any Error>)
-        case nobody
-    }
-
-    private func deliver(_ message: NATSMessage) {
-        let delivery = state.withLock { state -> Delivery in
-            state.statistics.inMessages += 1
-            state.statistics.inBytes += message.payload.readableBytes
-            if message.sid == state.muxSid {
-                let token = message.subject.dropFirst(inboxPrefix.count + 1)
-                return state.requests.removeValue(forKey: String(token)).map(Delivery.reply) ?? .nobody
+    /// Routes one read's messages: one lock for the batch, then one hand-over per subscription.
+    func deliver(_ messages: [NATSMessage]) {
+        var targets: [(subscription: NATSSubscription, messages: [NATSMessage], last: Bool)] = []
+        var replies: [(CheckedContinuation<NATSMessage, any Error>, NATSMessage)] = []
+        state.withLock { state in
+            for message in messages {
+                state.statistics.inMessages += 1
+                state.statistics.inBytes += message.payload.readableBytes
+                if message.sid == state.muxSid {
+                    let token = String(message.subject.dropFirst(inboxPrefix.count + 1))
+                    if let continuation = state.requests.removeValue(forKey: token) { replies.append((continuation, message)) }
+                    continue
+                }
+                guard let index = state.subscriptions.index(forKey: message.sid) else { continue }
+                state.subscriptions.values[index].delivered += 1
+                let record = state.subscriptions.values[index]
+                let last = record.max.map { record.delivered >= $0 } ?? false
+                if last { state.subscriptions.remove(at: index) }
+                // Few subscriptions per read in practice: a linear search beats hashing here.
+                if let slot = targets.firstIndex(where: { $0.subscription === record.subscription }) {
+                    targets[slot].messages.append(message)
+                    targets[slot].last = targets[slot].last || last
+                } else {
+                    targets.append((record.subscription, [message], last))
+                }
             }
-            guard let index = state.subscriptions.index(forKey: message.sid) else { return .nobody }
-            state.subscriptions.values[index].delivered += 1
-            let record = state.subscriptions.values[index]
-            if let max = record.max, record.delivered >= max {
-                state.subscriptions.remove(at: index)
-                return .subscription(record.subscription, last: true)
-            }
-            return .subscription(record.subscription, last: false)
         }
-        switch delivery {
-        case .subscription(let subscription, let last):
-            subscription.enqueue(message)
-            if last { subscription.finish() }
-        case .reply(let continuation):
+        for target in targets {
+            target.subscription.enqueue(target.messages)
+            if target.last { target.subscription.finish() }
+        }
+        for (continuation, message) in replies {
             if message.status == 503 {
                 continuation.resume(throwing: NATSError(.noResponders, "no responders on \(message.subject)"))
             } else {
                 continuation.resume(returning: message)
             }
-        case .nobody:
-            break
         }
     }
 

@@ -67,24 +67,36 @@ public final class NATSSubscription: AsyncSequence, Sendable {
 
     // MARK: Delivery (called from the connection)
 
-    /// Queues `message` or counts it as dropped; wakes a waiting consumer.
-    func enqueue(_ message: NATSMessage) {
-        let size = message.payload.readableBytes + (message.headers == nil ? 0 : 64)
-        let waiter: CheckedContinuation<NATSMessage?, Never>? = inbox.withLock { inbox in
-            guard !inbox.finished else { return nil }
-            if let waiter = inbox.waiter {
+    /// Queues `messages` (in order), counting those past the limits as dropped;
+    /// wakes a waiting consumer once for the whole batch.
+    func enqueue(_ messages: [NATSMessage]) {
+        let (waiter, handed): (CheckedContinuation<NATSMessage?, Never>?, NATSMessage?) = inbox.withLock { inbox in
+            guard !inbox.finished else { return (nil, nil) }
+            var rest = messages[...]
+            var waiter: CheckedContinuation<NATSMessage?, Never>?
+            var handed: NATSMessage?
+            if let waiting = inbox.waiter, let first = rest.popFirst() {
                 inbox.waiter = nil
-                return waiter
+                waiter = waiting
+                handed = first
             }
-            guard inbox.messages.count < limits.maxMessages, inbox.bytes + size <= limits.maxBytes else {
-                inbox.dropped += 1
-                return nil
+            for message in rest {
+                let size = Self.size(of: message)
+                guard inbox.messages.count < limits.maxMessages, inbox.bytes + size <= limits.maxBytes else {
+                    inbox.dropped += 1
+                    continue
+                }
+                inbox.messages.append(message)
+                inbox.bytes += size
             }
-            inbox.messages.append(message)
-            inbox.bytes += size
-            return nil
+            return (waiter, handed)
         }
-        waiter?.resume(returning: message)
+        waiter?.resume(returning: handed)
+    }
+
+    /// What a message counts against `maxBytes`: its payload, and a flat 64 for a header block.
+    private static func size(of message: NATSMessage) -> Int {
+        message.payload.readableBytes + (message.headers == nil ? 0 : 64)
     }
 
     /// Ends the sequence after what is queued.
@@ -108,7 +120,7 @@ public final class NATSSubscription: AsyncSequence, Sendable {
             await withCheckedContinuation { continuation in
                 let immediate: NATSMessage?? = inbox.withLock { inbox in
                     if let first = inbox.messages.popFirst() {
-                        inbox.bytes -= first.payload.readableBytes + (first.headers == nil ? 0 : 64)
+                        inbox.bytes -= Self.size(of: first)
                         return .some(first)
                     }
                     // Finished, cancelled, or a second concurrent consumer: end this iterator.

@@ -276,7 +276,7 @@ private final class RawNATSSocket: Sendable {
 /// nats-server on a free port, started and stopped by the benchmark.
 private final class BenchNATSServer: Sendable {
     let port: Int
-    nonisolated(unsafe) private let process: Process  // terminate/isRunning only; Process is not marked Sendable
+    private let process: Process
 
     init(executable: String) throws {
         let candidates = executable.hasPrefix("/") ? [executable]
