@@ -1,9 +1,11 @@
 import NIOCore
 
-/// The pipeline's last handler: does the handshake (INFO → CONNECT + PING →
-/// PONG), answers server PINGs, and hands everything else to the connection.
+/// The connection's one handler: decodes the server's bytes (with
+/// `NATSServerOpDecoder` run in place, so a message is not boxed into a
+/// `NIOAny` and passed down a pipeline), does the handshake (INFO → CONNECT +
+/// PING → PONG), answers server PINGs, and hands everything else to the connection.
 final class NATSChannelHandler: ChannelInboundHandler {
-    typealias InboundIn = NATSServerOp
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private enum State {
@@ -17,6 +19,7 @@ final class NATSChannelHandler: ChannelInboundHandler {
     private let handshake: EventLoopPromise<NATSServerInfo>
     private let connection: NATSConnection
     private var state = State.awaitingInfo
+    private var decoder = NIOSingleStepByteToMessageProcessor(NATSServerOpDecoder())
     /// Messages decoded from the current read, handed over together at
     /// channelReadComplete: one lock and one consumer wake-up per read, not per message.
     private var batch: [NATSMessage] = []
@@ -28,7 +31,15 @@ final class NATSChannelHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let op = unwrapInboundIn(data)
+        if case .failed = state { return }  // closing after an error: the rest of the bytes mean nothing
+        do {
+            try decoder.process(buffer: unwrapInboundIn(data)) { op in handle(op, context: context) }
+        } catch {
+            errorCaught(context: context, error: error)
+        }
+    }
+
+    private func handle(_ op: NATSServerOp, context: ChannelHandlerContext) {
         if case .ping = op {
             var pong = context.channel.allocator.buffer(capacity: 6)
             NATSClientOps.writePong(into: &pong)

@@ -457,7 +457,6 @@ public final class NATSConnection: Sendable {
             .connectTimeout(.nanoseconds(options.connectTimeout.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NATSServerOpDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
                         NATSChannelHandler(options: options, handshake: handshake, connection: self))
                 }

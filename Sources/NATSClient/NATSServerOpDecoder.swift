@@ -8,7 +8,7 @@ import NIOCore
 /// `awaitingPayload`, so a large payload arriving in many reads is not
 /// re-parsed each time. Every malformed input throws a `NATSError` with
 /// `.protocolViolation`; nothing in here traps.
-package struct NATSServerOpDecoder: ByteToMessageDecoder {
+package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
     package typealias InboundOut = NATSServerOp
 
     /// The longest control line accepted (nats-server's own `max_control_line`
@@ -32,15 +32,13 @@ package struct NATSServerOpDecoder: ByteToMessageDecoder {
         self.maxPayloadLength = maxPayloadLength
     }
 
-    package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let op = try next(from: &buffer) else { return .needMoreData }
-        context.fireChannelRead(wrapInboundOut(op))
-        return .continue
+    package mutating func decode(buffer: inout ByteBuffer) throws -> NATSServerOp? {
+        try next(from: &buffer)
     }
 
-    package mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    package mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> NATSServerOp? {
         // A partial frame at EOF is just lost with the connection; complete ones still go up.
-        try decode(context: context, buffer: &buffer)
+        try next(from: &buffer)
     }
 
     /// The next complete operation in `buffer`, consuming its bytes, or nil when more bytes are needed.
