@@ -167,12 +167,32 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A NATS client over SwiftNIO: protocol decoder, async API, reconnect, JetStream basics. No Gestalt dependency.
+        .target(
+            name: "NATSClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The NATS collector: monitoring endpoints and sampled message flow into the topology.
+        .target(
+            name: "GestaltNATS",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "NATSClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Benchmarks against real peers; the product links none of it.
         .executableTarget(
             name: "gestalt-bench",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer", "GestaltStreaming",
-                "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "TestPeers",
+                "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "NATSClient", "TestPeers",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -190,6 +210,21 @@ let package = Package(
 
         // Starts real peers (nats-server, postgres, prometheus, dockerd) for the tests.
         .target(name: "TestPeers", path: "Tests/TestPeers", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NATSClientTests",
+            dependencies: [
+                "NATSClient", "TestPeers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltNATSTests",
+            dependencies: ["GestaltModel", "GestaltEngine", "GestaltNATS", "NATSClient", "TestPeers"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
         .testTarget(

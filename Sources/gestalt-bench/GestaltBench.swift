@@ -13,6 +13,7 @@ struct GestaltBench: AsyncParsableCommand {
             KubernetesBench.self,
             PostgresBench.self,
             HistoryBench.self,
+            NATSBench.self,
         ]
     )
 }

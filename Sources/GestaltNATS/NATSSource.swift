@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import GestaltEngine
+import GestaltModel
+import NATSClient
+
+/// The NATS collector: polls a nats-server's monitoring endpoints and maps
+/// the server, its client connections, subjects, JetStream streams and
+/// consumers into the topology; samples message flow on the configured
+/// subjects through a NATS connection, counting per-subject rates without
+/// keeping payloads.
+///
+/// A failed poll sets the status to `error` and throws out of `run(in:)`;
+/// the supervisor backs off and runs it again, and the first picture of the
+/// new run is diffed against what the store holds for this instance.
+public struct NATSSource: TopologySource {
+    public let instance: SourceInstance
+    public let configuration: NATSSourceConfiguration
+    /// The client name the sampler connects with; it is left out of the picture.
+    static let samplerName = "gestalt-nats-sampler"
+
+    public init(instance: SourceInstance = SourceInstance(kind: "nats"), configuration: NATSSourceConfiguration) {
+        self.instance = instance
+        self.configuration = configuration
+    }
+
+    public func run(in context: SourceContext) async throws {
+        context.setStatus(.syncing, message: "polling \(configuration.monitorURL)")
+        do {
+            try await collect(in: context)
+        } catch is CancellationError {
+            context.setStatus(.stopped)
+        } catch {
+            context.setStatus(.error, message: "\(error)")
+            throw error
+        }
+    }
+
+    private func collect(in context: SourceContext) async throws {
+        let monitor = NATSMonitorClient(baseURL: configuration.monitorURL)
+        var mapper = NATSTopologyMapper(instance: instance, ownClientName: Self.samplerName)
+        var previous = context.ownedSnapshot()
+
+        // Flow sampling is optional: without subjects no client connection is made.
+        var sampler: NATSFlowSampler?
+        var connection: NATSConnection?
+        if !configuration.subjects.isEmpty {
+            var options = try NATSConnectionOptions(url: configuration.url)
+            options.name = Self.samplerName
+            let opened = try await NATSConnection.connect(options)
+            connection = opened
+            sampler = try await NATSFlowSampler.start(on: opened, subjects: configuration.subjects)
+        }
+        let sampling = Task { [sampler] in await sampler?.run() }
+        defer { sampling.cancel() }
+        do {
+            var lastFlow = ContinuousClock.now
+            while true {
+                try Task.checkCancellation()
+                let sample = try await monitor.sample()
+                let flow = sampler?.take() ?? [:]
+                let flowSeconds = (sample.takenAt - lastFlow).seconds
+                lastFlow = sample.takenAt
+                let (snapshot, notes) = mapper.map(sample, flow: flow, flowSeconds: flowSeconds, samplerDropped: sampler?.dropped ?? 0)
+                let changes = SnapshotDiff.changes(from: previous, to: snapshot).map(Self.withGivenHealth)
+                previous = snapshot
+                if !changes.isEmpty { context.sink.apply(changes, now: .now()) }
+                if notes.newSlowConsumers > 0 {
+                    let server = mapper.serverID(sample.varz)
+                    context.sink.record(InfraEvent(
+                        type: "Warning", reason: "SlowConsumer",
+                        message: "\(notes.newSlowConsumers) new slow consumer(s) on \(sample.varz.serverName ?? sample.varz.serverID)",
+                        entityID: server, entityKind: .custom, entityName: sample.varz.serverName ?? sample.varz.serverID, severity: .warning))
+                }
+                var details = ["entities": "\(snapshot.entities.count)", "server": sample.varz.version]
+                if let connection { details["sampler"] = "\(connection.status)" }
+                let degraded = connection.map { $0.status != .connected } ?? false
+                context.setStatus(degraded ? .degraded : .ready, message: degraded ? "flow sampler reconnecting" : "", details: details)
+                try await Task.sleep(for: configuration.pollInterval)
+            }
+        } catch {
+            await connection?.close()
+            throw error
+        }
+    }
+
+    /// The mapper scores health itself (lag, pending bytes, slow consumers).
+    private static func withGivenHealth(_ change: TopologyChange) -> TopologyChange {
+        if case .upsertEntity(let entity, _) = change { return .upsertEntity(entity, health: .given) }
+        return change
+    }
+}

@@ -1,0 +1,130 @@
+import NIOCore
+
+/// The connection's one handler: decodes the server's bytes (with
+/// `NATSServerOpDecoder` run in place, so a message is not boxed into a
+/// `NIOAny` and passed down a pipeline), does the handshake (INFO → CONNECT +
+/// PING → PONG), answers server PINGs, and hands everything else to the connection.
+final class NATSChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case awaitingInfo
+        case awaitingPong(NATSServerInfo)
+        case ready
+        case failed
+    }
+
+    private let options: NATSConnectionOptions
+    private let handshake: EventLoopPromise<NATSServerInfo>
+    private let connection: NATSConnection
+    private var state = State.awaitingInfo
+    private var decoder = NIOSingleStepByteToMessageProcessor(NATSServerOpDecoder())
+    /// Messages decoded from the current read, handed over together at
+    /// channelReadComplete: one lock and one consumer wake-up per read, not per message.
+    private var batch: [NATSMessage] = []
+
+    init(options: NATSConnectionOptions, handshake: EventLoopPromise<NATSServerInfo>, connection: NATSConnection) {
+        self.options = options
+        self.handshake = handshake
+        self.connection = connection
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .failed = state { return }  // closing after an error: the rest of the bytes mean nothing
+        do {
+            try decoder.process(buffer: unwrapInboundIn(data)) { op in handle(op, context: context) }
+        } catch {
+            errorCaught(context: context, error: error)
+        }
+    }
+
+    private func handle(_ op: NATSServerOp, context: ChannelHandlerContext) {
+        if case .ping = op {
+            var pong = context.channel.allocator.buffer(capacity: 6)
+            NATSClientOps.writePong(into: &pong)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+            return
+        }
+        switch state {
+        case .ready:
+            if case .message(let message) = op {
+                batch.append(message)
+                if batch.count >= 4096 { deliverBatch() }
+            } else {
+                // Whatever came before a PONG is delivered before the flush it answers returns.
+                deliverBatch()
+                connection.received(op, on: context.channel)
+            }
+        case .awaitingInfo:
+            guard case .info(let info) = op else {
+                return fail(context, NATSError(.protocolViolation, "expected INFO first, got \(op)"))
+            }
+            var hello = context.channel.allocator.buffer(capacity: 256)
+            NATSClientOps.writeConnect(options, into: &hello)
+            NATSClientOps.writePing(into: &hello)
+            context.writeAndFlush(wrapOutboundOut(hello), promise: nil)
+            state = .awaitingPong(info)
+        case .awaitingPong(let info):
+            switch op {
+            case .pong:
+                state = .ready
+                handshake.succeed(info)
+            case .error(let text):
+                let code: NATSError.Code = text.lowercased().contains("authorization") || text.lowercased().contains("authentication")
+                    ? .authorizationViolation : .serverError
+                fail(context, NATSError(code, text))
+            case .ok, .info, .ping:
+                break
+            case .message:
+                fail(context, NATSError(.protocolViolation, "MSG before the handshake finished"))
+            }
+        case .failed:
+            break
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        deliverBatch()
+        context.fireChannelReadComplete()
+    }
+
+    private func deliverBatch() {
+        guard !batch.isEmpty else { return }
+        connection.deliver(batch)
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deliverBatch()
+        fail(context, NATSError(.connectionFailed, "the server closed the connection"))
+        connection.channelClosed(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { connection.writeOutgoing(on: context.channel) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let natsError = error as? NATSError ?? NATSError(.connectionFailed, "\(error)")
+        connection.recordError(natsError)
+        fail(context, natsError)
+    }
+
+    /// Fails the handshake if it is still open, and closes the channel.
+    private func fail(_ context: ChannelHandlerContext, _ error: NATSError) {
+        switch state {
+        case .awaitingInfo, .awaitingPong:
+            state = .failed
+            handshake.fail(error)
+            context.close(promise: nil)
+        case .ready:
+            state = .failed
+            context.close(promise: nil)
+        case .failed:
+            break
+        }
+    }
+}

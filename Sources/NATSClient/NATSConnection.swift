@@ -1,0 +1,560 @@
+import DequeModule
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A connection to one nats-server: publish, subscribe, request/reply, flush,
+/// and reconnection that restores every subscription.
+///
+/// Outgoing operations are encoded into one buffer under a lock and handed to
+/// the socket in batches from the event loop, so many small publishes cost
+/// one write. While disconnected that buffer keeps filling up to
+/// `options.maxPendingOutgoingBytes`; past it a publish throws
+/// `.pendingBufferFull`, nothing is dropped silently. On reconnect the SUBs go
+/// out first, then the buffered bytes.
+///
+/// ```swift
+/// let nats = try await NATSConnection.connect(NATSConnectionOptions(url: "nats://127.0.0.1:4222"))
+/// let sub = try await nats.subscribe(to: "orders.>")
+/// try await nats.publish("hello", to: "orders.new")
+/// for await message in sub { print(message.subject, message.string) }
+/// ```
+public final class NATSConnection: Sendable {
+    public enum Status: Sendable, Equatable {
+        case connected
+        /// Lost the server; buffering and retrying with backoff.
+        case reconnecting
+        /// `close()` was called, or reconnecting gave up (`lastError` says why).
+        case closed
+    }
+
+    public struct Statistics: Sendable, Equatable {
+        public var inMessages = 0
+        public var inBytes = 0
+        public var outMessages = 0
+        public var outBytes = 0
+        public var reconnects = 0
+    }
+
+    public let options: NATSConnectionOptions
+    /// Replies to `request` arrive on `<inboxPrefix>.<token>`, through one wildcard subscription.
+    public let inboxPrefix: String
+    private let group: any EventLoopGroup
+    private let state: Mutex<State>
+
+    private struct SubscriptionRecord {
+        let subscription: NATSSubscription
+        var max: Int?
+        var delivered = 0
+    }
+
+    private struct PongWaiter {
+        let id: UInt64
+        var continuation: CheckedContinuation<Void, any Error>?
+    }
+
+    private struct State {
+        var status = Status.reconnecting
+        var channel: (any Channel)?
+        var serverInfo: NATSServerInfo?
+        /// Encoded operations the channel has not been handed yet.
+        var outgoing = ByteBuffer()
+        var flushScheduled = false
+        /// PINGs of `flush()` sitting in `outgoing`; their PONGs come only after they are sent.
+        var pingsInOutgoing = 0
+        /// PONGs still to come for PINGs whose waiters were failed by a disconnect.
+        var ignoredPongs = 0
+        var pongWaiters = Deque<PongWaiter>()
+        var writeWaiters: [CheckedContinuation<Void, Never>] = []
+        var subscriptions: [UInt64: SubscriptionRecord] = [:]
+        var nextID: UInt64 = 1
+        var muxSid: UInt64?
+        var requests: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
+        var lastError: NATSError?
+        var statistics = Statistics()
+        var supervisor: Task<Void, Never>?
+
+        mutating func takeID() -> UInt64 {
+            defer { nextID += 1 }
+            return nextID
+        }
+
+        /// The channel to schedule a write on, if one is not already scheduled.
+        mutating func scheduleWrite() -> (any Channel)? {
+            guard status == .connected, !flushScheduled, let channel else { return nil }
+            flushScheduled = true
+            return channel
+        }
+    }
+
+    private init(options: NATSConnectionOptions, group: any EventLoopGroup) {
+        self.options = options
+        self.group = group
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        self.inboxPrefix = "_INBOX." + String((0..<22).map { _ in alphabet.randomElement()! })
+        self.state = Mutex(State())
+    }
+
+    /// Connects and does the handshake; throws if the first connection fails
+    /// (`.authorizationViolation` for refused credentials). Later losses are
+    /// reconnected in the background.
+    public static func connect(
+        _ options: NATSConnectionOptions, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> NATSConnection {
+        let connection = NATSConnection(options: options, group: group)
+        let (channel, info) = try await connection.openChannel()
+        guard connection.becomeConnected(channel, info) else { throw NATSError(.closed, "closed while connecting") }
+        connection.startSupervisor(watching: channel)
+        return connection
+    }
+
+    public var status: Status { state.withLock { $0.status } }
+    public var serverInfo: NATSServerInfo? { state.withLock { $0.serverInfo } }
+    public var statistics: Statistics { state.withLock { $0.statistics } }
+    /// The last error seen: a server -ERR, a failed reconnect attempt, a protocol violation.
+    public var lastError: NATSError? { state.withLock { $0.lastError } }
+
+    // MARK: Publishing
+
+    /// Queues one PUB (HPUB with `headers`). Returns once the bytes are queued,
+    /// not when the server has them: `flush()` is the round trip that says so.
+    /// Waits while the outgoing buffer is full and connected; throws
+    /// `.pendingBufferFull` when it is full and disconnected.
+    public func publish(
+        _ payload: ByteBuffer, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
+    ) async throws {
+        try NATSClientOps.validateSubject(subject, wildcardsAllowed: false)
+        if let replyTo { try NATSClientOps.validateSubject(replyTo) }
+        while true {
+            let outcome = try state.withLock { state throws(NATSError) -> (wait: Bool, channel: (any Channel)?) in
+                if state.status == .connected, state.outgoing.readableBytes >= options.maxPendingOutgoingBytes {
+                    return (true, nil)
+                }
+                try append(&state, payloadBytes: payload.readableBytes) { buffer throws(NATSError) in
+                    try NATSClientOps.writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: payload, into: &buffer)
+                }
+                return (false, state.scheduleWrite())
+            }
+            if !outcome.wait {
+                if let channel = outcome.channel { scheduleWrite(on: channel) }
+                return
+            }
+            await waitForRoom()
+        }
+    }
+
+    public func publish(_ payload: String, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil) async throws {
+        try await publish(ByteBuffer(string: payload), to: subject, replyTo: replyTo, headers: headers)
+    }
+
+    /// Writes one message's bytes into `outgoing`, enforcing max_payload and,
+    /// while disconnected, the pending bound (rolled back, then thrown).
+    private func append(
+        _ state: inout State, payloadBytes: Int, _ write: (inout ByteBuffer) throws(NATSError) -> Void
+    ) throws(NATSError) {
+        guard state.status != .closed else { throw NATSError(.closed, "the connection is closed") }
+        if let max = state.serverInfo?.maxPayload, payloadBytes > max {
+            throw NATSError(.payloadTooLarge, "payload of \(payloadBytes) bytes exceeds the server's max_payload \(max)")
+        }
+        let mark = state.outgoing.writerIndex
+        try write(&state.outgoing)
+        if state.status != .connected, state.outgoing.readableBytes > options.maxPendingOutgoingBytes {
+            state.outgoing.moveWriterIndex(to: mark)
+            throw NATSError(.pendingBufferFull,
+                            "disconnected and \(options.maxPendingOutgoingBytes) bytes of pending outgoing data already buffered")
+        }
+        state.statistics.outMessages += 1
+        state.statistics.outBytes += payloadBytes
+    }
+
+    private func waitForRoom() async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state in
+                guard state.status == .connected, state.outgoing.readableBytes >= options.maxPendingOutgoingBytes else { return true }
+                state.writeWaiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    // MARK: Subscribing
+
+    /// Sends SUB (now, or on reconnect if disconnected). With `queue`, the server
+    /// gives each message to one member of the group.
+    public func subscribe(
+        to subject: String, queue: String? = nil, limits: NATSSubscription.Limits? = nil
+    ) async throws -> NATSSubscription {
+        try NATSClientOps.validateSubject(subject)
+        if let queue { try NATSClientOps.validateSubject(queue, wildcardsAllowed: false) }
+        let (subscription, channel) = try state.withLock { state throws(NATSError) in
+            guard state.status != .closed else { throw NATSError(.closed, "the connection is closed") }
+            let subscription = register(&state, subject: subject, queue: queue, limits: limits ?? options.subscriptionLimits)
+            return (subscription, state.scheduleWrite())
+        }
+        if let channel { scheduleWrite(on: channel) }
+        return subscription
+    }
+
+    /// Records a subscription and queues its SUB; the caller schedules the write
+    /// (so no path can mark a write scheduled and then drop it).
+    private func register(
+        _ state: inout State, subject: String, queue: String?, limits: NATSSubscription.Limits
+    ) -> NATSSubscription {
+        let sid = state.takeID()
+        let subscription = NATSSubscription(subject: subject, queue: queue, sid: sid, limits: limits, connection: self)
+        state.subscriptions[sid] = SubscriptionRecord(subscription: subscription)
+        // While disconnected, becomeConnected sends it with all the others.
+        if state.status == .connected {
+            NATSClientOps.writeSubscribe(subject: subject, queue: queue, sid: sid, into: &state.outgoing)
+        }
+        return subscription
+    }
+
+    func unsubscribe(_ subscription: NATSSubscription, after max: Int?) async throws {
+        let (finished, channel) = state.withLock { state -> (Bool, (any Channel)?) in
+            guard var record = state.subscriptions[subscription.sid] else { return (true, nil) }
+            let finishesNow = max.map { $0 <= record.delivered } ?? true
+            if finishesNow {
+                state.subscriptions[subscription.sid] = nil
+            } else {
+                record.max = max
+                state.subscriptions[subscription.sid] = record
+            }
+            guard state.status == .connected else { return (finishesNow, nil) }
+            NATSClientOps.writeUnsubscribe(sid: subscription.sid, max: finishesNow ? nil : max, into: &state.outgoing)
+            return (finishesNow, state.scheduleWrite())
+        }
+        if let channel { scheduleWrite(on: channel) }
+        if finished { subscription.finish() }
+    }
+
+    // MARK: Request/reply
+
+    /// A unique subject under `inboxPrefix`, for a reply or a JetStream fetch.
+    public func newInbox() -> String {
+        "\(inboxPrefix).\(state.withLock { $0.takeID() })"
+    }
+
+    /// Publishes with a unique reply subject and waits for the first answer.
+    /// Throws `.noResponders` when nobody subscribes to `subject`, `.timeout` after `timeout`.
+    public func request(
+        _ payload: ByteBuffer, to subject: String, headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)
+    ) async throws -> NATSMessage {
+        try NATSClientOps.validateSubject(subject, wildcardsAllowed: false)
+        let token = state.withLock { "\($0.takeID())" }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                do {
+                    let channel = try state.withLock { state throws(NATSError) -> (any Channel)? in
+                        if state.muxSid == nil {
+                            // One wildcard subscription carries every reply.
+                            state.muxSid = register(&state, subject: "\(inboxPrefix).*", queue: nil, limits: .init()).sid
+                        }
+                        try append(&state, payloadBytes: payload.readableBytes) { buffer throws(NATSError) in
+                            try NATSClientOps.writePublish(
+                                subject: subject, replyTo: "\(inboxPrefix).\(token)", headers: headers, payload: payload, into: &buffer)
+                        }
+                        state.requests[token] = continuation
+                        return state.scheduleWrite()
+                    }
+                    if let channel { scheduleWrite(on: channel) }
+                    group.next().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+                        self.failRequest(token, NATSError(.timeout, "no reply on \(subject) within \(timeout)"))
+                    }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            failRequest(token, CancellationError())
+        }
+    }
+
+    public func request(_ payload: String, to subject: String, headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)) async throws -> NATSMessage {
+        try await request(ByteBuffer(string: payload), to: subject, headers: headers, timeout: timeout)
+    }
+
+    private func failRequest(_ token: String, _ error: any Error) {
+        state.withLock { $0.requests.removeValue(forKey: token) }?.resume(throwing: error)
+    }
+
+    // MARK: Flush
+
+    /// A PING/PONG round trip: when it returns, the server has processed
+    /// everything published before it. Throws `.notConnected` while reconnecting.
+    public func flush(timeout: Duration = .seconds(10)) async throws {
+        let id = state.withLock { $0.takeID() }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let outcome = state.withLock { state -> Result<(any Channel)?, NATSError> in
+                guard state.status == .connected else {
+                    return .failure(NATSError(state.status == .closed ? .closed : .notConnected, "cannot flush while \(state.status)"))
+                }
+                NATSClientOps.writePing(into: &state.outgoing)
+                state.pingsInOutgoing += 1
+                state.pongWaiters.append(PongWaiter(id: id, continuation: continuation))
+                return .success(state.scheduleWrite())
+            }
+            switch outcome {
+            case .failure(let error):
+                continuation.resume(throwing: error)
+            case .success(let channel):
+                if let channel { scheduleWrite(on: channel) }
+                group.next().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+                    // The slot stays (its PONG will still come); only the waiter leaves.
+                    let waiter = self.state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                        guard let index = state.pongWaiters.firstIndex(where: { $0.id == id }) else { return nil }
+                        defer { state.pongWaiters[index].continuation = nil }
+                        return state.pongWaiters[index].continuation
+                    }
+                    waiter?.resume(throwing: NATSError(.timeout, "no PONG within \(timeout)"))
+                }
+            }
+        }
+    }
+
+    // MARK: Closing
+
+    /// Flushes what is queued (if connected), closes the socket, ends every
+    /// subscription's sequence and fails outstanding requests. Idempotent.
+    public func close() async {
+        if status == .connected { try? await flush() }
+        let taken = state.withLock { state in
+            state.status = .closed
+            defer {
+                state.channel = nil
+                state.subscriptions = [:]
+                state.requests = [:]
+                state.pongWaiters = []
+                state.writeWaiters = []
+                state.supervisor = nil
+            }
+            return (state.channel, state.subscriptions.values.map(\.subscription), Array(state.requests.values),
+                    state.pongWaiters.compactMap(\.continuation), state.writeWaiters, state.supervisor)
+        }
+        taken.5?.cancel()
+        let closed = NATSError(.closed, "the connection was closed")
+        for request in taken.2 { request.resume(throwing: closed) }
+        for waiter in taken.3 { waiter.resume(throwing: closed) }
+        for waiter in taken.4 { waiter.resume() }
+        for subscription in taken.1 { subscription.finish() }
+        try? await taken.0?.close()
+    }
+
+    // MARK: The event loop side
+
+    private func scheduleWrite(on channel: any Channel) {
+        channel.eventLoop.execute { self.writeOutgoing(on: channel) }
+    }
+
+    /// Hands `outgoing` to the channel in one write, unless the socket is backed up
+    /// (then `channelWritabilityChanged` calls this again).
+    func writeOutgoing(on channel: any Channel) {
+        let (bytes, waiters) = state.withLock { state -> (ByteBuffer?, [CheckedContinuation<Void, Never>]) in
+            state.flushScheduled = false
+            guard state.status == .connected, state.channel === channel, state.outgoing.readableBytes > 0, channel.isWritable else {
+                return (nil, [])
+            }
+            let bytes = state.outgoing
+            state.outgoing = channel.allocator.buffer(capacity: Swift.max(4096, Swift.min(bytes.readableBytes, 1 << 20)))
+            state.pingsInOutgoing = 0
+            defer { state.writeWaiters = [] }
+            return (bytes, state.writeWaiters)
+        }
+        if let bytes { channel.writeAndFlush(bytes, promise: nil) }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func received(_ op: NATSServerOp, on channel: any Channel) {
+        switch op {
+        case .message(let message): deliver([message])
+        case .pong:
+            let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                if state.ignoredPongs > 0 {
+                    state.ignoredPongs -= 1
+                    return nil
+                }
+                return state.pongWaiters.popFirst()?.continuation
+            }
+            waiter?.resume()
+        case .error(let text):
+            // Most -ERRs are followed by the server closing the socket; reconnect handles that.
+            recordError(NATSError(.serverError, text))
+        case .info(let info):
+            state.withLock { $0.serverInfo = info }
+        case .ok, .ping:
+            break
+        }
+    }
+
+    /// Routes one read's messages: one lock for the batch, then one hand-over per subscription.
+    func deliver(_ messages: [NATSMessage]) {
+        var targets: [(subscription: NATSSubscription, messages: [NATSMessage], last: Bool)] = []
+        var replies: [(CheckedContinuation<NATSMessage, any Error>, NATSMessage)] = []
+        state.withLock { state in
+            for message in messages {
+                state.statistics.inMessages += 1
+                state.statistics.inBytes += message.payload.readableBytes
+                if message.sid == state.muxSid {
+                    let token = String(message.subject.dropFirst(inboxPrefix.count + 1))
+                    if let continuation = state.requests.removeValue(forKey: token) { replies.append((continuation, message)) }
+                    continue
+                }
+                guard let index = state.subscriptions.index(forKey: message.sid) else { continue }
+                state.subscriptions.values[index].delivered += 1
+                let record = state.subscriptions.values[index]
+                let last = record.max.map { record.delivered >= $0 } ?? false
+                if last { state.subscriptions.remove(at: index) }
+                // Few subscriptions per read in practice: a linear search beats hashing here.
+                if let slot = targets.firstIndex(where: { $0.subscription === record.subscription }) {
+                    targets[slot].messages.append(message)
+                    targets[slot].last = targets[slot].last || last
+                } else {
+                    targets.append((record.subscription, [message], last))
+                }
+            }
+        }
+        for target in targets {
+            target.subscription.enqueue(target.messages)
+            if target.last { target.subscription.finish() }
+        }
+        for (continuation, message) in replies {
+            if message.status == 503 {
+                continuation.resume(throwing: NATSError(.noResponders, "no responders on \(message.subject)"))
+            } else {
+                continuation.resume(returning: message)
+            }
+        }
+    }
+
+    func recordError(_ error: NATSError) {
+        state.withLock { $0.lastError = error }
+    }
+
+    /// The socket is gone: fail flushes in flight, keep everything else for the reconnect.
+    func channelClosed(_ channel: any Channel) {
+        let (pongs, writers) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, Never>]) in
+            guard state.channel === channel else { return ([], []) }
+            state.channel = nil
+            if state.status == .connected { state.status = .reconnecting }
+            state.ignoredPongs = state.pingsInOutgoing
+            defer { state.pongWaiters = []; state.writeWaiters = [] }
+            return (state.pongWaiters.compactMap(\.continuation), state.writeWaiters)
+        }
+        let lost = NATSError(.connectionFailed, "connection lost before the server answered PING")
+        for pong in pongs { pong.resume(throwing: lost) }
+        for writer in writers { writer.resume() }
+    }
+
+    // MARK: Connecting and reconnecting
+
+    private func openChannel() async throws -> (any Channel, NATSServerInfo) {
+        let loop = group.next()
+        let handshake = loop.makePromise(of: NATSServerInfo.self)
+        let options = self.options
+        let bootstrap = ClientBootstrap(group: loop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.nanoseconds(options.connectTimeout.nanoseconds))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        NATSChannelHandler(options: options, handshake: handshake, connection: self))
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: options.host, port: options.port).get()
+        } catch {
+            handshake.fail(error)
+            throw NATSError(.connectionFailed, "cannot connect to \(options.host):\(options.port): \(error)")
+        }
+        let timeout = loop.scheduleTask(in: .nanoseconds(options.connectTimeout.nanoseconds)) {
+            handshake.fail(NATSError(.timeout, "no handshake from \(options.host):\(options.port) within \(options.connectTimeout)"))
+            channel.close(promise: nil)
+        }
+        do {
+            let info = try await handshake.futureResult.get()
+            timeout.cancel()
+            return (channel, info)
+        } catch {
+            timeout.cancel()
+            channel.close(promise: nil)
+            throw error as? NATSError ?? NATSError(.connectionFailed, "\(error)")
+        }
+    }
+
+    /// Makes `channel` current: SUBs for every subscription first, then what was buffered.
+    private func becomeConnected(_ channel: any Channel, _ info: NATSServerInfo) -> Bool {
+        let ready = state.withLock { state -> Bool in
+            guard state.status != .closed else { return false }
+            state.channel = channel
+            state.serverInfo = info
+            state.status = .connected
+            var hello = channel.allocator.buffer(capacity: 256 + state.outgoing.readableBytes)
+            for (sid, record) in state.subscriptions.sorted(by: { $0.key < $1.key }) {
+                let subscription = record.subscription
+                NATSClientOps.writeSubscribe(subject: subscription.subject, queue: subscription.queue, sid: sid, into: &hello)
+                if let max = record.max {
+                    NATSClientOps.writeUnsubscribe(sid: sid, max: max - record.delivered, into: &hello)
+                }
+            }
+            hello.writeBuffer(&state.outgoing)
+            state.outgoing = hello
+            state.flushScheduled = true
+            return true
+        }
+        if ready {
+            channel.eventLoop.execute { self.writeOutgoing(on: channel) }
+        } else {
+            channel.close(promise: nil)
+        }
+        return ready
+    }
+
+    private func startSupervisor(watching first: any Channel) {
+        let task = Task { await self.supervise(first) }
+        let closed = state.withLock { state in
+            if state.status == .closed { return true }
+            state.supervisor = task
+            return false
+        }
+        if closed { task.cancel() }
+    }
+
+    /// Waits for the channel to close, then reconnects with backoff, for as long as the connection is open.
+    private func supervise(_ first: any Channel) async {
+        var channel = first
+        while true {
+            try? await channel.closeFuture.get()
+            channelClosed(channel)
+            var attempt = 0
+            while true {
+                if status == .closed { return }
+                if let max = options.reconnect.maxAttempts, attempt >= max {
+                    recordError(NATSError(.closed, "gave up after \(max) reconnect attempts"))
+                    await close()
+                    return
+                }
+                try? await Task.sleep(for: options.reconnect.delay(attempt: attempt))
+                attempt += 1
+                if status == .closed { return }
+                do {
+                    let (next, info) = try await openChannel()
+                    guard becomeConnected(next, info) else { return }
+                    state.withLock { $0.statistics.reconnects += 1 }
+                    channel = next
+                    break
+                } catch {
+                    recordError(error as? NATSError ?? NATSError(.connectionFailed, "\(error)"))
+                }
+            }
+        }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
