@@ -155,7 +155,7 @@ let package = Package(
             name: "gestalt",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout", "GestaltChurn",
-                "GestaltServer", "GestaltStreaming", "GestaltConfig", "GestaltHistory", "GestaltPostgres",
+                "GestaltServer", "GestaltStreaming", "GestaltConfig", "GestaltHistory", "GestaltPostgres", "GestaltNATS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

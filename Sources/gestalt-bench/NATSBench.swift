@@ -321,7 +321,3 @@ private final class BenchNATSServer: Sendable {
     }
 }
 
-private struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -1,6 +1,7 @@
 import GestaltConfig
 import GestaltEngine
 import GestaltKubernetes
+import GestaltNATS
 import GestaltPostgres
 import GestaltSimulator
 import Logging
@@ -17,6 +18,14 @@ enum ConfigWiring {
         }
         if kubernetes.enabled { sources.append(try SourceWiring.kubernetesSource(kubernetes, logger: logger)) }
         sources += postgresSources(file.postgres, extraURLs: flags.postgres, logger: logger)
+        for server in file.nats {
+            let configuration = NATSSourceConfiguration(
+                url: server.url.absoluteString, monitorURL: server.monitorURL?.absoluteString ?? "http://\(server.url.host ?? "127.0.0.1"):8222",
+                pollInterval: server.pollInterval, subjects: server.subjects
+            )
+            sources.append(NATSSource(instance: SourceInstance(kind: "nats", name: server.name), configuration: configuration))
+        }
+        sources += natsSources(flags)
         if let simulator = file.simulator {
             var demo = demo
             demo.demoSeed = demo.demoSeed ?? simulator.seed
@@ -42,6 +51,15 @@ enum ConfigWiring {
         }
         logger.info("kubernetes source \(cluster.name ?? "(unnamed)"): \(configuration.server)")
         return KubernetesSource(configuration: configuration, cluster: cluster.name, logger: logger)
+    }
+
+    /// The NATS server `--nats` names, if any.
+    static func natsSources(_ flags: SourceFlags) -> [any TopologySource] {
+        guard let url = flags.nats else { return [] }
+        let configuration = NATSSourceConfiguration(
+            url: url, monitorURL: flags.natsMonitor ?? NATSSourceConfiguration().monitorURL, subjects: flags.natsSubject
+        )
+        return [NATSSource(configuration: configuration)]
     }
 
     /// One source for the unnamed servers (the file's single URL and every

@@ -9,7 +9,13 @@ struct SourceFlags: ParsableArguments {
     @Option(help: "A PostgreSQL server to collect, postgres://user:password@host:port/db (repeatable).")
     var postgres: [String] = []
 
+    @Option(help: "A NATS server to collect, nats://host:4222.") var nats: String?
+    @Option(help: "The NATS server's monitoring URL (default http://127.0.0.1:8222).") var natsMonitor: String?
+    @Option(help: "A subject pattern whose message rates are sampled, e.g. 'kgents.>' (repeatable).") var natsSubject: [String] = []
+
     func validate() throws {
+        if let nats, !nats.hasPrefix("nats://") { throw ValidationError("--nats takes a nats:// URL, got '\(nats)'") }
+        if nats == nil, natsMonitor != nil || !natsSubject.isEmpty { throw ValidationError("--nats-monitor and --nats-subject need --nats") }
         for url in postgres where !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
             throw ValidationError("--postgres takes a postgres:// URL, got '\(url)'")
         }

@@ -14,6 +14,7 @@ enum SourceWiring {
         var sources: [any TopologySource] = []
         if kubernetes.enabled { sources.append(try kubernetesSource(kubernetes, logger: logger)) }
         sources += ConfigWiring.postgresSources(nil, extraURLs: flags.postgres, logger: logger)
+        sources += ConfigWiring.natsSources(flags)
         if sources.isEmpty { sources.append(simulator(demo, logger: logger)) }
         return sources
     }
