@@ -8,6 +8,9 @@ public struct StoreConfiguration: Sendable {
     public var retainedEvents: Int = 10_000
     public var thresholds: ChangeThresholds = .default
     public var healthPolicy: HealthPolicy = .default
+    /// `visualization.max_entities`: past it the store keeps everything and
+    /// says so (`EntityLimitWatch`, `/api/infra/health`); nil is no limit.
+    public var maxEntities: Int?
     /// The revision and event seq before the first change. A server gives
     /// each process a base above every revision an earlier process could have
     /// reached (see `processBase`), so a client's `Last-Event-ID` from before a

@@ -288,6 +288,6 @@ struct StoreState {
         for (kind, totals) in byKind where totals.count > 0 {
             kinds[kind] = HealthReport.KindHealth(count: totals.count, health: totals.healthSum / Double(totals.count))
         }
-        return HealthReport(overall: overall, summary: summary, byKind: kinds)
+        return HealthReport(overall: overall, summary: summary, byKind: kinds, maxEntities: configuration.maxEntities)
     }
 }

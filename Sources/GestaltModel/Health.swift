@@ -86,12 +86,18 @@ public struct HealthReport: Sendable, Hashable {
     public var overall: Double
     public var summary: TopologySummary
     public var byKind: [EntityKind: KindHealth]
+    /// `visualization.max_entities`, when the configuration sets one. Past it
+    /// nothing is dropped: the report says so (`over_max_entities`).
+    public var maxEntities: Int?
 
-    public init(overall: Double, summary: TopologySummary, byKind: [EntityKind: KindHealth]) {
+    public init(overall: Double, summary: TopologySummary, byKind: [EntityKind: KindHealth], maxEntities: Int? = nil) {
         self.overall = overall
         self.summary = summary
         self.byKind = byKind
+        self.maxEntities = maxEntities
     }
+
+    public var isOverMaxEntities: Bool { maxEntities.map { summary.totalEntities > $0 } ?? false }
 }
 
 extension HealthReport: JSONWritable {
@@ -111,6 +117,10 @@ extension HealthReport: JSONWritable {
             w.endObject()
         }
         w.endObject()
+        if let maxEntities {
+            w.key("max_entities"); w.number(maxEntities)
+            w.key("over_max_entities"); w.bool(isOverMaxEntities)
+        }
         w.endObject()
     }
 }

@@ -39,6 +39,7 @@ package struct PostgresCollector: Sendable {
     private var lastPictures: [String: ServerPicture] = [:]
     private var createdAt: [String: Timestamp] = [:]
     private var watch = ConditionWatch()
+    private var adopted = SourceSnapshot()
 
     package init(mapping: PostgresMapping) {
         self.mapping = mapping
@@ -48,6 +49,22 @@ package struct PostgresCollector: Sendable {
     /// instance, so a restart keeps them.
     package mutating func adopt(_ owned: SourceSnapshot) {
         for (id, entity) in owned.entities where createdAt[id] == nil { createdAt[id] = entity.createdAt }
+        adopted = owned
+    }
+
+    /// What the store held for `server` before this run: the last picture of
+    /// a server that does not answer on a restart's first poll, so its
+    /// databases stay on the map (stale) instead of being removed.
+    private func adoptedPicture(of server: String) -> ServerPicture? {
+        let serverID = mapping.serverID(server)
+        let databases = mapping.databaseID(server: server, database: "")
+        let entities = adopted.entities.values.filter { $0.id == serverID || $0.id.hasPrefix(databases) }
+        guard !entities.isEmpty else { return nil }
+        let ids = Set(entities.map(\.id))
+        var picture = ServerPicture()
+        picture.entities = entities.sorted { $0.id < $1.id }
+        picture.connections = adopted.connections.values.filter { ids.contains($0.sourceID) && ids.contains($0.targetID) }
+        return picture
     }
 
     package mutating func absorb(_ outcomes: [Outcome], matcher: ClientMatcher, now: Timestamp = .now()) -> Cycle {
@@ -69,7 +86,8 @@ package struct PostgresCollector: Sendable {
                 // Rates restart after an outage: the gap says nothing about the rate now.
                 previousSamples[outcome.server] = nil
                 picture = mapping.unreachablePicture(
-                    server: outcome.server, error: error, last: lastPictures[outcome.server], createdAt: stamp
+                    server: outcome.server, error: error, last: lastPictures[outcome.server] ?? adoptedPicture(of: outcome.server),
+                    createdAt: stamp
                 )
                 failures.append(error)
             }

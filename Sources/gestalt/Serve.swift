@@ -42,6 +42,7 @@ struct Serve: AsyncParsableCommand {
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.retainedUpdates = streaming.retainedUpdates
         storeConfiguration.startingCounter = StoreConfiguration.processBase()
+        storeConfiguration.maxEntities = file?.visualization.maxEntities
         if let health = file?.health {
             storeConfiguration.healthPolicy.thresholds = UsageThresholds(
                 cpuWarning: health.cpuWarning, cpuCritical: health.cpuCritical,
@@ -71,6 +72,10 @@ struct Serve: AsyncParsableCommand {
         if sources.isEmpty { logger.warning("the configuration enables no source: the map stays empty") }
         services += SourceWiring.services(for: sources, sink: sink, store: store, statusBoard: statusBoard)
         services += HistoryOptions.services(history: opened?.history, store: store, logger: logger)
+        if let limit = storeConfiguration.maxEntities {
+            let watch = EntityLimitWatch(store: store, limit: limit)
+            services.append(BackgroundService(name: "entity limit") { await watch.run() })
+        }
         services += LayoutWiring.services(store: store, enabled: !streaming.noLayout, seed: demo.demoSeed ?? 1)
         logger.info("gestalt \(Gestalt.version) listening on http://\(host):\(port)/")
         try await server.run(services: services, logger: logger)
