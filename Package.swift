@@ -75,6 +75,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Docker Engine source: lists, the events stream and per-container stats streams over the unix socket.
+        .target(
+            name: "GestaltDocker",
+            dependencies: [
+                "GestaltModel", "GestaltEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // A faithful fake Kubernetes API server, for tests and benchmarks.
         .target(
             name: "FakeKubeAPI",
@@ -137,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "gestalt-bench",
             dependencies: [
-                "GestaltModel", "GestaltEngine",
+                "GestaltModel", "GestaltEngine", "GestaltDocker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -171,6 +181,14 @@ let package = Package(
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "FakeKubeAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltDockerTests",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltDocker", "TestPeers",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
