@@ -82,6 +82,7 @@ let package = Package(
                 "GestaltModel", "GestaltEngine",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -149,6 +150,7 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltDocker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -44,12 +44,18 @@ struct EngineTests {
         let harness = SourceHarness(engine: engine)
         try await harness.waitUntil("status ready") { harness.status?.state == .ready }
 
-        try engine.run("web", "sleep", "3600")
-        try await harness.waitUntil("web appears running") { harness.entity("docker:container/web")?.status == .running }
         // Created networks and volumes arrive through events too, with their edges.
         try engine.docker("network", "create", "--internal", "front")
-        try engine.docker("network", "connect", "front", "web")
-        try await harness.waitUntil("web joins front") { harness.hasConnection("docker:container/web", "docker:network/front", .network) }
+        try engine.docker("network", "create", "--internal", "back")
+        try engine.docker("volume", "create", "cache")
+        try engine.run("web", options: ["--network", "front", "-v", "cache:/cache"], "sleep", "3600")
+        try await harness.waitUntil("web appears running") { harness.entity("docker:container/web")?.status == .running }
+        #expect(harness.hasConnection("docker:container/web", "docker:network/front", .network))
+        #expect(harness.hasConnection("docker:container/web", "docker:volume/cache", .volume))
+        try engine.docker("network", "connect", "back", "web")
+        try await harness.waitUntil("web joins back") { harness.hasConnection("docker:container/web", "docker:network/back", .network) }
+        try engine.docker("network", "disconnect", "back", "web")
+        try await harness.waitUntil("web leaves back") { !harness.hasConnection("docker:container/web", "docker:network/back", .network) }
         try engine.docker("stop", "-t", "0", "web")
         try await harness.waitUntil("web shows stopped") { harness.entity("docker:container/web")?.annotations["docker.state"] == "exited" }
         try engine.docker("rm", "web")

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// The HTTP side of the source: whole GETs for lists, and long-lived GETs
 /// whose bodies are newline-delimited JSON (`/events`, stats). It knows no
@@ -49,6 +50,14 @@ package final class DockerClient: Sendable {
         try await send(path, query: query, deadline: .seconds(10)).body
     }
 
+    /// A request that changes something (create, start, remove), for the
+    /// benchmark and tools; the source itself only ever reads. Returns the body.
+    @discardableResult
+    package func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], json: String? = nil) async throws -> ByteBuffer {
+        let response = try await send(path, query: query, deadline: .seconds(60), method: method, json: json)
+        return try await response.body.collect(upTo: Self.maxBodyBytes)
+    }
+
     package static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer, what: String) throws(DockerError) -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
@@ -58,8 +67,15 @@ package final class DockerClient: Sendable {
         }
     }
 
-    private func send(_ path: String, query: [(String, String)], deadline: Duration) async throws -> HTTPClientResponse {
+    private func send(
+        _ path: String, query: [(String, String)], deadline: Duration, method: HTTPMethod = .GET, json: String? = nil
+    ) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: base + "/v" + version + path + Self.encode(query))
+        request.method = method
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
         request.headers.add(name: "User-Agent", value: "gestalt-live")
         // AHC sends no Host over a unix socket, and Go's server rejects an
         // HTTP/1.1 request without one (400 "missing required Host header").

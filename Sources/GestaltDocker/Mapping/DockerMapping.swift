@@ -1,5 +1,5 @@
-public import GestaltModel
-public import GestaltEngine
+import GestaltModel
+import GestaltEngine
 
 /// Maps the engine's objects to entities and connections (docs/DOCKER.md):
 ///
