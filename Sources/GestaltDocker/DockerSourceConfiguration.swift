@@ -18,7 +18,7 @@ public struct DockerSourceConfiguration: Sendable, Hashable {
 
     /// The base URL AsyncHTTPClient understands: `http+unix://%2Fvar%2Frun%2Fdocker.sock`
     /// for a socket (the path percent-encoded as the host), `http://host:port` for TCP.
-    func baseURL() throws(DockerError) -> String {
+    package func baseURL() throws(DockerError) -> String {
         if socket.hasPrefix("tcp://") { return "http://" + socket.dropFirst("tcp://".count) }
         if socket.hasPrefix("http://") { return socket }
         var path = socket
