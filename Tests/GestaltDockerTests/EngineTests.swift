@@ -84,8 +84,8 @@ struct EngineTests {
         try await harness.waitUntil("crash shows failed") { harness.entity("docker:container/crash")?.status == .failed }
         #expect(harness.entity("docker:container/crash")?.annotations["docker.exit_code"] == "3")
 
-        // 8 MiB of memory, and a shell that holds 100 MB in a variable.
-        try engine.run("hog", options: ["--memory", "8m", "--memory-swap", "8m"], "sh", "-c", "x=$(yes | head -c 100000000); echo $x")
+        // 8 MiB of memory, and dd asking for a 64 MiB buffer as the container's only process.
+        try engine.run("hog", options: ["--memory", "8m", "--memory-swap", "8m"], "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1")
         try await harness.waitUntil("an OOMKilled event") { harness.store.events().contains { $0.entityID == "docker:container/hog" && $0.reason == "OOMKilled" } }
         let oom = try #require(harness.store.events().first { $0.reason == "OOMKilled" })
         #expect(oom.severity == .critical)
@@ -114,6 +114,9 @@ struct EngineTests {
 
     @Test func engineRestartThrowsThenResyncsWithoutDuplicates() async throws {
         let engine = try await DockerEngine.start()
+        // Until the second engine takes over the directory, a failure must still stop this one.
+        var handedOver = false
+        defer { if !handedOver { engine.stop() } }
         try engine.run("keep", options: ["--restart", "always"], "sleep", "3600")
         try engine.run("gone", "sleep", "3600")
         let store = TopologyStore()
@@ -122,6 +125,7 @@ struct EngineTests {
 
         // dockerd goes away: the run throws and says why.
         engine.peer.stop(grace: .seconds(30), keepDirectory: true)
+        handedOver = true
         let result = await first.task.result
         #expect(throws: (any Error).self) { try result.get() }
         #expect(first.status?.state == .error)
