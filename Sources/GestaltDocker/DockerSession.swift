@@ -121,7 +121,14 @@ struct DockerSession {
     // MARK: Events
 
     private mutating func handle(_ event: DockerEvent) async throws {
-        if let infraEvent = eventMapper.infraEvent(for: event) { context.sink.record(infraEvent) }
+        var oomKilled = false
+        if event.type == "container", event.action == "die", event.attributes["exitCode"] == "137" {
+            // 137 is SIGKILL: the OOM killer's, or an operator's. Only the
+            // container's state tells which, when no `oom` event came.
+            struct Inspect: Decodable { struct State: Decodable { var OOMKilled: Bool? }; var State: State? }
+            oomKilled = (try? await client.get(Inspect.self, "/containers/\(event.actorID)/json"))?.State?.OOMKilled ?? false
+        }
+        if let infraEvent = eventMapper.infraEvent(for: event, oomKilled: oomKilled) { context.sink.record(infraEvent) }
         switch event.type {
         case "container":
             if event.action == "destroy" {

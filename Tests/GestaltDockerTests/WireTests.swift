@@ -114,6 +114,10 @@ struct WireTests {
             event("die", "c3", ["exitCode": "137"]), event("kill", "c4", ["signal": "15"]), event("die", "c4", ["exitCode": "143"]),
         ].map { mapper.infraEvent(for: $0)?.severity }
         #expect(severities == [.error, nil, .critical, nil, nil, .warning])
+        // No `oom` event, but the inspected state says the OOM killer did it.
+        let inspected = mapper.infraEvent(for: event("die", "c6", ["exitCode": "137"]), oomKilled: true)
+        #expect(inspected?.reason == "OOMKilled")
+        #expect(inspected?.severity == .critical)
         let unhealthy = mapper.infraEvent(for: event("health_status: unhealthy", "c5"))
         #expect(unhealthy?.severity == .error)
         #expect(unhealthy?.entityID == "docker:container/c5")

@@ -4,7 +4,7 @@ import GestaltModel
 ///
 /// | event                                   | reason          | severity |
 /// |-----------------------------------------|-----------------|----------|
-/// | `oom`                                   | `OOMKilled`     | critical |
+/// | `oom`, or `die` with State.OOMKilled    | `OOMKilled`     | critical |
 /// | `die`, exit ≠ 0, nobody asked it to stop| `Died`          | error    |
 /// | `die`, exit ≠ 0, after `kill`/`stop`    | `Killed`        | warning  |
 /// | `health_status: unhealthy`              | `Unhealthy`     | error    |
@@ -22,7 +22,10 @@ package struct DockerEventMapper: Sendable {
         self.mapping = mapping
     }
 
-    package mutating func infraEvent(for event: DockerEvent) -> InfraEvent? {
+    /// `oomKilled` is the container's `State.OOMKilled` as inspected after a
+    /// `die`: the engine does not always send `oom` when the process dies at
+    /// once (a single process over its limit), and the state is authoritative.
+    package mutating func infraEvent(for event: DockerEvent, oomKilled: Bool = false) -> InfraEvent? {
         guard event.type == "container" else { return nil }
         let id = event.actorID
         let name = event.attributes["name"] ?? String(id.prefix(12))
@@ -38,18 +41,21 @@ package struct DockerEventMapper: Sendable {
             signalled.insert(id)
             return nil
         case "oom":
-            oomKilled.insert(id)
+            self.oomKilled.insert(id)
             return make("Warning", "OOMKilled", "container \(name) ran out of memory and the kernel killed it", .critical)
         case "die":
             let wasSignalled = signalled.remove(id) != nil
             // The OOM event already said what happened; the die that follows adds nothing.
-            if oomKilled.remove(id) != nil { return nil }
+            if self.oomKilled.remove(id) != nil { return nil }
+            if oomKilled {
+                return make("Warning", "OOMKilled", "container \(name) ran out of memory and the kernel killed it", .critical)
+            }
             guard let code = event.attributes["exitCode"].flatMap(Int.init), code != 0 else { return nil }
             if wasSignalled { return make("Normal", "Killed", "container \(name) was stopped and exited with code \(code)", .warning) }
             return make("Warning", "Died", "container \(name) exited with code \(code)", .error)
         case "destroy":
             signalled.remove(id)
-            oomKilled.remove(id)
+            self.oomKilled.remove(id)
             return nil
         case "health_status: unhealthy":
             return make("Warning", "Unhealthy", "container \(name) failed its health check", .error)
