@@ -99,6 +99,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Docker Engine source: lists, the events stream and per-container stats streams over the unix socket.
+        .target(
+            name: "GestaltDocker",
+            dependencies: [
+                "GestaltModel", "GestaltEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // A faithful fake Kubernetes API server, for tests and benchmarks.
         .target(
             name: "FakeKubeAPI",
@@ -192,7 +203,7 @@ let package = Package(
             name: "gestalt-bench",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer", "GestaltStreaming",
-                "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "NATSClient", "TestPeers",
+                "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "NATSClient", "GestaltDocker", "TestPeers",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -268,6 +279,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltDockerTests",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltDocker", "TestPeers",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

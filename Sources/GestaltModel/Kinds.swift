@@ -3,7 +3,7 @@ public enum EntityKind: String, Sendable, Hashable, CaseIterable, Codable {
     case namespace, pod, service, deployment, container
     case natsSubject = "nats_subject"
     case natsStream = "nats_stream"
-    case database, volume, configmap, secret, ingress, node
+    case database, volume, configmap, secret, ingress, node, network
     case replicaset, statefulset, daemonset, job, cronjob
     case custom
 }

@@ -14,6 +14,7 @@ struct GestaltBench: AsyncParsableCommand {
             PostgresBench.self,
             HistoryBench.self,
             NATSBench.self,
+            DockerBench.self,
         ]
     )
 }

@@ -44,7 +44,7 @@ import Testing
     @Test func everyKindHasItsWireName() {
         #expect(EntityKind.allCases.map(\.rawValue) == [
             "namespace", "pod", "service", "deployment", "container", "nats_subject", "nats_stream", "database",
-            "volume", "configmap", "secret", "ingress", "node", "replicaset", "statefulset", "daemonset", "job",
+            "volume", "configmap", "secret", "ingress", "node", "network", "replicaset", "statefulset", "daemonset", "job",
             "cronjob", "custom",
         ])
         #expect(EntityStatus.allCases.map(\.rawValue) == ["running", "pending", "failed", "terminating", "unknown", "processing"])

@@ -1,0 +1,40 @@
+public import GestaltEngine
+import Foundation
+
+/// The Docker Engine as a source of topology: containers, networks,
+/// volumes and compose projects, kept current by the engine's `/events`
+/// stream and one stats stream per running container (docs/DOCKER.md).
+///
+/// ```swift
+/// let source = DockerSource(instance: SourceInstance(kind: "docker"),
+///                           configuration: DockerSourceConfiguration(socket: "unix:///var/run/docker.sock"))
+/// try await source.run(in: context)
+/// ```
+public struct DockerSource: TopologySource {
+    public let instance: SourceInstance
+    public let configuration: DockerSourceConfiguration
+
+    public init(instance: SourceInstance = SourceInstance(kind: "docker"), configuration: DockerSourceConfiguration = DockerSourceConfiguration()) {
+        self.instance = instance
+        self.configuration = configuration
+    }
+
+    /// Lists, then follows events and stats until cancelled (it returns) or
+    /// until the engine goes away (it throws; the supervisor reruns it, and
+    /// the rerun's first list is diffed against what the store holds).
+    public func run(in context: SourceContext) async throws {
+        let client = try DockerClient(configuration: configuration)
+        var session = DockerSession(instance: instance, configuration: configuration, client: client, context: context)
+        do {
+            try await session.run()
+        } catch {
+            session.stopAllStats()
+            await client.shutdown()
+            if !(error is CancellationError) { context.setStatus(.error, message: "\(error)") }
+            throw error
+        }
+        session.stopAllStats()
+        await client.shutdown()
+        context.setStatus(.stopped)
+    }
+}
