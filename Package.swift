@@ -75,6 +75,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Enrichment from Prometheus: instant queries per kind and metric, laid over entities and edges.
+        .target(
+            name: "GestaltPrometheus",
+            dependencies: [
+                "GestaltModel", "GestaltEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // A faithful fake Kubernetes API server, for tests and benchmarks.
         .target(
             name: "FakeKubeAPI",
@@ -137,7 +147,8 @@ let package = Package(
         .executableTarget(
             name: "gestalt-bench",
             dependencies: [
-                "GestaltModel", "GestaltEngine",
+                "GestaltModel", "GestaltEngine", "GestaltPrometheus",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -171,6 +182,17 @@ let package = Package(
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "FakeKubeAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltPrometheusTests",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltPrometheus", "GestaltServer", "TestPeers",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,18 @@
+public import GestaltEngine
+public import GestaltModel
+
+/// Where a cycle reads what is stored and lays its overlays: a running
+/// source's context, or the store itself (benchmarks).
+public protocol EnrichmentTarget: Sendable {
+    func entity(id: String) -> Entity?
+    func connection(id: String) -> Connection?
+    @discardableResult
+    func enrich(_ enrichments: [Enrichment]) -> EnrichResult
+}
+
+extension SourceContext: EnrichmentTarget {}
+
+extension TopologyStore: EnrichmentTarget {
+    @discardableResult
+    public func enrich(_ enrichments: [Enrichment]) -> EnrichResult { enrich(enrichments, now: .now()) }
+}
