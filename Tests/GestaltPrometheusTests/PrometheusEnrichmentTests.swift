@@ -21,12 +21,12 @@ import Testing
     /// web-1: 0.3 + 0.2 CPU s/s (50 %) and 200 MB + 56 MB; its pod-level cgroup
     /// series (container "") would double both if it were counted. `ghost` is
     /// in Prometheus only.
-    static let exporter = CAdvisorExporter(containers: [
-        .init(namespace: "shop", pod: "web-1", container: "app", cpuSlope: 0.3, memoryBytes: 200_000_000),
-        .init(namespace: "shop", pod: "web-1", container: "sidecar", cpuSlope: 0.2, memoryBytes: 56_000_000),
-        .init(namespace: "shop", pod: "web-1", container: "", cpuSlope: 7, memoryBytes: 999_999_999),
-        .init(namespace: "shop", pod: "ghost", container: "app", cpuSlope: 1, memoryBytes: 1),
-    ])
+    static let exporter = TestExporter(series: [
+        TestExporter.container(namespace: "shop", pod: "web-1", container: "app", cpu: 0.3, memory: 200_000_000),
+        TestExporter.container(namespace: "shop", pod: "web-1", container: "sidecar", cpu: 0.2, memory: 56_000_000),
+        TestExporter.container(namespace: "shop", pod: "web-1", container: "", cpu: 7, memory: 999_999_999),
+        TestExporter.container(namespace: "shop", pod: "ghost", container: "app", cpu: 1, memory: 1),
+    ].flatMap { $0 })
 
     /// The default pod queries, with a 4 s window to fit a 1 s scrape interval in a test.
     static func configuration(prometheusPort: Int, cluster: String? = nil) -> PrometheusEnrichmentConfiguration {
