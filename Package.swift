@@ -147,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "gestalt-bench",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltPrometheus",
+                "GestaltModel", "GestaltEngine", "GestaltPrometheus", "TestPeers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -71,7 +71,11 @@ public struct EnrichmentCycle: Sendable {
     /// whose series are gone; returns the number of updates the store published.
     private mutating func lay(metrics: [String: EnrichedMetrics], traffic: [String: EnrichedTraffic], on target: some EnrichmentTarget) -> Int {
         var wanted: [QueryOutcome.TargetID: Enrichment] = [:]
-        for (id, value) in metrics { wanted[.entity(id)] = .entity(id: id, value) }
+        for (id, value) in metrics {
+            var previous: EnrichedMetrics?
+            if case .entity(_, let laidMetrics) = laid[.entity(id)] { previous = laidMetrics }
+            wanted[.entity(id)] = .entity(id: id, value.steadied(against: previous))
+        }
         for (id, value) in traffic { wanted[.connection(id)] = .connection(id: id, value) }
         var changes: [Enrichment] = []
         for (key, enrichment) in wanted where laid[key] != enrichment { changes.append(enrichment) }

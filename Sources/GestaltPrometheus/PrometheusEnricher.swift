@@ -14,7 +14,7 @@ public struct PrometheusEnricher: TopologySource {
     public let configuration: PrometheusEnrichmentConfiguration
     private let client: PrometheusQueryClient
 
-    public init(configuration: PrometheusEnrichmentConfiguration, name: String? = nil, http: HTTPClient = .shared) {
+    public init(configuration: PrometheusEnrichmentConfiguration, name: String? = nil, http: HTTPClient = PrometheusQueryClient.sharedHTTP) {
         self.instance = SourceInstance(kind: "prometheus", name: name)
         self.configuration = configuration
         self.client = PrometheusQueryClient(endpoint: configuration.endpoint, timeout: configuration.queryTimeout, http: http)

@@ -7,10 +7,20 @@ public struct PrometheusQueryClient: Sendable {
     public let endpoint: String
     public let timeout: Duration
     private let http: HTTPClient
-    /// A whole cycle of series for 10k pods is a few MiB; far more is a wrong query.
-    private let maxBodyBytes = 64 << 20
+    /// One query's answer for 10k pods is a few MiB; far more is a wrong query.
+    static let maxBodyBytes = 64 << 20
 
-    public init(endpoint: String, timeout: Duration = .seconds(10), http: HTTPClient = .shared) {
+    /// Prometheus gzips its answers, and thousands of near-identical series
+    /// compress beyond the ratio `HTTPClient.shared` accepts (it failed at
+    /// 500 pods); this client caps the decompressed size instead. Like
+    /// `.shared`, it lives as long as the process.
+    public static let sharedHTTP: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.decompression = .enabled(limit: .size(maxBodyBytes))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    public init(endpoint: String, timeout: Duration = .seconds(10), http: HTTPClient = PrometheusQueryClient.sharedHTTP) {
         self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
         self.timeout = timeout
         self.http = http
@@ -28,9 +38,9 @@ public struct PrometheusQueryClient: Sendable {
         do {
             let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout / .nanoseconds(1))))
             status = Int(response.status.code)
-            body = try await response.body.collect(upTo: maxBodyBytes)
+            body = try await response.body.collect(upTo: Self.maxBodyBytes)
         } catch {
-            throw .unreachable("\(error)")
+            throw .unreachable(String(reflecting: error))
         }
         return try InstantVector.decode(body.readableBytesView, httpStatus: status)
     }

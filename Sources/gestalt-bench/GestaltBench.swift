@@ -8,6 +8,6 @@ struct GestaltBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gestalt-bench",
         abstract: "Benchmarks that run gestalt's pieces side by side with real peers.",
-        subcommands: []
+        subcommands: [EnrichmentBench.self, EnrichmentExporter.self]
     )
 }
