@@ -66,7 +66,7 @@ public struct SourceContext: Sendable {
     /// Sets or clears metric overlays straight in the store: an overlay is
     /// not a change of topology, so it skips churn smoothing.
     @discardableResult
-    public func enrich(_ enrichments: [Enrichment]) -> EnrichResult { store.enrich(enrichments) }
+    public func enrich(_ enrichments: [Enrichment], now: Timestamp = .now()) -> EnrichResult { store.enrich(enrichments, now: now) }
 }
 
 /// A source of topology: Kubernetes, Docker, NATS, PostgreSQL, the simulator.

@@ -86,7 +86,7 @@ public struct EnrichmentCycle: Sendable {
             }
         }
         guard !changes.isEmpty else { return 0 }
-        let result = target.enrich(changes)
+        let result = target.enrich(changes, now: .now())
         // What vanished from the store since it was matched has no overlay to keep track of.
         for missing in result.missing {
             switch missing {

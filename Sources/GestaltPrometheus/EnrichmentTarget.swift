@@ -6,13 +6,10 @@ public import GestaltModel
 public protocol EnrichmentTarget: Sendable {
     func entity(id: String) -> Entity?
     func connection(id: String) -> Connection?
+    /// Sets or clears overlays, as `TopologyStore.enrich(_:now:)`.
     @discardableResult
-    func enrich(_ enrichments: [Enrichment]) -> EnrichResult
+    func enrich(_ enrichments: [Enrichment], now: Timestamp) -> EnrichResult
 }
 
 extension SourceContext: EnrichmentTarget {}
-
-extension TopologyStore: EnrichmentTarget {
-    @discardableResult
-    public func enrich(_ enrichments: [Enrichment]) -> EnrichResult { enrich(enrichments, now: .now()) }
-}
+extension TopologyStore: EnrichmentTarget {}

@@ -24,6 +24,8 @@ extension StoreState {
             guard let stored = entities[id]?.entity else { throw .entityNotFound(id: id) }
             let previous = entityOverlays[id]
             let base = previous?.base ?? stored
+            // Until its source upserts again, an entity's health origin is not
+            // known here; enrichment is for source-fed entities, whose health is scored.
             let health = previous?.health ?? .scored
             if let metrics, !metrics.isEmpty {
                 entityOverlays[id] = EntityOverlay(metrics: metrics, base: base, health: health)
