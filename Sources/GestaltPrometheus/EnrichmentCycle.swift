@@ -102,11 +102,15 @@ public struct EnrichmentCycle: Sendable {
         await withTaskGroup(of: (Int, Result<[VectorSample], PrometheusError>).self) { group in
             for (index, query) in configuration.queries.enumerated() {
                 group.addTask { [client] in
-                    do throws(PrometheusError) {
-                        return (index, .success(try await client.query(query.promQL, at: time)))
+                    // The answer is built apart from the returned pair: returning the
+                    // pair from inside a typed-throws `do`/`catch` crashed a release build.
+                    let answer: Result<[VectorSample], PrometheusError>
+                    do {
+                        answer = .success(try await client.query(query.promQL, at: time))
                     } catch {
-                        return (index, .failure(error))
+                        answer = .failure(error as? PrometheusError ?? .unreachable(String(reflecting: error)))
                     }
+                    return (index, answer)
                 }
             }
             var answers = [Result<[VectorSample], PrometheusError>](repeating: .success([]), count: configuration.queries.count)
