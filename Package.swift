@@ -110,6 +110,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Enrichment from Prometheus: instant queries per kind and metric, laid over entities and edges.
+        .target(
+            name: "GestaltPrometheus",
+            dependencies: [
+                "GestaltModel", "GestaltEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // A faithful fake Kubernetes API server, for tests and benchmarks.
         .target(
             name: "FakeKubeAPI",
@@ -166,7 +176,7 @@ let package = Package(
             name: "gestalt",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout", "GestaltChurn",
-                "GestaltServer", "GestaltStreaming", "GestaltConfig", "GestaltHistory", "GestaltPostgres", "GestaltNATS",
+                "GestaltServer", "GestaltStreaming", "GestaltConfig", "GestaltHistory", "GestaltPostgres", "GestaltNATS", "GestaltDocker", "GestaltPrometheus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -203,7 +213,8 @@ let package = Package(
             name: "gestalt-bench",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer", "GestaltStreaming",
-                "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "NATSClient", "GestaltDocker", "TestPeers",
+                "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "NATSClient", "GestaltDocker", "GestaltPrometheus", "TestPeers",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -287,6 +298,17 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltDocker", "TestPeers",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltPrometheusTests",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltPrometheus", "GestaltServer", "TestPeers",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

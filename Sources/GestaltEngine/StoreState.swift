@@ -37,6 +37,9 @@ struct StoreState {
     var cachedFull: (revision: UInt64, json: [UInt8], encodedAt: ContinuousClock.Instant)?
     var eventSeq: UInt64 = 0
     var events: Deque<LoggedEvent> = []
+    /// Enrichers' metric overlays (StoreState+Enrichment.swift), by id.
+    var entityOverlays: [String: EntityOverlay] = [:]
+    var connectionOverlays: [String: ConnectionOverlay] = [:]
 
     init(configuration: StoreConfiguration) {
         self.configuration = configuration
@@ -69,8 +72,8 @@ struct StoreState {
         }
     }
 
-    private mutating func upsert(_ incoming: Entity, health: HealthOrigin, now: Timestamp, into updates: inout [LoggedUpdate]) {
-        var entity = incoming
+    mutating func upsert(_ incoming: Entity, health: HealthOrigin, now: Timestamp, into updates: inout [LoggedUpdate]) {
+        var entity = overlaid(incoming, health: health)
         if health == .scored { entity.health = configuration.healthPolicy.score(entity) }
         entity.health = min(max(entity.health, 0), 1)
         if let old = entities[entity.id]?.entity {
@@ -99,12 +102,14 @@ struct StoreState {
         }
         guard let record = entities.removeValue(forKey: id) else { return }
         entityJSON.removeValue(forKey: id)
+        entityOverlays.removeValue(forKey: id)
         adjacency.removeValue(forKey: id)
         untally(record.entity)
         log(.remove, now: now, entity: record.entity, entityJSON: record.json, into: &updates)
     }
 
-    private mutating func upsert(_ connection: Connection, now: Timestamp, into updates: inout [LoggedUpdate]) throws(StoreError) {
+    mutating func upsert(_ incoming: Connection, now: Timestamp, into updates: inout [LoggedUpdate]) throws(StoreError) {
+        let connection = overlaid(incoming)
         guard let source = entities[connection.sourceID]?.entity else {
             throw .danglingConnection(id: connection.id, missingEnd: connection.sourceID)
         }
@@ -129,6 +134,7 @@ struct StoreState {
     private mutating func removeConnection(id: String, now: Timestamp, into updates: inout [LoggedUpdate]) {
         guard let record = connections.removeValue(forKey: id) else { return }
         connectionJSON.removeValue(forKey: id)
+        connectionOverlays.removeValue(forKey: id)
         let connection = record.connection
         adjacency[connection.sourceID]?.remove(id)
         adjacency[connection.targetID]?.remove(id)

@@ -61,6 +61,14 @@ public struct SourceContext: Sendable {
 
     /// The store's current entity, for enrichers that add to what a source wrote.
     public func entity(id: String) -> Entity? { store.entity(id: id) }
+
+    /// The store's current connection, for enrichers.
+    public func connection(id: String) -> Connection? { store.connection(id: id) }
+
+    /// Sets or clears metric overlays straight in the store: an overlay is
+    /// not a change of topology, so it skips churn smoothing.
+    @discardableResult
+    public func enrich(_ enrichments: [Enrichment], now: Timestamp = .now()) -> EnrichResult { store.enrich(enrichments, now: now) }
 }
 
 /// A source of topology: Kubernetes, Docker, NATS, PostgreSQL, the simulator.

@@ -108,6 +108,27 @@ public final class TopologyStore: Sendable {
         return updates
     }
 
+    /// Sets or clears metric overlays (see `EnrichedMetrics`). Each applies on
+    /// top of every later upsert of its entity or connection until replaced or
+    /// cleared, and publishes an `update` when the result is meaningful. An
+    /// overlay whose target is not stored is returned in `missing`.
+    @discardableResult
+    public func enrich(_ enrichments: [Enrichment], now: Timestamp = .now()) -> EnrichResult {
+        let result = state.withLock { s in
+            var result = EnrichResult()
+            for enrichment in enrichments {
+                do throws(StoreError) {
+                    try s.enrich(enrichment, now: now, into: &result.updates)
+                } catch {
+                    result.missing.append(enrichment)
+                }
+            }
+            return result
+        }
+        if let last = result.updates.last { topologySignal.publish(last.revision) }
+        return result
+    }
+
     /// Records an event, assigning its `seq` and `id`.
     @discardableResult
     public func record(_ event: InfraEvent) -> InfraEvent {

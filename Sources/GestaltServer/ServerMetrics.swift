@@ -3,7 +3,9 @@ import GestaltStreaming
 public import Prometheus
 
 /// The server's own Prometheus figures. Gauges that mirror the store are set
-/// at scrape time, so the hot path pays nothing for them.
+/// at scrape time, so the hot path pays nothing for them; stream totals are
+/// counters (`…_total`, `# TYPE counter`) advanced at scrape time from the
+/// totals `StreamStats` keeps.
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let revision: Gauge
@@ -12,19 +14,25 @@ public final class ServerMetrics: Sendable {
     private let eventSeq: Gauge
     private let active: [StreamTransport: [StreamChannel: Gauge]]
     private let connectionsByTransport: [StreamTransport: Gauge]
-    private let disconnects: [DisconnectReason: Gauge]
+    private let disconnects: [DisconnectReason: ScrapedCounter]
     private let maxLag: Gauge
     private let lagging: Gauge
-    private let messages: Gauge
-    private let bytes: Gauge
-    private let coalesced: Gauge
-    private let resyncs: Gauge
+    private let messages: ScrapedCounter
+    private let bytes: ScrapedCounter
+    private let coalesced: ScrapedCounter
+    private let resyncs: ScrapedCounter
 
     /// - Parameter registry: share it with `PrometheusMetricsFactory` so
     ///   swift-metrics figures (HTTP requests) land on the same page.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        func gauge(_ name: String, _ help: String) -> Gauge { registry.makeGauge(name: "gestalt_\(name)", help: help) }
+        func name(_ metric: String, _ help: String, unit: String = "") -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "gestalt", metricName: metric, unitName: unit, helpText: help)
+        }
+        func gauge(_ metric: String, _ help: String) -> Gauge { registry.makeGauge(descriptor: name(metric, help)) }
+        func counter(_ metric: String, _ help: String, labels: [(String, String)] = []) -> ScrapedCounter {
+            ScrapedCounter(registry.makeCounter(descriptor: name(metric, help, unit: "total"), labels: labels))
+        }
         revision = gauge("topology_revision", "Current topology revision")
         entities = gauge("topology_entities", "Entities in the topology")
         connections = gauge("topology_connections", "Connections in the topology")
@@ -34,31 +42,29 @@ public final class ServerMetrics: Sendable {
         for transport in StreamTransport.allCases {
             for channel in StreamChannel.allCases {
                 active[transport, default: [:]][channel] = registry.makeGauge(
-                    name: "gestalt_stream_active_clients", labels: [("transport", transport.rawValue), ("channel", channel.rawValue)],
-                    help: "Connected stream clients per channel"
+                    descriptor: name("stream_active_clients", "Connected stream clients per channel"),
+                    labels: [("transport", transport.rawValue), ("channel", channel.rawValue)]
                 )
             }
             connectionsByTransport[transport] = registry.makeGauge(
-                name: "gestalt_stream_connections", labels: [("transport", transport.rawValue)], help: "Open stream connections"
+                descriptor: name("stream_connections", "Open stream connections"), labels: [("transport", transport.rawValue)]
             )
         }
         self.active = active
         self.connectionsByTransport = connectionsByTransport
-        var disconnects: [DisconnectReason: Gauge] = [:]
+        var disconnects: [DisconnectReason: ScrapedCounter] = [:]
         for reason in DisconnectReason.allCases {
-            disconnects[reason] = registry.makeGauge(
-                name: "gestalt_stream_disconnects", labels: [("reason", reason.rawValue)], help: "Ended streams by reason (counter)"
-            )
+            disconnects[reason] = counter("stream_disconnects", "Ended streams by reason", labels: [("reason", reason.rawValue)])
         }
         self.disconnects = disconnects
         // Per-client lag is in /api/infra/subscriptions; a label per client
         // would grow the page without bound.
         maxLag = gauge("stream_client_lag_max", "Largest revision lag of any topology client")
         lagging = gauge("stream_clients_lagging", "Topology clients behind the store's revision")
-        messages = gauge("stream_messages_sent", "Stream messages delivered to clients (counter)")
-        bytes = gauge("stream_bytes_sent", "Stream bytes delivered to clients (counter)")
-        coalesced = gauge("stream_coalesced", "Superseded updates dropped for slow clients (counter)")
-        resyncs = gauge("stream_resyncs", "Fresh full snapshots sent to clients that fell behind (counter)")
+        messages = counter("stream_messages_sent", "Stream messages delivered to clients")
+        bytes = counter("stream_bytes_sent", "Stream bytes delivered to clients")
+        coalesced = counter("stream_coalesced", "Superseded updates dropped for slow clients")
+        resyncs = counter("stream_resyncs", "Fresh full snapshots sent to clients that fell behind")
     }
 
     func exposition(store: TopologyStore, stats: StreamStats.Snapshot, registry snapshot: RegistrySnapshot) -> [UInt8] {
@@ -70,13 +76,13 @@ public final class ServerMetrics: Sendable {
             for (channel, gauge) in channels { gauge.set(Double(snapshot.active(transport, channel))) }
             connectionsByTransport[transport]?.set(Double(snapshot.connections[transport] ?? 0))
         }
-        for (reason, gauge) in disconnects { gauge.set(Double(stats.disconnectsByReason[reason] ?? 0)) }
+        for (reason, counter) in disconnects { counter.advance(to: stats.disconnectsByReason[reason] ?? 0) }
         maxLag.set(Double(snapshot.maxLag))
         lagging.set(Double(snapshot.clients.filter { ($0.lag ?? 0) > 0 }.count))
-        messages.set(Double(stats.messagesSent))
-        bytes.set(Double(stats.bytesSent))
-        coalesced.set(Double(stats.coalesced))
-        resyncs.set(Double(stats.resyncs))
+        messages.advance(to: stats.messagesSent)
+        bytes.advance(to: stats.bytesSent)
+        coalesced.advance(to: stats.coalesced)
+        resyncs.advance(to: stats.resyncs)
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         buffer.append(contentsOf: Self.histogram(stats.fanoutDelay).utf8)

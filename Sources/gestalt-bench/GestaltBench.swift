@@ -15,6 +15,7 @@ struct GestaltBench: AsyncParsableCommand {
             HistoryBench.self,
             NATSBench.self,
             DockerBench.self,
+            EnrichmentBench.self, EnrichmentExporter.self,
         ]
     )
 }

@@ -1,6 +1,8 @@
 import GestaltConfig
 import GestaltEngine
+import GestaltDocker
 import GestaltKubernetes
+import GestaltPrometheus
 import GestaltNATS
 import GestaltPostgres
 import GestaltSimulator
@@ -26,6 +28,15 @@ enum ConfigWiring {
             sources.append(NATSSource(instance: SourceInstance(kind: "nats", name: server.name), configuration: configuration))
         }
         sources += natsSources(flags)
+        for host in file.docker {
+            let configuration = DockerSourceConfiguration(socket: host.socket.absoluteString, pollInterval: host.pollInterval)
+            sources.append(DockerSource(instance: SourceInstance(kind: "docker", name: host.name), configuration: configuration))
+        }
+        sources += dockerSources(flags)
+        // Enrichment runs beside the sources and lays metrics over what they found.
+        if let endpoint = flags.prometheus ?? file.otel?.prometheusEndpoint?.absoluteString {
+            sources.append(prometheusEnricher(endpoint))
+        }
         if let simulator = file.simulator {
             var demo = demo
             demo.demoSeed = demo.demoSeed ?? simulator.seed
@@ -51,6 +62,16 @@ enum ConfigWiring {
         }
         logger.info("kubernetes source \(cluster.name ?? "(unnamed)"): \(configuration.server)")
         return KubernetesSource(configuration: configuration, cluster: cluster.name, logger: logger)
+    }
+
+    /// The Docker engine `--docker` names, if any.
+    static func dockerSources(_ flags: SourceFlags) -> [any TopologySource] {
+        guard let socket = flags.docker else { return [] }
+        return [DockerSource(configuration: DockerSourceConfiguration(socket: socket))]
+    }
+
+    static func prometheusEnricher(_ endpoint: String) -> PrometheusEnricher {
+        PrometheusEnricher(configuration: PrometheusEnrichmentConfiguration(endpoint: endpoint))
     }
 
     /// The NATS server `--nats` names, if any.

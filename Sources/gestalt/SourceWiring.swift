@@ -15,7 +15,9 @@ enum SourceWiring {
         if kubernetes.enabled { sources.append(try kubernetesSource(kubernetes, logger: logger)) }
         sources += ConfigWiring.postgresSources(nil, extraURLs: flags.postgres, logger: logger)
         sources += ConfigWiring.natsSources(flags)
+        sources += ConfigWiring.dockerSources(flags)
         if sources.isEmpty { sources.append(simulator(demo, logger: logger)) }
+        if let endpoint = flags.prometheus { sources.append(ConfigWiring.prometheusEnricher(endpoint)) }
         return sources
     }
 

@@ -159,7 +159,7 @@ final class FakeTransport: Sendable {
                 _ = try await ws.nextSkippingPings()
                 let text = try await HTTPClientRequestForTests.text(port: port, path: "/metrics")
                 #expect(text.contains(#"gestalt_stream_active_clients{transport="ws",channel="topology"} 1"#))
-                #expect(text.contains(#"gestalt_stream_disconnects{reason="stuck"} 0"#))
+                #expect(text.contains(#"gestalt_stream_disconnects_total{reason="stuck"} 0"#))
                 #expect(text.contains("gestalt_stream_client_lag_max"))
             }
         }

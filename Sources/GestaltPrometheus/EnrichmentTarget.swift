@@ -1,0 +1,15 @@
+public import GestaltEngine
+public import GestaltModel
+
+/// Where a cycle reads what is stored and lays its overlays: a running
+/// source's context, or the store itself (benchmarks).
+public protocol EnrichmentTarget: Sendable {
+    func entity(id: String) -> Entity?
+    func connection(id: String) -> Connection?
+    /// Sets or clears overlays, as `TopologyStore.enrich(_:now:)`.
+    @discardableResult
+    func enrich(_ enrichments: [Enrichment], now: Timestamp) -> EnrichResult
+}
+
+extension SourceContext: EnrichmentTarget {}
+extension TopologyStore: EnrichmentTarget {}
