@@ -45,8 +45,9 @@ import Testing
         try await fixture.waitUntil("back to the collector alone") { fixture.metric(id, "connections") == 1 }
         #expect(fixture.metric(id, "pool_percent") == 5)
         #expect(fixture.entity(id)?.health == 1)
-        // Many polls saw each level; each crossing is one event.
-        #expect(fixture.events("ConnectionPoolHigh").count == 1)
+        // Many polls saw each level; each crossing is one event. Closing 20
+        // clients may be seen half-way, in the warning band: a second crossing.
+        #expect((1...2).contains(fixture.events("ConnectionPoolHigh").count))
         #expect(fixture.events("ConnectionPoolCritical").count == 1)
         #expect(fixture.events("ConnectionPoolNormal").count == 1)
         #expect(fixture.events("ConnectionPoolCritical").first?.message == "127.0.0.1:\(server.port): 20 of 20 connections in use (100%), over 95%")
