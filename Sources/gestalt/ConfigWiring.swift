@@ -40,8 +40,8 @@ enum ConfigWiring {
         if let simulator = file.simulator {
             var demo = demo
             demo.demoSeed = demo.demoSeed ?? simulator.seed
-            demo.demoSize = simulator.size
-            demo.demoRate = simulator.rate
+            demo.demoSize = demo.demoSize ?? simulator.size
+            demo.demoRate = demo.demoRate ?? simulator.rate
             demo.demoChurn = demo.demoChurn || simulator.churn
             sources.append(SourceWiring.simulator(demo, logger: logger))
         }

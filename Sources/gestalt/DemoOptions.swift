@@ -3,15 +3,17 @@ import GestaltChurn
 
 struct DemoOptions: ParsableArguments {
     @Option(help: "Seed for the simulated cluster; the same seed gives the same cluster and history.") var demoSeed: UInt64?
-    @Option(help: "Simulated changes per second (0 freezes the cluster after it loads).") var demoRate = 20.0
-    @Option(help: "Approximate number of simulated entities, from about 100 to 100000.") var demoSize = 150
+    // Optional, so a flag given on the command line is told apart from its
+    // default and overrides the configuration file's `collectors.simulator`.
+    @Option(help: "Simulated changes per second (0 freezes the cluster after it loads; default 20).") var demoRate: Double?
+    @Option(help: "Approximate number of simulated entities, from about 100 to 100000 (default 150).") var demoSize: Int?
     @Flag(help: "Heavy rolling-update churn in a few namespaces.") var demoChurn = false
     @Option(help: "Milliseconds between simulator ticks; each tick applies its share of --demo-rate at once (smaller: steadier, like a real source).") var demoTick = 100
 
     func validate() throws {
-        guard demoRate >= 0 else { throw ValidationError("--demo-rate must be 0 or more changes per second") }
+        guard (demoRate ?? 0) >= 0 else { throw ValidationError("--demo-rate must be 0 or more changes per second") }
         guard (1...10_000).contains(demoTick) else { throw ValidationError("--demo-tick must be between 1 and 10000 milliseconds") }
-        guard (10...200_000).contains(demoSize) else { throw ValidationError("--demo-size must be between 10 and 200000") }
+        guard (10...200_000).contains(demoSize ?? 150) else { throw ValidationError("--demo-size must be between 10 and 200000") }
     }
 }
 

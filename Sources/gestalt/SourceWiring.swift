@@ -36,7 +36,7 @@ enum SourceWiring {
 
     static func simulator(_ demo: DemoOptions, logger: Logger) -> SimulatorSource {
         let configuration = SimulatorConfiguration(
-            seed: demo.demoSeed, changesPerSecond: demo.demoRate, size: demo.demoSize, churn: demo.demoChurn,
+            seed: demo.demoSeed, changesPerSecond: demo.demoRate ?? 20, size: demo.demoSize ?? 150, churn: demo.demoChurn,
             tickInterval: .milliseconds(demo.demoTick)
         )
         logger.info("simulated cluster: seed \(configuration.seed), about \(configuration.size) entities, \(configuration.changesPerSecond) changes/s\(configuration.churn ? ", churn on" : "")")
