@@ -43,6 +43,7 @@ public struct GestaltServer: Sendable {
         GraphRoutes(graph: GraphAPI(store: store), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
         webSocketRoutes.register(plainOn: router)
+        constellationRoutes.register(plainOn: router)
         return router
     }
 
@@ -51,7 +52,12 @@ public struct GestaltServer: Sendable {
     public func makeWebSocketRouter() -> Router<GestaltRequestContext> {
         let router = Router(context: GestaltRequestContext.self)
         webSocketRoutes.register(upgradesOn: router)
+        constellationRoutes.register(upgradesOn: router)
         return router
+    }
+
+    private var constellationRoutes: ConstellationRoutes {
+        ConstellationRoutes(store: store, registry: registry, configuration: configuration)
     }
 
     private var webSocketRoutes: WebSocketRoutes {

@@ -143,6 +143,7 @@ export function applyTopologyUpdate(state, update, change = createChange()) {
       if (update.entity?.id) dropEntity(state, update.entity.id, change);
       break;
     case 'conn_add':
+    case 'conn_update':
       if (update.connection?.id) putConnection(state, update.connection, change);
       break;
     case 'conn_remove':

@@ -44,6 +44,9 @@ struct WebSocketSession {
                 }
             }
         }
+        // Everything the peer sends, control pongs included (swift-websocket
+        // consumes those itself), and its socket draining are signs of life.
+        try? await network.pipeline.addHandler(InboundActivity(inbox: inbox), position: .first)
         let heartbeatToken = heartbeat.join(inbox)
         defer {
             heartbeat.leave(heartbeatToken)
@@ -111,7 +114,6 @@ struct WebSocketSession {
         var budget = InvalidMessageBudget(limit: options.invalidMessageLimit, window: options.invalidMessageWindow)
         do {
             for try await message in inbound.messages(maxSize: options.maxMessageBytes) {
-                inbox.noteInbound()
                 let request: SessionInbox.Request
                 switch message {
                 case .text(let text):
