@@ -62,7 +62,7 @@ public struct TopologyCursor: Sendable {
         // smaller of the two: on a large topology a burst of changes would
         // otherwise turn a short lag into megabytes of snapshot, and the client
         // would fall further behind with every resync.
-        if tooFarBehind { return [full(countAsResync: true)] }
+        if tooFarBehind, let full = fresherFull() { return [full] }
         switch store.updates(after: revision, limit: options.batchLimit) {
         case .gone:
             return [full(countAsResync: true)]
@@ -79,6 +79,20 @@ public struct TopologyCursor: Sendable {
     private var tooFarBehind: Bool {
         let behind = store.revision &- revision
         return behind > UInt64(options.resyncThreshold) && behind > UInt64(store.entityCount + store.connectionCount)
+    }
+
+    /// A resync `full`, unless the store's is no newer than the cursor: the
+    /// store may hand out a recent full shared by every resyncing client
+    /// (`StoreConfiguration.fullReuse`), which this client may already have
+    /// taken; sending it again would make no progress, so nil, and the log
+    /// (which holds every update after that full) replays what followed.
+    private mutating func fresherFull() -> Message? {
+        let (revision, json) = store.snapshotJSON(filter: view.filter, asFullUpdate: true)
+        guard revision > self.revision else { return nil }
+        self.revision = revision
+        stats.resynced()
+        lastWasResync = true
+        return Message(id: revision, json: json)
     }
 
     /// What an adapter speaking another protocol (Constellation's) does next,

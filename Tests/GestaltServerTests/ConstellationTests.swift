@@ -2,6 +2,7 @@ import Foundation
 import GestaltEngine
 import GestaltModel
 import GestaltServer
+import GestaltStreaming
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSClient
@@ -86,6 +87,24 @@ import Testing
                 // Unit variants are bare strings under external tagging.
                 try await outbound.write(.text(#""Ping""#))
                 #expect(try await Self.text(&messages) == #""Pong""#)
+            }
+        }
+    }
+
+    /// Our churn notices in the enum's churn variants.
+    @Test func churnNoticesBecomeTheEnumsChurnMessages() async throws {
+        try await withLiveServer { server, port in
+            Self.seed(server.store)
+            try await Self.connect(port: port) { messages, _ in
+                _ = try await Self.text(&messages)
+                _ = server.registry.broadcast(BroadcastMessage(type: "namespace_summary", payload: Array(
+                    #"{"namespace":"shop","total":3,"ready":2,"pending":1,"terminating":0,"failed":0,"churning":false}"#.utf8
+                )))
+                #expect(try await Self.text(&messages) == #"{"NamespaceSummaryUpdate":{"namespace":"shop","pod_summary":{"total":3,"ready":2,"pending":1,"terminating":0,"failed":0},"individual_pods":null}}"#)
+                _ = server.registry.broadcast(BroadcastMessage(type: "high_churn_warning", payload: Array(
+                    #"{"namespace":"shop","affected_services":["web"],"churn_rate_pods_per_minute":42.5}"#.utf8
+                )))
+                #expect(try await Self.text(&messages) == #"{"HighChurnWarning":{"namespace":"shop","affected_services":["web"],"churn_rate":42.5}}"#)
             }
         }
     }

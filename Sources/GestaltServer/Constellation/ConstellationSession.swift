@@ -23,17 +23,24 @@ struct ConstellationSession {
 
     private enum Wake: Sendable {
         case changed, ping
+        case broadcast(BroadcastMessage)
         case closed(DisconnectReason)
     }
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         let (wakes, continuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(16))
         let network = network
-        let connection = registry.register(transport: .websocket, channels: [.topology], sessionID: nil, closer: { reason in
-            continuation.yield(.closed(reason))
-            // A stuck peer cannot take a close frame: drop the socket.
-            if reason == .stuck { network.close(promise: nil) }
-        })
+        let connection = registry.register(
+            transport: .websocket, channels: [.topology], sessionID: nil,
+            closer: { reason in
+                continuation.yield(.closed(reason))
+                // A stuck peer cannot take a close frame: drop the socket.
+                if reason == .stuck { network.close(promise: nil) }
+            },
+            // Churn notices become NamespaceSummaryUpdate / HighChurnWarning;
+            // a busy client keeps only the newest few wakes, as every session does.
+            deliver: { message in continuation.yield(.broadcast(message)) }
+        )
         let observation = store.topologySignal.observe { wake in
             switch wake {
             case .changed: continuation.yield(.changed)
@@ -74,6 +81,10 @@ struct ConstellationSession {
                     return reason
                 case .ping:
                     try await send([.pong], connection: connection, outbound: outbound)
+                case .broadcast(let message):
+                    if let translated = ConstellationMessage.from(message) {
+                        try await send([translated], connection: connection, outbound: outbound)
+                    }
                 case .changed:
                     break
                 }
