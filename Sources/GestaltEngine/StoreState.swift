@@ -119,7 +119,7 @@ struct StoreState {
         let kind: UpdateKind
         if let old = connections[connection.id]?.connection {
             guard configuration.thresholds.isMeaningful(from: old, to: connection) else { return }
-            kind = .connAdd
+            kind = .connUpdate
         } else {
             kind = .connAdd
             adjacency[connection.sourceID, default: []].insert(connection.id)

@@ -109,7 +109,7 @@ public final class LayoutService: Sendable {
             }
         case .remove:
             if let entity = logged.entity { layout.remove(entityID: entity.id) }
-        case .connAdd:
+        case .connAdd, .connUpdate:
             if let connection = logged.connection { layout.upsert(connection) }
         case .connRemove:
             if let connection = logged.connection { layout.remove(connectionID: connection.id) }

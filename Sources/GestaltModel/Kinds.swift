@@ -38,5 +38,8 @@ public enum Severity: String, Sendable, Hashable, CaseIterable, Codable, Compara
 public enum UpdateKind: String, Sendable, Hashable, CaseIterable, Codable {
     case full, add, update, remove
     case connAdd = "conn_add"
+    /// A connection the client already has changed (traffic, error rate);
+    /// `conn_add` is only ever sent for an id that is new to the client.
+    case connUpdate = "conn_update"
     case connRemove = "conn_remove"
 }

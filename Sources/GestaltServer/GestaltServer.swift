@@ -51,6 +51,7 @@ public struct GestaltServer: Sendable {
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
         PathRoutes(statusBoard: statusBoard, rest: makeRESTRouter().buildResponder()).register(on: router)
         webSocketRoutes.register(plainOn: router)
+        constellationRoutes.register(plainOn: router)
         return router
     }
 
@@ -67,7 +68,12 @@ public struct GestaltServer: Sendable {
     public func makeWebSocketRouter() -> Router<GestaltRequestContext> {
         let router = Router(context: GestaltRequestContext.self)
         webSocketRoutes.register(upgradesOn: router)
+        constellationRoutes.register(upgradesOn: router)
         return router
+    }
+
+    private var constellationRoutes: ConstellationRoutes {
+        ConstellationRoutes(store: store, registry: registry, configuration: configuration)
     }
 
     private var webSocketRoutes: WebSocketRoutes {

@@ -1,7 +1,8 @@
 import GestaltModel
 import Hummingbird
 
-/// `/api/graph/nodes` and `/api/graph/edges`.
+/// `/api/graph/nodes` and `/api/graph/edges`. Bodies in the graph seed's
+/// field names are accepted too (`GraphBodyAliases`).
 struct GraphRoutes {
     let graph: GraphAPI
     let maxBodyBytes: Int
@@ -12,12 +13,12 @@ struct GraphRoutes {
 
         api.post("nodes") { request, _ -> Response in
             let body = try await Self.body(request, limit: maxBodyBytes)
-            return .json(try graph.createNode(body), status: .created)
+            return .json(try graph.createNode(GraphBodyAliases.node(body)), status: .created)
         }
         api.patch("nodes/**") { request, context -> Response in
             let id = try QueryParsing.pathID(context, what: "node")
             let body = try await Self.body(request, limit: maxBodyBytes)
-            return .json(try graph.patchNode(id: id, body))
+            return .json(try graph.patchNode(id: id, GraphBodyAliases.node(body)))
         }
         api.delete("nodes/**") { _, context -> Response in
             try graph.deleteNode(id: try QueryParsing.pathID(context, what: "node"))
@@ -25,7 +26,7 @@ struct GraphRoutes {
         }
         api.post("edges") { request, _ -> Response in
             let body = try await Self.body(request, limit: maxBodyBytes)
-            return .json(try graph.createEdge(body), status: .created)
+            return .json(try graph.createEdge(GraphBodyAliases.edge(body)), status: .created)
         }
         api.delete("edges/**") { _, context -> Response in
             try graph.deleteEdge(id: try QueryParsing.pathID(context, what: "edge"))

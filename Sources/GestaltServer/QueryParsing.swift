@@ -9,11 +9,7 @@ enum QueryParsing {
     static func topologyFilter(_ request: Request) throws -> TopologyFilter {
         let query = request.uri.queryParameters
         do {
-            return try TopologyFilter.parse(
-                kinds: query.get("kinds"),
-                namespaces: query.get("namespaces"),
-                labels: query.getAll("label")
-            )
+            return try filter(query)
         } catch {
             throw APIError.badQuery(error.message)
         }
@@ -22,10 +18,29 @@ enum QueryParsing {
     static func eventFilter(_ request: Request) throws -> EventFilter {
         let query = request.uri.queryParameters
         do {
-            return try EventFilter.parse(severity: query.get("severity"), kinds: query.get("kinds"))
+            return try EventFilter.parse(severity: query.get("severity"), kinds: list(query, "kinds"))
         } catch {
             throw APIError.badQuery(error.message)
         }
+    }
+
+    /// The topology filter of a query; shared with the direct stream's head parser.
+    static func filter(_ query: Parameters) throws(FilterError) -> TopologyFilter {
+        try TopologyFilter.parse(kinds: list(query, "kinds"), namespaces: list(query, "namespaces"), labels: labels(query))
+    }
+
+    /// A list parameter, given comma-separated (`kinds=pod,service`),
+    /// repeated (`kinds=pod&kinds=service`), or both: every value, joined
+    /// with commas; nil when the parameter is absent.
+    static func list(_ query: Parameters, _ name: String) -> String? {
+        let values = query.getAll(name)
+        return values.isEmpty ? nil : values.joined(separator: ",")
+    }
+
+    /// `label=key=value`, repeated or comma-separated (label values cannot
+    /// hold commas); `labels` is accepted as an alias.
+    static func labels(_ query: Parameters) -> [String] {
+        (query.getAll("label") + query.getAll("labels")).flatMap { $0.split(separator: ",").map(String.init) }
     }
 
     static func limit(_ request: Request, default value: Int, max: Int) throws -> Int {

@@ -1,4 +1,4 @@
-import GestaltEngine
+public import GestaltEngine
 public import GestaltModel
 
 /// One reader's position in the store's shared update log, independent of
@@ -62,10 +62,7 @@ public struct TopologyCursor: Sendable {
         // smaller of the two: on a large topology a burst of changes would
         // otherwise turn a short lag into megabytes of snapshot, and the client
         // would fall further behind with every resync.
-        let behind = store.revision &- revision
-        if behind > UInt64(options.resyncThreshold), behind > UInt64(store.entityCount + store.connectionCount) {
-            return [full(countAsResync: true)]
-        }
+        if tooFarBehind, let full = fresherFull() { return [full] }
         switch store.updates(after: revision, limit: options.batchLimit) {
         case .gone:
             return [full(countAsResync: true)]
@@ -74,6 +71,48 @@ public struct TopologyCursor: Sendable {
             revision = last.revision
             lastOldest = batch.first?.timestamp
             return messages(for: batch)
+        }
+    }
+
+    /// More than `resyncThreshold` updates behind and the backlog larger
+    /// than the topology: a `full` is the cheaper catch-up.
+    private var tooFarBehind: Bool {
+        let behind = store.revision &- revision
+        return behind > UInt64(options.resyncThreshold) && behind > UInt64(store.entityCount + store.connectionCount)
+    }
+
+    /// A resync `full`, unless the store's is no newer than the cursor: the
+    /// store may hand out a recent full shared by every resyncing client
+    /// (`StoreConfiguration.fullReuse`), which this client may already have
+    /// taken; sending it again would make no progress, so nil, and the log
+    /// (which holds every update after that full) replays what followed.
+    private mutating func fresherFull() -> Message? {
+        let (revision, json) = store.snapshotJSON(filter: view.filter, asFullUpdate: true)
+        guard revision > self.revision else { return nil }
+        self.revision = revision
+        stats.resynced()
+        lastWasResync = true
+        return Message(id: revision, json: json)
+    }
+
+    /// What an adapter speaking another protocol (Constellation's) does next,
+    /// under the same rule as `next()`: the logged updates themselves, or
+    /// `resync` when a snapshot must replace the backlog (the caller takes
+    /// it and `follow`s to its revision).
+    public enum Step: Sendable {
+        case updates([LoggedUpdate])
+        case resync
+    }
+
+    public mutating func nextStep() -> Step {
+        if tooFarBehind { stats.resynced(); return .resync }
+        switch store.updates(after: revision, limit: options.batchLimit) {
+        case .gone:
+            stats.resynced()
+            return .resync
+        case .updates(let batch):
+            if let last = batch.last { revision = last.revision }
+            return .updates(batch)
         }
     }
 
@@ -106,20 +145,29 @@ public struct TopologyCursor: Sendable {
         return out
     }
 
-    /// Indexes of `update`s followed, later in the batch, by another `update`
-    /// of the same entity with nothing else about it in between: the later one
-    /// carries the whole entity, so the earlier adds nothing.
+    /// Indexes of `update`s (`conn_update`s) followed, later in the batch, by
+    /// another `update` of the same entity (`conn_update` of the same
+    /// connection) with nothing else about it in between: the later one
+    /// carries the whole entity or connection, so the earlier adds nothing.
     static func supersededUpdates(in batch: [LoggedUpdate]) -> Set<Int> {
         guard batch.count > 1 else { return [] }
-        var laterUpdate: Set<String> = []
+        var laterEntityUpdate: Set<String> = []
+        var laterConnectionUpdate: Set<String> = []
         var superseded: Set<Int> = []
         for index in batch.indices.reversed() {
             let logged = batch[index]
-            guard let id = logged.entity?.id else { continue }
-            if logged.kind == .update, logged.neighbours.isEmpty {
-                if laterUpdate.contains(id) { superseded.insert(index) } else { laterUpdate.insert(id) }
-            } else {
-                laterUpdate.remove(id)
+            if let id = logged.entity?.id {
+                if logged.kind == .update, logged.neighbours.isEmpty {
+                    if !laterEntityUpdate.insert(id).inserted { superseded.insert(index) }
+                } else {
+                    laterEntityUpdate.remove(id)
+                }
+            } else if let id = logged.connection?.id {
+                if logged.kind == .connUpdate {
+                    if !laterConnectionUpdate.insert(id).inserted { superseded.insert(index) }
+                } else {
+                    laterConnectionUpdate.remove(id)
+                }
             }
         }
         return superseded

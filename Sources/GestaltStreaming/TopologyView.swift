@@ -33,7 +33,7 @@ public struct TopologyView: Sendable {
         switch logged.kind {
         case .add, .remove:
             if let entity = logged.entity, filter.matches(entity) { out.append(.logged(logged.json)) }
-        case .connAdd, .connRemove:
+        case .connAdd, .connUpdate, .connRemove:
             if let ends = logged.ends, filter.matches(ends.source), filter.matches(ends.target) {
                 out.append(.logged(logged.json))
             }

@@ -49,7 +49,7 @@ import Testing
         ])
         #expect(EntityStatus.allCases.map(\.rawValue) == ["running", "pending", "failed", "terminating", "unknown", "processing"])
         #expect(ConnectionKind.allCases.map(\.rawValue) == ["network", "http", "grpc", "nats", "volume", "depends", "owns"])
-        #expect(UpdateKind.allCases.map(\.rawValue) == ["full", "add", "update", "remove", "conn_add", "conn_remove"])
+        #expect(UpdateKind.allCases.map(\.rawValue) == ["full", "add", "update", "remove", "conn_add", "conn_update", "conn_remove"])
         #expect(Severity.allCases.map(\.rawValue) == ["info", "warning", "error", "critical"])
     }
 

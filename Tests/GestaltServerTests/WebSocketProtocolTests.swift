@@ -139,18 +139,9 @@ import Testing
         }
     }
 
-    @Test(arguments: [false, true]) func silentPeerIsClosedAfterTwoMissedPings(deflate: Bool) async throws {
-        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .milliseconds(200) }) { server, port in
-            let close = try await connectWS(port: port, deflate: deflate) { ws in
-                var pings = 0
-                // Read but never answer: the server pings, then gives up.
-                while let envelope = try await ws.next() { if envelope.type == "ping" { pings += 1 } }
-                #expect(pings == 2)
-            }
-            #expect(close?.closeCode == .goingAway)
-            try await eventually("heartbeat timeout counted") { server.stats.snapshot.disconnectsByReason[.heartbeatTimeout] == 1 }
-        }
-    }
+    // A silent peer's 1001 and a listen-only peer's survival on control
+    // pongs: WebSocketContractTests (deadPeerIsClosedWith1001,
+    // listenOnlyClientStaysConnected).
 
     @Test(arguments: [false, true]) func peerThatAnswersPingsStaysConnected(deflate: Bool) async throws {
         // A second between pings: the parallel suites can starve this test's

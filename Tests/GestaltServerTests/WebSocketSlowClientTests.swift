@@ -158,4 +158,31 @@ final class Flag: Sendable {
             try await eventually("stuck client deregistered") { server.registry.count == 0 }
         }
     }
+
+    /// (docs/PROTOCOL.md, slow clients: requests without reading.) It is
+    /// here, with the heavy suites, because it encodes 16 MiB of `full`s on an
+    /// event loop, which starves the light suites' heartbeats.
+    /// A client that sends subscribes (a `full` each) and never reads is
+    /// closed with 1008 on both session kinds: the task-driven one when more
+    /// than 256 requests wait for the writer, the direct one when more than
+    /// 16 MiB of answers wait unread. It is not reading, so the verdict is
+    /// read from the registry's disconnect counts.
+    @Test(arguments: [false, true]) func requestsWithoutReadingClose1008(deflate: Bool) async throws {
+        try await withLiveServer { server, port in
+            let labels = Dictionary(uniqueKeysWithValues: (0..<8).map { ("label-\($0)", "value-\($0)-" + String(repeating: "x", count: 40)) })
+            await offThePool { server.store.apply((0..<3000).map { .upsertEntity(entity("pod-\($0)", labels: labels)) }) }
+            let raw = try await RawConnection(port: port)
+            defer { raw.close() }
+            let extensions = deflate ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : ""
+            try await raw.send(DirectWebSocketFrameTests.handshake.replacingOccurrences(of: "\r\n\r\n", with: "\r\n\(extensions)\r\n"))
+            try await raw.read(until: { $0.contains("\r\n\r\n") })
+            #expect(raw.received.hasPrefix("HTTP/1.1 101"))
+            let subscribe = DirectWebSocketFrameTests.frame(opcode: 0x1, payload: Array(#"{"type":"subscribe","payload":{"channels":["topology"]}}"#.utf8))
+            // One write of 400 requests, then never read.
+            try await raw.send(bytes: Array((0..<400).map { _ in subscribe }.joined()))
+            try await eventually("closed for sending without reading") {
+                server.stats.snapshot.disconnectsByReason[.policyViolation] == 1
+            }
+        }
+    }
 }

@@ -85,7 +85,7 @@ struct AppliedTopology {
             if let entity = update.entity { entities[entity.id] = entity }
         case .remove:
             if let entity = update.entity { entities[entity.id] = nil }
-        case .connAdd:
+        case .connAdd, .connUpdate:
             if let connection = update.connection { connections[connection.id] = connection }
         case .connRemove:
             if let connection = update.connection { connections[connection.id] = nil }

@@ -97,6 +97,13 @@ test('conn_add of a known id updates it', () => {
   assert.equal(state.connections.get('a->b:http').requests_per_sec, 50);
 });
 
+test('conn_update of a known id updates it like conn_add', () => {
+  const state = seeded();
+  const change = applyTopologyUpdate(state, { kind: 'conn_update', revision: 11, connection: { ...connection('a', 'b'), requests_per_sec: 75 } });
+  assert.equal(change.connections.get('a->b:http'), 'update');
+  assert.equal(state.connections.get('a->b:http').requests_per_sec, 75);
+});
+
 test('conn_remove drops the connection from both ends', () => {
   const state = seeded();
   const change = applyTopologyUpdate(state, { kind: 'conn_remove', revision: 11, connection: { id: 'a->b:http' } });

@@ -55,7 +55,7 @@ struct DirectStreams: Sendable {
         switch head.path {
         case Self.topologyRoute:
             guard !head.has("upgrade"),
-                  let filter = try? TopologyFilter.parse(kinds: query.get("kinds"), namespaces: query.get("namespaces"), labels: query.getAll("label"))
+                  let filter = try? QueryParsing.filter(query)
             else { return nil }
             let resumeFrom = (head.header("last-event-id") ?? query.get("last_event_id")).flatMap(QueryParsing.eventID)
             return .topology(filter: filter, resumeFrom: resumeFrom, sessionID: sessionID)

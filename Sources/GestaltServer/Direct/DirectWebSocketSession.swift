@@ -41,7 +41,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     private var pings: PingSchedule
     private var budget: InvalidMessageBudget
     private var heartbeatToken: UInt64?
-    /// Frames received plus times the socket drained: a peer that reads what
+    /// Frames received (control pongs included) plus times the socket drained: a peer that reads what
     /// it is sent is alive even while its pongs wait behind a full socket,
     /// whose reads are held (see `read`).
     private var signsOfLife: UInt64 = 0
@@ -208,6 +208,10 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         if pingDue {
             pingDue = false
             guard pings.ping(signsOfLife: signsOfLife, into: &batch) else { return end(.heartbeatTimeout) }
+            // The control ping: its pong (a frame, so a sign of life) comes
+            // from the client's WebSocket library, even from a client that
+            // never sends a message of its own. `send` flushes it.
+            writeFrame(.ping, payload: ByteBuffer(string: String(pings.seq)), context: context)
         } else {
             pings.heard(signsOfLife: signsOfLife)
         }

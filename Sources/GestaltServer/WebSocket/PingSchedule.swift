@@ -1,12 +1,16 @@
 /// The heartbeat's bookkeeping for one session: the server pings on the
-/// shared timer, and a peer that shows no sign of life (any message it
-/// sends; for the event-loop session also its socket draining) through
-/// `missedPingsAllowed` pings in a row is given up. Signs of life are a
-/// running count the session keeps.
+/// shared timer (a WebSocket control ping, which every client library
+/// answers with a pong by itself, plus an application `ping` message that
+/// browser code can see), and a peer that shows no sign of life through
+/// `missedPingsAllowed` pings in a row is given up. A sign of life is
+/// anything the peer sends, control pongs included, or its socket draining;
+/// the session keeps the running count. Answering the application `ping` is
+/// optional: a listen-only client stays connected on its control pongs.
 struct PingSchedule {
     let missedPingsAllowed: Int
     private var missed = 0
-    private var seq: UInt64 = 0
+    /// The sequence number of the last ping sent (the payload of both pings).
+    private(set) var seq: UInt64 = 0
     /// The count of signs of life when the last ping went out; nil when none is outstanding.
     private var signsAtPing: UInt64?
 

@@ -40,13 +40,21 @@ struct SessionWriter {
             var batch = OutgoingBatch()
             for request in taken.requests { subscriptions.handle(request, into: &batch) }
             for message in taken.broadcasts { batch.add(message) }
+            var controlPing: UInt64?
             if taken.pingDue {
                 guard pings.ping(signsOfLife: taken.inboundCount, into: &batch) else { return .heartbeatTimeout }
+                controlPing = pings.seq
             } else {
                 pings.heard(signsOfLife: taken.inboundCount)
             }
             let behind = subscriptions.pullUpdates(into: &batch)
             do {
+                // The control ping goes first: the client's WebSocket library
+                // answers it with a pong (counted by `InboundActivity`), so a
+                // client that never sends a message of its own stays alive.
+                if let controlPing {
+                    try await outbound.write(.custom(.init(fin: true, opcode: .ping, data: ByteBuffer(string: String(controlPing)))))
+                }
                 try await write(batch)
             } catch {
                 return inbox.closedReason ?? (Task.isCancelled ? .clientClosed : .transportError)

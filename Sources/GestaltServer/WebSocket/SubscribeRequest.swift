@@ -12,6 +12,7 @@ struct SubscribeRequest: Equatable {
     /// The last event id (seq) the client saw; without it events start from now.
     var resumeEventsFrom: UInt64?
 
+
     init(channels: Set<StreamChannel>) {
         self.channels = channels
     }
@@ -24,8 +25,48 @@ struct SubscribeRequest: Equatable {
             }
             try readFilter(fields)
         }
-        resumeFrom = try Self.resumeID(payload["resume_from"], key: "resume_from")
-        resumeEventsFrom = try Self.resumeID(payload["resume_events_from"], key: "resume_events_from")
+        try readResume(payload)
+    }
+
+    /// `resume_from` resumes every channel the subscribe names:
+    /// - an object `{"topology": id, "events": id}` gives each channel its
+    ///   own id (topology revisions and event seqs are separate counters);
+    /// - a single id is the id of the one resumable channel named; with
+    ///   both `topology` and `events` named a single id cannot say where
+    ///   each stands, so it is an `invalid_field` rather than a silent loss.
+    /// `resume_events_from` (the older, private spelling) is an alias for
+    /// `resume_from.events`.
+    private mutating func readResume(_ payload: [String: JSONValue]) throws(ClientMessageError) {
+        let both = channels.contains(.topology) && channels.contains(.events)
+        switch payload["resume_from"] {
+        case nil, .null?:
+            break
+        case .object(let ids)?:
+            for key in ids.keys where StreamChannel(rawValue: key) == nil {
+                throw ClientMessageError("invalid_field", "'resume_from' has unknown channel '\(key)'; known channels: topology, events, jobs")
+            }
+            if let id = ids["topology"], id != .null {
+                resumeFrom = try Self.resumeID(id, key: "resume_from.topology")
+            }
+            if let id = ids["events"], id != .null {
+                resumeEventsFrom = try Self.resumeID(id, key: "resume_from.events")
+            }
+        case let id?:
+            guard !both else {
+                throw ClientMessageError(
+                    "invalid_field",
+                    "'resume_from' is one id but the subscribe names topology and events, which count separately; give {\"topology\": id, \"events\": id}"
+                )
+            }
+            if channels.contains(.events) {
+                resumeEventsFrom = try Self.resumeID(id, key: "resume_from")
+            } else {
+                resumeFrom = try Self.resumeID(id, key: "resume_from")
+            }
+        }
+        if let alias = payload["resume_events_from"], alias != .null {
+            resumeEventsFrom = try Self.resumeID(alias, key: "resume_events_from")
+        }
     }
 
     static func channels(_ payload: [String: JSONValue]) throws(ClientMessageError) -> Set<StreamChannel> {

@@ -4,9 +4,10 @@ import HummingbirdWSCompression
 #endif
 
 extension WebSocketOptions {
-    /// hummingbird-websocket's settings. Its own auto-ping stays off: our
-    /// heartbeat is an application `ping` that tolerates two misses, and any
-    /// client message counts as an answer.
+    /// hummingbird-websocket's settings. Its own auto-ping stays off: it
+    /// closes after one missed pong and counts nothing else as life. Our
+    /// heartbeat (`PingSchedule`) sends control pings itself, tolerates two
+    /// misses, and counts anything the peer sends, or its socket draining.
     var serverConfiguration: WebSocketServerConfiguration {
         WebSocketServerConfiguration(
             maxFrameSize: maxMessageBytes,

@@ -1,8 +1,9 @@
 /// Knobs of the WebSocket channel, with their defaults in one place.
 public struct WebSocketOptions: Sendable {
-    /// The server sends a `ping` message this often.
+    /// The server sends a control ping and a `ping` message this often.
     public var pingInterval: Duration = .seconds(30)
-    /// A peer that sends nothing through this many pings in a row is closed (1001).
+    /// A peer that sends nothing (not even the pong its WebSocket library
+    /// answers a control ping with) through this many pings in a row is closed (1001).
     public var missedPingsAllowed: Int = 2
     /// Largest client message (and frame) accepted; larger ones close with 1009.
     public var maxMessageBytes: Int = 64 * 1024

@@ -3,6 +3,7 @@ import GestaltStreaming
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOWebSocket
 
 /// One WebSocket connection on `/api/infra/ws`: a reader that parses and
 /// checks client messages, and a writer that alone writes to the socket. The
@@ -44,6 +45,9 @@ struct WebSocketSession {
                 }
             }
         }
+        // Everything the peer sends, control pongs included (swift-websocket
+        // consumes those itself), and its socket draining are signs of life.
+        try? await network.pipeline.addHandler(InboundActivity(inbox: inbox), position: .first)
         let heartbeatToken = heartbeat.join(inbox)
         defer {
             heartbeat.leave(heartbeatToken)
@@ -105,13 +109,24 @@ struct WebSocketSession {
         }
     }
 
+    /// Sends a close frame, but drops the TCP connection when the socket does
+    /// not take it within the close timeout: a client that sends without
+    /// reading has a full socket, and the close frame would wait behind what
+    /// it never reads (until the stuck-client sweep, which would also
+    /// misreport why it went).
+    private func closeBounded(_ outbound: WebSocketOutboundWriter, _ code: WebSocketErrorCode, reason: String) async {
+        let network = network
+        let drop = network.eventLoop.scheduleTask(in: TimeAmount(options.closeTimeout)) { network.close(promise: nil) }
+        try? await outbound.close(code, reason: reason)
+        if network.isActive { drop.cancel() }
+    }
+
     /// Reads client messages until the client closes; invalid ones get an
     /// `error`, a flood of them closes with 1008.
     private func read(_ inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, inbox: SessionInbox) async -> DisconnectReason {
         var budget = InvalidMessageBudget(limit: options.invalidMessageLimit, window: options.invalidMessageWindow)
         do {
             for try await message in inbound.messages(maxSize: options.maxMessageBytes) {
-                inbox.noteInbound()
                 let request: SessionInbox.Request
                 switch message {
                 case .text(let text):
@@ -121,11 +136,11 @@ struct WebSocketSession {
                     request = .binaryNotSupported
                 }
                 if case .error = request, budget.spend() {
-                    try? await outbound.close(.policyViolation, reason: "too many invalid messages")
+                    await closeBounded(outbound, .policyViolation, reason: "too many invalid messages")
                     return .policyViolation
                 }
                 guard inbox.post(request) else {
-                    try? await outbound.close(.policyViolation, reason: "too many unanswered requests; read the socket")
+                    await closeBounded(outbound, .policyViolation, reason: "too many unanswered requests; read the socket")
                     return .policyViolation
                 }
             }

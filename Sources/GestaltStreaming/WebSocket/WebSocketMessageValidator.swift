@@ -33,7 +33,7 @@ public enum WebSocketMessageValidator {
         switch kind {
         case "full": "topology"
         case "add", "update", "remove": "entity"
-        case "conn_add", "conn_remove": "connection"
+        case "conn_add", "conn_update", "conn_remove": "connection"
         default: nil
         }
     }

@@ -1,0 +1,138 @@
+import Foundation
+import GestaltEngine
+import GestaltModel
+import GestaltServer
+import GestaltStreaming
+import HummingbirdWSClient
+import NIOCore
+import Synchronization
+import Testing
+
+/// The WebSocket rules docs/PROTOCOL.md states that the code once
+/// contradicted: `resume_from` resumes every channel it names, and a
+/// listen-only client lives on the control pongs its library sends.
+/// Each runs on both session kinds (deflate: task-driven; not: direct).
+@Suite(.timeLimit(.minutes(1))) struct WebSocketContractTests {
+    static func recordEvent(_ store: TopologyStore, _ reason: String) -> InfraEvent {
+        store.record(InfraEvent(type: "Warning", reason: reason, message: "m", entityID: "x", entityKind: .pod, entityName: "x", severity: .warning))
+    }
+
+    @Test(arguments: [false, true]) func resumeFromResumesTheEventsChannel(deflate: Bool) async throws {
+        try await withLiveServer { server, port in
+            let seen = Self.recordEvent(server.store, "Seen").seq
+            for i in 0..<3 { _ = Self.recordEvent(server.store, "Missed\(i)") }
+            try await connectWS(port: port, deflate: deflate) { ws in
+                try await ws.subscribe(#"{"channels":["events"],"resume_from":"\#(seen)"}"#)
+                let subscribed = try await ws.nextSkippingPings()
+                #expect(subscribed.payload["events_resumed"] as? Bool == true)
+                var reasons: [String] = []
+                for _ in 0..<3 { reasons.append(try await ws.nextSkippingPings().payload["reason"] as? String ?? "") }
+                #expect(reasons == ["Missed0", "Missed1", "Missed2"])
+            }
+        }
+    }
+
+    @Test(arguments: [false, true]) func resumeFromObjectResumesEveryChannelItNames(deflate: Bool) async throws {
+        try await withLiveServer { server, port in
+            server.store.apply([.upsertEntity(entity("a"))])
+            let revision = server.store.revision
+            let seq = Self.recordEvent(server.store, "Seen").seq
+            server.store.apply([.upsertEntity(entity("b"))])
+            _ = Self.recordEvent(server.store, "Missed")
+            try await connectWS(port: port, deflate: deflate) { ws in
+                try await ws.subscribe(#"{"channels":["topology","events"],"resume_from":{"topology":"\#(revision)","events":\#(seq)}}"#)
+                let subscribed = try await ws.nextSkippingPings()
+                #expect(subscribed.payload["resumed"] as? Bool == true)
+                #expect(subscribed.payload["events_resumed"] as? Bool == true)
+                var got: [String] = []
+                for _ in 0..<2 {
+                    let message = try await ws.nextSkippingPings()
+                    got.append(message.type == "topology" ? "topology:\(try message.update().entity?.name ?? "")" : "event:\(message.payload["reason"] as? String ?? "")")
+                }
+                #expect(Set(got) == ["topology:b", "event:Missed"])
+            }
+        }
+    }
+
+    @Test(arguments: [false, true]) func resumeEventsFromStaysAnAlias(deflate: Bool) async throws {
+        try await withLiveServer { server, port in
+            let seen = Self.recordEvent(server.store, "Seen").seq
+            _ = Self.recordEvent(server.store, "Missed")
+            try await connectWS(port: port, deflate: deflate) { ws in
+                try await ws.subscribe(#"{"channels":["topology","events"],"resume_events_from":"\#(seen)"}"#)
+                #expect(try await ws.nextSkippingPings().payload["events_resumed"] as? Bool == true)
+                var types: [String] = []
+                for _ in 0..<2 { types.append(try await ws.nextSkippingPings().type) }
+                #expect(Set(types) == ["topology", "event"])
+            }
+        }
+    }
+
+    @Test(arguments: [false, true]) func oneIdForTwoChannelsIsAnError(deflate: Bool) async throws {
+        try await withLiveServer { _, port in
+            try await connectWS(port: port, deflate: deflate) { ws in
+                try await ws.subscribe(#"{"channels":["topology","events"],"resume_from":"12"}"#)
+                let error = try await ws.nextSkippingPings()
+                #expect(error.type == "error")
+                #expect(error.payload["code"] as? String == "invalid_field")
+                #expect((error.payload["message"] as? String ?? "").contains("resume_from"))
+            }
+        }
+    }
+
+    /// The README's websocat client: never sends an application message,
+    /// but its library answers control pings. It must stay connected.
+    @Test(arguments: [false, true]) func listenOnlyClientStaysConnected(deflate: Bool) async throws {
+        // Two seconds between pings: on two loaded cores the parallel suites
+        // have held this client's pong back past a whole second.
+        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .seconds(2) }) { server, port in
+            try await connectWS(port: port, deflate: deflate) { ws in
+                var pings = 0
+                // Four application pings, none answered: past the two misses
+                // that close a peer that shows no life (it would see two).
+                while pings < 4, let envelope = try await ws.next() { if envelope.type == "ping" { pings += 1 } }
+                #expect(pings == 4)
+            }
+            #expect(server.stats.snapshot.disconnectsByReason[.heartbeatTimeout] == nil)
+        }
+    }
+
+    /// A peer that answers nothing, control pings included (a raw socket),
+    /// is closed with 1001 after two missed pings.
+    @Test(arguments: [false, true]) func deadPeerIsClosedWith1001(deflate: Bool) async throws {
+        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .milliseconds(200) }) { server, port in
+            let raw = try await RawConnection(port: port)
+            defer { raw.close() }
+            let extensions = deflate ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : ""
+            try await raw.send(DirectWebSocketFrameTests.handshake.replacingOccurrences(of: "\r\n\r\n", with: "\r\n\(extensions)\r\n"))
+            try await raw.read(until: { $0.contains("\r\n\r\n") })
+            #expect(raw.received.hasPrefix("HTTP/1.1 101"))
+            let headEnd = raw.receivedBytes.firstRange(of: Array("\r\n\r\n".utf8))!.upperBound
+            let bytes = try await raw.readBytes { bytes in DirectWebSocketFrameTests.closePayload(in: bytes[headEnd...]) != nil }
+            let payload = try #require(DirectWebSocketFrameTests.closePayload(in: bytes[headEnd...]))
+            #expect(payload.count >= 2 && (UInt16(payload[0]) << 8 | UInt16(payload[1])) == 1001)
+            #expect(Self.opcodes(in: bytes[headEnd...]).contains(0x9), "the server sent control pings")
+            try await eventually("heartbeat timeout counted") { server.stats.snapshot.disconnectsByReason[.heartbeatTimeout] == 1 }
+        }
+    }
+
+    /// The opcodes of the server's (unmasked) frames in `bytes`.
+    static func opcodes(in bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        var index = bytes.startIndex
+        while index + 2 <= bytes.endIndex {
+            var length = Int(bytes[index + 1] & 0x7F), header = 2
+            if length == 126 {
+                guard index + 4 <= bytes.endIndex else { break }
+                length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3]); header = 4
+            } else if length == 127 {
+                guard index + 10 <= bytes.endIndex else { break }
+                length = bytes[(index + 2)..<(index + 10)].reduce(0) { $0 << 8 | Int($1) }; header = 10
+            }
+            guard index + header + length <= bytes.endIndex else { break }
+            out.append(bytes[index] & 0x0F)
+            index += header + length
+        }
+        return out
+    }
+}
