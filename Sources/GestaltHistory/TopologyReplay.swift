@@ -25,7 +25,7 @@ struct TopologyReplay {
         switch kind {
         case .add, .update: if let entity { entities[entity.id] = entity }
         case .remove: if let entity { entities.removeValue(forKey: entity.id) }
-        case .connAdd: if let connection { connections[connection.id] = connection }
+        case .connAdd, .connUpdate: if let connection { connections[connection.id] = connection }
         case .connRemove: if let connection { connections.removeValue(forKey: connection.id) }
         case .full: break
         }

@@ -45,7 +45,8 @@ public struct GestaltServer: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: EmbeddedUIMiddleware())
-        if let history { HistoryRoutes(history: history, maxLimit: configuration.maxEventLimit).register(on: router) }
+        // Without history the routes still exist and answer 503 saying so.
+        HistoryRoutes(history: history ?? NoHistory(), maxLimit: configuration.maxEventLimit).register(on: router)
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
         GraphRoutes(graph: GraphAPI(store: store), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
