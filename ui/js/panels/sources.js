@@ -1,6 +1,7 @@
 // Source states in the top bar, from GET /api/infra/sources (polled every
 // few seconds): one pill per source instance with its state, the last error
-// in its tooltip and, when it is failing, in the pill itself. Clicking a pill
+// in its tooltip (with the last good cycle) and, when it is failing, in the
+// pill itself. Clicking a pill
 // filters the scene to that source.
 import { $, h } from './dom.js';
 import { formatRelativeTime } from '../format.js';
@@ -11,6 +12,10 @@ export function sourceTitle(s) {
   if (s.message) lines.push(s.message);
   for (const [k, v] of Object.entries(s.details ?? {})) lines.push(`${k}: ${v}`);
   if (s.updated_at) lines.push(`updated ${formatRelativeTime(s.updated_at)}`);
+  if (s.last_good_at) lines.push(`last good cycle ${formatRelativeTime(s.last_good_at)}`);
+  if (s.last_error && s.state !== 'error') {
+    lines.push(`last error${s.last_error_at ? ` ${formatRelativeTime(s.last_error_at)}` : ''}: ${s.last_error}`);
+  }
   return lines.join('\n');
 }
 
