@@ -50,39 +50,11 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import CHROME_ARGS, ROOT, WINDOW, default_bin, free_port, wait_until  # noqa: E402
 ARTIFACTS = ROOT / "artifacts"
-CHROME_ARGS = ["--headless=new", "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
-WINDOW = (1280, 800)
 RATE = 200
 
-
-def default_bin():
-    env = os.environ.get("GESTALT_BIN")
-    if env:
-        return env
-    release = ROOT / ".build" / "release" / "gestalt"
-    return str(release if release.exists() else ROOT / ".build" / "debug" / "gestalt")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout, message, interval=0.25):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = predicate()
-        except Exception as err:  # page loading, server starting
-            last = err
-        if last and not isinstance(last, Exception):
-            return last
-        time.sleep(interval)
-    raise RuntimeError(f"timed out after {timeout}s waiting for {message} (last: {last!r})")
 
 
 def get_json(url, timeout=30):
