@@ -53,7 +53,9 @@ public struct SourceSupervisor: Sendable {
                 break
             } catch {
                 guard !Task.isCancelled else { break }
-                context.setStatus(.error, message: "\(error)")
+                // A source that already said why it is down (with words for
+                // people) keeps its message; otherwise the error speaks.
+                if board.status(of: name)?.state != .error { context.setStatus(.error, message: "\(error)") }
             }
             let delay = backoff.next()
             do { try await Task.sleep(for: delay) } catch { break }

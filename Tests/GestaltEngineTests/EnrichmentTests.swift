@@ -98,7 +98,7 @@ import Testing
         let edge = Connection(sourceID: front.id, targetID: api.id, kind: .http, requestsPerSec: 1)
         store.apply([.upsertEntity(api), .upsertEntity(front), .upsertConnection(edge)])
         let result = store.enrich([.connection(id: edge.id, EnrichedTraffic(requestsPerSec: 120, errorRate: 0.02, latencyMs: 35))])
-        #expect(result.updates.map(\.kind) == [.connAdd])
+        #expect(result.updates.map(\.kind) == [.connUpdate], "a known connection whose traffic changed")
         var stored = try #require(store.connection(id: edge.id))
         #expect(stored.requestsPerSec == 120)
         #expect(stored.errorRate == 0.02)
