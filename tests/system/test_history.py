@@ -86,7 +86,10 @@ def test_history_routes_answer_clear_errors(server_factory):
 def test_no_history_writes_nothing(server_factory):
     with tempfile.TemporaryDirectory() as data_dir:
         server = server_factory("--data-dir", data_dir, "--no-history")
-        assert get(server.url + "/api/infra/topology/changes?from=1")[0] == 404
+        # The history routes exist and say history is off (503 history_unavailable).
+        status, body = get(server.url + "/api/infra/topology/changes?from=1")[:2]
+        assert status == 503 and "no-history" in str(body)
+        assert get(server.url + "/api/infra/topology?at=1")[0] == 503
         assert not os.listdir(data_dir)
 
 
