@@ -49,7 +49,10 @@ let package = Package(
         // Incremental 3D force-directed layout (Barnes-Hut), publishing positions through the store.
         .target(
             name: "GestaltLayout",
-            dependencies: ["GestaltModel", "GestaltEngine"],
+            dependencies: [
+                "GestaltModel", "GestaltEngine",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Pod-churn smoothing between sources and the store: debounce, lifecycle holds, churn summaries.

@@ -1,17 +1,26 @@
 public import GestaltEngine
 import GestaltModel
+public import ServiceLifecycle
 
 /// Keeps the store's `x, y, z` laid out: follows the store's update log,
 /// feeds it to a `ForceLayout`, steps the layout while anything moves and
 /// publishes meaningful moves as `moveEntity` changes at a bounded rate.
 ///
-/// All mutable state lives inside `run`, so the service itself is immutable
-/// and trivially `Sendable`; run it once per store.
-public final class LayoutService: Sendable {
+/// A swift-service-lifecycle `Service`: it joins the server's service group
+/// and ends on graceful shutdown. All mutable state lives inside `run`, so
+/// the service itself is immutable and trivially `Sendable`.
+public final class LayoutService: Service {
     public let configuration: LayoutConfiguration
+    public let store: TopologyStore
 
-    public init(configuration: LayoutConfiguration = LayoutConfiguration()) {
+    public init(store: TopologyStore, configuration: LayoutConfiguration = LayoutConfiguration()) {
+        self.store = store
         self.configuration = configuration
+    }
+
+    /// Lays the store out until graceful shutdown or cancellation.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await self.run(store: self.store) }
     }
 
     /// Runs until the task is cancelled or the store's signal closes.
@@ -20,7 +29,7 @@ public final class LayoutService: Sendable {
     /// publishes what the move budget allows, then sleeps for the rest of the
     /// tick, or, with nothing moving and nothing to publish, waits for the
     /// store to change. A settled graph therefore costs no CPU and sends nothing.
-    public func run(store: TopologyStore) async {
+    func run(store: TopologyStore) async {
         let clock = ContinuousClock()
         let subscription = store.topologySignal.subscribe()
         var layout = ForceLayout(configuration: configuration)

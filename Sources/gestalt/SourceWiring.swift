@@ -47,8 +47,7 @@ enum SourceWiring {
 enum LayoutWiring {
     static func services(store: TopologyStore, enabled: Bool, seed: UInt64) -> [any Service] {
         guard enabled else { return [] }
-        let layout = LayoutService(configuration: LayoutConfiguration(seed: seed))
-        return [BackgroundService(name: "layout") { await layout.run(store: store) }]
+        return [LayoutService(store: store, configuration: LayoutConfiguration(seed: seed))]
     }
 }
 

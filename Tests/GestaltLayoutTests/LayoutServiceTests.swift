@@ -15,8 +15,8 @@ struct LayoutServiceTests {
         var configuration = LayoutConfiguration(seed: 3)
         configuration.tickInterval = .milliseconds(5)
         configuration.maxMovesPerSecond = 100_000
-        let service = LayoutService(configuration: configuration)
-        let task = Task { await service.run(store: store) }
+        let service = LayoutService(store: store, configuration: configuration)
+        let task = Task { try await service.run() }
         defer { task.cancel() }
 
         #expect(await Self.eventually { graph.entities.allSatisfy { Self.isPlaced(store.entity(id: $0.id)) } })
@@ -46,7 +46,7 @@ struct LayoutServiceTests {
         #expect(await Self.eventually { Self.isPlaced(store.entity(id: other.id)) })
 
         task.cancel()
-        await task.value
+        _ = await task.result
     }
 
     static func isPlaced(_ entity: Entity?) -> Bool {
