@@ -22,9 +22,9 @@ final class LoopbackHarness: Sendable {
     init(entities count: Int, port: Int) {
         self.port = port
         server = GestaltServer(store: TopologyStore(), statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: port))
-        entities = SyntheticTopology.entities(count)
+        entities = FlatTopology.entities(count)
         server.store.apply(entities.map { .upsertEntity($0) })
-        server.store.apply(SyntheticTopology.connections(for: entities).map { .upsertConnection($0) })
+        server.store.apply(FlatTopology.connections(for: entities).map { .upsertConnection($0) })
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 20_000
         configuration.timeout.read = nil

@@ -11,10 +11,10 @@ struct SnapshotBench: ParsableCommand {
 
     func run() {
         let store = TopologyStore()
-        let list = SyntheticTopology.entities(entities)
+        let list = FlatTopology.entities(entities)
         let loadStart = ContinuousClock.now
         store.apply(list.map { .upsertEntity($0) })
-        store.apply(SyntheticTopology.connections(for: list).map { .upsertConnection($0) })
+        store.apply(FlatTopology.connections(for: list).map { .upsertConnection($0) })
         print("loaded \(store.entityCount) entities, \(store.connectionCount) connections in \(String(format: "%.1f", milliseconds(.now - loadStart))) ms")
         var times: [Double] = []
         var bytes = 0
@@ -39,11 +39,11 @@ struct DiffBench: ParsableCommand {
 
     func run() {
         for count in entities.split(separator: ",").compactMap({ Int($0) }) {
-            let old = SyntheticTopology.entities(count)
+            let old = FlatTopology.entities(count)
             var new = old
             for i in stride(from: 0, to: count, by: 20) { new[i].cpuPercent += 10 }
-            let before = SourceSnapshot(entities: old, connections: SyntheticTopology.connections(for: old))
-            let after = SourceSnapshot(entities: new, connections: SyntheticTopology.connections(for: new))
+            let before = SourceSnapshot(entities: old, connections: FlatTopology.connections(for: old))
+            let after = SourceSnapshot(entities: new, connections: FlatTopology.connections(for: new))
             var times: [Double] = []
             var changes = 0
             for _ in 0..<5 {

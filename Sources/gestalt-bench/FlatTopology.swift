@@ -1,9 +1,12 @@
 import GestaltModel
 
-/// A plain, deterministic topology for benchmarks: namespaces of services and
-/// pods, each pod connected to its service. Independent of the simulator so
-/// that figures do not move when the simulator changes.
-enum SyntheticTopology {
+/// A plain, deterministic topology for the store and streaming benchmarks:
+/// namespaces of services and pods, each pod connected to its service, with
+/// metrics and positions set. Independent of the simulator so that figures do
+/// not move when the simulator changes. (GestaltLayout's `SyntheticTopology`
+/// is a different shape: owners, services and cross-namespace calls, for the
+/// layout; this one keeps the store benchmarks' figures comparable.)
+enum FlatTopology {
     static func entities(_ count: Int) -> [Entity] {
         let created = Timestamp(millisecondsSince1970: 1_795_000_000_000)
         return (0..<count).map { i in
