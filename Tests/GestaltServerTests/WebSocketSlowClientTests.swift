@@ -180,8 +180,19 @@ final class Flag: Sendable {
             let subscribe = DirectWebSocketFrameTests.frame(opcode: 0x1, payload: Array(#"{"type":"subscribe","payload":{"channels":["topology"]}}"#.utf8))
             // One write of 400 requests, then never read.
             try await raw.send(bytes: Array((0..<400).map { _ in subscribe }.joined()))
-            try await eventually("closed for sending without reading") {
-                server.stats.snapshot.disconnectsByReason[.policyViolation] == 1
+            if deflate {
+                // The task-driven session reads requests only as its writer
+                // takes them; on a starved machine (a CI run) the writer's
+                // stuck-client verdict can land before the 257th request is
+                // read. Either way the client that does not read is closed.
+                try await eventually("closed for sending without reading", timeout: .seconds(90)) {
+                    let reasons = server.stats.snapshot.disconnectsByReason
+                    return reasons[.policyViolation, default: 0] + reasons[.stuck, default: 0] == 1
+                }
+            } else {
+                try await eventually("closed for sending without reading") {
+                    server.stats.snapshot.disconnectsByReason[.policyViolation] == 1
+                }
             }
         }
     }
