@@ -1,4 +1,5 @@
 public import GestaltModel
+import Synchronization
 
 /// Runs one source for the life of the server. A source that throws is
 /// shown as `error` and run again after a capped, jittered backoff; it
@@ -33,13 +34,19 @@ public struct SourceSupervisor: Sendable {
         let store = store
         // Follow the status, not only thrown errors: a source that retries
         // by itself (the Kubernetes reflectors) reports its outage that way.
+        // Only a change between down and up walks the store: sources report
+        // `ready` on every poll, and each walk takes the store's lock.
+        let wasDown = Mutex<Bool?>(nil)
         let observation = board.signal.observe { _ in
             guard let status = board.status(of: name) else { return }
+            let down: Bool
             switch status.state {
-            case .error, .stopped: store.markStale(source: name, true)
-            case .ready, .degraded: store.markStale(source: name, false)
-            case .syncing: break
+            case .error, .stopped: down = true
+            case .ready, .degraded: down = false
+            case .syncing: return
             }
+            guard wasDown.withLock({ previous in defer { previous = down }; return previous != down }) else { return }
+            store.markStale(source: name, down)
         }
         defer { observation.cancel() }
         if board.status(of: name) == nil { context.setStatus(.syncing, message: "starting") }
