@@ -46,6 +46,10 @@ final class DockerEngine: Sendable {
         if peer.isRunning, let ids = try? docker("ps", "-aq"), !ids.isEmpty {
             _ = try? docker(["rm", "-f"] + ids.split(separator: "\n").map(String.init))
         }
+        // Each user network is a bridge on the host that outlives dockerd:
+        // left behind, they use up Docker's default address pools and a
+        // later run cannot create networks at all.
+        if peer.isRunning, !keepDirectory { _ = try? docker("network", "prune", "-f") }
         peer.stop(grace: .seconds(30), keepDirectory: keepDirectory)
     }
 
