@@ -1,7 +1,9 @@
 public import GestaltEngine
 import GestaltModel
 public import Logging
+import Metrics
 import Synchronization
+import Tracing
 
 /// The PostgreSQL source: polls every configured server, maps each to a
 /// server entity and one entity per database (docs/POSTGRES.md), and writes
@@ -58,14 +60,26 @@ public final class PostgresSource: TopologySource {
         collector.adopt(owned)
         var diff = SnapshotDiff()
         _ = diff.changes(to: owned)
+        let cost = Metrics.Timer(label: "gestalt_source_cycle_seconds", dimensions: [("source", instance.description)])
         do {
             while true {
                 try Task.checkCancellation()
+                // One span per poll, so a collector sees what each costs the server (docs/OTEL.md).
+                let span = startSpan("postgres.poll")
+                let started = ContinuousClock.now
                 let cycle = await Self.poll(probes, collector: &collector, clientEntities: configuration.clientEntities, context: context)
                 // A poll cut short by cancellation says nothing about the servers.
+                if Task.isCancelled { span.end() }
                 try Task.checkCancellation()
                 memory.withLock { $0 = collector }
                 apply(cycle, diff: &diff, context: context)
+                span.attributes["gestalt.source"] = instance.description
+                span.attributes["gestalt.servers"] = addresses.count
+                span.attributes["gestalt.servers_failed"] = cycle.failures.count
+                span.attributes["gestalt.entities"] = cycle.snapshot.entities.count
+                if cycle.answered == 0 { span.setStatus(SpanStatus(code: .error, message: "no server answered")) }
+                span.end()
+                cost.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
                 try report(cycle, servers: addresses.count, context: context)
                 try await Task.sleep(for: configuration.pollInterval)
             }
@@ -136,4 +150,8 @@ public final class PostgresSource: TopologySource {
         case .configuration, .allServersFailed: "configuration"
         }
     }
+}
+
+extension Duration {
+    fileprivate var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

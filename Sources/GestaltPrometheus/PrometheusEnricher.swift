@@ -1,5 +1,7 @@
 public import AsyncHTTPClient
 public import GestaltEngine
+import Metrics
+import Tracing
 
 /// Enriches what the other sources wrote with figures from Prometheus. It
 /// runs beside them as a source of kind `prometheus` that owns no entities:
@@ -24,12 +26,29 @@ public struct PrometheusEnricher: TopologySource {
         context.setStatus(.syncing, message: "querying \(configuration.endpoint)")
         var cycle = EnrichmentCycle(configuration: configuration, client: client)
         var next = ContinuousClock.now
+        let cost = Metrics.Timer(label: "gestalt_source_cycle_seconds", dimensions: [("source", instance.description)])
         while true {
+            // One span per cycle, so a collector sees what each costs the server (docs/OTEL.md).
+            let span = startSpan("prometheus.enrichment")
             let report = await cycle.run(on: context)
+            span.attributes["gestalt.source"] = instance.description
+            span.attributes["gestalt.queries"] = report.queries
+            span.attributes["gestalt.queries_failed"] = report.failed.count
+            span.attributes["gestalt.series"] = report.series
+            span.attributes["gestalt.series_unmatched"] = report.unmatched
+            span.attributes["gestalt.entities_enriched"] = report.enrichedEntities
+            span.attributes["gestalt.updates"] = report.updates
+            if report.state == .error { span.setStatus(SpanStatus(code: .error, message: report.message)) }
+            span.end()
+            cost.recordNanoseconds(report.duration.nanoseconds)
             context.setStatus(report.state, message: report.message, details: report.details)
             // A cycle longer than the interval starts the next one at once, without a backlog.
             next = max(next + configuration.interval, .now)
             try await Task.sleep(until: next, clock: .continuous)
         }
     }
+}
+
+extension Duration {
+    fileprivate var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

@@ -37,7 +37,13 @@ struct Serve: AsyncParsableCommand {
         // A bad file stops the server here, before anything listens.
         let file = try sourceFlags.loadConfiguration()
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let otlp = try sourceFlags.otlpExport(file: file, logger: logger)
+        let prometheusFactory = PrometheusMetricsFactory(registry: registry)
+        if let otlp {
+            otlp.bootstrap(alongside: prometheusFactory)
+        } else {
+            MetricsSystem.bootstrap(prometheusFactory)
+        }
 
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.retainedUpdates = streaming.retainedUpdates
@@ -67,6 +73,7 @@ struct Serve: AsyncParsableCommand {
             streams.broadcast(BroadcastMessage(type: notice.messageType, payload: notice.jsonBytes()))
         }
         var services = churnServices
+        services += otlp?.services ?? []
         let sources = try file.map { try ConfigWiring.sources($0, flags: sourceFlags, demo: demo, kubernetes: kubernetes, logger: logger) }
             ?? SourceWiring.sources(demo: demo, kubernetes: kubernetes, flags: sourceFlags, logger: logger)
         if sources.isEmpty { logger.warning("the configuration enables no source: the map stays empty") }
