@@ -94,8 +94,9 @@ package struct PostgresCollector: Sendable {
             pictures.append(picture)
         }
         let entities = pictures.flatMap(\.entities)
-        let connections = pictures.flatMap(\.connections)
         let ids = Set(entities.map(\.id))
+        // A replica's edge to a primary this source does not collect has nothing to end at.
+        let connections = pictures.flatMap(\.connections).filter { !(ids.contains($0.sourceID) && !ids.contains($0.targetID)) }
         createdAt = Dictionary(uniqueKeysWithValues: ids.map { ($0, known[$0] ?? now) })
         let events = watch.crossings(pictures.flatMap(\.conditions))
         watch.keep(only: ids)

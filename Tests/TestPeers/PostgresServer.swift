@@ -54,12 +54,34 @@ public final class PostgresServer: Sendable {
         let hba = """
             local all all trust
             host all postgres 127.0.0.1/32 trust
+            host replication postgres 127.0.0.1/32 trust
             host all all 127.0.0.1/32 scram-sha-256
 
             """
         try hba.write(toFile: "\(data)/pg_hba.conf", atomically: false, encoding: .utf8)
         try await server.start()
         return server
+    }
+
+    /// A streaming replica of `primary`: `pg_basebackup -R` (a base backup
+    /// that writes `primary_conninfo` and `standby.signal`) into a temp dir,
+    /// then a server on it on a free port; returns once it accepts queries.
+    public static func startReplica(of primary: PostgresServer, name: String = "postgres-replica") async throws -> PostgresServer {
+        let directory = try PeerProcess.makeDirectory(name)
+        if getuid() == 0 {
+            try FileManager.default.setAttributes(
+                [.ownerAccountName: "postgres", .groupOwnerAccountName: "postgres"], ofItemAtPath: directory.path
+            )
+        }
+        let replica = PostgresServer(
+            port: try PeerProcess.freePort(), directory: directory, maxConnections: primary.maxConnections, settings: primary.settings
+        )
+        try replica.runToEnd("\(binaries)/pg_basebackup", [
+            "-D", directory.appendingPathComponent("data").path, "-R", "-X", "stream", "--no-sync",
+            "-h", "127.0.0.1", "-p", "\(primary.port)", "-U", "postgres",
+        ])
+        try await replica.start()
+        return replica
     }
 
     /// `postgres://user[:password]@127.0.0.1:<port>/database`.

@@ -108,7 +108,16 @@ package struct PostgresMapping: Sendable {
             if let bytes = sample.replicationLagBytes { metrics["replication_lag_bytes"] = bytes }
         }
         var labels = ["postgres.role": "server", "postgres.server": server, "postgres.version": sample.version]
-        if sample.inRecovery { labels["postgres.standby"] = "true" }
+        if sample.inRecovery {
+            labels["postgres.standby"] = "true"
+            if let delay = sample.replayDelaySeconds { metrics["replication_lag_seconds"] = Self.rounded(max(delay, 0), step: 0.001) }
+            if let bytes = sample.replayLagBytes { metrics["replication_lag_bytes"] = bytes }
+            if let upstream = sample.upstream {
+                labels["postgres.upstream"] = upstream
+                // The replica depends on its primary; kept only when the primary is a collected server (PostgresCollector.absorb).
+                picture.connections.append(Connection(sourceID: serverID, targetID: self.serverID(upstream), kind: .depends))
+            }
+        }
         let poolHealth = [1, Self.warningHealth, Self.criticalHealth][poolLevel]
         let health = min(poolHealth, slowestOverall > longQuerySeconds ? Self.warningHealth : 1)
         picture.entities.insert(Entity(

@@ -8,6 +8,9 @@
 /// `max_connections`. The collector's own backend counts as a connection
 /// (it takes a slot) but never as a running query.
 enum SampleQueries {
+    /// On a standby, the replay delay is 0 while it has replayed all it
+    /// received: `now() - pg_last_xact_replay_timestamp()` alone would grow
+    /// on an idle primary, where there is nothing to replay.
     static let server = """
         SELECT split_part(current_setting('server_version'), ' ', 1),
                pg_is_in_recovery(),
@@ -17,7 +20,13 @@ enum SampleQueries {
                (SELECT count(*) FROM pg_stat_replication)::int8,
                (SELECT max(extract(epoch FROM replay_lag)) FROM pg_stat_replication)::float8,
                (SELECT max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn))
-                  FROM pg_stat_replication WHERE NOT pg_is_in_recovery())::float8
+                  FROM pg_stat_replication WHERE NOT pg_is_in_recovery())::float8,
+               CASE WHEN NOT pg_is_in_recovery() THEN NULL
+                    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                    ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END::float8,
+               CASE WHEN pg_is_in_recovery()
+                    THEN pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) END::float8,
+               (SELECT sender_host || ':' || sender_port FROM pg_stat_wal_receiver WHERE sender_host IS NOT NULL LIMIT 1)
         """
 
     /// Per database. Sizes only when asked (`pg_database_size` walks each

@@ -116,14 +116,16 @@ package actor ServerProbe {
         statements += 1
         var server: ServerSample?
         for try await row in try await connection.query(PostgresQuery(unsafeSQL: SampleQueries.server), logger: logger) {
-            let (version, inRecovery, maxConnections, reserved, backends, replicas, lagSeconds, lagBytes) = try row.decode(
-                (String, Bool, Int64, Int64, Int64, Int64, Double?, Double?).self
-            )
+            let (version, inRecovery, maxConnections, reserved, backends, replicas, lagSeconds, lagBytes, replay, replayBytes, upstream) =
+                try row.decode((String, Bool, Int64, Int64, Int64, Int64, Double?, Double?, Double?, Double?, String?).self)
             server = ServerSample(
                 takenAt: takenAt, version: version, inRecovery: inRecovery, maxConnections: maxConnections,
                 reservedConnections: reserved, clientBackends: backends, replicas: replicas,
                 replicationLagSeconds: lagSeconds, replicationLagBytes: lagBytes, databases: []
             )
+            server?.replayDelaySeconds = replay
+            server?.replayLagBytes = replayBytes
+            server?.upstream = upstream
         }
         guard var sample = server else {
             throw PostgresSourceError.malformed(server: address.name, message: "the server query returned no row")

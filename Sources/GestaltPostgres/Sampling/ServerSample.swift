@@ -19,6 +19,13 @@ package struct ServerSample: Sendable, Hashable {
     package var replicationLagSeconds: Double?
     /// The largest WAL distance, in bytes, from this primary to a replica's replay position.
     package var replicationLagBytes: Double?
+    /// On a standby: how far behind the primary its replay is (0 once it
+    /// has replayed all it received), from `pg_last_xact_replay_timestamp()`.
+    package var replayDelaySeconds: Double?
+    /// On a standby: WAL received but not yet replayed, in bytes.
+    package var replayLagBytes: Double?
+    /// On a standby: the primary it streams from, `host:port` as in `pg_stat_wal_receiver`.
+    package var upstream: String?
     package var databases: [DatabaseSample]
     package var clients: [ClientSample]
     /// The slowest running query's text per database, literals already
