@@ -55,6 +55,32 @@ import Testing
         #expect(cycle.failures.isEmpty)
     }
 
+    /// A standby's edge to its primary stays only while the primary is collected too.
+    @Test func aStandbyDependsOnItsPrimaryWhenBothAreCollected() throws {
+        var standby = sample()
+        standby.inRecovery = true
+        standby.replayDelaySeconds = 1.23456
+        standby.replayLagBytes = 4096
+        standby.upstream = server
+        let replica = PostgresCollector.Outcome(server: "replica:5433", result: .success(standby))
+        let edge = Connection(sourceID: "postgres:server/replica:5433", targetID: "postgres:server/db:5432", kind: .depends)
+
+        var both = collector()
+        let cycle = both.absorb([outcome(sample()), replica], matcher: noClients)
+        let entity = try #require(cycle.snapshot.entities["postgres:server/replica:5433"])
+        #expect(entity.labels["postgres.standby"] == "true")
+        #expect(entity.labels["postgres.upstream"] == "db:5432")
+        #expect(entity.customMetrics["replication_lag_seconds"] == 1.235)
+        #expect(entity.customMetrics["replication_lag_bytes"] == 4096)
+        #expect(cycle.snapshot.connections[edge.id] != nil)
+        #expect(cycle.clientEdges.isEmpty, "the replica is this source's own entity, not a client")
+
+        var alone = collector()
+        let lonely = alone.absorb([replica], matcher: noClients)
+        #expect(lonely.snapshot.connections[edge.id] == nil)
+        #expect(lonely.snapshot.entities["postgres:server/replica:5433"]?.labels["postgres.upstream"] == "db:5432")
+    }
+
     @Test func ratesComeFromTwoSamples() throws {
         var collector = collector()
         _ = collector.absorb([outcome(sample(shopTransactions: 1000))], matcher: noClients)
