@@ -2,7 +2,7 @@ import Foundation
 
 /// The metrics side: where OTLP data arrives and which Prometheus to query.
 public struct OTelSettings: Sendable, Hashable {
-    /// OTLP endpoint (`http://host:4317`), nil when not given.
+    /// The OTLP/HTTP collector base (`http://host:4318`) gestalt sends its own traces and metrics to (docs/OTEL.md); nil when not given.
     public var otlpEndpoint: URL?
     /// Prometheus HTTP API base (`http://host:9090`), nil when not given.
     public var prometheusEndpoint: URL?
