@@ -61,11 +61,16 @@ public final class PostgresSource: TopologySource {
         do {
             while true {
                 try Task.checkCancellation()
+                let cycleStart = ContinuousClock.now
                 let cycle = await Self.poll(probes, collector: &collector, clientEntities: configuration.clientEntities, context: context)
                 // A poll cut short by cancellation says nothing about the servers.
                 try Task.checkCancellation()
                 memory.withLock { $0 = collector }
                 apply(cycle, diff: &diff, context: context)
+                context.recordRun(
+                    startedAt: cycleStart, warnings: cycle.answered > 0 ? cycle.failures.map(\.description) : [],
+                    error: cycle.answered == 0 && !cycle.failures.isEmpty ? "no server answers" : nil
+                )
                 try report(cycle, servers: addresses.count, context: context)
                 try await Task.sleep(for: configuration.pollInterval)
             }

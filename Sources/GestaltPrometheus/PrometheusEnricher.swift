@@ -25,7 +25,12 @@ public struct PrometheusEnricher: TopologySource {
         var cycle = EnrichmentCycle(configuration: configuration, client: client)
         var next = ContinuousClock.now
         while true {
+            let cycleStart = ContinuousClock.now
             let report = await cycle.run(on: context)
+            context.recordRun(
+                startedAt: cycleStart, warnings: report.state == .error ? [] : report.warnings,
+                error: report.state == .error ? report.message : nil
+            )
             context.setStatus(report.state, message: report.message, details: report.details)
             // A cycle longer than the interval starts the next one at once, without a backlog.
             next = max(next + configuration.interval, .now)

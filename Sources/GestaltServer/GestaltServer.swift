@@ -50,6 +50,7 @@ public struct GestaltServer: Sendable {
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
         GraphRoutes(graph: GraphAPI(store: store), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
+        PluginRoutes(store: store).register(on: router)
         PathRoutes(statusBoard: statusBoard, rest: makeRESTRouter().buildResponder()).register(on: router)
         webSocketRoutes.register(plainOn: router)
         constellationRoutes.register(plainOn: router)
