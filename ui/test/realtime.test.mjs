@@ -64,3 +64,15 @@ test('errors attach to their plugin; progress is clamped; seconds are formatted'
   assert.equal(formatSeconds(2.5), '2.50 s');
   assert.equal(formatSeconds(null), '–');
 });
+
+test('every gallery state folds from valid messages into what it shows', async () => {
+  const { GALLERY_STATES } = await import('../js/realtime/gallery-fixtures.js');
+  const expected = { default: 100, loading: 0, progress: 50, complete: 100, warnings: 50, errors: 33, dark: 100 };
+  for (const [name, story] of Object.entries(GALLERY_STATES)) {
+    const s = fold(story.messages);
+    assert.equal(s.rejected, 0, name);
+    assert.equal(s.progress, expected[name], name);
+  }
+  assert.equal(fold(GALLERY_STATES.warnings.messages).warnings.length, 2);
+  assert.equal(fold(GALLERY_STATES.errors.messages).errors.length, 1);
+});
