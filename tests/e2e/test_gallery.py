@@ -34,6 +34,7 @@ def test_gallery_state_renders_its_values(driver, server, state):
     assert bar.find_element(By.CLASS_NAME, "progress-label").text == label
     inspector = driver.find_element(By.ID, "plugin-inspector")
     rows = inspector.find_elements(By.CLASS_NAME, "inspector-plugin")
+    assert "null" not in inspector.text and "undefined" not in inspector.text
     assert len(rows) == plugins
     assert len(inspector.find_elements(By.CLASS_NAME, "inspector-warning")) == warnings
     assert len(inspector.find_elements(By.CSS_SELECTOR, ".inspector-errors .inspector-error")) == errors

@@ -23,17 +23,21 @@ export function createJobsOverlay({ WebSocketImpl = globalThis.WebSocket, fetchI
   const view = createOverlayView();
   let state = createRealtimeState();
   let socket = null;
+  let subscribed = null; // resolves once the jobs channel is subscribed
+  let markSubscribed = () => {};
   view.render(state);
 
   function connect() {
     if (socket) return;
+    subscribed = new Promise((resolve) => { markSubscribed = resolve; });
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     socket = new WebSocketImpl(`${scheme}//${location.host}${base}/api/infra/ws`);
     socket.onopen = () => socket.send(JSON.stringify({ type: 'subscribe', payload: { channels: ['jobs'] } }));
     socket.onmessage = (message) => {
       let env;
       try { env = JSON.parse(message.data); } catch { return; }
-      if (env.type === 'subscribed' || env.type === 'ping' || env.type === 'pong') return;
+      if (env.type === 'subscribed') { markSubscribed(); return; }
+      if (env.type === 'ping' || env.type === 'pong') return;
       state = applyRealtimeMessage(state, env);
       view.render(state);
     };
@@ -53,12 +57,17 @@ export function createJobsOverlay({ WebSocketImpl = globalThis.WebSocket, fetchI
     rescan.disabled = true;
     note.textContent = '';
     try {
+      // A job can finish within milliseconds: subscribe first, so no message
+      // of it is missed (at most 3 s; the answer below still shows the start).
+      await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, 3000))]);
       const response = await fetchImpl(`${base}/api/jobs`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'rescan' }),
       });
       const body = await response.json();
       if (!response.ok) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
-      state = applyRealtimeMessage(state, {
+      // The channel may have carried the whole job before this answer came
+      // back; the answer only starts the picture when nothing of it arrived.
+      if (state.jobId !== body.job_id) state = applyRealtimeMessage(state, {
         type: 'progress', timestamp: new Date().toISOString(),
         payload: { job_id: body.job_id, progress: body.progress ?? 0, state: body.state, stage: body.stage },
       });

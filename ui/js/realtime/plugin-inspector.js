@@ -12,7 +12,8 @@ export function createPluginInspector(root) {
         ...state.errors.filter((e) => !e.plugin).map((e) => h('li', { class: 'inspector-error' }, e.message)),
         ...state.warnings.filter((w) => !w.plugin).map((w) => h('li', { class: 'inspector-warning' }, w.message)),
       ];
-      root.replaceChildren(
+      // replaceChildren would write a null as the text "null"; drop the parts not shown.
+      root.replaceChildren(...[
         state.errors.length > 0 ? h('div', { class: 'inspector-banner', role: 'alert' }, `${state.errors.length} error${state.errors.length === 1 ? '' : 's'}`) : null,
         rows.length === 0 ? h('p', { class: 'inspector-empty' }, 'No plugin has run in this job yet.') : null,
         h('ul', { class: 'inspector-plugins' }, rows.map((row) => h('li', { class: 'inspector-plugin', dataset: { plugin: row.name, status: row.status } },
@@ -28,7 +29,7 @@ export function createPluginInspector(root) {
           row.errors.length ? h('ul', { class: 'inspector-errors' }, row.errors.map((text) => h('li', { class: 'inspector-error' }, text))) : null,
           row.warnings.length ? h('ul', { class: 'inspector-warnings' }, row.warnings.map((text) => h('li', { class: 'inspector-warning' }, text))) : null))),
         general.length ? h('ul', { class: 'inspector-general' }, general) : null,
-      );
+      ].filter(Boolean));
     },
   };
 }
