@@ -37,6 +37,12 @@ public struct SourceSupervisor: Sendable {
         // Only a change between down and up walks the store: sources report
         // `ready` on every poll, and each walk takes the store's lock.
         let wasDown = Mutex<Bool?>(nil)
+        // The first good status of each run closes its sync as a plugin run,
+        // so sources that record no cycles of their own (watchers) still
+        // show a timing; pollers add one per cycle with `recordRun`.
+        let syncStarted = Mutex<ContinuousClock.Instant?>(nil)
+        let context = context
+        store.plugins.register(source.pluginMetadata)
         let observation = board.signal.observe { _ in
             guard let status = board.status(of: name) else { return }
             let down: Bool
@@ -45,6 +51,10 @@ public struct SourceSupervisor: Sendable {
             case .ready, .degraded: down = false
             case .syncing: return
             }
+            if !down, let started = syncStarted.withLock({ s in defer { s = nil }; return s }) {
+                let warnings = status.state == .degraded ? [status.message].filter { !$0.isEmpty } : []
+                context.recordRun(startedAt: started, warnings: warnings)
+            }
             guard wasDown.withLock({ previous in defer { previous = down }; return previous != down }) else { return }
             store.markStale(source: name, down)
         }
@@ -52,6 +62,8 @@ public struct SourceSupervisor: Sendable {
         if board.status(of: name) == nil { context.setStatus(.syncing, message: "starting") }
         var backoff = backoff
         while !Task.isCancelled {
+            let started = ContinuousClock.now
+            syncStarted.withLock { $0 = started }
             do {
                 try await source.run(in: context)
                 guard !Task.isCancelled else { break }
@@ -63,6 +75,7 @@ public struct SourceSupervisor: Sendable {
                 // A source that already said why it is down (with words for
                 // people) keeps its message; otherwise the error speaks.
                 if board.status(of: name)?.state != .error { context.setStatus(.error, message: "\(error)") }
+                context.recordRun(startedAt: started, error: board.status(of: name)?.message ?? "\(error)")
             }
             let delay = backoff.next()
             do { try await Task.sleep(for: delay) } catch { break }

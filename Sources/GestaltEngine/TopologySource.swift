@@ -69,6 +69,12 @@ public struct SourceContext: Sendable {
     /// not a change of topology, so it skips churn smoothing.
     @discardableResult
     public func enrich(_ enrichments: [Enrichment], now: Timestamp = .now()) -> EnrichResult { store.enrich(enrichments, now: now) }
+
+    /// Records one finished cycle of this instance for `/api/plugins`: once per
+    /// cycle, never per entity.
+    public func recordRun(startedAt: ContinuousClock.Instant, warnings: [String] = [], error: String? = nil) {
+        store.plugins.record(instance.description, PluginRun(seconds: startedAt.secondsAgo, warnings: warnings, error: error))
+    }
 }
 
 /// A source of topology: Kubernetes, Docker, NATS, PostgreSQL, the simulator.
@@ -82,4 +88,24 @@ public protocol TopologySource: Sendable {
     /// supervisor marks the instance's entities stale, backs off (capped,
     /// jittered) and runs it again.
     func run(in context: SourceContext) async throws
+}
+
+/// A source that can take a fresh full list on demand (a rescan job), apart
+/// from its running collection. The job diffs the list against what the store
+/// holds for the instance, so nothing is duplicated and nothing flickers.
+public protocol RescannableSource: TopologySource {
+    func rescan(in context: SourceContext) async throws -> SourceSnapshot
+}
+
+extension TopologySource {
+    /// The plugin this source is in the pipeline: the Prometheus enricher is
+    /// the enrichment stage, every other kind a source.
+    public var pluginMetadata: PluginMetadata {
+        let name = instance.description
+        if instance.kind == "prometheus" {
+            return PluginMetadata(name: name, stage: .enrichment, capabilities: ["enrich"], instance: name)
+        }
+        let rescan = self is any RescannableSource ? ["rescan"] : []
+        return PluginMetadata(name: name, stage: .source, capabilities: ["collect"] + rescan, instance: name)
+    }
 }

@@ -15,12 +15,16 @@ public final class TopologyStore: Sendable {
     public let topologySignal = ChangeSignal()
     /// Published after every recorded event, with the new seq.
     public let eventSignal = ChangeSignal()
+    /// The pipeline's plugins and their last runs (`GET /api/plugins`); kept
+    /// here because every stage (sources, enrichment, layout) holds the store.
+    public let plugins = PluginBoard()
 
     private let state: Mutex<StoreState>
 
     public init(configuration: StoreConfiguration = StoreConfiguration()) {
         self.configuration = configuration
         self.state = Mutex(StoreState(configuration: configuration))
+        plugins.register(PluginMetadata.health)
     }
 
     // MARK: Changes from sources

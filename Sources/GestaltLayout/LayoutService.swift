@@ -18,6 +18,8 @@ public final class LayoutService: Service {
         self.configuration = configuration
     }
 
+    static let plugin = PluginMetadata(name: "layout", stage: .layout, capabilities: ["layout"])
+
     /// Lays the store out until graceful shutdown or cancellation.
     public func run() async throws {
         await cancelWhenGracefulShutdown { await self.run(store: self.store) }
@@ -36,6 +38,7 @@ public final class LayoutService: Service {
         var budget = MoveBudget(ratePerSecond: configuration.maxMovesPerSecond, tick: configuration.tickInterval)
         var seen = Self.resync(&layout, from: store)
         var lastRefill = clock.now
+        store.plugins.register(Self.plugin)
 
         while !Task.isCancelled {
             let tickStart = clock.now
@@ -43,10 +46,13 @@ public final class LayoutService: Service {
 
             // Step until the tick's time is used up, but at least once, so a
             // graph too large for one tick still converges.
+            let stepped = !layout.isSettled
             while !layout.isSettled, !Task.isCancelled {
                 layout.step()
                 if clock.now - tickStart >= configuration.tickInterval { break }
             }
+            // One record per working tick; a settled graph records nothing.
+            if stepped { store.plugins.record(Self.plugin.name, PluginRun(seconds: tickStart.secondsAgo)) }
 
             let now = clock.now
             budget.refill(elapsed: now - lastRefill)

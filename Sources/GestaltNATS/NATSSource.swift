@@ -56,6 +56,7 @@ public struct NATSSource: TopologySource {
             var lastFlow = ContinuousClock.now
             while true {
                 try Task.checkCancellation()
+                let cycleStart = ContinuousClock.now
                 let sample = try await monitor.sample()
                 let flow = sampler?.take() ?? [:]
                 let flowSeconds = (sample.takenAt - lastFlow).seconds
@@ -74,6 +75,7 @@ public struct NATSSource: TopologySource {
                 var details = ["entities": "\(snapshot.entities.count)", "server": sample.varz.version]
                 if let connection { details["sampler"] = "\(connection.status)" }
                 let degraded = connection.map { $0.status != .connected } ?? false
+                context.recordRun(startedAt: cycleStart, warnings: degraded ? ["flow sampler reconnecting"] : [])
                 context.setStatus(degraded ? .degraded : .ready, message: degraded ? "flow sampler reconnecting" : "", details: details)
                 try await Task.sleep(for: configuration.pollInterval)
             }

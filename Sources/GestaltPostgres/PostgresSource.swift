@@ -80,6 +80,10 @@ public final class PostgresSource: TopologySource {
                 if cycle.answered == 0 { span.setStatus(SpanStatus(code: .error, message: "no server answered")) }
                 span.end()
                 cost.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+                context.recordRun(
+                    startedAt: started, warnings: cycle.answered > 0 ? cycle.failures.map(\.description) : [],
+                    error: cycle.answered == 0 && !cycle.failures.isEmpty ? "no server answers" : nil
+                )
                 try report(cycle, servers: addresses.count, context: context)
                 try await Task.sleep(for: configuration.pollInterval)
             }

@@ -51,6 +51,15 @@ public struct EnrichmentReport: Sendable {
         return text
     }
 
+    /// Soft failures for the plugin inspector: failed queries, series that
+    /// matched nothing, entities whose figures are carried over.
+    public var warnings: [String] {
+        var warnings = failed.keys.sorted().map { "query \($0) failed: \(failed[$0]!.description)" }
+        if unmatched > 0 { warnings.append("\(unmatched) series matched no entity or connection") }
+        if staleEntities > 0 { warnings.append("\(staleEntities) entities kept figures from an earlier answer") }
+        return warnings
+    }
+
     public var details: [String: String] {
         var details = perQuery
         for (name, error) in failed { details[name] = error.description }

@@ -30,7 +30,12 @@ public struct PrometheusEnricher: TopologySource {
         while true {
             // One span per cycle, so a collector sees what each costs the server (docs/OTEL.md).
             let span = startSpan("prometheus.enrichment")
+            let cycleStart = ContinuousClock.now
             let report = await cycle.run(on: context)
+            context.recordRun(
+                startedAt: cycleStart, warnings: report.state == .error ? [] : report.warnings,
+                error: report.state == .error ? report.message : nil
+            )
             span.attributes["gestalt.source"] = instance.description
             span.attributes["gestalt.queries"] = report.queries
             span.attributes["gestalt.queries_failed"] = report.failed.count

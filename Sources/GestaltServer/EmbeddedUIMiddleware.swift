@@ -17,7 +17,8 @@ struct EmbeddedUIMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get || request.method == .head else { return try await next(request, context) }
-        let path = request.uri.path == "/" ? "/index.html" : request.uri.path
+        // `/gallery` is the component gallery (seed 004's stories, docs/UI.md).
+        let path = switch request.uri.path { case "/": "/index.html"; case "/gallery": "/gallery.html"; case let other: other }
         guard !path.hasPrefix("/api/"), let body = files[path] else { return try await next(request, context) }
         return Response(
             status: .ok,

@@ -19,6 +19,8 @@ public struct GestaltServer: Sendable {
     public let fanout: TopologyFanout
     /// The recorded past, when history is on (`?at=`, changes, metrics).
     public let history: (any HistoryQueries)?
+    /// On-demand rescans and exports (`/api/jobs`); `serve` attaches the sources.
+    public let jobs: JobRunner
     let heartbeat: WebSocketHeartbeat
 
     public init(
@@ -38,6 +40,11 @@ public struct GestaltServer: Sendable {
             store: store, stats: stats, stuckTimeout: configuration.stuckTimeout,
             observer: StreamLifecycleLog(logger: Logger(label: "gestalt.streams")).callAsFunction
         )
+        self.jobs = JobRunner(store: store, history: history, limits: configuration.jobLimits)
+        let registry = registry
+        jobs.onMessage { message in
+            registry.broadcast(BroadcastMessage(type: message.type, payload: message.payload, channel: .jobs))
+        }
     }
 
     public func makeRouter() -> Router<GestaltRequestContext> {
@@ -50,6 +57,8 @@ public struct GestaltServer: Sendable {
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
         GraphRoutes(graph: GraphAPI(store: store), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
+        PluginRoutes(store: store).register(on: router)
+        JobRoutes(jobs: jobs, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         PathRoutes(statusBoard: statusBoard, rest: makeRESTRouter().buildResponder()).register(on: router)
         webSocketRoutes.register(plainOn: router)
         constellationRoutes.register(plainOn: router)

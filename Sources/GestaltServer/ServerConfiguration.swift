@@ -1,3 +1,4 @@
+public import GestaltEngine
 public import GestaltStreaming
 
 /// Everything the HTTP layer needs to know, with defaults in one place.
@@ -19,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     /// (a browser's preconnect, a TCP health probe) would otherwise hold the
     /// shutdown open until the peer closes it.
     public var shutdownTimeout: Duration = .seconds(10)
+    /// Jobs running and waiting at once, and how long finished ones are kept.
+    public var jobLimits = JobLimits()
 
     public init(host: String = "0.0.0.0", port: Int = 8080) {
         self.host = host

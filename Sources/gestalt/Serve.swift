@@ -78,6 +78,7 @@ struct Serve: AsyncParsableCommand {
             ?? SourceWiring.sources(demo: demo, kubernetes: kubernetes, flags: sourceFlags, logger: logger)
         if sources.isEmpty { logger.warning("the configuration enables no source: the map stays empty") }
         services += SourceWiring.services(for: sources, sink: sink, store: store, statusBoard: statusBoard)
+        server.jobs.attach(sources: sources, sink: sink, statusBoard: statusBoard)
         services += HistoryOptions.services(history: opened?.history, store: store, logger: logger)
         if let limit = storeConfiguration.maxEntities {
             let watch = EntityLimitWatch(store: store, limit: limit)

@@ -28,6 +28,7 @@ import { createLegend } from './panels/legend.js';
 import { createSourcesPanel } from './panels/sources.js';
 import { createGroupLabels } from './render/group-labels.js';
 import { createRateTracker, forgetEntity, observeEntity } from './rates.js';
+import { createJobsOverlay } from './realtime/overlay.js';
 import { applyFilter, decodeView, encodeView } from './url-state.js';
 import { groupCenter, normalizePreset } from './layout.js';
 import { createLatencyProbe } from './latency-probe.js';
@@ -41,6 +42,7 @@ const SOURCES_POLL_MS = 3000;
 const PANEL_REFRESH_MS = 500;
 
 initTheme($('theme-toggle'));
+createJobsOverlay();
 const state = createTopologyState();
 // Pods of high-churn namespaces are summarised per service instead of drawn.
 const churn = createChurnState();

@@ -29,7 +29,9 @@ struct DirectStreams: Sendable {
 
     static let topologyRoute = "/api/infra/topology/stream"
     static let webSocketRoute = "/api/infra/ws"
-    private static let requestLines = [topologyRoute, webSocketRoute].map { Array("GET \($0)".utf8) }
+    /// Seed 004's client path: the same WebSocket, the same envelope.
+    static let realtimeRoute = "/v1/realtime"
+    private static let requestLines = [topologyRoute, webSocketRoute, realtimeRoute].map { Array("GET \($0)".utf8) }
 
     /// Whether a request starting with `bytes` may be one to serve directly;
     /// nil until enough has arrived to tell.
@@ -59,7 +61,7 @@ struct DirectStreams: Sendable {
             else { return nil }
             let resumeFrom = (head.header("last-event-id") ?? query.get("last_event_id")).flatMap(QueryParsing.eventID)
             return .topology(filter: filter, resumeFrom: resumeFrom, sessionID: sessionID)
-        case Self.webSocketRoute:
+        case Self.webSocketRoute, Self.realtimeRoute:
             guard head.header("upgrade")?.lowercased() == "websocket",
                   head.header("connection")?.lowercased().split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "upgrade" }) == true,
                   head.header("sec-websocket-version") == "13", head.header("sec-websocket-key") != nil,

@@ -4,10 +4,13 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 
-/// `GET /api/infra/ws`: the upgrade route (on the WebSocket router) and the
-/// answer to a plain GET without upgrade headers (on the HTTP router).
+/// `GET /api/infra/ws` (and seed 004's alias `/v1/realtime`): the upgrade
+/// route (on the WebSocket router) and the answer to a plain GET without
+/// upgrade headers (on the HTTP router).
 struct WebSocketRoutes {
     static let path = "api/infra/ws"
+    /// Seed 004's client path: the same WebSocket, the same envelope.
+    static let paths = [path, "v1/realtime"]
 
     let store: TopologyStore
     let registry: StreamRegistry
@@ -16,22 +19,26 @@ struct WebSocketRoutes {
 
     func register(upgradesOn router: Router<GestaltRequestContext>) {
         let store = store, registry = registry, heartbeat = heartbeat, configuration = configuration
-        router.ws(RouterPath(Self.path)) { _, _ in
-            .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
-            let session = WebSocketSession(
-                store: store, registry: registry, configuration: configuration,
-                network: context.requestContext.channel, heartbeat: heartbeat,
-                sessionID: context.request.uri.queryParameters.get("session_id"),
-                logger: context.logger
-            )
-            await session.run(inbound: inbound, outbound: outbound)
+        for path in Self.paths {
+            router.ws(RouterPath(path)) { _, _ in
+                .upgrade([:])
+            } onUpgrade: { inbound, outbound, context in
+                let session = WebSocketSession(
+                    store: store, registry: registry, configuration: configuration,
+                    network: context.requestContext.channel, heartbeat: heartbeat,
+                    sessionID: context.request.uri.queryParameters.get("session_id"),
+                    logger: context.logger
+                )
+                await session.run(inbound: inbound, outbound: outbound)
+            }
         }
     }
 
     func register(plainOn router: Router<GestaltRequestContext>) {
-        router.get(RouterPath(Self.path)) { _, _ -> Response in
-            throw APIError(.upgradeRequired, code: "upgrade_required", "this is a WebSocket endpoint; connect with a WebSocket client (Upgrade: websocket)")
+        for path in Self.paths {
+            router.get(RouterPath(path)) { _, _ -> Response in
+                throw APIError(.upgradeRequired, code: "upgrade_required", "this is a WebSocket endpoint; connect with a WebSocket client (Upgrade: websocket)")
+            }
         }
     }
 }

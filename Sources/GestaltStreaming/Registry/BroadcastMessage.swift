@@ -5,9 +5,12 @@ public struct BroadcastMessage: Sendable {
     public let type: String
     /// One complete JSON object.
     public let payload: [UInt8]
+    /// Only clients subscribed to this channel get it; nil means every client.
+    public let channel: StreamChannel?
 
-    public init(type: String, payload: [UInt8]) {
+    public init(type: String, payload: [UInt8], channel: StreamChannel? = nil) {
         self.type = type
         self.payload = payload
+        self.channel = channel
     }
 }

@@ -4,7 +4,7 @@ public enum StreamChannel: String, Sendable, Hashable, CaseIterable, Comparable 
     case topology
     case events
     /// Job progress (PROTOCOL.md's `progress`, `frame`, ...). Accepted so a
-    /// client can subscribe ahead of time; nothing in the server emits jobs yet.
+    /// job's progress, plugin statuses, warnings, errors, frames and metadata.
     case jobs
 
     public static func < (a: StreamChannel, b: StreamChannel) -> Bool { a.rawValue < b.rawValue }

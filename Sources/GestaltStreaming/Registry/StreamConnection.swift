@@ -110,6 +110,7 @@ public final class StreamConnection: Sendable {
     /// Hands a broadcast to the transport; false when it cannot carry one.
     func receive(_ message: BroadcastMessage) -> Bool {
         guard let deliver else { return false }
+        if let channel = message.channel, !channels.contains(channel) { return false }
         deliver(message)
         return true
     }

@@ -1,0 +1,95 @@
+public import GestaltModel
+
+/// One on-demand run of the pipeline (docs/PROTOCOL.md, Jobs).
+public struct Job: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// A fresh list from some or all sources, diffed into the store.
+        case rescan
+        /// The topology now, or at a recorded revision, as JSON to download.
+        case export
+    }
+
+    /// The legacy states: `GET /api/jobs/{id}` shows nothing else, ever.
+    public enum State: String, Sendable, Hashable {
+        case queued, running, completed, failed, cancelled
+
+        public var isFinished: Bool { self == .completed || self == .failed || self == .cancelled }
+    }
+
+    /// The seed's plugin statuses, per plugin within one job.
+    public enum PluginStatus: String, Sendable, Hashable {
+        case started, running, completed, failed
+    }
+
+    public let id: String
+    public let kind: Kind
+    public let request: JobRequest
+    public var state: State = .queued
+    public let createdAt: Timestamp
+    public var startedAt: Timestamp?
+    public var finishedAt: Timestamp?
+    public var error: String?
+    /// 0 to 100.
+    public var progress: Int = 0
+    /// The stage or plugin the job is at, for the progress bar.
+    public var stage: String?
+    public var pluginTimings: [String: Double] = [:]
+    public var pluginStatus: [String: PluginStatus] = [:]
+    public var warnings: [String] = []
+    /// An export's JSON, downloadable at `/api/jobs/{id}/result` once completed.
+    public var result: [UInt8]?
+
+    public init(id: String, request: JobRequest, createdAt: Timestamp) {
+        self.id = id
+        self.kind = request.kind
+        self.request = request
+        self.createdAt = createdAt
+    }
+}
+
+/// What `POST /api/jobs` asked for, already checked.
+public struct JobRequest: Sendable, Hashable {
+    public var kind: Job.Kind
+    /// Rescan: the source instances to rescan; nil means all of them.
+    public var sources: [String]?
+    /// Export: the recorded revision to export; nil means now.
+    public var at: UInt64?
+
+    public init(kind: Job.Kind, sources: [String]? = nil, at: UInt64? = nil) {
+        self.kind = kind
+        self.sources = sources
+        self.at = at
+    }
+}
+
+extension Job {
+    /// The stable legacy shape: `job_id, kind, state, created_at, finished_at, error`.
+    public func writeLegacy(to w: inout JSONWriter) {
+        w.beginObject()
+        writeLegacyFields(to: &w)
+        w.endObject()
+    }
+
+    /// The legacy fields unchanged, plus the seed's extended ones.
+    public func writeExtended(to w: inout JSONWriter) {
+        w.beginObject()
+        writeLegacyFields(to: &w)
+        w.key("progress"); w.number(progress)
+        w.key("stage"); if let stage { w.string(stage) } else { w.null() }
+        w.key("plugin_timings"); w.numberMap(pluginTimings)
+        w.key("warnings"); w.beginArray(); for text in warnings { w.string(text) }; w.endArray()
+        w.key("plugin_status"); w.stringMap(pluginStatus.mapValues(\.rawValue))
+        w.key("started_at"); if let startedAt { w.timestamp(startedAt) } else { w.null() }
+        w.key("result_url"); if result != nil { w.string("/api/jobs/\(id)/result") } else { w.null() }
+        w.endObject()
+    }
+
+    private func writeLegacyFields(to w: inout JSONWriter) {
+        w.key("job_id"); w.string(id)
+        w.key("kind"); w.string(kind.rawValue)
+        w.key("state"); w.string(state.rawValue)
+        w.key("created_at"); w.timestamp(createdAt)
+        w.key("finished_at"); if let finishedAt { w.timestamp(finishedAt) } else { w.null() }
+        w.key("error"); if let error { w.string(error) } else { w.null() }
+    }
+}
