@@ -22,7 +22,7 @@ enum AlertWiring {
             settings: settings, thresholds: file?.health ?? HealthThresholds(), store: store, statusBoard: statusBoard
         ) { transition in
             let alert = transition.alert
-            logger.notice("alert \(alert.state.rawValue): \(alert.id): \(alert.summary)")
+            logger.info("alert \(alert.state.rawValue): \(alert.id): \(alert.summary)")
             streams.broadcast(BroadcastMessage(type: "alert", payload: alert.jsonBytes()))
             delivery.deliver(transition)
         }
