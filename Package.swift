@@ -160,6 +160,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Alert rules (Prometheus-style pending/firing/resolved) and their delivery to Slack, PagerDuty, webhooks.
+        .target(
+            name: "GestaltAlerts",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP surface: routes, graph API, SSE, metrics, the embedded UI.
         .target(
             name: "GestaltServer",
@@ -190,6 +201,7 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout", "GestaltChurn",
                 "GestaltServer", "GestaltStreaming", "GestaltConfig", "GestaltHistory", "GestaltPostgres", "GestaltNATS", "GestaltDocker", "GestaltPrometheus",
+                "GestaltAlerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -265,6 +277,15 @@ let package = Package(
         .testTarget(
             name: "GestaltChurnTests",
             dependencies: ["GestaltModel", "GestaltEngine", "GestaltChurn", "GestaltSimulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltAlertsTests",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltConfig", "GestaltAlerts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GestaltConfigTests", dependencies: ["GestaltConfig", "GestaltModel"], swiftSettings: swiftSettings),

@@ -15,12 +15,23 @@ public struct AlertSettings: Sendable, Hashable {
     /// A generic webhook receiving each alert as JSON; nil: none.
     public var webhookURL: URL?
     public var rules: [AlertRule]
+    /// The built-in rules (CPU/memory over the `health` thresholds, a source
+    /// down, a crash-looping pod, a Warning event rate) and their parameters.
+    public var builtin: BuiltinAlertRules
+    /// How often the rules are evaluated (`evaluate_every`).
+    public var evaluateEvery: Duration
+    /// How long a resolved alert stays listed (`keep_resolved`).
+    public var keepResolved: Duration
 
     public init(
         enabled: Bool = false, slackURL: URL? = nil, pagerDutyKey: String? = nil,
         pagerDutyURL: URL = AlertSettings.defaultPagerDutyURL, webhookURL: URL? = nil,
-        rules: [AlertRule] = [AlertRule.criticalHealth]
+        rules: [AlertRule] = [AlertRule.criticalHealth], builtin: BuiltinAlertRules = BuiltinAlertRules(),
+        evaluateEvery: Duration = .seconds(5), keepResolved: Duration = .seconds(3600)
     ) {
+        self.builtin = builtin
+        self.evaluateEvery = evaluateEvery
+        self.keepResolved = keepResolved
         self.enabled = enabled
         self.slackURL = slackURL
         self.pagerDutyKey = pagerDutyKey
@@ -94,7 +105,11 @@ public struct AlertRule: Sendable, Hashable {
 }
 
 extension AlertSettings {
-    static let sectionKeys = ["enabled", "slack_webhook", "slack_url", "pagerduty_key", "pagerduty_url", "webhook_url", "rules"]
+    static let sectionKeys = [
+        "enabled", "slack_webhook", "slack_url", "pagerduty_key", "pagerduty_url", "webhook_url", "rules",
+        "evaluate_every", "keep_resolved", "default_rules", "usage_for", "source_down_for",
+        "crash_loop_restarts", "crash_loop_window", "warning_events", "warning_events_window",
+    ]
 
     static func read(_ node: ConfigNode) throws -> AlertSettings {
         let section = try node.mapping(keys: sectionKeys)
@@ -106,6 +121,9 @@ extension AlertSettings {
         if let node = section["pagerduty_key"] { settings.pagerDutyKey = try node.nonEmptyString("a routing key") }
         if let node = section["pagerduty_url"] { settings.pagerDutyURL = try node.url(schemes: ["https", "http"]) }
         if let node = section["webhook_url"] { settings.webhookURL = try node.url(schemes: ["https", "http"]) }
+        if let node = section["evaluate_every"] { settings.evaluateEvery = try node.pollInterval() }
+        if let node = section["keep_resolved"] { settings.keepResolved = try node.duration() }
+        settings.builtin = try BuiltinAlertRules.read(section)
         if let rules = section["rules"] {
             guard case .sequence = rules.node else { throw rules.expected("a list of rules") }
             var names = InstanceNames()
@@ -160,5 +178,47 @@ extension ConfigNode {
     func enumValue<Value: RawRepresentable & CaseIterable>(_ type: Value.Type) throws -> Value where Value.RawValue == String {
         let name = try choice(Value.allCases.map(\.rawValue))
         return Value(rawValue: name)!
+    }
+}
+
+/// The rules every server has unless `default_rules: false`; what they watch
+/// is fixed, their thresholds and durations are settings.
+public struct BuiltinAlertRules: Sendable, Hashable {
+    public var enabled: Bool
+    /// CPU or memory over a `health` threshold must last this long.
+    public var usageFor: Duration
+    /// A source in `error` (or stopped) this long raises `source-down`.
+    public var sourceDownFor: Duration
+    /// A pod restarting this many times inside `crashLoopWindow` is crash-looping.
+    public var crashLoopRestarts: Int
+    public var crashLoopWindow: Duration
+    /// This many Warning (or worse) events inside `warningEventsWindow` raise `warning-event-rate`.
+    public var warningEvents: Int
+    public var warningEventsWindow: Duration
+
+    public init(
+        enabled: Bool = true, usageFor: Duration = .seconds(120), sourceDownFor: Duration = .seconds(60),
+        crashLoopRestarts: Int = 3, crashLoopWindow: Duration = .seconds(600),
+        warningEvents: Int = 50, warningEventsWindow: Duration = .seconds(300)
+    ) {
+        self.enabled = enabled
+        self.usageFor = usageFor
+        self.sourceDownFor = sourceDownFor
+        self.crashLoopRestarts = crashLoopRestarts
+        self.crashLoopWindow = crashLoopWindow
+        self.warningEvents = warningEvents
+        self.warningEventsWindow = warningEventsWindow
+    }
+
+    static func read(_ section: ConfigMapping) throws -> BuiltinAlertRules {
+        var rules = BuiltinAlertRules()
+        if let node = section["default_rules"] { rules.enabled = try node.bool() }
+        if let node = section["usage_for"] { rules.usageFor = try node.duration() }
+        if let node = section["source_down_for"] { rules.sourceDownFor = try node.duration() }
+        if let node = section["crash_loop_restarts"] { rules.crashLoopRestarts = try node.integer(in: 1...1000, "a number of restarts") }
+        if let node = section["crash_loop_window"] { rules.crashLoopWindow = try node.pollInterval() }
+        if let node = section["warning_events"] { rules.warningEvents = try node.integer(in: 1...1_000_000, "a number of events") }
+        if let node = section["warning_events_window"] { rules.warningEventsWindow = try node.pollInterval() }
+        return rules
     }
 }

@@ -21,13 +21,16 @@ public struct GestaltServer: Sendable {
     public let history: (any HistoryQueries)?
     /// On-demand rescans and exports (`/api/jobs`); `serve` attaches the sources.
     public let jobs: JobRunner
+    /// The alert engine, when alerts are on (`/api/infra/alerts`).
+    public private(set) var alerts: (any AlertsView)?
     let heartbeat: WebSocketHeartbeat
 
     public init(
         store: TopologyStore, statusBoard: SourceStatusBoard, configuration: ServerConfiguration,
-        metrics: ServerMetrics = ServerMetrics(), history: (any HistoryQueries)? = nil
+        metrics: ServerMetrics = ServerMetrics(), history: (any HistoryQueries)? = nil, alerts: (any AlertsView)? = nil
     ) {
         self.store = store
+        self.alerts = alerts
         self.history = history
         self.statusBoard = statusBoard
         self.configuration = configuration
@@ -47,6 +50,14 @@ public struct GestaltServer: Sendable {
         }
     }
 
+    /// This server with an alert engine made after it (the engine broadcasts
+    /// through this server's registry, so it cannot exist first).
+    public func with(alerts: any AlertsView) -> GestaltServer {
+        var server = self
+        server.alerts = alerts
+        return server
+    }
+
     public func makeRouter() -> Router<GestaltRequestContext> {
         let router = Router(context: GestaltRequestContext.self)
         router.add(middleware: MetricsMiddleware())
@@ -59,6 +70,7 @@ public struct GestaltServer: Sendable {
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
         PluginRoutes(store: store).register(on: router)
         JobRoutes(jobs: jobs, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
+        AlertRoutes(alerts: alerts, registry: registry).register(on: router)
         PathRoutes(statusBoard: statusBoard, rest: makeRESTRouter().buildResponder()).register(on: router)
         webSocketRoutes.register(plainOn: router)
         constellationRoutes.register(plainOn: router)
@@ -70,6 +82,7 @@ public struct GestaltServer: Sendable {
         let router = Router(context: GestaltRequestContext.self)
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
+        AlertRoutes(alerts: alerts, registry: registry).register(on: router)
         return router
     }
 

@@ -62,17 +62,20 @@ struct Serve: AsyncParsableCommand {
 
         var serverConfiguration = ServerConfiguration(host: host, port: port)
         streaming.apply(to: &serverConfiguration)
-        let server = GestaltServer(
+        var server = GestaltServer(
             store: store, statusBoard: statusBoard, configuration: serverConfiguration,
             metrics: ServerMetrics(registry: registry), history: opened?.history
         )
+        // The alert engine broadcasts through the server's registry, and the server lists its alerts.
+        let alerting = AlertWiring.engine(file: file, store: store, statusBoard: statusBoard, server: server, logger: logger)
+        if let alerting { server = server.with(alerts: alerting.0) }
 
         let streams = server.registry
         // Churn notices go to every WebSocket client as their own message types.
         let (sink, churnServices) = ChurnWiring.sink(options: churn, store: store, logger: logger) { notice in
             streams.broadcast(BroadcastMessage(type: notice.messageType, payload: notice.jsonBytes()))
         }
-        var services = churnServices
+        var services = churnServices + (alerting?.1 ?? [])
         services += otlp?.services ?? []
         let sources = try file.map { try ConfigWiring.sources($0, flags: sourceFlags, demo: demo, kubernetes: kubernetes, logger: logger) }
             ?? SourceWiring.sources(demo: demo, kubernetes: kubernetes, flags: sourceFlags, logger: logger)

@@ -46,7 +46,7 @@ struct InfraPath: Sendable {
             path("metrics.network", "network by entity", (topology, topologyStream)),
             path("metrics.custom", "custom metrics, by label", (topology, topologyStream)),
             path("health.score", "overall health, or one entity's with id=", ("/api/infra/health", nil)),
-            path("health.alerts", "active and recently resolved alerts", ("/api/infra/alerts", nil)),
+            path("health.alerts", "active and recently resolved alerts", ("/api/infra/alerts", "/api/infra/alerts/stream")),
             path("health.history", "one entity's health over time (id=, since=, until=, step=)", ("/api/infra/metrics", nil)),
         ]
     }()

@@ -5,6 +5,8 @@ public enum WebSocketMessageType: String, Sendable, Hashable, CaseIterable {
     case event
     case namespaceSummary = "namespace_summary"
     case highChurnWarning = "high_churn_warning"
+    /// An alert that fired or resolved (docs/ALERTS.md).
+    case alert
     case progress
     case pluginStatus = "plugin_status"
     case frame
@@ -24,6 +26,7 @@ public enum WebSocketMessageType: String, Sendable, Hashable, CaseIterable {
         case .event: ["id", "seq", "type", "reason", "message", "entity_id", "timestamp", "severity"]
         case .namespaceSummary: ["namespace", "total", "ready", "pending", "terminating", "failed"]
         case .highChurnWarning: ["namespace", "affected_services", "churn_rate_pods_per_minute"]
+        case .alert: ["id", "rule", "severity", "subject", "summary", "state"]
         case .progress: ["job_id", "progress"]
         case .pluginStatus: ["plugin", "status"]
         case .frame, .partialResult: ["job_id"]

@@ -1,36 +1,41 @@
-// Alerts tab: warning and critical entities, worst first.
+// Alerts tab: the server's alerts (docs/ALERTS.md), firing ones first, then
+// the recently resolved, kept live by `api/infra/alerts/stream`.
 import { $, h } from './dom.js';
-import { alertEntities } from '../alerts.js';
-import { formatKind, formatPercent } from '../format.js';
-import { healthCss } from '../health.js';
+import { createAlertBook, loadAlerts, applyAlert, activeAlerts } from '../alerts.js';
 
-// The badge counts critical entities from the state's running band counts;
-// the list (a walk and sort of every unhealthy entity) is built only while the
-// tab is shown, and its DOM only replaced when the rows differ.
-export function createAlertsPanel({ state, select, isVisible = () => true }) {
+// The stream's `connected` event carries the whole list, so a reconnect
+// (EventSource retries by itself) starts from the server's state again.
+export function createAlertsPanel({ state, select, isVisible = () => true, EventSourceImpl = globalThis.EventSource }) {
   const list = $('alert-list');
   const badge = $('alerts-badge');
-  let lastKey = null;
-  return {
+  const book = createAlertBook();
+  let dirty = true;
+  if (EventSourceImpl) {
+    const source = new EventSourceImpl('api/infra/alerts/stream');
+    source.addEventListener('connected', (e) => { loadAlerts(book, JSON.parse(e.data)); dirty = true; panel.render(); });
+    source.addEventListener('alert', (e) => { applyAlert(book, JSON.parse(e.data)); dirty = true; panel.render(); });
+  }
+  const row = (alert) => h('li', {
+    class: `alert ${alert.state} ${alert.severity}`,
+    dataset: { alertId: alert.id, state: alert.state },
+    onclick: () => { if (state.entities.has(alert.subject)) select(alert.subject); },
+  },
+  h('span', { class: `score severity-${alert.severity}` }, alert.severity),
+  h('div', {},
+    h('div', { class: 'name' }, alert.summary),
+    h('div', { class: 'meta' }, h('span', {}, alert.rule), h('span', {}, alert.state),
+      h('span', {}, alert.resolved_at ?? alert.fired_at ?? ''))));
+  const panel = {
     render() {
-      const critical = state.bands.critical;
-      badge.hidden = critical === 0;
-      const text = String(critical);
+      const active = activeAlerts(book);
+      badge.hidden = active.length === 0;
+      const text = String(active.length);
       if (badge.textContent !== text) badge.textContent = text;
-      if (!isVisible()) return;
-      const alerts = alertEntities(state.entities.values());
-      const key = alerts.map((e) => `${e.id}|${e.health}|${e.status}|${e.name}|${e.namespace}`).join('\n');
-      if (key === lastKey) return;
-      lastKey = key;
-      if (!alerts.length) {
-        list.replaceChildren(h('li', { class: 'empty' }, 'All entities are healthy.'));
-        return;
-      }
-      list.replaceChildren(...alerts.map((e) => h('li', { onclick: () => select(e.id), dataset: { entityId: e.id } },
-        h('span', { class: 'score', style: { background: healthCss(e.health) } }, formatPercent(e.health)),
-        h('div', {},
-          h('div', { class: 'name' }, e.name),
-          h('div', { class: 'meta' }, h('span', {}, formatKind(e.kind)), h('span', {}, e.status ?? ''), h('span', {}, e.namespace ?? ''))))));
+      if (!isVisible() || !dirty) return;
+      dirty = false;
+      const rows = [...active, ...book.resolved].map(row);
+      list.replaceChildren(...(rows.length ? rows : [h('li', { class: 'empty' }, 'No alerts.')]));
     },
   };
+  return panel;
 }

@@ -1,0 +1,90 @@
+public import Foundation
+public import GestaltEngine
+import Logging
+import Synchronization
+
+/// Sends one kind of notification to one URL, one at a time, retrying with
+/// backoff. The queue is bounded: `enqueue` never waits, and when the
+/// receiver is down long enough to fill it the oldest notifications go
+/// (counted in `dropped`), so a dead webhook never holds up the server.
+public final class WebhookQueue: Sendable {
+    public struct Options: Sendable {
+        public var capacity = 256
+        /// Attempts per notification, the first included.
+        public var attempts = 6
+        public var backoff = Backoff(initial: .seconds(1), maximum: .seconds(60), resetAfter: .seconds(300))
+        public init() {}
+    }
+
+    public let name: String
+    public let url: URL
+    private let options: Options
+    private let post: any WebhookPoster
+    private let logger: Logger
+    private let stream: AsyncStream<[UInt8]>
+    private let continuation: AsyncStream<[UInt8]>.Continuation
+    private let counters = Mutex((delivered: 0, failed: 0, dropped: 0, attempts: 0))
+
+    public init(name: String, url: URL, post: any WebhookPoster, options: Options = Options(), logger: Logger = Logger(label: "gestalt.alerts")) {
+        self.name = name
+        self.url = url
+        self.options = options
+        self.post = post
+        self.logger = logger
+        (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(options.capacity))
+    }
+
+    public func enqueue(_ body: [UInt8]) {
+        if case .dropped = continuation.yield(body) {
+            counters.withLock { $0.dropped += 1 }
+            logger.warning("alert queue \(name) is full: dropped its oldest notification")
+        }
+    }
+
+    /// Delivered, given up on, dropped from a full queue, and HTTP attempts made.
+    public var stats: (delivered: Int, failed: Int, dropped: Int, attempts: Int) { counters.withLock { $0 } }
+
+    /// Sends until cancelled (or `finish`ed and drained).
+    public func run() async {
+        for await body in stream {
+            await send(body)
+        }
+    }
+
+    public func finish() { continuation.finish() }
+
+    private func send(_ body: [UInt8]) async {
+        var backoff = options.backoff
+        for attempt in 1...options.attempts {
+            counters.withLock { $0.attempts += 1 }
+            let outcome: String
+            do {
+                let status = try await post.post(body, to: url)
+                if (200..<300).contains(status) {
+                    counters.withLock { $0.delivered += 1 }
+                    return
+                }
+                // A 4xx other than 408/429 will not get better by asking again.
+                if (400..<500).contains(status), status != 408, status != 429 {
+                    counters.withLock { $0.failed += 1 }
+                    logger.error("alert \(name): \(url) answered \(status); not retrying")
+                    return
+                }
+                outcome = "HTTP \(status)"
+            } catch {
+                outcome = "\(error)"
+            }
+            guard attempt < options.attempts, !Task.isCancelled else { break }
+            let delay = backoff.next()
+            logger.warning("alert \(name): attempt \(attempt) failed (\(outcome)); retrying in \(delay)")
+            do { try await Task.sleep(for: delay) } catch { break }
+        }
+        counters.withLock { $0.failed += 1 }
+        logger.error("alert \(name): gave up on a notification to \(url)")
+    }
+}
+
+/// Posts a JSON body and answers the HTTP status.
+public protocol WebhookPoster: Sendable {
+    func post(_ body: [UInt8], to url: URL) async throws -> Int
+}

@@ -1,0 +1,34 @@
+import GestaltAlerts
+import GestaltConfig
+import GestaltEngine
+import GestaltServer
+import GestaltStreaming
+import Logging
+
+/// The alert engine from the `alerts` and `health` sections (or the defaults
+/// when there is no file): its evaluation loop, and one delivery queue per
+/// configured channel.
+enum AlertWiring {
+    static func engine(
+        file: GestaltConfiguration?, store: TopologyStore, statusBoard: SourceStatusBoard, server: GestaltServer, logger: Logger
+    ) -> (AlertService, [BackgroundService])? {
+        // Without a file the default rules run (and deliver nowhere); a file
+        // turns them on with its `alerts` section.
+        let settings = file?.alerts ?? AlertSettings(enabled: true)
+        guard settings.enabled else { return nil }
+        let delivery = AlertDelivery(settings: settings, post: HTTPWebhookPoster(), logger: logger)
+        let streams = server.registry
+        let service = AlertService(
+            settings: settings, thresholds: file?.health ?? HealthThresholds(), store: store, statusBoard: statusBoard
+        ) { transition in
+            let alert = transition.alert
+            logger.info("alert \(alert.state.rawValue): \(alert.id): \(alert.summary)")
+            streams.broadcast(BroadcastMessage(type: "alert", payload: alert.jsonBytes()))
+            delivery.deliver(transition)
+        }
+        return (service, [
+            BackgroundService(name: "alerts") { try await service.run() },
+            BackgroundService(name: "alert delivery") { await delivery.run() },
+        ])
+    }
+}
