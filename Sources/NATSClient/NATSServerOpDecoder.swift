@@ -26,6 +26,7 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     private var awaitingPayload: PendingMessage?
+    private static let allocator = ByteBufferAllocator()
 
     package init(maxControlLineLength: Int = 64 * 1024, maxPayloadLength: Int = 64 * 1024 * 1024) {
         self.maxControlLineLength = maxControlLineLength
@@ -183,10 +184,12 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
         // Copied out so a message kept by a slow subscriber holds its own bytes only,
         // not the whole read buffer it arrived in (that would defeat the byte limits).
         let bodyLength = pending.totalLength - pending.headerLength
-        var payload = ByteBuffer()
+        // One allocation of the right size (`ByteBuffer()` then `reserveCapacity` made two, per message).
+        var payload = Self.allocator.buffer(capacity: bodyLength)
         if bodyLength > 0 {
-            payload.reserveCapacity(bodyLength)
-            payload.writeImmutableBuffer(buffer.getSlice(at: buffer.readerIndex + pending.headerLength, length: bodyLength)!)
+            buffer.withUnsafeReadableBytes { bytes in
+                _ = payload.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[pending.headerLength..<(pending.headerLength + bodyLength)]))
+            }
         }
         buffer.moveReaderIndex(forwardBy: pending.totalLength + 2)
         return NATSMessage(subject: pending.subject, sid: pending.sid, replyTo: pending.replyTo, headers: headers, payload: payload)
