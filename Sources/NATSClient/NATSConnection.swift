@@ -60,6 +60,9 @@ public final class NATSConnection: Sendable {
         /// Encoded operations the channel has not been handed yet.
         var outgoing = ByteBuffer()
         var flushScheduled = false
+        /// The scheduled write is a delayed one (see `schedulePublishWrite`).
+        var lingering = false
+        var lastWrite = NIODeadline.distantPast
         /// PINGs of `flush()` sitting in `outgoing`; their PONGs come only after they are sent.
         var pingsInOutgoing = 0
         /// PONGs still to come for PINGs whose waiters were failed by a disconnect.
@@ -81,11 +84,34 @@ public final class NATSConnection: Sendable {
 
         /// The channel to schedule a write on, if one is not already scheduled.
         mutating func scheduleWrite() -> (any Channel)? {
-            guard status == .connected, !flushScheduled, let channel else { return nil }
+            guard status == .connected, !flushScheduled || lingering, let channel else { return nil }
             flushScheduled = true
+            lingering = false
             return channel
         }
+
+        /// Like `scheduleWrite`, for a publish: while publishes keep coming
+        /// (the last write was under a millisecond ago) the write waits
+        /// `NATSConnection.linger` so it carries many messages, until
+        /// `lingerBytes` are queued. Small writes made the server spend its
+        /// time in read calls: in `perf` nats-server took more CPU per message
+        /// from this client than from the raw baseline's 70 KB writes.
+        mutating func schedulePublishWrite() -> (channel: any Channel, linger: Bool)? {
+            guard status == .connected, let channel else { return nil }
+            if flushScheduled {
+                guard lingering, outgoing.readableBytes >= NATSConnection.lingerBytes else { return nil }
+                lingering = false
+                return (channel, false)
+            }
+            flushScheduled = true
+            lingering = NIODeadline.now() - lastWrite < .milliseconds(1)
+            return (channel, lingering)
+        }
     }
+
+    /// How long a publish write waits for more while publishes keep coming, and how many bytes end the wait.
+    static let linger = TimeAmount.microseconds(50)
+    static let lingerBytes = 64 * 1024
 
     private init(options: NATSConnectionOptions, group: any EventLoopGroup) {
         self.options = options
@@ -126,17 +152,23 @@ public final class NATSConnection: Sendable {
         try NATSClientOps.validateSubject(subject, wildcardsAllowed: false)
         if let replyTo { try NATSClientOps.validateSubject(replyTo) }
         while true {
-            let outcome = try state.withLock { state throws(NATSError) -> (wait: Bool, channel: (any Channel)?) in
+            let outcome = try state.withLock { state throws(NATSError) -> (wait: Bool, write: (channel: any Channel, linger: Bool)?) in
                 if state.status == .connected, state.outgoing.readableBytes >= options.maxPendingOutgoingBytes {
                     return (true, nil)
                 }
                 try append(&state, payloadBytes: payload.readableBytes) { buffer throws(NATSError) in
                     try NATSClientOps.writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: payload, into: &buffer)
                 }
-                return (false, state.scheduleWrite())
+                return (false, state.schedulePublishWrite())
             }
             if !outcome.wait {
-                if let channel = outcome.channel { scheduleWrite(on: channel) }
+                if let write = outcome.write {
+                    if write.linger {
+                        write.channel.eventLoop.scheduleTask(in: Self.linger) { self.writeOutgoing(on: write.channel) }
+                    } else {
+                        scheduleWrite(on: write.channel)
+                    }
+                }
                 return
             }
             await waitForRoom()
@@ -352,12 +384,14 @@ public final class NATSConnection: Sendable {
     func writeOutgoing(on channel: any Channel) {
         let (bytes, waiters) = state.withLock { state -> (ByteBuffer?, [CheckedContinuation<Void, Never>]) in
             state.flushScheduled = false
+            state.lingering = false
             guard state.status == .connected, state.channel === channel, state.outgoing.readableBytes > 0, channel.isWritable else {
                 return (nil, [])
             }
             let bytes = state.outgoing
             state.outgoing = channel.allocator.buffer(capacity: Swift.max(4096, Swift.min(bytes.readableBytes, 1 << 20)))
             state.pingsInOutgoing = 0
+            state.lastWrite = .now()
             defer { state.writeWaiters = [] }
             return (bytes, state.writeWaiters)
         }
@@ -391,6 +425,20 @@ public final class NATSConnection: Sendable {
     func deliver(_ messages: [NATSMessage]) {
         var targets: [(subscription: NATSSubscription, messages: [NATSMessage], last: Bool)] = []
         var replies: [(CheckedContinuation<NATSMessage, any Error>, NATSMessage)] = []
+        let single: NATSSubscription? = state.withLock { state in
+            // The common case, one subscription without a max and not the inbox:
+            // the whole batch goes over as it is, no message copied.
+            guard let sid = messages.first?.sid, sid != state.muxSid, let record = state.subscriptions[sid], record.max == nil,
+                  messages.allSatisfy({ $0.sid == sid }) else { return nil }
+            state.subscriptions[sid]!.delivered += messages.count
+            state.statistics.inMessages += messages.count
+            for message in messages { state.statistics.inBytes += message.payload.readableBytes }
+            return record.subscription
+        }
+        if let single {
+            single.enqueue(messages)
+            return
+        }
         state.withLock { state in
             for message in messages {
                 state.statistics.inMessages += 1
@@ -454,6 +502,9 @@ public final class NATSConnection: Sendable {
         let options = self.options
         let bootstrap = ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Reads of up to 256 KB: a busy subscription then costs the server
+            // and us fewer, fuller socket calls (NIO's default tops out at 64 KB).
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 64 * 1024, maximum: 256 * 1024))
             .connectTimeout(.nanoseconds(options.connectTimeout.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

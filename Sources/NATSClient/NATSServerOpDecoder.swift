@@ -26,6 +26,7 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     private var awaitingPayload: PendingMessage?
+    private static let allocator = ByteBufferAllocator()
 
     package init(maxControlLineLength: Int = 64 * 1024, maxPayloadLength: Int = 64 * 1024 * 1024) {
         self.maxControlLineLength = maxControlLineLength
@@ -88,11 +89,46 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     private func parseControlLine(_ line: ByteBuffer) throws(NATSError) -> ControlOp {
-        // Fields split on spaces and tabs, as offsets into the line: this runs
-        // for every message, so no String is made for the operation's name.
+        // MSG and HMSG come once per message: they are split in place over the
+        // raw bytes, with no field array and no String but the subject and reply.
+        let split: Result<ControlOp, NATSError>? = line.withUnsafeReadableBytes { bytes in
+            guard let op = MessageLine(bytes) else { return nil }
+            return Result { () throws(NATSError) in try message(op, bytes, line) }
+        }
+        if let split { return try split.get() }
+        return try parseOtherLine(line)
+    }
+
+    /// `MSG <subject> <sid> [reply-to] <#bytes>` or `HMSG <subject> <sid> [reply-to] <#header bytes> <#total bytes>`.
+    private func message(_ op: MessageLine, _ bytes: UnsafeRawBufferPointer, _ line: ByteBuffer) throws(NATSError) -> ControlOp {
+        let count = op.fieldCount
+        let withHeaders = op.isHMSG
+        guard withHeaders ? (count == 5 || count == 6) : (count == 4 || count == 5) else { throw malformed(line) }
+        func text(_ field: Int) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[op.field(field)]), as: UTF8.self) }
+        func value(_ field: Int) throws(NATSError) -> UInt64 {
+            let range = op.field(field)
+            guard range.count <= 19 else { throw malformed(line) }
+            var value: UInt64 = 0
+            for index in range {
+                let byte = bytes[index]
+                guard byte >= 48, byte <= 57 else { throw malformed(line) }
+                value = value * 10 + UInt64(byte - 48)
+            }
+            return value
+        }
+        let size = try value(count - 1)
+        guard size <= maxPayloadLength else { throw tooLarge(size) }
+        let headerSize = withHeaders ? try value(count - 2) : 0
+        guard headerSize <= size else { throw NATSError(.protocolViolation, "HMSG header size \(headerSize) exceeds total \(size)") }
+        let hasReply = count == (withHeaders ? 6 : 5)
+        return .message(PendingMessage(
+            subject: text(1), sid: try value(2), replyTo: hasReply ? text(3) : nil,
+            headerLength: Int(headerSize), totalLength: Int(size)))
+    }
+
+    private func parseOtherLine(_ line: ByteBuffer) throws(NATSError) -> ControlOp {
         let view = line.readableBytesView
         var fields: [Range<ByteBufferView.Index>] = []
-        fields.reserveCapacity(6)
         var index = view.startIndex
         while index < view.endIndex, fields.count < 8 {
             while index < view.endIndex, view[index] == 32 || view[index] == 9 { index += 1 }
@@ -101,7 +137,6 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
             if start < index { fields.append(start..<index) }
         }
         guard let first = fields.first else { throw NATSError(.protocolViolation, "empty control line") }
-        func string(_ field: Int) -> String { String(decoding: view[fields[field]], as: UTF8.self) }
         func name(is expected: StaticString) -> Bool {
             guard first.count == expected.utf8CodeUnitCount else { return false }
             // Operation names are case-insensitive; `expected` is upper case.
@@ -116,26 +151,7 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
             return true
         }
 
-        if name(is: "MSG") {
-            // MSG <subject> <sid> [reply-to] <#bytes>
-            guard fields.count == 4 || fields.count == 5 else { throw malformed(line) }
-            let size = try number(view[fields[fields.count - 1]], line)
-            guard size <= maxPayloadLength else { throw tooLarge(size) }
-            return .message(PendingMessage(
-                subject: string(1), sid: try number(view[fields[2]], line),
-                replyTo: fields.count == 5 ? string(3) : nil, headerLength: 0, totalLength: Int(size)))
-        }
-        if name(is: "HMSG") {
-            // HMSG <subject> <sid> [reply-to] <#header bytes> <#total bytes>
-            guard fields.count == 5 || fields.count == 6 else { throw malformed(line) }
-            let headerSize = try number(view[fields[fields.count - 2]], line)
-            let size = try number(view[fields[fields.count - 1]], line)
-            guard size <= maxPayloadLength else { throw tooLarge(size) }
-            guard headerSize <= size else { throw NATSError(.protocolViolation, "HMSG header size \(headerSize) exceeds total \(size)") }
-            return .message(PendingMessage(
-                subject: string(1), sid: try number(view[fields[2]], line),
-                replyTo: fields.count == 6 ? string(3) : nil, headerLength: Int(headerSize), totalLength: Int(size)))
-        }
+        if name(is: "MSG") || name(is: "HMSG") { throw malformed(line) }  // MessageLine takes every well-split one
         if name(is: "PING"), fields.count == 1 { return .immediate(.ping) }
         if name(is: "PONG"), fields.count == 1 { return .immediate(.pong) }
         if name(is: "+OK"), fields.count == 1 { return .immediate(.ok) }
@@ -168,23 +184,15 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
         // Copied out so a message kept by a slow subscriber holds its own bytes only,
         // not the whole read buffer it arrived in (that would defeat the byte limits).
         let bodyLength = pending.totalLength - pending.headerLength
-        var payload = ByteBuffer()
+        // One allocation of the right size (`ByteBuffer()` then `reserveCapacity` made two, per message).
+        var payload = Self.allocator.buffer(capacity: bodyLength)
         if bodyLength > 0 {
-            payload.reserveCapacity(bodyLength)
-            payload.writeImmutableBuffer(buffer.getSlice(at: buffer.readerIndex + pending.headerLength, length: bodyLength)!)
+            buffer.withUnsafeReadableBytes { bytes in
+                _ = payload.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[pending.headerLength..<(pending.headerLength + bodyLength)]))
+            }
         }
         buffer.moveReaderIndex(forwardBy: pending.totalLength + 2)
         return NATSMessage(subject: pending.subject, sid: pending.sid, replyTo: pending.replyTo, headers: headers, payload: payload)
-    }
-
-    private func number(_ bytes: ByteBufferView, _ line: ByteBuffer) throws(NATSError) -> UInt64 {
-        guard !bytes.isEmpty, bytes.count <= 19 else { throw malformed(line) }
-        var value: UInt64 = 0
-        for byte in bytes {
-            guard byte >= 48, byte <= 57 else { throw malformed(line) }
-            value = value * 10 + UInt64(byte - 48)
-        }
-        return value
     }
 
     private func malformed(_ line: ByteBuffer) -> NATSError {
@@ -194,5 +202,55 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
 
     private func tooLarge(_ size: UInt64) -> NATSError {
         NATSError(.protocolViolation, "server announced a \(size)-byte payload, above the \(maxPayloadLength)-byte bound")
+    }
+}
+
+/// The fields of a MSG/HMSG control line as offsets into its bytes, found in
+/// one pass without allocating (at most 6 fields; a 7th makes it malformed).
+private struct MessageLine {
+    var isHMSG = false
+    var fieldCount = 0
+    private var starts: (Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0)
+    private var ends: (Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0)
+
+    /// Nil unless the line starts with MSG or HMSG (any case) and a separator.
+    init?(_ bytes: UnsafeRawBufferPointer) {
+        func upper(_ byte: UInt8) -> UInt8 { byte >= 97 && byte <= 122 ? byte - 32 : byte }
+        var index = 0
+        while index < bytes.count, bytes[index] == 32 || bytes[index] == 9 { index += 1 }
+        let rest = bytes.count - index
+        if rest > 4, upper(bytes[index]) == 72, upper(bytes[index + 1]) == 77, upper(bytes[index + 2]) == 83,
+           upper(bytes[index + 3]) == 71, bytes[index + 4] == 32 || bytes[index + 4] == 9 {
+            isHMSG = true
+        } else if rest > 3, upper(bytes[index]) == 77, upper(bytes[index + 1]) == 83, upper(bytes[index + 2]) == 71,
+                  bytes[index + 3] == 32 || bytes[index + 3] == 9 {
+            isHMSG = false
+        } else {
+            return nil
+        }
+        withUnsafeMutableBytes(of: &starts) { starts in
+            withUnsafeMutableBytes(of: &ends) { ends in
+                let starts = starts.bindMemory(to: Int.self), ends = ends.bindMemory(to: Int.self)
+                while index < bytes.count {
+                    while index < bytes.count, bytes[index] == 32 || bytes[index] == 9 { index += 1 }
+                    let start = index
+                    while index < bytes.count, bytes[index] != 32, bytes[index] != 9 { index += 1 }
+                    guard start < index else { break }
+                    if fieldCount < 7 {
+                        starts[fieldCount] = start
+                        ends[fieldCount] = index
+                    }
+                    fieldCount += 1
+                }
+            }
+        }
+    }
+
+    func field(_ number: Int) -> Range<Int> {
+        withUnsafeBytes(of: starts) { starts in
+            withUnsafeBytes(of: ends) { ends in
+                starts.load(fromByteOffset: number * 8, as: Int.self)..<ends.load(fromByteOffset: number * 8, as: Int.self)
+            }
+        }
     }
 }
