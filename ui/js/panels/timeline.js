@@ -65,7 +65,7 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
       }
       if (!live) {
         applyFull(topology);
-        const list = await fetchJson(`api/infra/events?since=${new Date(t - EVENT_WINDOW_MS).toISOString()}&until=${at}&limit=500`);
+        const list = await fetchJson(`api/infra/events?since=${new Date(t - EVENT_WINDOW_MS).toISOString()}&until=${at}&limit=10000`);
         if (!live) events.showWindow(list.slice().reverse());
         onMoment(t);
       }
