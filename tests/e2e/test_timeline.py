@@ -73,3 +73,28 @@ def test_scrub_back_before_a_node_and_forward_and_back_to_live(driver, history_s
     wait_until(lambda: gestalt(page, "entity('tl-late')") is not None, 10, message="held node applied")
     assert gestalt(page, "entity('tl-probe')") is not None
     assert not page.find_element(By.ID, "timeline-banner").is_displayed()
+
+
+def test_detail_panel_shows_cpu_and_memory_sparklines(driver, history_server):
+    srv = history_server
+    page = open_page(driver, srv)
+
+    def with_metrics():
+        for e in srv.get("/api/infra/topology")["entities"]:
+            try:
+                body = srv.get(f"/api/infra/metrics/{urllib.parse.quote(e['id'], safe='')}")
+            except Exception:
+                continue
+            if any(s["name"] == "cpu_percent" and s["points"] for s in body["series"]):
+                return e["id"]
+        return None
+
+    entity = wait_until(with_metrics, 15, message="an entity with recorded CPU")
+    assert gestalt(page, f"select({entity!r})") == entity
+
+    def drawn():
+        sparks = page.find_elements(By.CSS_SELECTOR, "#sparklines .spark[data-metric=cpu_percent] path")
+        return sparks and sparks[0].get_attribute("d")
+
+    wait_until(drawn, 10, message="CPU sparkline drawn")
+    assert page.find_elements(By.CSS_SELECTOR, "#sparklines .spark[data-metric=memory_bytes]")
