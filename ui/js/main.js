@@ -33,6 +33,8 @@ import { applyFilter, decodeView, encodeView } from './url-state.js';
 import { groupCenter, normalizePreset } from './layout.js';
 import { createLatencyProbe } from './latency-probe.js';
 import { eventIcon } from './event-icons.js';
+import { createTimeline } from './panels/timeline.js';
+import { createSparklines } from './panels/sparklines.js';
 
 const HEALTH_POLL_MS = 5000;
 const SOURCES_POLL_MS = 3000;
@@ -71,6 +73,10 @@ const tabs = createTabs((name) => {
   if (name === 'alerts') alerts.render();
 });
 const details = createDetailsPanel({ state, select, rates });
+// Sparklines live inside the details panel, which rebuilds itself on each render.
+const sparks = createSparklines($('tab-details'));
+const renderDetails = details.render;
+details.render = (id, trace) => { renderDetails(id, trace); sparks.show(id); };
 const alerts = createAlertsPanel({ state, select, isVisible: () => tabs.current === 'alerts' });
 const events = createEventsPanel({ select, isVisible: () => tabs.current === 'events' });
 const filters = createFiltersPanel({
@@ -255,8 +261,15 @@ function onChurnNotice(type, payload) {
   churnPanel.render();
 }
 
+// The past, from history (panels/timeline.js): while it is shown, live updates wait in its queue.
+const timeline = createTimeline({
+  applyFull: (topology) => applyBatch([{ kind: 'full', revision: topology.revision, topology }]),
+  applyUpdates: (updates) => { if (updates.length) applyBatch(updates); },
+  events,
+  onMoment: (t) => sparks.setMoment(t),
+});
 const topologyFeed = createTopologyFeed({
-  onUpdate: (u) => meter.measure(() => { probe.received(u); batcher.push(u); }),
+  onUpdate: (u) => meter.measure(() => { if (!timeline.live) { timeline.hold(u); return; } probe.received(u); batcher.push(u); }),
   onStatus: (s, d) => status.set(s, d),
   onNotice: onChurnNotice,
 });
@@ -305,5 +318,5 @@ setInterval(() => {
 
 createTestHook({
   state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel: filters, getSelected: () => selectedId,
-  rates, probe, setPreset, groupLabels, onFilterChange: () => writeUrl('replace'), sources: () => sourceStatuses,
+  rates, probe, setPreset, groupLabels, timeline, onFilterChange: () => writeUrl('replace'), sources: () => sourceStatuses,
 });

@@ -7,7 +7,7 @@ import { normalizePreset } from './layout.js';
 
 export function createTestHook({
   state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel, getSelected,
-  rates, probe, setPreset, groupLabels, onFilterChange, sources,
+  rates, probe, setPreset, groupLabels, onFilterChange, sources, timeline = null,
 }) {
   const copy = (v) => (v === undefined ? null : structuredClone(v));
   const hook = {
@@ -29,6 +29,11 @@ export function createTestHook({
     /** Id of the selected entity, or null. */
     selected: () => getSelected(),
     revision: () => state.revision,
+    /** True while the map is live, false while the timeline shows the past. */
+    timelineLive: () => timeline?.live ?? true,
+    /** Shows the map at `ms` (epoch ms), as dragging the scrubber there would. */
+    timelineSeek: (ms) => { timeline?.seek(ms); },
+    timelineBackToLive: () => { timeline?.goLive(); },
     transport: () => topologyFeed.transport,
     eventsStatus: () => eventsFeed.status,
     eventCount: () => events.feed.events.length,

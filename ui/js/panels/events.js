@@ -15,12 +15,16 @@ export function createEventsPanel({ select, isVisible }) {
   const kind = $('event-kind');
   const badge = $('events-badge');
   let unseen = 0;
+  // The timeline's window (oldest first from history), shown instead of the
+  // live feed while the map shows the past; null when live.
+  let windowed = null;
   for (const k of ENTITY_KINDS) kind.append(h('option', { value: k }, formatKind(k)));
 
   const render = (fresh = new Set()) => {
-    const shown = filterEvents(feed.events, { minSeverity: severity.value, kinds: kind.value ? new Set([kind.value]) : new Set() }).slice(0, SHOWN);
+    const source = windowed ?? feed.events;
+    const shown = filterEvents(source, { minSeverity: severity.value, kinds: kind.value ? new Set([kind.value]) : new Set() }).slice(0, SHOWN);
     if (!shown.length) {
-      list.replaceChildren(h('li', { class: 'empty' }, feed.events.length ? 'No events match the filter.' : 'Waiting for events…'));
+      list.replaceChildren(h('li', { class: 'empty' }, source.length ? 'No events match the filter.' : windowed ? 'No events in this window.' : 'Waiting for events…'));
       return;
     }
     list.replaceChildren(...shown.map((ev) => {
@@ -47,7 +51,7 @@ export function createEventsPanel({ select, isVisible }) {
     /** Adds events from the stream or a snapshot; re-renders once. */
     add(events) {
       const fresh = addEvents(feed, events);
-      if (!fresh.length) return;
+      if (!fresh.length || windowed) return;
       if (!isVisible()) {
         // Hidden: only the badge changes; the list is built when the tab is shown.
         unseen += fresh.length;
@@ -61,6 +65,11 @@ export function createEventsPanel({ select, isVisible }) {
     shown() {
       unseen = 0;
       badge.hidden = true;
+      render();
+    },
+    /** Shows `list` (the timeline's window, newest first) instead of the live feed; null returns to it. */
+    showWindow(list) {
+      windowed = list;
       render();
     },
     get feed() { return feed; },

@@ -1,0 +1,138 @@
+// The timeline bar under the scene: scrub to any moment since history began,
+// play it back at 1x–60x, or go back to live. While not live the header says
+// so, and live updates are held back (timeline.js's queue); back to live, the
+// live topology is refetched as a `full` and the held updates newer than it
+// are applied (older ones are stale and skipped; past QUEUE_LIMIT they are
+// dropped and the refetch alone stands).
+import { $, h } from './dom.js';
+import { fetchJson } from '../stream/fetch-json.js';
+import { SPEEDS, createLiveQueue, createPlaybackClock, positionToTime, timeToPosition } from '../timeline.js';
+
+const STEPS = 1000;
+const TICK_MS = 250;
+// The event feed shows this much history before the chosen moment.
+const EVENT_WINDOW_MS = 15 * 60 * 1000;
+
+export function createTimeline({ applyFull, applyUpdates, events, onMoment = () => {} }) {
+  const range = { oldest: Date.now(), newest: Date.now() };
+  const clock = createPlaybackClock({ now: () => Date.now(), limit: () => Date.now() });
+  const queue = createLiveQueue();
+  let live = true;
+  let fetching = false;
+  let wanted = null; // the moment asked for while a fetch was in flight
+
+  const slider = h('input', { type: 'range', id: 'timeline-slider', min: 0, max: STEPS, value: STEPS, 'aria-label': 'Moment in history' });
+  const play = h('button', { id: 'timeline-play', class: 'icon-button', title: 'Play / pause' }, '▶');
+  const speed = h('select', { id: 'timeline-speed', 'aria-label': 'Playback speed' }, SPEEDS.map((s) => h('option', { value: s }, `${s}x`)));
+  const toLive = h('button', { id: 'timeline-live', class: 'link', disabled: true }, 'Back to live');
+  const label = h('span', { id: 'timeline-label', class: 'timeline-label' }, 'Live');
+  const bar = h('div', { class: 'timeline', id: 'timeline' }, play, speed, slider, label, toLive);
+  $('scene').append(bar);
+  const banner = h('span', { id: 'timeline-banner', class: 'timeline-banner', role: 'status', hidden: true });
+  $('connection-status').before(banner);
+
+  async function refreshRange() {
+    range.newest = Date.now();
+    try {
+      // The oldest recorded event is the oldest moment history can tell about.
+      const list = await fetchJson(`api/infra/events?since=1970-01-01T00:00:00Z&until=${new Date().toISOString()}&limit=1`);
+      const t = Date.parse(list[0]?.timestamp);
+      if (Number.isFinite(t)) range.oldest = Math.min(range.oldest, t);
+    } catch { /* no history (--no-history): the range stays since page load */ }
+  }
+
+  function show(t) {
+    slider.value = String(Math.round(timeToPosition(t, range) * STEPS));
+    const when = new Date(t).toLocaleString();
+    label.textContent = live ? 'Live' : when;
+    banner.hidden = live;
+    banner.textContent = live ? '' : `Viewing history: ${when} · live changes held (${queue.overflowed ? 'many' : queue.size})`;
+    toLive.disabled = live;
+  }
+
+  async function load(t) {
+    if (fetching) { wanted = t; return; }
+    fetching = true;
+    try {
+      const at = new Date(t).toISOString();
+      let topology;
+      try {
+        topology = await fetchJson(`api/infra/topology?at=${encodeURIComponent(at)}`);
+      } catch (err) {
+        // 404: before the oldest retained state, nothing is known: an empty map.
+        if (err?.status !== 404) throw err;
+        topology = { revision: 0, entities: [], connections: [] };
+      }
+      if (!live) {
+        applyFull(topology);
+        const list = await fetchJson(`api/infra/events?since=${new Date(t - EVENT_WINDOW_MS).toISOString()}&until=${at}&limit=10000`);
+        if (!live) events.showWindow(list.slice().reverse());
+        onMoment(t);
+      }
+    } catch { /* keep the last picture; the next move or tick tries again */ }
+    fetching = false;
+    if (wanted !== null && !live) { const next = wanted; wanted = null; load(next); }
+  }
+
+  function leaveLive() {
+    if (!live) return;
+    queue.take(); // a fresh look at the past starts with an empty queue
+  }
+
+  async function goLive() {
+    clock.pause();
+    play.textContent = '▶';
+    if (live) return;
+    live = true;
+    wanted = null;
+    events.showWindow(null);
+    try {
+      const topology = await fetchJson('api/infra/topology');
+      applyFull(topology);
+    } catch { /* the live feed's next full repairs it */ }
+    const held = queue.take();
+    if (!held.overflowed) applyUpdates(held.updates);
+    show(Date.now());
+    onMoment(null);
+  }
+
+  function seek(t) {
+    leaveLive();
+    live = false;
+    clock.seek(t);
+    show(clock.time());
+    load(clock.time());
+  }
+
+  slider.addEventListener('input', async () => {
+    await refreshRange();
+    seek(positionToTime(Number(slider.value) / STEPS, range));
+  });
+  speed.addEventListener('change', () => clock.setSpeed(Number(speed.value)));
+  play.addEventListener('click', () => {
+    if (clock.playing) { clock.pause(); play.textContent = '▶'; return; }
+    if (live) return; // playing forward from now is live already
+    clock.play();
+    play.textContent = '❚❚';
+  });
+  toLive.addEventListener('click', () => goLive());
+
+  setInterval(() => {
+    range.newest = Date.now();
+    if (live) { slider.value = String(STEPS); return; }
+    if (!clock.playing) { show(clock.time()); return; }
+    if (clock.atLimit()) { goLive(); return; }
+    show(clock.time());
+    load(clock.time());
+  }, TICK_MS);
+  refreshRange();
+
+  return {
+    get live() { return live; },
+    /** Holds a live topology update while the map shows the past. */
+    hold(update) { queue.push(update); },
+    seek: (t) => refreshRange().then(() => seek(t)),
+    goLive,
+    get range() { return { ...range }; },
+  };
+}
