@@ -149,6 +149,8 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -292,8 +294,9 @@ let package = Package(
         .testTarget(
             name: "GestaltHistoryTests",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltHistory", "GestaltServer",
+                "GestaltModel", "GestaltEngine", "GestaltHistory", "GestaltServer", "TestPeers",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
