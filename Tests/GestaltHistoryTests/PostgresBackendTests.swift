@@ -27,6 +27,21 @@ import TestPeers
         #expect(try await backend.recordedCounters() == HistoryCounters(revision: 3, eventSeq: 4, hasCheckpoint: true))
         #expect(try await backend.usedBytes() > 0)
         #expect(try server.psql("SELECT count(*) || ',' || max(value) FROM samples", database: "history") == "1,2")
+        #expect(try await backend.checkpoint(atOrBefore: 3)?.key == 1)
+        #expect(try await backend.updates(after: 1, through: 3, limit: 10).map(\.key) == [2, 3])
+        #expect(try await backend.updates(after: 0, through: 3, limit: 2).map(\.key) == [1, 2])
+        #expect(try await backend.newestRevision(atOrBefore: 1002) == 2)
+        #expect(try await backend.newestRevision(atOrBefore: 10) == nil)
+        #expect(try await backend.events(since: 1000, until: 1004).map(\.key) == [4])
+        var more = HistoryBatch()
+        more.samples = [1000, 1004, 1010, 1030].map { HistoryBatch.Sample(entityID: "p2", name: "cpu_percent", at: $0, value: Double($0 - 1000)) }
+        try await backend.write(more)
+        let buckets = try await backend.metricBuckets(entityID: "p2", name: "cpu_percent", start: 1000, until: 1030, step: 10)
+        #expect(buckets == [
+            PostgresHistoryBackend.Bucket(start: 1000, min: 0, avg: 2, max: 4, count: 2),
+            PostgresHistoryBackend.Bucket(start: 1010, min: 10, avg: 10, max: 10, count: 1),
+            PostgresHistoryBackend.Bucket(start: 1030, min: 30, avg: 30, max: 30, count: 1),
+        ])
         await backend.close()
 
         // Reopening applies nothing twice.
