@@ -155,6 +155,8 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -324,8 +326,9 @@ let package = Package(
         .testTarget(
             name: "GestaltHistoryTests",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltHistory", "GestaltServer",
+                "GestaltModel", "GestaltEngine", "GestaltHistory", "GestaltServer", "TestPeers",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -5,7 +5,7 @@ import GRDB
 /// recorder's transaction, and `synchronous = NORMAL`, so a commit does not
 /// wait for the disk (a power cut may lose the last commits, never corrupt
 /// the file; docs/HISTORY.md says what a restart then does).
-struct HistoryDatabase: Sendable {
+struct HistoryDatabase: HistoryBackend {
     let pool: DatabasePool
     let path: String
 
@@ -68,5 +68,21 @@ struct HistoryDatabase: Sendable {
                 )
             }
         }
+    }
+
+    func recordedCounters() async throws -> HistoryCounters {
+        try await pool.read { db in
+            let update = try Int64.fetchOne(db, sql: "SELECT max(revision) FROM updates") ?? 0
+            let checkpoint = try Int64.fetchOne(db, sql: "SELECT max(revision) FROM checkpoints")
+            let event = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
+            let checkpointSeq = try Int64.fetchOne(db, sql: "SELECT max(event_seq) FROM checkpoints") ?? 0
+            return HistoryCounters(
+                revision: UInt64(max(update, checkpoint ?? 0)), eventSeq: UInt64(max(event, checkpointSeq)), hasCheckpoint: checkpoint != nil
+            )
+        }
+    }
+
+    func usedBytes() async throws -> Int64 {
+        try await pool.read { db in try HistoryStore.usedBytes(db) }
     }
 }

@@ -103,7 +103,7 @@ struct HistoryCursor {
             let (batch, next, more) = makeBatch()
             if batch.isEmpty { return }
             do {
-                try await history.database.write(batch)
+                try await history.backend.write(batch)
                 revision = next.revision
                 eventSeq = next.eventSeq
                 if !batch.checkpoints.isEmpty { hasCheckpoint = true }

@@ -40,20 +40,13 @@ public final class HistoryStore: HistoryQueries {
     public func durableRevision() async throws -> UInt64 { try await recordedCounters().revision }
 
     /// The newest revision and event seq on disk.
-    func recordedCounters() async throws -> (revision: UInt64, eventSeq: UInt64, hasCheckpoint: Bool) {
-        try await database.pool.read { db in
-            let update = try Int64.fetchOne(db, sql: "SELECT max(revision) FROM updates") ?? 0
-            let checkpoint = try Int64.fetchOne(db, sql: "SELECT max(revision) FROM checkpoints")
-            let event = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
-            let checkpointSeq = try Int64.fetchOne(db, sql: "SELECT max(event_seq) FROM checkpoints") ?? 0
-            return (UInt64(max(update, checkpoint ?? 0)), UInt64(max(event, checkpointSeq)), checkpoint != nil)
-        }
-    }
+    func recordedCounters() async throws -> HistoryCounters { try await backend.recordedCounters() }
 
-    /// Bytes the file's live pages take (freed pages excluded).
-    public func usedBytes() async throws -> Int64 {
-        try await database.pool.read { db in try Self.usedBytes(db) }
-    }
+    /// Bytes the history's live rows take (SQLite: freed pages excluded).
+    public func usedBytes() async throws -> Int64 { try await backend.usedBytes() }
+
+    /// The storage the backend-neutral parts (recorder, resume) go through.
+    var backend: any HistoryBackend { database }
 
     static func usedBytes(_ db: Database) throws -> Int64 {
         let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
