@@ -16,7 +16,7 @@ public final class TopologyStore: Sendable {
     /// Published after every recorded event, with the new seq.
     public let eventSignal = ChangeSignal()
 
-    private let state: Mutex<StoreState>
+    let state: Mutex<StoreState>
 
     public init(configuration: StoreConfiguration = StoreConfiguration()) {
         self.configuration = configuration
