@@ -27,8 +27,11 @@ public enum HistoryRestore {
         let window = UInt64(store.configuration.retainedUpdates)
         // Revisions are contiguous within one process, so `window` revisions
         // back holds at most `window` updates (fewer across a restart's jump).
+        // (Before the oldest retained checkpoint, start from that checkpoint.)
         var base = latest
-        if latest.revision > 0, let older = try? await history.topology(at: .revision(latest.revision - min(window, latest.revision))) {
+        let wanted = latest.revision - min(window, latest.revision)
+        if let start = try await history.oldestRebuildable(through: latest.revision), start < latest.revision,
+           let older = try? await history.topology(at: .revision(max(wanted, start))) {
             base = older
         }
         var updates: [(update: TopologyUpdate, json: [UInt8])] = []
