@@ -12,6 +12,24 @@ public protocol HistoryQueries: Sendable {
     func metrics(entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64) async throws(HistoryError) -> [MetricSeries]
     /// Recorded events with `since <= timestamp <= until`, oldest first, matching the filter.
     func events(since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int) async throws(HistoryError) -> [InfraEvent]
+    /// The oldest revision `topology(at:)` rebuilds, at most `through`; nil
+    /// when none is. A default finds it with `topology(at:)` alone; a backend
+    /// answers it from its checkpoints.
+    func oldestRebuildable(through: UInt64) async throws(HistoryError) -> UInt64?
+}
+
+extension HistoryQueries {
+    public func oldestRebuildable(through: UInt64) async throws(HistoryError) -> UInt64? {
+        // Rebuildable revisions are a suffix (retention drops the oldest), so bisect.
+        guard (try? await topology(at: .revision(through))) != nil else { return nil }
+        var low: UInt64 = 0
+        var high = through
+        while low < high {
+            let middle = low + (high - low) / 2
+            if (try? await topology(at: .revision(middle))) != nil { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
 }
 
 /// A point in the past: a revision, or the last revision at or before an instant.

@@ -32,6 +32,13 @@ struct StoreState {
     var healthSum = 0.0
     var byKind: [EntityKind: KindTotals] = [:]
     var log: Deque<LoggedUpdate> = []
+    /// The revision just before the log's first update: a reader there reads
+    /// the whole log. Revisions are contiguous within one process but jump at
+    /// a restart (StoreState+Restore.swift), so positions in the log are found
+    /// by search, never by subtraction.
+    var logPredecessor: UInt64 = 0
+    /// Set by `restore`: the revision the recorded past was put back at.
+    var restoredRevision: UInt64?
     /// The last unfiltered `full`, shared by the clients that connect or
     /// resync while it is fresh (see `StoreConfiguration.fullReuse`).
     var cachedFull: (revision: UInt64, json: [UInt8], encodedAt: ContinuousClock.Instant)?
@@ -45,6 +52,7 @@ struct StoreState {
         self.configuration = configuration
         self.revision = configuration.startingCounter
         self.eventSeq = configuration.startingCounter
+        self.logPredecessor = configuration.startingCounter
     }
 
     // MARK: Applying
@@ -142,7 +150,7 @@ struct StoreState {
         log(.connRemove, now: now, connection: connection, connectionJSON: record.json, ends: ends, into: &updates)
     }
 
-    private func neighbours(of id: String) -> [(connection: Connection, peer: Entity)] {
+    func neighbours(of id: String) -> [(connection: Connection, peer: Entity)] {
         (adjacency[id] ?? []).compactMap { connectionID in
             guard let connection = connections[connectionID]?.connection else { return nil }
             let peerID = connection.sourceID == id ? connection.targetID : connection.sourceID
@@ -150,20 +158,20 @@ struct StoreState {
         }
     }
 
-    private mutating func store(_ entity: Entity) {
+    mutating func store(_ entity: Entity) {
         let json = entity.jsonBytes()
         entities[entity.id] = EntityRecord(entity: entity, json: json)
         entityJSON[entity.id] = json
     }
 
-    private mutating func tally(_ entity: Entity) {
+    mutating func tally(_ entity: Entity) {
         summary.add(entity.health, policy: configuration.healthPolicy)
         healthSum += entity.health
         byKind[entity.kind, default: KindTotals()].count += 1
         byKind[entity.kind, default: KindTotals()].healthSum += entity.health
     }
 
-    private mutating func untally(_ entity: Entity) {
+    mutating func untally(_ entity: Entity) {
         summary.add(entity.health, policy: configuration.healthPolicy, count: -1)
         healthSum -= entity.health
         byKind[entity.kind, default: KindTotals()].count -= 1
@@ -176,7 +184,9 @@ struct StoreState {
         connection: Connection? = nil, connectionJSON: [UInt8]? = nil, ends: (source: Entity, target: Entity)? = nil,
         neighbours: [(connection: Connection, peer: Entity)] = [], into updates: inout [LoggedUpdate]
     ) {
-        revision += 1
+        // A restored store continues above every revision an earlier process
+        // may have streamed (docs/HISTORY.md, the crash rule).
+        revision = max(revision, configuration.startingCounter) + 1
         var w = JSONWriter(reservingCapacity: 768)
         let entityBytes = entityJSON ?? entity.flatMap { entities[$0.id]?.json }
         let connectionBytes = connectionJSON
@@ -189,8 +199,7 @@ struct StoreState {
             revision: revision, kind: kind, timestamp: now, entity: entity, previous: previous,
             connection: connection, ends: ends, neighbours: neighbours, json: w.bytes
         )
-        log.append(logged)
-        if log.count > configuration.retainedUpdates { log.removeFirst() }
+        appendToLog(logged)
         updates.append(logged)
     }
 
@@ -215,11 +224,37 @@ struct StoreState {
 
     // MARK: Reading
 
+    mutating func appendToLog(_ logged: LoggedUpdate) {
+        log.append(logged)
+        if log.count > configuration.retainedUpdates { logPredecessor = log.removeFirst().revision }
+    }
+
     func updates(after seen: UInt64, limit: Int) -> LogRead {
         if seen == revision { return .updates([]) }
-        guard seen < revision, let first = log.first, seen + 1 >= first.revision else { return .gone }
-        let start = Int(seen + 1 - first.revision)
+        guard let start = logIndex(after: seen) else { return .gone }
         return .updates(Array(log[start..<(start + min(limit, log.count - start))]))
+    }
+
+    /// How many logged updates follow `seen`; nil when the log does not hold what follows it.
+    func backlog(after seen: UInt64) -> Int? {
+        if seen == revision { return 0 }
+        return logIndex(after: seen).map { log.count - $0 }
+    }
+
+    /// The index of the update right after `seen`, when `seen` is the log's
+    /// predecessor or one of its revisions (a revision in a restart's jump
+    /// was never streamed by this log, so it has no position).
+    private func logIndex(after seen: UInt64) -> Int? {
+        guard seen < revision else { return nil }
+        if seen == logPredecessor { return 0 }
+        var low = 0
+        var high = log.count
+        while low < high {
+            let middle = (low + high) / 2
+            if log[middle].revision < seen { low = middle + 1 } else { high = middle }
+        }
+        guard low < log.count, log[low].revision == seen else { return nil }
+        return low + 1
     }
 
     func snapshot(filter: TopologyFilter) -> Topology {
@@ -237,7 +272,7 @@ struct StoreState {
         let cacheable = asFullUpdate && filter.isEverything
         if cacheable, let cachedFull,
            cachedFull.revision == revision || ContinuousClock.now - cachedFull.encodedAt < configuration.fullReuse,
-           log.first.map({ $0.revision <= cachedFull.revision + 1 }) ?? true {
+           cachedFull.revision >= logPredecessor {
             return (cachedFull.revision, cachedFull.json)
         }
         let result = encodeSnapshot(filter: filter, asFullUpdate: asFullUpdate)

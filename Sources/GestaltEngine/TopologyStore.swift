@@ -19,7 +19,7 @@ public final class TopologyStore: Sendable {
     /// here because every stage (sources, enrichment, layout) holds the store.
     public let plugins = PluginBoard()
 
-    private let state: Mutex<StoreState>
+    let state: Mutex<StoreState>
 
     public init(configuration: StoreConfiguration = StoreConfiguration()) {
         self.configuration = configuration

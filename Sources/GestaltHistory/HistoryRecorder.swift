@@ -86,15 +86,18 @@ struct HistoryCursor {
         self.history = history
         self.store = store
         let recorded = try await history.recordedCounters()
+        // A store restored from this history goes on from its last revision
+        // (HistoryRestore): no gap, and the mirror is that recorded state.
+        let restored = recorded.hasCheckpoint && store.restoredRevision == recorded.revision
         // Reusing a recorded revision would overwrite history with a different change.
-        guard !recorded.hasCheckpoint || store.revision > recorded.revision else {
+        guard !recorded.hasCheckpoint || restored || store.revision > recorded.revision else {
             throw HistoryRecorderError.counterBehindHistory(store: store.revision, recorded: recorded.revision)
         }
         revision = recorded.revision
         eventSeq = recorded.eventSeq
         hasCheckpoint = recorded.hasCheckpoint
         sampler = MetricSampler(intervalMilliseconds: history.configuration.sampleIntervalMilliseconds)
-        mirror = nil
+        mirror = restored ? TopologyReplay(try await history.topology(at: .revision(recorded.revision))) : nil
     }
 
     /// Writes everything the store has past the cursor, in batches.

@@ -128,6 +128,13 @@ extension HistoryStore {
         }
     }
 
+    public func oldestRebuildable(through: UInt64) async throws(HistoryError) -> UInt64? {
+        guard through <= UInt64(Int64.max) else { throw .badRequest("revision \(through) is out of range") }
+        return try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT min(revision) FROM checkpoints WHERE revision <= ?", arguments: [Int64(through)]).map { UInt64($0) }
+        }
+    }
+
     /// Runs a read, turning storage failures into `unavailable`.
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(HistoryError) -> T {
         do {

@@ -20,7 +20,7 @@ extension SimulatedCluster {
         let initial = load(now: start)
         // The initial cluster goes straight to the store: smoothing is for
         // bursts of life, and readiness means the map is there to see.
-        let result = store.apply(initial.changes, now: start)
+        let result = store.apply(Self.removalsOfGhosts(in: store, keeping: initial.changes) + initial.changes, now: start)
         for event in initial.events { store.record(event) }
         var details = [
             "seed": String(configuration.seed), "changes_per_second": String(configuration.changesPerSecond),
@@ -53,5 +53,28 @@ extension SimulatedCluster {
             if !tick.changes.isEmpty { target.apply(tick.changes, now: now) }
             for event in tick.events { target.record(event) }
         }
+    }
+}
+
+extension SimulatedCluster {
+    /// What the store holds for the simulator that this run's cluster does
+    /// not have: after a restart the store holds the recorded topology, and
+    /// pods that churned away since the cluster's seed state would stay
+    /// there as ghosts.
+    static func removalsOfGhosts(in store: TopologyStore, keeping changes: [TopologyChange]) -> [TopologyChange] {
+        var next = SourceSnapshot()
+        for change in changes {
+            switch change {
+            case .upsertEntity(let entity, _): next.entities[entity.id] = entity
+            case .upsertConnection(let connection): next.connections[connection.id] = connection
+            default: break
+            }
+        }
+        let topology = store.snapshot()
+        let owned = topology.entities.filter { $0.source == sourceName }
+        guard !owned.isEmpty else { return [] }
+        let ids = Set(owned.map(\.id))
+        let connections = topology.connections.filter { ids.contains($0.sourceID) || ids.contains($0.targetID) }
+        return SnapshotDiff.removals(from: SourceSnapshot(entities: owned, connections: connections), to: next)
     }
 }

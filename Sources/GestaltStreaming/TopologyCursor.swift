@@ -77,8 +77,9 @@ public struct TopologyCursor: Sendable {
     /// More than `resyncThreshold` updates behind and the backlog larger
     /// than the topology: a `full` is the cheaper catch-up.
     private var tooFarBehind: Bool {
-        let behind = store.revision &- revision
-        return behind > UInt64(options.resyncThreshold) && behind > UInt64(store.entityCount + store.connectionCount)
+        // Counted in the log, not by subtracting revisions: they jump at a restart.
+        guard let behind = store.backlog(after: revision) else { return true }
+        return behind > options.resyncThreshold && behind > store.entityCount + store.connectionCount
     }
 
     /// A resync `full`, unless the store's is no newer than the cursor: the

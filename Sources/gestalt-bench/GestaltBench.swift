@@ -12,7 +12,7 @@ struct GestaltBench: AsyncParsableCommand {
             SnapshotBench.self, DiffBench.self, StoreBench.self, SSEBench.self, LayoutBench.self, LoadBench.self,
             KubernetesBench.self,
             PostgresBench.self,
-            HistoryBench.self,
+            HistoryBench.self, HistoryLatencyBench.self,
             NATSBench.self,
             DockerBench.self,
             EnrichmentBench.self, EnrichmentExporter.self,

@@ -80,6 +80,7 @@ struct Serve: AsyncParsableCommand {
         let sources = try file.map { try ConfigWiring.sources($0, flags: sourceFlags, demo: demo, kubernetes: kubernetes, logger: logger) }
             ?? SourceWiring.sources(demo: demo, kubernetes: kubernetes, flags: sourceFlags, logger: logger)
         if sources.isEmpty { logger.warning("the configuration enables no source: the map stays empty") }
+        await RestoreWiring.restore(store: store, history: opened?.history, sources: sources, logger: logger)
         services += SourceWiring.services(for: sources, sink: sink, store: store, statusBoard: statusBoard)
         server.jobs.attach(sources: sources, sink: sink, statusBoard: statusBoard)
         services += HistoryOptions.services(history: opened?.history, store: store, logger: logger)

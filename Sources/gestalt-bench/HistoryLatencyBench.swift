@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import GestaltEngine
+import GestaltHistory
+
+/// `gestalt-bench history-latency`: change → SSE client latency with history
+/// off, then on (a recorder writing SQLite in the same process), in one run,
+/// so the two figures share the machine's state.
+struct HistoryLatencyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history-latency", abstract: "Change → SSE client latency with history off, then on, in one run."
+    )
+
+    @Option(help: "Connected SSE clients.") var clients = 200
+    @Option(help: "Changes per second applied to the store.") var rate = 100
+    @Option(help: "Seconds to measure, per phase.") var seconds = 10
+    @Option(help: "Entities in the topology.") var entities = 1000
+    @Option(help: "Loopback port for the server (the second phase uses the next one).") var port = 18191
+    @Option(help: "Directory for the history file (deleted afterwards).") var dataDir = "/tmp/gestalt-history-latency-bench"
+
+    func run() async throws {
+        for history in [false, true] {
+            let harness = LoopbackHarness(entities: entities, port: port + (history ? 1 : 0))
+            let clients = clients, rate = rate, seconds = seconds
+            try? FileManager.default.removeItem(atPath: dataDir)
+            let recorded = history ? try HistoryStore.open(HistoryConfiguration(directory: dataDir)) : nil
+            let recorder = recorded.map { store in Task { try await HistoryRecorder(history: store, store: harness.server.store).run() } }
+            try await harness.run {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<clients { group.addTask { try await harness.client(measure: index % 4 == 0) } }
+                    while harness.server.stats.snapshot.activeTopologyStreams < clients { try await Task.sleep(for: .milliseconds(50)) }
+                    let interval = Duration.seconds(1) / rate
+                    var next = ContinuousClock.now
+                    for round in 0..<(rate * seconds) {
+                        next += interval
+                        try await Task.sleep(until: next)
+                        let now = ContinuousClock.now
+                        let updates = harness.server.store.apply([harness.change(round, round: round / harness.entities.count)])
+                        if let revision = updates.updates.last?.revision { harness.appliedAt.withLock { $0[revision] = now } }
+                    }
+                    try await Task.sleep(for: .seconds(1))
+                    group.cancelAll()
+                }
+            }
+            recorder?.cancel()
+            _ = await recorder?.result
+            let durable = try await recorded?.durableRevision()
+            try? FileManager.default.removeItem(atPath: dataDir)
+            print("history \(history ? "on " : "off"): \(clients) clients, \(rate) changes/s for \(seconds) s"
+                + (durable.map { "; durable through revision \($0) of \(harness.server.store.revision)" } ?? ""))
+            print("  change → client latency: \(Percentiles(harness.latencies.withLock { $0 }).describe(unit: "ms"))")
+        }
+    }
+}
