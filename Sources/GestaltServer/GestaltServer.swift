@@ -23,14 +23,18 @@ public struct GestaltServer: Sendable {
     public let jobs: JobRunner
     /// The alert engine, when alerts are on (`/api/infra/alerts`).
     public private(set) var alerts: (any AlertsView)?
+    /// The graph API's events and the log the SSE bridge reads.
+    public let graphEvents: GraphEventRouting
     let heartbeat: WebSocketHeartbeat
 
     public init(
         store: TopologyStore, statusBoard: SourceStatusBoard, configuration: ServerConfiguration,
-        metrics: ServerMetrics = ServerMetrics(), history: (any HistoryQueries)? = nil, alerts: (any AlertsView)? = nil
+        metrics: ServerMetrics = ServerMetrics(), history: (any HistoryQueries)? = nil, alerts: (any AlertsView)? = nil,
+        graphEvents: GraphEventRouting = GraphEventRouting()
     ) {
         self.store = store
         self.alerts = alerts
+        self.graphEvents = graphEvents
         self.history = history
         self.statusBoard = statusBoard
         self.configuration = configuration
@@ -66,7 +70,8 @@ public struct GestaltServer: Sendable {
         // Without history the routes still exist and answer 503 saying so.
         HistoryRoutes(history: history ?? NoHistory(), maxLimit: configuration.maxEventLimit).register(on: router)
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
-        GraphRoutes(graph: GraphAPI(store: store), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
+        GraphRoutes(graph: GraphAPI(store: store, emit: graphEvents.emit), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
+        GraphEventRoutes(log: graphEvents.log, registry: registry, options: configuration.stream).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
         PluginRoutes(store: store).register(on: router)
         JobRoutes(jobs: jobs, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
@@ -123,7 +128,9 @@ public struct GestaltServer: Sendable {
     /// The application with the keepalive ticker and the caller's services.
     /// Use `run(services:logger:)` to serve with graceful shutdown of streams.
     public func makeApplication(services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
-        let ticker = KeepaliveTicker(store: store, keepalive: configuration.stream.keepalive)
+        let ticker = KeepaliveTicker(
+            signals: [store.topologySignal, store.eventSignal, graphEvents.log.signal], keepalive: configuration.stream.keepalive
+        )
         let registry = registry, heartbeat = heartbeat
         let housekeeping: [any Service] = [
             BackgroundService(name: "keepalive") { await ticker.run() },
@@ -154,11 +161,12 @@ public struct GestaltServer: Sendable {
     /// stream closer comes last: it ends every open stream first, and the
     /// server's quiesce then has nothing to wait for.
     public func run(services: [any Service], logger: Logger) async throws {
-        let store = store, shutdownTimeout = configuration.shutdownTimeout
+        let store = store, shutdownTimeout = configuration.shutdownTimeout, graphSignal = graphEvents.log.signal
         let streamCloser = BackgroundService(name: "stream-closer") {
             try? await gracefulShutdown()
             store.topologySignal.close()
             store.eventSignal.close()
+            graphSignal.close()
             ShutdownDeadline.start(after: shutdownTimeout, logger: logger)
         }
         // Background work that ends by itself (a loop that saw the signals

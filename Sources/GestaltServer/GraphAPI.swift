@@ -15,9 +15,12 @@ final class GraphAPI: Sendable {
     private let explicitHealth = Mutex<Set<String>>([])
     /// Edges created here; only these may be deleted here.
     private let ownedEdges = Mutex<Set<String>>([])
+    /// Where each change goes as a graph event (the log, or NATS); it must not block.
+    private let emit: @Sendable (GraphEvent) -> Void
 
-    init(store: TopologyStore) {
+    init(store: TopologyStore, emit: @escaping @Sendable (GraphEvent) -> Void = { _ in }) {
         self.store = store
+        self.emit = emit
     }
 
     func createNode(_ body: [String: JSONValue]) throws -> Entity {
@@ -34,6 +37,7 @@ final class GraphAPI: Sendable {
         do {
             let stored = try store.create(entity, health: healthGiven ? .given : .scored)
             if healthGiven { _ = explicitHealth.withLock { $0.insert(id) } }
+            emit(.nodeCreated(stored))
             return stored
         } catch .entityExists {
             throw APIError(.conflict, code: "already_exists", "an entity with id '\(id)' already exists; PATCH it or choose another id")
@@ -48,14 +52,16 @@ final class GraphAPI: Sendable {
             throw APIError.invalidBody("field 'id' ('\(bodyID)') does not match the id in the path ('\(id)'); ids cannot change")
         }
         if let name = try fields.string("name"), name.isEmpty { throw APIError.invalidBody("field 'name' must not be empty") }
-        try requireOwned(id)
+        let old = try requireOwned(id)
         if fields.has("health") { _ = explicitHealth.withLock { $0.insert(id) } }
         let keepHealth = explicitHealth.withLock { $0.contains(id) }
         do {
-            return try store.modify(entityID: id, health: keepHealth ? .given : .scored) { entity in
+            let new = try store.modify(entityID: id, health: keepHealth ? .given : .scored) { entity in
                 if let name = try fields.string("name") { entity.name = name }
                 try Self.applyFields(fields, to: &entity)
             }
+            emit(.nodeUpdated(from: old, to: new))
+            return new
         } catch let error as APIError {
             throw error
         } catch {
@@ -64,10 +70,11 @@ final class GraphAPI: Sendable {
     }
 
     func deleteNode(id: String) throws {
-        try requireOwned(id)
+        let old = try requireOwned(id)
         do {
             try store.apply(.removeEntity(id: id))
             _ = explicitHealth.withLock { $0.remove(id) }
+            emit(.nodeDeleted(old))
         } catch {
             throw APIError.notFound("no entity with id '\(id)'")
         }
@@ -103,27 +110,37 @@ final class GraphAPI: Sendable {
             throw APIError.invalidBody(error.description)
         }
         _ = ownedEdges.withLock { $0.insert(connection.id) }
+        emit(.edgeCreated(connection, projectID: projectID(of: connection)))
         return connection
     }
 
     func deleteEdge(id: String) throws {
-        guard store.connection(id: id) != nil else { throw APIError.notFound("no connection with id '\(id)'") }
+        guard let connection = store.connection(id: id) else { throw APIError.notFound("no connection with id '\(id)'") }
         guard ownedEdges.withLock({ $0.contains(id) }) else {
             throw APIError(.conflict, code: "not_owned", "connection '\(id)' belongs to a source, not the graph API; it cannot be deleted here")
         }
         do {
+            let project = projectID(of: connection)
             try store.apply(.removeConnection(id: id))
             _ = ownedEdges.withLock { $0.remove(id) }
+            emit(.edgeDeleted(connection, projectID: project))
         } catch {
             throw APIError.notFound("no connection with id '\(id)'")
         }
     }
 
-    private func requireOwned(_ id: String) throws {
+    @discardableResult
+    private func requireOwned(_ id: String) throws -> Entity {
         guard let entity = store.entity(id: id) else { throw APIError.notFound("no entity with id '\(id)'") }
         guard entity.source == Self.source else {
             throw APIError(.conflict, code: "not_owned", "entity '\(id)' belongs to source '\(entity.source)'; only graph API entities can be changed here")
         }
+        return entity
+    }
+
+    /// An edge's project is its source node's namespace.
+    private func projectID(of connection: Connection) -> String {
+        store.entity(id: connection.sourceID)?.namespace ?? ""
     }
 
     /// The optional entity fields shared by create and patch.

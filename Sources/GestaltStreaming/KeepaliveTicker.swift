@@ -9,7 +9,11 @@ public struct KeepaliveTicker: Sendable {
     /// Ticks three times per keepalive interval, so an idle stream sends its
     /// comment at most a third of an interval late.
     public init(store: TopologyStore, keepalive: Duration) {
-        self.signals = [store.topologySignal, store.eventSignal]
+        self.init(signals: [store.topologySignal, store.eventSignal], keepalive: keepalive)
+    }
+
+    public init(signals: [ChangeSignal], keepalive: Duration) {
+        self.signals = signals
         self.period = keepalive / 3
     }
 

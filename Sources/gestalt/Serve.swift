@@ -1,6 +1,8 @@
 import ArgumentParser
 import GestaltEngine
 import GestaltModel
+import GestaltNATS
+import NATSClient
 import GestaltServer
 import GestaltStreaming
 import Hummingbird
@@ -19,6 +21,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "0.0.0.0"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(help: "Publish graph API events on this NATS server (nats://host:4222) and stream them from it.") var graphEventsNats: String?
 
     @OptionGroup(title: "Simulated cluster") var demo: DemoOptions
     @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesOptions
@@ -62,9 +65,11 @@ struct Serve: AsyncParsableCommand {
 
         var serverConfiguration = ServerConfiguration(host: host, port: port)
         streaming.apply(to: &serverConfiguration)
+        let graphNATS = try graphEventsNats.map { url in (GraphEventsNATS(), try NATSConnectionOptions(url: url)) }
         var server = GestaltServer(
             store: store, statusBoard: statusBoard, configuration: serverConfiguration,
-            metrics: ServerMetrics(registry: registry), history: opened?.history
+            metrics: ServerMetrics(registry: registry), history: opened?.history,
+            graphEvents: graphNATS.map { events, _ in GraphEventRouting(log: events.log, emit: events.emit) } ?? GraphEventRouting()
         )
         // The alert engine broadcasts through the server's registry, and the server lists its alerts.
         let alerting = AlertWiring.engine(file: file, store: store, statusBoard: statusBoard, server: server, logger: logger)
@@ -77,6 +82,9 @@ struct Serve: AsyncParsableCommand {
         }
         var services = churnServices + (alerting?.1 ?? [])
         services += otlp?.services ?? []
+        if let (events, options) = graphNATS {
+            services.append(BackgroundService(name: "graph events over NATS") { await events.run(options: options) })
+        }
         let sources = try file.map { try ConfigWiring.sources($0, flags: sourceFlags, demo: demo, kubernetes: kubernetes, logger: logger) }
             ?? SourceWiring.sources(demo: demo, kubernetes: kubernetes, flags: sourceFlags, logger: logger)
         if sources.isEmpty { logger.warning("the configuration enables no source: the map stays empty") }
