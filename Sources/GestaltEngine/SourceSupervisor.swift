@@ -16,15 +16,20 @@ public struct SourceSupervisor: Sendable {
     public let context: SourceContext
     private let store: TopologyStore
     private let backoff: Backoff
+    /// Called once each time the source comes back after being down: its
+    /// entities were just resynced in bulk (`serve` fires `graph.invalidated`).
+    private let onResync: (@Sendable () -> Void)?
 
     public init(
         source: any TopologySource, sink: any ChangeSink, store: TopologyStore, statusBoard: SourceStatusBoard,
-        backoff: Backoff = Backoff(initial: .seconds(1), maximum: .seconds(30), resetAfter: .seconds(60))
+        backoff: Backoff = Backoff(initial: .seconds(1), maximum: .seconds(30), resetAfter: .seconds(60)),
+        onResync: (@Sendable () -> Void)? = nil
     ) {
         self.source = source
         self.context = SourceContext(instance: source.instance, sink: sink, store: store, statusBoard: statusBoard)
         self.store = store
         self.backoff = backoff
+        self.onResync = onResync
     }
 
     /// Runs the source until the task is cancelled.
@@ -41,7 +46,7 @@ public struct SourceSupervisor: Sendable {
         // so sources that record no cycles of their own (watchers) still
         // show a timing; pollers add one per cycle with `recordRun`.
         let syncStarted = Mutex<ContinuousClock.Instant?>(nil)
-        let context = context
+        let context = context, onResync = onResync
         store.plugins.register(source.pluginMetadata)
         let observation = board.signal.observe { _ in
             guard let status = board.status(of: name) else { return }
@@ -55,8 +60,11 @@ public struct SourceSupervisor: Sendable {
                 let warnings = status.state == .degraded ? [status.message].filter { !$0.isEmpty } : []
                 context.recordRun(startedAt: started, warnings: warnings)
             }
-            guard wasDown.withLock({ previous in defer { previous = down }; return previous != down }) else { return }
+            let previous = wasDown.withLock { previous in defer { previous = down }; return previous }
+            guard previous != down else { return }
             store.markStale(source: name, down)
+            // The first ready is the initial sync, not a resync.
+            if previous == true { onResync?() }
         }
         defer { observation.cancel() }
         if board.status(of: name) == nil { context.setStatus(.syncing, message: "starting") }

@@ -48,9 +48,11 @@ public struct GestaltServer: Sendable {
             observer: StreamLifecycleLog(logger: Logger(label: "gestalt.streams")).callAsFunction
         )
         self.jobs = JobRunner(store: store, history: history, limits: configuration.jobLimits)
-        let registry = registry
+        let registry = registry, emitGraph = graphEvents.emit
         jobs.onMessage { message in
             registry.broadcast(BroadcastMessage(type: message.type, payload: message.payload, channel: .jobs))
+            // A rescan's frame is its bulk result: open graph views refetch.
+            if message.type == "frame" { emitGraph(.invalidated(projectID: "", reason: "rescan")) }
         }
     }
 

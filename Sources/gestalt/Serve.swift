@@ -89,7 +89,12 @@ struct Serve: AsyncParsableCommand {
             ?? SourceWiring.sources(demo: demo, kubernetes: kubernetes, flags: sourceFlags, logger: logger)
         if sources.isEmpty { logger.warning("the configuration enables no source: the map stays empty") }
         await RestoreWiring.restore(store: store, history: opened?.history, sources: sources, logger: logger)
-        services += SourceWiring.services(for: sources, sink: sink, store: store, statusBoard: statusBoard)
+        // A source back from an outage resynced its entities in bulk: one
+        // graph.invalidated for every project (docs/PROTOCOL.md, Graph events).
+        let emitGraph = server.graphEvents.emit
+        services += SourceWiring.services(for: sources, sink: sink, store: store, statusBoard: statusBoard) {
+            emitGraph(.invalidated(projectID: "", reason: "source_resync"))
+        }
         server.jobs.attach(sources: sources, sink: sink, statusBoard: statusBoard)
         services += HistoryOptions.services(history: opened?.history, store: store, logger: logger)
         if let limit = storeConfiguration.maxEntities {

@@ -24,12 +24,13 @@ enum SourceWiring {
     /// One service per source: a failing source is restarted with backoff,
     /// its entities stay on the map marked stale, and the others go on.
     static func services(
-        for sources: [any TopologySource], sink: any ChangeSink, store: TopologyStore, statusBoard: SourceStatusBoard
+        for sources: [any TopologySource], sink: any ChangeSink, store: TopologyStore, statusBoard: SourceStatusBoard,
+        onResync: (@Sendable () -> Void)? = nil
     ) -> [any Service] {
         sources.map { source in
             // Before the server listens: /readyz answers 503 until each source is ready.
             statusBoard.set(source.instance.description, .syncing, message: "starting")
-            let supervisor = SourceSupervisor(source: source, sink: sink, store: store, statusBoard: statusBoard)
+            let supervisor = SourceSupervisor(source: source, sink: sink, store: store, statusBoard: statusBoard, onResync: onResync)
             return BackgroundService(name: "source \(source.instance)") { await supervisor.run() }
         }
     }

@@ -62,6 +62,35 @@ final class SwitchableSource: TopologySource {
         #expect(board.status(of: "docker@lab")?.state == .stopped)
     }
 
+    @Test func aSourceBackFromAnOutageReportsOneResync() async throws {
+        let store = TopologyStore()
+        let board = SourceStatusBoard()
+        let source = SwitchableSource()
+        let resyncs = Mutex(0)
+        let supervisor = SourceSupervisor(
+            source: source, sink: store, store: store, statusBoard: board,
+            backoff: Backoff(initial: .milliseconds(10), maximum: .milliseconds(40), resetAfter: .seconds(60)),
+            onResync: { resyncs.withLock { $0 += 1 } }
+        )
+        let task = Task { await supervisor.run() }
+        defer { task.cancel() }
+        try await waitFor("listed") { board.status(of: "docker@lab")?.state == .ready }
+        #expect(resyncs.withLock { $0 } == 0, "the first sync is not a resync")
+
+        source.set(up: false)
+        // Several failed runs (each reporting error) are one outage.
+        try await waitFor("down") { store.snapshot().entities.allSatisfy(\.stale) && source.runs >= 3 }
+        source.set(up: true)
+        try await waitFor("back") { resyncs.withLock { $0 } >= 1 && !store.snapshot().entities.contains(where: \.stale) }
+
+        source.set(up: false)
+        try await waitFor("down again") { store.snapshot().entities.allSatisfy(\.stale) }
+        #expect(resyncs.withLock { $0 } == 1, "one outage, one resync")
+        source.set(up: true)
+        try await waitFor("back again") { resyncs.withLock { $0 } >= 2 && !store.snapshot().entities.contains(where: \.stale) }
+        #expect(resyncs.withLock { $0 } == 2)
+    }
+
     func waitFor(_ what: String, _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while !condition() {
