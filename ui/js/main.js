@@ -35,6 +35,7 @@ import { createLatencyProbe } from './latency-probe.js';
 import { eventIcon } from './event-icons.js';
 import { createTimeline } from './panels/timeline.js';
 import { createSparklines } from './panels/sparklines.js';
+import { createGraphEvents } from './graph-events.js';
 
 const HEALTH_POLL_MS = 5000;
 const SOURCES_POLL_MS = 3000;
@@ -283,6 +284,15 @@ const eventBatcher = createBatcher((lists) => {
 const eventsFeed = createEventsFeed({ onEvents: (list) => eventBatcher.push(list) });
 topologyFeed.start();
 eventsFeed.start();
+// Graph events (graph seed): toasts for new nodes, the stale banner's refresh refetches the topology.
+createGraphEvents({
+  toaster,
+  refresh: async () => {
+    const topology = await fetchJson('api/infra/topology');
+    const update = { kind: 'full', revision: topology.revision, timestamp: topology.timestamp, topology };
+    if (timeline.live) batcher.push(update); else timeline.hold(update);
+  },
+});
 
 for (const [name, online] of [['online', true], ['offline', false]]) {
   window.addEventListener(name, () => { topologyFeed.setOnline(online); eventsFeed.setOnline(online); });
