@@ -44,6 +44,21 @@ final class ListedSource: RescannableSource {
         return (server, source)
     }
 
+    @Test func aRescanFiresOneGraphInvalidatedForEveryProject() async throws {
+        let (server, source) = serverWithSource()
+        source.list(["a", "b"])
+        try await server.application().test(.router) { client in
+            let id = try await client.execute(uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"rescan"}"#)) { response in
+                try #require(try json(response.body)["job_id"] as? String)
+            }
+            try await eventually("the rescan completes") { server.jobs.job(id)?.state == .completed }
+        }
+        let events = try #require(server.graphEvents.log.events(after: 0)).map(\.event)
+        #expect(events.map(\.subject) == ["graph.invalidated"])
+        let payload = try #require(try JSONSerialization.jsonObject(with: Data(events[0].json)) as? [String: String])
+        #expect(payload == ["project_id": "", "reason": "rescan"])
+    }
+
     @Test func aRescanDiffsAFreshListIntoTheStoreAndBothShapesShowIt() async throws {
         let (server, source) = serverWithSource()
         let store = server.store
