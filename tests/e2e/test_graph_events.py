@@ -5,7 +5,7 @@ the stale banner until its refresh button refetches the topology."""
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import GestaltServer, _require_binary, open_page, wait_until
+from conftest import ARTIFACTS, GestaltServer, _require_binary, open_page, wait_until
 
 # Every toast's text, kept after the toast itself has gone (toasts leave by
 # themselves, so the test must not depend on catching them on screen).
@@ -77,6 +77,7 @@ def test_invalidated_shows_the_stale_banner_until_refresh(driver, graph_server):
         return wait_until(lambda: banner.is_displayed(), 5, message="the banner")
     wait_until(rescan_and_see, 30, message="the stale banner")
     assert "Graph data may be outdated" in banner.text
+    assert driver.save_screenshot(str(ARTIFACTS / "graph-stale-banner.png"))
     topology_fetches = driver.execute_script(
         "return performance.getEntriesByType('resource').filter((e) => e.name.endsWith('api/infra/topology')).length")
     driver.find_element(By.ID, "graph-refresh").click()
