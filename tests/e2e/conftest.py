@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -58,9 +59,13 @@ class GestaltServer:
     def start(self, timeout=30.0):
         ARTIFACTS.mkdir(exist_ok=True)
         log = open(self.log_path, "ab")
+        # Each server records history in a directory of its own: a shared one
+        # (the default ./gestalt-data) would restore one run's graph API nodes
+        # into the next, since a restart reloads the recorded topology.
+        data_dir = [] if {"--data-dir", "--no-history"} & set(self.extra_args) else ["--data-dir", tempfile.mkdtemp(prefix="gestalt-e2e-")]
         self.process = subprocess.Popen(
             [GESTALT_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--demo-seed", "1", "--demo-rate", "2", "--demo-size", "100", *self.extra_args],
+             "--demo-seed", "1", "--demo-rate", "2", "--demo-size", "100", *data_dir, *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()

@@ -38,6 +38,8 @@ def test_page_loads_connects_and_draws_every_entity(page, server):
 
 def test_graph_api_node_appears_within_a_second_and_goes_when_deleted(page, server):
     wait_until(lambda: rendered_matches_server(page, server), 15, message="initial state")
+    # Events before the graph events stream opened are not the page's to toast.
+    wait_until(lambda: page.execute_script("return document.body.dataset.graphEvents") == "connected", 5, message="graph events stream open")
     status, created = server.request("POST", "/api/graph/nodes", {"id": "e2e-probe", "name": "e2e-probe", "kind": "service", "namespace": "e2e"})
     posted = time.monotonic()
     assert status == 201
@@ -45,8 +47,10 @@ def test_graph_api_node_appears_within_a_second_and_goes_when_deleted(page, serv
     wait_until(lambda: gestalt(page, "entity('e2e-probe')") is not None, 1.0, 0.02, message="node in the page within 1 s")
     wait_until(lambda: gestalt(page, "screenPosition('e2e-probe')") is not None, 1.0, 0.02, message="node drawn")
     assert time.monotonic() - posted < 1.5
-    toast = wait_until(lambda: [t.text for t in page.find_elements(By.CSS_SELECTOR, "#toasts .toast") if "e2e-probe" in t.text], 2, message="graph API toast")
-    assert "added" in toast[0]
+    # The graph events stream announces it once, in the graph seed's words.
+    wait_until(lambda: "New service: e2e-probe" in [t.text for t in page.find_elements(By.CSS_SELECTOR, "#toasts .toast")], 2, message="graph API toast")
+    toasts = [t.text for t in page.find_elements(By.CSS_SELECTOR, "#toasts .toast")]
+    assert not any("e2e-probe" in t and "added" in t for t in toasts), "a new node is toasted once, not twice"
 
     status, _ = server.request("DELETE", "/api/graph/nodes/e2e-probe")
     assert status == 204
@@ -76,8 +80,9 @@ def test_kind_filter_and_search_change_what_is_rendered(page, server):
     assert page.switch_to.active_element.get_attribute("id") == "search"
     page.switch_to.active_element.send_keys(some_name)
     wait_until(lambda: 0 < gestalt(page, "renderedCount()") < total, 3, message="search narrows the scene")
-    results = page.find_elements(By.CSS_SELECTOR, "#search-results li[data-entity-id]")
-    assert any(r.text.startswith(some_name) for r in results)
+    # The list follows each keystroke; wait for the one after the last.
+    wait_until(lambda: any(r.text.startswith(some_name) for r in page.find_elements(By.CSS_SELECTOR, "#search-results li[data-entity-id]")),
+               3, message="the searched pod listed in the results")
     page.switch_to.active_element.send_keys(Keys.ESCAPE)
     wait_until(lambda: rendered_matches_server(page, server), 10, message="all back after Escape")
 

@@ -1,6 +1,7 @@
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 
@@ -18,8 +19,11 @@ def free_port():
 class Server:
     def __init__(self, *args):
         self.port = free_port()
+        # History in a directory of its own unless the test names one: a shared
+        # ./gestalt-data would carry one test's recorded topology into the next.
+        data_dir = [] if {"--data-dir", "--no-history"} & set(args) else ["--data-dir", tempfile.mkdtemp(prefix="gestalt-sys-")]
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port), *args],
+            [BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port), *data_dir, *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
         self.url = f"http://127.0.0.1:{self.port}"

@@ -45,5 +45,7 @@ export function createGraphEvents({ toaster, refresh, EventSourceImpl = globalTh
     flushLater();
   });
   source.addEventListener('graph.invalidated', () => { banner.hidden = false; });
+  // Marked on the page so a test (or a person in devtools) can tell the stream is open.
+  source.addEventListener('connected', () => { if (document.body) document.body.dataset.graphEvents = 'connected'; });
   return { close: () => source.close() };
 }

@@ -201,15 +201,18 @@ function select(id, record = 'push') {
   }
 }
 
-// Graph API entities (source "api") announce themselves with a toast, as the
-// graph sprint seed asks; simulated or collected churn stays quiet.
+// Graph API entities (source "api") announce their changes with a toast, as the
+// graph sprint seed asks; simulated or collected churn stays quiet. A new node
+// is announced by the graph events stream ("New service: billing", rate-limited
+// in graph-events.js), so it is not toasted twice here.
 function toastFor(update) {
   if (!['add', 'update', 'remove'].includes(update.kind) || !update.entity) return;
   const known = state.entities.get(update.entity.id);
   const source = update.entity.source ?? known?.source;
   if (source !== 'api') return;
+  if (update.kind === 'add' && !known) return;
   const name = update.entity.name ?? known?.name ?? update.entity.id;
-  const verb = update.kind === 'add' && !known ? 'added' : update.kind === 'remove' ? 'removed' : 'updated';
+  const verb = update.kind === 'remove' ? 'removed' : 'updated';
   toaster.show(`Graph API: ${formatKind(update.entity.kind ?? known?.kind)} “${name}” ${verb}`, verb);
 }
 
