@@ -88,7 +88,7 @@ def test_kind_filter_and_search_change_what_is_rendered(page, server):
 
 
 def _clickable_entity(drv):
-    """An entity whose drawn position is on the canvas and not covered by another."""
+    """An entity whose drawn position is on the canvas and not covered by another, nor by a toast or panel."""
     return drv.execute_script("""
         const g = window.gestalt, r = document.getElementById('canvas').getBoundingClientRect();
         for (const id of g.entityIds()) {
@@ -96,6 +96,7 @@ def _clickable_entity(drv):
           if (e.kind === 'namespace') continue;
           const p = g.screenPosition(id);
           if (!p || p.x < r.left + 20 || p.x > r.right - 20 || p.y < r.top + 20 || p.y > r.bottom - 20) continue;
+          if (document.elementFromPoint(p.x, p.y) !== document.getElementById('canvas')) continue;
           if (g.entityAt(p.x, p.y) === id) return { id, x: p.x, y: p.y, left: r.left, top: r.top, width: r.width, height: r.height };
         }
         return null;""")
