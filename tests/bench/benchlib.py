@@ -10,12 +10,13 @@ CHROME_ARGS = ["--headless=new", "--no-sandbox", "--use-angle=swiftshader", "--e
 WINDOW = (1280, 800)
 
 
-def default_bin():
-    env = os.environ.get("GESTALT_BIN")
+def default_bin(name="gestalt"):
+    """The release build of `name` if there is one, else the debug build; GESTALT_BIN overrides `gestalt`."""
+    env = os.environ.get("GESTALT_BIN") if name == "gestalt" else None
     if env:
         return env
-    release = ROOT / ".build" / "release" / "gestalt"
-    return str(release if release.exists() else ROOT / ".build" / "debug" / "gestalt")
+    release = ROOT / ".build" / "release" / name
+    return str(release if release.exists() else ROOT / ".build" / "debug" / name)
 
 
 def free_port():

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Watch event → screen (issue 14; results in docs/BENCHMARKS.md, "Watch event to screen").
 
-Runs `gestalt bench kubernetes` (the project's fake Kubernetes API server,
+Runs `gestalt-bench kubernetes` (the project's fake Kubernetes API server,
 the real Kubernetes source and a gestalt server, in one process; see
 docs/BENCHMARKS.md "Kubernetes source"), opens the UI served by that server
 in headless Chromium (SwiftShader), and times each pod change from its write
@@ -60,12 +60,12 @@ def describe(values):
 
 
 class Bench:
-    """`gestalt bench kubernetes`, its stdout read line by line with arrival times."""
+    """`gestalt-bench kubernetes`, its stdout read line by line with arrival times."""
 
     def __init__(self, binary, args):
         self.lines = []
         self.started_at = None
-        cmd = ["stdbuf", "-oL", binary, "bench", "kubernetes", *args]
+        cmd = ["stdbuf", "-oL", binary, "kubernetes", *args]
         print("$", " ".join(cmd[2:]), flush=True)
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -96,7 +96,7 @@ def main():
     ap.add_argument("--apps-per-namespace", type=int, default=5)
     ap.add_argument("--rate", type=int, default=10, help="pod changes per second")
     ap.add_argument("--seconds", type=int, default=60, help="seconds of pod changes (the page loads during the first ones)")
-    ap.add_argument("--bin", default=default_bin())
+    ap.add_argument("--bin", default=default_bin("gestalt-bench"), help="the gestalt-bench binary")
     args = ap.parse_args()
 
     port = free_port()
