@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // Tests only: a TestClock to drive timers without waiting.
+        .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
     ],
     targets: [
         // The wire model of PROTOCOL.md: value types, JSON in and out, health scoring, filters.
@@ -278,6 +280,16 @@ let package = Package(
         ),
         .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
+        // The streaming core without a server: framing, cursors, ticks on a test clock.
+        .testTarget(
+            name: "GestaltStreamingTests",
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltStreaming",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Clocks", package: "swift-clocks"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GestaltChurnTests",
             dependencies: ["GestaltModel", "GestaltEngine", "GestaltChurn", "GestaltSimulator"],

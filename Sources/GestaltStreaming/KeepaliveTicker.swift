@@ -5,6 +5,8 @@ public import GestaltEngine
 public struct KeepaliveTicker: Sendable {
     let signals: [ChangeSignal]
     let period: Duration
+    /// Injected so tests drive the ticks with a test clock instead of waiting.
+    let clock: any Clock<Duration>
 
     /// Ticks three times per keepalive interval, so an idle stream sends its
     /// comment at most a third of an interval late.
@@ -12,15 +14,16 @@ public struct KeepaliveTicker: Sendable {
         self.init(signals: [store.topologySignal, store.eventSignal], keepalive: keepalive)
     }
 
-    public init(signals: [ChangeSignal], keepalive: Duration) {
+    public init(signals: [ChangeSignal], keepalive: Duration, clock: any Clock<Duration> = ContinuousClock()) {
         self.signals = signals
         self.period = keepalive / 3
+        self.clock = clock
     }
 
-    /// Runs until the task is cancelled.
+    /// Runs until the task is cancelled (a cancelled sleep throws: no tick after it).
     public func run() async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: period)
+            do { try await clock.sleep(for: period) } catch { return }
             for signal in signals { signal.tick() }
         }
     }
