@@ -47,3 +47,36 @@ export class ToastLimiter {
     return message;
   }
 }
+
+// What a layout move changes (the position, and the store stamps `updated_at`):
+// a change to these alone is the graph settling, not news.
+const LAYOUT_FIELDS = new Set(['x', 'y', 'z', 'updated_at']);
+
+/**
+ * True when `entity` (as the server sent it) differs from `known` in more than
+ * its position. Only the server's fields count: the page may add its own.
+ */
+export function changedBeyondPosition(entity, known) {
+  if (!known) return true;
+  for (const key of Object.keys(entity)) {
+    if (LAYOUT_FIELDS.has(key)) continue;
+    if (JSON.stringify(entity[key]) !== JSON.stringify(known[key])) return true;
+  }
+  return false;
+}
+
+/**
+ * The toast for a topology update of a graph API entity, or null: the graph
+ * events stream announces new nodes, and a move by the layout is no change
+ * a person asked for. `known` is the entity as the page held it before.
+ */
+export function graphApiToast(update, known, formatKind) {
+  if (!['add', 'update', 'remove'].includes(update.kind) || !update.entity) return null;
+  const source = update.entity.source ?? known?.source;
+  if (source !== 'api') return null;
+  if (update.kind === 'add' && !known) return null;
+  if (update.kind !== 'remove' && !changedBeyondPosition(update.entity, known)) return null;
+  const name = update.entity.name ?? known?.name ?? update.entity.id;
+  const verb = update.kind === 'remove' ? 'removed' : 'updated';
+  return { text: `Graph API: ${formatKind(update.entity.kind ?? known?.kind)} “${name}” ${verb}`, verb };
+}

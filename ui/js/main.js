@@ -36,6 +36,7 @@ import { eventIcon } from './event-icons.js';
 import { createTimeline } from './panels/timeline.js';
 import { createSparklines } from './panels/sparklines.js';
 import { createGraphEvents } from './graph-events.js';
+import { graphApiToast } from './graph-toasts.js';
 
 const HEALTH_POLL_MS = 5000;
 const SOURCES_POLL_MS = 3000;
@@ -206,14 +207,8 @@ function select(id, record = 'push') {
 // is announced by the graph events stream ("New service: billing", rate-limited
 // in graph-events.js), so it is not toasted twice here.
 function toastFor(update) {
-  if (!['add', 'update', 'remove'].includes(update.kind) || !update.entity) return;
-  const known = state.entities.get(update.entity.id);
-  const source = update.entity.source ?? known?.source;
-  if (source !== 'api') return;
-  if (update.kind === 'add' && !known) return;
-  const name = update.entity.name ?? known?.name ?? update.entity.id;
-  const verb = update.kind === 'remove' ? 'removed' : 'updated';
-  toaster.show(`Graph API: ${formatKind(update.entity.kind ?? known?.kind)} “${name}” ${verb}`, verb);
+  const toast = graphApiToast(update, state.entities.get(update.entity?.id), formatKind);
+  if (toast) toaster.show(toast.text, toast.verb);
 }
 
 let panelTimer = null;

@@ -22,3 +22,19 @@ test('a bulk change shows a few toasts then one summary', () => {
   assert.equal(limiter.flush(5000), null, 'nothing left');
   assert.equal(limiter.take({ node_type: 'pod', label: 'late' }, 6000), 'New pod: late');
 });
+
+test('a graph API entity moved by the layout alone is not toasted', async () => {
+  const { graphApiToast, changedBeyondPosition } = await import('../js/graph-toasts.js');
+  const kind = (k) => k;
+  const known = { id: 'api:web', name: 'web', kind: 'service', source: 'api', labels: { tier: 'a' }, x: 1, y: 2, z: 3 };
+  const moved = { ...known, x: 5, y: 6, z: 7, updated_at: '2026-12-06T21:00:00Z' };
+  assert.equal(changedBeyondPosition(moved, known), false);
+  assert.equal(graphApiToast({ kind: 'update', entity: moved }, known, kind), null);
+  const relabelled = { ...moved, labels: { tier: 'b' } };
+  assert.deepEqual(graphApiToast({ kind: 'update', entity: relabelled }, known, kind),
+    { text: 'Graph API: service “web” updated', verb: 'updated' });
+  assert.deepEqual(graphApiToast({ kind: 'remove', entity: { id: 'api:web' } }, known, kind),
+    { text: 'Graph API: service “web” removed', verb: 'removed' });
+  assert.equal(graphApiToast({ kind: 'add', entity: moved }, undefined, kind), null, 'new nodes are toasted by the graph events stream');
+  assert.equal(graphApiToast({ kind: 'update', entity: { ...relabelled, source: 'k8s' } }, { ...known, source: 'k8s' }, kind), null);
+});
