@@ -103,6 +103,20 @@ struct StoreState {
         }
     }
 
+    /// Flips one entity's stale flag, and nothing else of it. Not an upsert:
+    /// that would make the stored entity (base plus metric overlay) the
+    /// overlay's new base, so clearing the overlay later would keep the
+    /// enriched figures instead of the source's own.
+    mutating func setStale(id: String, _ stale: Bool, now: Timestamp, into updates: inout [LoggedUpdate]) {
+        guard let old = entities[id]?.entity, old.stale != stale else { return }
+        entityOverlays[id]?.base.stale = stale
+        var entity = old
+        entity.stale = stale
+        entity.updatedAt = now
+        store(entity)
+        log(.update, now: now, entity: entity, previous: old, into: &updates)
+    }
+
     private mutating func removeEntity(id: String, now: Timestamp, into updates: inout [LoggedUpdate]) {
         // PROTOCOL.md: each connection is announced before the entity's remove.
         for connectionID in (adjacency[id] ?? []).sorted() {

@@ -101,11 +101,7 @@ public final class TopologyStore: Sendable {
         let updates = state.withLock { s in
             let ids = s.entities.values.lazy.filter { $0.entity.source == source && $0.entity.stale != stale }.map(\.entity.id)
             var updates: [LoggedUpdate] = []
-            for id in ids.sorted() {
-                guard var entity = s.entities[id]?.entity else { continue }
-                entity.stale = stale
-                try? s.apply(.upsertEntity(entity, health: .given), now: now, into: &updates)
-            }
+            for id in ids.sorted() { s.setStale(id: id, stale, now: now, into: &updates) }
             return updates
         }
         if let last = updates.last { topologySignal.publish(last.revision) }

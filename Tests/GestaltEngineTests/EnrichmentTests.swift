@@ -43,6 +43,29 @@ import Testing
         #expect(stored.cpuPercent == 42)
     }
 
+    @Test func staleFlagLeavesTheSourcesOwnFiguresUnderTheOverlay() throws {
+        var source = web
+        source.source = "k8s"
+        let store = TopologyStore()
+        store.apply([.upsertEntity(source)])
+        store.enrich([.entity(id: source.id, EnrichedMetrics(cpuPercent: 90))])
+        let marked = store.markStale(source: "k8s", true)
+        #expect(marked.map(\.kind) == [.update])
+        let stale = try #require(store.entity(id: source.id))
+        #expect(stale.stale && stale.cpuPercent == 90)
+        // The overlay's health origin is still "scored": a new overlay rescores.
+        store.enrich([.entity(id: source.id, EnrichedMetrics(cpuPercent: 99))])
+        let rescored = try #require(store.entity(id: source.id))
+        #expect(rescored.health == HealthPolicy.default.score(rescored))
+        // Cleared, the overlay leaves the source's own figures, still stale.
+        store.enrich([.entity(id: source.id, nil)])
+        let cleared = try #require(store.entity(id: source.id))
+        #expect(cleared.cpuPercent == 0, "the source's own cpu, not the enriched 90")
+        #expect(cleared.stale)
+        store.markStale(source: "k8s", false)
+        #expect(store.entity(id: source.id)?.stale == false)
+    }
+
     @Test func overlayBelowThresholdsIsNotAnUpdate() {
         let store = TopologyStore()
         store.apply([.upsertEntity(web)])
