@@ -27,7 +27,8 @@ import Testing
 
     /// Runs `body` with a live server wired to NATS at `natsPort` (the bridge keeps running across NATS outages).
     func withWiredServer(
-        natsPort: Int, bufferLimit: Int = 1024, maxPendingOutgoingBytes: Int = 8 * 1024 * 1024, run: Bool = true,
+        natsPort: Int, bufferLimit: Int = 1024, maxPendingOutgoingBytes: Int = 8 * 1024 * 1024,
+        subscriptionLimits: NATSSubscription.Limits = .init(), run: Bool = true,
         _ body: @Sendable (Wired) async throws -> Void
     ) async throws {
         let registry = PrometheusCollectorRegistry()
@@ -38,7 +39,7 @@ import Testing
         )
         let options = NATSConnectionOptions(
             port: natsPort, name: "bridge", reconnect: .init(initialDelay: .milliseconds(20), maxDelay: .milliseconds(200)),
-            maxPendingOutgoingBytes: maxPendingOutgoingBytes
+            maxPendingOutgoingBytes: maxPendingOutgoingBytes, subscriptionLimits: subscriptionLimits
         )
         let bridge = run ? Task { await events.run(options: options) } : nil
         defer { bridge?.cancel() }
@@ -218,6 +219,32 @@ import Testing
             let delivered = try await graphEvents(sse, kept + 1)
             let expected = (0..<kept).map { "api:n\($0)" } + ["api:after"]
             #expect(try delivered.map { try $0.json()["node_id"] as? String ?? "" } == expected, "the first that fit, then the later event")
+        }
+    }
+
+    /// A bridge that reads slower than NATS delivers loses what its
+    /// subscription's pending limit drops, and says so on `/metrics`.
+    @Test func aSlowBridgeCountsWhatItsSubscriptionDropped() async throws {
+        let nats = try await NATS()
+        defer { nats.stop() }
+        try await withWiredServer(natsPort: nats.port, subscriptionLimits: .init(maxMessages: 1)) { wired in
+            let publisher = try await NATSConnection.connect(NATSConnectionOptions(port: nats.port, name: "burst"))
+            for i in 0..<500 { try await publisher.publish(#"{"project_id":"p","reason":"r\#(i)"}"#, to: "graph.invalidated") }
+            try await publisher.flush()
+            // Drops are carried over when the bridge reads its next message:
+            // one more event at a time until every one is accounted for.
+            var sent = 500
+            try await PeerProcess.waitUntil("every event received or dropped") {
+                if wired.events.received + wired.events.dropped == sent { return true }
+                try await publisher.publish(#"{"project_id":"p","reason":"more"}"#, to: "graph.invalidated")
+                try await publisher.flush()
+                sent += 1
+                return false
+            }
+            #expect(wired.events.dropped > 0, "a burst of 500 past a 1-message limit drops some")
+            #expect(try await metric(wired.port, #"gestalt_graph_events_dropped_total{reason="slow_consumer"}"#) == Double(wired.events.dropped))
+            #expect(try await metric(wired.port, "gestalt_graph_events_received_total") == Double(wired.events.received))
+            await publisher.close()
         }
     }
 
