@@ -75,6 +75,7 @@ public final class GraphEventsNATS: Sendable {
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { [self] in await receive(on: connection) }
+                group.addTask { [self] in await watch(connection) }
                 group.addTask { [self] in
                     for await event in stream {
                         do {
@@ -92,6 +93,22 @@ public final class GraphEventsNATS: Sendable {
             Task { await connection.close() }
         }
         state.withLock { $0.subscribed = false }
+        metrics.connected.record(0)
+    }
+
+    /// Mirrors the connection on `/metrics` twice a second: the client has no
+    /// status callbacks, and a scrape every few seconds needs no more.
+    private func watch(_ connection: NATSConnection) async {
+        var reconnects = 0
+        while !Task.isCancelled, connection.status != .closed {
+            metrics.connected.record(isSubscribed ? 1 : 0)
+            let now = connection.statistics.reconnects
+            if now > reconnects {
+                metrics.reconnects.increment(by: now - reconnects)
+                reconnects = now
+            }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
     }
 
     private func receive(on connection: NATSConnection) async {

@@ -18,8 +18,13 @@ struct GraphEventsNATSMetrics: Sendable {
     let received: Counter
     let rejected: Counter
     let dropped: [DropReason: Counter]
+    /// 1 while subscribed on a live connection, 0 while NATS is away.
+    let connected: Gauge
+    let reconnects: Counter
 
     init(factory: any MetricsFactory) {
+        connected = Gauge(label: "gestalt_graph_events_nats_connected", factory: factory)
+        reconnects = Counter(label: "gestalt_graph_events_nats_reconnects_total", factory: factory)
         published = Counter(label: "gestalt_graph_events_published_total", factory: factory)
         received = Counter(label: "gestalt_graph_events_received_total", factory: factory)
         rejected = Counter(label: "gestalt_graph_events_rejected_total", factory: factory)

@@ -176,8 +176,14 @@ import Testing
             try await post(wired.port, "/api/graph/nodes", #"{"id":"api:before","name":"before"}"#)
             #expect(try await graphEvents(sse, 1).map(\.id) == ["1"])
 
+            try await PeerProcess.waitUntil("connected on /metrics") {
+                try await metric(wired.port, "gestalt_graph_events_nats_connected") == 1
+            }
             nats.stop()
             try await PeerProcess.waitUntil("the bridge saw NATS go") { !wired.events.isSubscribed }
+            try await PeerProcess.waitUntil("disconnected on /metrics") {
+                try await metric(wired.port, "gestalt_graph_events_nats_connected") == 0
+            }
             // The graph API never fails for NATS being down.
             #expect(try await post(wired.port, "/api/graph/nodes", #"{"id":"api:during-1","name":"during-1"}"#) == .created)
             #expect(try await post(wired.port, "/api/graph/nodes", #"{"id":"api:during-2","name":"during-2"}"#) == .created)
@@ -190,6 +196,11 @@ import Testing
             let resumed = try await graphEvents(sse, 3)
             #expect(try resumed.map { try $0.json()["node_id"] as? String ?? "" } == ["api:during-1", "api:during-2", "api:after"])
             #expect(resumed.map(\.id) == ["2", "3", "4"])
+            try await PeerProcess.waitUntil("the reconnect on /metrics") {
+                let reconnects = try await metric(wired.port, "gestalt_graph_events_nats_reconnects_total")
+                let connected = try await metric(wired.port, "gestalt_graph_events_nats_connected")
+                return reconnects == 1 && connected == 1
+            }
             #expect(wired.events.dropped == 0)
             #expect(try await metric(wired.port, #"gestalt_graph_events_dropped_total{reason="nats_refused"}"#) == 0)
         }
