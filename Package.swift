@@ -236,6 +236,7 @@ let package = Package(
                 "GestaltModel", "GestaltEngine", "NATSClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -371,6 +372,10 @@ let package = Package(
             name: "GestaltServerTests",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator",
+                // The graph events bridge fed by a real nats-server (GraphEventsNATSBridgeTests).
+                "GestaltNATS", "NATSClient", "TestPeers",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
