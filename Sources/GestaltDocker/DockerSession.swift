@@ -14,6 +14,8 @@ struct DockerSession {
         case stats(containerID: String, ContainerMetrics)
         case statsEnded(containerID: String, token: UInt64)
         case resync
+        /// A rescan job asked for a full re-list now.
+        case rescan
         case failed(any Error)
     }
 
@@ -26,6 +28,7 @@ struct DockerSession {
     private let configuration: DockerSourceConfiguration
     private let client: DockerClient
     private let context: SourceContext
+    private let requests: CycleRequests<SourceSnapshot>
     private let mapping: DockerMapping
     private var inventory = DockerInventory()
     /// What the sink was last given, the left side of every diff.
@@ -35,10 +38,14 @@ struct DockerSession {
     private var nextToken: UInt64 = 0
     private var mailbox: AsyncStream<Message>.Continuation?
 
-    init(instance: SourceInstance, configuration: DockerSourceConfiguration, client: DockerClient, context: SourceContext) {
+    init(
+        instance: SourceInstance, configuration: DockerSourceConfiguration, client: DockerClient, context: SourceContext,
+        requests: CycleRequests<SourceSnapshot>
+    ) {
         self.configuration = configuration
         self.client = client
         self.context = context
+        self.requests = requests
         self.mapping = DockerMapping(instance: instance)
         self.eventMapper = DockerEventMapper(mapping: mapping)
     }
@@ -47,6 +54,7 @@ struct DockerSession {
         context.setStatus(.syncing, message: "connecting to \(configuration.socket)")
         let (messages, mailbox) = AsyncStream<Message>.makeStream()
         self.mailbox = mailbox
+        requests.onRequest { mailbox.yield(.rescan) }
         // Events first: once the stream's head is back the engine queues every
         // change for us, so the list that follows misses nothing in between.
         let openedAt = Int64(Date().timeIntervalSince1970 * 1e9)
@@ -66,13 +74,15 @@ struct DockerSession {
             // A rerun starts from what the store still holds for this
             // instance, so the first diff removes what vanished meanwhile.
             published = context.ownedSnapshot()
-            try await resync()
+            try await resyncAnswering()
             for await message in messages {
                 switch message {
                 case .event(let event): try await handle(event)
                 case .stats(let id, let metrics): update(id, metrics)
                 case .statsEnded(let id, let token): if stats[id]?.token == token { stats[id] = nil }
-                case .resync: try await resync()
+                case .resync: try await resyncAnswering()
+                // Several requests may share one re-list; a message that finds none waiting was served already.
+                case .rescan: if requests.hasRequests { try await resyncAnswering() }
                 case .failed(let error): throw error
                 }
             }
@@ -82,6 +92,13 @@ struct DockerSession {
     }
 
     // MARK: Lists
+
+    /// A resync that also answers the rescan jobs waiting for one.
+    private mutating func resyncAnswering() async throws {
+        let asked = requests.take()
+        do { try await resync() } catch { requests.answer(asked, .failure(error)); throw error }
+        requests.answer(asked, .success(published))
+    }
 
     /// Lists everything and publishes the difference: the first picture of
     /// a run, and the periodic safety net.

@@ -10,23 +10,31 @@ import Foundation
 ///                           configuration: DockerSourceConfiguration(socket: "unix:///var/run/docker.sock"))
 /// try await source.run(in: context)
 /// ```
-public struct DockerSource: TopologySource {
+public struct DockerSource: RescannableSource {
     public let instance: SourceInstance
     public let configuration: DockerSourceConfiguration
+    /// A rescan job's full re-list, served by the running session.
+    private let requests: CycleRequests<SourceSnapshot>
 
     public init(instance: SourceInstance = SourceInstance(kind: "docker"), configuration: DockerSourceConfiguration = DockerSourceConfiguration()) {
         self.instance = instance
         self.configuration = configuration
+        self.requests = CycleRequests(name: instance.description)
     }
+
+    /// A full re-list by the running session (containers, networks, volumes),
+    /// published as its periodic resync is; the job diffs the picture against
+    /// the store to reconcile drift.
+    public func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
 
     /// Lists, then follows events and stats until cancelled (it returns) or
     /// until the engine goes away (it throws; the supervisor reruns it, and
     /// the rerun's first list is diffed against what the store holds).
     public func run(in context: SourceContext) async throws {
         let client = try DockerClient(configuration: configuration)
-        var session = DockerSession(instance: instance, configuration: configuration, client: client, context: context)
+        var session = DockerSession(instance: instance, configuration: configuration, client: client, context: context, requests: requests)
         do {
-            try await session.run()
+            try await requests.serving { try await session.run() }
         } catch {
             session.stopAllStats()
             await client.shutdown()

@@ -93,8 +93,32 @@ public protocol TopologySource: Sendable {
 /// A source that can take a fresh full list on demand (a rescan job), apart
 /// from its running collection. The job diffs the list against what the store
 /// holds for the instance, so nothing is duplicated and nothing flickers.
+///
+/// A built-in source answers from its running task (`CycleRequests`): the
+/// rescan wakes it for a cycle that starts after the request, so it sees
+/// what its last cycle (or a missed watch event) did not. An enricher's rescan
+/// is an enrichment cycle now; it owns no entities, so nothing is diffed.
 public protocol RescannableSource: TopologySource {
     func rescan(in context: SourceContext) async throws -> SourceSnapshot
+    /// How the diffed entities' health is taken: `.given` for a source that
+    /// scores health itself (NATS, PostgreSQL), so a rescan keeps its verdict.
+    var rescanHealth: HealthOrigin { get }
+}
+
+extension RescannableSource {
+    public var rescanHealth: HealthOrigin { .scored }
+}
+
+/// A later stage of the pipeline a job can run on demand (the layout): it
+/// returns its warnings, or throws when it cannot run now.
+public struct OnDemandStage: Sendable {
+    public let metadata: PluginMetadata
+    public let run: @Sendable () async throws -> [String]
+
+    public init(metadata: PluginMetadata, run: @escaping @Sendable () async throws -> [String]) {
+        self.metadata = metadata
+        self.run = run
+    }
 }
 
 extension TopologySource {
@@ -102,10 +126,10 @@ extension TopologySource {
     /// the enrichment stage, every other kind a source.
     public var pluginMetadata: PluginMetadata {
         let name = instance.description
-        if instance.kind == "prometheus" {
-            return PluginMetadata(name: name, stage: .enrichment, capabilities: ["enrich"], instance: name)
-        }
         let rescan = self is any RescannableSource ? ["rescan"] : []
+        if instance.kind == "prometheus" {
+            return PluginMetadata(name: name, stage: .enrichment, capabilities: ["enrich"] + rescan, instance: name)
+        }
         return PluginMetadata(name: name, stage: .source, capabilities: ["collect"] + rescan, instance: name)
     }
 }

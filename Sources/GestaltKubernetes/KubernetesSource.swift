@@ -13,7 +13,7 @@ public import Logging
 /// let source = KubernetesSource(configuration: configuration, cluster: "prod", logger: logger)
 /// try await source.run(in: context)   // until cancelled
 /// ```
-public final class KubernetesSource: TopologySource {
+public final class KubernetesSource: RescannableSource {
     public let configuration: KubernetesConfiguration
     public let instance: SourceInstance
     private let logger: Logger
@@ -65,6 +65,44 @@ public final class KubernetesSource: TopologySource {
             await group.waitForAll()
         }
         await client.shutdown()
+    }
+
+    /// A fresh list of every resource, reconciled into the cache as a
+    /// reflector's relist is (only real differences, and never older than what
+    /// a watch already brought): what a stalled or broken watch missed is
+    /// picked up, and the running projection publishes it. The answer is the
+    /// whole cluster's projection, which the job diffs against the store.
+    public func rescan(in context: SourceContext) async throws -> SourceSnapshot {
+        let client = try KubernetesClient(configuration: configuration)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for scope in reflectorScopes() {
+                    let pager = ListPager(resource: scope.resource, namespace: scope.namespace, client: client, pageSize: configuration.tuning.pageSize)
+                    let cache = self.cache, eventLimit = configuration.tuning.initialEventLimit
+                    group.addTask {
+                        let listed: (items: [KubeObject], resourceVersion: String)
+                        do {
+                            listed = try await pager.fetch()
+                        } catch let error as KubernetesError where error.isForbidden {
+                            // As in a reflector: a forbidden resource does not stop the others.
+                            return
+                        }
+                        cache.replace(scope.resource, namespace: scope.namespace, with: listed.items, eventLimit: eventLimit, listedAt: listed.resourceVersion)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        let projection = TopologyProjection(naming: naming)
+        var picture = SourceSnapshot()
+        for partition in cache.allPartitions().values {
+            picture.merge(projection.snapshot(of: partition) { self.cache.podUsage(namespace: $0, name: $1) })
+        }
+        return picture
     }
 
     /// One reflector per resource, per watched namespace for namespaced resources.

@@ -12,13 +12,23 @@ public import ServiceLifecycle
 public final class LayoutService: Service {
     public let configuration: LayoutConfiguration
     public let store: TopologyStore
+    /// A job's "layout pass now", served by the loop (the layout never leaves it).
+    private let requests = CycleRequests<[String]>(name: "layout")
 
     public init(store: TopologyStore, configuration: LayoutConfiguration = LayoutConfiguration()) {
         self.store = store
         self.configuration = configuration
     }
 
-    static let plugin = PluginMetadata(name: "layout", stage: .layout, capabilities: ["layout"])
+    static let plugin = PluginMetadata(name: "layout", stage: .layout, capabilities: ["layout", "rescan"])
+
+    /// The layout as a job's last stage: wakes the loop, which reads the log
+    /// through now (the job's changes), steps the layout for one tick and
+    /// publishes what its move budget allows, then answers.
+    public var stage: OnDemandStage {
+        let requests = requests
+        return OnDemandStage(metadata: Self.plugin) { try await requests.request() }
+    }
 
     /// Lays the store out until graceful shutdown or cancellation.
     public func run() async throws {
@@ -32,8 +42,12 @@ public final class LayoutService: Service {
     /// tick, or, with nothing moving and nothing to publish, waits for the
     /// store to change. A settled graph therefore costs no CPU and sends nothing.
     func run(store: TopologyStore) async {
+        // A job waiting for a pass when the loop ends is told it is not running.
+        _ = try? await requests.serving { await loop(store: store) }
+    }
+
+    private func loop(store: TopologyStore) async {
         let clock = ContinuousClock()
-        let subscription = store.topologySignal.subscribe()
         var layout = ForceLayout(configuration: configuration)
         var budget = MoveBudget(ratePerSecond: configuration.maxMovesPerSecond, tick: configuration.tickInterval)
         var seen = Self.resync(&layout, from: store)
@@ -42,6 +56,7 @@ public final class LayoutService: Service {
 
         while !Task.isCancelled {
             let tickStart = clock.now
+            let asked = requests.take()
             seen = Self.follow(store, into: &layout, after: seen)
 
             // Step until the tick's time is used up, but at least once, so a
@@ -64,13 +79,15 @@ public final class LayoutService: Service {
                 // and the removal reaches the layout through the log.
                 store.apply(moves.map(\.change))
             }
+            // A layout still settling is no soft failure: it goes on moving entities after the job.
+            requests.answer(asked, .success([]))
 
             if layout.isSettled, layout.pendingMoveCount == 0 {
                 // Own moves come back through the log; read past them first
                 // so they do not count as new work.
                 seen = Self.follow(store, into: &layout, after: seen)
                 if !layout.isSettled { continue }
-                if await subscription.wait(after: seen) == .closed {
+                if await Self.waitForWork(store.topologySignal, after: seen, requests: requests) == .closed {
                     // The streams closed for shutdown; this service ends when its
                     // own turn comes (cancellation), so the service group sees an
                     // orderly stop rather than a loop that quit early.
@@ -86,6 +103,22 @@ public final class LayoutService: Service {
                     await Task.yield()
                 }
             }
+        }
+    }
+
+    /// Waits for a change of the store or a job's request, whichever comes first.
+    private static func waitForWork(
+        _ signal: ChangeSignal, after seen: UInt64, requests: CycleRequests<[String]>
+    ) async -> ChangeSignal.Wake {
+        guard !requests.hasRequests else { return .changed }
+        // A subscription whose wait was cancelled stays cancelled, so each race gets one of its own.
+        let racing = signal.subscribe()
+        return await withTaskGroup(of: ChangeSignal.Wake?.self) { group in
+            group.addTask { await racing.wait(after: seen) }
+            group.addTask { (try? await requests.pauseUntilRequested()).map { .changed } }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .closed
         }
     }
 

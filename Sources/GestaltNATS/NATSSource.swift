@@ -12,21 +12,31 @@ import NATSClient
 /// A failed poll sets the status to `error` and throws out of `run(in:)`;
 /// the supervisor backs off and runs it again, and the first picture of the
 /// new run is diffed against what the store holds for this instance.
-public struct NATSSource: TopologySource {
+public struct NATSSource: RescannableSource {
     public let instance: SourceInstance
     public let configuration: NATSSourceConfiguration
+    /// A rescan job's "poll now", served by the running loop.
+    private let requests: CycleRequests<SourceSnapshot>
     /// The client name the sampler connects with; it is left out of the picture.
     static let samplerName = "gestalt-nats-sampler"
 
     public init(instance: SourceInstance = SourceInstance(kind: "nats"), configuration: NATSSourceConfiguration) {
         self.instance = instance
         self.configuration = configuration
+        self.requests = CycleRequests(name: instance.description)
     }
+
+    /// A poll now, by the running loop, which applies it as any other; the
+    /// job diffs the picture against the store to reconcile drift.
+    public func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
+
+    /// The mapper scores health itself.
+    public var rescanHealth: HealthOrigin { .given }
 
     public func run(in context: SourceContext) async throws {
         context.setStatus(.syncing, message: "polling \(configuration.monitorURL)")
         do {
-            try await collect(in: context)
+            try await requests.serving { try await collect(in: context) }
         } catch is CancellationError {
             context.setStatus(.stopped)
         } catch {
@@ -57,7 +67,9 @@ public struct NATSSource: TopologySource {
             while true {
                 try Task.checkCancellation()
                 let cycleStart = ContinuousClock.now
-                let sample = try await monitor.sample()
+                let asked = requests.take()
+                let sample: NATSMonitorSample
+                do { sample = try await monitor.sample() } catch { requests.answer(asked, .failure(error)); throw error }
                 let flow = sampler?.take() ?? [:]
                 let flowSeconds = (sample.takenAt - lastFlow).seconds
                 lastFlow = sample.takenAt
@@ -65,6 +77,7 @@ public struct NATSSource: TopologySource {
                 let changes = SnapshotDiff.changes(from: previous, to: snapshot).map(Self.withGivenHealth)
                 previous = snapshot
                 if !changes.isEmpty { context.sink.apply(changes, now: .now()) }
+                requests.answer(asked, .success(snapshot))
                 if notes.newSlowConsumers > 0 {
                     let server = mapper.serverID(sample.varz)
                     context.sink.record(InfraEvent(
@@ -77,7 +90,7 @@ public struct NATSSource: TopologySource {
                 let degraded = connection.map { $0.status != .connected } ?? false
                 context.recordRun(startedAt: cycleStart, warnings: degraded ? ["flow sampler reconnecting"] : [])
                 context.setStatus(degraded ? .degraded : .ready, message: degraded ? "flow sampler reconnecting" : "", details: details)
-                try await Task.sleep(for: configuration.pollInterval)
+                try await requests.pause(until: .now + configuration.pollInterval)
             }
         } catch {
             await connection?.close()

@@ -22,13 +22,15 @@ import Tracing
 /// )
 /// try await source.run(in: context)   // until cancelled, or until every server fails
 /// ```
-public final class PostgresSource: TopologySource {
+public final class PostgresSource: RescannableSource {
     public let instance: SourceInstance
     public let configuration: PostgresSourceConfiguration
     private let logger: Logger
     /// Kept across runs; only one run is active at a time (the supervisor's
     /// contract), the lock only makes handing it between runs safe.
     private let memory: Mutex<PostgresCollector>
+    /// A rescan job's "cycle now", served by the running loop.
+    private let requests: CycleRequests<SourceSnapshot>
 
     public init(instance: SourceInstance, configuration: PostgresSourceConfiguration, logger: Logger = Logger(label: "gestalt.postgres")) {
         self.instance = instance
@@ -37,9 +39,21 @@ public final class PostgresSource: TopologySource {
         self.memory = Mutex(PostgresCollector(mapping: PostgresMapping(
             idPrefix: instance.idPrefix("postgres"), source: instance.description, configuration: configuration
         )))
+        self.requests = CycleRequests(name: instance.description)
     }
 
+    /// A poll of every server now, by the running loop, which applies it as
+    /// any other; the job diffs the picture against the store to reconcile drift.
+    public func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
+
+    /// The collector judges health itself.
+    public var rescanHealth: HealthOrigin { .given }
+
     public func run(in context: SourceContext) async throws {
+        try await requests.serving { try await collect(in: context) }
+    }
+
+    private func collect(in context: SourceContext) async throws {
         let addresses: [PostgresServerAddress]
         do {
             addresses = try configuration.urls.map { url throws(PostgresSourceError) in try PostgresServerAddress(url: url) }
@@ -67,9 +81,10 @@ public final class PostgresSource: TopologySource {
                 // One span per poll, so a collector sees what each costs the server (docs/OTEL.md).
                 let span = startSpan("postgres.poll")
                 let started = ContinuousClock.now
+                let asked = requests.take()
                 let cycle = await Self.poll(probes, collector: &collector, clientEntities: configuration.clientEntities, context: context)
                 // A poll cut short by cancellation says nothing about the servers.
-                if Task.isCancelled { span.end() }
+                if Task.isCancelled { span.end(); requests.answer(asked, .failure(CancellationError())) }
                 try Task.checkCancellation()
                 memory.withLock { $0 = collector }
                 apply(cycle, diff: &diff, context: context)
@@ -84,8 +99,17 @@ public final class PostgresSource: TopologySource {
                     startedAt: started, warnings: cycle.answered > 0 ? cycle.failures.map(\.description) : [],
                     error: cycle.answered == 0 && !cycle.failures.isEmpty ? "no server answers" : nil
                 )
-                try report(cycle, servers: addresses.count, context: context)
-                try await Task.sleep(for: configuration.pollInterval)
+                do {
+                    try report(cycle, servers: addresses.count, context: context)
+                    // With the edges from other sources' clients, which the store holds as this source's too.
+                    var picture = cycle.snapshot
+                    picture.merge(SourceSnapshot(connections: cycle.clientEdges))
+                    requests.answer(asked, .success(picture))
+                } catch {
+                    requests.answer(asked, .failure(error))
+                    throw error
+                }
+                try await requests.pause(until: .now + configuration.pollInterval)
             }
         } catch {
             for probe in probes { await probe.close() }

@@ -11,18 +11,31 @@ import Tracing
 /// Prometheus down is not a failure of the run: the status turns `error`
 /// with the reason, the last figures stay with their age
 /// (`EnrichmentCycle.asOfKey`), and the next good answer replaces them.
-public struct PrometheusEnricher: TopologySource {
+public struct PrometheusEnricher: RescannableSource {
     public let instance: SourceInstance
     public let configuration: PrometheusEnrichmentConfiguration
     private let client: PrometheusQueryClient
+    /// A job's "enrichment cycle now", served by the running loop (which
+    /// keeps each query's last good answer and the overlays it laid).
+    private let requests: CycleRequests<SourceSnapshot>
 
     public init(configuration: PrometheusEnrichmentConfiguration, name: String? = nil, http: HTTPClient = PrometheusQueryClient.sharedHTTP) {
         self.instance = SourceInstance(kind: "prometheus", name: name)
         self.configuration = configuration
         self.client = PrometheusQueryClient(endpoint: configuration.endpoint, timeout: configuration.queryTimeout, http: http)
+        self.requests = CycleRequests(name: instance.description)
     }
 
+    /// Runs an enrichment cycle now and answers when its figures are laid; it
+    /// fails with the reason when Prometheus does not answer. The enricher owns
+    /// no entities, so the picture is empty.
+    public func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
+
     public func run(in context: SourceContext) async throws {
+        try await requests.serving { try await enrich(in: context) }
+    }
+
+    private func enrich(in context: SourceContext) async throws {
         context.setStatus(.syncing, message: "querying \(configuration.endpoint)")
         var cycle = EnrichmentCycle(configuration: configuration, client: client)
         var next = ContinuousClock.now
@@ -31,7 +44,10 @@ public struct PrometheusEnricher: TopologySource {
             // One span per cycle, so a collector sees what each costs the server (docs/OTEL.md).
             let span = startSpan("prometheus.enrichment")
             let cycleStart = ContinuousClock.now
+            let asked = requests.take()
             let report = await cycle.run(on: context)
+            struct Unanswered: Error, CustomStringConvertible { let description: String }
+            requests.answer(asked, report.state == .error ? .failure(Unanswered(description: report.message)) : .success(SourceSnapshot()))
             context.recordRun(
                 startedAt: cycleStart, warnings: report.state == .error ? [] : report.warnings,
                 error: report.state == .error ? report.message : nil
@@ -49,7 +65,7 @@ public struct PrometheusEnricher: TopologySource {
             context.setStatus(report.state, message: report.message, details: report.details)
             // A cycle longer than the interval starts the next one at once, without a backlog.
             next = max(next + configuration.interval, .now)
-            try await Task.sleep(until: next, clock: .continuous)
+            try await requests.pause(until: next)
         }
     }
 }

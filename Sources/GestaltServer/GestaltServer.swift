@@ -52,7 +52,7 @@ public struct GestaltServer: Sendable {
         jobs.onMessage { message in
             registry.broadcast(BroadcastMessage(type: message.type, payload: message.payload, channel: .jobs))
             // A rescan's frame is its bulk result: open graph views refetch.
-            if message.type == "frame" { emitGraph(.invalidated(projectID: "", reason: "rescan")) }
+            if message.type == "frame", message.jobKind == .rescan { emitGraph(.invalidated(projectID: "", reason: "rescan")) }
         }
     }
 

@@ -46,7 +46,7 @@ struct JobRoutes {
         api.get(":id/result") { _, context -> Response in
             let job = try Self.job(context, in: jobs)
             guard let result = job.result else {
-                guard job.kind == .export else { throw APIError.notFound("job '\(job.id)' is a \(job.kind.rawValue); only exports have a result") }
+                guard job.kind != .rescan else { throw APIError.notFound("job '\(job.id)' is a rescan; only exports and replays have a result") }
                 throw APIError(.conflict, code: "job_not_completed", "job '\(job.id)' is \(job.state.rawValue); its result is there once it completes")
             }
             var response = Response.json(result)
@@ -79,11 +79,12 @@ struct JobRoutes {
         do throws(JobError) { return try jobs.submit(request) } catch { throw apiError(error) }
     }
 
-    /// `{"kind": "rescan", "sources": [...]}` or `{"kind": "export", "at": revision}`.
+    /// `{"kind": "rescan", "sources": [...]}`, `{"kind": "export", "at": revision}`
+    /// or `{"kind": "replay", "from": revision, "to": revision}`.
     static func parse(_ object: [String: JSONValue]) throws -> JobRequest {
-        let allowed: Set = ["kind", "sources", "at"]
+        let allowed: Set = ["kind", "sources", "at", "from", "to"]
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw APIError.invalidBody("unknown field '\(unknown)'; a job takes 'kind', 'sources' (rescan) and 'at' (export)")
+            throw APIError.invalidBody("unknown field '\(unknown)'; a job takes 'kind', 'sources' (rescan), 'at' (export), 'from' and 'to' (replay)")
         }
         let fields = BodyFields(object: object)
         guard let kindName = try fields.string("kind") else {
@@ -105,12 +106,21 @@ struct JobRoutes {
         case let other?:
             throw APIError.invalidBody("field 'sources' must be an array of source names, not \(other.typeName)")
         }
-        if let at = try fields.number("at") {
-            guard kind == .export else { throw APIError.invalidBody("field 'at' applies to export jobs only") }
-            guard at >= 0, at.rounded() == at, at < 9e15 else { throw APIError.invalidBody("field 'at' must be a revision: a whole number from 0") }
-            request.at = UInt64(at)
-        }
+        request.at = try revision("at", in: fields, for: .export, kind: kind)
+        request.from = try revision("from", in: fields, for: .replay, kind: kind)
+        request.to = try revision("to", in: fields, for: .replay, kind: kind)
+        if kind == .replay, request.from == nil { throw APIError.invalidBody("field 'from' is required for a replay: the revision to start at") }
         return request
+    }
+
+    /// A revision field that only one kind of job takes.
+    private static func revision(_ name: String, in fields: BodyFields, for owner: Job.Kind, kind: Job.Kind) throws -> UInt64? {
+        guard let value = try fields.number(name) else { return nil }
+        guard kind == owner else { throw APIError.invalidBody("field '\(name)' applies to \(owner.rawValue) jobs only") }
+        guard value >= 0, value.rounded() == value, value < 9e15 else {
+            throw APIError.invalidBody("field '\(name)' must be a revision: a whole number from 0")
+        }
+        return UInt64(value)
     }
 
     static func apiError(_ error: JobError) -> APIError {
@@ -122,7 +132,9 @@ struct JobRoutes {
         case .unknownSources(let names, let known):
             APIError.invalidBody("unknown source\(names.count == 1 ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")); known: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
         case .historyUnavailable:
-            APIError(.serviceUnavailable, code: "history_unavailable", "exporting at a revision needs history, which is off (--no-history)")
+            APIError(.serviceUnavailable, code: "history_unavailable", "exporting at a revision or replaying needs history, which is off (--no-history)")
+        case .badParameter(let message):
+            APIError.invalidBody(message)
         }
     }
 }

@@ -11,7 +11,11 @@ extension SimulatedCluster {
     /// With a rate of 0 the cluster is loaded and left as it is.
     /// - Parameter sink: where changes and events go, when not straight into
     ///   the store (a churn-smoothing pipeline in front of it).
-    public func run(store: TopologyStore, sink: (any ChangeSink)? = nil, statusBoard: SourceStatusBoard) async throws {
+    /// - Parameter requests: rescans, answered with `picture` between ticks.
+    public func run(
+        store: TopologyStore, sink: (any ChangeSink)? = nil, statusBoard: SourceStatusBoard,
+        requests: CycleRequests<SourceSnapshot>? = nil
+    ) async throws {
         let target: any ChangeSink = sink ?? store
         let name = Self.sourceName
         statusBoard.set(name, .syncing, message: "building a simulated cluster of about \(configuration.size) entities")
@@ -37,7 +41,11 @@ extension SimulatedCluster {
         defer { statusBoard.set(name, .stopped, message: "stopped", details: details) }
 
         guard !frozen else {
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3_600)) }
+            while !Task.isCancelled {
+                guard let requests else { try? await Task.sleep(for: .seconds(3_600)); continue }
+                do { try await requests.pauseUntilRequested() } catch { break }
+                requests.answer(requests.take(), .success(picture))
+            }
             return
         }
         let clock = ContinuousClock()
@@ -52,11 +60,17 @@ extension SimulatedCluster {
             let tick = step(now: now)
             if !tick.changes.isEmpty { target.apply(tick.changes, now: now) }
             for event in tick.events { target.record(event) }
+            if let requests, requests.hasRequests { requests.answer(requests.take(), .success(picture)) }
         }
     }
 }
 
 extension SimulatedCluster {
+    /// Everything the simulation has (and has sent), as one picture.
+    public var picture: SourceSnapshot {
+        SourceSnapshot(entities: Array(mirror.entities.values), connections: Array(mirror.connections.values))
+    }
+
     /// What the store holds for the simulator that this run's cluster does
     /// not have: after a restart the store holds the recorded topology, and
     /// pods that churned away since the cluster's seed state would stay

@@ -101,7 +101,9 @@ struct Serve: AsyncParsableCommand {
             let watch = EntityLimitWatch(store: store, limit: limit)
             services.append(BackgroundService(name: "entity limit") { await watch.run() })
         }
-        services += LayoutWiring.services(store: store, enabled: !streaming.noLayout, seed: demo.demoSeed ?? 1)
+        let layout = LayoutWiring.services(store: store, enabled: !streaming.noLayout, seed: demo.demoSeed ?? 1)
+        services += layout.services
+        server.jobs.attach(stages: layout.stages)
         logger.info("gestalt \(Gestalt.version) listening on http://\(host):\(port)/")
         try await server.run(services: services, logger: logger)
     }

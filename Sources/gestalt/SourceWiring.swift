@@ -46,9 +46,11 @@ enum SourceWiring {
 }
 
 enum LayoutWiring {
-    static func services(store: TopologyStore, enabled: Bool, seed: UInt64) -> [any Service] {
-        guard enabled else { return [] }
-        return [LayoutService(store: store, configuration: LayoutConfiguration(seed: seed))]
+    /// The layout service, and its on-demand pass as the last stage of a rescan job.
+    static func services(store: TopologyStore, enabled: Bool, seed: UInt64) -> (services: [any Service], stages: [OnDemandStage]) {
+        guard enabled else { return ([], []) }
+        let layout = LayoutService(store: store, configuration: LayoutConfiguration(seed: seed))
+        return ([layout], [layout.stage])
     }
 }
 

@@ -9,6 +9,7 @@ final class SourceHarness: Sendable {
     let store: TopologyStore
     let board = SourceStatusBoard()
     let instance: SourceInstance
+    let source: DockerSource
     let task: Task<Void, any Error>
 
     init(engine: DockerEngine, store: TopologyStore = TopologyStore(), instance: SourceInstance = SourceInstance(kind: "docker")) {
@@ -16,6 +17,7 @@ final class SourceHarness: Sendable {
         self.instance = instance
         let context = SourceContext(instance: instance, sink: store, store: store, statusBoard: board)
         let source = DockerSource(instance: instance, configuration: DockerSourceConfiguration(socket: engine.socketURL, pollInterval: .seconds(30)))
+        self.source = source
         task = Task { try await source.run(in: context) }
     }
 

@@ -11,6 +11,7 @@ final class ClusterFixture: Sendable {
     let store: TopologyStore
     let board = SourceStatusBoard()
     let sourceName: String
+    let source: KubernetesSource
     private let task: Task<Void, Never>?
 
     var cluster: FakeCluster { server.cluster }
@@ -44,6 +45,7 @@ final class ClusterFixture: Sendable {
         var logger = Logger(label: "kubernetes-test")
         logger.logLevel = .critical
         let source = KubernetesSource(configuration: configuration, cluster: cluster, logger: logger)
+        self.source = source
         sourceName = source.instance.description
         let supervisor = SourceSupervisor(source: source, sink: sink, store: store, statusBoard: board)
         task = Task { await supervisor.run() }

@@ -7,6 +7,9 @@ public struct Job: Sendable, Hashable {
         case rescan
         /// The topology now, or at a recorded revision, as JSON to download.
         case export
+        /// The recorded history between two revisions, replayed from history
+        /// onto the topology at the first: streamed as frames, downloadable.
+        case replay
     }
 
     /// The legacy states: `GET /api/jobs/{id}` shows nothing else, ever.
@@ -36,7 +39,7 @@ public struct Job: Sendable, Hashable {
     public var pluginTimings: [String: Double] = [:]
     public var pluginStatus: [String: PluginStatus] = [:]
     public var warnings: [String] = []
-    /// An export's JSON, downloadable at `/api/jobs/{id}/result` once completed.
+    /// An export's or a replay's JSON, downloadable at `/api/jobs/{id}/result` once completed.
     public var result: [UInt8]?
 
     public init(id: String, request: JobRequest, createdAt: Timestamp) {
@@ -54,11 +57,17 @@ public struct JobRequest: Sendable, Hashable {
     public var sources: [String]?
     /// Export: the recorded revision to export; nil means now.
     public var at: UInt64?
+    /// Replay: the revision to start from (its topology is the first frame).
+    public var from: UInt64?
+    /// Replay: the last revision to replay; nil means the store's revision now.
+    public var to: UInt64?
 
-    public init(kind: Job.Kind, sources: [String]? = nil, at: UInt64? = nil) {
+    public init(kind: Job.Kind, sources: [String]? = nil, at: UInt64? = nil, from: UInt64? = nil, to: UInt64? = nil) {
         self.kind = kind
         self.sources = sources
         self.at = at
+        self.from = from
+        self.to = to
     }
 }
 

@@ -6,6 +6,8 @@ public struct JobMessage: Sendable {
     /// `progress`, `plugin_status`, `warning`, `error`, `frame` or `metadata`.
     public let type: String
     public let payload: [UInt8]
+    /// The kind of job that sent it: a rescan's `frame` changed the store, a replay's did not.
+    public var jobKind: Job.Kind?
 
     static func progress(_ job: Job) -> JobMessage {
         make("progress") { w in
@@ -43,13 +45,16 @@ public struct JobMessage: Sendable {
         }
     }
 
-    /// The topology the rescan left in the store, as a `full` TopologyUpdate.
+    /// The topology the rescan left in the store, or a replay's topology at
+    /// one revision, as a `full` TopologyUpdate.
     static func frame(_ job: Job, revision: UInt64, topology: [UInt8]) -> JobMessage {
-        make("frame") { w in
+        var message = make("frame") { w in
             w.key("job_id"); w.string(job.id)
             w.key("revision"); w.number(revision)
             w.key("topology"); w.raw(topology)
         }
+        message.jobKind = job.kind
+        return message
     }
 
     /// The plugins the job runs through, with their metadata.

@@ -46,17 +46,32 @@ final class ObjectCache: Sendable {
 
     /// Replaces what one reflector covers with a fresh list, applying only the
     /// differences. Returns how many objects really changed.
+    ///
+    /// With `listedAt` (a rescan's list, taken while the watch runs), an
+    /// object the watch brought in newer than the list is kept as it is: the
+    /// list is older news about it, and the watch will not send it again.
     @discardableResult
-    func replace(_ resource: ResourceKind, namespace: String?, with items: [KubeObject], eventLimit: Int? = nil) -> Int {
+    func replace(
+        _ resource: ResourceKind, namespace: String?, with items: [KubeObject], eventLimit: Int? = nil, listedAt: String? = nil
+    ) -> Int {
+        let listed = listedAt.flatMap(UInt64.init)
+        func newer(_ cached: KubeObject?, than version: UInt64?) -> Bool {
+            // resourceVersions are opaque; every real server and the fake use integers, and anything else is not compared.
+            guard let version, let cached = cached.flatMap({ UInt64($0.metadata.resourceVersion) }) else { return false }
+            return cached > version
+        }
         let changed = state.withLock { s -> Int in
             var fresh: [String: KubeObject] = [:]
             for item in items { fresh[item.metadata.key] = item }
             var changes = 0
-            for (key, old) in Self.objects(resource, namespace: namespace, in: s) where fresh[key] == nil {
+            let cached = Self.objects(resource, namespace: namespace, in: s)
+            for (key, old) in cached where fresh[key] == nil && !newer(old, than: listed) {
                 if Self.remove(resource, key: key, namespace: old.metadata.namespace, from: &s) { changes += 1 }
             }
             let queuedBefore = s.newEvents.count
-            for item in items where Self.put(item, into: &s) { changes += 1 }
+            for item in items where !(listed != nil && newer(cached[item.metadata.key], than: UInt64(item.metadata.resourceVersion))) {
+                if Self.put(item, into: &s) { changes += 1 }
+            }
             if let eventLimit, s.newEvents.count - queuedBefore > eventLimit {
                 // An initial list may hold an hour of events; only the newest become InfraEvents.
                 var added = Array(s.newEvents[queuedBefore...])
@@ -99,6 +114,9 @@ final class ObjectCache: Sendable {
     }
 
     func partition(_ name: String) -> Partition? { state.withLock { $0.partitions[name] } }
+
+    /// Every partition, for a rescan's full projection.
+    func allPartitions() -> [String: Partition] { state.withLock { $0.partitions } }
 
     func podUsage(namespace: String, name: String) -> PodUsage? { state.withLock { $0.podUsage["\(namespace)/\(name)"] } }
 

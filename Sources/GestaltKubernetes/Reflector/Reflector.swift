@@ -81,30 +81,11 @@ struct Reflector: Sendable {
 
     /// A paged list into the cache; returns the list's resourceVersion.
     private func list() async throws -> String {
-        var items: [KubeObject] = []
-        var continueToken: String?
-        var resourceVersion = ""
-        repeat {
-            var query: [(String, String)] = [("limit", String(tuning.pageSize))]
-            if let continueToken { query.append(("continue", continueToken)) }
-            let page: ObjectDecoder.ListPage
-            do {
-                page = try decoder.decodeList(try await client.get(path: path, query: query, accept: resource.accept(watch: false)))
-            } catch KubernetesError.gone where continueToken != nil {
-                // The continue token expired mid-paging: fall back to one unpaged list, as client-go's pager does.
-                page = try decoder.decodeList(try await client.get(path: path, accept: resource.accept(watch: false)))
-                items = []
-            } catch let error as DecodingError {
-                throw KubernetesError.malformed("list of \(name): \(error)")
-            }
-            items += page.items
-            continueToken = page.continueToken
-            resourceVersion = page.resourceVersion
-        } while continueToken != nil
-        let changed = cache.replace(resource, namespace: namespace, with: items, eventLimit: tuning.initialEventLimit)
-        logger.debug("listed", metadata: ["resource": "\(name)", "items": "\(items.count)", "changed": "\(changed)", "rv": "\(resourceVersion)"])
+        let listed = try await ListPager(resource: resource, namespace: namespace, client: client, pageSize: tuning.pageSize).fetch()
+        let changed = cache.replace(resource, namespace: namespace, with: listed.items, eventLimit: tuning.initialEventLimit)
+        logger.debug("listed", metadata: ["resource": "\(name)", "items": "\(listed.items.count)", "changed": "\(changed)", "rv": "\(listed.resourceVersion)"])
         board.set(name, .synced)
-        return resourceVersion
+        return listed.resourceVersion
     }
 
     /// Watches from the progress's resourceVersion until the stream ends,
