@@ -70,7 +70,7 @@ import TestPeers
         await first.close()
         _ = try server.psql("INSERT INTO gestalt_history_schema(version) VALUES (99)", database: "history")
         let place = "postgres://postgres@127.0.0.1:\(server.port)/history"
-        await #expect(throws: HistoryStoreError.newerSchema(path: place, unknownMigrations: (2...99).map { "v\($0)" })) {
+        await #expect(throws: HistoryStoreError.newerSchema(path: place, unknownMigrations: (3...99).map { "v\($0)" })) {
             _ = try await PostgresHistoryBackend.open(url: server.url(database: "history"))
         }
     }
