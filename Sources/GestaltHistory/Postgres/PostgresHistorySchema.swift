@@ -42,9 +42,9 @@ enum PostgresHistorySchema {
 
     /// What one row costs beside its variable-length columns: the heap
     /// tuple's header, line pointer and fixed columns (~48 bytes) and an
-    /// entry in each of two btree indexes (~20 each). An estimate: after a
-    /// VACUUM FULL the tables take within a few tens of percent of the
-    /// counted bytes (docs/HISTORY.md has the measured ratio).
+    /// entry in each of two btree indexes (~20 each). An estimate: on the
+    /// demo the count was within 1% of the tables after a VACUUM FULL
+    /// (docs/HISTORY.md, scripts/history-pg-bytes.py).
     static let rowOverhead = 88
 
     /// Each table's row size in SQL, for the migration and for the rows a
