@@ -59,6 +59,7 @@ import Testing
             #expect(TopologyContent(try await history.topology(at: .revision(revision))) == states[revision], "revision \(revision)")
         }
         await #expect(throws: HistoryError.self) { try await history.topology(at: .revision(keptRevision - 1)) }
+        #expect(try await history.oldestRebuildable(through: store.revision) == keptRevision, "answered from the checkpoints")
         await #expect(throws: HistoryError.self) { try await history.changes(after: keptRevision - 1, through: store.revision, limit: 10) }
 
         // A second pass at the same instant has nothing left to delete.
