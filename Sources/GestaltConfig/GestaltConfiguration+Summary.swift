@@ -49,6 +49,8 @@ extension GestaltConfiguration {
             case .database(let url): place = Self.redacted(url)
             }
             lines.append("history: \(place), kept \(Self.seconds(history.retention))" + (history.maxBytes.map { ", at most \($0) bytes" } ?? ""))
+        } else if historyDisabled {
+            lines.append("history: off")
         }
         if alerts.enabled {
             let channels = alerts.configuredChannels.map(\.rawValue)

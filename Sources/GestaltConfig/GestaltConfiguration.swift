@@ -18,6 +18,8 @@ public struct GestaltConfiguration: Sendable, Hashable {
     public var health: HealthThresholds
     public var alerts: AlertSettings
     public var history: HistorySettings?
+    /// The file says `history: {enabled: false}` (nil `history` alone may just mean the section is absent).
+    public var historyDisabled = false
 
     public init(
         kubernetes: [KubernetesInstance] = [], docker: [DockerInstance] = [], nats: [NATSInstance] = [],
@@ -64,7 +66,10 @@ extension GestaltConfiguration {
         if let node = document.section("visualization") { configuration.visualization = try VisualizationSettings.read(node) }
         if let node = document.section("health") { configuration.health = try HealthThresholds.read(node) }
         if let node = document.section("alerts") { configuration.alerts = try AlertSettings.read(node) }
-        if let node = document.section("history") { configuration.history = try HistorySettings.read(node) }
+        if let node = document.section("history") {
+            configuration.history = try HistorySettings.read(node)
+            configuration.historyDisabled = configuration.history == nil
+        }
         return configuration
     }
 }

@@ -3,6 +3,9 @@ public struct HistoryConfiguration: Sendable {
     /// The directory holding the SQLite file; created when missing.
     public var directory: String = "./gestalt-data"
     public var fileName: String = "history.sqlite"
+    /// A `postgres://user[:password]@host[:port]/database` URL: history is
+    /// kept there instead of the SQLite file (`HistoryStore.connect`).
+    public var url: String?
     /// Older records are deleted (nil: kept forever). A checkpoint at or
     /// before the cut is kept, so the oldest retained revision still rebuilds.
     public var retention: Duration? = .seconds(7 * 86_400)

@@ -85,4 +85,6 @@ struct HistoryDatabase: HistoryBackend {
     func usedBytes() async throws -> Int64 {
         try await pool.read { db in try HistoryStore.usedBytes(db) }
     }
+
+    func close() async { try? pool.close() }
 }

@@ -14,13 +14,20 @@ public struct RetentionReport: Sendable, Hashable {
 }
 
 extension HistoryStore {
-    /// Deletes what is older than `retention` and, while the file's live
-    /// pages are over `maxBytes`, the oldest checkpoint interval. The cut is
-    /// always at a checkpoint, which is kept: the oldest retained revision
-    /// rebuilds from it, and no revision after it loses an update.
+    /// Deletes what is older than `retention` and, while the live bytes are
+    /// over `maxBytes`, the oldest checkpoint interval. The cut is always at
+    /// a checkpoint, which is kept: the oldest retained revision rebuilds
+    /// from it, and no revision after it loses an update.
     public func applyRetention(now: Timestamp = .now()) async throws -> RetentionReport {
-        let retention = configuration.retention, maxBytes = configuration.maxBytes
-        let report = try await database.pool.write { db in
+        try await backend.applyRetention(retention: configuration.retention, maxBytes: configuration.maxBytes, now: now)
+    }
+}
+
+/// SQLite's retention: one write transaction, then an incremental vacuum
+/// gives the freed pages back to the file system.
+extension HistoryDatabase {
+    func applyRetention(retention: Duration?, maxBytes: Int64?, now: Timestamp) async throws -> RetentionReport {
+        let report = try await pool.write { db in
             var report = RetentionReport()
             if let retention {
                 let cutoff = now.millisecondsSince1970 - retention.components.seconds * 1000
@@ -29,7 +36,7 @@ extension HistoryStore {
                 }
             }
             if let maxBytes {
-                while try Self.usedBytes(db) > maxBytes,
+                while try HistoryStore.usedBytes(db) > maxBytes,
                       let keep = try Row.fetchOne(db, sql: "SELECT revision, at FROM checkpoints ORDER BY revision LIMIT 1 OFFSET 1") {
                     try Self.deleteBefore(checkpoint: keep["revision"], at: keep["at"], in: db, report: &report)
                 }
@@ -37,7 +44,7 @@ extension HistoryStore {
             report.oldestRevision = try Int64.fetchOne(db, sql: "SELECT min(revision) FROM checkpoints").map(UInt64.init)
             return report
         }
-        try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
+        try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
         return report
     }
 
@@ -54,9 +61,10 @@ extension HistoryStore {
     }
 }
 
-/// Runs retention every `retentionInterval`, beside the recorder. SQLite's
-/// WAL lets the recorder's next transaction wait only for one delete pass,
-/// and the store and streams never wait at all.
+/// Runs retention every `retentionInterval`, beside the recorder. On SQLite
+/// the recorder's next transaction waits at most for one delete pass (WAL);
+/// on PostgreSQL not even that (MVCC, its own connection). The store and
+/// streams never wait at all.
 public struct HistoryRetention: Service {
     let history: HistoryStore
     let logger: Logger

@@ -5,26 +5,41 @@ import GRDB
 
 /// The recorded past of one store: open it, start a `HistoryRecorder` to
 /// fill it and a `HistoryRetention` to bound it, and ask it questions
-/// (`HistoryQueries`). Reads run on SQLite's WAL readers and never wait for
-/// the recorder's writes.
+/// (`HistoryQueries`). It keeps its rows in a `HistoryBackend`: the SQLite
+/// file by default, PostgreSQL when `configuration.url` names one. Reads
+/// never wait for the recorder's writes (SQLite's WAL readers, PostgreSQL's
+/// pooled connections).
 public final class HistoryStore: HistoryQueries {
     public let configuration: HistoryConfiguration
-    let database: HistoryDatabase
+    /// The storage everything goes through: recorder, resume, reads, retention.
+    let backend: any HistoryBackend
 
-    private init(configuration: HistoryConfiguration, database: HistoryDatabase) {
+    init(configuration: HistoryConfiguration, backend: any HistoryBackend) {
         self.configuration = configuration
-        self.database = database
+        self.backend = backend
     }
 
+    /// Opens the configured backend: PostgreSQL when `configuration.url` is
+    /// set (connecting, migrating, and refusing a newer schema), else the
+    /// SQLite file. A bad URL or an unreachable server throws here.
+    public static func connect(_ configuration: HistoryConfiguration) async throws(HistoryStoreError) -> HistoryStore {
+        guard let url = configuration.url else { return try open(configuration) }
+        return HistoryStore(configuration: configuration, backend: try await PostgresHistoryBackend.open(url: url))
+    }
+
+    /// Closes the backend's connections (PostgreSQL) or file (SQLite).
+    public func close() async { await backend.close() }
+
     /// Opens (creating when missing) the history file under the configured
-    /// directory. Throws `newerSchema` for a file from a newer gestalt.
+    /// directory (SQLite, whatever `url` says). Throws `newerSchema` for a
+    /// file from a newer gestalt.
     public static func open(_ configuration: HistoryConfiguration) throws(HistoryStoreError) -> HistoryStore {
         do {
             try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
         } catch {
             throw .cannotOpen(path: configuration.directory, reason: "cannot create the directory: \(error)")
         }
-        return HistoryStore(configuration: configuration, database: try HistoryDatabase.open(path: configuration.path))
+        return HistoryStore(configuration: configuration, backend: try HistoryDatabase.open(path: configuration.path))
     }
 
     /// The counter a restarted store must start from: above every revision
@@ -42,11 +57,9 @@ public final class HistoryStore: HistoryQueries {
     /// The newest revision and event seq on disk.
     func recordedCounters() async throws -> HistoryCounters { try await backend.recordedCounters() }
 
-    /// Bytes the history's live rows take (SQLite: freed pages excluded).
+    /// Bytes the history's live rows take (SQLite: freed pages excluded;
+    /// PostgreSQL: docs/HISTORY.md).
     public func usedBytes() async throws -> Int64 { try await backend.usedBytes() }
-
-    /// The storage the backend-neutral parts (recorder, resume) go through.
-    var backend: any HistoryBackend { database }
 
     static func usedBytes(_ db: Database) throws -> Int64 {
         let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0

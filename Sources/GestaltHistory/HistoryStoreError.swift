@@ -10,9 +10,10 @@ public enum HistoryStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .newerSchema(let path, let unknown):
-            "history file \(path) was written by a newer gestalt (unknown schema migrations: \(unknown.joined(separator: ", "))); "
-                + "upgrade gestalt, or point --data-dir elsewhere"
-        case .cannotOpen(let path, let reason): "cannot open history file \(path): \(reason)"
+            "history \(path) was written by a newer gestalt (unknown schema migrations: \(unknown.joined(separator: ", "))); "
+                + "upgrade gestalt, or point \(path.hasPrefix("postgres") ? "--history-url" : "--data-dir") elsewhere"
+        case .cannotOpen(let path, let reason):
+            "cannot open history \(path.hasPrefix("postgres") ? "database" : "file") \(path): \(reason)"
         case .corrupt(let what): "history record unreadable: \(what)"
         }
     }

@@ -58,7 +58,7 @@ struct Serve: AsyncParsableCommand {
                 memoryWarning: health.memoryWarning, memoryCritical: health.memoryCritical
             )
         }
-        let opened = try await history.open(processBase: storeConfiguration.startingCounter)
+        let opened = try await history.open(processBase: storeConfiguration.startingCounter, file: HistoryFileSetting(file))
         storeConfiguration.startingCounter = opened?.startingCounter ?? storeConfiguration.startingCounter
         let store = TopologyStore(configuration: storeConfiguration)
         let statusBoard = SourceStatusBoard()
@@ -106,6 +106,7 @@ struct Serve: AsyncParsableCommand {
         server.jobs.attach(stages: layout.stages)
         logger.info("gestalt \(Gestalt.version) listening on http://\(host):\(port)/")
         try await server.run(services: services, logger: logger)
+        await opened?.history.close()
     }
 }
 

@@ -120,7 +120,9 @@ import Testing
         #expect(database.storage == .database(URL(string: "postgres://gestalt@127.0.0.1/history")!))
         #expect(database.retention == .seconds(3600))
         #expect(database.maxBytes == 1_000_000)
-        #expect(try parse("history:\n  enabled: false\n").history == nil)
+        let off = try parse("history:\n  enabled: false\n")
+        #expect(off.history == nil && off.historyDisabled, "`gestalt serve` tells an explicit off from an absent section")
+        #expect(try parse("alerts:\n  enabled: true\n").historyDisabled == false)
         let both = try #require(failure("history:\n  data_dir: /tmp/h\n  url: postgres://h@127.0.0.1/h\n"))
         #expect(both.keyPath == "history.url")
     }

@@ -8,16 +8,16 @@ import HummingbirdTesting
 import Logging
 import Testing
 
-/// The history routes through the real router, over a real history file.
+/// The history routes through the real router, over real history on each backend.
 @Suite struct HistoryRoutesTests {
     static let start: Int64 = 1_800_000_000_000
 
     /// Ten minutes of one pod whose cpu climbs by one each second (a
     /// `tick` metric makes every second's update meaningful to the store).
-    static func withServer(_ body: (GestaltServer, TopologyStore) async throws -> Void) async throws {
-        let temp = TempHistory()
+    static func withServer(_ backend: Backend, _ body: (GestaltServer, TopologyStore) async throws -> Void) async throws {
+        let temp = try await TempHistory.make(backend)
         defer { temp.remove() }
-        let history = try temp.open()
+        let history = try await temp.open()
         let store = TopologyStore()
         let recorder = try await RunningRecorder.start(history: history, store: store)
         for second in 0..<600 {
@@ -38,8 +38,9 @@ import Testing
 
     static func json(_ buffer: ByteBuffer) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: buffer)) }
 
-    @Test func historicalTopologyChangesMetricsAndEvents() async throws {
-        try await Self.withServer { server, store in
+    @Test(arguments: Backend.allCases)
+    func historicalTopologyChangesMetricsAndEvents(backend: Backend) async throws {
+        try await Self.withServer(backend) { server, store in
             var logger = Logger(label: "test")
             logger.logLevel = .warning
             try await server.makeApplication(logger: logger).test(.router) { client in
@@ -127,20 +128,23 @@ import Testing
              code: "bad_query_parameter", mentions: "after 'until'"),
     ]
 
-    @Test(arguments: cases)
-    func badQuestionsGetAClearJSONError(_ c: Case) async throws {
-        try await Self.withServer { server, _ in
+    /// Every case against one recorded history per backend (a PostgreSQL server per case would be slow for nothing).
+    @Test(arguments: Backend.allCases)
+    func badQuestionsGetAClearJSONError(backend: Backend) async throws {
+        try await Self.withServer(backend) { server, _ in
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             try await server.makeApplication(logger: logger).test(.router) { client in
-                try await client.execute(uri: c.path, method: .get) { response in
-                    #expect(response.status == c.status)
-                    #expect(response.headers[.contentType] == "application/json")
-                    let body = try #require(try Self.json(response.body) as? [String: Any])
-                    let error = try #require(body["error"] as? [String: Any])
-                    #expect(error["code"] as? String == c.code)
-                    let message = try #require(error["message"] as? String)
-                    #expect(message.contains(c.mentions), "message was: \(message)")
+                for c in Self.cases {
+                    try await client.execute(uri: c.path, method: .get) { response in
+                        #expect(response.status == c.status, "\(c)")
+                        #expect(response.headers[.contentType] == "application/json", "\(c)")
+                        let body = try #require(try Self.json(response.body) as? [String: Any])
+                        let error = try #require(body["error"] as? [String: Any])
+                        #expect(error["code"] as? String == c.code, "\(c)")
+                        let message = try #require(error["message"] as? String)
+                        #expect(message.contains(c.mentions), "\(c): message was: \(message)")
+                    }
                 }
             }
         }

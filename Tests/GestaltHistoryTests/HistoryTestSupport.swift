@@ -2,22 +2,69 @@ import Foundation
 import GestaltEngine
 @testable import GestaltHistory
 import GestaltModel
+import GRDB
+import Synchronization
+import TestPeers
 
-/// A history file in a fresh temporary directory, removed by `remove()`.
-struct TempHistory {
+/// The two places history is kept; the behaviour suites run on each.
+enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, postgres
+    var description: String { rawValue }
+}
+
+/// A fresh, empty history: a SQLite file in a temporary directory, or a
+/// database on a real PostgreSQL server of its own (initdb in a temp dir).
+/// `remove()` closes every store opened on it and deletes it all.
+final class TempHistory: Sendable {
+    let backend: Backend
     let directory: String
-    var configuration: HistoryConfiguration
+    let configuration: HistoryConfiguration
+    let server: PostgresServer?
+    private let opened = Mutex<[HistoryStore]>([])
 
-    init(configure: (inout HistoryConfiguration) -> Void = { _ in }) {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("gestalt-history-\(UUID().uuidString)").path
-        configuration = HistoryConfiguration(directory: directory)
-        configuration.retention = nil
-        configure(&configuration)
+    private init(backend: Backend, directory: String, configuration: HistoryConfiguration, server: PostgresServer?) {
+        self.backend = backend
+        self.directory = directory
+        self.configuration = configuration
+        self.server = server
     }
 
-    func open() throws -> HistoryStore { try HistoryStore.open(configuration) }
+    static func make(_ backend: Backend = .sqlite, configure: (inout HistoryConfiguration) -> Void = { _ in }) async throws -> TempHistory {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gestalt-history-\(UUID().uuidString)").path
+        var configuration = HistoryConfiguration(directory: directory)
+        configuration.retention = nil
+        configure(&configuration)
+        var server: PostgresServer?
+        if backend == .postgres {
+            let started = try await PostgresServer.start(name: "history-pg")
+            server = started
+            try started.psql("CREATE DATABASE history")
+            configuration.url = started.url(database: "history")
+        }
+        return TempHistory(backend: backend, directory: directory, configuration: configuration, server: server)
+    }
 
-    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+    /// Opens the store as `gestalt serve` does (a restart opens it again).
+    func open() async throws -> HistoryStore {
+        let store = try await HistoryStore.connect(configuration)
+        opened.withLock { $0.append(store) }
+        return store
+    }
+
+    /// Integers from SQL run straight on the backend's tables (NULLs left out).
+    func integers(_ sql: String) async throws -> [Int64] {
+        if let server { return try server.psql(sql, database: "history").split(separator: "\n").compactMap { Int64($0) } }
+        return try await DatabaseQueue(path: configuration.path).read { db in try Int64?.fetchAll(db, sql: sql).compactMap { $0 } }
+    }
+
+    func remove() {
+        for store in opened.withLock({ $0 }) {
+            // Synchronous, for `defer`: stopping the pool's task closes its connections.
+            (store.backend as? PostgresHistoryBackend)?.runner.cancel()
+        }
+        server?.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 }
 
 /// A recorder running in its own task until `stop()`.

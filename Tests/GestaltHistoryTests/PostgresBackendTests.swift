@@ -1,5 +1,6 @@
 import Foundation
 import GestaltEngine
+import GestaltModel
 @testable import GestaltHistory
 import Testing
 import TestPeers
@@ -27,20 +28,31 @@ import TestPeers
         #expect(try await backend.recordedCounters() == HistoryCounters(revision: 3, eventSeq: 4, hasCheckpoint: true))
         #expect(try await backend.usedBytes() > 0)
         #expect(try server.psql("SELECT count(*) || ',' || max(value) FROM samples", database: "history") == "1,2")
-        #expect(try await backend.checkpoint(atOrBefore: 3)?.key == 1)
-        #expect(try await backend.updates(after: 1, through: 3, limit: 10).map(\.key) == [2, 3])
-        #expect(try await backend.updates(after: 0, through: 3, limit: 2).map(\.key) == [1, 2])
-        #expect(try await backend.newestRevision(atOrBefore: 1002) == 2)
-        #expect(try await backend.newestRevision(atOrBefore: 10) == nil)
-        #expect(try await backend.events(since: 1000, until: 1004).map(\.key) == [4])
+        let pieces = try await backend.client.withConnection { connection throws in
+            (
+                try await backend.checkpoint(atOrBefore: 3, on: connection)?.key,
+                try await backend.updates(after: 1, through: 3, limit: 10, on: connection).map(\.key),
+                try await backend.updates(after: 0, through: 3, limit: 2, on: connection).map(\.key),
+                try await backend.newestRevision(atOrBefore: 1002, on: connection),
+                try await backend.newestRevision(atOrBefore: 10, on: connection)
+            )
+        }
+        #expect(pieces.0 == 1)
+        #expect(pieces.1 == [2, 3])
+        #expect(pieces.2 == [1, 2])
+        #expect(pieces.3 == 2)
+        #expect(pieces.4 == nil)
         var more = HistoryBatch()
         more.samples = [1000, 1004, 1010, 1030].map { HistoryBatch.Sample(entityID: "p2", name: "cpu_percent", at: $0, value: Double($0 - 1000)) }
         try await backend.write(more)
-        let buckets = try await backend.metricBuckets(entityID: "p2", name: "cpu_percent", start: 1000, until: 1030, step: 10)
-        #expect(buckets == [
-            PostgresHistoryBackend.Bucket(start: 1000, min: 0, avg: 2, max: 4, count: 2),
-            PostgresHistoryBackend.Bucket(start: 1010, min: 10, avg: 10, max: 10, count: 1),
-            PostgresHistoryBackend.Bucket(start: 1030, min: 30, avg: 30, max: 30, count: 1),
+        let series = try await backend.metrics(
+            entityID: "p2", names: ["cpu_percent"], since: Timestamp(millisecondsSince1970: 1000), until: Timestamp(millisecondsSince1970: 1030),
+            stepMilliseconds: 10
+        )
+        #expect(series.first?.points == [
+            MetricSeries.Point(time: Timestamp(millisecondsSince1970: 1000), min: 0, avg: 2, max: 4, count: 2),
+            MetricSeries.Point(time: Timestamp(millisecondsSince1970: 1010), min: 10, avg: 10, max: 10, count: 1),
+            MetricSeries.Point(time: Timestamp(millisecondsSince1970: 1030), min: 30, avg: 30, max: 30, count: 1),
         ])
         await backend.close()
 
@@ -58,8 +70,40 @@ import TestPeers
         await first.close()
         _ = try server.psql("INSERT INTO gestalt_history_schema(version) VALUES (99)", database: "history")
         let place = "postgres://postgres@127.0.0.1:\(server.port)/history"
-        await #expect(throws: HistoryStoreError.newerSchema(path: place, unknownMigrations: (2...99).map { "v\($0)" })) {
+        await #expect(throws: HistoryStoreError.newerSchema(path: place, unknownMigrations: (3...99).map { "v\($0)" })) {
             _ = try await PostgresHistoryBackend.open(url: server.url(database: "history"))
         }
+    }
+
+    /// `maxBytes` bounds a count of the live rows' bytes, kept in step with
+    /// every write and delete: it always equals the same measure summed over
+    /// the tables, and retention takes off exactly what it deleted, while the
+    /// tables' size on disk (`pg_total_relation_size`) is not what it reads.
+    @Test func theLiveBytesCountFollowsWritesAndRetention() async throws {
+        let temp = try await TempHistory.make(.postgres) {
+            $0.minimumCheckpointInterval = 10
+            $0.retention = .seconds(3_600)
+        }
+        defer { temp.remove() }
+        let (history, _, _) = try await RetentionTests.recordThreeHours(temp)
+        let backend = try #require(history.backend as? PostgresHistoryBackend)
+        let summed = PostgresHistorySchema.tables.map { "(SELECT coalesce(sum(\(PostgresHistorySchema.bytes[$0]!)), 0) FROM \($0))" }
+            .joined(separator: " + ")
+        let before = try await history.usedBytes()
+        #expect(before > 0)
+        #expect(try await temp.integers("SELECT \(summed)") == [before])
+        #expect(try await backend.diskBytes() > 0)
+
+        let report = try await history.applyRetention(now: Timestamp(millisecondsSince1970: RetentionTests.start + 180 * RetentionTests.minute))
+        #expect(report.updates > 0)
+        let after = try await history.usedBytes()
+        #expect(after < before)
+        #expect(try await temp.integers("SELECT \(summed)") == [after], "the count is what the rows left take")
+
+        // A size bound it cannot meet keeps the newest checkpoint, as on SQLite.
+        let bounded = HistoryStore(configuration: { var c = history.configuration; c.maxBytes = 1; return c }(), backend: backend)
+        let last = try #require(try await temp.integers("SELECT max(revision) FROM checkpoints").first)
+        #expect(try await bounded.applyRetention().oldestRevision == UInt64(last))
+        #expect(try await temp.integers("SELECT \(summed)") == [try await history.usedBytes()])
     }
 }

@@ -1,17 +1,17 @@
 import GestaltEngine
 @testable import GestaltHistory
 import GestaltModel
-import GRDB
 import Testing
 
 /// Rebuilding revision R from a checkpoint and the deltas after it gives
-/// exactly the live store's state at R, for random R and random histories.
+/// exactly the live store's state at R, for random R and random histories,
+/// on each backend.
 @Suite struct ReplayPropertyTests {
-    @Test(arguments: [1, 2, 3, 42] as [UInt64])
-    func rebuildEqualsLiveStateAtRandomRevisions(seed: UInt64) async throws {
-        let temp = TempHistory { $0.minimumCheckpointInterval = 25 }
+    @Test(arguments: Backend.allCases, [1, 2, 3, 42] as [UInt64])
+    func rebuildEqualsLiveStateAtRandomRevisions(backend: Backend, seed: UInt64) async throws {
+        let temp = try await TempHistory.make(backend) { $0.minimumCheckpointInterval = 25 }
         defer { temp.remove() }
-        let history = try temp.open()
+        let history = try await temp.open()
         let store = TopologyStore()
         let recorder = try await RunningRecorder.start(history: history, store: store)
         var generator = ChangeGenerator(seed: seed)
@@ -37,14 +37,15 @@ import Testing
         for revision in [revisions.first!, revisions.last!] {
             #expect(TopologyContent(try await history.topology(at: .revision(revision))) == live[revision])
         }
-        let checkpoints = try await history.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoints") }
-        #expect((checkpoints ?? 0) > 3, "the test must cross several checkpoints")
+        let checkpoints = try await temp.integers("SELECT count(*) FROM checkpoints")
+        #expect((checkpoints.first ?? 0) > 3, "the test must cross several checkpoints")
     }
 
-    @Test func timeQueryAnswersTheLastRevisionAtOrBeforeTheInstant() async throws {
-        let temp = TempHistory()
+    @Test(arguments: Backend.allCases)
+    func timeQueryAnswersTheLastRevisionAtOrBeforeTheInstant(backend: Backend) async throws {
+        let temp = try await TempHistory.make(backend)
         defer { temp.remove() }
-        let history = try temp.open()
+        let history = try await temp.open()
         let store = TopologyStore()
         let recorder = try await RunningRecorder.start(history: history, store: store)
         var generator = ChangeGenerator(seed: 7)

@@ -10,14 +10,15 @@ import Testing
 /// client whose last revision is durable resumes exactly; one past it (a
 /// revision lost in the crash) is told to resync with a `full`.
 @Suite struct RestartTests {
-    @Test func aRestoredStoreResumesEveryDurableRevisionExactlyAndResyncsLostOnes() async throws {
-        let temp = TempHistory { $0.minimumCheckpointInterval = 20 }
+    @Test(arguments: Backend.allCases)
+    func aRestoredStoreResumesEveryDurableRevisionExactlyAndResyncsLostOnes(backend: Backend) async throws {
+        let temp = try await TempHistory.make(backend) { $0.minimumCheckpointInterval = 20 }
         defer { temp.remove() }
         var generator = ChangeGenerator(seed: 11)
 
         // First life: record 100 changes, then "crash" with 30 more applied
         // (and streamed) but never written.
-        let first = try temp.open()
+        let first = try await temp.open()
         let before = TopologyStore()
         let recorder = try await RunningRecorder.start(history: first, store: before)
         for _ in 0..<100 { before.apply([generator.change(at: .now())]) }
@@ -34,7 +35,7 @@ import Testing
         #expect(streamed > durable)
 
         // Second life, from the same file.
-        let second = try temp.open()
+        let second = try await temp.open()
         #expect(try await second.recordedCounters().revision == durable, "the unwritten batch is gone")
         let counter = try await second.resumeCounter()
         #expect(counter > durable)
@@ -75,12 +76,13 @@ import Testing
         #expect(TopologyContent(try await second.topology(at: .revision(after.revision))) == TopologyContent(after.snapshot()))
     }
 
-    @Test func aRestoreAcrossARecordedGapStartsAtItsCheckpoint() async throws {
-        let temp = TempHistory { $0.minimumCheckpointInterval = 20 }
+    @Test(arguments: Backend.allCases)
+    func aRestoreAcrossARecordedGapStartsAtItsCheckpoint(backend: Backend) async throws {
+        let temp = try await TempHistory.make(backend) { $0.minimumCheckpointInterval = 20 }
         defer { temp.remove() }
         var generator = ChangeGenerator(seed: 12)
         // A life recorded the old way: a store that starts empty after a restart leaves a gap.
-        let history = try temp.open()
+        let history = try await temp.open()
         let one = TopologyStore()
         var recorder = try await RunningRecorder.start(history: history, store: one)
         for _ in 0..<40 { one.apply([generator.change(at: .now())]) }
@@ -107,10 +109,11 @@ import Testing
         #expect(missed.count == afterGap)
     }
 
-    @Test func aRecorderRefusesAStoreBehindTheHistory() async throws {
-        let temp = TempHistory()
+    @Test(arguments: Backend.allCases)
+    func aRecorderRefusesAStoreBehindTheHistory(backend: Backend) async throws {
+        let temp = try await TempHistory.make(backend)
         defer { temp.remove() }
-        let history = try temp.open()
+        let history = try await temp.open()
         let store = TopologyStore()
         let recorder = try await RunningRecorder.start(history: history, store: store)
         var generator = ChangeGenerator(seed: 3)
@@ -118,14 +121,15 @@ import Testing
         try await Wait.recorded(history, revision: store.revision)
         await recorder.stop()
         await #expect(throws: HistoryRecorderError.self) {
-            try await HistoryRecorder(history: try temp.open(), store: TopologyStore()).run()
+            try await HistoryRecorder(history: try await temp.open(), store: TopologyStore()).run()
         }
     }
 
-    @Test func changesArePagedWithNext() async throws {
-        let temp = TempHistory()
+    @Test(arguments: Backend.allCases)
+    func changesArePagedWithNext(backend: Backend) async throws {
+        let temp = try await TempHistory.make(backend)
         defer { temp.remove() }
-        let history = try temp.open()
+        let history = try await temp.open()
         let store = TopologyStore()
         let recorder = try await RunningRecorder.start(history: history, store: store)
         var generator = ChangeGenerator(seed: 5)

@@ -1,18 +1,18 @@
 import GestaltEngine
 @testable import GestaltHistory
 import GestaltModel
-import GRDB
 import Testing
 
 /// Retention cuts at a checkpoint: what is older goes, the checkpoint and
-/// everything after it stay, and the oldest retained revision still rebuilds.
+/// everything after it stay, and the oldest retained revision still rebuilds,
+/// on each backend.
 @Suite struct RetentionTests {
     static let start: Int64 = 1_800_000_000_000
     static let minute: Int64 = 60_000
 
     /// Three hours of history, one change and one event a minute.
     static func recordThreeHours(_ temp: TempHistory) async throws -> (HistoryStore, TopologyStore, [UInt64: TopologyContent]) {
-        let history = try temp.open()
+        let history = try await temp.open()
         let store = TopologyStore()
         let recorder = try await RunningRecorder.start(history: history, store: store)
         var generator = ChangeGenerator(seed: 9, pool: 8)
@@ -28,8 +28,9 @@ import Testing
         return (history, store, states)
     }
 
-    @Test func ageRetentionDeletesOnlyWhatIsOlderThanTheKeptCheckpoint() async throws {
-        let temp = TempHistory {
+    @Test(arguments: Backend.allCases)
+    func ageRetentionDeletesOnlyWhatIsOlderThanTheKeptCheckpoint(backend: Backend) async throws {
+        let temp = try await TempHistory.make(backend) {
             $0.minimumCheckpointInterval = 10
             $0.retention = .seconds(3_600)
         }
@@ -37,23 +38,17 @@ import Testing
         let (history, store, states) = try await Self.recordThreeHours(temp)
         let now = Timestamp(millisecondsSince1970: Self.start + 180 * Self.minute)
         let cutoff = now.millisecondsSince1970 - 3_600_000
-        let kept = try #require(try await history.database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT revision, at FROM checkpoints WHERE at <= ? ORDER BY revision DESC LIMIT 1", arguments: [cutoff])
-        })
-        let keptRevision = UInt64(kept["revision"] as Int64)
+        let kept = try #require(try await temp.integers("SELECT revision FROM checkpoints WHERE at <= \(cutoff) ORDER BY revision DESC LIMIT 1").first)
+        let keptRevision = UInt64(kept)
 
         let report = try await history.applyRetention(now: now)
         #expect(report.oldestRevision == keptRevision)
         #expect(report.updates == Int(keptRevision))
 
-        let (updates, events, samples, checkpoints) = try await history.database.pool.read { db in
-            (
-                try Int64.fetchAll(db, sql: "SELECT revision FROM updates ORDER BY revision"),
-                try Int64.fetchAll(db, sql: "SELECT at FROM events ORDER BY seq"),
-                try Int64.fetchAll(db, sql: "SELECT at FROM samples"),
-                try Int64.fetchAll(db, sql: "SELECT revision FROM checkpoints ORDER BY revision")
-            )
-        }
+        let updates = try await temp.integers("SELECT revision FROM updates ORDER BY revision")
+        let events = try await temp.integers("SELECT at FROM events ORDER BY seq")
+        let samples = try await temp.integers("SELECT at FROM samples")
+        let checkpoints = try await temp.integers("SELECT revision FROM checkpoints ORDER BY revision")
         #expect(updates == Array((Int64(keptRevision) + 1)...Int64(store.revision)), "every update after the kept checkpoint stays")
         #expect(checkpoints.first == Int64(keptRevision))
         #expect(events.allSatisfy { $0 >= cutoff } && events.count == 60, "events of the last hour stay, the rest go")
@@ -64,6 +59,7 @@ import Testing
             #expect(TopologyContent(try await history.topology(at: .revision(revision))) == states[revision], "revision \(revision)")
         }
         await #expect(throws: HistoryError.self) { try await history.topology(at: .revision(keptRevision - 1)) }
+        #expect(try await history.oldestRebuildable(through: store.revision) == keptRevision, "answered from the checkpoints")
         await #expect(throws: HistoryError.self) { try await history.changes(after: keptRevision - 1, through: store.revision, limit: 10) }
 
         // A second pass at the same instant has nothing left to delete.
@@ -71,14 +67,15 @@ import Testing
         #expect(again.updates == 0 && again.checkpoints == 0 && again.events == 0 && again.samples == 0)
     }
 
-    @Test func sizeRetentionDropsTheOldestIntervalsAndKeepsTheNewestCheckpoint() async throws {
-        let temp = TempHistory {
+    @Test(arguments: Backend.allCases)
+    func sizeRetentionDropsTheOldestIntervalsAndKeepsTheNewestCheckpoint(backend: Backend) async throws {
+        let temp = try await TempHistory.make(backend) {
             $0.minimumCheckpointInterval = 10
             $0.maxBytes = 1
         }
         defer { temp.remove() }
         let (history, store, states) = try await Self.recordThreeHours(temp)
-        let last = try #require(try await history.database.pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(revision) FROM checkpoints") })
+        let last = try #require(try await temp.integers("SELECT max(revision) FROM checkpoints").first)
         let report = try await history.applyRetention(now: Timestamp(millisecondsSince1970: Self.start + 180 * Self.minute))
         #expect(report.oldestRevision == UInt64(last), "a bound it cannot meet still keeps the newest checkpoint")
         for revision in UInt64(last)...store.revision {
@@ -86,8 +83,9 @@ import Testing
         }
     }
 
-    @Test func ageRetentionWithNoCheckpointOldEnoughDeletesNothing() async throws {
-        let temp = TempHistory {
+    @Test(arguments: Backend.allCases)
+    func ageRetentionWithNoCheckpointOldEnoughDeletesNothing(backend: Backend) async throws {
+        let temp = try await TempHistory.make(backend) {
             $0.minimumCheckpointInterval = 10
             $0.retention = .seconds(86_400)
         }

@@ -21,7 +21,7 @@ class Server:
         self.port = free_port()
         # History in a directory of its own unless the test names one: a shared
         # ./gestalt-data would carry one test's recorded topology into the next.
-        data_dir = [] if {"--data-dir", "--no-history"} & set(args) else ["--data-dir", tempfile.mkdtemp(prefix="gestalt-sys-")]
+        data_dir = [] if {"--data-dir", "--no-history", "--history-url"} & set(args) else ["--data-dir", tempfile.mkdtemp(prefix="gestalt-sys-")]
         self.proc = subprocess.Popen(
             [BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port), *data_dir, *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

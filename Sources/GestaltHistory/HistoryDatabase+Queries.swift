@@ -1,10 +1,12 @@
 import Foundation
-public import GestaltEngine
-public import GestaltModel
+import GestaltEngine
+import GestaltModel
 import GRDB
 
-extension HistoryStore {
-    public func topology(at point: HistoryPoint) async throws(HistoryError) -> Topology {
+/// SQLite's half of the history reads (`HistoryBackend`); `HistoryStore`
+/// has already checked the arguments. Each read runs in one WAL snapshot.
+extension HistoryDatabase {
+    func topology(at point: HistoryPoint) async throws -> Topology {
         try await read { db in
             let target: Int64
             switch point {
@@ -50,10 +52,8 @@ extension HistoryStore {
         }
     }
 
-    public func changes(after: UInt64, through: UInt64, limit: Int) async throws(HistoryError) -> HistoryChanges {
-        guard after <= through else { throw .badRequest("'from' (\(after)) is after 'to' (\(through))") }
-        guard through <= UInt64(Int64.max), limit >= 1 else { throw .badRequest("revision or limit out of range") }
-        return try await read { db in
+    func changes(after: UInt64, through: UInt64, limit: Int) async throws -> HistoryChanges {
+        try await read { db in
             let oldest = try Int64.fetchOne(db, sql: "SELECT min(revision) FROM checkpoints") ?? 0
             guard Int64(after) >= oldest else {
                 throw HistoryError.notFound("revision \(after) is older than the retained history, which starts at \(oldest)")
@@ -73,18 +73,10 @@ extension HistoryStore {
         }
     }
 
-    public func metrics(
+    func metrics(
         entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64
-    ) async throws(HistoryError) -> [MetricSeries] {
-        guard since <= until else { throw .badRequest("'since' (\(since)) is after 'until' (\(until))") }
-        guard stepMilliseconds >= 1 else { throw .badRequest("'step' must be positive") }
-        guard !names.isEmpty else { throw .badRequest("name at least one metric") }
-        let span = until.millisecondsSince1970 - since.millisecondsSince1970
-        let points = span / stepMilliseconds + 1
-        guard points <= configuration.maxMetricPoints else {
-            throw .badRequest("\(points) points asked for; at most \(configuration.maxMetricPoints) per metric: widen 'step' or narrow the range")
-        }
-        return try await read { db in
+    ) async throws -> [MetricSeries] {
+        try await read { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM samples WHERE entity_id = ? LIMIT 1", arguments: [entityID]) != nil else {
                 throw HistoryError.notFound("no recorded metrics for entity '\(entityID)'")
             }
@@ -106,9 +98,8 @@ extension HistoryStore {
         }
     }
 
-    public func events(since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int) async throws(HistoryError) -> [InfraEvent] {
-        guard since <= until else { throw .badRequest("'since' (\(since)) is after 'until' (\(until))") }
-        return try await read { db in
+    func events(since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int) async throws -> [InfraEvent] {
+        try await read { db in
             let decoder = JSONDecoder()
             var events: [InfraEvent] = []
             let rows = try Row.fetchCursor(
@@ -128,21 +119,13 @@ extension HistoryStore {
         }
     }
 
-    public func oldestRebuildable(through: UInt64) async throws(HistoryError) -> UInt64? {
-        guard through <= UInt64(Int64.max) else { throw .badRequest("revision \(through) is out of range") }
-        return try await read { db in
+    func oldestCheckpoint(through: UInt64) async throws -> UInt64? {
+        try await read { db in
             try Int64.fetchOne(db, sql: "SELECT min(revision) FROM checkpoints WHERE revision <= ?", arguments: [Int64(through)]).map { UInt64($0) }
         }
     }
 
-    /// Runs a read, turning storage failures into `unavailable`.
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(HistoryError) -> T {
-        do {
-            return try await database.pool.read(body)
-        } catch let error as HistoryError {
-            throw error
-        } catch {
-            throw .unavailable("history could not be read: \(error)")
-        }
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
     }
 }
