@@ -169,6 +169,7 @@ let package = Package(
                 "GestaltModel", "GestaltEngine", "GestaltConfig",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -358,7 +359,8 @@ let package = Package(
         .testTarget(
             name: "GestaltServerTests",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator",
+                "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator", "GestaltAlerts", "GestaltConfig",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
