@@ -244,6 +244,7 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer", "GestaltStreaming",
                 "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "NATSClient", "GestaltDocker", "GestaltPrometheus", "TestPeers",
+                "GestaltAlerts", "GestaltConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
