@@ -171,6 +171,7 @@ let package = Package(
                 "GestaltModel", "GestaltEngine", "GestaltConfig",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -246,6 +247,7 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer", "GestaltStreaming",
                 "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "NATSClient", "GestaltDocker", "GestaltPrometheus", "TestPeers",
+                "GestaltAlerts", "GestaltConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -372,6 +374,7 @@ let package = Package(
             name: "GestaltServerTests",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator",
+                "GestaltAlerts", "GestaltConfig",
                 // The graph events bridge fed by a real nats-server (GraphEventsNATSBridgeTests).
                 "GestaltNATS", "NATSClient", "TestPeers",
                 .product(name: "Prometheus", package: "swift-prometheus"),

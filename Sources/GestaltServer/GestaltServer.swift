@@ -77,7 +77,7 @@ public struct GestaltServer: Sendable {
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
         PluginRoutes(store: store).register(on: router)
         JobRoutes(jobs: jobs, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
-        AlertRoutes(alerts: alerts, registry: registry).register(on: router)
+        AlertRoutes(alerts: alerts, registry: registry, options: configuration.stream).register(on: router)
         PathRoutes(statusBoard: statusBoard, rest: makeRESTRouter().buildResponder()).register(on: router)
         webSocketRoutes.register(plainOn: router)
         constellationRoutes.register(plainOn: router)
@@ -89,7 +89,7 @@ public struct GestaltServer: Sendable {
         let router = Router(context: GestaltRequestContext.self)
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
-        AlertRoutes(alerts: alerts, registry: registry).register(on: router)
+        AlertRoutes(alerts: alerts, registry: registry, options: configuration.stream).register(on: router)
         return router
     }
 

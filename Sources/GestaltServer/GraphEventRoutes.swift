@@ -25,11 +25,26 @@ struct GraphEventRoutes {
     func register(on router: Router<GestaltRequestContext>) {
         let log = log, registry = registry, options = options
         router.get("api/graph/events/stream") { request, context -> Response in
+            // An unreadable Last-Event-ID starts from now, as on the other streams:
+            // a 400 would stop an EventSource from ever reconnecting.
             let stream = GraphEventStream(
-                log: log, projectID: request.uri.queryParameters.get("project_id").map { String($0) },
-                resumeFrom: QueryParsing.lastEventID(request), options: options
+                log: log, projectID: try Self.projectID(request), resumeFrom: QueryParsing.lastEventID(request), options: options
             )
-            return stream.response(request: request, context: context, registry: registry)
+            return SSEResponse.make(request: request, context: context, registry: registry, channel: .events, feed: stream)
         }
+    }
+
+    /// One project per stream, and a named one: an empty value or two values
+    /// is a client mistake, not a filter that quietly matches nothing.
+    static func projectID(_ request: Request) throws -> String? {
+        let values = request.uri.queryParameters.getAll("project_id")
+        guard values.count <= 1 else {
+            throw APIError.badQuery("query parameter 'project_id' names one project; got \(values.count)")
+        }
+        guard let value = values.first else { return nil }
+        guard !value.isEmpty else {
+            throw APIError.badQuery("query parameter 'project_id' is empty; leave it out to follow every project")
+        }
+        return String(value)
     }
 }

@@ -1,14 +1,13 @@
 import Foundation
 import GestaltEngine
 import GestaltStreaming
-import Hummingbird
 import NIOCore
 
 /// `GET /api/graph/events/stream`: the graph seed's SSE bridge. Each graph
 /// event goes out as `id: <seq>`, `event: <subject>`, `data: <payload>`,
 /// after an opening `event: connected`. `Last-Event-ID` inside the log's
 /// window replays the missed events; otherwise the stream starts from now.
-struct GraphEventStream: Sendable {
+struct GraphEventStream: SSEFeed {
     let log: GraphEventLog
     let projectID: String?
     let resumeFrom: UInt64?
@@ -26,7 +25,7 @@ struct GraphEventStream: Sendable {
     func cancel() { subscription.cancel() }
 
     /// Writes until the client goes away, a write fails, or shutdown.
-    func run(connection: StreamConnection, _ write: (ByteBuffer) async throws -> Void) async throws {
+    func run(connection: StreamConnection?, _ write: (ByteBuffer) async throws -> Void) async throws {
         var buffer = ByteBuffer()
         var cursor = opening(into: &buffer)
         var lastWrite = ContinuousClock.now
@@ -49,10 +48,10 @@ struct GraphEventStream: Sendable {
                 }
                 guard buffer.readableBytes > 0 else { continue }
             }
-            connection.progressed(eventSeq: cursor)
-            connection.writeStarted(bytes: buffer.readableBytes)
+            connection?.progressed(eventSeq: cursor)
+            connection?.writeStarted(bytes: buffer.readableBytes)
             try await write(buffer)
-            connection.writeFinished(messages: 1, bytes: buffer.readableBytes)
+            connection?.writeFinished(messages: 1, bytes: buffer.readableBytes)
             lastWrite = .now
         }
     }
@@ -83,31 +82,5 @@ struct GraphEventStream: Sendable {
             buffer.writeString("\n\n")
         }
         return batch.last?.seq
-    }
-
-    func response(request: Request, context: GestaltRequestContext, registry: StreamRegistry) -> Response {
-        let stream = self
-        let network = context.channel
-        return Response(status: .ok, headers: SSEResponse.headers, body: ResponseBody { writer in
-            let connection = registry.register(
-                transport: .sse, channels: [.events], sessionID: request.uri.queryParameters.get("session_id"),
-                closer: { reason in
-                    stream.cancel()
-                    if reason == .stuck { network.close(promise: nil) }
-                }
-            )
-            do {
-                try await request.body.consumeWithInboundCloseHandler { _ in
-                    try await stream.run(connection: connection) { buffer in try await writer.write(buffer) }
-                } onInboundClosed: {
-                    connection.disconnect(.clientClosed)
-                }
-                try await writer.finish(nil)
-            } catch {
-                connection.deregister(.transportError)
-                throw error
-            }
-            connection.deregister(.serverShutdown)
-        })
     }
 }

@@ -61,14 +61,14 @@ enum SSEResponse {
         return (connection, ended)
     }
 
-    /// Serves the events feed, registered on `channel`; the registry or the client
-    /// going away cancels it.
+    /// Serves a feed (events, graph events, alerts), registered on `channel`;
+    /// the registry or the client going away cancels it.
     static func make(
         request: Request,
         context: GestaltRequestContext,
         registry: StreamRegistry,
         channel: StreamChannel,
-        feed: EventFeed
+        feed: some SSEFeed
     ) -> Response {
         let network = context.channel
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
@@ -78,7 +78,8 @@ enum SSEResponse {
                     feed.cancel()
                     // A write blocked on a full socket ends only when the socket does.
                     if reason == .stuck { network.close(promise: nil) }
-                }
+                },
+                deliver: feed.deliver
             )
             do {
                 try await request.body.consumeWithInboundCloseHandler { _ in

@@ -16,6 +16,7 @@ struct GestaltBench: AsyncParsableCommand {
             NATSBench.self,
             DockerBench.self,
             EnrichmentBench.self, EnrichmentExporter.self,
+            AlertsBench.self,
         ]
     )
 }

@@ -42,4 +42,20 @@ struct AlertRoutesTests {
             #expect(alert.data == #"{"id":"a/b","state":"firing"}"#)
         }
     }
+
+    @Test func idleStreamSendsKeepalive() async throws {
+        let server = makeServer { configuration, _ in configuration.stream.keepalive = .milliseconds(150) }.with(alerts: FixedAlerts())
+        try await server.application().test(.live) { client in
+            let sse = try await SSEClient(port: try #require(client.port), path: "/api/infra/alerts/stream")
+            _ = try await sse.next()
+            _ = try await sse.next()
+            #expect(try await sse.next().comment == "keepalive")
+            // An alert after the keepalive still arrives.
+            server.registry.broadcast(BroadcastMessage(type: "alert", payload: Array(#"{"id":"a/b","state":"resolved"}"#.utf8)))
+            var next = try await sse.next()
+            while next.comment == "keepalive" { next = try await sse.next() }
+            #expect(next.event == "alert")
+            #expect(next.data == #"{"id":"a/b","state":"resolved"}"#)
+        }
+    }
 }

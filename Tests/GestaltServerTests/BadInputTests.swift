@@ -53,6 +53,8 @@ import Testing
         Case(method: .get, path: "/api/infra/events?limit=abc", body: nil, status: .badRequest, code: "bad_query_parameter", mentions: "limit"),
         Case(method: .get, path: "/api/infra/events?limit=0", body: nil, status: .badRequest, code: "bad_query_parameter", mentions: "limit"),
         Case(method: .get, path: "/api/infra/events/stream?kinds=x", body: nil, status: .badRequest, code: "bad_query_parameter", mentions: "kinds"),
+        Case(method: .get, path: "/api/graph/events/stream?project_id=", body: nil, status: .badRequest, code: "bad_query_parameter", mentions: "'project_id' is empty"),
+        Case(method: .get, path: "/api/graph/events/stream?project_id=shop&project_id=ops", body: nil, status: .badRequest, code: "bad_query_parameter", mentions: "names one project"),
         Case(method: .get, path: "/api/infra/entities/k8s:pod%2Fshop%2Fmissing", body: nil, status: .notFound, code: "not_found", mentions: "k8s:pod/shop/missing"),
         Case(method: .get, path: "/api/nothing/here", body: nil, status: .notFound, code: "not_found", mentions: "no such route"),
     ]

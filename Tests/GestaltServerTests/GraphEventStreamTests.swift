@@ -115,4 +115,25 @@ import Testing
             #expect(try await sse.next().comment == "keepalive")
         }
     }
+
+    /// What an EventSource resends is taken as given: an id the server cannot
+    /// read starts the stream from now, `resumed: false`, never a 400.
+    @Test(arguments: ["abc", "-1", "1.5", "", "18446744073709551616"])
+    func unreadableLastEventIDStartsFromNow(_ id: String) async throws {
+        let server = makeServer()
+        server.graphEvents.log.append(.invalidated(projectID: "shop", reason: "before"))
+        try await server.application().test(.live) { client in
+            let port = try #require(client.port)
+            for (path, headers) in [("/api/graph/events/stream", [("Last-Event-ID", id)]), ("/api/graph/events/stream?last_event_id=\(id)", [])] {
+                let now = server.graphEvents.log.seq
+                let sse = try await SSEClient(port: port, path: path, headers: headers)
+                _ = try await sse.next()
+                let connected = try await sse.next().json()
+                #expect(connected["resumed"] as? Bool == false)
+                #expect(connected["seq"] as? Int == Int(now), "from now: the events before are not replayed")
+                try await send(port, .POST, "/api/graph/nodes", #"{"name":"after-\#(path.count)"}"#)
+                #expect(try await graphEvents(sse, 1)[0].event == "graph.node.created")
+            }
+        }
+    }
 }

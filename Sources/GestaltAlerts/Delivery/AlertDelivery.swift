@@ -1,6 +1,7 @@
 public import GestaltConfig
 import Foundation
 import Logging
+public import Metrics
 
 /// The configured channels, each its own queue: a slow Slack never delays
 /// PagerDuty. Routes each transition to the channels its rule names (all
@@ -9,13 +10,18 @@ public struct AlertDelivery: Sendable {
     public let queues: [AlertChannel: WebhookQueue]
     private let pagerDutyKey: String?
 
-    public init(settings: AlertSettings, post: any WebhookPoster, options: WebhookQueue.Options = WebhookQueue.Options(), logger: Logger = Logger(label: "gestalt.alerts")) {
-        var queues: [AlertChannel: WebhookQueue] = [:]
-        if let url = settings.slackURL { queues[.slack] = WebhookQueue(name: "slack", url: url, post: post, options: options, logger: logger) }
-        if settings.pagerDutyKey != nil {
-            queues[.pagerduty] = WebhookQueue(name: "pagerduty", url: settings.pagerDutyURL, post: post, options: options, logger: logger)
+    /// - Parameter metrics: where each queue's delivery counters go (`DeliveryCounters`).
+    public init(
+        settings: AlertSettings, post: any WebhookPoster, options: WebhookQueue.Options = WebhookQueue.Options(),
+        logger: Logger = Logger(label: "gestalt.alerts"), metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
+        func queue(_ name: String, _ url: URL) -> WebhookQueue {
+            WebhookQueue(name: name, url: url, post: post, options: options, logger: logger, metrics: metrics)
         }
-        if let url = settings.webhookURL { queues[.webhook] = WebhookQueue(name: "webhook", url: url, post: post, options: options, logger: logger) }
+        var queues: [AlertChannel: WebhookQueue] = [:]
+        if let url = settings.slackURL { queues[.slack] = queue("slack", url) }
+        if settings.pagerDutyKey != nil { queues[.pagerduty] = queue("pagerduty", settings.pagerDutyURL) }
+        if let url = settings.webhookURL { queues[.webhook] = queue("webhook", url) }
         self.queues = queues
         self.pagerDutyKey = settings.pagerDutyKey
     }

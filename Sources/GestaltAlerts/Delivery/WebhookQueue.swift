@@ -1,6 +1,7 @@
 public import Foundation
 public import GestaltEngine
 import Logging
+public import Metrics
 import Synchronization
 
 /// Sends one kind of notification to one URL, one at a time, retrying with
@@ -24,19 +25,27 @@ public final class WebhookQueue: Sendable {
     private let stream: AsyncStream<[UInt8]>
     private let continuation: AsyncStream<[UInt8]>.Continuation
     private let counters = Mutex((delivered: 0, failed: 0, dropped: 0, attempts: 0))
+    private let metrics: DeliveryCounters
 
-    public init(name: String, url: URL, post: any WebhookPoster, options: Options = Options(), logger: Logger = Logger(label: "gestalt.alerts")) {
+    /// - Parameter metrics: where the `gestalt_alert_notifications_*_total`
+    ///   counters go; the server's Prometheus factory, so they are on `/metrics`.
+    public init(
+        name: String, url: URL, post: any WebhookPoster, options: Options = Options(),
+        logger: Logger = Logger(label: "gestalt.alerts"), metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.name = name
         self.url = url
         self.options = options
         self.post = post
         self.logger = logger
+        self.metrics = DeliveryCounters(channel: name, factory: metrics)
         (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(options.capacity))
     }
 
     public func enqueue(_ body: [UInt8]) {
         if case .dropped = continuation.yield(body) {
             counters.withLock { $0.dropped += 1 }
+            metrics.dropped.increment()
             logger.warning("alert queue \(name) is full: dropped its oldest notification")
         }
     }
@@ -62,11 +71,13 @@ public final class WebhookQueue: Sendable {
                 let status = try await post.post(body, to: url)
                 if (200..<300).contains(status) {
                     counters.withLock { $0.delivered += 1 }
+                    metrics.sent.increment()
                     return
                 }
                 // A 4xx other than 408/429 will not get better by asking again.
                 if (400..<500).contains(status), status != 408, status != 429 {
                     counters.withLock { $0.failed += 1 }
+                    metrics.failed.increment()
                     logger.error("alert \(name): \(url) answered \(status); not retrying")
                     return
                 }
@@ -76,10 +87,12 @@ public final class WebhookQueue: Sendable {
             }
             guard attempt < options.attempts, !Task.isCancelled else { break }
             let delay = backoff.next()
+            metrics.retried.increment()
             logger.warning("alert \(name): attempt \(attempt) failed (\(outcome)); retrying in \(delay)")
             do { try await Task.sleep(for: delay) } catch { break }
         }
         counters.withLock { $0.failed += 1 }
+        metrics.failed.increment()
         logger.error("alert \(name): gave up on a notification to \(url)")
     }
 }
