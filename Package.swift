@@ -358,7 +358,7 @@ let package = Package(
         .testTarget(
             name: "GestaltServerTests",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator",
+                "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator", "GestaltHistory",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
