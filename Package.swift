@@ -374,7 +374,7 @@ let package = Package(
             name: "GestaltServerTests",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator",
-                "GestaltAlerts", "GestaltConfig",
+                "GestaltAlerts", "GestaltConfig", "GestaltHistory",
                 // The graph events bridge fed by a real nats-server (GraphEventsNATSBridgeTests).
                 "GestaltNATS", "NATSClient", "TestPeers",
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -16,6 +16,8 @@ public protocol HistoryQueries: Sendable {
     /// when none is. A default finds it with `topology(at:)` alone; a backend
     /// answers it from its checkpoints.
     func oldestRebuildable(through: UInt64) async throws(HistoryError) -> UInt64?
+    /// What the history holds (`GET /api/infra/history`); a default is in HistoryRange.swift.
+    func range() async throws(HistoryError) -> HistoryRange
 }
 
 extension HistoryQueries {

@@ -31,24 +31,18 @@ extension HistoryDatabase {
             guard target <= max(latest, row["revision"]) else {
                 throw HistoryError.notFound("revision \(target) is not recorded yet; the latest recorded is \(max(latest, row["revision"] as Int64))")
             }
-            let decoder = JSONDecoder()
             let checkpointRevision: Int64 = row["revision"]
-            var replay = try TopologyReplay(
-                checkpoint: row["body"], revision: UInt64(checkpointRevision),
-                timestamp: Timestamp(millisecondsSince1970: row["at"]), decoder: decoder
-            )
+            var replay = try SlicedReplay(checkpoint: row["body"], revision: UInt64(checkpointRevision))
+            var last = (revision: checkpointRevision, at: row["at"] as Int64)
             let updates = try Row.fetchCursor(
                 db, sql: "SELECT revision, at, json FROM updates WHERE revision > ? AND revision <= ? ORDER BY revision",
                 arguments: [checkpointRevision, target]
             )
             while let update = try updates.next() {
-                let revision: Int64 = update["revision"]
-                try replay.apply(
-                    recorded: update["json"], revision: UInt64(revision),
-                    timestamp: Timestamp(millisecondsSince1970: update["at"]), decoder: decoder
-                )
+                last = (update["revision"], update["at"])
+                try replay.apply(recorded: update["json"], revision: UInt64(last.revision))
             }
-            return replay.topology
+            return try replay.topology(revision: UInt64(last.revision), timestamp: Timestamp(millisecondsSince1970: last.at))
         }
     }
 

@@ -149,6 +149,12 @@ struct HistoryCursor {
                 mirror?.apply(update)
                 if let entity = update.entity {
                     if update.kind == .remove { sampler.forget(entity.id) } else { sampler.sample(entity, at: update.timestamp, into: &batch.samples) }
+                } else if let connection = update.connection {
+                    if update.kind == .connRemove {
+                        sampler.forget(connection.id)
+                    } else {
+                        sampler.sample(connection, at: update.timestamp, into: &batch.samples)
+                    }
                 }
                 sinceCheckpoint += 1
                 if let replay = mirror, sinceCheckpoint >= max(history.configuration.minimumCheckpointInterval, replay.itemCount) {

@@ -41,7 +41,7 @@ public struct GestaltServer: Sendable {
         self.metrics = metrics
         let stats = StreamStats()
         self.stats = stats
-        self.fanout = TopologyFanout(store: store, stats: stats)
+        self.fanout = TopologyFanout(store: store, stats: stats, history: history)
         self.heartbeat = WebSocketHeartbeat(interval: configuration.webSocket.pingInterval)
         self.registry = StreamRegistry(
             store: store, stats: stats, stuckTimeout: configuration.stuckTimeout,
@@ -107,7 +107,7 @@ public struct GestaltServer: Sendable {
     }
 
     private var webSocketRoutes: WebSocketRoutes {
-        WebSocketRoutes(store: store, registry: registry, heartbeat: heartbeat, configuration: configuration)
+        WebSocketRoutes(store: store, history: history, registry: registry, heartbeat: heartbeat, configuration: configuration)
     }
 
     /// Connections whose first request opens the topology stream are served
@@ -117,7 +117,7 @@ public struct GestaltServer: Sendable {
         let webSocket = configuration.webSocket.serverConfiguration
         let direct = DirectStreams(session: .init(
             store: store, registry: registry, fanout: fanout, heartbeat: heartbeat,
-            stream: configuration.stream, options: configuration.webSocket
+            stream: configuration.stream, options: configuration.webSocket, history: history
         ))
         return HTTPServerBuilder { responder in
             StreamDispatchChannel(

@@ -20,6 +20,7 @@ struct HistoryRoutes {
         let history = history, maxLimit = maxLimit
         router.add(middleware: HistoryOverrides(history: history, maxLimit: maxLimit))
         let api = router.group("api/infra")
+        HistoryRangeRoute.register(on: api, history: history)
 
         api.get("topology/changes") { request, _ -> Response in
             let query = request.uri.queryParameters

@@ -13,4 +13,5 @@ struct NoHistory: HistoryQueries {
         entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64
     ) async throws(HistoryError) -> [MetricSeries] { throw off }
     func events(since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int) async throws(HistoryError) -> [InfraEvent] { throw off }
+    func range() async throws(HistoryError) -> HistoryRange { throw off }
 }

@@ -43,11 +43,16 @@ public struct TopologyCursor: Sendable {
     }
 
     /// Positions the cursor: after `resumeFrom` when the store still holds
-    /// what follows it (those updates are returned), else at a `full`.
-    public mutating func start(resumeFrom: UInt64?) -> Opening {
+    /// what follows it (those updates are returned), or when history held
+    /// the older part of it (`recorded`, then the log's), else at a `full`.
+    public mutating func start(resumeFrom: UInt64?, recorded: RecordedBacklog? = nil) -> Opening {
         if let resumeFrom, case .updates(let missed) = store.updates(after: resumeFrom) {
             revision = missed.last?.revision ?? resumeFrom
             return Opening(revision: revision, resumed: true, messages: messages(for: missed))
+        }
+        if let recorded, case .updates(let missed) = store.updates(after: recorded.through) {
+            revision = missed.last?.revision ?? recorded.through
+            return Opening(revision: revision, resumed: true, messages: recorded.messages + messages(for: missed))
         }
         let snapshot = full(countAsResync: false)
         return Opening(revision: revision, resumed: false, messages: [snapshot])

@@ -9,9 +9,9 @@ enum TopologyOpening {
     /// one buffer; or `retry` and `connected`, then a `full` frame shared with
     /// every client that opens at the same revision, as a second buffer.
     static func frames(
-        cursor: inout TopologyCursor, resumeFrom: UInt64?, stats: StreamStats
+        cursor: inout TopologyCursor, resumeFrom: UInt64?, recorded: RecordedBacklog?, stats: StreamStats
     ) -> [(buffer: ByteBuffer, messages: Int)] {
-        let opening = cursor.start(resumeFrom: resumeFrom)
+        let opening = cursor.start(resumeFrom: resumeFrom, recorded: recorded)
         var buffer = ByteBuffer()
         SSEFrame.retry(milliseconds: cursor.options.retryMilliseconds, into: &buffer)
         SSEFrame.event("connected", json: ConnectedMessage.json(counter: "revision", opening.revision, resumed: opening.resumed), into: &buffer)

@@ -15,6 +15,17 @@ export function timeToPosition(t, range) {
   return Math.min(1, Math.max(0, (t - range.oldest) / span));
 }
 
+/**
+ * Where the scrubber starts (ms): the oldest moment history rebuilds, from
+ * `GET /api/infra/history`'s `oldest_time`; `fallback` (the page's load time)
+ * when history holds nothing yet or is off (`body` null). Never after `fallback`:
+ * the map has been live since then.
+ */
+export function historyStart(body, fallback) {
+  const t = Date.parse(body?.oldest_time ?? '');
+  return Number.isFinite(t) ? Math.min(t, fallback) : fallback;
+}
+
 /** Time (ms, whole) at position `p` in [0, 1] of the range; clamped. */
 export function positionToTime(p, range) {
   const clamped = Math.min(1, Math.max(0, Number.isFinite(p) ? p : 1));

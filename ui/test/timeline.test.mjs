@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  timeToPosition, positionToTime, createPlaybackClock, createLiveQueue, sparklinePath, eventsInWindow, SPEEDS,
+  timeToPosition, positionToTime, createPlaybackClock, createLiveQueue, sparklinePath, eventsInWindow, SPEEDS, historyStart,
 } from '../js/timeline.js';
 
 const range = { oldest: 1000, newest: 11000 };
@@ -81,4 +81,15 @@ test('events are kept inside the window only', () => {
   ];
   const since = Date.parse('2026-01-01T00:00:30Z');
   assert.deepEqual(eventsInWindow(list, since, since + 60000).map((e) => e.id), ['b']);
+});
+
+test('the scrubber starts where history does, else at page load', () => {
+  const loaded = Date.parse('2026-12-06T12:00:00Z');
+  assert.equal(historyStart({ oldest_time: '2026-12-01T08:30:00.250Z', oldest_revision: 7 }, loaded), Date.parse('2026-12-01T08:30:00.250Z'));
+  // Nothing recorded yet, or no history at all (the route answered 503).
+  assert.equal(historyStart({ oldest_time: null, oldest_revision: null }, loaded), loaded);
+  assert.equal(historyStart(null, loaded), loaded);
+  assert.equal(historyStart({ oldest_time: 'soon' }, loaded), loaded);
+  // A clock skewed ahead of the server never starts the range after now.
+  assert.equal(historyStart({ oldest_time: '2027-01-01T00:00:00Z' }, loaded), loaded);
 });

@@ -30,6 +30,8 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         let heartbeat: WebSocketHeartbeat
         let stream: StreamOptions
         let options: WebSocketOptions
+        /// Serves topology resumes older than the store's log.
+        var history: (any HistoryQueries)? = nil
     }
 
     private let services: Services
@@ -53,6 +55,9 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     private var ending: DisconnectReason?
     private var blocked = false
     private var readHeld = false
+    /// A subscribe waits on history (`answer`); later requests queue behind it.
+    private var awaitingHistory = false
+    private var deferred: [SessionInbox.Request] = []
     var fanoutIndex: Int?
     private(set) var fanoutWantsEvents = false
 
@@ -153,19 +158,46 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         if request.isError, budget.spend() {
             return fail(.policyViolation, "too many invalid messages", .policyViolation)
         }
-        guard let context, var subscriptions else { return }
+        guard let context, subscriptions != nil else { return }
         // Reads are held while the socket is full, but one read can bring
         // many requests: answers piling up unread are bounded.
         if !context.channel.isWritable,
            let queued = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes), queued > Self.maxQueuedAnswerBytes {
             return fail(.policyViolation, "too many requests while not reading the answers", .policyViolation)
         }
+        answer(request, context: context)
+    }
+
+    /// Answers a request, in the order they came. A topology resume older
+    /// than the store's log first reads history off the loop; requests that
+    /// arrive meanwhile wait behind it.
+    private func answer(_ request: SessionInbox.Request, recorded: RecordedBacklog? = nil, askedHistory: Bool = false, context: ChannelHandlerContext) {
+        guard var subscriptions else { return }
+        if awaitingHistory && !askedHistory { deferred.append(request); return }
+        if !askedHistory, services.history != nil, subscriptions.needsHistory(request) {
+            awaitingHistory = true
+            let loop = context.eventLoop, me = NIOLoopBound(self, eventLoop: loop), history = services.history, reader = subscriptions
+            Task {
+                let recorded = await reader.recordedBacklog(for: request, history: history)
+                loop.execute { me.value.historyRead(request, recorded) }
+            }
+            return
+        }
         var batch = OutgoingBatch()
-        subscriptions.handle(request, into: &batch)
+        subscriptions.handle(request, recorded: recorded, into: &batch)
         self.subscriptions = subscriptions
         fanoutWantsEvents = subscriptions.channels.contains(.events)
         send(batch, context: context)
         if subscriptions.isBehind { services.fanout.pump(self, on: context.eventLoop) }
+    }
+
+    private func historyRead(_ request: SessionInbox.Request, _ recorded: RecordedBacklog?) {
+        guard ending == nil, let context else { return }
+        answer(request, recorded: recorded, askedHistory: true, context: context)
+        awaitingHistory = false
+        while !awaitingHistory, !deferred.isEmpty {
+            answer(deferred.removeFirst(), context: context)
+        }
     }
 
     /// Unread answers (a `full` each for subscribes) a client may leave queued.

@@ -40,7 +40,9 @@ struct SessionSubscriptions {
         return false
     }
 
-    mutating func handle(_ request: SessionInbox.Request, into batch: inout OutgoingBatch) {
+    /// `recorded` is what history holds of a topology resume older than the
+    /// store's log (`needsHistory`), read by the caller, which may wait.
+    mutating func handle(_ request: SessionInbox.Request, recorded: RecordedBacklog? = nil, into batch: inout OutgoingBatch) {
         switch request {
         case .pong(let replyTo):
             batch.add(.pong, payload: ServerPayloads.pong(replyTo: replyTo))
@@ -53,18 +55,18 @@ struct SessionSubscriptions {
             connection.update(channels: self.channels)
             batch.add(.subscribed, payload: ServerPayloads.subscribed(channels: self.channels, topology: nil, events: nil, replyTo: replyTo))
         case .subscribe(let subscription, let replyTo):
-            subscribe(subscription, replyTo: replyTo, into: &batch)
+            subscribe(subscription, recorded: recorded, replyTo: replyTo, into: &batch)
         }
     }
 
     /// A subscribe replaces the named channels' subscriptions (a new filter
     /// means a new `full`); channels it does not name are kept.
-    private mutating func subscribe(_ request: SubscribeRequest, replyTo: String?, into batch: inout OutgoingBatch) {
+    private mutating func subscribe(_ request: SubscribeRequest, recorded: RecordedBacklog?, replyTo: String?, into batch: inout OutgoingBatch) {
         var opening: TopologyCursor.Opening?
         var eventsOpening: (seq: UInt64, resumed: Bool, missed: [LoggedEvent])?
         if request.channels.contains(.topology) {
             var cursor = TopologyCursor(store: store, filter: request.topologyFilter, options: stream, stats: stats)
-            opening = cursor.start(resumeFrom: request.resumeFrom)
+            opening = cursor.start(resumeFrom: request.resumeFrom, recorded: recorded)
             topology = cursor
         }
         if request.channels.contains(.events) {
@@ -86,6 +88,21 @@ struct SessionSubscriptions {
             connection.progressed(revision: opening.revision)
         }
         if let eventsOpening { addEvents(eventsOpening.missed, into: &batch) }
+    }
+
+    /// The topology resume of `request` that only history can serve exactly.
+    func needsHistory(_ request: SessionInbox.Request) -> Bool {
+        guard case .subscribe(let subscription, _) = request, subscription.channels.contains(.topology),
+              let from = subscription.resumeFrom else { return false }
+        return store.backlog(after: from) == nil
+    }
+
+    /// Reads what history holds for `request`'s topology resume, if it needs it.
+    func recordedBacklog(for request: SessionInbox.Request, history: (any HistoryQueries)?) async -> RecordedBacklog? {
+        guard needsHistory(request), case .subscribe(let subscription, _) = request else { return nil }
+        return await RecordedBacklog.read(
+            from: history, store: store, resumeFrom: subscription.resumeFrom, filter: subscription.topologyFilter, options: stream
+        )
     }
 
     /// Adds what the cursors find; true when more is waiting.

@@ -8,6 +8,7 @@ import NIOCore
 /// broadcasts and heartbeats, and pulls updates from the store through the
 /// session's subscriptions (`SessionSubscriptions`).
 struct SessionWriter {
+    let history: (any HistoryQueries)?
     let options: WebSocketOptions
     let stats: StreamStats
     let inbox: SessionInbox
@@ -20,8 +21,9 @@ struct SessionWriter {
     private var subscriptions: SessionSubscriptions
     private var pings: PingSchedule
 
-    init(store: TopologyStore, stream: StreamOptions, options: WebSocketOptions, stats: StreamStats,
+    init(store: TopologyStore, history: (any HistoryQueries)?, stream: StreamOptions, options: WebSocketOptions, stats: StreamStats,
          inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter, eventLoop: any EventLoop) {
+        self.history = history
         self.options = options
         self.stats = stats
         self.inbox = inbox
@@ -38,7 +40,10 @@ struct SessionWriter {
             if let reason = await inbox.wait() { return reason }
             let taken = inbox.take()
             var batch = OutgoingBatch()
-            for request in taken.requests { subscriptions.handle(request, into: &batch) }
+            for request in taken.requests {
+                let recorded = await subscriptions.recordedBacklog(for: request, history: history)
+                subscriptions.handle(request, recorded: recorded, into: &batch)
+            }
             for message in taken.broadcasts { batch.add(message) }
             var controlPing: UInt64?
             if taken.pingDue {

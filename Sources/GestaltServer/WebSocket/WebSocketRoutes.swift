@@ -13,18 +13,19 @@ struct WebSocketRoutes {
     static let paths = [path, "v1/realtime"]
 
     let store: TopologyStore
+    let history: (any HistoryQueries)?
     let registry: StreamRegistry
     let heartbeat: WebSocketHeartbeat
     let configuration: ServerConfiguration
 
     func register(upgradesOn router: Router<GestaltRequestContext>) {
-        let store = store, registry = registry, heartbeat = heartbeat, configuration = configuration
+        let store = store, history = history, registry = registry, heartbeat = heartbeat, configuration = configuration
         for path in Self.paths {
             router.ws(RouterPath(path)) { _, _ in
                 .upgrade([:])
             } onUpgrade: { inbound, outbound, context in
                 let session = WebSocketSession(
-                    store: store, registry: registry, configuration: configuration,
+                    store: store, history: history, registry: registry, configuration: configuration,
                     network: context.requestContext.channel, heartbeat: heartbeat,
                     sessionID: context.request.uri.queryParameters.get("session_id"),
                     logger: context.logger

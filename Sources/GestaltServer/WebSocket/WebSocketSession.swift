@@ -14,6 +14,7 @@ import NIOWebSocket
 /// ending is a chosen close code.
 struct WebSocketSession {
     let store: TopologyStore
+    let history: (any HistoryQueries)?
     let registry: StreamRegistry
     let configuration: ServerConfiguration
     let network: any Channel
@@ -87,7 +88,7 @@ struct WebSocketSession {
 
     private func runWriter(inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter) async -> DisconnectReason {
         var writer = SessionWriter(
-            store: store, stream: configuration.stream, options: options, stats: registry.stats,
+            store: store, history: history, stream: configuration.stream, options: options, stats: registry.stats,
             inbox: inbox, connection: connection, outbound: outbound, eventLoop: network.eventLoop
         )
         return await writer.run()

@@ -11,11 +11,14 @@ import Synchronization
 public final class TopologyFanout: Sendable {
     let store: TopologyStore
     let stats: StreamStats
+    /// Serves resumes older than the store's log (`RecordedBacklog`).
+    public let history: (any HistoryQueries)?
     private let loops = Mutex<[ObjectIdentifier: LoopFanout]>([:])
 
-    public init(store: TopologyStore, stats: StreamStats) {
+    public init(store: TopologyStore, stats: StreamStats, history: (any HistoryQueries)? = nil) {
         self.store = store
         self.stats = stats
+        self.history = history
         store.topologySignal.observe { [weak self] wake in self?.wake(wake, events: false) }
         store.eventSignal.observe { [weak self] wake in self?.wake(wake, events: true) }
     }
@@ -44,29 +47,45 @@ public final class TopologyFanout: Sendable {
     /// task only waits, which keeps what it holds per client small.
     /// - Returns: why the stream ended.
     public func stream(
-        filter: TopologyFilter, resumeFrom: UInt64?, options: StreamOptions,
+        filter: TopologyFilter, resumeFrom: UInt64?, recorded: RecordedBacklog? = nil, options: StreamOptions,
         channel: any Channel, connection: StreamConnection,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) async throws -> DisconnectReason {
-        try await start(filter: filter, resumeFrom: resumeFrom, options: options, channel: channel, connection: connection, write: write).get()
+        try await start(
+            filter: filter, resumeFrom: resumeFrom, recorded: recorded, options: options, channel: channel, connection: connection, write: write
+        ).get()
     }
 
     /// Like `stream`, for a caller with no task to wait in: the future
     /// completes, on the channel's loop, with why the stream ended.
+    /// `recorded` is what history holds of a resume older than the log.
     public func start(
-        filter: TopologyFilter, resumeFrom: UInt64?, options: StreamOptions,
+        filter: TopologyFilter, resumeFrom: UInt64?, recorded: RecordedBacklog? = nil, options: StreamOptions,
         channel: any Channel, connection: StreamConnection,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) -> EventLoopFuture<DisconnectReason> {
         stats.opened(.topology)
         let cursor = TopologyCursor(store: store, filter: filter, options: options, stats: stats)
-        let ended = serve(channel: channel, cursor: cursor, resumeFrom: resumeFrom, connection: connection, write: write)
+        let ended: EventLoopFuture<DisconnectReason>
+        if recorded == nil, history != nil, let resumeFrom, store.backlog(after: resumeFrom) == nil {
+            // Older than the log: ask history first (off the loop), then open.
+            let promise = channel.eventLoop.makePromise(of: DisconnectReason.self)
+            let store = store, history = history
+            Task {
+                let recorded = await RecordedBacklog.read(from: history, store: store, resumeFrom: resumeFrom, filter: filter, options: options)
+                self.serve(channel: channel, cursor: cursor, resumeFrom: resumeFrom, recorded: recorded, connection: connection, write: write)
+                    .cascade(to: promise)
+            }
+            ended = promise.futureResult
+        } else {
+            ended = serve(channel: channel, cursor: cursor, resumeFrom: resumeFrom, recorded: recorded, connection: connection, write: write)
+        }
         ended.whenComplete { [stats] _ in stats.closed(.topology) }
         return ended
     }
 
     private func serve(
-        channel: any Channel, cursor: TopologyCursor, resumeFrom: UInt64?, connection: StreamConnection,
+        channel: any Channel, cursor: TopologyCursor, resumeFrom: UInt64?, recorded: RecordedBacklog?, connection: StreamConnection,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) -> EventLoopFuture<DisconnectReason> {
         let loop = channel.eventLoop
@@ -75,7 +94,7 @@ public final class TopologyFanout: Sendable {
             // Gone before its loop got here: a closed pipeline would never tell the handler.
             guard channel.isActive else { promise.succeed(.clientClosed); return }
             var cursor = cursor
-            for frame in TopologyOpening.frames(cursor: &cursor, resumeFrom: resumeFrom, stats: self.stats) {
+            for frame in TopologyOpening.frames(cursor: &cursor, resumeFrom: resumeFrom, recorded: recorded, stats: self.stats) {
                 write(frame.buffer)
                 connection.writeFinished(messages: frame.messages, bytes: frame.buffer.readableBytes)
             }

@@ -6,7 +6,7 @@
 // dropped and the refetch alone stands).
 import { $, h } from './dom.js';
 import { fetchJson } from '../stream/fetch-json.js';
-import { SPEEDS, createLiveQueue, createPlaybackClock, positionToTime, timeToPosition } from '../timeline.js';
+import { SPEEDS, createLiveQueue, createPlaybackClock, historyStart, positionToTime, timeToPosition } from '../timeline.js';
 
 const STEPS = 1000;
 const TICK_MS = 250;
@@ -14,7 +14,8 @@ const TICK_MS = 250;
 const EVENT_WINDOW_MS = 15 * 60 * 1000;
 
 export function createTimeline({ applyFull, applyUpdates, events, onMoment = () => {} }) {
-  const range = { oldest: Date.now(), newest: Date.now() };
+  const loadedAt = Date.now();
+  const range = { oldest: loadedAt, newest: loadedAt };
   const clock = createPlaybackClock({ now: () => Date.now(), limit: () => Date.now() });
   const queue = createLiveQueue();
   let live = true;
@@ -33,12 +34,10 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
 
   async function refreshRange() {
     range.newest = Date.now();
-    try {
-      // The oldest recorded event is the oldest moment history can tell about.
-      const list = await fetchJson(`api/infra/events?since=1970-01-01T00:00:00Z&until=${new Date().toISOString()}&limit=1`);
-      const t = Date.parse(list[0]?.timestamp);
-      if (Number.isFinite(t)) range.oldest = Math.min(range.oldest, t);
-    } catch { /* no history (--no-history): the range stays since page load */ }
+    let body = null;
+    // History says where it starts (retention moves that forward).
+    try { body = await fetchJson('api/infra/history'); } catch { /* 503 with --no-history: the range starts at page load */ }
+    range.oldest = historyStart(body, loadedAt);
   }
 
   function show(t) {

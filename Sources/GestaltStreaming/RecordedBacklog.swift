@@ -1,0 +1,52 @@
+import Foundation
+public import GestaltEngine
+public import GestaltModel
+
+/// The updates a resuming client missed that are older than the store's
+/// log (`--retained-updates`), read from history, so the client still gets
+/// exactly what it missed and no `full`. They run from the client's id up to
+/// a revision the log holds the rest after (`through`).
+public struct RecordedBacklog: Sendable {
+    public let messages: [TopologyCursor.Message]
+    public let through: UInt64
+
+    /// Nil when the log serves the resume itself, or history cannot serve
+    /// it exactly: no history, a filtered stream (a filter needs each
+    /// update's before-and-after, which history does not keep), an id
+    /// history never recorded one by one, a gap in between, or a backlog
+    /// longer than both `resyncThreshold` and the topology (a `full` is then
+    /// the cheaper catch-up, the rule for a live client that falls behind).
+    public static func read(
+        from history: (any HistoryQueries)?, store: TopologyStore, resumeFrom: UInt64?, filter: TopologyFilter, options: StreamOptions
+    ) async -> RecordedBacklog? {
+        guard let history, let resumeFrom, resumeFrom > 0, filter.isEverything,
+              resumeFrom < store.revision, store.backlog(after: resumeFrom) == nil else { return nil }
+        let limit = max(options.resyncThreshold, store.entityCount + store.connectionCount)
+        do {
+            // Only a revision recorded one by one is a place to resume from.
+            let own = try await history.changes(after: resumeFrom - 1, through: resumeFrom, limit: 1)
+            guard own.gaps.isEmpty, let first = own.updates.first, try revision(of: first) == resumeFrom else { return nil }
+            var messages: [TopologyCursor.Message] = []
+            var after = resumeFrom
+            while store.backlog(after: after) == nil {
+                let page = try await history.changes(after: after, through: store.revision, limit: min(2_000, limit + 1))
+                guard page.gaps.isEmpty, !page.updates.isEmpty else { return nil }
+                for json in page.updates {
+                    after = try revision(of: json)
+                    messages.append(TopologyCursor.Message(id: after, json: json))
+                    if store.backlog(after: after) != nil { break }
+                }
+                guard messages.count <= limit else { return nil }
+            }
+            return RecordedBacklog(messages: messages, through: after)
+        } catch {
+            return nil
+        }
+    }
+
+    private struct Revision: Decodable { var revision: UInt64 }
+
+    private static func revision(of json: [UInt8]) throws -> UInt64 {
+        try JSONDecoder().decode(Revision.self, from: Data(json)).revision
+    }
+}
