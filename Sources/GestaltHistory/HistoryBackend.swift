@@ -28,6 +28,8 @@ protocol HistoryBackend: Sendable {
     func events(since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int) async throws -> [InfraEvent]
     /// The oldest checkpoint at or before `through`: the oldest revision that rebuilds.
     func oldestCheckpoint(through: UInt64) async throws -> UInt64?
+    /// The ends of what is recorded, the checkpoint count and `usedBytes`.
+    func range() async throws -> HistoryRange
 
     /// One retention pass: deletes what is older than `retention`, then whole
     /// checkpoint intervals from the oldest end while `usedBytes` is over

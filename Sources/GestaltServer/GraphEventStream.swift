@@ -75,12 +75,19 @@ struct GraphEventStream: SSEFeed {
     }
 
     /// Writes the events that pass the filter; returns the last seq seen.
+    /// A `graph.invalidated` for project "" is for every project (PROTOCOL.md),
+    /// so a client that follows one project gets it too.
     private func frames(_ batch: [GraphEventLog.Logged], into buffer: inout ByteBuffer) -> UInt64? {
-        for logged in batch where projectID == nil || logged.event.projectID == projectID {
+        for logged in batch where admits(logged.event) {
             buffer.writeString("id: \(logged.seq)\nevent: \(logged.event.subject)\ndata: ")
             buffer.writeBytes(logged.event.json)
             buffer.writeString("\n\n")
         }
         return batch.last?.seq
+    }
+
+    private func admits(_ event: GraphEvent) -> Bool {
+        guard let projectID else { return true }
+        return event.projectID == projectID || (event.projectID.isEmpty && event.subject == "graph.invalidated")
     }
 }

@@ -9,7 +9,7 @@ import Logging
 import Testing
 
 /// `GET /api/infra/history` and a connection's metric history, through the
-/// real router over a real history file.
+/// real router over real history on each backend.
 @Suite struct HistoryRangeTests {
     static let start: Int64 = 1_800_000_000_000
 
@@ -26,10 +26,11 @@ import Testing
         return server.makeApplication(logger: logger)
     }
 
-    @Test func rangeSaysWhatHistoryHoldsAndConnectionsHaveMetrics() async throws {
-        let temp = TempHistory()
+    @Test(arguments: Backend.allCases)
+    func rangeSaysWhatHistoryHoldsAndConnectionsHaveMetrics(_ backend: Backend) async throws {
+        let temp = try await TempHistory.make(backend)
         defer { temp.remove() }
-        let history = try temp.open()
+        let history = try await temp.open()
         let store = TopologyStore()
         // Empty history: the ends are null, not an error.
         try await Self.application(history, store: store).test(.router) { client in

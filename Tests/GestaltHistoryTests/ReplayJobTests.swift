@@ -22,9 +22,9 @@ import Testing
     }
 
     @Test func aReplayRebuildsTheStartAndCarriesEveryUpdateThroughTheEnd() async throws {
-        let temp = TempHistory()
+        let temp = try await TempHistory.make()
         defer { temp.remove() }
-        let history = try temp.open()
+        let history = try await temp.open()
         let store = TopologyStore()
         let recorder = try await RunningRecorder.start(history: history, store: store)
         store.apply([.upsertEntity(Self.pod("a"))])
@@ -82,11 +82,11 @@ import Testing
         (#"{"kind":"rewind"}"#, "unknown value 'rewind'"),
     ])
     func badReplaysAreA400ThatChangesNothing(body: String, mentions: String) async throws {
-        let temp = TempHistory()
+        let temp = try await TempHistory.make()
         defer { temp.remove() }
         let store = TopologyStore()
         store.apply([.upsertEntity(Self.pod("a"))])
-        let server = GestaltServer(store: store, statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: try temp.open())
+        let server = GestaltServer(store: store, statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: try await temp.open())
         try await server.makeApplication(logger: Logger(label: "replay-test")).test(.router) { client in
             try await client.execute(uri: "/api/jobs", method: .post, body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .badRequest)

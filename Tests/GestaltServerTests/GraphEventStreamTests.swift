@@ -85,7 +85,8 @@ import Testing
 
     @Test func projectFilterAndResume() async throws {
         let server = makeServer()
-        for (i, namespace) in ["shop", "ops", "shop"].enumerated() {
+        // "" is every project's (a resync spans namespaces): the shop client gets it too.
+        for (i, namespace) in ["shop", "ops", "shop", ""].enumerated() {
             server.graphEvents.log.append(.invalidated(projectID: namespace, reason: "r\(i)"))
         }
         try await server.application().test(.live) { client in
@@ -95,9 +96,9 @@ import Testing
             let connected = try await sse.next()
             #expect(try connected.json()["resumed"] as? Bool == true)
             #expect(try connected.json()["project_id"] as? String == "shop")
-            let replayed = try await graphEvents(sse, 2)
-            #expect(replayed.map(\.id) == ["1", "3"])
-            #expect(replayed.map(\.event) == ["graph.invalidated", "graph.invalidated"])
+            let replayed = try await graphEvents(sse, 3)
+            #expect(replayed.map(\.id) == ["1", "3", "4"])
+            #expect(replayed.map(\.event) == ["graph.invalidated", "graph.invalidated", "graph.invalidated"])
             #expect(try replayed[1].json()["reason"] as? String == "r2")
 
             let stale = try await SSEClient(port: port, path: "/api/graph/events/stream", headers: [("Last-Event-ID", "99")])
