@@ -13,6 +13,12 @@ public struct BackgroundService: Service {
 
     /// Being cancelled is how graceful shutdown stops the work, so a
     /// `CancellationError` is a clean end, not a failure of the service group.
+    ///
+    /// Work that ends by itself (a loop that saw the store's signals close
+    /// when the stream closer ran) then waits for its own turn to shut down:
+    /// a service group shuts its services down one at a time, in reverse, and
+    /// counts any service that finishes before its turn as "finished
+    /// unexpectedly", which fails the whole shutdown (`gestalt serve` exited 1).
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
@@ -21,5 +27,6 @@ public struct BackgroundService: Service {
         } catch is CancellationError {
             return
         }
+        try? await gracefulShutdown()
     }
 }

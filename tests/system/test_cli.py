@@ -70,6 +70,18 @@ def test_sigterm_closes_open_streams_and_exits(server_factory):
     conn.close()
 
 
+def test_sigterm_with_a_config_file_exits_zero(server_factory, tmp_path):
+    """Every background service of a configured server (the entity limit watch
+    among them) waits for its turn to stop: none may end early and fail the
+    shutdown (it exited 1 with "A service has finished unexpectedly")."""
+    config = tmp_path / "gestalt.yaml"
+    config.write_text("visualization:\n  max_entities: 50\n")
+    server = server_factory("--config", str(config))
+    server.proc.send_signal(signal.SIGTERM)
+    server.proc.wait(timeout=15)
+    assert server.proc.returncode == 0
+
+
 def test_sigterm_exits_despite_a_silent_connection(server_factory):
     """A connection that never sends a request (a browser preconnect, a TCP
     probe) must not hold the shutdown open: it ends within --shutdown-timeout."""
