@@ -47,9 +47,9 @@ final class NATSChannelHandler: ChannelInboundHandler {
         var buffer = incoming
         if unread.readableBytes > 0 {
             buffer = unread
+            unread = ByteBuffer()  // first, so the append below writes in place rather than copying
             buffer.writeBuffer(&incoming)
         }
-        unread = ByteBuffer()
         var decoder = self.decoder
         do {
             while let op = try decoder.next(from: &buffer) { handle(op, context: context) }
