@@ -8,7 +8,9 @@ public struct NATSMessage: Sendable, Equatable {
     public var replyTo: String?
     /// Present only for HMSG.
     public var headers: NATSHeaders?
-    /// A copy of the payload bytes: a message never pins the read buffer it came in.
+    /// The payload bytes. Never a view of the socket's read buffer: a received
+    /// payload shares one allocation of at most 16 KB with payloads of the
+    /// same subscription from the same read (`NATSPayloadPacking`), or has its own when larger.
     public var payload: ByteBuffer
 
     public init(subject: String, sid: UInt64, replyTo: String? = nil, headers: NATSHeaders? = nil, payload: ByteBuffer) {

@@ -26,7 +26,6 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     private var awaitingPayload: PendingMessage?
-    private static let allocator = ByteBufferAllocator()
 
     package init(maxControlLineLength: Int = 64 * 1024, maxPayloadLength: Int = 64 * 1024 * 1024) {
         self.maxControlLineLength = maxControlLineLength
@@ -181,16 +180,10 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
         if pending.headerLength > 0 {
             headers = try NATSHeaders.parse(buffer.getSlice(at: buffer.readerIndex, length: pending.headerLength)!)
         }
-        // Copied out so a message kept by a slow subscriber holds its own bytes only,
-        // not the whole read buffer it arrived in (that would defeat the byte limits).
-        let bodyLength = pending.totalLength - pending.headerLength
-        // One allocation of the right size (`ByteBuffer()` then `reserveCapacity` made two, per message).
-        var payload = Self.allocator.buffer(capacity: bodyLength)
-        if bodyLength > 0 {
-            buffer.withUnsafeReadableBytes { bytes in
-                _ = payload.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[pending.headerLength..<(pending.headerLength + bodyLength)]))
-            }
-        }
+        // A slice of the read buffer, no copy: the channel handler packs a
+        // read's payloads into storage of their own (`NATSPayloadPacking`), so
+        // a kept message never pins the whole read.
+        let payload = buffer.getSlice(at: buffer.readerIndex + pending.headerLength, length: pending.totalLength - pending.headerLength)!
         buffer.moveReaderIndex(forwardBy: pending.totalLength + 2)
         return NATSMessage(subject: pending.subject, sid: pending.sid, replyTo: pending.replyTo, headers: headers, payload: payload)
     }

@@ -109,15 +109,17 @@ public final class NATSSubscription: AsyncSequence, Sendable {
         waiter?.resume(returning: nil)
     }
 
-    private func takeAll() async -> Deque<NATSMessage> {
+    private func takeAll(isolation actor: isolated (any Actor)?) async -> Deque<NATSMessage> {
         let taken: Deque<NATSMessage>? = inbox.withLock { inbox in
             guard !inbox.messages.isEmpty else { return nil }
-            defer { inbox.messages = Deque(); inbox.bytes = 0 }
+            // Room for a batch like this one: an empty Deque regrew by doubling,
+            // copying as it went (≈ 2% of the subscribe path in `perf`).
+            defer { inbox.messages = Deque(minimumCapacity: inbox.messages.count); inbox.bytes = 0 }
             return inbox.messages
         }
         if let taken { return taken }
         let next: NATSMessage? = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
+            await withCheckedContinuation(isolation: actor) { continuation in
                 let immediate: NATSMessage?? = inbox.withLock { inbox in
                     if let first = inbox.messages.popFirst() {
                         inbox.bytes -= Self.size(of: first)
@@ -145,19 +147,41 @@ public final class NATSSubscription: AsyncSequence, Sendable {
     /// Only the consumer touches it, so its lock is never contended.
     private let taken = Mutex(Deque<NATSMessage>())
 
-    private func next() async -> NATSMessage? {
-        if let message = taken.withLock({ $0.popFirst() }) { return message }
-        var batch = await takeAll()
+    /// The next message of the taken batch, if any: the iterator's fast path,
+    /// a plain call (no async frame, no executor check), which is most calls.
+    @usableFromInline
+    func nextTaken() -> NATSMessage? {
+        taken.withLock { $0.popFirst() }
+    }
+
+    /// Takes what is waiting, or waits for the next message, on the caller's
+    /// isolation: a consumer on an actor is not hopped off it and back per batch.
+    @usableFromInline
+    func nextBatch(isolation actor: isolated (any Actor)?) async -> NATSMessage? {
+        var batch = await takeAll(isolation: actor)
         let first = batch.popFirst()
         if !batch.isEmpty { taken.withLock { $0 = batch } }
         return first
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let subscription: NATSSubscription
+        @usableFromInline let subscription: NATSSubscription
 
+        init(subscription: NATSSubscription) { self.subscription = subscription }
+
+        // Inlinable, so a consumer's `for await` pays a plain call per message,
+        // not an async call (in `perf`, task frame alloc/dealloc and the
+        // executor check of two nested async calls were most of the consumer's cost).
+        @inlinable
         public mutating func next() async -> NATSMessage? {
-            await subscription.next()
+            if let message = subscription.nextTaken() { return message }
+            return await subscription.nextBatch(isolation: nil)
+        }
+
+        @inlinable
+        public mutating func next(isolation actor: isolated (any Actor)?) async -> NATSMessage? {
+            if let message = subscription.nextTaken() { return message }
+            return await subscription.nextBatch(isolation: actor)
         }
     }
 

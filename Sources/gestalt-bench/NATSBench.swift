@@ -22,7 +22,8 @@ struct NATSBench: AsyncParsableCommand {
     @Option(help: "Payload bytes per message.") var size = 128
     @Option(help: "Rounds of each measurement; the median is reported.") var rounds = 3
     @Option(help: "The nats-server binary.") var natsServer = "nats-server"
-    @Option(help: "Run one direction only (publish or subscribe), e.g. under a profiler.") var only: String?
+    @Option(help: "Run one measurement only (publish, batch or subscribe), e.g. under a profiler.") var only: String?
+    @Option(help: "Messages per NATSPublishBatch in the batch measurement (the raw side writes 500 per chunk).") var batch = 500
 
     func run() async throws {
         let server = try BenchNATSServer(executable: natsServer)
@@ -31,22 +32,40 @@ struct NATSBench: AsyncParsableCommand {
         print("nats-server on 127.0.0.1:\(server.port), \(messages) messages of \(size) bytes, \(rounds) rounds (median)")
         let payload = [UInt8](repeating: UInt8(ascii: "x"), count: size)
 
-        var clientPublish: [Double] = [], rawPublish: [Double] = [], clientSubscribe: [Double] = [], rawSubscribe: [Double] = []
+        // Wall-clock rates, and CPU time per message: this process's (all its
+        // threads, so the subscribe measurements include the raw feeder, the
+        // same for both sides) and nats-server's. On a loaded machine the wall
+        // rates swing from round to round; CPU per message much less.
+        var results: [String: [Measured]] = [:]
+        let kinds = ["raw publish", "client publish", "client batch", "raw subscribe", "client subscribe"]
         for round in 1...rounds {
-            let publish = only != "subscribe", subscribe = only != "publish"
-            rawPublish.append(publish ? try await rawPublishRate(port: server.port, payload: payload) : .nan)
-            clientPublish.append(publish ? try await clientPublishRate(port: server.port, payload: payload) : .nan)
-            rawSubscribe.append(subscribe ? try await rawSubscribeRate(port: server.port, payload: payload) : .nan)
-            clientSubscribe.append(subscribe ? try await clientSubscribeRate(port: server.port, payload: payload) : .nan)
-            print("round \(round): publish client \(format(clientPublish.last!)) raw \(format(rawPublish.last!)); "
-                  + "subscribe client \(format(clientSubscribe.last!)) raw \(format(rawSubscribe.last!)) msgs/s")
+            let publish = only == nil || only == "publish", batched = only == nil || only == "batch"
+            let subscribe = only == nil || only == "subscribe"
+            let port = server.port
+            if publish || batched { results["raw publish", default: []].append(try await server.measure(messages) { try await rawPublishRate(port: port, payload: payload) }) }
+            if publish { results["client publish", default: []].append(try await server.measure(messages) { try await clientPublishRate(port: port, payload: payload) }) }
+            if batched { results["client batch", default: []].append(try await server.measure(messages) { try await clientBatchPublishRate(port: port, payload: payload) }) }
+            if subscribe {
+                results["raw subscribe", default: []].append(try await server.measure(messages) { try await rawSubscribeRate(port: port, payload: payload) })
+                results["client subscribe", default: []].append(try await server.measure(messages) { try await clientSubscribeRate(port: port, payload: payload) })
+            }
+            print("round \(round): " + kinds.compactMap { kind in results[kind]?.last.map { "\(kind) \(format($0.rate)) msgs/s \(nanos($0.cpu)) ns (server \(nanos($0.serverCPU)) ns)" } }.joined(separator: "; "))
         }
-        let rows = [("publish", median(clientPublish), median(rawPublish)), ("subscribe", median(clientSubscribe), median(rawSubscribe))]
+        func median(_ kind: String, _ value: (Measured) -> Double) -> Double {
+            let values = (results[kind] ?? []).map(value).sorted()
+            return values.isEmpty ? .nan : values[values.count / 2]
+        }
         print("")
-        print("| direction | NATSClient msgs/s | raw socket msgs/s | ratio |")
-        print("| --- | --- | --- | --- |")
-        for (name, client, raw) in rows {
-            print("| \(name) | \(format(client)) | \(format(raw)) | \(String(format: "%.2f", client / raw)) |")
+        print("Medians of \(rounds) rounds. Ratio = client / raw msgs/s; CPU ratio = raw / client CPU per message (1 = the client costs what the raw socket does).")
+        print("")
+        print("| direction | NATSClient msgs/s | raw socket msgs/s | ratio | CPU ns/msg client / raw (nats-server) | CPU ratio |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for (name, client, raw) in [("publish", "client publish", "raw publish"), ("publish, batches of \(batch)", "client batch", "raw publish"),
+                                    ("subscribe", "client subscribe", "raw subscribe")] where results[client] != nil {
+            let (clientRate, rawRate) = (median(client, \.rate), median(raw, \.rate))
+            let (clientCPU, rawCPU) = (median(client, \.cpu), median(raw, \.cpu))
+            print("| \(name) | \(format(clientRate)) | \(format(rawRate)) | \(ratio(clientRate, rawRate)) | "
+                  + "\(nanos(clientCPU)) / \(nanos(rawCPU)) (\(nanos(median(client, \.serverCPU))) / \(nanos(median(raw, \.serverCPU)))) | \(ratio(rawCPU, clientCPU)) |")
         }
     }
 
@@ -57,6 +76,26 @@ struct NATSBench: AsyncParsableCommand {
         let buffer = ByteBuffer(bytes: payload)
         let start = ContinuousClock.now
         for _ in 0..<messages { try await nats.publish(buffer, to: "bench.pub") }
+        try await nats.flush(timeout: .seconds(120))
+        let elapsed = ContinuousClock.now - start
+        await nats.close()
+        return Double(messages) / elapsed.seconds
+    }
+
+    /// The same through `NATSPublishBatch`: each batch is encoded message by message, then queued in one call.
+    private func clientBatchPublishRate(port: Int, payload: [UInt8]) async throws -> Double {
+        let nats = try await NATSConnection.connect(NATSConnectionOptions(port: port, name: "bench-client-batch"))
+        let buffer = ByteBuffer(bytes: payload)
+        let perBatch = max(1, batch), messages = self.messages
+        var pending = NATSPublishBatch(capacity: perBatch * (payload.count + 32))
+        let start = ContinuousClock.now
+        var sent = 0
+        while sent < messages {
+            pending.removeAll()
+            for _ in 0..<min(perBatch, messages - sent) { try pending.append(buffer, to: "bench.pub") }
+            try await nats.publish(pending)
+            sent += pending.count
+        }
         try await nats.flush(timeout: .seconds(120))
         let elapsed = ContinuousClock.now - start
         await nats.close()
@@ -152,6 +191,13 @@ struct NATSBench: AsyncParsableCommand {
     }
 }
 
+/// One measurement: its rate, and CPU seconds per message here and in nats-server.
+private struct Measured {
+    var rate: Double
+    var cpu: Double
+    var serverCPU: Double
+}
+
 /// How many messages the subscriber has seen, for the publisher's pacing.
 private final class Counter: Sendable {
     private let count = Atomic<Int>(0)
@@ -166,7 +212,9 @@ private func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) a
     }
 }
 
-private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+private func nanos(_ seconds: Double) -> String { seconds.isFinite ? "\(Int(seconds * 1e9))" : "?" }
+
+private func ratio(_ client: Double, _ raw: Double) -> String { String(format: "%.2f", client / raw) }
 
 private func format(_ rate: Double) -> String {
     let formatter = NumberFormatter()
@@ -303,6 +351,30 @@ private final class BenchNATSServer: Sendable {
             guard process.isRunning, ContinuousClock.now < deadline else { throw BenchError("nats-server did not start") }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// Runs one measurement of `messages` messages, with the CPU time it took here and in nats-server.
+    func measure(_ messages: Int, _ body: () async throws -> Double) async throws -> Measured {
+        let (ownBefore, serverBefore) = (Self.ownCPU(), serverCPU())
+        let rate = try await body()
+        let count = Double(messages)
+        return Measured(rate: rate, cpu: (Self.ownCPU() - ownBefore) / count, serverCPU: (serverCPU() - serverBefore) / count)
+    }
+
+    /// This process's user + system CPU seconds, all threads.
+    private static func ownCPU() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// nats-server's user + system CPU seconds, from /proc (clock ticks of 10 ms).
+    private func serverCPU() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return .nan }
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     func stop() {
