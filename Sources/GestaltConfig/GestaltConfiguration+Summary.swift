@@ -50,6 +50,8 @@ extension GestaltConfiguration {
             }
             lines.append("history: \(place), kept \(Self.seconds(history.retention))" + (history.maxBytes.map { ", at most \($0) bytes" } ?? ""))
         }
+        // AuthSettings' description names tokens and keys, never their secrets.
+        if let auth { lines.append(auth.description) }
         if alerts.enabled {
             let channels = alerts.configuredChannels.map(\.rawValue)
             lines.append("alerts: \(alerts.rules.count) rule\(alerts.rules.count == 1 ? "" : "s"), "

@@ -18,6 +18,8 @@ public struct GestaltConfiguration: Sendable, Hashable {
     public var health: HealthThresholds
     public var alerts: AlertSettings
     public var history: HistorySettings?
+    /// Tokens and JWT keys; nil: no authentication.
+    public var auth: AuthSettings?
 
     public init(
         kubernetes: [KubernetesInstance] = [], docker: [DockerInstance] = [], nats: [NATSInstance] = [],
@@ -44,7 +46,7 @@ public struct GestaltConfiguration: Sendable, Hashable {
 }
 
 extension GestaltConfiguration {
-    static let rootKeys = ["collectors", "visualization", "health", "alerts", "history"]
+    static let rootKeys = ["collectors", "visualization", "health", "alerts", "history", "auth"]
     static let collectorKeys = ["kubernetes", "docker", "nats", "otel", "postgres", "simulator"]
 
     /// Reads a parsed document; an empty document is all defaults.
@@ -65,6 +67,7 @@ extension GestaltConfiguration {
         if let node = document.section("health") { configuration.health = try HealthThresholds.read(node) }
         if let node = document.section("alerts") { configuration.alerts = try AlertSettings.read(node) }
         if let node = document.section("history") { configuration.history = try HistorySettings.read(node) }
+        if let node = document.section("auth") { configuration.auth = try AuthSettings.read(node) }
         return configuration
     }
 }
