@@ -161,8 +161,10 @@ import Testing
                 #expect(close?.reason == reason, "\(query)")
             }
             // Without upgrade headers the HTTP router answers with the status itself.
-            let plain = try await SSEClient(port: port, path: "/api/infra/ws?access_token=wrong-token-0123456789")
-            #expect(plain.response.status == .unauthorized)
+            let raw = try await RawConnection(port: port)
+            try await raw.send("GET /api/infra/ws?access_token=wrong-token-0123456789 HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await raw.read(until: { $0.contains("\r\n\r\n") }).hasPrefix("HTTP/1.1 401"))
+            raw.close()
 
             var logger = Logger(label: "ws-test")
             logger.logLevel = .warning
