@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         // Tests only: a TestClock to drive timers without waiting.
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         // The wire model of PROTOCOL.md: value types, JSON in and out, health scoring, filters.
@@ -180,7 +182,7 @@ let package = Package(
         .target(
             name: "GestaltServer",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltStreaming",
+                "GestaltModel", "GestaltEngine", "GestaltStreaming", "GestaltConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -197,6 +199,8 @@ let package = Package(
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: swiftSettings,
             plugins: ["EmbedUI"]
@@ -375,6 +379,7 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator",
                 "GestaltAlerts", "GestaltConfig", "GestaltHistory",
+                .product(name: "JWTKit", package: "jwt-kit"),
                 // The graph events bridge fed by a real nats-server (GraphEventsNATSBridgeTests).
                 "GestaltNATS", "NATSClient", "TestPeers",
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -52,6 +52,8 @@ extension GestaltConfiguration {
         } else if historyDisabled {
             lines.append("history: off")
         }
+        // AuthSettings' description names tokens and keys, never their secrets.
+        if let auth { lines.append(auth.description) }
         if alerts.enabled {
             let channels = alerts.configuredChannels.map(\.rawValue)
             lines.append("alerts: \(alerts.rules.count) rule\(alerts.rules.count == 1 ? "" : "s"), "

@@ -20,6 +20,8 @@ public struct GestaltConfiguration: Sendable, Hashable {
     public var history: HistorySettings?
     /// The file says `history: {enabled: false}` (nil `history` alone may just mean the section is absent).
     public var historyDisabled = false
+    /// Tokens and JWT keys; nil: no authentication.
+    public var auth: AuthSettings?
 
     public init(
         kubernetes: [KubernetesInstance] = [], docker: [DockerInstance] = [], nats: [NATSInstance] = [],
@@ -46,7 +48,7 @@ public struct GestaltConfiguration: Sendable, Hashable {
 }
 
 extension GestaltConfiguration {
-    static let rootKeys = ["collectors", "visualization", "health", "alerts", "history"]
+    static let rootKeys = ["collectors", "visualization", "health", "alerts", "history", "auth"]
     static let collectorKeys = ["kubernetes", "docker", "nats", "otel", "postgres", "simulator"]
 
     /// Reads a parsed document; an empty document is all defaults.
@@ -70,6 +72,7 @@ extension GestaltConfiguration {
             configuration.history = try HistorySettings.read(node)
             configuration.historyDisabled = configuration.history == nil
         }
+        if let node = document.section("auth") { configuration.auth = try AuthSettings.read(node) }
         return configuration
     }
 }

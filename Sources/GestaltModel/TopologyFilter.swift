@@ -4,18 +4,32 @@ public struct TopologyFilter: Sendable, Hashable {
     public var kinds: Set<EntityKind>?
     public var namespaces: Set<String>?
     public var labels: [String: String]
+    /// The client's token's limits, on top of what it asked for.
+    public var restriction: AccessRestriction
 
-    public init(kinds: Set<EntityKind>? = nil, namespaces: Set<String>? = nil, labels: [String: String] = [:]) {
+    public init(
+        kinds: Set<EntityKind>? = nil, namespaces: Set<String>? = nil, labels: [String: String] = [:],
+        restriction: AccessRestriction = .none
+    ) {
         self.kinds = kinds
         self.namespaces = namespaces
         self.labels = labels
+        self.restriction = restriction
     }
 
     public static let everything = TopologyFilter()
 
-    public var isEverything: Bool { kinds == nil && namespaces == nil && labels.isEmpty }
+    public var isEverything: Bool { kinds == nil && namespaces == nil && labels.isEmpty && restriction.isNone }
+
+    /// This filter within `restriction`: what the client asked for, and no more than its token allows.
+    public func restricted(to restriction: AccessRestriction) -> TopologyFilter {
+        var filter = self
+        filter.restriction = restriction
+        return filter
+    }
 
     public func matches(_ entity: Entity) -> Bool {
+        guard restriction.admits(entity) else { return false }
         if let kinds, !kinds.contains(entity.kind) { return false }
         if let namespaces {
             // A namespace entity belongs to its own namespace.

@@ -1,4 +1,5 @@
 public import Hummingbird
+public import HummingbirdAuth
 public import HummingbirdWebSocket
 public import NIOCore
 
@@ -6,10 +7,12 @@ public import NIOCore
 /// connection's channel, so a stream whose client stopped reading can be
 /// closed from outside: a write blocked on a full socket is released only
 /// by closing the socket.
-public struct GestaltRequestContext: RequestContext, WebSocketRequestContext {
+public struct GestaltRequestContext: RequestContext, WebSocketRequestContext, AuthRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<GestaltRequestContext>
     public let channel: any Channel
+    /// Who sent the request, when auth is on (docs/AUTH.md).
+    public var identity: Principal?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -69,6 +69,8 @@ public struct GestaltServer: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: EmbeddedUIMiddleware())
+        // Before every route and route middleware (history's answers among them).
+        if let verifier = configuration.auth { router.add(middleware: AccessMiddleware(verifier: verifier)) }
         // Without history the routes still exist and answer 503 saying so.
         HistoryRoutes(history: history ?? NoHistory(), maxLimit: configuration.maxEventLimit).register(on: router)
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
@@ -97,6 +99,7 @@ public struct GestaltServer: Sendable {
     /// router so upgrade requests never run the HTTP middleware.
     public func makeWebSocketRouter() -> Router<GestaltRequestContext> {
         let router = Router(context: GestaltRequestContext.self)
+        if let verifier = configuration.auth { router.add(middleware: AccessMiddleware(verifier: verifier, upgrades: true)) }
         webSocketRoutes.register(upgradesOn: router)
         constellationRoutes.register(upgradesOn: router)
         return router
@@ -118,7 +121,7 @@ public struct GestaltServer: Sendable {
         let direct = DirectStreams(session: .init(
             store: store, registry: registry, fanout: fanout, heartbeat: heartbeat,
             stream: configuration.stream, options: configuration.webSocket, history: history
-        ))
+        ), enabled: configuration.auth == nil)
         return HTTPServerBuilder { responder in
             StreamDispatchChannel(
                 inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: webSocket)),

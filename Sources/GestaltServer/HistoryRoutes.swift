@@ -151,7 +151,7 @@ struct HistoryOverrides: RouterMiddleware {
             guard let at = query.get("at") else { break }
             let point: HistoryPoint
             if let revision = UInt64(at) { point = .revision(revision) } else { point = .time(try HistoryRoutes.time(at, name: "at")) }
-            let filter = try QueryParsing.topologyFilter(request)
+            let filter = try QueryParsing.topologyFilter(request, context)
             var topology = try await HistoryRoutes.answer { () async throws(HistoryError) in try await history.topology(at: point) }
             if !filter.isEverything {
                 topology.entities = topology.entities.filter(filter.matches)
@@ -165,7 +165,7 @@ struct HistoryOverrides: RouterMiddleware {
             let until = try query.get("until").map { try HistoryRoutes.time($0, name: "until") } ?? .now()
             let since = try query.get("since").map { try HistoryRoutes.time($0, name: "since") } ?? Timestamp(millisecondsSince1970: 0)
             guard since <= until else { throw APIError.badQuery("'since' (\(since)) is after 'until' (\(until))") }
-            let filter = try QueryParsing.eventFilter(request)
+            let filter = try QueryParsing.eventFilter(request, context)
             let limit = try QueryParsing.limit(request, default: 100, max: maxLimit)
             let events = try await HistoryRoutes.answer { () async throws(HistoryError) in
                 try await history.events(since: since, until: until, filter: filter, limit: limit)

@@ -15,21 +15,21 @@ struct InfraRoutes {
         let store = store, registry = registry, fanout = fanout, stats = registry.stats, configuration = configuration
         let api = router.group("api/infra")
 
-        api.get("topology") { request, _ -> Response in
-            let filter = try QueryParsing.topologyFilter(request)
+        api.get("topology") { request, context -> Response in
+            let filter = try QueryParsing.topologyFilter(request, context)
             return .json(store.snapshotJSON(filter: filter, asFullUpdate: false).json)
         }
 
         api.get("topology/stream") { request, context -> Response in
-            let filter = try QueryParsing.topologyFilter(request)
+            let filter = try QueryParsing.topologyFilter(request, context)
             return SSEResponse.topology(
                 request: request, context: context, registry: registry, fanout: fanout, filter: filter,
                 resumeFrom: QueryParsing.lastEventID(request), options: configuration.stream
             )
         }
 
-        api.get("events") { request, _ -> Response in
-            let filter = try QueryParsing.eventFilter(request)
+        api.get("events") { request, context -> Response in
+            let filter = try QueryParsing.eventFilter(request, context)
             let limit = try QueryParsing.limit(request, default: 100, max: configuration.maxEventLimit)
             var w = JSONWriter()
             w.beginArray()
@@ -39,7 +39,7 @@ struct InfraRoutes {
         }
 
         api.get("events/stream") { request, context -> Response in
-            let filter = try QueryParsing.eventFilter(request)
+            let filter = try QueryParsing.eventFilter(request, context)
             let feed = EventFeed(
                 store: store, filter: filter, resumeFrom: QueryParsing.lastEventID(request),
                 options: configuration.stream, stats: stats

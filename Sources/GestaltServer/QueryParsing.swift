@@ -6,19 +6,21 @@ import Hummingbird
 /// Reads the query and header values shared by several routes, turning each
 /// bad value into a 400 that names it.
 enum QueryParsing {
-    static func topologyFilter(_ request: Request) throws -> TopologyFilter {
+    /// The client's filter, narrowed to what its token may see.
+    static func topologyFilter(_ request: Request, _ context: GestaltRequestContext) throws -> TopologyFilter {
         let query = request.uri.queryParameters
         do {
-            return try filter(query)
+            return try filter(query).restricted(to: context.identity?.restriction ?? .none)
         } catch {
             throw APIError.badQuery(error.message)
         }
     }
 
-    static func eventFilter(_ request: Request) throws -> EventFilter {
+    static func eventFilter(_ request: Request, _ context: GestaltRequestContext) throws -> EventFilter {
         let query = request.uri.queryParameters
         do {
             return try EventFilter.parse(severity: query.get("severity"), kinds: list(query, "kinds"))
+                .restricted(to: context.identity?.restriction ?? .none)
         } catch {
             throw APIError.badQuery(error.message)
         }

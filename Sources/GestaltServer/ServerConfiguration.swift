@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var shutdownTimeout: Duration = .seconds(10)
     /// Jobs running and waiting at once, and how long finished ones are kept.
     public var jobLimits = JobLimits()
+    /// Checks tokens when auth is on (docs/AUTH.md); nil: every request is let in.
+    public var auth: TokenVerifier?
 
     public init(host: String = "0.0.0.0", port: Int = 8080) {
         self.host = host

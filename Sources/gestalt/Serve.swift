@@ -65,6 +65,7 @@ struct Serve: AsyncParsableCommand {
 
         var serverConfiguration = ServerConfiguration(host: host, port: port)
         streaming.apply(to: &serverConfiguration)
+        serverConfiguration.auth = try await AuthWiring.verifier(file: file, host: host, logger: logger)
         let graphNATS = try graphEventsNats.map { url in (GraphEventsNATS(), try NATSConnectionOptions(url: url)) }
         var server = GestaltServer(
             store: store, statusBoard: statusBoard, configuration: serverConfiguration,

@@ -37,6 +37,10 @@ import { createTimeline } from './panels/timeline.js';
 import { createSparklines } from './panels/sparklines.js';
 import { createGraphEvents } from './graph-events.js';
 import { graphApiToast } from './graph-toasts.js';
+import { installAuth, showTokenPrompt } from './auth.js';
+
+// Before anything opens a request: every fetch, stream and socket carries the token.
+installAuth(globalThis, globalThis.sessionStorage, (action) => showTokenPrompt(document, action));
 
 const HEALTH_POLL_MS = 5000;
 const SOURCES_POLL_MS = 3000;

@@ -20,6 +20,9 @@ import NIOWebSocket
 /// later requests on a kept-alive connection.
 struct DirectStreams: Sendable {
     let session: DirectWebSocketSession.Services
+    /// Off when auth is on: checking a token takes a task, which is what
+    /// this path avoids, so such requests go to the router's middleware.
+    var enabled = true
 
     /// A request this type serves.
     enum Request {
@@ -36,6 +39,7 @@ struct DirectStreams: Sendable {
     /// Whether a request starting with `bytes` may be one to serve directly;
     /// nil until enough has arrived to tell.
     func wants(_ bytes: ByteBufferView) -> Bool? {
+        guard enabled else { return false }
         var undecided = false
         for line in Self.requestLines {
             let known = min(bytes.count, line.count + 1)

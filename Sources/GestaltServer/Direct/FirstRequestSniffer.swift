@@ -105,6 +105,16 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
         context.fireChannelInactive()
     }
 
+    /// A connection closed before it ever became active fires no
+    /// `channelInactive`; the promise must still be completed, or NIO traps
+    /// on a leaked promise (seen when a server stops under load).
+    func handlerRemoved(context: ChannelHandlerContext) {
+        if !decided {
+            decided = true
+            routed.fail(ChannelError.inputClosed)
+        }
+    }
+
     private func route(_ route: FirstRequestRoute) {
         decided = true
         if case .router = route { waitingForRouter = true }

@@ -13,6 +13,8 @@ struct SessionSubscriptions {
     let stream: StreamOptions
     let stats: StreamStats
     let connection: StreamConnection
+    /// The token's limits: every subscription's filters are narrowed to them.
+    var restriction = AccessRestriction.none
 
     private var topology: TopologyCursor?
     private var events: (filter: EventFilter, seq: UInt64)?
@@ -65,7 +67,8 @@ struct SessionSubscriptions {
         var opening: TopologyCursor.Opening?
         var eventsOpening: (seq: UInt64, resumed: Bool, missed: [LoggedEvent])?
         if request.channels.contains(.topology) {
-            var cursor = TopologyCursor(store: store, filter: request.topologyFilter, options: stream, stats: stats)
+            let filter = request.topologyFilter.restricted(to: restriction)
+            var cursor = TopologyCursor(store: store, filter: filter, options: stream, stats: stats)
             opening = cursor.start(resumeFrom: request.resumeFrom, recorded: recorded)
             topology = cursor
         }
@@ -75,9 +78,11 @@ struct SessionSubscriptions {
             } else {
                 eventsOpening = (store.eventSeq, false, [])
             }
-            events = (request.eventFilter, eventsOpening!.seq)
+            events = (request.eventFilter.restricted(to: restriction), eventsOpening!.seq)
         }
-        if request.channels.contains(.jobs) { jobs = true }
+        // Job messages carry whole results (a rescan's frame) that no filter
+        // narrows, so a restricted token does not get that channel.
+        if request.channels.contains(.jobs), restriction.isNone { jobs = true }
         connection.update(channels: channels)
         batch.add(.subscribed, payload: ServerPayloads.subscribed(
             channels: channels, topology: opening.map { ($0.revision, $0.resumed) },

@@ -22,7 +22,8 @@ struct SessionWriter {
     private var pings: PingSchedule
 
     init(store: TopologyStore, history: (any HistoryQueries)?, stream: StreamOptions, options: WebSocketOptions, stats: StreamStats,
-         inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter, eventLoop: any EventLoop) {
+         inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter, eventLoop: any EventLoop,
+         restriction: AccessRestriction = .none) {
         self.history = history
         self.options = options
         self.stats = stats
@@ -31,6 +32,7 @@ struct SessionWriter {
         self.outbound = outbound
         self.eventLoop = eventLoop
         self.subscriptions = SessionSubscriptions(store: store, stream: stream, stats: stats, connection: connection)
+        self.subscriptions.restriction = restriction
         self.pings = PingSchedule(missedPingsAllowed: options.missedPingsAllowed)
     }
 

@@ -24,12 +24,13 @@ struct WebSocketRoutes {
             router.ws(RouterPath(path)) { _, _ in
                 .upgrade([:])
             } onUpgrade: { inbound, outbound, context in
-                let session = WebSocketSession(
+                var session = WebSocketSession(
                     store: store, history: history, registry: registry, configuration: configuration,
                     network: context.requestContext.channel, heartbeat: heartbeat,
                     sessionID: context.request.uri.queryParameters.get("session_id"),
                     logger: context.logger
                 )
+                session.restriction = context.requestContext.identity?.restriction ?? .none
                 await session.run(inbound: inbound, outbound: outbound)
             }
         }

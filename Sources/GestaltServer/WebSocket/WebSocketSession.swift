@@ -1,4 +1,5 @@
 import GestaltEngine
+import GestaltModel
 import GestaltStreaming
 import HummingbirdWebSocket
 import Logging
@@ -21,6 +22,8 @@ struct WebSocketSession {
     let heartbeat: WebSocketHeartbeat
     let sessionID: String?
     let logger: Logger
+    /// The token's limits (none when auth is off).
+    var restriction = AccessRestriction.none
 
     private var options: WebSocketOptions { configuration.webSocket }
 
@@ -35,7 +38,9 @@ struct WebSocketSession {
                 // socket, which also releases a write blocked on it.
                 if reason == .stuck || reason == .heartbeatTimeout { network.close(promise: nil) }
             },
-            deliver: { inbox.broadcast($0) }
+            // Broadcasts (churn notices, alerts, job messages) name entities
+            // and namespaces that no filter narrows: a restricted token gets none.
+            deliver: { [restricted = !restriction.isNone] message in if !restricted { inbox.broadcast(message) } }
         )
         let observations = [store.topologySignal, store.eventSignal].map { signal in
             signal.observe { wake in
@@ -89,7 +94,8 @@ struct WebSocketSession {
     private func runWriter(inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter) async -> DisconnectReason {
         var writer = SessionWriter(
             store: store, history: history, stream: configuration.stream, options: options, stats: registry.stats,
-            inbox: inbox, connection: connection, outbound: outbound, eventLoop: network.eventLoop
+            inbox: inbox, connection: connection, outbound: outbound, eventLoop: network.eventLoop,
+            restriction: restriction
         )
         return await writer.run()
     }

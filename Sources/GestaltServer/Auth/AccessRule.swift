@@ -1,0 +1,32 @@
+import Hummingbird
+
+/// What a route asks of the client, decided from the method and path
+/// alone, so it sits in front of every route without touching them.
+enum AccessRule: Equatable {
+    /// Anyone: liveness probes.
+    case open
+    /// A token with this scope; `restrictable` routes narrow what they
+    /// answer to the token's namespaces and clusters, the others refuse a
+    /// restricted token (403) rather than answer with more than it may see.
+    case scope(Principal.Scope, restrictable: Bool)
+
+    static func of(method: HTTPRequest.Method, path: String) -> AccessRule {
+        if openPaths.contains(path) { return .open }
+        if writePrefixes.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) {
+            return .scope(.write, restrictable: false)
+        }
+        return .scope(.read, restrictable: method == .get && restrictablePaths.contains(path))
+    }
+
+    static let openPaths: Set<String> = ["/healthz", "/readyz"]
+    /// The graph API changes the map, and jobs rescan or export all of it.
+    static let writePrefixes = ["/api/graph", "/api/jobs"]
+    /// Routes whose every answer goes through a `TopologyFilter` or
+    /// `EventFilter` that carries the token's restriction (history's
+    /// `?at=` and `?since=` answers included, on the same paths).
+    static let restrictablePaths: Set<String> = [
+        "/api/infra/topology", "/api/infra/topology/stream",
+        "/api/infra/events", "/api/infra/events/stream",
+        "/api/infra/ws", "/v1/realtime",
+    ]
+}
