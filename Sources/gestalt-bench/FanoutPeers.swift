@@ -73,10 +73,14 @@ struct NchanPeer: FanoutPeer {
 
     static func start(nginx: String, module: String, port: Int, directory: URL, connections: Int, payloadBytes: Int) async throws -> NchanPeer {
         let config = directory.appendingPathComponent("nginx.conf")
+        // Above the hard limit nginx only logs an alert and keeps the inherited one.
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let files = min(connections * 2 + 1000, Int(clamping: limit.rlim_max))
         try """
         load_module \(module);
         worker_processes 1;
-        worker_rlimit_nofile \(connections * 2 + 1000);
+        worker_rlimit_nofile \(files);
         daemon off;
         user root;
         pid \(directory.path)/nginx.pid;
