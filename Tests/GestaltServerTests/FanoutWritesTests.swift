@@ -45,17 +45,21 @@ import Testing
         return writes
     }
 
-    /// The body of one HTTP/1.1 chunk, checking its framing.
+    /// The bodies of the HTTP/1.1 chunks in one write (a client that was
+    /// behind gets several batches, each its own chunk), checking their framing.
     static func unchunk(_ buffer: ByteBuffer) throws -> ByteBuffer {
         var buffer = buffer
-        let text = try #require(buffer.getString(at: buffer.readerIndex, length: min(buffer.readableBytes, 12)))
-        let hex = try #require(text.split(separator: "\r\n", maxSplits: 1).first)
-        let length = try #require(Int(hex, radix: 16))
-        buffer.moveReaderIndex(forwardBy: hex.count + 2)
-        let slice = buffer.readSlice(length: length)
-        let body = try #require(slice)
-        #expect(buffer.readString(length: buffer.readableBytes) == "\r\n")
-        return body
+        var bodies = ByteBuffer()
+        while buffer.readableBytes > 0 {
+            let text = try #require(buffer.getString(at: buffer.readerIndex, length: min(buffer.readableBytes, 12)))
+            let hex = try #require(text.split(separator: "\r\n", maxSplits: 1).first)
+            let length = try #require(Int(hex, radix: 16))
+            buffer.moveReaderIndex(forwardBy: hex.count + 2)
+            var body = try #require(buffer.readSlice(length: length) as ByteBuffer?)
+            bodies.writeBuffer(&body)
+            #expect(buffer.readString(length: 2) == "\r\n")
+        }
+        return bodies
     }
 
     static func updates(in buffer: ByteBuffer) throws -> [TopologyUpdate] {
