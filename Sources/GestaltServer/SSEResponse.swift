@@ -44,7 +44,7 @@ enum SSEResponse {
     /// direct one (`DirectTopologyStream`).
     static func startTopology(
         channel network: any Channel, sessionID: String?, registry: StreamRegistry, fanout: TopologyFanout,
-        filter: TopologyFilter, resumeFrom: UInt64?, options: StreamOptions,
+        filter: TopologyFilter, resumeFrom: UInt64?, options: StreamOptions, chunked: Bool = false,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) -> (StreamConnection, EventLoopFuture<DisconnectReason>) {
         let connection = registry.register(
@@ -56,7 +56,7 @@ enum SSEResponse {
             }
         )
         let ended = fanout.start(
-            filter: filter, resumeFrom: resumeFrom, options: options, channel: network, connection: connection, write: write
+            filter: filter, resumeFrom: resumeFrom, options: options, channel: network, connection: connection, chunked: chunked, write: write
         )
         return (connection, ended)
     }

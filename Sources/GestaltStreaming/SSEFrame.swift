@@ -28,4 +28,16 @@ public enum SSEFrame {
     public static func keepalive(into buffer: inout ByteBuffer) {
         buffer.writeString(": keepalive\n\n")
     }
+
+    /// `body` as one HTTP/1.1 chunk (`<hex length>\r\n` … `\r\n`): framed
+    /// once and shared, it goes to every client's socket as is.
+    public static func chunk(_ body: ByteBuffer) -> ByteBuffer {
+        var chunk = ByteBuffer()
+        chunk.reserveCapacity(body.readableBytes + 12)
+        chunk.writeString(String(body.readableBytes, radix: 16))
+        chunk.writeStaticString("\r\n")
+        chunk.writeImmutableBuffer(body)
+        chunk.writeStaticString("\r\n")
+        return chunk
+    }
 }

@@ -63,6 +63,17 @@ public final class StreamStats: Sendable {
         }
     }
 
+    /// A fan-out pass's deliveries, in one lock.
+    func sent(_ tally: DeliveryTally) {
+        guard !tally.isEmpty else { return }
+        let now = Timestamp.now().millisecondsSince1970
+        state.withLock { s in
+            s.messagesSent += UInt64(tally.messages)
+            s.bytesSent += UInt64(tally.bytes)
+            for (stamp, messages) in tally.oldest { s.fanoutDelay.record(milliseconds: now - stamp, times: UInt64(messages)) }
+        }
+    }
+
     public func coalesced(_ count: Int) { state.withLock { $0.coalesced += UInt64(count) } }
 
     public func resynced() { state.withLock { $0.resyncs += 1 } }

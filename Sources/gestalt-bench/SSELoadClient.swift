@@ -10,13 +10,15 @@ final class SSELoadClient: ChannelInboundHandler {
     typealias OutboundOut = HTTPClientRequestPart
 
     private let host: String
+    private let path: String
     private let counters: LoadCounters
     private let measure: Bool
     private var scanner: SSEMessageCounter
     private var tally: ClientTally
 
-    init(host: String, counters: LoadCounters, measure: Bool) {
+    init(host: String, path: String = "/api/infra/topology/stream", counters: LoadCounters, measure: Bool) {
         self.host = host
+        self.path = path
         self.counters = counters
         self.tally = ClientTally(counters: counters)
         self.measure = measure
@@ -27,7 +29,7 @@ final class SSELoadClient: ChannelInboundHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: host)
         headers.add(name: "Accept", value: "text/event-stream")
-        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/infra/topology/stream", headers: headers)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         context.fireChannelActive()

@@ -104,7 +104,9 @@ struct DirectStreams: Sendable {
         channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)), promise: nil)
         let (connection, ended) = SSEResponse.startTopology(
             channel: channel, sessionID: sessionID, registry: session.registry, fanout: session.fanout,
-            filter: filter, resumeFrom: resumeFrom, options: session.stream,
+            // The pipeline is this encoder alone, the response chunked (HTTP/1.1,
+            // no length): the deltas can go out pre-framed.
+            filter: filter, resumeFrom: resumeFrom, options: session.stream, chunked: true,
             write: { buffer in channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil) }
         )
         ended.whenComplete { result in

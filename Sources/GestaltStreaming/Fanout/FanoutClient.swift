@@ -18,6 +18,9 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
     private var cursor: TopologyCursor
     private let connection: StreamConnection
     private let stats: StreamStats
+    /// Deltas go out as shared, pre-framed HTTP chunks through this handler's
+    /// context, past the HTTP encoder (`TopologyFanout.start`).
+    private let chunked: Bool
     private let write: @Sendable (ByteBuffer) -> Void
     private unowned let clients: LoopClients
     private let done: EventLoopPromise<DisconnectReason>
@@ -30,18 +33,21 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
 
     init(
         channel: any Channel, cursor: TopologyCursor, connection: StreamConnection, stats: StreamStats,
-        write: @escaping @Sendable (ByteBuffer) -> Void, clients: LoopClients, done: EventLoopPromise<DisconnectReason>
+        chunked: Bool, write: @escaping @Sendable (ByteBuffer) -> Void, clients: LoopClients, done: EventLoopPromise<DisconnectReason>
     ) {
         self.channel = channel
         self.cursor = cursor
         self.connection = connection
         self.stats = stats
+        self.chunked = chunked
         self.write = write
         self.clients = clients
         self.done = done
     }
 
-    /// Writes whatever the client has not seen, or a keepalive when idle.
+    /// Writes whatever the client has not seen, or a keepalive when idle, in
+    /// one write: a client that is up to date gets the pass's shared batch as
+    /// it is; only one that is behind has its batches joined into one buffer.
     func fanoutPass(_ pass: inout FanoutPass) {
         let now = pass.now
         guard !finished else { return }
@@ -50,27 +56,44 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
             return
         }
         if blocked { blocked = false; connection.writeFinished(messages: 0, bytes: 0) }
-        var written = 0
-        while written < Self.batchesPerTurn, channel.isWritable, let batch = pass.sseBatch(for: &cursor, stats: stats) {
-            let bytes = batch.buffer.readableBytes
-            write(batch.buffer)
-            channel.flush()
-            written += 1
-            stats.sent(messages: batch.messages, bytes: bytes, oldest: batch.oldest)
-            connection.progressed(revision: cursor.revision)
-            connection.writeFinished(messages: batch.messages, bytes: bytes)
+        var out: ByteBuffer?
+        var messages = 0, batches = 0
+        while batches < Self.batchesPerTurn, let batch = pass.sseBatch(for: &cursor, stats: stats, chunked: chunked) {
+            if out == nil {
+                out = batch.buffer
+            } else {
+                var more = batch.buffer
+                out!.writeBuffer(&more)
+            }
+            messages += batch.messages
+            batches += 1
+            pass.delivered.add(messages: batch.messages, bytes: batch.buffer.readableBytes, oldest: batch.oldest)
         }
-        if written > 0 {
+        if let out {
+            send(out)
+            connection.delivered(revision: cursor.revision, messages: messages, bytes: out.readableBytes)
             lastWrite = now
             // Still behind with room in the socket: take another turn after
             // the other work queued on this loop, instead of hogging it.
-            if written == Self.batchesPerTurn, channel.isWritable {
+            if batches == Self.batchesPerTurn, channel.isWritable {
                 channel.eventLoop.assumeIsolated().execute { self.clients.pump(self) }
             }
         } else if now - lastWrite >= cursor.options.keepalive {
-            write(Self.keepalive)
-            channel.flush()
+            send(chunked ? Self.keepaliveChunk : Self.keepalive)
             lastWrite = now
+        }
+    }
+
+    /// One write and flush: pre-framed bytes from this handler's place in
+    /// the pipeline (it sits first, so they pass no other handler), or a body
+    /// part through `write`.
+    private func send(_ buffer: ByteBuffer) {
+        if chunked {
+            // No context once the handler left: the stream has finished.
+            context?.writeAndFlush(NIOAny(buffer), promise: nil)
+        } else {
+            write(buffer)
+            channel.flush()
         }
     }
 
@@ -127,4 +150,6 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
         SSEFrame.keepalive(into: &buffer)
         return buffer
     }()
+
+    private static let keepaliveChunk = SSEFrame.chunk(keepalive)
 }

@@ -23,8 +23,12 @@ extension FanoutMember {
 /// One pass over a loop's members.
 public struct FanoutPass {
     public let now: ContinuousClock.Instant
-    /// Framed SSE batches, shared by clients at the same revision.
+    /// Framed SSE batches, shared by clients with the same filter at the same revision.
     private var sse = SharedBatches()
+    /// The same inside HTTP/1.1 chunks, for clients written past the HTTP encoder.
+    private var sseChunks = SharedBatches()
+    /// What the pass's SSE clients were sent, recorded in the stats once at its end.
+    var delivered = DeliveryTally()
     /// The same as WebSocket frames, with the pass's envelope timestamp.
     private var webSocket = SharedBatches()
     private var webSocketTimestamp: [UInt8]?
@@ -32,8 +36,10 @@ public struct FanoutPass {
     init(now: ContinuousClock.Instant) { self.now = now }
 
     /// The cursor's next batch as SSE messages; nil when it is up to date.
-    mutating func sseBatch(for cursor: inout TopologyCursor, stats: StreamStats) -> FramedBatch? {
-        sse.next(for: &cursor, stats: stats, frame: SharedBatches.sse)
+    mutating func sseBatch(for cursor: inout TopologyCursor, stats: StreamStats, chunked: Bool) -> FramedBatch? {
+        chunked
+            ? sseChunks.next(for: &cursor, stats: stats, frame: SharedBatches.sseChunk)
+            : sse.next(for: &cursor, stats: stats, frame: SharedBatches.sse)
     }
 
     /// The cursor's next batch as WebSocket text frames of `topology`

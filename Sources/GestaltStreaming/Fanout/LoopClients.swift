@@ -4,8 +4,11 @@ import Synchronization
 /// The fan-out's members on one event loop; used only on that loop.
 final class LoopClients {
     private var clients: [any FanoutMember] = []
+    private let stats: StreamStats
     /// Read off the loop for `TopologyFanout.clientCount`.
     let count = ClientCount()
+
+    init(stats: StreamStats) { self.stats = stats }
 
     func add(_ client: any FanoutMember) {
         client.fanoutIndex = clients.count
@@ -28,12 +31,14 @@ final class LoopClients {
         var pass = FanoutPass(now: .now)
         // A write can close a channel, and that removes its client: walk a copy.
         for client in clients where !eventsOnly || client.fanoutWantsEvents { client.fanoutPass(&pass) }
+        stats.sent(pass.delivered)
     }
 
     /// A single client catches up (it just joined, or its socket drained).
     func pump(_ client: any FanoutMember) {
         var pass = FanoutPass(now: .now)
         client.fanoutPass(&pass)
+        stats.sent(pass.delivered)
     }
 
     func finishAll(_ reason: DisconnectReason) {

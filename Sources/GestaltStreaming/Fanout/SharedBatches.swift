@@ -13,47 +13,75 @@ public struct FramedBatch {
     let resync: Bool
 }
 
-/// Batches framed during one pass, by the revision they start after. Unfiltered
-/// clients at the same revision read the same log entries and coalesce them
-/// the same way, so the first one frames the batch and the rest write the
-/// same ByteBuffer, which NIO sends without copying. One of these per
-/// transport, since each frames differently.
+/// Batches framed during one pass, by the view's filter and the revision
+/// they start after. Clients with the same filter at the same revision read
+/// the same log entries and see the same messages (`TopologyView` is
+/// stateless), so the first one frames the batch and the rest write the same
+/// ByteBuffer, which NIO sends without copying: a filter is evaluated once
+/// per group of clients, not once per client. One of these per framing,
+/// since each frames differently.
 struct SharedBatches {
-    private var byRevision: [UInt64: FramedBatch] = [:]
+    private struct Key: Hashable {
+        let filter: TopologyFilter
+        let from: UInt64
+    }
+
+    private enum Entry {
+        case batch(FramedBatch)
+        /// The view saw nothing new: the cursor moves here with nothing to send.
+        case nothing(through: UInt64)
+    }
+
+    private var entries: [Key: Entry] = [:]
 
     /// The cursor's next batch, moving the cursor past it; nil when it has nothing new.
     /// `frame` turns the cursor's messages into bytes; its flag says the batch is a resync `full`.
     mutating func next(
         for cursor: inout TopologyCursor, stats: StreamStats,
-        frame: ([TopologyCursor.Message], _ resync: Bool, _ shareable: Bool) -> ByteBuffer
+        frame: ([TopologyCursor.Message], _ resync: Bool, _ unfiltered: Bool) -> ByteBuffer
     ) -> FramedBatch? {
-        let shareable = cursor.view.filter.isEverything
-        let from = cursor.revision
-        if shareable, let batch = byRevision[from] {
+        let key = Key(filter: cursor.view.filter, from: cursor.revision)
+        switch entries[key] {
+        case .batch(let batch)?:
             cursor.follow(to: batch.revision)
             if batch.coalesced > 0 { stats.coalesced(batch.coalesced) }
             if batch.resync { stats.resynced() }
             return batch
+        case .nothing(let through)?:
+            cursor.follow(to: through)
+            return nil
+        case nil:
+            break
         }
         let messages = cursor.next()
-        guard !messages.isEmpty else { return nil }
+        guard !messages.isEmpty else {
+            entries[key] = .nothing(through: cursor.revision)
+            return nil
+        }
         let batch = FramedBatch(
-            buffer: frame(messages, cursor.lastWasResync, shareable), revision: cursor.revision, messages: messages.count,
+            buffer: frame(messages, cursor.lastWasResync, cursor.view.filter.isEverything), revision: cursor.revision, messages: messages.count,
             oldest: cursor.lastOldest, coalesced: cursor.lastCoalesced, resync: cursor.lastWasResync
         )
-        if shareable { byRevision[from] = batch }
+        entries[key] = .batch(batch)
         return batch
     }
 
     /// SSE framing: `id:` and `data:` lines per message. A resync `full`
     /// of the whole topology is framed once for every pass (`SharedFrame`).
-    static func sse(_ messages: [TopologyCursor.Message], resync: Bool, shareable: Bool) -> ByteBuffer {
-        if resync, shareable, let full = messages.first {
+    static func sse(_ messages: [TopologyCursor.Message], resync: Bool, unfiltered: Bool) -> ByteBuffer {
+        if resync, unfiltered, let full = messages.first {
             return SharedFrame.shared.sseMessage(id: full.id, json: full.json)
         }
         var framed = ByteBuffer()
+        framed.reserveCapacity(messages.reduce(0) { $0 + $1.json.count + 32 })
         for message in messages { SSEFrame.message(id: message.id, json: message.json, into: &framed) }
         return framed
+    }
+
+    /// SSE framing inside one HTTP/1.1 chunk, for clients whose frames go
+    /// to the socket as they are, past the HTTP encoder.
+    static func sseChunk(_ messages: [TopologyCursor.Message], resync: Bool, unfiltered: Bool) -> ByteBuffer {
+        SSEFrame.chunk(sse(messages, resync: resync, unfiltered: unfiltered))
     }
 
     /// WebSocket framing: a `topology` envelope per message, as text frames.

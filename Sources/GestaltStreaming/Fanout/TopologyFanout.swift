@@ -59,9 +59,13 @@ public final class TopologyFanout: Sendable {
     /// Like `stream`, for a caller with no task to wait in: the future
     /// completes, on the channel's loop, with why the stream ended.
     /// `recorded` is what history holds of a resume older than the log.
+    /// - Parameter chunked: the response is HTTP/1.1 chunked and its encoder
+    ///   sits after this handler in a plain TCP pipeline: the deltas go out as
+    ///   chunks framed once for every client (`SSEFrame.chunk`), written past
+    ///   the encoder. The opening still goes through `write`.
     public func start(
         filter: TopologyFilter, resumeFrom: UInt64?, recorded: RecordedBacklog? = nil, options: StreamOptions,
-        channel: any Channel, connection: StreamConnection,
+        channel: any Channel, connection: StreamConnection, chunked: Bool = false,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) -> EventLoopFuture<DisconnectReason> {
         stats.opened(.topology)
@@ -73,12 +77,17 @@ public final class TopologyFanout: Sendable {
             let store = store, history = history
             Task {
                 let recorded = await RecordedBacklog.read(from: history, store: store, resumeFrom: resumeFrom, filter: filter, options: options)
-                self.serve(channel: channel, cursor: cursor, resumeFrom: resumeFrom, recorded: recorded, connection: connection, write: write)
-                    .cascade(to: promise)
+                self.serve(
+                    channel: channel, cursor: cursor, resumeFrom: resumeFrom, recorded: recorded, connection: connection,
+                    chunked: chunked, write: write
+                ).cascade(to: promise)
             }
             ended = promise.futureResult
         } else {
-            ended = serve(channel: channel, cursor: cursor, resumeFrom: resumeFrom, recorded: recorded, connection: connection, write: write)
+            ended = serve(
+                channel: channel, cursor: cursor, resumeFrom: resumeFrom, recorded: recorded, connection: connection,
+                chunked: chunked, write: write
+            )
         }
         ended.whenComplete { [stats] _ in stats.closed(.topology) }
         return ended
@@ -86,6 +95,7 @@ public final class TopologyFanout: Sendable {
 
     private func serve(
         channel: any Channel, cursor: TopologyCursor, resumeFrom: UInt64?, recorded: RecordedBacklog?, connection: StreamConnection,
+        chunked: Bool,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) -> EventLoopFuture<DisconnectReason> {
         let loop = channel.eventLoop
@@ -103,7 +113,7 @@ public final class TopologyFanout: Sendable {
             let clients = self.clients(on: loop)
             let client = FanoutClient(
                 channel: channel, cursor: cursor, connection: connection, stats: self.stats,
-                write: write, clients: clients, done: promise
+                chunked: chunked, write: write, clients: clients, done: promise
             )
             do {
                 try channel.pipeline.syncOperations.addHandler(client, position: .first)
@@ -126,7 +136,7 @@ public final class TopologyFanout: Sendable {
     private func clients(on loop: any EventLoop) -> LoopClients {
         let key = ObjectIdentifier(loop)
         if let existing = loops.withLock({ $0[key] }) { return existing.clients.value }
-        let created = LoopFanout(loop: loop, clients: LoopClients())
+        let created = LoopFanout(loop: loop, clients: LoopClients(stats: stats))
         return loops.withLock { all in
             if let existing = all[key] { return existing.clients.value }
             all[key] = created

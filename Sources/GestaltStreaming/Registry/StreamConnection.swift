@@ -74,6 +74,19 @@ public final class StreamConnection: Sendable {
         }
     }
 
+    /// A write of `messages` envelopes, `bytes` bytes, reached the socket and
+    /// moved the client's topology cursor to `revision`: `progressed` and
+    /// `writeFinished` in one lock, for the fan-out's hot path.
+    public func delivered(revision: UInt64, messages: Int, bytes: Int) {
+        state.withLock { s in
+            s.revision = revision
+            s.writeStartedAt = nil
+            s.inFlightBytes = 0
+            s.messagesSent += UInt64(messages)
+            s.bytesSent += UInt64(bytes)
+        }
+    }
+
     /// `messages` envelopes of `bytes` bytes were handed to a socket that is
     /// still full: counted, while the stuck-client clock keeps running.
     public func counted(messages: Int, bytes: Int) {
