@@ -2,7 +2,7 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -208,8 +208,10 @@ let package = Package(
         .executableTarget(
             name: "gestalt",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout", "GestaltChurn",
-                "GestaltServer", "GestaltStreaming", "GestaltConfig", "GestaltHistory", "GestaltPostgres", "GestaltNATS", "GestaltDocker", "GestaltPrometheus",
+                "GestaltModel", "GestaltEngine", "GestaltSimulator", "GestaltKubernetes", "GestaltLayout",
+                "GestaltChurn",
+                "GestaltServer", "GestaltStreaming", "GestaltConfig", "GestaltHistory", "GestaltPostgres",
+                "GestaltNATS", "GestaltDocker", "GestaltPrometheus",
                 "GestaltAlerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -249,8 +251,10 @@ let package = Package(
         .executableTarget(
             name: "gestalt-bench",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer", "GestaltStreaming",
-                "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "NATSClient", "GestaltDocker", "GestaltPrometheus", "TestPeers",
+                "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer",
+                "GestaltStreaming",
+                "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "NATSClient", "GestaltDocker", "GestaltPrometheus",
+                "TestPeers",
                 "GestaltAlerts", "GestaltConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -285,8 +289,11 @@ let package = Package(
             dependencies: ["GestaltModel", "GestaltEngine", "GestaltNATS", "NATSClient", "TestPeers"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GestaltModelTests", dependencies: ["GestaltModel"], exclude: ["Golden"], swiftSettings: swiftSettings),
-        .testTarget(name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GestaltModelTests", dependencies: ["GestaltModel"], exclude: ["Golden"], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
         // The streaming core without a server: framing, cursors, ticks on a test clock.
         .testTarget(
             name: "GestaltStreamingTests",
@@ -311,7 +318,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GestaltConfigTests", dependencies: ["GestaltConfig", "GestaltModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GestaltConfigTests", dependencies: ["GestaltConfig", "GestaltModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GestaltLayoutTests",
             dependencies: ["GestaltModel", "GestaltEngine", "GestaltLayout"],

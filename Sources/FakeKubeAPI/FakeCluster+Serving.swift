@@ -35,17 +35,25 @@ extension FakeCluster {
                 }
                 guard found.resourceVersion >= s.compactedRevision else {
                     s.listSnapshots.removeValue(forKey: parsed.snapshot)
-                    return (410, FakeJSON.status(
-                        code: 410, reason: "Expired",
-                        message: "The provided continue parameter is too old to display a consistent list result."
-                    ))
+                    return (
+                        410,
+                        FakeJSON.status(
+                            code: 410, reason: "Expired",
+                            message: "The provided continue parameter is too old to display a consistent list result."
+                        )
+                    )
                 }
                 (snapshot, offset, snapshotID) = (found, parsed.offset, parsed.snapshot)
             } else {
-                if request.resourceVersionMatch == "Exact", let rv = request.resourceVersion.flatMap(UInt64.init), rv < s.compactedRevision {
-                    return (410, FakeJSON.status(code: 410, reason: "Expired", message: "too old resource version: \(rv)"))
+                if request.resourceVersionMatch == "Exact", let rv = request.resourceVersion.flatMap(UInt64.init),
+                    rv < s.compactedRevision
+                {
+                    return (
+                        410, FakeJSON.status(code: 410, reason: "Expired", message: "too old resource version: \(rv)")
+                    )
                 }
-                snapshot = .init(resourceVersion: s.resourceVersion, items: s.items(request.resource, namespace: request.namespace))
+                snapshot = .init(
+                    resourceVersion: s.resourceVersion, items: s.items(request.resource, namespace: request.namespace))
                 snapshotID = s.nextSnapshotID
                 s.nextSnapshotID += 1
             }
@@ -56,13 +64,16 @@ extension FakeCluster {
                 continueValue = ContinueToken(snapshot: snapshotID, offset: end).encoded
                 s.listSnapshots[snapshotID] = snapshot
                 // Abandoned pagings must not pile up.
-                if s.listSnapshots.count > 64, let oldest = s.listSnapshots.keys.min() { s.listSnapshots.removeValue(forKey: oldest) }
+                if s.listSnapshots.count > 64, let oldest = s.listSnapshots.keys.min() {
+                    s.listSnapshots.removeValue(forKey: oldest)
+                }
             } else {
                 s.listSnapshots.removeValue(forKey: snapshotID)
             }
             let body = Self.listBody(
                 request: request, resourceVersion: snapshot.resourceVersion, continueValue: continueValue,
-                remaining: snapshot.items.count - end, items: page.map { $0.encoded(metadataOnly: request.metadataOnly) }
+                remaining: snapshot.items.count - end,
+                items: page.map { $0.encoded(metadataOnly: request.metadataOnly) }
             )
             return (200, body)
         }
@@ -88,28 +99,42 @@ extension FakeCluster {
                 // watches from "now" with synthetic ADDED events, sends no
                 // initial-events-end bookmark, and ends the watch.
                 for item in s.items(request.resource, namespace: request.namespace) {
-                    continuation.yield(.bytes(FakeJSON.watchLine(type: "ADDED", object: item.encoded(metadataOnly: request.metadataOnly))))
+                    continuation.yield(
+                        .bytes(
+                            FakeJSON.watchLine(type: "ADDED", object: item.encoded(metadataOnly: request.metadataOnly)))
+                    )
                 }
                 continuation.yield(.end)
                 continuation.finish()
                 return .stream(id: nil, frames: stream)
             } else if request.sendInitialEvents {
                 guard settings.watchListEnabled else {
-                    let message = "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled"
+                    let message =
+                        "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled"
                     return .refused(status: 422, body: FakeJSON.status(code: 422, reason: "Invalid", message: message))
                 }
                 for item in s.items(request.resource, namespace: request.namespace) {
-                    continuation.yield(.bytes(FakeJSON.watchLine(type: "ADDED", object: item.encoded(metadataOnly: request.metadataOnly))))
+                    continuation.yield(
+                        .bytes(
+                            FakeJSON.watchLine(type: "ADDED", object: item.encoded(metadataOnly: request.metadataOnly)))
+                    )
                 }
-                continuation.yield(.bytes(s.bookmarkLine(for: request.resource, annotations: ["k8s.io/initial-events-end": "true"])))
+                continuation.yield(
+                    .bytes(s.bookmarkLine(for: request.resource, annotations: ["k8s.io/initial-events-end": "true"])))
             } else if rv.isEmpty || rv == "0" {
                 // "Get state and start at most recent": synthetic ADDED for what exists.
                 for item in s.items(request.resource, namespace: request.namespace) {
-                    continuation.yield(.bytes(FakeJSON.watchLine(type: "ADDED", object: item.encoded(metadataOnly: request.metadataOnly))))
+                    continuation.yield(
+                        .bytes(
+                            FakeJSON.watchLine(type: "ADDED", object: item.encoded(metadataOnly: request.metadataOnly)))
+                    )
                 }
             } else {
                 guard let revision = UInt64(rv) else {
-                    return .refused(status: 400, body: FakeJSON.status(code: 400, reason: "BadRequest", message: "invalid resourceVersion \(rv)"))
+                    return .refused(
+                        status: 400,
+                        body: FakeJSON.status(code: 400, reason: "BadRequest", message: "invalid resourceVersion \(rv)")
+                    )
                 }
                 guard let backlog = s.events(after: revision, for: registration) else {
                     let message = "too old resource version: \(revision) (\(s.compactedRevision))"
@@ -157,18 +182,24 @@ extension FakeCluster {
     private static func forbidden(_ request: ResourceRequest) -> (status: Int, body: Data) {
         let scope = request.namespace.map { "in the namespace \"\($0)\"" } ?? "at the cluster scope"
         let group = request.resource.group.isEmpty ? "\"\"" : "\"\(request.resource.group)\""
-        let message = "\(request.resource.plural) is forbidden: User \"system:serviceaccount:test:gestalt\" cannot list resource "
+        let message =
+            "\(request.resource.plural) is forbidden: User \"system:serviceaccount:test:gestalt\" cannot list resource "
             + "\"\(request.resource.plural)\" in API group \(group) \(scope)"
         return (403, FakeJSON.status(code: 403, reason: "Forbidden", message: message))
     }
 
-    private static func listBody(request: ResourceRequest, resourceVersion: UInt64, continueValue: String, remaining: Int, items: [Data]) -> Data {
+    private static func listBody(
+        request: ResourceRequest, resourceVersion: UInt64, continueValue: String, remaining: Int, items: [Data]
+    ) -> Data {
         let kind = request.metadataOnly ? "PartialObjectMetadataList" : "\(request.resource.kind)List"
         let apiVersion = request.metadataOnly ? "meta.k8s.io/v1" : request.resource.apiVersion
         var metadata = "{\"resourceVersion\":\"\(resourceVersion)\""
-        if !continueValue.isEmpty { metadata += ",\"continue\":\"\(continueValue)\",\"remainingItemCount\":\(remaining)" }
+        if !continueValue.isEmpty {
+            metadata += ",\"continue\":\"\(continueValue)\",\"remainingItemCount\":\(remaining)"
+        }
         metadata += "}"
-        var body = Data("{\"kind\":\"\(kind)\",\"apiVersion\":\"\(apiVersion)\",\"metadata\":\(metadata),\"items\":[".utf8)
+        var body = Data(
+            "{\"kind\":\"\(kind)\",\"apiVersion\":\"\(apiVersion)\",\"metadata\":\(metadata),\"items\":[".utf8)
         for (index, item) in items.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
             body.append(item)
@@ -189,7 +220,9 @@ struct ContinueToken {
     }
 
     init?(encoded: String) {
-        guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8) else { return nil }
+        guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8) else {
+            return nil
+        }
         let parts = text.split(separator: ":")
         guard parts.count == 2, let snapshot = UInt64(parts[0]), let offset = Int(parts[1]) else { return nil }
         self.init(snapshot: snapshot, offset: offset)

@@ -16,21 +16,27 @@ public final class FakeCluster: Sendable {
     @discardableResult
     public func create(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
         let sendable = FakeJSON.encode(object)
-        return try state.withLock { s throws(FakeAPIError) in try s.write(resource, object: FakeJSON.object(sendable), type: "ADDED") }
+        return try state.withLock { s throws(FakeAPIError) in
+            try s.write(resource, object: FakeJSON.object(sendable), type: "ADDED")
+        }
     }
 
     /// Replaces an existing object; returns its new resourceVersion.
     @discardableResult
     public func update(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
         let sendable = FakeJSON.encode(object)
-        return try state.withLock { s throws(FakeAPIError) in try s.write(resource, object: FakeJSON.object(sendable), type: "MODIFIED") }
+        return try state.withLock { s throws(FakeAPIError) in
+            try s.write(resource, object: FakeJSON.object(sendable), type: "MODIFIED")
+        }
     }
 
     /// Creates or replaces an object.
     @discardableResult
     public func apply(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
         let sendable = FakeJSON.encode(object)
-        return try state.withLock { s throws(FakeAPIError) in try s.write(resource, object: FakeJSON.object(sendable), type: "APPLY") }
+        return try state.withLock { s throws(FakeAPIError) in
+            try s.write(resource, object: FakeJSON.object(sendable), type: "APPLY")
+        }
     }
 
     /// Changes an existing object in place.
@@ -46,7 +52,8 @@ public final class FakeCluster: Sendable {
     }
 
     @discardableResult
-    public func delete(_ resource: FakeResource, namespace: String? = nil, name: String) throws(FakeAPIError) -> UInt64 {
+    public func delete(_ resource: FakeResource, namespace: String? = nil, name: String) throws(FakeAPIError) -> UInt64
+    {
         try state.withLock { s throws(FakeAPIError) in try s.delete(resource, namespace: namespace, name: name) }
     }
 
@@ -106,9 +113,13 @@ public final class FakeCluster: Sendable {
     }
 
     /// Sets one pod's usage as metrics-server would report it, e.g. cpu "250m", memory "64Mi".
-    public func setPodMetrics(namespace: String, name: String, containers: [(name: String, cpu: String, memory: String)]) {
+    public func setPodMetrics(
+        namespace: String, name: String, containers: [(name: String, cpu: String, memory: String)]
+    ) {
         let usage = containers.map { PodMetricsEntry.Container(name: $0.name, cpu: $0.cpu, memory: $0.memory) }
-        settings.withLock { $0.podMetrics["\(namespace)/\(name)"] = PodMetricsEntry(namespace: namespace, name: name, containers: usage) }
+        settings.withLock {
+            $0.podMetrics["\(namespace)/\(name)"] = PodMetricsEntry(namespace: namespace, name: name, containers: usage)
+        }
     }
 
     // MARK: Watches and faults
@@ -142,7 +153,9 @@ public final class FakeCluster: Sendable {
     /// Freezes open watches: the connection stays open and nothing more is written, not even the timeout's end.
     public func stallWatches(_ resource: FakeResource? = nil) {
         state.withLock { s in
-            for (id, watch) in s.watches where resource == nil || watch.resource == resource { s.watches[id]?.stalled = true }
+            for (id, watch) in s.watches where resource == nil || watch.resource == resource {
+                s.watches[id]?.stalled = true
+            }
         }
     }
 
@@ -150,7 +163,8 @@ public final class FakeCluster: Sendable {
     public func sendMalformedLine(_ resource: FakeResource? = nil) {
         state.withLock { s in
             for watch in s.watches.values where (resource == nil || watch.resource == resource) && !watch.stalled {
-                watch.continuation.yield(.bytes(Data("{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\n".utf8)))
+                watch.continuation.yield(
+                    .bytes(Data("{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\n".utf8)))
             }
         }
     }

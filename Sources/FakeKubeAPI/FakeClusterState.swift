@@ -31,7 +31,9 @@ struct FakeClusterState {
         var metadata = object["metadata"] as? [String: Any] ?? [:]
         guard let name = metadata["name"] as? String, !name.isEmpty else { throw .invalid("metadata.name is required") }
         let namespace = metadata["namespace"] as? String
-        if resource.namespaced, namespace?.isEmpty ?? true { throw .invalid("\(resource) \(name) needs metadata.namespace") }
+        if resource.namespaced, namespace?.isEmpty ?? true {
+            throw .invalid("\(resource) \(name) needs metadata.namespace")
+        }
         if !resource.namespaced { metadata.removeValue(forKey: "namespace") }
         let key = StoredObject.key(namespace: resource.namespaced ? namespace : nil, name: name)
         let existing = objects[resource]?[key]
@@ -58,14 +60,19 @@ struct FakeClusterState {
             full: FakeJSON.encode(object), metadataOnly: FakeJSON.partialObjectMetadata(of: object)
         )
         objects[resource, default: [:]][key] = stored
-        record(HistoryEntry(resourceVersion: resourceVersion, resource: resource, type: existing == nil ? "ADDED" : "MODIFIED", object: stored))
+        record(
+            HistoryEntry(
+                resourceVersion: resourceVersion, resource: resource, type: existing == nil ? "ADDED" : "MODIFIED",
+                object: stored))
         return resourceVersion
     }
 
     /// Deletes an object; the DELETED event carries its last state at a new resourceVersion.
     mutating func delete(_ resource: FakeResource, namespace: String?, name: String) throws(FakeAPIError) -> UInt64 {
         let key = StoredObject.key(namespace: resource.namespaced ? namespace : nil, name: name)
-        guard var stored = objects[resource]?.removeValue(forKey: key) else { throw .notFound("\(resource) \(key) not found") }
+        guard var stored = objects[resource]?.removeValue(forKey: key) else {
+            throw .notFound("\(resource) \(key) not found")
+        }
         resourceVersion += 1
         var object = FakeJSON.object(stored.full)
         var metadata = object["metadata"] as? [String: Any] ?? [:]
@@ -87,7 +94,10 @@ struct FakeClusterState {
             history.removeFirst(drop)
         }
         for watch in watches.values where !watch.stalled && watch.accepts(entry) {
-            watch.continuation.yield(.bytes(FakeJSON.watchLine(type: entry.type, object: entry.object.encoded(metadataOnly: watch.metadataOnly))))
+            watch.continuation.yield(
+                .bytes(
+                    FakeJSON.watchLine(type: entry.type, object: entry.object.encoded(metadataOnly: watch.metadataOnly))
+                ))
         }
     }
 

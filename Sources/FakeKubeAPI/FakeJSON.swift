@@ -24,18 +24,20 @@ enum FakeJSON {
 
     /// The metadata-only form an apiserver answers when asked for PartialObjectMetadata.
     static func partialObjectMetadata(of object: [String: Any]) -> Data {
-        encode([
-            "kind": "PartialObjectMetadata",
-            "apiVersion": "meta.k8s.io/v1",
-            "metadata": object["metadata"] ?? [:],
-        ] as [String: Any])
+        encode(
+            [
+                "kind": "PartialObjectMetadata",
+                "apiVersion": "meta.k8s.io/v1",
+                "metadata": object["metadata"] ?? [:],
+            ] as [String: Any])
     }
 
     /// A `metav1.Status` failure, as list, get and watch errors carry it.
     static func status(code: Int, reason: String, message: String) -> Data {
-        encode([
-            "kind": "Status", "apiVersion": "v1", "metadata": [String: Any](),
-            "status": "Failure", "message": message, "reason": reason, "code": code,
-        ] as [String: Any])
+        encode(
+            [
+                "kind": "Status", "apiVersion": "v1", "metadata": [String: Any](),
+                "status": "Failure", "message": message, "reason": reason, "code": code,
+            ] as [String: Any])
     }
 }

@@ -14,13 +14,17 @@ struct FakeKubeResponder: HTTPResponder {
         let query = request.uri.queryParameters
         let accept = request.headers[.accept] ?? ""
         if parts == ["version"] {
-            return json(200, Data(#"{"major":"1","minor":"31","gitVersion":"v1.31.0-fake","platform":"linux/amd64"}"#.utf8))
+            return json(
+                200, Data(#"{"major":"1","minor":"31","gitVersion":"v1.31.0-fake","platform":"linux/amd64"}"#.utf8))
         }
         if parts.count >= 3, parts[0] == "apis", parts[1] == "metrics.k8s.io" {
             return metrics(parts: Array(parts.dropFirst(3)), request: request)
         }
         guard request.method == .get, let target = Self.resolve(parts) else {
-            return json(404, FakeJSON.status(code: 404, reason: "NotFound", message: "the server could not find the requested resource"))
+            return json(
+                404,
+                FakeJSON.status(
+                    code: 404, reason: "NotFound", message: "the server could not find the requested resource"))
         }
         // client-go asks `as=PartialObjectMetadataList` for lists and `as=PartialObjectMetadata` for watches; both match.
         let metadataOnly = accept.contains("as=PartialObjectMetadata")
@@ -33,7 +37,8 @@ struct FakeKubeResponder: HTTPResponder {
             allowBookmarks: query["allowWatchBookmarks"] == "true",
             sendInitialEvents: query["sendInitialEvents"] == "true"
         )
-        var record = FakeRequestRecord(path: request.uri.path, query: request.uri.query ?? "", accept: accept, status: 200, isWatch: isWatch)
+        var record = FakeRequestRecord(
+            path: request.uri.path, query: request.uri.query ?? "", accept: accept, status: 200, isWatch: isWatch)
         guard isWatch else {
             let (status, body) = cluster.list(resourceRequest)
             record.status = status
@@ -53,45 +58,59 @@ struct FakeKubeResponder: HTTPResponder {
     }
 
     /// A chunked stream of watch event lines until the watch ends, times out, or the client leaves.
-    private func watchResponse(request: Request, id: UInt64?, frames: AsyncStream<WatchFrame>, timeout: Int?) -> Response {
+    private func watchResponse(
+        request: Request, id: UInt64?, frames: AsyncStream<WatchFrame>, timeout: Int?
+    ) -> Response {
         let cluster = cluster
         let headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-cache, private"]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let timer = Task {
-                guard let id, let timeout, timeout > 0 else { return }
-                try await Task.sleep(for: .seconds(timeout))
-                cluster.watchTimedOut(id)
-            }
-            defer { timer.cancel() }
-            try await request.body.consumeWithInboundCloseHandler { _ in
-                for await frame in frames {
-                    switch frame {
-                    case .bytes(let data): try await writer.write(ByteBuffer(bytes: data))
-                    case .end: return
-                    case .abort: throw FakeConnectionDropped()
-                    }
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let timer = Task {
+                    guard let id, let timeout, timeout > 0 else { return }
+                    try await Task.sleep(for: .seconds(timeout))
+                    cluster.watchTimedOut(id)
                 }
-            } onInboundClosed: {
+                defer { timer.cancel() }
+                try await request.body.consumeWithInboundCloseHandler { _ in
+                    for await frame in frames {
+                        switch frame {
+                        case .bytes(let data): try await writer.write(ByteBuffer(bytes: data))
+                        case .end: return
+                        case .abort: throw FakeConnectionDropped()
+                        }
+                    }
+                } onInboundClosed: {
+                    if let id { cluster.closeWatch(id) }
+                }
                 if let id { cluster.closeWatch(id) }
-            }
-            if let id { cluster.closeWatch(id) }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
     private func metrics(parts: [String], request: Request) -> Response {
         let (enabled, pods) = cluster.metricsSettings()
         guard enabled else {
-            return json(404, FakeJSON.status(code: 404, reason: "NotFound", message: "the server could not find the requested resource"))
+            return json(
+                404,
+                FakeJSON.status(
+                    code: 404, reason: "NotFound", message: "the server could not find the requested resource"))
         }
         let namespace: String? = parts.count == 3 && parts[0] == "namespaces" ? parts[1] : nil
         if parts.isEmpty {
-            return json(200, FakeJSON.encode([
-                "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "metrics.k8s.io/v1beta1",
-                "resources": [["name": "pods", "namespaced": true, "kind": "PodMetrics", "verbs": ["get", "list"]]],
-            ] as [String: Any]))
+            return json(
+                200,
+                FakeJSON.encode(
+                    [
+                        "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "metrics.k8s.io/v1beta1",
+                        "resources": [
+                            ["name": "pods", "namespaced": true, "kind": "PodMetrics", "verbs": ["get", "list"]]
+                        ],
+                    ] as [String: Any]))
         }
-        guard parts.last == "pods" else { return json(404, FakeJSON.status(code: 404, reason: "NotFound", message: "not found")) }
+        guard parts.last == "pods" else {
+            return json(404, FakeJSON.status(code: 404, reason: "NotFound", message: "not found"))
+        }
         let items: [[String: Any]] = pods.filter { namespace == nil || $0.namespace == namespace }.map { pod in
             [
                 "metadata": ["name": pod.name, "namespace": pod.namespace],
@@ -99,7 +118,10 @@ struct FakeKubeResponder: HTTPResponder {
                 "containers": pod.containers.map { ["name": $0.name, "usage": ["cpu": $0.cpu, "memory": $0.memory]] },
             ]
         }
-        let body: [String: Any] = ["kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": [String: Any](), "items": items]
+        let body: [String: Any] = [
+            "kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": [String: Any](),
+            "items": items,
+        ]
         return json(200, FakeJSON.encode(body))
     }
 

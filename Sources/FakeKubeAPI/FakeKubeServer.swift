@@ -64,7 +64,9 @@ public final class FakeKubeServer: Sendable {
                 group.cancelAll()
             }
         }
-        running.withLock { $0.task = task; $0.group = services }
+        running.withLock {
+            $0.task = task; $0.group = services
+        }
         for await result in ports {
             let bound = try result.get()
             running.withLock { $0.port = bound }

@@ -27,21 +27,30 @@ public struct FakeResource: Sendable, Hashable, CustomStringConvertible {
     public var description: String { group.isEmpty ? plural : "\(plural).\(group)" }
 
     public static let nodes = FakeResource(group: "", version: "v1", plural: "nodes", kind: "Node", namespaced: false)
-    public static let namespaces = FakeResource(group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
+    public static let namespaces = FakeResource(
+        group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
     public static let pods = FakeResource(group: "", version: "v1", plural: "pods", kind: "Pod", namespaced: true)
-    public static let services = FakeResource(group: "", version: "v1", plural: "services", kind: "Service", namespaced: true)
-    public static let configMaps = FakeResource(group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true)
-    public static let secrets = FakeResource(group: "", version: "v1", plural: "secrets", kind: "Secret", namespaced: true)
+    public static let services = FakeResource(
+        group: "", version: "v1", plural: "services", kind: "Service", namespaced: true)
+    public static let configMaps = FakeResource(
+        group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true)
+    public static let secrets = FakeResource(
+        group: "", version: "v1", plural: "secrets", kind: "Secret", namespaced: true)
     public static let persistentVolumeClaims = FakeResource(
         group: "", version: "v1", plural: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true
     )
     public static let events = FakeResource(group: "", version: "v1", plural: "events", kind: "Event", namespaced: true)
-    public static let deployments = FakeResource(group: "apps", version: "v1", plural: "deployments", kind: "Deployment", namespaced: true)
-    public static let replicaSets = FakeResource(group: "apps", version: "v1", plural: "replicasets", kind: "ReplicaSet", namespaced: true)
-    public static let statefulSets = FakeResource(group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet", namespaced: true)
-    public static let daemonSets = FakeResource(group: "apps", version: "v1", plural: "daemonsets", kind: "DaemonSet", namespaced: true)
+    public static let deployments = FakeResource(
+        group: "apps", version: "v1", plural: "deployments", kind: "Deployment", namespaced: true)
+    public static let replicaSets = FakeResource(
+        group: "apps", version: "v1", plural: "replicasets", kind: "ReplicaSet", namespaced: true)
+    public static let statefulSets = FakeResource(
+        group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet", namespaced: true)
+    public static let daemonSets = FakeResource(
+        group: "apps", version: "v1", plural: "daemonsets", kind: "DaemonSet", namespaced: true)
     public static let jobs = FakeResource(group: "batch", version: "v1", plural: "jobs", kind: "Job", namespaced: true)
-    public static let cronJobs = FakeResource(group: "batch", version: "v1", plural: "cronjobs", kind: "CronJob", namespaced: true)
+    public static let cronJobs = FakeResource(
+        group: "batch", version: "v1", plural: "cronjobs", kind: "CronJob", namespaced: true)
     public static let ingresses = FakeResource(
         group: "networking.k8s.io", version: "v1", plural: "ingresses", kind: "Ingress", namespaced: true
     )

@@ -33,7 +33,9 @@ public struct AlertEvaluator: Sendable {
             alert.summary = signal.summary
             alert.value = signal.value
             alert.severity = signal.severity
-            if alert.state == .pending, now.millisecondsSince1970 - alert.activeAt.millisecondsSince1970 >= signal.holdFor.milliseconds {
+            if alert.state == .pending,
+                now.millisecondsSince1970 - alert.activeAt.millisecondsSince1970 >= signal.holdFor.milliseconds
+            {
                 alert.state = .firing
                 alert.firedAt = now
                 transitions.append(.fired(alert))

@@ -29,10 +29,11 @@ public final class AlertService: AlertsView {
         self.store = store
         self.statusBoard = statusBoard
         self.announce = announce
-        self.state = Mutex(State(
-            rules: AlertRuleSet(settings: settings, thresholds: thresholds),
-            evaluator: AlertEvaluator(keepResolved: settings.keepResolved)
-        ))
+        self.state = Mutex(
+            State(
+                rules: AlertRuleSet(settings: settings, thresholds: thresholds),
+                evaluator: AlertEvaluator(keepResolved: settings.keepResolved)
+            ))
     }
 
     public func run() async throws {
@@ -62,7 +63,9 @@ public final class AlertService: AlertsView {
     public var resolved: [Alert] { state.withLock { $0.evaluator.resolved } }
 
     public func alertsJSON() -> [UInt8] {
-        let (firing, pending, resolved) = state.withLock { ($0.evaluator.firing, $0.evaluator.pending, $0.evaluator.resolved) }
+        let (firing, pending, resolved) = state.withLock {
+            ($0.evaluator.firing, $0.evaluator.pending, $0.evaluator.resolved)
+        }
         var w = JSONWriter()
         w.beginObject()
         w.key("enabled"); w.bool(true)

@@ -56,7 +56,9 @@ public final class ChurnPipeline: ChangeSink {
 
     /// `apply` at a given instant of the smoother's clock, for tests that drive it.
     @discardableResult
-    public func apply(_ changes: [TopologyChange], at instant: ContinuousClock.Instant, now: Timestamp = .now()) -> ApplyResult {
+    public func apply(
+        _ changes: [TopologyChange], at instant: ContinuousClock.Instant, now: Timestamp = .now()
+    ) -> ApplyResult {
         release(now: now) { smoother in
             smoother.submit(changes, now: instant)
             return smoother.due(now: instant)
@@ -95,16 +97,20 @@ public final class ChurnPipeline: ChangeSink {
     static func event(for notice: ChurnNotice) -> InfraEvent? {
         switch notice {
         case .highChurnWarning(let warning):
-            let services = warning.affectedServices.isEmpty ? "" : " (services: \(warning.affectedServices.joined(separator: ", ")))"
+            let services =
+                warning.affectedServices.isEmpty
+                ? "" : " (services: \(warning.affectedServices.joined(separator: ", ")))"
             return InfraEvent(
                 type: "Warning", reason: "HighChurn",
-                message: "pods in namespace \(warning.namespace) churn at \(Int(warning.podsPerMinute.rounded())) per minute\(services)",
+                message:
+                    "pods in namespace \(warning.namespace) churn at \(Int(warning.podsPerMinute.rounded())) per minute\(services)",
                 entityID: warning.namespaceID, entityKind: .namespace, entityName: warning.namespace, severity: .warning
             )
         case .churnCalmed(let summary):
             return InfraEvent(
                 type: "Normal", reason: "ChurnCalmed",
-                message: "pod churn in namespace \(summary.namespace) calmed to \(Int(summary.podsPerMinute.rounded())) per minute",
+                message:
+                    "pod churn in namespace \(summary.namespace) calmed to \(Int(summary.podsPerMinute.rounded())) per minute",
                 entityID: summary.namespaceID, entityKind: .namespace, entityName: summary.namespace, severity: .info
             )
         case .namespaceSummary:

@@ -21,7 +21,8 @@ extension ChurnSmoother {
     mutating func releaseHeldConnections(of id: String, now: ContinuousClock.Instant) {
         for connectionID in (heldByEnd[id] ?? []).sorted() {
             guard let connection = heldConnections[connectionID],
-                  !isHidden(connection.sourceID), !isHidden(connection.targetID) else { continue }
+                !isHidden(connection.sourceID), !isHidden(connection.targetID)
+            else { continue }
             unhold(connectionID)
             enqueue(.upsertConnection(connection), now: now)
         }

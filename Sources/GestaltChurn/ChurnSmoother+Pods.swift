@@ -41,7 +41,9 @@ extension ChurnSmoother {
 
     private mutating func addPod(_ entity: Entity, health: HealthOrigin, now: ContinuousClock.Instant) {
         let namespace = entity.namespace ?? ""
-        if namespaces[namespace] == nil { namespaces[namespace] = NamespaceChurn(namespace: namespace, podID: entity.id) }
+        if namespaces[namespace] == nil {
+            namespaces[namespace] = NamespaceChurn(namespace: namespace, podID: entity.id)
+        }
         namespaces[namespace]?.tally.add(entity.status)
         // Every new Kubernetes pod starts pending. One first seen in another
         // phase already existed (an initial list, a relist): loading a
@@ -96,7 +98,8 @@ extension ChurnSmoother {
         guard !hiddenPods.isEmpty else { return }
         for id in hiddenPods.sorted() {
             guard var track = pods[id], case .hidden(let since) = track.phase,
-                  since + configuration.pendingHide <= now else { continue }
+                since + configuration.pendingHide <= now
+            else { continue }
             track.phase = track.entity.status == .terminating ? .terminating(shownAt: nil) : .shown
             pods[id] = track
             show(id, now: now)
@@ -108,7 +111,8 @@ extension ChurnSmoother {
         guard !deferredRemovals.isEmpty else { return }
         for id in deferredRemovals.sorted() {
             guard let track = pods[id], case .terminating(let shownAt?) = track.phase,
-                  shownAt + configuration.terminatingHold <= now else { continue }
+                shownAt + configuration.terminatingHold <= now
+            else { continue }
             pods[id] = nil
             deferredRemovals.remove(id)
             enqueue(.removeEntity(id: id), now: now)

@@ -118,7 +118,9 @@ public struct ChurnSmoother: Sendable {
             key = batchKey(forConnectionBetween: c.sourceID, and: c.targetID)
         case .removeConnection(let id):
             let ends = ConnectionID.ends(of: id)
-            key = batches.batchKey(naming: id) ?? ends.map { batchKey(forConnectionBetween: $0.source, and: $0.target) } ?? ""
+            key =
+                batches.batchKey(naming: id) ?? ends.map { batchKey(forConnectionBetween: $0.source, and: $0.target) }
+                ?? ""
         }
         batches.add(change, key: key, now: now, window: configuration.debounceWindow)
     }

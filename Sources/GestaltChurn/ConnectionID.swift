@@ -4,7 +4,9 @@
 /// ordered before the removal of either end.
 enum ConnectionID {
     static func ends(of id: String) -> (source: String, target: String)? {
-        guard let colon = id.lastIndex(of: ":"), let arrow = id.range(of: "->"), arrow.upperBound <= colon else { return nil }
+        guard let colon = id.lastIndex(of: ":"), let arrow = id.range(of: "->"), arrow.upperBound <= colon else {
+            return nil
+        }
         return (String(id[..<arrow.lowerBound]), String(id[arrow.upperBound..<colon]))
     }
 }

@@ -85,7 +85,8 @@ public struct AlertRule: Sendable, Hashable {
 
     public init(
         name: String, kinds: [EntityKind] = [], namespaces: [String] = [], healthBelow: Double? = nil,
-        statuses: [EntityStatus] = [], holdFor: Duration = .zero, severity: Severity = .warning, channels: [AlertChannel] = []
+        statuses: [EntityStatus] = [], holdFor: Duration = .zero, severity: Severity = .warning,
+        channels: [AlertChannel] = []
     ) {
         self.name = name
         self.kinds = kinds
@@ -100,7 +101,8 @@ public struct AlertRule: Sendable, Hashable {
     /// The rule used when `alerts.rules` is not written: any entity in the
     /// critical health band (below 0.5) for 30 seconds.
     public static let criticalHealth = AlertRule(
-        name: "critical-health", healthBelow: HealthPolicy.default.warningAtLeast, holdFor: .seconds(30), severity: .critical
+        name: "critical-health", healthBelow: HealthPolicy.default.warningAtLeast, holdFor: .seconds(30),
+        severity: .critical
     )
 }
 
@@ -117,7 +119,9 @@ extension AlertSettings {
         if let webhook = section["slack_webhook"], let url = section["slack_url"] {
             throw url.error("give the Slack URL once: slack_webhook (line \(webhook.line)) and slack_url mean the same")
         }
-        if let node = section["slack_webhook"] ?? section["slack_url"] { settings.slackURL = try node.url(schemes: ["https", "http"]) }
+        if let node = section["slack_webhook"] ?? section["slack_url"] {
+            settings.slackURL = try node.url(schemes: ["https", "http"])
+        }
         if let node = section["pagerduty_key"] { settings.pagerDutyKey = try node.nonEmptyString("a routing key") }
         if let node = section["pagerduty_url"] { settings.pagerDutyURL = try node.url(schemes: ["https", "http"]) }
         if let node = section["webhook_url"] { settings.webhookURL = try node.url(schemes: ["https", "http"]) }
@@ -127,7 +131,9 @@ extension AlertSettings {
         if let rules = section["rules"] {
             guard case .sequence = rules.node else { throw rules.expected("a list of rules") }
             var names = InstanceNames()
-            settings.rules = try rules.sequence().map { try AlertRule.read($0, names: &names, channels: settings.configuredChannels) }
+            settings.rules = try rules.sequence().map {
+                try AlertRule.read($0, names: &names, channels: settings.configuredChannels)
+            }
         }
         return settings
     }
@@ -136,7 +142,9 @@ extension AlertSettings {
 extension AlertRule {
     static let keys = ["name", "kinds", "namespaces", "health_below", "statuses", "for", "severity", "notify"]
 
-    static func read(_ node: ConfigNode, names: inout InstanceNames, channels configured: [AlertChannel]) throws -> AlertRule {
+    static func read(
+        _ node: ConfigNode, names: inout InstanceNames, channels configured: [AlertChannel]
+    ) throws -> AlertRule {
         let entry = try node.mapping(keys: keys)
         var rule = AlertRule(name: try entry.requiredName(&names, entry: "rule"))
         if let node = entry["kinds"] {
@@ -175,7 +183,8 @@ extension ConfigNode {
     }
 
     /// A value of a string enum, with the allowed values listed on a miss.
-    func enumValue<Value: RawRepresentable & CaseIterable>(_ type: Value.Type) throws -> Value where Value.RawValue == String {
+    func enumValue<Value: RawRepresentable & CaseIterable>(_ type: Value.Type) throws -> Value
+    where Value.RawValue == String {
         let name = try choice(Value.allCases.map(\.rawValue))
         return Value(rawValue: name)!
     }
@@ -215,9 +224,13 @@ public struct BuiltinAlertRules: Sendable, Hashable {
         if let node = section["default_rules"] { rules.enabled = try node.bool() }
         if let node = section["usage_for"] { rules.usageFor = try node.duration() }
         if let node = section["source_down_for"] { rules.sourceDownFor = try node.duration() }
-        if let node = section["crash_loop_restarts"] { rules.crashLoopRestarts = try node.integer(in: 1...1000, "a number of restarts") }
+        if let node = section["crash_loop_restarts"] {
+            rules.crashLoopRestarts = try node.integer(in: 1...1000, "a number of restarts")
+        }
         if let node = section["crash_loop_window"] { rules.crashLoopWindow = try node.pollInterval() }
-        if let node = section["warning_events"] { rules.warningEvents = try node.integer(in: 1...1_000_000, "a number of events") }
+        if let node = section["warning_events"] {
+            rules.warningEvents = try node.integer(in: 1...1_000_000, "a number of events")
+        }
         if let node = section["warning_events_window"] { rules.warningEventsWindow = try node.pollInterval() }
         return rules
     }

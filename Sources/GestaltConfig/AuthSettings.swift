@@ -18,7 +18,10 @@ public struct AuthSettings: Sendable, Hashable, CustomStringConvertible {
         public var namespaces: Set<String>?
         public var clusters: Set<String>?
 
-        public init(name: String, token: String, scopes: Set<Scope>, namespaces: Set<String>? = nil, clusters: Set<String>? = nil) {
+        public init(
+            name: String, token: String, scopes: Set<Scope>, namespaces: Set<String>? = nil,
+            clusters: Set<String>? = nil
+        ) {
             self.name = name
             self.token = token
             self.scopes = scopes
@@ -62,7 +65,8 @@ public struct AuthSettings: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         let keys = jwtKeys.map { "\($0.algorithm.rawValue)\($0.kid.map { " kid \($0)" } ?? "")" }
-        return "auth: \(tokens.count) static token(s) [\(tokens.map(\.name).joined(separator: ", "))], JWT keys [\(keys.joined(separator: ", "))]"
+        return
+            "auth: \(tokens.count) static token(s) [\(tokens.map(\.name).joined(separator: ", "))], JWT keys [\(keys.joined(separator: ", "))]"
     }
 }
 
@@ -80,17 +84,24 @@ extension AuthSettings {
         var names = Set<String>()
         for item in try section["tokens"]?.sequence() ?? [] {
             let entry = try item.mapping(keys: tokenKeys)
-            guard let nameNode = entry["name"] else { throw entry.missing("name", "each token needs a name (it names the client in logs)") }
+            guard let nameNode = entry["name"] else {
+                throw entry.missing("name", "each token needs a name (it names the client in logs)")
+            }
             let name = try nameNode.nonEmptyString()
-            guard names.insert(name).inserted else { throw nameNode.error("another token is already named \"\(name)\"") }
+            guard names.insert(name).inserted else {
+                throw nameNode.error("another token is already named \"\(name)\"")
+            }
             let token = try secret(entry, inline: "token", file: "token_file", what: "the token")
-            guard token.utf8.count >= 16 else { throw (entry["token"] ?? entry["token_file"]!).error("a token must be at least 16 characters") }
+            guard token.utf8.count >= 16 else {
+                throw (entry["token"] ?? entry["token_file"]!).error("a token must be at least 16 characters")
+            }
             let scopes = try readScopes(entry)
-            settings.tokens.append(StaticToken(
-                name: name, token: token, scopes: scopes,
-                namespaces: try entry["namespaces"].map { Set(try $0.stringList()) },
-                clusters: try entry["clusters"].map { Set(try $0.stringList()) }
-            ))
+            settings.tokens.append(
+                StaticToken(
+                    name: name, token: token, scopes: scopes,
+                    namespaces: try entry["namespaces"].map { Set(try $0.stringList()) },
+                    clusters: try entry["clusters"].map { Set(try $0.stringList()) }
+                ))
         }
         if let jwtNode = section["jwt"] {
             let jwt = try jwtNode.mapping(keys: jwtKeys)
@@ -98,21 +109,29 @@ extension AuthSettings {
             settings.audience = try jwt["audience"]?.nonEmptyString()
             for item in try jwt["keys"]?.sequence() ?? [] {
                 let entry = try item.mapping(keys: keyKeys)
-                guard let algorithmNode = entry["algorithm"] else { throw entry.missing("algorithm", "each key needs an algorithm: HS256, RS256 or ES256") }
-                let algorithm = JWTKey.Algorithm(rawValue: try algorithmNode.choice(JWTKey.Algorithm.allCases.map(\.rawValue)))!
+                guard let algorithmNode = entry["algorithm"] else {
+                    throw entry.missing("algorithm", "each key needs an algorithm: HS256, RS256 or ES256")
+                }
+                let algorithm = JWTKey.Algorithm(
+                    rawValue: try algorithmNode.choice(JWTKey.Algorithm.allCases.map(\.rawValue)))!
                 let material: String
                 switch algorithm {
                 case .hs256:
                     material = try secret(entry, inline: "secret", file: "secret_file", what: "an HS256 key's secret")
-                    guard material.utf8.count >= 32 else { throw (entry["secret"] ?? entry["secret_file"]!).error("an HS256 secret must be at least 32 bytes") }
+                    guard material.utf8.count >= 32 else {
+                        throw (entry["secret"] ?? entry["secret_file"]!).error(
+                            "an HS256 secret must be at least 32 bytes")
+                    }
                 case .rs256, .es256:
                     guard let file = entry["public_key_file"] else {
-                        throw entry.missing("public_key_file", "an \(algorithm.rawValue) key needs public_key_file (a PEM public key)")
+                        throw entry.missing(
+                            "public_key_file", "an \(algorithm.rawValue) key needs public_key_file (a PEM public key)")
                     }
                     material = try contents(of: file)
                     guard material.contains("-----BEGIN") else { throw file.error("not a PEM file") }
                 }
-                settings.jwtKeys.append(JWTKey(algorithm: algorithm, kid: try entry["kid"]?.nonEmptyString(), material: material))
+                settings.jwtKeys.append(
+                    JWTKey(algorithm: algorithm, kid: try entry["kid"]?.nonEmptyString(), material: material))
             }
         }
         guard enabled else { return nil }
@@ -143,7 +162,9 @@ extension AuthSettings {
 
     private static func contents(of node: ConfigNode) throws -> String {
         let path = try node.readableFile()
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw node.error("cannot read \(path) as UTF-8 text") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw node.error("cannot read \(path) as UTF-8 text")
+        }
         return text
     }
 }

@@ -43,7 +43,7 @@ extension ConfigNode {
                 ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1),
             ]
             guard let (unit, scale) = units.first(where: { text.hasSuffix($0.0) }),
-                  let value = Double(text.dropLast(unit.count).trimmingCharacters(in: .whitespaces)), value.isFinite
+                let value = Double(text.dropLast(unit.count).trimmingCharacters(in: .whitespaces)), value.isFinite
             else { throw expected(what) }
             bytes = value * scale
         }
@@ -72,10 +72,13 @@ extension ConfigNode {
         let text = try nonEmptyString(what)
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { throw expected(what) }
         guard schemes.contains(scheme) else {
-            throw error("expected a URL with scheme \(schemes.map { "\($0)://" }.joined(separator: " or ")), got \(written)")
+            throw error(
+                "expected a URL with scheme \(schemes.map { "\($0)://" }.joined(separator: " or ")), got \(written)")
         }
         if scheme == "unix" {
-            guard !url.path.isEmpty, url.path != "/" else { throw error("a unix:// URL needs a socket path, got \(written)") }
+            guard !url.path.isEmpty, url.path != "/" else {
+                throw error("a unix:// URL needs a socket path, got \(written)")
+            }
         } else {
             guard let host = url.host, !host.isEmpty else { throw error("the URL has no host, got \(written)") }
         }
@@ -86,7 +89,8 @@ extension ConfigNode {
     /// letter or digit, as it appears in entity ids (`docker@build-host:...`).
     func instanceName() throws -> String {
         let name = try string("a name")
-        let valid = (1...63).contains(name.count)
+        let valid =
+            (1...63).contains(name.count)
             && name.first.map { $0.isASCII && ($0.isLowercase || $0.isNumber) } == true
             && name.allSatisfy { $0 == "-" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) }
         guard valid else {
@@ -98,10 +102,13 @@ extension ConfigNode {
     /// A Kubernetes namespace: an RFC 1123 label.
     func namespace() throws -> String {
         let name = try nonEmptyString("a namespace")
-        let valid = name.count <= 63
+        let valid =
+            name.count <= 63
             && name.allSatisfy { $0 == "-" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) }
             && name.first != "-" && name.last != "-"
-        guard valid else { throw error("not a Kubernetes namespace name (lower-case letters, digits, dashes), got \(written)") }
+        guard valid else {
+            throw error("not a Kubernetes namespace name (lower-case letters, digits, dashes), got \(written)")
+        }
         return name
     }
 

@@ -119,7 +119,9 @@ struct ConfigNode {
     func choice(_ options: [String]) throws -> String {
         let value = try string("one of \(options.joined(separator: ", "))")
         guard options.contains(value) else {
-            throw error("expected one of \(options.joined(separator: ", ")), got \(written)\(Suggestion.hint(for: value, in: options))")
+            throw error(
+                "expected one of \(options.joined(separator: ", ")), got \(written)\(Suggestion.hint(for: value, in: options))"
+            )
         }
         return value
     }
@@ -154,7 +156,8 @@ struct ConfigMapping {
 
     /// An error about a key that should be there and is not, placed at the mapping.
     func missing(_ key: String, _ message: String) -> ConfigurationError {
-        ConfigurationError(file: node.file.name, line: node.line, column: node.column, keyPath: node.childPath(key), message: message)
+        ConfigurationError(
+            file: node.file.name, line: node.line, column: node.column, keyPath: node.childPath(key), message: message)
     }
 
     /// `enabled`, which defaults to true: writing a section means wanting it.

@@ -59,8 +59,12 @@ extension ConfigurationError {
         case .reader(let problem, let offset, _, let yaml):
             let prefix = offset.map { yaml.utf8.prefix($0) } ?? yaml.utf8.prefix(0)
             let line = prefix.filter { $0 == UInt8(ascii: "\n") }.count + 1
-            let column = prefix.count - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
-            self = ConfigurationError(file: file, line: line, column: column, keyPath: "", message: "unreadable YAML: \(problem)")
+            let column =
+                prefix.count
+                - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { prefix.distance(from: prefix.startIndex, to: $0) + 1 }
+                    ?? 0) + 1
+            self = ConfigurationError(
+                file: file, line: line, column: column, keyPath: "", message: "unreadable YAML: \(problem)")
         default:
             self = ConfigurationError(file: file, line: 0, column: 0, keyPath: "", message: "invalid YAML: \(error)")
         }

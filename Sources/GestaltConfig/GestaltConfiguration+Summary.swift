@@ -13,11 +13,15 @@ extension GestaltConfiguration {
             case .kubeconfig(let path): parts.append("kubeconfig \(path)")
             }
             if let context = cluster.context { parts.append("context \(context)") }
-            parts.append(cluster.namespaces.isEmpty ? "all namespaces" : "namespaces \(cluster.namespaces.joined(separator: ","))")
+            parts.append(
+                cluster.namespaces.isEmpty
+                    ? "all namespaces" : "namespaces \(cluster.namespaces.joined(separator: ","))")
             lines.append("\(Self.label("kubernetes", cluster.name)): \(parts.joined(separator: ", "))")
         }
         for host in docker {
-            lines.append("\(Self.label("docker", host.name)): \(host.socket.absoluteString), every \(Self.seconds(host.pollInterval))")
+            lines.append(
+                "\(Self.label("docker", host.name)): \(host.socket.absoluteString), every \(Self.seconds(host.pollInterval))"
+            )
         }
         for server in nats {
             var text = "\(Self.label("nats", server.name)): \(Self.redacted(server.url))"
@@ -27,8 +31,9 @@ extension GestaltConfiguration {
         }
         if let postgres {
             for database in postgres.databases {
-                lines.append("\(Self.label("postgres", database.name)): \(Self.redacted(database.url)), every \(Self.seconds(postgres.pollInterval))"
-                    + (postgres.allowQueryText ? ", query text shown" : ""))
+                lines.append(
+                    "\(Self.label("postgres", database.name)): \(Self.redacted(database.url)), every \(Self.seconds(postgres.pollInterval))"
+                        + (postgres.allowQueryText ? ", query text shown" : ""))
             }
         }
         if let otel {
@@ -38,8 +43,9 @@ extension GestaltConfiguration {
             lines.append("otel: \(parts.joined(separator: ", "))")
         }
         if let simulator {
-            lines.append("simulator: about \(simulator.size) entities, \(simulator.rate) changes/s, seed \(simulator.seed.map(String.init) ?? "random")"
-                + (simulator.churn ? ", churn on" : ""))
+            lines.append(
+                "simulator: about \(simulator.size) entities, \(simulator.rate) changes/s, seed \(simulator.seed.map(String.init) ?? "random")"
+                    + (simulator.churn ? ", churn on" : ""))
         }
         if !hasSources { lines.append("no sources enabled: the map would stay empty") }
         if let history {
@@ -48,7 +54,9 @@ extension GestaltConfiguration {
             case .directory(let path): place = path
             case .database(let url): place = Self.redacted(url)
             }
-            lines.append("history: \(place), kept \(Self.seconds(history.retention))" + (history.maxBytes.map { ", at most \($0) bytes" } ?? ""))
+            lines.append(
+                "history: \(place), kept \(Self.seconds(history.retention))"
+                    + (history.maxBytes.map { ", at most \($0) bytes" } ?? ""))
         } else if historyDisabled {
             lines.append("history: off")
         }
@@ -56,8 +64,9 @@ extension GestaltConfiguration {
         if let auth { lines.append(auth.description) }
         if alerts.enabled {
             let channels = alerts.configuredChannels.map(\.rawValue)
-            lines.append("alerts: \(alerts.rules.count) rule\(alerts.rules.count == 1 ? "" : "s"), "
-                + (channels.isEmpty ? "no notification channel" : "to \(channels.joined(separator: ", "))"))
+            lines.append(
+                "alerts: \(alerts.rules.count) rule\(alerts.rules.count == 1 ? "" : "s"), "
+                    + (channels.isEmpty ? "no notification channel" : "to \(channels.joined(separator: ", "))"))
         }
         return lines
     }
@@ -71,7 +80,8 @@ extension GestaltConfiguration {
 
     /// The URL with any password replaced, so summaries and logs can show it.
     static func redacted(_ url: URL) -> String {
-        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false), components.password != nil else {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false), components.password != nil
+        else {
             return url.absoluteString
         }
         components.password = "xxxxx"

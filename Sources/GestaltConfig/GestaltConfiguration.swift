@@ -58,14 +58,18 @@ extension GestaltConfiguration {
         let document = try root.mapping(keys: rootKeys)
         if let node = document.section("collectors") {
             let collectors = try node.mapping(keys: collectorKeys)
-            if let node = collectors.section("kubernetes") { configuration.kubernetes = try KubernetesInstance.read(node) }
+            if let node = collectors.section("kubernetes") {
+                configuration.kubernetes = try KubernetesInstance.read(node)
+            }
             if let node = collectors.section("docker") { configuration.docker = try DockerInstance.read(node) }
             if let node = collectors.section("nats") { configuration.nats = try NATSInstance.read(node) }
             if let node = collectors.section("otel") { configuration.otel = try OTelSettings.read(node) }
             if let node = collectors.section("postgres") { configuration.postgres = try PostgresCollector.read(node) }
             if let node = collectors.section("simulator") { configuration.simulator = try SimulatorSettings.read(node) }
         }
-        if let node = document.section("visualization") { configuration.visualization = try VisualizationSettings.read(node) }
+        if let node = document.section("visualization") {
+            configuration.visualization = try VisualizationSettings.read(node)
+        }
         if let node = document.section("health") { configuration.health = try HealthThresholds.read(node) }
         if let node = document.section("alerts") { configuration.alerts = try AlertSettings.read(node) }
         if let node = document.section("history") {

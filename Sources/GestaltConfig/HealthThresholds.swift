@@ -6,7 +6,9 @@ public struct HealthThresholds: Sendable, Hashable {
     public var memoryWarning: Double
     public var memoryCritical: Double
 
-    public init(cpuWarning: Double = 0.7, cpuCritical: Double = 0.9, memoryWarning: Double = 0.8, memoryCritical: Double = 0.95) {
+    public init(
+        cpuWarning: Double = 0.7, cpuCritical: Double = 0.9, memoryWarning: Double = 0.8, memoryCritical: Double = 0.95
+    ) {
         self.cpuWarning = cpuWarning
         self.cpuCritical = cpuCritical
         self.memoryWarning = memoryWarning
@@ -15,7 +17,9 @@ public struct HealthThresholds: Sendable, Hashable {
 }
 
 extension HealthThresholds {
-    static let sectionKeys = ["cpu_warning_threshold", "cpu_critical_threshold", "memory_warning_threshold", "memory_critical_threshold"]
+    static let sectionKeys = [
+        "cpu_warning_threshold", "cpu_critical_threshold", "memory_warning_threshold", "memory_critical_threshold",
+    ]
 
     static func read(_ node: ConfigNode) throws -> HealthThresholds {
         let section = try node.mapping(keys: sectionKeys)
@@ -30,11 +34,13 @@ extension HealthThresholds {
     }
 
     /// The error points at whichever of the pair was written (the warning first).
-    private static func ordered(_ section: ConfigMapping, _ resource: String, warning: Double, critical: Double) throws {
+    private static func ordered(_ section: ConfigMapping, _ resource: String, warning: Double, critical: Double) throws
+    {
         guard warning > critical else { return }
         let message = "\(resource)_warning_threshold (\(warning)) is above \(resource)_critical_threshold (\(critical))"
         if let node = section["\(resource)_warning_threshold"] ?? section["\(resource)_critical_threshold"] {
-            throw ConfigurationError(file: node.file.name, line: node.line, column: node.column, keyPath: node.path, message: message)
+            throw ConfigurationError(
+                file: node.file.name, line: node.line, column: node.column, keyPath: node.path, message: message)
         }
     }
 }

@@ -57,7 +57,9 @@ extension KubernetesInstance {
         return enabled ? clusters : []
     }
 
-    private static func read(_ entry: ConfigMapping, over base: KubernetesInstance, checkFiles: Bool) throws -> KubernetesInstance {
+    private static func read(
+        _ entry: ConfigMapping, over base: KubernetesInstance, checkFiles: Bool
+    ) throws -> KubernetesInstance {
         var instance = base
         if let node = entry["kubeconfig"] {
             instance.credentials = .kubeconfig(path: checkFiles ? try node.readableFile() : try node.filePath())
@@ -65,7 +67,8 @@ extension KubernetesInstance {
         if let node = entry["context"] {
             instance.context = try node.nonEmptyString("a context name")
             if instance.credentials == .inCluster {
-                throw node.error("a context needs a kubeconfig (kubeconfig: null means in-cluster, which has no contexts)")
+                throw node.error(
+                    "a context needs a kubeconfig (kubeconfig: null means in-cluster, which has no contexts)")
             }
         }
         if let node = entry["namespaces"] {

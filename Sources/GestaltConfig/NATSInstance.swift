@@ -74,10 +74,13 @@ extension ConfigNode {
         let subject = try nonEmptyString("a subject")
         let tokens = subject.split(separator: ".", omittingEmptySubsequences: false)
         for (index, token) in tokens.enumerated() {
-            let valid = !token.isEmpty && !token.contains(where: \.isWhitespace)
+            let valid =
+                !token.isEmpty && !token.contains(where: \.isWhitespace)
                 && (token == "*" || !token.contains("*"))
                 && (token == ">" ? index == tokens.count - 1 : !token.contains(">"))
-            guard valid else { throw error("not a NATS subject (dot-separated tokens, * as a token, > last), got \(written)") }
+            guard valid else {
+                throw error("not a NATS subject (dot-separated tokens, * as a token, > last), got \(written)")
+            }
         }
         return subject
     }

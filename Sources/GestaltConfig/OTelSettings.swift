@@ -24,10 +24,13 @@ extension OTelSettings {
         let enabled = try section.enabled()
         var settings = OTelSettings()
         if let node = section["otlp_endpoint"] { settings.otlpEndpoint = try node.url(schemes: ["http", "https"]) }
-        if let node = section["prometheus_endpoint"] { settings.prometheusEndpoint = try node.url(schemes: ["http", "https"]) }
+        if let node = section["prometheus_endpoint"] {
+            settings.prometheusEndpoint = try node.url(schemes: ["http", "https"])
+        }
         if let node = section["poll_interval"] { settings.pollInterval = try node.pollInterval() }
         if enabled, settings.otlpEndpoint == nil, settings.prometheusEndpoint == nil {
-            throw section.missing("prometheus_endpoint", "give prometheus_endpoint or otlp_endpoint (or set enabled: false)")
+            throw section.missing(
+                "prometheus_endpoint", "give prometheus_endpoint or otlp_endpoint (or set enabled: false)")
         }
         return enabled ? settings : nil
     }

@@ -34,7 +34,9 @@ extension SimulatorSettings {
         if let node = section["size"] { settings.size = try node.integer(in: 10...200_000, "a number of entities") }
         if let node = section["rate"] {
             settings.rate = try node.number("a number of changes per second")
-            guard settings.rate >= 0 else { throw node.error("must be 0 or more changes per second, got \(node.written)") }
+            guard settings.rate >= 0 else {
+                throw node.error("must be 0 or more changes per second, got \(node.written)")
+            }
         }
         if let node = section["churn"] { settings.churn = try node.bool() }
         return enabled ? settings : nil

@@ -26,12 +26,16 @@ extension VisualizationSettings {
     static func read(_ node: ConfigNode) throws -> VisualizationSettings {
         let section = try node.mapping(keys: sectionKeys)
         var settings = VisualizationSettings()
-        if let node = section["max_entities"] { settings.maxEntities = try node.integer(in: 1...1_000_000, "a number of entities") }
+        if let node = section["max_entities"] {
+            settings.maxEntities = try node.integer(in: 1...1_000_000, "a number of entities")
+        }
         if let node = section["layout_algorithm"] {
             let name = try node.choice(LayoutAlgorithm.allCases.map(\.rawValue))
             settings.layoutAlgorithm = LayoutAlgorithm(rawValue: name) ?? .forceDirected3D
         }
-        if let node = section["animation_fps"] { settings.animationFPS = try node.integer(in: 1...240, "a number of frames per second") }
+        if let node = section["animation_fps"] {
+            settings.animationFPS = try node.integer(in: 1...240, "a number of frames per second")
+        }
         return settings
     }
 }

@@ -39,7 +39,8 @@ struct DockerSession {
     private var mailbox: AsyncStream<Message>.Continuation?
 
     init(
-        instance: SourceInstance, configuration: DockerSourceConfiguration, client: DockerClient, context: SourceContext,
+        instance: SourceInstance, configuration: DockerSourceConfiguration, client: DockerClient,
+        context: SourceContext,
         requests: CycleRequests<SourceSnapshot>
     ) {
         self.configuration = configuration
@@ -63,7 +64,8 @@ struct DockerSession {
         let interval = configuration.pollInterval
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                await Self.watchEvents(client: client, first: firstStream, cursor: EventCursor(openedAtNano: openedAt), mailbox: mailbox)
+                await Self.watchEvents(
+                    client: client, first: firstStream, cursor: EventCursor(openedAtNano: openedAt), mailbox: mailbox)
             }
             group.addTask {
                 while true {
@@ -106,20 +108,26 @@ struct DockerSession {
         async let containers = client.get([ContainerSummary].self, "/containers/json", query: [("all", "true")])
         async let networks = client.get([NetworkSummary].self, "/networks")
         async let volumes = client.get(VolumeList.self, "/volumes")
-        inventory.replace(with: DockerInventory(containers: try await containers, networks: try await networks, volumes: try await volumes.volumes))
+        inventory.replace(
+            with: DockerInventory(
+                containers: try await containers, networks: try await networks, volumes: try await volumes.volumes))
         for id in stats.keys where inventory.containers[id]?.state != "running" { stopStats(id) }
         for (id, container) in inventory.containers where container.state == "running" { startStats(id) }
         publish()
         let running = inventory.containers.values.count { $0.state == "running" }
         context.setStatus(
             .ready, message: "\(inventory.containers.count) containers (\(running) running)",
-            details: ["socket": configuration.socket, "networks": "\(inventory.networks.count)", "volumes": "\(inventory.volumes.count)"]
+            details: [
+                "socket": configuration.socket, "networks": "\(inventory.networks.count)",
+                "volumes": "\(inventory.volumes.count)",
+            ]
         )
     }
 
     private mutating func refreshContainer(_ id: String) async throws {
         let filter = #"{"id":["\#(id)"]}"#
-        let found = try await client.get([ContainerSummary].self, "/containers/json", query: [("all", "true"), ("filters", filter)])
+        let found = try await client.get(
+            [ContainerSummary].self, "/containers/json", query: [("all", "true"), ("filters", filter)])
         // The id filter matches prefixes; keep the exact one.
         if let container = found.first(where: { $0.id == id }) {
             inventory.containers[id] = container
@@ -143,7 +151,8 @@ struct DockerSession {
             // 137 is SIGKILL: the OOM killer's, or an operator's. Only the
             // container's state tells which, when no `oom` event came.
             struct Inspect: Decodable { struct State: Decodable { var OOMKilled: Bool? }; var State: State? }
-            oomKilled = (try? await client.get(Inspect.self, "/containers/\(event.actorID)/json"))?.State?.OOMKilled ?? false
+            oomKilled =
+                (try? await client.get(Inspect.self, "/containers/\(event.actorID)/json"))?.State?.OOMKilled ?? false
         }
         if let infraEvent = eventMapper.infraEvent(for: event, oomKilled: oomKilled) { context.sink.record(infraEvent) }
         switch event.type {
@@ -158,10 +167,13 @@ struct DockerSession {
         case "network":
             if event.action == "connect" || event.action == "disconnect" {
                 guard let container = event.attributes["container"] else { return }
-                if event.action == "connect" || inventory.containers[container] != nil { try await refreshContainer(container) }
+                if event.action == "connect" || inventory.containers[container] != nil {
+                    try await refreshContainer(container)
+                }
             } else if event.action == "create" || event.action == "destroy" {
                 inventory.networks = Dictionary(
-                    try await client.get([NetworkSummary].self, "/networks").map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }
+                    try await client.get([NetworkSummary].self, "/networks").map { ($0.name, $0) },
+                    uniquingKeysWith: { _, last in last }
                 )
             } else {
                 return
@@ -169,7 +181,8 @@ struct DockerSession {
         case "volume":
             guard event.action == "create" || event.action == "destroy" else { return }
             inventory.volumes = Dictionary(
-                try await client.get(VolumeList.self, "/volumes").volumes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }
+                try await client.get(VolumeList.self, "/volumes").volumes.map { ($0.name, $0) },
+                uniquingKeysWith: { _, last in last }
             )
         default:
             return
@@ -222,14 +235,16 @@ struct DockerSession {
         mailbox?.finish()
     }
 
-    private static func streamStats(client: DockerClient, id: String, mailbox: AsyncStream<Message>.Continuation) async {
+    private static func streamStats(client: DockerClient, id: String, mailbox: AsyncStream<Message>.Continuation) async
+    {
         var rates = StatsRates()
         var framer = LineFramer()
         do {
             let body = try await client.stream("/containers/\(id)/stats", query: [("stream", "true")])
             for try await chunk in body {
                 for line in try framer.append(chunk) {
-                    let sample = try DockerClient.decode(StatsSample.self, from: line, what: "stats of \(id.prefix(12))")
+                    let sample = try DockerClient.decode(
+                        StatsSample.self, from: line, what: "stats of \(id.prefix(12))")
                     mailbox.yield(.stats(containerID: id, rates.metrics(for: sample, at: .now)))
                 }
             }
@@ -246,7 +261,8 @@ struct DockerSession {
     /// is reopened with `since=` the last event; when it cannot be reopened
     /// within a few tries the engine is gone, and the session fails.
     private static func watchEvents(
-        client: DockerClient, first: HTTPClientResponse.Body, cursor: EventCursor, mailbox: AsyncStream<Message>.Continuation
+        client: DockerClient, first: HTTPClientResponse.Body, cursor: EventCursor,
+        mailbox: AsyncStream<Message>.Continuation
     ) async {
         var cursor = cursor
         var body: HTTPClientResponse.Body? = first
@@ -255,7 +271,11 @@ struct DockerSession {
             var lastError: any Error = DockerError.transport("the events stream ended")
             do {
                 let stream: HTTPClientResponse.Body
-                if let body { stream = body } else { stream = try await client.stream("/events", query: cursor.resumeQuery) }
+                if let body {
+                    stream = body
+                } else {
+                    stream = try await client.stream("/events", query: cursor.resumeQuery)
+                }
                 body = nil
                 failures = 0
                 var framer = LineFramer()
@@ -276,7 +296,8 @@ struct DockerSession {
             if Task.isCancelled { return }
             failures += 1
             guard failures <= 3 else {
-                mailbox.yield(.failed(DockerError.transport("the events stream broke and could not be reopened: \(lastError)")))
+                mailbox.yield(
+                    .failed(DockerError.transport("the events stream broke and could not be reopened: \(lastError)")))
                 return
             }
             try? await Task.sleep(for: .milliseconds(100 << failures))

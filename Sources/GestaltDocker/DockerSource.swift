@@ -1,5 +1,5 @@
-public import GestaltEngine
 import Foundation
+public import GestaltEngine
 
 /// The Docker Engine as a source of topology: containers, networks,
 /// volumes and compose projects, kept current by the engine's `/events`
@@ -16,7 +16,10 @@ public struct DockerSource: RescannableSource {
     /// A rescan job's full re-list, served by the running session.
     private let requests: CycleRequests<SourceSnapshot>
 
-    public init(instance: SourceInstance = SourceInstance(kind: "docker"), configuration: DockerSourceConfiguration = DockerSourceConfiguration()) {
+    public init(
+        instance: SourceInstance = SourceInstance(kind: "docker"),
+        configuration: DockerSourceConfiguration = DockerSourceConfiguration()
+    ) {
         self.instance = instance
         self.configuration = configuration
         self.requests = CycleRequests(name: instance.description)
@@ -32,7 +35,8 @@ public struct DockerSource: RescannableSource {
     /// the rerun's first list is diffed against what the store holds).
     public func run(in context: SourceContext) async throws {
         let client = try DockerClient(configuration: configuration)
-        var session = DockerSession(instance: instance, configuration: configuration, client: client, context: context, requests: requests)
+        var session = DockerSession(
+            instance: instance, configuration: configuration, client: client, context: context, requests: requests)
         do {
             try await requests.serving { try await session.run() }
         } catch {

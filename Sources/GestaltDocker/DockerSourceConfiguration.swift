@@ -10,7 +10,10 @@ public struct DockerSourceConfiguration: Sendable, Hashable {
     /// accepts it, so one default serves both.
     public var apiVersion: String
 
-    public init(socket: String = "unix:///var/run/docker.sock", pollInterval: Duration = .seconds(60), apiVersion: String = "1.41") {
+    public init(
+        socket: String = "unix:///var/run/docker.sock", pollInterval: Duration = .seconds(60),
+        apiVersion: String = "1.41"
+    ) {
         self.socket = socket
         self.pollInterval = pollInterval
         self.apiVersion = apiVersion
@@ -23,9 +26,14 @@ public struct DockerSourceConfiguration: Sendable, Hashable {
         if socket.hasPrefix("http://") { return socket }
         var path = socket
         if path.hasPrefix("unix://") { path.removeFirst("unix://".count) }
-        guard path.hasPrefix("/") else { throw .configuration("docker socket must be unix:///path, /path or tcp://host:port, not \(socket)") }
+        guard path.hasPrefix("/") else {
+            throw .configuration("docker socket must be unix:///path, /path or tcp://host:port, not \(socket)")
+        }
         // Linux's sockaddr_un holds 108 bytes including the terminating NUL.
-        guard path.utf8.count < 108 else { throw .configuration("docker socket path is longer than 107 bytes: \(path)") }
-        return "http+unix://" + path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
+        guard path.utf8.count < 108 else {
+            throw .configuration("docker socket path is longer than 107 bytes: \(path)")
+        }
+        return "http+unix://"
+            + path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
     }
 }

@@ -27,7 +27,11 @@ public final class ChangeSignal: Sendable {
     /// A handle for one reader; `cancel()` ends its current and future waits,
     /// which is how a disconnected client's stream stops at once.
     public func subscribe() -> Subscription {
-        Subscription(signal: self, token: state.withLock { s in s.nextToken += 1; return s.nextToken })
+        Subscription(
+            signal: self,
+            token: state.withLock { s in
+                s.nextToken += 1; return s.nextToken
+            })
     }
 
     /// Records the new counter value and wakes every waiter.

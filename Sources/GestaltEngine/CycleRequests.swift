@@ -8,7 +8,8 @@ public enum CycleRequestError: Error, Equatable, Sendable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case .notRunning(let name): "\(name) is not running now (starting, or restarting after an error); its next run lists everything afresh"
+        case .notRunning(let name):
+            "\(name) is not running now (starting, or restarting after an error); its next run lists everything afresh"
         }
     }
 }
@@ -49,7 +50,9 @@ public final class CycleRequests<Answer: Sendable>: Sendable {
         var notify: (@Sendable () -> Void)?
     }
 
-    private enum Admission { case queued(CheckedContinuation<Void, Never>?, (@Sendable () -> Void)?), notRunning, cancelled }
+    private enum Admission {
+        case queued(CheckedContinuation<Void, Never>?, (@Sendable () -> Void)?), notRunning, cancelled
+    }
 
     private let name: String
     private let state = Mutex(State())
@@ -84,7 +87,9 @@ public final class CycleRequests<Answer: Sendable>: Sendable {
                 }
             }
         } onCancel: {
-            let continuation = state.withLock { s in s.waiting.removeValue(forKey: id) ?? s.taken.removeValue(forKey: id) }
+            let continuation = state.withLock { s in
+                s.waiting.removeValue(forKey: id) ?? s.taken.removeValue(forKey: id)
+            }
             continuation?.resume(throwing: CancellationError())
         }
     }
@@ -160,7 +165,9 @@ public final class CycleRequests<Answer: Sendable>: Sendable {
                 now?.resume()
             }
         } onCancel: {
-            state.withLock { s in defer { s.waker = nil }; return s.waker }?.resume()
+            state.withLock { s in
+                defer { s.waker = nil }; return s.waker
+            }?.resume()
         }
     }
 

@@ -32,13 +32,17 @@ public struct EntityLimitWatch: Sendable {
         let count = store.entityCount
         let over = count > limit
         guard over != wasOver else { return over }
-        let message = over
+        let message =
+            over
             ? "\(count) entities, over visualization.max_entities (\(limit)): every entity is kept and streamed, but the UI may slow down; raise the limit or filter the view"
             : "\(count) entities, within visualization.max_entities (\(limit)) again"
-        store.record(InfraEvent(
-            type: over ? "Warning" : "Normal", reason: over ? "EntityLimitExceeded" : "EntityLimitRestored", message: message,
-            entityID: "gestalt:server", entityKind: .custom, entityName: "gestalt", severity: over ? .warning : .info
-        ))
+        store.record(
+            InfraEvent(
+                type: over ? "Warning" : "Normal", reason: over ? "EntityLimitExceeded" : "EntityLimitRestored",
+                message: message,
+                entityID: "gestalt:server", entityKind: .custom, entityName: "gestalt",
+                severity: over ? .warning : .info
+            ))
         return over
     }
 }

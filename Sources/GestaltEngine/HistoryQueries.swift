@@ -9,9 +9,13 @@ public protocol HistoryQueries: Sendable {
     /// The recorded updates with `after < revision <= through`, oldest first, at most `limit`.
     func changes(after: UInt64, through: UInt64, limit: Int) async throws(HistoryError) -> HistoryChanges
     /// One series per metric name, downsampled to one min/avg/max point per `stepMilliseconds`.
-    func metrics(entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64) async throws(HistoryError) -> [MetricSeries]
+    func metrics(
+        entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64
+    ) async throws(HistoryError) -> [MetricSeries]
     /// Recorded events with `since <= timestamp <= until`, oldest first, matching the filter.
-    func events(since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int) async throws(HistoryError) -> [InfraEvent]
+    func events(
+        since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int
+    ) async throws(HistoryError) -> [InfraEvent]
     /// The oldest revision `topology(at:)` rebuilds, at most `through`; nil
     /// when none is. A default finds it with `topology(at:)` alone; a backend
     /// answers it from its checkpoints.

@@ -14,7 +14,8 @@ public struct HistoryRange: Sendable, Hashable {
     public var bytes: Int64?
 
     public init(
-        oldestRevision: UInt64? = nil, oldestTime: Timestamp? = nil, newestRevision: UInt64? = nil, newestTime: Timestamp? = nil,
+        oldestRevision: UInt64? = nil, oldestTime: Timestamp? = nil, newestRevision: UInt64? = nil,
+        newestTime: Timestamp? = nil,
         checkpoints: Int = 0, bytes: Int64? = nil
     ) {
         self.oldestRevision = oldestRevision

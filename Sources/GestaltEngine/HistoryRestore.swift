@@ -17,7 +17,9 @@ public enum HistoryRestore {
     }
 
     /// Nil when history holds nothing yet (or the store is not fresh).
-    public static func restore(_ store: TopologyStore, from history: any HistoryQueries, now: Timestamp = .now()) async throws(HistoryError) -> Outcome? {
+    public static func restore(
+        _ store: TopologyStore, from history: any HistoryQueries, now: Timestamp = .now()
+    ) async throws(HistoryError) -> Outcome? {
         let latest: Topology
         do {
             latest = try await history.topology(at: .time(now))
@@ -31,7 +33,8 @@ public enum HistoryRestore {
         var base = latest
         let wanted = latest.revision - min(window, latest.revision)
         if let start = try await history.oldestRebuildable(through: latest.revision), start < latest.revision,
-           let older = try? await history.topology(at: .revision(max(wanted, start))) {
+            let older = try? await history.topology(at: .revision(max(wanted, start)))
+        {
             base = older
         }
         var updates: [(update: TopologyUpdate, json: [UInt8])] = []

@@ -27,7 +27,9 @@ public struct SourceStatus: Sendable, Hashable {
     /// When the source was last `ready` or `degraded`: its last good cycle.
     public var lastGoodAt: Timestamp?
 
-    public init(name: String, state: State, message: String = "", details: [String: String] = [:], updatedAt: Timestamp = .now()) {
+    public init(
+        name: String, state: State, message: String = "", details: [String: String] = [:], updatedAt: Timestamp = .now()
+    ) {
         self.name = name
         self.state = state
         self.message = message
@@ -86,7 +88,8 @@ public final class SourceStatusBoard: Sendable {
         signal.publish(version)
     }
 
-    public func set(_ name: String, _ state: SourceStatus.State, message: String = "", details: [String: String] = [:]) {
+    public func set(_ name: String, _ state: SourceStatus.State, message: String = "", details: [String: String] = [:])
+    {
         set(SourceStatus(name: name, state: state, message: message, details: details))
     }
 

@@ -56,11 +56,17 @@ public struct SourceSupervisor: Sendable {
             case .ready, .degraded: down = false
             case .syncing: return
             }
-            if !down, let started = syncStarted.withLock({ s in defer { s = nil }; return s }) {
+            if !down,
+                let started = syncStarted.withLock({ s in
+                    defer { s = nil }; return s
+                })
+            {
                 let warnings = status.state == .degraded ? [status.message].filter { !$0.isEmpty } : []
                 context.recordRun(startedAt: started, warnings: warnings)
             }
-            let previous = wasDown.withLock { previous in defer { previous = down }; return previous }
+            let previous = wasDown.withLock { previous in
+                defer { previous = down }; return previous
+            }
             guard previous != down else { return }
             store.markStale(source: name, down)
             // The first ready is the initial sync, not a resync.

@@ -11,7 +11,8 @@ extension StoreState {
             store(entity)
             tally(entity)
         }
-        for connection in topology.connections where entities[connection.sourceID] != nil && entities[connection.targetID] != nil {
+        for connection in topology.connections
+        where entities[connection.sourceID] != nil && entities[connection.targetID] != nil {
             putConnection(connection)
         }
         revision = topology.revision
@@ -45,7 +46,8 @@ extension StoreState {
             entity = record.entity
         case .connAdd, .connUpdate:
             guard let incoming = update.connection,
-                  let source = entities[incoming.sourceID]?.entity, let target = entities[incoming.targetID]?.entity else { return }
+                let source = entities[incoming.sourceID]?.entity, let target = entities[incoming.targetID]?.entity
+            else { return }
             putConnection(incoming)
             ends = (source, target)
         case .connRemove:
@@ -54,15 +56,19 @@ extension StoreState {
             adjacency[record.connection.sourceID]?.remove(id)
             adjacency[record.connection.targetID]?.remove(id)
             connection = record.connection
-            ends = entities[record.connection.sourceID].flatMap { s in entities[record.connection.targetID].map { (s.entity, $0.entity) } }
+            ends = entities[record.connection.sourceID].flatMap { s in
+                entities[record.connection.targetID].map { (s.entity, $0.entity) }
+            }
         case .full:
             return
         }
         revision = update.revision
-        appendToLog(LoggedUpdate(
-            revision: update.revision, kind: update.kind, timestamp: update.timestamp, entity: entity, previous: previous,
-            connection: connection, ends: ends, neighbours: neighbours, json: json
-        ))
+        appendToLog(
+            LoggedUpdate(
+                revision: update.revision, kind: update.kind, timestamp: update.timestamp, entity: entity,
+                previous: previous,
+                connection: connection, ends: ends, neighbours: neighbours, json: json
+            ))
     }
 
     private mutating func putConnection(_ connection: Connection) {

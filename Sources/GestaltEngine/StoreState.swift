@@ -1,5 +1,5 @@
-import GestaltModel
 import DequeModule
+import GestaltModel
 
 /// The store's mutable state; only ever touched under the store's lock.
 struct StoreState {
@@ -57,7 +57,8 @@ struct StoreState {
 
     // MARK: Applying
 
-    mutating func apply(_ change: TopologyChange, now: Timestamp, into updates: inout [LoggedUpdate]) throws(StoreError) {
+    mutating func apply(_ change: TopologyChange, now: Timestamp, into updates: inout [LoggedUpdate]) throws(StoreError)
+    {
         switch change {
         case .upsertEntity(let entity, let health):
             upsert(entity, health: health, now: now, into: &updates)
@@ -89,7 +90,8 @@ struct StoreState {
             guard configuration.thresholds.isMeaningful(from: old, to: entity) else { return }
             entity.createdAt = old.createdAt
             entity.updatedAt = now
-            let filterFieldsChanged = old.labels != entity.labels || old.namespace != entity.namespace || old.kind != entity.kind
+            let filterFieldsChanged =
+                old.labels != entity.labels || old.namespace != entity.namespace || old.kind != entity.kind
             untally(old)
             store(entity)
             tally(entity)
@@ -130,7 +132,8 @@ struct StoreState {
         log(.remove, now: now, entity: record.entity, entityJSON: record.json, into: &updates)
     }
 
-    mutating func upsert(_ incoming: Connection, now: Timestamp, into updates: inout [LoggedUpdate]) throws(StoreError) {
+    mutating func upsert(_ incoming: Connection, now: Timestamp, into updates: inout [LoggedUpdate]) throws(StoreError)
+    {
         let connection = overlaid(incoming)
         guard let source = entities[connection.sourceID]?.entity else {
             throw .danglingConnection(id: connection.id, missingEnd: connection.sourceID)
@@ -160,7 +163,9 @@ struct StoreState {
         let connection = record.connection
         adjacency[connection.sourceID]?.remove(id)
         adjacency[connection.targetID]?.remove(id)
-        let ends = entities[connection.sourceID].flatMap { s in entities[connection.targetID].map { (s.entity, $0.entity) } }
+        let ends = entities[connection.sourceID].flatMap { s in
+            entities[connection.targetID].map { (s.entity, $0.entity) }
+        }
         log(.connRemove, now: now, connection: connection, connectionJSON: record.json, ends: ends, into: &updates)
     }
 
@@ -278,15 +283,19 @@ struct StoreState {
         let connectionList = connections.values.map(\.connection).filter { c in
             ids.map { $0.contains(c.sourceID) && $0.contains(c.targetID) } ?? true
         }
-        let summary = filter.isEverything ? summary : TopologySummary(healths: entityList.map(\.health), policy: configuration.healthPolicy)
-        return Topology(revision: revision, timestamp: .now(), entities: entityList, connections: connectionList, summary: summary)
+        let summary =
+            filter.isEverything
+            ? summary : TopologySummary(healths: entityList.map(\.health), policy: configuration.healthPolicy)
+        return Topology(
+            revision: revision, timestamp: .now(), entities: entityList, connections: connectionList, summary: summary)
     }
 
     mutating func snapshotJSON(filter: TopologyFilter, asFullUpdate: Bool) -> (revision: UInt64, json: [UInt8]) {
         let cacheable = asFullUpdate && filter.isEverything
         if cacheable, let cachedFull,
-           cachedFull.revision == revision || ContinuousClock.now - cachedFull.encodedAt < configuration.fullReuse,
-           cachedFull.revision >= logPredecessor {
+            cachedFull.revision == revision || ContinuousClock.now - cachedFull.encodedAt < configuration.fullReuse,
+            cachedFull.revision >= logPredecessor
+        {
             return (cachedFull.revision, cachedFull.json)
         }
         let result = encodeSnapshot(filter: filter, asFullUpdate: asFullUpdate)
@@ -295,7 +304,8 @@ struct StoreState {
     }
 
     private func encodeSnapshot(filter: TopologyFilter, asFullUpdate: Bool) -> (revision: UInt64, json: [UInt8]) {
-        let estimated = entityJSON.values.reduce(0) { $0 + $1.count } + connectionJSON.values.reduce(0) { $0 + $1.count }
+        let estimated =
+            entityJSON.values.reduce(0) { $0 + $1.count } + connectionJSON.values.reduce(0) { $0 + $1.count }
         var w = JSONWriter(reservingCapacity: estimated + 1024)
         let now = Timestamp.now()
         var visibleIDs: Set<String>? = filter.isEverything ? nil : []
@@ -323,7 +333,8 @@ struct StoreState {
                         for json in connectionJSON.values { w.raw(json) }
                         return
                     }
-                    for record in connections.values where ids.contains(record.connection.sourceID) && ids.contains(record.connection.targetID) {
+                    for record in connections.values
+                    where ids.contains(record.connection.sourceID) && ids.contains(record.connection.targetID) {
                         w.raw(record.json)
                     }
                 }

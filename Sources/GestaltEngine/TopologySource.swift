@@ -68,12 +68,15 @@ public struct SourceContext: Sendable {
     /// Sets or clears metric overlays straight in the store: an overlay is
     /// not a change of topology, so it skips churn smoothing.
     @discardableResult
-    public func enrich(_ enrichments: [Enrichment], now: Timestamp = .now()) -> EnrichResult { store.enrich(enrichments, now: now) }
+    public func enrich(_ enrichments: [Enrichment], now: Timestamp = .now()) -> EnrichResult {
+        store.enrich(enrichments, now: now)
+    }
 
     /// Records one finished cycle of this instance for `/api/plugins`: once per
     /// cycle, never per entity.
     public func recordRun(startedAt: ContinuousClock.Instant, warnings: [String] = [], error: String? = nil) {
-        store.plugins.record(instance.description, PluginRun(seconds: startedAt.secondsAgo, warnings: warnings, error: error))
+        store.plugins.record(
+            instance.description, PluginRun(seconds: startedAt.secondsAgo, warnings: warnings, error: error))
     }
 }
 

@@ -10,7 +10,8 @@ extension TopologyStore {
     @discardableResult
     public func restore(_ topology: Topology, then updates: [(update: TopologyUpdate, json: [UInt8])]) -> Bool {
         let restored = state.withLock { s -> Bool in
-            guard s.entities.isEmpty, s.connections.isEmpty, s.log.isEmpty, s.revision == configuration.startingCounter else { return false }
+            guard s.entities.isEmpty, s.connections.isEmpty, s.log.isEmpty, s.revision == configuration.startingCounter
+            else { return false }
             s.restore(topology)
             for (update, json) in updates { s.replay(update, json: json) }
             s.restoredRevision = s.revision

@@ -1,5 +1,5 @@
-public import GestaltModel
 import DequeModule
+public import GestaltModel
 import Synchronization
 
 /// The single source of truth: every source pushes its changes here, each
@@ -63,7 +63,9 @@ public final class TopologyStore: Sendable {
 
     /// Adds an entity that must not exist yet (graph API create).
     @discardableResult
-    public func create(_ entity: Entity, health: HealthOrigin = .scored, now: Timestamp = .now()) throws(StoreError) -> Entity {
+    public func create(
+        _ entity: Entity, health: HealthOrigin = .scored, now: Timestamp = .now()
+    ) throws(StoreError) -> Entity {
         let stored = try state.withLock { s throws(StoreError) -> Entity in
             guard s.entities[entity.id] == nil else { throw .entityExists(id: entity.id) }
             var updates: [LoggedUpdate] = []
@@ -99,7 +101,8 @@ public final class TopologyStore: Sendable {
     @discardableResult
     public func markStale(source: String, _ stale: Bool, now: Timestamp = .now()) -> [LoggedUpdate] {
         let updates = state.withLock { s in
-            let ids = s.entities.values.lazy.filter { $0.entity.source == source && $0.entity.stale != stale }.map(\.entity.id)
+            let ids = s.entities.values.lazy.filter { $0.entity.source == source && $0.entity.stale != stale }.map(
+                \.entity.id)
             var updates: [LoggedUpdate] = []
             for id in ids.sorted() { s.setStale(id: id, stale, now: now, into: &updates) }
             return updates
@@ -158,7 +161,9 @@ public final class TopologyStore: Sendable {
     }
 
     /// The current topology as JSON: a Topology object, or a `full` TopologyUpdate.
-    public func snapshotJSON(filter: TopologyFilter = .everything, asFullUpdate: Bool) -> (revision: UInt64, json: [UInt8]) {
+    public func snapshotJSON(
+        filter: TopologyFilter = .everything, asFullUpdate: Bool
+    ) -> (revision: UInt64, json: [UInt8]) {
         state.withLock { $0.snapshotJSON(filter: filter, asFullUpdate: asFullUpdate) }
     }
 

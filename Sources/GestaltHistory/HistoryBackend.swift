@@ -23,7 +23,9 @@ protocol HistoryBackend: Sendable {
     /// The updates in `(after, through]`, at most `limit`, and the gaps among them.
     func changes(after: UInt64, through: UInt64, limit: Int) async throws -> HistoryChanges
     /// One series per name, min/avg/max per step, computed by the store.
-    func metrics(entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64) async throws -> [MetricSeries]
+    func metrics(
+        entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64
+    ) async throws -> [MetricSeries]
     /// Events from `since` through `until` in seq order, at most `limit` matching `filter`.
     func events(since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int) async throws -> [InfraEvent]
     /// The oldest checkpoint at or before `through`: the oldest revision that rebuilds.

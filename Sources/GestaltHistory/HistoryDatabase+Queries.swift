@@ -1,7 +1,7 @@
 import Foundation
+import GRDB
 import GestaltEngine
 import GestaltModel
-import GRDB
 
 /// SQLite's half of the history reads (`HistoryBackend`); `HistoryStore`
 /// has already checked the arguments. Each read runs in one WAL snapshot.
@@ -11,38 +11,51 @@ extension HistoryDatabase {
             let target: Int64
             switch point {
             case .revision(let revision):
-                guard revision <= UInt64(Int64.max) else { throw HistoryError.badRequest("revision \(revision) is out of range") }
+                guard revision <= UInt64(Int64.max) else {
+                    throw HistoryError.badRequest("revision \(revision) is out of range")
+                }
                 target = Int64(revision)
             case .time(let time):
                 let at = time.millisecondsSince1970
-                let update = try Int64.fetchOne(db, sql: "SELECT max(revision) FROM updates WHERE at <= ?", arguments: [at])
-                let checkpoint = try Int64.fetchOne(db, sql: "SELECT max(revision) FROM checkpoints WHERE at <= ?", arguments: [at])
+                let update = try Int64.fetchOne(
+                    db, sql: "SELECT max(revision) FROM updates WHERE at <= ?", arguments: [at])
+                let checkpoint = try Int64.fetchOne(
+                    db, sql: "SELECT max(revision) FROM checkpoints WHERE at <= ?", arguments: [at])
                 guard let found = [update, checkpoint].compactMap({ $0 }).max() else {
                     throw HistoryError.notFound("no recorded history at or before \(time)")
                 }
                 target = found
             }
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT revision, at, body FROM checkpoints WHERE revision <= ? ORDER BY revision DESC LIMIT 1", arguments: [target]
-            ) else {
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT revision, at, body FROM checkpoints WHERE revision <= ? ORDER BY revision DESC LIMIT 1",
+                    arguments: [target]
+                )
+            else {
                 throw HistoryError.notFound("revision \(target) is older than the retained history")
             }
             let latest = try Int64.fetchOne(db, sql: "SELECT max(revision) FROM updates") ?? 0
             guard target <= max(latest, row["revision"]) else {
-                throw HistoryError.notFound("revision \(target) is not recorded yet; the latest recorded is \(max(latest, row["revision"] as Int64))")
+                throw HistoryError.notFound(
+                    "revision \(target) is not recorded yet; the latest recorded is \(max(latest, row["revision"] as Int64))"
+                )
             }
             let checkpointRevision: Int64 = row["revision"]
             var replay = try SlicedReplay(checkpoint: row["body"], revision: UInt64(checkpointRevision))
             var last = (revision: checkpointRevision, at: row["at"] as Int64)
             let updates = try Row.fetchCursor(
-                db, sql: "SELECT revision, at, json FROM updates WHERE revision > ? AND revision <= ? ORDER BY revision",
+                db,
+                sql: "SELECT revision, at, json FROM updates WHERE revision > ? AND revision <= ? ORDER BY revision",
                 arguments: [checkpointRevision, target]
             )
             while let update = try updates.next() {
                 last = (update["revision"], update["at"])
                 try replay.apply(recorded: update["json"], revision: UInt64(last.revision))
             }
-            return try replay.topology(revision: UInt64(last.revision), timestamp: Timestamp(millisecondsSince1970: last.at))
+            return try replay.topology(
+                revision: UInt64(last.revision), timestamp: Timestamp(millisecondsSince1970: last.at))
         }
     }
 
@@ -50,10 +63,13 @@ extension HistoryDatabase {
         try await read { db in
             let oldest = try Int64.fetchOne(db, sql: "SELECT min(revision) FROM checkpoints") ?? 0
             guard Int64(after) >= oldest else {
-                throw HistoryError.notFound("revision \(after) is older than the retained history, which starts at \(oldest)")
+                throw HistoryError.notFound(
+                    "revision \(after) is older than the retained history, which starts at \(oldest)")
             }
             let rows = try Row.fetchAll(
-                db, sql: "SELECT revision, json FROM updates WHERE revision > ? AND revision <= ? ORDER BY revision LIMIT ?",
+                db,
+                sql:
+                    "SELECT revision, json FROM updates WHERE revision > ? AND revision <= ? ORDER BY revision LIMIT ?",
                 arguments: [Int64(after), Int64(through), limit + 1]
             )
             let page = rows.prefix(limit)
@@ -71,23 +87,30 @@ extension HistoryDatabase {
         entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64
     ) async throws -> [MetricSeries] {
         try await read { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM samples WHERE entity_id = ? LIMIT 1", arguments: [entityID]) != nil else {
+            guard
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM samples WHERE entity_id = ? LIMIT 1", arguments: [entityID])
+                    != nil
+            else {
                 throw HistoryError.notFound("no recorded metrics for entity '\(entityID)'")
             }
             let start = since.millisecondsSince1970
-            let statement = try db.cachedStatement(sql: """
-                SELECT (at - ?1) / ?2 AS bucket, min(value) AS lo, avg(value) AS mean, max(value) AS hi, count(*) AS n
-                FROM samples WHERE entity_id = ?3 AND name = ?4 AND at >= ?1 AND at <= ?5
-                GROUP BY bucket ORDER BY bucket
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT (at - ?1) / ?2 AS bucket, min(value) AS lo, avg(value) AS mean, max(value) AS hi, count(*) AS n
+                    FROM samples WHERE entity_id = ?3 AND name = ?4 AND at >= ?1 AND at <= ?5
+                    GROUP BY bucket ORDER BY bucket
+                    """)
             return try names.map { name in
-                let rows = try Row.fetchAll(statement, arguments: [start, stepMilliseconds, entityID, name, until.millisecondsSince1970])
-                return MetricSeries(name: name, points: rows.map { row in
-                    MetricSeries.Point(
-                        time: Timestamp(millisecondsSince1970: start + (row["bucket"] as Int64) * stepMilliseconds),
-                        min: row["lo"], avg: row["mean"], max: row["hi"], count: row["n"]
-                    )
-                })
+                let rows = try Row.fetchAll(
+                    statement, arguments: [start, stepMilliseconds, entityID, name, until.millisecondsSince1970])
+                return MetricSeries(
+                    name: name,
+                    points: rows.map { row in
+                        MetricSeries.Point(
+                            time: Timestamp(millisecondsSince1970: start + (row["bucket"] as Int64) * stepMilliseconds),
+                            min: row["lo"], avg: row["mean"], max: row["hi"], count: row["n"]
+                        )
+                    })
             }
         }
     }
@@ -115,7 +138,9 @@ extension HistoryDatabase {
 
     func oldestCheckpoint(through: UInt64) async throws -> UInt64? {
         try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT min(revision) FROM checkpoints WHERE revision <= ?", arguments: [Int64(through)]).map { UInt64($0) }
+            try Int64.fetchOne(
+                db, sql: "SELECT min(revision) FROM checkpoints WHERE revision <= ?", arguments: [Int64(through)]
+            ).map { UInt64($0) }
         }
     }
 

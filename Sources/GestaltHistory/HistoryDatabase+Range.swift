@@ -1,13 +1,15 @@
+import GRDB
 import GestaltEngine
 import GestaltModel
-import GRDB
 
 extension HistoryDatabase {
     func range() async throws -> HistoryRange {
         try await pool.read { db in
             var range = HistoryRange(bytes: try HistoryStore.usedBytes(db))
             range.checkpoints = try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoints") ?? 0
-            guard let oldest = try Row.fetchOne(db, sql: "SELECT revision, at FROM checkpoints ORDER BY revision LIMIT 1") else {
+            guard
+                let oldest = try Row.fetchOne(db, sql: "SELECT revision, at FROM checkpoints ORDER BY revision LIMIT 1")
+            else {
                 return range
             }
             range.oldestRevision = UInt64(oldest["revision"] as Int64)

@@ -15,7 +15,8 @@ struct HistoryDatabase: HistoryBackend {
             // 64 MiB of page cache per connection: samples land all over their
             // (entity, metric, time) index, and a small cache turns each into a read.
             // Fewer, larger WAL checkpoints: each one is where NORMAL syncs.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192")
+            try db.execute(
+                sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192")
         }
         let pool: DatabasePool
         do {
@@ -30,7 +31,9 @@ struct HistoryDatabase: HistoryBackend {
             if !unknown.isEmpty { throw HistoryStoreError.newerSchema(path: path, unknownMigrations: unknown.sorted()) }
             try pool.writeWithoutTransaction { db in
                 // Only takes effect on a new file; lets retention give pages back.
-                if try migrator.appliedIdentifiers(db).isEmpty { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL; VACUUM") }
+                if try migrator.appliedIdentifiers(db).isEmpty {
+                    try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL; VACUUM")
+                }
             }
             try migrator.migrate(pool)
         } catch let error as HistoryStoreError {
@@ -50,16 +53,23 @@ struct HistoryDatabase: HistoryBackend {
                 )
             }
             if !batch.updates.isEmpty {
-                let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO updates(revision, at, json) VALUES (?, ?, ?)")
-                for update in batch.updates { try statement.execute(arguments: [update.revision, update.at, update.json]) }
+                let statement = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO updates(revision, at, json) VALUES (?, ?, ?)")
+                for update in batch.updates {
+                    try statement.execute(arguments: [update.revision, update.at, update.json])
+                }
             }
             if !batch.events.isEmpty {
-                let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO events(seq, at, json) VALUES (?, ?, ?)")
+                let statement = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO events(seq, at, json) VALUES (?, ?, ?)")
                 for event in batch.events { try statement.execute(arguments: [event.seq, event.at, event.json]) }
             }
             if !batch.samples.isEmpty {
-                let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO samples(entity_id, name, at, value) VALUES (?, ?, ?, ?)")
-                for sample in batch.samples { try statement.execute(arguments: [sample.entityID, sample.name, sample.at, sample.value]) }
+                let statement = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO samples(entity_id, name, at, value) VALUES (?, ?, ?, ?)")
+                for sample in batch.samples {
+                    try statement.execute(arguments: [sample.entityID, sample.name, sample.at, sample.value])
+                }
             }
             for checkpoint in batch.checkpoints {
                 try db.execute(
@@ -77,7 +87,8 @@ struct HistoryDatabase: HistoryBackend {
             let event = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
             let checkpointSeq = try Int64.fetchOne(db, sql: "SELECT max(event_seq) FROM checkpoints") ?? 0
             return HistoryCounters(
-                revision: UInt64(max(update, checkpoint ?? 0)), eventSeq: UInt64(max(event, checkpointSeq)), hasCheckpoint: checkpoint != nil
+                revision: UInt64(max(update, checkpoint ?? 0)), eventSeq: UInt64(max(event, checkpointSeq)),
+                hasCheckpoint: checkpoint != nil
             )
         }
     }

@@ -134,7 +134,9 @@ struct HistoryCursor {
             let snapshot = store.snapshot()
             let replay = TopologyReplay(snapshot)
             if snapshot.revision != revision { batch.gap = HistoryGap(after: revision, resumedAt: snapshot.revision) }
-            if snapshot.revision != revision || !hasCheckpoint { batch.checkpoints.append(checkpoint(of: replay, eventSeq: store.eventSeq)) }
+            if snapshot.revision != revision || !hasCheckpoint {
+                batch.checkpoints.append(checkpoint(of: replay, eventSeq: store.eventSeq))
+            }
             mirror = replay
             sinceCheckpoint = 0
             next.revision = snapshot.revision
@@ -144,11 +146,18 @@ struct HistoryCursor {
             more = updates.count == limit
             batch.updates.reserveCapacity(updates.count)
             for update in updates {
-                batch.updates.append(.init(revision: Int64(update.revision), at: update.timestamp.millisecondsSince1970, json: Data(update.json)))
+                batch.updates.append(
+                    .init(
+                        revision: Int64(update.revision), at: update.timestamp.millisecondsSince1970,
+                        json: Data(update.json)))
                 // In place: a copy of the mirror would copy every entity per batch.
                 mirror?.apply(update)
                 if let entity = update.entity {
-                    if update.kind == .remove { sampler.forget(entity.id) } else { sampler.sample(entity, at: update.timestamp, into: &batch.samples) }
+                    if update.kind == .remove {
+                        sampler.forget(entity.id)
+                    } else {
+                        sampler.sample(entity, at: update.timestamp, into: &batch.samples)
+                    }
                 } else if let connection = update.connection {
                     if update.kind == .connRemove {
                         sampler.forget(connection.id)
@@ -157,7 +166,9 @@ struct HistoryCursor {
                     }
                 }
                 sinceCheckpoint += 1
-                if let replay = mirror, sinceCheckpoint >= max(history.configuration.minimumCheckpointInterval, replay.itemCount) {
+                if let replay = mirror,
+                    sinceCheckpoint >= max(history.configuration.minimumCheckpointInterval, replay.itemCount)
+                {
                     batch.checkpoints.append(checkpoint(of: replay, eventSeq: store.eventSeq))
                     sinceCheckpoint = 0
                 }
@@ -168,7 +179,10 @@ struct HistoryCursor {
         if let events = store.events(after: eventSeq, limit: limit) {
             more = more || events.count == limit
             for logged in events {
-                batch.events.append(.init(seq: Int64(logged.event.seq), at: logged.event.timestamp.millisecondsSince1970, json: Data(logged.json)))
+                batch.events.append(
+                    .init(
+                        seq: Int64(logged.event.seq), at: logged.event.timestamp.millisecondsSince1970,
+                        json: Data(logged.json)))
             }
             if let last = events.last { next.eventSeq = last.event.seq }
         } else if let oldest = store.events(filter: EventFilter(), limit: .max).last?.seq, oldest > eventSeq + 1 {

@@ -1,5 +1,5 @@
-import GestaltModel
 import GRDB
+import GestaltModel
 import Logging
 import ServiceLifecycle
 
@@ -31,24 +31,32 @@ extension HistoryDatabase {
             var report = RetentionReport()
             if let retention {
                 let cutoff = now.millisecondsSince1970 - retention.components.seconds * 1000
-                if let keep = try Row.fetchOne(db, sql: "SELECT revision, at FROM checkpoints WHERE at <= ? ORDER BY revision DESC LIMIT 1", arguments: [cutoff]) {
+                if let keep = try Row.fetchOne(
+                    db, sql: "SELECT revision, at FROM checkpoints WHERE at <= ? ORDER BY revision DESC LIMIT 1",
+                    arguments: [cutoff])
+                {
                     try Self.deleteBefore(checkpoint: keep["revision"], at: cutoff, in: db, report: &report)
                 }
             }
             if let maxBytes {
                 while try HistoryStore.usedBytes(db) > maxBytes,
-                      let keep = try Row.fetchOne(db, sql: "SELECT revision, at FROM checkpoints ORDER BY revision LIMIT 1 OFFSET 1") {
+                    let keep = try Row.fetchOne(
+                        db, sql: "SELECT revision, at FROM checkpoints ORDER BY revision LIMIT 1 OFFSET 1")
+                {
                     try Self.deleteBefore(checkpoint: keep["revision"], at: keep["at"], in: db, report: &report)
                 }
             }
-            report.oldestRevision = try Int64.fetchOne(db, sql: "SELECT min(revision) FROM checkpoints").map(UInt64.init)
+            report.oldestRevision = try Int64.fetchOne(db, sql: "SELECT min(revision) FROM checkpoints").map(
+                UInt64.init)
             return report
         }
         try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
         return report
     }
 
-    private static func deleteBefore(checkpoint revision: Int64, at cutoff: Int64, in db: Database, report: inout RetentionReport) throws {
+    private static func deleteBefore(
+        checkpoint revision: Int64, at cutoff: Int64, in db: Database, report: inout RetentionReport
+    ) throws {
         try db.execute(sql: "DELETE FROM updates WHERE revision <= ?", arguments: [revision])
         report.updates += db.changesCount
         try db.execute(sql: "DELETE FROM checkpoints WHERE revision < ?", arguments: [revision])
@@ -80,7 +88,12 @@ public struct HistoryRetention: Service {
             do {
                 let report = try await history.applyRetention()
                 if report.updates + report.events + report.samples > 0 {
-                    logger.debug("history retention", metadata: ["updates": "\(report.updates)", "events": "\(report.events)", "samples": "\(report.samples)"])
+                    logger.debug(
+                        "history retention",
+                        metadata: [
+                            "updates": "\(report.updates)", "events": "\(report.events)",
+                            "samples": "\(report.samples)",
+                        ])
                 }
             } catch {
                 logger.error("history retention failed", metadata: ["error": "\(error)"])

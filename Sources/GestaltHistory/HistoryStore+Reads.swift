@@ -27,16 +27,23 @@ extension HistoryStore {
         let span = until.millisecondsSince1970 - since.millisecondsSince1970
         let points = span / stepMilliseconds + 1
         guard points <= configuration.maxMetricPoints else {
-            throw .badRequest("\(points) points asked for; at most \(configuration.maxMetricPoints) per metric: widen 'step' or narrow the range")
+            throw .badRequest(
+                "\(points) points asked for; at most \(configuration.maxMetricPoints) per metric: widen 'step' or narrow the range"
+            )
         }
         return try await read { backend in
-            try await backend.metrics(entityID: entityID, names: names, since: since, until: until, stepMilliseconds: stepMilliseconds)
+            try await backend.metrics(
+                entityID: entityID, names: names, since: since, until: until, stepMilliseconds: stepMilliseconds)
         }
     }
 
-    public func events(since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int) async throws(HistoryError) -> [InfraEvent] {
+    public func events(
+        since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int
+    ) async throws(HistoryError) -> [InfraEvent] {
         guard since <= until else { throw .badRequest("'since' (\(since)) is after 'until' (\(until))") }
-        return try await read { backend in try await backend.events(since: since, until: until, filter: filter, limit: limit) }
+        return try await read { backend in
+            try await backend.events(since: since, until: until, filter: filter, limit: limit)
+        }
     }
 
     /// From the checkpoints, on both backends (not the protocol's bisecting default).

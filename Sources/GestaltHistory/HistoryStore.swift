@@ -1,7 +1,7 @@
 import Foundation
+import GRDB
 public import GestaltEngine
 import GestaltModel
-import GRDB
 
 /// The recorded past of one store: open it, start a `HistoryRecorder` to
 /// fill it and a `HistoryRetention` to bound it, and ask it questions
@@ -68,4 +68,3 @@ public final class HistoryStore: HistoryQueries {
         return (pages - free) * size
     }
 }
-

@@ -69,7 +69,9 @@ struct JSONSlices {
 
     /// A string value's text as written (escapes kept: only compared, never shown).
     func rawString(_ range: Range<Int>) -> String? {
-        guard range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\""), bytes[range.upperBound - 1] == UInt8(ascii: "\"") else {
+        guard range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\""),
+            bytes[range.upperBound - 1] == UInt8(ascii: "\"")
+        else {
             return nil
         }
         return String(decoding: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)], as: UTF8.self)
@@ -121,7 +123,8 @@ struct JSONSlices {
             // A number or a literal: up to the next delimiter.
             let start = i
             while i < end, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "}"), bytes[i] != UInt8(ascii: "]"),
-                  bytes[i] != 0x20, bytes[i] != 0x0A, bytes[i] != 0x0D, bytes[i] != 0x09 { i += 1 }
+                bytes[i] != 0x20, bytes[i] != 0x0A, bytes[i] != 0x0D, bytes[i] != 0x09
+            { i += 1 }
             return i > start
         }
     }

@@ -14,7 +14,8 @@ struct MetricSampler {
     mutating func sample(_ entity: Entity, at time: Timestamp, into samples: inout [HistoryBatch.Sample]) {
         guard let at = due(entity.id, at: time) else { return }
         samples.append(HistoryBatch.Sample(entityID: entity.id, name: "cpu_percent", at: at, value: entity.cpuPercent))
-        samples.append(HistoryBatch.Sample(entityID: entity.id, name: "memory_bytes", at: at, value: Double(entity.memoryBytes)))
+        samples.append(
+            HistoryBatch.Sample(entityID: entity.id, name: "memory_bytes", at: at, value: Double(entity.memoryBytes)))
         for (name, value) in entity.customMetrics where value.isFinite {
             samples.append(HistoryBatch.Sample(entityID: entity.id, name: name, at: at, value: value))
         }

@@ -12,11 +12,15 @@ struct SlicedReplay {
 
     init(checkpoint body: Data, revision: UInt64) throws(HistoryStoreError) {
         let json = JSONSlices(bytes: [UInt8](body))
-        guard let members = json.members(of: 0..<json.bytes.count) else { throw .corrupt("checkpoint at revision \(revision) is not an object") }
+        guard let members = json.members(of: 0..<json.bytes.count) else {
+            throw .corrupt("checkpoint at revision \(revision) is not an object")
+        }
         for (key, value) in members {
             let isEntities = json.isKey(key, "entities")
             guard isEntities || json.isKey(key, "connections") else { continue }
-            guard let items = json.elements(of: value) else { throw .corrupt("checkpoint at revision \(revision): a list is not an array") }
+            guard let items = json.elements(of: value) else {
+                throw .corrupt("checkpoint at revision \(revision): a list is not an array")
+            }
             for item in items {
                 guard let id = json.member("id", of: item).flatMap(json.rawString) else {
                     throw .corrupt("checkpoint at revision \(revision): an item has no id")
@@ -28,7 +32,9 @@ struct SlicedReplay {
 
     mutating func apply(recorded data: Data, revision: UInt64) throws(HistoryStoreError) {
         let json = JSONSlices(bytes: [UInt8](data))
-        guard let members = json.members(of: 0..<json.bytes.count) else { throw .corrupt("update at revision \(revision) is not an object") }
+        guard let members = json.members(of: 0..<json.bytes.count) else {
+            throw .corrupt("update at revision \(revision) is not an object")
+        }
         var kind: UpdateKind?
         var entity: Range<Int>?
         var connection: Range<Int>?
@@ -43,7 +49,9 @@ struct SlicedReplay {
         }
         guard let kind else { throw .corrupt("update at revision \(revision) has no known kind") }
         func id(_ item: Range<Int>) throws(HistoryStoreError) -> String {
-            guard let id = json.member("id", of: item).flatMap(json.rawString) else { throw .corrupt("update at revision \(revision): no id") }
+            guard let id = json.member("id", of: item).flatMap(json.rawString) else {
+                throw .corrupt("update at revision \(revision): no id")
+            }
             return id
         }
         switch kind {

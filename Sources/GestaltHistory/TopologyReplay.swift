@@ -21,7 +21,9 @@ struct TopologyReplay {
 
     /// The store logs a removed entity's connections before the entity, so
     /// a remove never has to look for connections here.
-    mutating func apply(kind: UpdateKind, revision: UInt64, timestamp: Timestamp, entity: Entity?, connection: Connection?) {
+    mutating func apply(
+        kind: UpdateKind, revision: UInt64, timestamp: Timestamp, entity: Entity?, connection: Connection?
+    ) {
         switch kind {
         case .add, .update: if let entity { entities[entity.id] = entity }
         case .remove: if let entity { entities.removeValue(forKey: entity.id) }
@@ -34,7 +36,9 @@ struct TopologyReplay {
     }
 
     mutating func apply(_ update: LoggedUpdate) {
-        apply(kind: update.kind, revision: update.revision, timestamp: update.timestamp, entity: update.entity, connection: update.connection)
+        apply(
+            kind: update.kind, revision: update.revision, timestamp: update.timestamp, entity: update.entity,
+            connection: update.connection)
     }
 
     var topology: Topology {
@@ -61,19 +65,27 @@ struct TopologyReplay {
         return w.bytes
     }
 
-    init(checkpoint body: Data, revision: UInt64, timestamp: Timestamp, decoder: JSONDecoder) throws(HistoryStoreError) {
+    init(checkpoint body: Data, revision: UInt64, timestamp: Timestamp, decoder: JSONDecoder) throws(HistoryStoreError)
+    {
         do {
             let decoded = try decoder.decode(CheckpointBody.self, from: body)
-            self.init(Topology(revision: revision, timestamp: timestamp, entities: decoded.entities, connections: decoded.connections, summary: TopologySummary()))
+            self.init(
+                Topology(
+                    revision: revision, timestamp: timestamp, entities: decoded.entities,
+                    connections: decoded.connections, summary: TopologySummary()))
         } catch {
             throw .corrupt("checkpoint at revision \(revision): \(error)")
         }
     }
 
-    mutating func apply(recorded json: Data, revision: UInt64, timestamp: Timestamp, decoder: JSONDecoder) throws(HistoryStoreError) {
+    mutating func apply(
+        recorded json: Data, revision: UInt64, timestamp: Timestamp, decoder: JSONDecoder
+    ) throws(HistoryStoreError) {
         do {
             let update = try decoder.decode(RecordedUpdate.self, from: json)
-            apply(kind: update.kind, revision: revision, timestamp: timestamp, entity: update.entity, connection: update.connection)
+            apply(
+                kind: update.kind, revision: revision, timestamp: timestamp, entity: update.entity,
+                connection: update.connection)
         } catch {
             throw .corrupt("update at revision \(revision): \(error)")
         }

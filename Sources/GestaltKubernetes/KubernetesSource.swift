@@ -44,10 +44,14 @@ public final class KubernetesSource: RescannableSource {
             reflectors: scopes.map(\.name), statusBoard: context.statusBoard, server: configuration.server,
             sourceName: naming.source
         )
-        logger.info("Kubernetes source starting", metadata: [
-            "source": "\(naming.source)", "server": "\(configuration.server)", "context": "\(configuration.contextName ?? "-")",
-            "namespaces": "\(configuration.namespaces.isEmpty ? "all" : configuration.namespaces.joined(separator: ","))",
-        ])
+        logger.info(
+            "Kubernetes source starting",
+            metadata: [
+                "source": "\(naming.source)", "server": "\(configuration.server)",
+                "context": "\(configuration.contextName ?? "-")",
+                "namespaces":
+                    "\(configuration.namespaces.isEmpty ? "all" : configuration.namespaces.joined(separator: ","))",
+            ])
         await withTaskGroup(of: Void.self) { group in
             for scope in scopes {
                 let reflector = Reflector(
@@ -77,7 +81,9 @@ public final class KubernetesSource: RescannableSource {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for scope in reflectorScopes() {
-                    let pager = ListPager(resource: scope.resource, namespace: scope.namespace, client: client, pageSize: configuration.tuning.pageSize)
+                    let pager = ListPager(
+                        resource: scope.resource, namespace: scope.namespace, client: client,
+                        pageSize: configuration.tuning.pageSize)
                     let cache = self.cache, eventLimit = configuration.tuning.initialEventLimit
                     group.addTask {
                         let listed: (items: [KubeObject], resourceVersion: String)
@@ -87,7 +93,9 @@ public final class KubernetesSource: RescannableSource {
                             // As in a reflector: a forbidden resource does not stop the others.
                             return
                         }
-                        cache.replace(scope.resource, namespace: scope.namespace, with: listed.items, eventLimit: eventLimit, listedAt: listed.resourceVersion)
+                        cache.replace(
+                            scope.resource, namespace: scope.namespace, with: listed.items, eventLimit: eventLimit,
+                            listedAt: listed.resourceVersion)
                     }
                 }
                 try await group.waitForAll()
@@ -108,7 +116,9 @@ public final class KubernetesSource: RescannableSource {
     /// One reflector per resource, per watched namespace for namespaced resources.
     private func reflectorScopes() -> [(resource: ResourceKind, namespace: String?, name: String)] {
         ResourceKind.allCases.flatMap { resource -> [(resource: ResourceKind, namespace: String?, name: String)] in
-            guard resource.namespaced, !configuration.namespaces.isEmpty else { return [(resource, nil, resource.rawValue)] }
+            guard resource.namespaced, !configuration.namespaces.isEmpty else {
+                return [(resource, nil, resource.rawValue)]
+            }
             return configuration.namespaces.map { (resource, $0, "\(resource.rawValue)/\($0)") }
         }
     }

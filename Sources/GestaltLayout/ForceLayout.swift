@@ -1,5 +1,5 @@
-public import GestaltModel
 import Foundation
+public import GestaltModel
 
 /// An incremental 3D force-directed layout of the topology.
 ///
@@ -160,7 +160,7 @@ public struct ForceLayout: Sendable {
     /// Unknown ends and self-loops are ignored: they exert no force.
     public mutating func upsert(_ connection: Connection) {
         guard edgeSlotOf[connection.id] == nil,
-              let a = slotOf[connection.sourceID], let b = slotOf[connection.targetID], a != b
+            let a = slotOf[connection.sourceID], let b = slotOf[connection.targetID], a != b
         else { return }
         let edge: Int32
         if let free = freeEdges.popLast() {

@@ -152,7 +152,8 @@ public final class LayoutService: Service {
             // Only a namespace or kind change matters to the layout; updates
             // caused by the layout's own moves (and metric churn) pass by.
             if let entity = logged.entity, let previous = logged.previous,
-               entity.namespace != previous.namespace || entity.kind != previous.kind || entity.name != previous.name {
+                entity.namespace != previous.namespace || entity.kind != previous.kind || entity.name != previous.name
+            {
                 layout.upsert(entity)
             }
         case .remove:

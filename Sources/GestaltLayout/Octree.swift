@@ -159,9 +159,10 @@ struct Octree: Sendable {
     private mutating func append(_ c: Int) {
         let cell = cells[c]
         let at = flat.count
-        flat.append(FlatCell(
-            massCenterAndMass: SIMD4(cell.massCenter.x, cell.massCenter.y, cell.massCenter.z, cell.mass),
-            width2: cell.width * cell.width, skip: 0, point: cell.firstChild < 0 ? cell.point : -1))
+        flat.append(
+            FlatCell(
+                massCenterAndMass: SIMD4(cell.massCenter.x, cell.massCenter.y, cell.massCenter.z, cell.mass),
+                width2: cell.width * cell.width, skip: 0, point: cell.firstChild < 0 ? cell.point : -1))
         if cell.firstChild >= 0 {
             for k in 0..<8 where cells[Int(cell.firstChild) + k].mass > 0 { append(Int(cell.firstChild) + k) }
         }

@@ -45,7 +45,9 @@ public enum SyntheticTopology {
                 if entities.count < end {
                     let service = entity(.service, "app-\(d)", in: namespace)
                     entities.append(service)
-                    for pod in pods { connections.append(Connection(sourceID: service.id, targetID: pod, kind: .network)) }
+                    for pod in pods {
+                        connections.append(Connection(sourceID: service.id, targetID: pod, kind: .network))
+                    }
                     if let previous = services.last, let caller = pods.first {
                         connections.append(Connection(sourceID: caller, targetID: previous, kind: .http))
                     }

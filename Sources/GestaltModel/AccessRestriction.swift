@@ -27,7 +27,9 @@ public struct AccessRestriction: Sendable, Hashable {
     /// not say them is refused by a restriction on that axis.
     public func admits(_ event: InfraEvent) -> Bool {
         if isNone { return true }
-        return admits(namespace: Self.namespace(ofID: event.entityID, kind: event.entityKind), cluster: Self.cluster(ofID: event.entityID))
+        return admits(
+            namespace: Self.namespace(ofID: event.entityID, kind: event.entityKind),
+            cluster: Self.cluster(ofID: event.entityID))
     }
 
     func admits(namespace: String?, cluster: String?) -> Bool {

@@ -59,7 +59,9 @@ public struct Entity: Sendable, Hashable {
     }
 
     /// The PROTOCOL.md id for a Kubernetes object; cluster-scoped when `namespace` is nil.
-    public static func kubernetesID(kind: EntityKind, namespace: String?, name: String, cluster: String? = nil) -> String {
+    public static func kubernetesID(
+        kind: EntityKind, namespace: String?, name: String, cluster: String? = nil
+    ) -> String {
         let prefix = cluster.map { "k8s@\($0)" } ?? "k8s"
         if let namespace { return "\(prefix):\(kind.rawValue)/\(namespace)/\(name)" }
         return "\(prefix):\(kind.rawValue)/\(name)"

@@ -5,7 +5,8 @@ public struct EventFilter: Sendable, Hashable {
     /// The client's token's limits, on top of what it asked for.
     public var restriction: AccessRestriction
 
-    public init(minimumSeverity: Severity? = nil, kinds: Set<EntityKind>? = nil, restriction: AccessRestriction = .none) {
+    public init(minimumSeverity: Severity? = nil, kinds: Set<EntityKind>? = nil, restriction: AccessRestriction = .none)
+    {
         self.minimumSeverity = minimumSeverity
         self.kinds = kinds
         self.restriction = restriction
@@ -28,7 +29,8 @@ public struct EventFilter: Sendable, Hashable {
         var filter = EventFilter()
         if let severity {
             guard let value = Severity(rawValue: severity) else {
-                throw FilterError("query parameter 'severity' must be one of info, warning, error, critical; got '\(severity)'")
+                throw FilterError(
+                    "query parameter 'severity' must be one of info, warning, error, critical; got '\(severity)'")
             }
             filter.minimumSeverity = value
         }

@@ -54,8 +54,12 @@ public struct HealthPolicy: Sendable, Hashable {
         guard let thresholds else { return score }
         let cpu = entity.cpuPercent / 100
         let memory = entity.memoryLimit > 0 ? Double(entity.memoryBytes) / Double(entity.memoryLimit) : 0
-        if cpu >= thresholds.cpuCritical || memory >= thresholds.memoryCritical { return min(score, warningAtLeast - 0.01) }
-        if cpu >= thresholds.cpuWarning || memory >= thresholds.memoryWarning { return min(score, healthyAtLeast - 0.01) }
+        if cpu >= thresholds.cpuCritical || memory >= thresholds.memoryCritical {
+            return min(score, warningAtLeast - 0.01)
+        }
+        if cpu >= thresholds.cpuWarning || memory >= thresholds.memoryWarning {
+            return min(score, healthyAtLeast - 0.01)
+        }
         return score
     }
 }

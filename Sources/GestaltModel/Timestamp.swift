@@ -78,11 +78,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             return v
         }
         guard b.count >= 20,
-              let year = number(0..<4), b[4] == 45, let month = number(5..<7), b[7] == 45,
-              let day = number(8..<10), b[10] == 84 || b[10] == 116 || b[10] == 32,
-              let hour = number(11..<13), b[13] == 58, let minute = number(14..<16), b[16] == 58,
-              let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            let year = number(0..<4), b[4] == 45, let month = number(5..<7), b[7] == 45,
+            let day = number(8..<10), b[10] == 84 || b[10] == 116 || b[10] == 32,
+            let hour = number(11..<13), b[13] == 58, let minute = number(14..<16), b[16] == 58,
+            let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         var i = 19
         var millis = 0
@@ -125,7 +125,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let value = Timestamp(rfc3339: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 timestamp: \(text)")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "not an RFC 3339 timestamp: \(text)")
         }
         self = value
     }

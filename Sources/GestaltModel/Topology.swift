@@ -6,7 +6,9 @@ public struct Topology: Sendable, Hashable {
     public var connections: [Connection]
     public var summary: TopologySummary
 
-    public init(revision: UInt64, timestamp: Timestamp, entities: [Entity], connections: [Connection], summary: TopologySummary) {
+    public init(
+        revision: UInt64, timestamp: Timestamp, entities: [Entity], connections: [Connection], summary: TopologySummary
+    ) {
         self.revision = revision
         self.timestamp = timestamp
         self.entities = entities

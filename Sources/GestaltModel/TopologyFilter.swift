@@ -45,14 +45,18 @@ public struct TopologyFilter: Sendable, Hashable {
     ///   - kinds: comma-separated entity kinds.
     ///   - namespaces: comma-separated namespace names.
     ///   - labels: each `key=value`.
-    public static func parse(kinds: String?, namespaces: String?, labels: [String]) throws(FilterError) -> TopologyFilter {
+    public static func parse(
+        kinds: String?, namespaces: String?, labels: [String]
+    ) throws(FilterError) -> TopologyFilter {
         var filter = TopologyFilter()
         if let kinds {
             filter.kinds = try parseKinds(kinds, parameter: "kinds")
         }
         if let namespaces {
             let names = namespaces.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
-            guard !names.isEmpty else { throw FilterError("query parameter 'namespaces' is empty; give comma-separated namespace names") }
+            guard !names.isEmpty else {
+                throw FilterError("query parameter 'namespaces' is empty; give comma-separated namespace names")
+            }
             filter.namespaces = Set(names)
         }
         for label in labels {
@@ -74,7 +78,9 @@ public struct TopologyFilter: Sendable, Hashable {
             }
             kinds.insert(kind)
         }
-        guard !kinds.isEmpty else { throw FilterError("query parameter '\(parameter)' is empty; give comma-separated kinds") }
+        guard !kinds.isEmpty else {
+            throw FilterError("query parameter '\(parameter)' is empty; give comma-separated kinds")
+        }
         return kinds
     }
 }

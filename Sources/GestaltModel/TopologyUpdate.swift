@@ -7,7 +7,10 @@ public struct TopologyUpdate: Sendable, Hashable {
     public var connection: Connection?
     public var topology: Topology?
 
-    public init(kind: UpdateKind, revision: UInt64, timestamp: Timestamp, entity: Entity? = nil, connection: Connection? = nil, topology: Topology? = nil) {
+    public init(
+        kind: UpdateKind, revision: UInt64, timestamp: Timestamp, entity: Entity? = nil, connection: Connection? = nil,
+        topology: Topology? = nil
+    ) {
         self.kind = kind
         self.revision = revision
         self.timestamp = timestamp
@@ -19,7 +22,8 @@ public struct TopologyUpdate: Sendable, Hashable {
 
 extension TopologyUpdate: JSONWritable {
     public func write(to w: inout JSONWriter) {
-        TopologyUpdate.write(kind: kind, revision: revision, timestamp: timestamp, to: &w,
+        TopologyUpdate.write(
+            kind: kind, revision: revision, timestamp: timestamp, to: &w,
             entity: entity.map { e in { e.write(to: &$0) } },
             connection: connection.map { c in { c.write(to: &$0) } },
             topology: topology.map { t in { t.write(to: &$0) } })

@@ -33,7 +33,10 @@ public final class GraphEventsNATS: Sendable {
 
     /// - Parameter metrics: where the counters go; `gestalt serve` bootstraps
     ///   the global factory with Prometheus, tests pass one of their own.
-    public init(log: GraphEventLog = GraphEventLog(), bufferLimit: Int = 1024, metrics: any MetricsFactory = MetricsSystem.factory) {
+    public init(
+        log: GraphEventLog = GraphEventLog(), bufferLimit: Int = 1024,
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.log = log
         self.bufferLimit = bufferLimit
         self.metrics = GraphEventsNATSMetrics(factory: metrics)

@@ -30,7 +30,9 @@ struct GraphEventsNATSMetrics: Sendable {
         rejected = Counter(label: "gestalt_graph_events_rejected_total", factory: factory)
         var dropped: [DropReason: Counter] = [:]
         for reason in DropReason.allCases {
-            dropped[reason] = Counter(label: "gestalt_graph_events_dropped_total", dimensions: [("reason", reason.rawValue)], factory: factory)
+            dropped[reason] = Counter(
+                label: "gestalt_graph_events_dropped_total", dimensions: [("reason", reason.rawValue)], factory: factory
+            )
         }
         self.dropped = dropped
     }

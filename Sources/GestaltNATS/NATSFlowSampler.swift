@@ -22,7 +22,8 @@ final class NATSFlowSampler: Sendable {
         var subscriptions: [NATSSubscription] = []
         for subject in subjects {
             // A small buffer: counting is cheap, and if it falls behind, dropped says so.
-            subscriptions.append(try await connection.subscribe(to: subject, limits: .init(maxMessages: 65_536, maxBytes: 16 << 20)))
+            subscriptions.append(
+                try await connection.subscribe(to: subject, limits: .init(maxMessages: 65_536, maxBytes: 16 << 20)))
         }
         return NATSFlowSampler(subscriptions: subscriptions)
     }

@@ -69,27 +69,35 @@ public struct NATSSource: RescannableSource {
                 let cycleStart = ContinuousClock.now
                 let asked = requests.take()
                 let sample: NATSMonitorSample
-                do { sample = try await monitor.sample() } catch { requests.answer(asked, .failure(error)); throw error }
+                do { sample = try await monitor.sample() } catch {
+                    requests.answer(asked, .failure(error)); throw error
+                }
                 let flow = sampler?.take() ?? [:]
                 let flowSeconds = (sample.takenAt - lastFlow).seconds
                 lastFlow = sample.takenAt
-                let (snapshot, notes) = mapper.map(sample, flow: flow, flowSeconds: flowSeconds, samplerDropped: sampler?.dropped ?? 0)
+                let (snapshot, notes) = mapper.map(
+                    sample, flow: flow, flowSeconds: flowSeconds, samplerDropped: sampler?.dropped ?? 0)
                 let changes = SnapshotDiff.changes(from: previous, to: snapshot).map(Self.withGivenHealth)
                 previous = snapshot
                 if !changes.isEmpty { context.sink.apply(changes, now: .now()) }
                 requests.answer(asked, .success(snapshot))
                 if notes.newSlowConsumers > 0 {
                     let server = mapper.serverID(sample.varz)
-                    context.sink.record(InfraEvent(
-                        type: "Warning", reason: "SlowConsumer",
-                        message: "\(notes.newSlowConsumers) new slow consumer(s) on \(sample.varz.serverName ?? sample.varz.serverID)",
-                        entityID: server, entityKind: .custom, entityName: sample.varz.serverName ?? sample.varz.serverID, severity: .warning))
+                    context.sink.record(
+                        InfraEvent(
+                            type: "Warning", reason: "SlowConsumer",
+                            message:
+                                "\(notes.newSlowConsumers) new slow consumer(s) on \(sample.varz.serverName ?? sample.varz.serverID)",
+                            entityID: server, entityKind: .custom,
+                            entityName: sample.varz.serverName ?? sample.varz.serverID, severity: .warning))
                 }
                 var details = ["entities": "\(snapshot.entities.count)", "server": sample.varz.version]
                 if let connection { details["sampler"] = "\(connection.status)" }
                 let degraded = connection.map { $0.status != .connected } ?? false
                 context.recordRun(startedAt: cycleStart, warnings: degraded ? ["flow sampler reconnecting"] : [])
-                context.setStatus(degraded ? .degraded : .ready, message: degraded ? "flow sampler reconnecting" : "", details: details)
+                context.setStatus(
+                    degraded ? .degraded : .ready, message: degraded ? "flow sampler reconnecting" : "",
+                    details: details)
                 try await requests.pause(until: .now + configuration.pollInterval)
             }
         } catch {

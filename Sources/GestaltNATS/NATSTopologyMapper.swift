@@ -62,23 +62,25 @@ struct NATSTopologyMapper: Sendable {
         let server = serverID(varz)
         let slowBefore = previous?.varz.slowConsumers
         notes.newSlowConsumers = slowBefore.map { max(varz.slowConsumers - $0, 0) } ?? 0
-        entities.append(entity(
-            id: server, name: varz.serverName ?? varz.serverID, kind: .custom, natsKind: "server",
-            health: notes.newSlowConsumers > 0 ? 0.5 : 1,
-            labels: ["nats.version": varz.version, "nats.server_id": varz.serverID],
-            metrics: [
-                "connections": Double(varz.connections),
-                "in_msgs_per_sec": rate(varz.inMsgs, previous?.varz.inMsgs),
-                "out_msgs_per_sec": rate(varz.outMsgs, previous?.varz.outMsgs),
-                "in_bytes_per_sec": rate(varz.inBytes, previous?.varz.inBytes),
-                "out_bytes_per_sec": rate(varz.outBytes, previous?.varz.outBytes),
-                "slow_consumers": Double(varz.slowConsumers),
-                "sampler_dropped": Double(samplerDropped),
-            ],
-            cpu: varz.cpu ?? 0, memory: varz.mem ?? 0))
+        entities.append(
+            entity(
+                id: server, name: varz.serverName ?? varz.serverID, kind: .custom, natsKind: "server",
+                health: notes.newSlowConsumers > 0 ? 0.5 : 1,
+                labels: ["nats.version": varz.version, "nats.server_id": varz.serverID],
+                metrics: [
+                    "connections": Double(varz.connections),
+                    "in_msgs_per_sec": rate(varz.inMsgs, previous?.varz.inMsgs),
+                    "out_msgs_per_sec": rate(varz.outMsgs, previous?.varz.outMsgs),
+                    "in_bytes_per_sec": rate(varz.inBytes, previous?.varz.inBytes),
+                    "out_bytes_per_sec": rate(varz.outBytes, previous?.varz.outBytes),
+                    "slow_consumers": Double(varz.slowConsumers),
+                    "sampler_dropped": Double(samplerDropped),
+                ],
+                cpu: varz.cpu ?? 0, memory: varz.mem ?? 0))
 
         // Client connections and what they subscribe to.
-        let before = Dictionary((previous?.connz.connections ?? []).map { ($0.cid, $0) }, uniquingKeysWith: { first, _ in first })
+        let before = Dictionary(
+            (previous?.connz.connections ?? []).map { ($0.cid, $0) }, uniquingKeysWith: { first, _ in first })
         var delivered: [UInt64: [String: Int64]] = [:]
         for subscription in sample.subsz.subscriptionsList ?? [] {
             guard let cid = subscription.cid else { continue }
@@ -96,17 +98,19 @@ struct NATSTopologyMapper: Sendable {
             var labels: [String: String] = [:]
             if let lang = client.lang { labels["nats.lang"] = lang }
             if let ip = client.ip, let port = client.port { labels["nats.address"] = "\(ip):\(port)" }
-            entities.append(entity(
-                id: id, name: client.name.flatMap { $0.isEmpty ? nil : $0 } ?? "client \(client.cid)", kind: .custom,
-                natsKind: "client", health: pendingHealth, labels: labels,
-                metrics: [
-                    "pending_bytes": Double(client.pendingBytes),
-                    "subscriptions": Double(client.subscriptions),
-                    "published_per_sec": rate(client.inMsgs, old?.inMsgs),
-                    "delivered_per_sec": rate(client.outMsgs, old?.outMsgs),
-                    "published_bytes_per_sec": rate(client.inBytes, old?.inBytes),
-                    "delivered_bytes_per_sec": rate(client.outBytes, old?.outBytes),
-                ]))
+            entities.append(
+                entity(
+                    id: id, name: client.name.flatMap { $0.isEmpty ? nil : $0 } ?? "client \(client.cid)",
+                    kind: .custom,
+                    natsKind: "client", health: pendingHealth, labels: labels,
+                    metrics: [
+                        "pending_bytes": Double(client.pendingBytes),
+                        "subscriptions": Double(client.subscriptions),
+                        "published_per_sec": rate(client.inMsgs, old?.inMsgs),
+                        "delivered_per_sec": rate(client.outMsgs, old?.outMsgs),
+                        "published_bytes_per_sec": rate(client.inBytes, old?.inBytes),
+                        "delivered_bytes_per_sec": rate(client.outBytes, old?.outBytes),
+                    ]))
             connections.append(Connection(sourceID: id, targetID: server, kind: .network))
             for name in Set(client.subscriptionsList ?? []) where Self.isApplicationSubject(name) {
                 subject(name)
@@ -114,7 +118,8 @@ struct NATSTopologyMapper: Sendable {
                 let perSecond = rate(now, deliveredBefore[client.cid]?[name])
                 subjects[name]!["subscribers", default: 0] += 1
                 subjects[name]!["delivered_per_sec", default: 0] += perSecond
-                connections.append(Connection(sourceID: id, targetID: subjectID(name), kind: .nats, requestsPerSec: perSecond))
+                connections.append(
+                    Connection(sourceID: id, targetID: subjectID(name), kind: .nats, requestsPerSec: perSecond))
             }
         }
 
@@ -130,13 +135,14 @@ struct NATSTopologyMapper: Sendable {
         for account in sample.jsz?.accountDetails ?? [] {
             for stream in account.streamDetail ?? [] {
                 let id = streamID(stream.name)
-                entities.append(entity(
-                    id: id, name: stream.name, kind: .natsStream, natsKind: "stream", health: 1,
-                    labels: ["nats.account": account.name],
-                    metrics: [
-                        "messages": Double(stream.state.messages), "bytes": Double(stream.state.bytes),
-                        "consumers": Double(stream.state.consumerCount),
-                    ]))
+                entities.append(
+                    entity(
+                        id: id, name: stream.name, kind: .natsStream, natsKind: "stream", health: 1,
+                        labels: ["nats.account": account.name],
+                        metrics: [
+                            "messages": Double(stream.state.messages), "bytes": Double(stream.state.bytes),
+                            "consumers": Double(stream.state.consumerCount),
+                        ]))
                 for name in stream.config?.subjects ?? [] {
                     subject(name)
                     connections.append(Connection(sourceID: subjectID(name), targetID: id, kind: .nats))
@@ -147,21 +153,28 @@ struct NATSTopologyMapper: Sendable {
                     lags[consumerEntityID] = lag
                     let growing = previousLag[consumerEntityID].map { lag > $0 } ?? false
                     let health: Double = lag == 0 ? 1 : !growing ? 0.9 : lag > 10_000 ? 0.4 : 0.6
-                    entities.append(entity(
-                        id: consumerEntityID, name: "\(stream.name)/\(consumer.name)", kind: .custom, natsKind: "consumer",
-                        health: health, labels: ["nats.stream": stream.name],
-                        metrics: [
-                            "num_pending": Double(consumer.numPending), "num_ack_pending": Double(consumer.numAckPending),
-                            "num_redelivered": Double(consumer.numRedelivered), "num_waiting": Double(consumer.numWaiting),
-                            "lag": Double(lag),
-                        ]))
+                    entities.append(
+                        entity(
+                            id: consumerEntityID, name: "\(stream.name)/\(consumer.name)", kind: .custom,
+                            natsKind: "consumer",
+                            health: health, labels: ["nats.stream": stream.name],
+                            metrics: [
+                                "num_pending": Double(consumer.numPending),
+                                "num_ack_pending": Double(consumer.numAckPending),
+                                "num_redelivered": Double(consumer.numRedelivered),
+                                "num_waiting": Double(consumer.numWaiting),
+                                "lag": Double(lag),
+                            ]))
                     connections.append(Connection(sourceID: consumerEntityID, targetID: id, kind: .depends))
                 }
             }
         }
 
         for (name, metrics) in subjects {
-            entities.append(entity(id: subjectID(name), name: name, kind: .natsSubject, natsKind: "subject", health: 1, metrics: metrics))
+            entities.append(
+                entity(
+                    id: subjectID(name), name: name, kind: .natsSubject, natsKind: "subject", health: 1,
+                    metrics: metrics))
         }
         let now = Timestamp.now()
         var seen: [String: Timestamp] = [:]

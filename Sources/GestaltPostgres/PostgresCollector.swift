@@ -63,7 +63,9 @@ package struct PostgresCollector: Sendable {
         let ids = Set(entities.map(\.id))
         var picture = ServerPicture()
         picture.entities = entities.sorted { $0.id < $1.id }
-        picture.connections = adopted.connections.values.filter { ids.contains($0.sourceID) && ids.contains($0.targetID) }
+        picture.connections = adopted.connections.values.filter {
+            ids.contains($0.sourceID) && ids.contains($0.targetID)
+        }
         return picture
     }
 
@@ -86,7 +88,8 @@ package struct PostgresCollector: Sendable {
                 // Rates restart after an outage: the gap says nothing about the rate now.
                 previousSamples[outcome.server] = nil
                 picture = mapping.unreachablePicture(
-                    server: outcome.server, error: error, last: lastPictures[outcome.server] ?? adoptedPicture(of: outcome.server),
+                    server: outcome.server, error: error,
+                    last: lastPictures[outcome.server] ?? adoptedPicture(of: outcome.server),
                     createdAt: stamp
                 )
                 failures.append(error)
@@ -96,7 +99,9 @@ package struct PostgresCollector: Sendable {
         let entities = pictures.flatMap(\.entities)
         let ids = Set(entities.map(\.id))
         // A replica's edge to a primary this source does not collect has nothing to end at.
-        let connections = pictures.flatMap(\.connections).filter { !(ids.contains($0.sourceID) && !ids.contains($0.targetID)) }
+        let connections = pictures.flatMap(\.connections).filter {
+            !(ids.contains($0.sourceID) && !ids.contains($0.targetID))
+        }
         createdAt = Dictionary(uniqueKeysWithValues: ids.map { ($0, known[$0] ?? now) })
         let events = watch.crossings(pictures.flatMap(\.conditions))
         watch.keep(only: ids)

@@ -29,7 +29,10 @@ package struct PostgresServerAddress: Sendable, Hashable, CustomStringConvertibl
 
     package var description: String { "postgres://\(user)@\(name)/\(database)" }
 
-    package init(host: String, port: Int = 5432, user: String, password: String? = nil, database: String? = nil, tls: TLSMode = .prefer) {
+    package init(
+        host: String, port: Int = 5432, user: String, password: String? = nil, database: String? = nil,
+        tls: TLSMode = .prefer
+    ) {
         self.host = host
         self.port = port
         self.user = user
@@ -45,7 +48,8 @@ package struct PostgresServerAddress: Sendable, Hashable, CustomStringConvertibl
             throw .configuration("a PostgreSQL URL does not parse as a URL")
         }
         guard let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased()) else {
-            throw .configuration("a PostgreSQL URL must start with postgres:// (got \(components.scheme ?? "no scheme"))")
+            throw .configuration(
+                "a PostgreSQL URL must start with postgres:// (got \(components.scheme ?? "no scheme"))")
         }
         guard let host = components.host, !host.isEmpty else {
             throw .configuration("the PostgreSQL URL for user \(components.user ?? "?") has no host")
@@ -55,7 +59,8 @@ package struct PostgresServerAddress: Sendable, Hashable, CustomStringConvertibl
         var tls = TLSMode.prefer
         for item in components.queryItems ?? [] where item.name == "sslmode" {
             guard let mode = item.value.flatMap(TLSMode.init(rawValue:)) else {
-                throw .configuration("sslmode=\(item.value ?? "") for \(host) is not one of disable, prefer, require, verify-full")
+                throw .configuration(
+                    "sslmode=\(item.value ?? "") for \(host) is not one of disable, prefer, require, verify-full")
             }
             tls = mode
         }

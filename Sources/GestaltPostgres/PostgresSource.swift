@@ -32,13 +32,18 @@ public final class PostgresSource: RescannableSource {
     /// A rescan job's "cycle now", served by the running loop.
     private let requests: CycleRequests<SourceSnapshot>
 
-    public init(instance: SourceInstance, configuration: PostgresSourceConfiguration, logger: Logger = Logger(label: "gestalt.postgres")) {
+    public init(
+        instance: SourceInstance, configuration: PostgresSourceConfiguration,
+        logger: Logger = Logger(label: "gestalt.postgres")
+    ) {
         self.instance = instance
         self.configuration = configuration
         self.logger = logger
-        self.memory = Mutex(PostgresCollector(mapping: PostgresMapping(
-            idPrefix: instance.idPrefix("postgres"), source: instance.description, configuration: configuration
-        )))
+        self.memory = Mutex(
+            PostgresCollector(
+                mapping: PostgresMapping(
+                    idPrefix: instance.idPrefix("postgres"), source: instance.description, configuration: configuration
+                )))
         self.requests = CycleRequests(name: instance.description)
     }
 
@@ -56,7 +61,9 @@ public final class PostgresSource: RescannableSource {
     private func collect(in context: SourceContext) async throws {
         let addresses: [PostgresServerAddress]
         do {
-            addresses = try configuration.urls.map { url throws(PostgresSourceError) in try PostgresServerAddress(url: url) }
+            addresses = try configuration.urls.map { url throws(PostgresSourceError) in
+                try PostgresServerAddress(url: url)
+            }
             guard !addresses.isEmpty else { throw PostgresSourceError.configuration("no server URL is configured") }
         } catch {
             context.setStatus(.error, message: "\(error)")
@@ -82,7 +89,8 @@ public final class PostgresSource: RescannableSource {
                 let span = startSpan("postgres.poll")
                 let started = ContinuousClock.now
                 let asked = requests.take()
-                let cycle = await Self.poll(probes, collector: &collector, clientEntities: configuration.clientEntities, context: context)
+                let cycle = await Self.poll(
+                    probes, collector: &collector, clientEntities: configuration.clientEntities, context: context)
                 // A poll cut short by cancellation says nothing about the servers.
                 if Task.isCancelled { span.end(); requests.answer(asked, .failure(CancellationError())) }
                 try Task.checkCancellation()
@@ -119,13 +127,16 @@ public final class PostgresSource: RescannableSource {
 
     /// Samples every server at once and turns the outcomes into one cycle.
     package static func poll(
-        _ probes: [ServerProbe], collector: inout PostgresCollector, clientEntities: [String: String], context: SourceContext
+        _ probes: [ServerProbe], collector: inout PostgresCollector, clientEntities: [String: String],
+        context: SourceContext
     ) async -> PostgresCollector.Cycle {
         let outcomes = await withTaskGroup(of: (Int, PostgresCollector.Outcome).self) { group in
             for (index, probe) in probes.enumerated() {
                 group.addTask {
                     let result: Result<ServerSample, PostgresSourceError>
-                    do throws(PostgresSourceError) { result = .success(try await probe.sample()) } catch { result = .failure(error) }
+                    do throws(PostgresSourceError) { result = .success(try await probe.sample()) } catch {
+                        result = .failure(error)
+                    }
                     return (index, PostgresCollector.Outcome(server: probe.address.name, result: result))
                 }
             }
@@ -155,13 +166,18 @@ public final class PostgresSource: RescannableSource {
     }
 
     private func report(_ cycle: PostgresCollector.Cycle, servers: Int, context: SourceContext) throws {
-        let databases = cycle.snapshot.entities.values.filter { $0.labels["postgres.role"] == "database" && $0.status == .running }.count
-        let details = Dictionary(cycle.failures.map { (Self.serverName(of: $0), $0.description) }, uniquingKeysWith: { a, _ in a })
+        let databases = cycle.snapshot.entities.values.filter {
+            $0.labels["postgres.role"] == "database" && $0.status == .running
+        }.count
+        let details = Dictionary(
+            cycle.failures.map { (Self.serverName(of: $0), $0.description) }, uniquingKeysWith: { a, _ in a })
         if cycle.failures.isEmpty {
             context.setStatus(.ready, message: "\(servers) server\(servers == 1 ? "" : "s"), \(databases) databases")
         } else if cycle.answered > 0 {
             context.setStatus(
-                .degraded, message: "\(cycle.answered) of \(servers) servers answer; " + cycle.failures.map(\.description).joined(separator: "; "),
+                .degraded,
+                message: "\(cycle.answered) of \(servers) servers answer; "
+                    + cycle.failures.map(\.description).joined(separator: "; "),
                 details: details
             )
         } else {
@@ -174,7 +190,9 @@ public final class PostgresSource: RescannableSource {
 
     private static func serverName(of error: PostgresSourceError) -> String {
         switch error {
-        case .unreachable(let server, _), .authentication(let server, _, _), .query(let server, _), .malformed(let server, _): server
+        case .unreachable(let server, _), .authentication(let server, _, _), .query(let server, _),
+            .malformed(let server, _):
+            server
         case .configuration, .allServersFailed: "configuration"
         }
     }

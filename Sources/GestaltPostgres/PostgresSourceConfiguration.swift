@@ -39,7 +39,8 @@ public struct PostgresSourceConfiguration: Sendable, Hashable {
     public init(
         urls: [String], pollInterval: Duration = .seconds(5), allowQueryText: Bool = false, queryTextLimit: Int = 200,
         poolWarning: Double = 0.8, poolCritical: Double = 0.95, longQuery: Duration = .seconds(30),
-        clientEntities: [String: String] = [:], connectTimeout: Duration = .seconds(5), sizeInterval: Duration = .seconds(60)
+        clientEntities: [String: String] = [:], connectTimeout: Duration = .seconds(5),
+        sizeInterval: Duration = .seconds(60)
     ) {
         self.urls = urls
         self.pollInterval = pollInterval

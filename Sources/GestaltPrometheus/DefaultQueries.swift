@@ -7,7 +7,8 @@ extension PrometheusEnrichmentConfiguration {
     /// edges. Rates are per second over `window` (a PromQL duration); memory
     /// is in bytes; latency is the 99th percentile in milliseconds.
     public static func defaultQueries(window: String = "1m") -> [EnrichmentQuery] {
-        podQueries(window: window) + nodeQueries(window: window) + serviceQueries(window: window) + edgeQueries(window: window)
+        podQueries(window: window) + nodeQueries(window: window) + serviceQueries(window: window)
+            + edgeQueries(window: window)
     }
 
     /// cAdvisor (kubelet `/metrics/cadvisor`), summed over a pod's containers;
@@ -17,7 +18,8 @@ extension PrometheusEnrichmentConfiguration {
         return [
             EnrichmentQuery(
                 name: "pod_cpu_percent", target: pod, field: .cpuPercent,
-                promQL: "sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{container!=\"\"}[\(window)])) * 100"
+                promQL:
+                    "sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{container!=\"\"}[\(window)])) * 100"
             ),
             EnrichmentQuery(
                 name: "pod_memory_bytes", target: pod, field: .memoryBytes,
@@ -42,7 +44,8 @@ extension PrometheusEnrichmentConfiguration {
         return [
             EnrichmentQuery(
                 name: "node_cpu_percent", target: node, field: .cpuPercent,
-                promQL: "100 * (1 - avg by (nodename) (rate(node_cpu_seconds_total{mode=\"idle\"}[\(window)]) \(byNode)))"
+                promQL:
+                    "100 * (1 - avg by (nodename) (rate(node_cpu_seconds_total{mode=\"idle\"}[\(window)]) \(byNode)))"
             ),
             EnrichmentQuery(
                 name: "node_memory_bytes", target: node, field: .memoryBytes,
@@ -54,11 +57,13 @@ extension PrometheusEnrichmentConfiguration {
             ),
             EnrichmentQuery(
                 name: "node_network_rx", target: node, field: .custom("network_rx_bytes_per_second"),
-                promQL: "sum by (nodename) (rate(node_network_receive_bytes_total{device!=\"lo\"}[\(window)]) \(byNode))"
+                promQL:
+                    "sum by (nodename) (rate(node_network_receive_bytes_total{device!=\"lo\"}[\(window)]) \(byNode))"
             ),
             EnrichmentQuery(
                 name: "node_network_tx", target: node, field: .custom("network_tx_bytes_per_second"),
-                promQL: "sum by (nodename) (rate(node_network_transmit_bytes_total{device!=\"lo\"}[\(window)]) \(byNode))"
+                promQL:
+                    "sum by (nodename) (rate(node_network_transmit_bytes_total{device!=\"lo\"}[\(window)]) \(byNode))"
             ),
         ]
     }
@@ -69,7 +74,8 @@ extension PrometheusEnrichmentConfiguration {
             .service, id: IDTemplate("{k8s}:service/{destination_service_namespace}/{destination_service_name}")
         )
         let by = "destination_service_namespace, destination_service_name"
-        return trafficQueries(prefix: "service", target: service, by: by, window: window, latencyField: .custom("latency_p99_ms"))
+        return trafficQueries(
+            prefix: "service", target: service, by: by, window: window, latencyField: .custom("latency_p99_ms"))
     }
 
     /// The same metrics per caller and callee, onto `http`, else `grpc`, edges between services.
@@ -79,7 +85,8 @@ extension PrometheusEnrichmentConfiguration {
             target: IDTemplate("{k8s}:service/{destination_service_namespace}/{destination_service_name}"),
             kinds: [.http, .grpc]
         )
-        let by = "source_workload_namespace, source_canonical_service, destination_service_namespace, destination_service_name"
+        let by =
+            "source_workload_namespace, source_canonical_service, destination_service_namespace, destination_service_name"
         return trafficQueries(prefix: "edge", target: edge, by: by, window: window, latencyField: .latencyMilliseconds)
     }
 
@@ -87,10 +94,13 @@ extension PrometheusEnrichmentConfiguration {
         prefix: String, target: EnrichmentQuery.Target, by: String, window: String, latencyField: EnrichedField
     ) -> [EnrichmentQuery] {
         let requests = "sum by (\(by)) (rate(istio_requests_total{reporter=\"destination\"}[\(window)]))"
-        let failures = "sum by (\(by)) (rate(istio_requests_total{reporter=\"destination\", response_code=~\"5..\"}[\(window)]))"
-        let buckets = "sum by (le, \(by)) (rate(istio_request_duration_milliseconds_bucket{reporter=\"destination\"}[\(window)]))"
+        let failures =
+            "sum by (\(by)) (rate(istio_requests_total{reporter=\"destination\", response_code=~\"5..\"}[\(window)]))"
+        let buckets =
+            "sum by (le, \(by)) (rate(istio_request_duration_milliseconds_bucket{reporter=\"destination\"}[\(window)]))"
         return [
-            EnrichmentQuery(name: "\(prefix)_requests_per_second", target: target, field: .requestsPerSecond, promQL: requests),
+            EnrichmentQuery(
+                name: "\(prefix)_requests_per_second", target: target, field: .requestsPerSecond, promQL: requests),
             // No failures at all is an absent series, not 0: `or` fills the 0 in, and 0/0 (no requests) stays NaN.
             EnrichmentQuery(
                 name: "\(prefix)_error_rate", target: target, field: .errorRate,

@@ -21,7 +21,9 @@ public struct EnrichmentCycle: Sendable {
     }
 
     /// Runs every query once, all at the same evaluation time, and lays the result on `target`.
-    public mutating func run(on target: some EnrichmentTarget, now: Double = Date().timeIntervalSince1970) async -> EnrichmentReport {
+    public mutating func run(
+        on target: some EnrichmentTarget, now: Double = Date().timeIntervalSince1970
+    ) async -> EnrichmentReport {
         let started = ContinuousClock.now
         let answers = await fetchAll(at: now)
         var report = EnrichmentReport(queries: configuration.queries.count, evaluatedAt: now)
@@ -69,7 +71,9 @@ public struct EnrichmentCycle: Sendable {
 
     /// Sends the overlays that changed since the last cycle, and clears those
     /// whose series are gone; returns the number of updates the store published.
-    private mutating func lay(metrics: [String: EnrichedMetrics], traffic: [String: EnrichedTraffic], on target: some EnrichmentTarget) -> Int {
+    private mutating func lay(
+        metrics: [String: EnrichedMetrics], traffic: [String: EnrichedTraffic], on target: some EnrichmentTarget
+    ) -> Int {
         var wanted: [QueryOutcome.TargetID: Enrichment] = [:]
         for (id, value) in metrics {
             var previous: EnrichedMetrics?
@@ -113,7 +117,8 @@ public struct EnrichmentCycle: Sendable {
                     return (index, answer)
                 }
             }
-            var answers = [Result<[VectorSample], PrometheusError>](repeating: .success([]), count: configuration.queries.count)
+            var answers = [Result<[VectorSample], PrometheusError>](
+                repeating: .success([]), count: configuration.queries.count)
             for await (index, answer) in group { answers[index] = answer }
             return answers
         }

@@ -1,5 +1,5 @@
-public import GestaltModel
 import GestaltEngine
+public import GestaltModel
 
 /// One PromQL instant query run each cycle, and where its values go. It is
 /// one request for every entity of its kind: Prometheus aggregates, we never

@@ -46,7 +46,8 @@ public struct EnrichmentReport: Sendable {
         if state == .error, let first = failed.values.map(\.description).min() {
             return staleEntities > 0 ? "\(first); keeping the last figures of \(staleEntities) entities" : first
         }
-        var text = "\(enrichedEntities) entities and \(enrichedConnections) connections enriched by \(queries - failed.count) of \(queries) queries"
+        var text =
+            "\(enrichedEntities) entities and \(enrichedConnections) connections enriched by \(queries - failed.count) of \(queries) queries"
         if unmatched > 0 { text += "; \(unmatched) series matched nothing" }
         return text
     }

@@ -16,7 +16,9 @@ public struct VectorSample: Sendable, Hashable {
 /// samples. Pure: bytes in, samples or a `PrometheusError` out, so garbage
 /// from a peer is a clear error and never a crash.
 public enum InstantVector {
-    public static func decode(_ body: some Collection<UInt8>, httpStatus: Int = 200) throws(PrometheusError) -> [VectorSample] {
+    public static func decode(
+        _ body: some Collection<UInt8>, httpStatus: Int = 200
+    ) throws(PrometheusError) -> [VectorSample] {
         let envelope: Envelope
         do {
             envelope = try JSONDecoder().decode(Envelope.self, from: Data(body))
@@ -26,7 +28,8 @@ public enum InstantVector {
             throw .malformed(why)
         }
         guard envelope.status == "success" else {
-            throw .queryFailed(status: httpStatus, errorType: envelope.errorType ?? "unknown", message: envelope.error ?? "")
+            throw .queryFailed(
+                status: httpStatus, errorType: envelope.errorType ?? "unknown", message: envelope.error ?? "")
         }
         guard let data = envelope.data else { throw .malformed("status success without data") }
         guard data.resultType == "vector" else { throw .notAVector(resultType: data.resultType) }
@@ -69,7 +72,8 @@ public enum InstantVector {
             _ = try c.decode(Double.self)
             let text = try c.decode(String.self)
             guard let value = Double(text) else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "sample value '\(text)' is not a number")
+                throw DecodingError.dataCorruptedError(
+                    in: c, debugDescription: "sample value '\(text)' is not a number")
             }
             self.value = value
         }

@@ -19,10 +19,14 @@ public struct PrometheusEnricher: RescannableSource {
     /// keeps each query's last good answer and the overlays it laid).
     private let requests: CycleRequests<SourceSnapshot>
 
-    public init(configuration: PrometheusEnrichmentConfiguration, name: String? = nil, http: HTTPClient = PrometheusQueryClient.sharedHTTP) {
+    public init(
+        configuration: PrometheusEnrichmentConfiguration, name: String? = nil,
+        http: HTTPClient = PrometheusQueryClient.sharedHTTP
+    ) {
         self.instance = SourceInstance(kind: "prometheus", name: name)
         self.configuration = configuration
-        self.client = PrometheusQueryClient(endpoint: configuration.endpoint, timeout: configuration.queryTimeout, http: http)
+        self.client = PrometheusQueryClient(
+            endpoint: configuration.endpoint, timeout: configuration.queryTimeout, http: http)
         self.requests = CycleRequests(name: instance.description)
     }
 
@@ -47,7 +51,9 @@ public struct PrometheusEnricher: RescannableSource {
             let asked = requests.take()
             let report = await cycle.run(on: context)
             struct Unanswered: Error, CustomStringConvertible { let description: String }
-            requests.answer(asked, report.state == .error ? .failure(Unanswered(description: report.message)) : .success(SourceSnapshot()))
+            requests.answer(
+                asked,
+                report.state == .error ? .failure(Unanswered(description: report.message)) : .success(SourceSnapshot()))
             context.recordRun(
                 startedAt: cycleStart, warnings: report.state == .error ? [] : report.warnings,
                 error: report.state == .error ? report.message : nil

@@ -12,7 +12,8 @@ public struct PrometheusEnrichmentConfiguration: Sendable, Hashable {
     public var queries: [EnrichmentQuery]
 
     public init(
-        endpoint: String, interval: Duration = .seconds(15), queryTimeout: Duration = .seconds(10), cluster: String? = nil,
+        endpoint: String, interval: Duration = .seconds(15), queryTimeout: Duration = .seconds(10),
+        cluster: String? = nil,
         queries: [EnrichmentQuery] = PrometheusEnrichmentConfiguration.defaultQueries()
     ) {
         self.endpoint = endpoint

@@ -20,7 +20,8 @@ public struct PrometheusQueryClient: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
-    public init(endpoint: String, timeout: Duration = .seconds(10), http: HTTPClient = PrometheusQueryClient.sharedHTTP) {
+    public init(endpoint: String, timeout: Duration = .seconds(10), http: HTTPClient = PrometheusQueryClient.sharedHTTP)
+    {
         self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
         self.timeout = timeout
         self.http = http

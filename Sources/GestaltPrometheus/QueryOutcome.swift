@@ -27,7 +27,10 @@ struct QueryOutcome: Sendable {
                 notANumber += 1
                 continue
             }
-            guard let target = Self.target(of: sample, query: query, prefix: kubernetesPrefix, entity: entity, connection: connection) else {
+            guard
+                let target = Self.target(
+                    of: sample, query: query, prefix: kubernetesPrefix, entity: entity, connection: connection)
+            else {
                 unmatched += 1
                 continue
             }
@@ -42,12 +45,14 @@ struct QueryOutcome: Sendable {
     ) -> TargetID? {
         switch query.target {
         case .entity(let kind, let template):
-            guard let id = template.render(sample.labels, kubernetesPrefix: prefix), entity(id)?.kind == kind else { return nil }
+            guard let id = template.render(sample.labels, kubernetesPrefix: prefix), entity(id)?.kind == kind else {
+                return nil
+            }
             return .entity(id)
         case .connection(let sourceTemplate, let targetTemplate, let kinds):
             guard query.field.appliesToConnections,
-                  let source = sourceTemplate.render(sample.labels, kubernetesPrefix: prefix),
-                  let target = targetTemplate.render(sample.labels, kubernetesPrefix: prefix)
+                let source = sourceTemplate.render(sample.labels, kubernetesPrefix: prefix),
+                let target = targetTemplate.render(sample.labels, kubernetesPrefix: prefix)
             else { return nil }
             for kind in kinds {
                 let id = Connection.id(source: source, target: target, kind: kind)

@@ -1,5 +1,5 @@
-public import Hummingbird
 import GestaltModel
+public import Hummingbird
 import NIOCore
 
 /// Every 4xx/5xx answer: `{"error": {"code": "...", "message": "..."}}`
@@ -42,7 +42,9 @@ public struct APIError: HTTPResponseError, Sendable {
 /// Turns any error escaping a handler into the JSON error shape, so a client
 /// never sees an HTML or empty error body.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             let response = try await next(request, context)
             // Hummingbird answers unmatched routes and methods itself, with an empty body.
@@ -69,7 +71,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func map(status: HTTPResponse.Status) -> APIError {
         switch status {
         case .notFound: APIError(.notFound, code: "not_found", "no such route; see PROTOCOL.md for the API")
-        case .methodNotAllowed: APIError(.methodNotAllowed, code: "method_not_allowed", "this route does not take that method")
+        case .methodNotAllowed:
+            APIError(.methodNotAllowed, code: "method_not_allowed", "this route does not take that method")
         default: APIError(status, code: code(for: status), status.reasonPhrase)
         }
     }

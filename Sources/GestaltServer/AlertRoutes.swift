@@ -20,8 +20,10 @@ struct AlertRoutes {
         // Counted with the events channel in `/api/infra/subscriptions`:
         // alerts are events about the map.
         api.get("alerts/stream") { request, context -> Response in
-            let feed = AlertFeed(current: alerts?.alertsJSON() ?? Self.disabled, signal: registry.store.eventSignal, options: options)
-            return SSEResponse.make(request: request, context: context, registry: registry, channel: .events, feed: feed)
+            let feed = AlertFeed(
+                current: alerts?.alertsJSON() ?? Self.disabled, signal: registry.store.eventSignal, options: options)
+            return SSEResponse.make(
+                request: request, context: context, registry: registry, channel: .events, feed: feed)
         }
     }
 }

@@ -15,10 +15,17 @@ struct EmbeddedUIMiddleware<Context: RequestContext>: RouterMiddleware {
         self.files = files
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard request.method == .get || request.method == .head else { return try await next(request, context) }
         // `/gallery` is the component gallery (seed 004's stories, docs/UI.md).
-        let path = switch request.uri.path { case "/": "/index.html"; case "/gallery": "/gallery.html"; case let other: other }
+        let path =
+            switch request.uri.path {
+            case "/": "/index.html";
+            case "/gallery": "/gallery.html";
+            case let other: other
+            }
         guard !path.hasPrefix("/api/"), let body = files[path] else { return try await next(request, context) }
         return Response(
             status: .ok,

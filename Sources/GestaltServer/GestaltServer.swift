@@ -1,10 +1,10 @@
+public import GestaltEngine
+public import GestaltStreaming
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
 public import Logging
 public import ServiceLifecycle
-public import GestaltEngine
-public import GestaltStreaming
 
 /// The HTTP face of Gestalt: the routes of PROTOCOL.md over one store.
 public struct GestaltServer: Sendable {
@@ -52,7 +52,9 @@ public struct GestaltServer: Sendable {
         jobs.onMessage { message in
             registry.broadcast(BroadcastMessage(type: message.type, payload: message.payload, channel: .jobs))
             // A rescan's frame is its bulk result: open graph views refetch.
-            if message.type == "frame", message.jobKind == .rescan { emitGraph(.invalidated(projectID: "", reason: "rescan")) }
+            if message.type == "frame", message.jobKind == .rescan {
+                emitGraph(.invalidated(projectID: "", reason: "rescan"))
+            }
         }
     }
 
@@ -74,7 +76,8 @@ public struct GestaltServer: Sendable {
         // Without history the routes still exist and answer 503 saying so.
         HistoryRoutes(history: history ?? NoHistory(), maxLimit: configuration.maxEventLimit).register(on: router)
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
-        GraphRoutes(graph: GraphAPI(store: store, emit: graphEvents.emit), maxBodyBytes: configuration.maxBodyBytes).register(on: router)
+        GraphRoutes(graph: GraphAPI(store: store, emit: graphEvents.emit), maxBodyBytes: configuration.maxBodyBytes)
+            .register(on: router)
         GraphEventRoutes(log: graphEvents.log, registry: registry, options: configuration.stream).register(on: router)
         OpsRoutes(store: store, statusBoard: statusBoard, registry: registry, metrics: metrics).register(on: router)
         PluginRoutes(store: store).register(on: router)
@@ -99,7 +102,9 @@ public struct GestaltServer: Sendable {
     /// router so upgrade requests never run the HTTP middleware.
     public func makeWebSocketRouter() -> Router<GestaltRequestContext> {
         let router = Router(context: GestaltRequestContext.self)
-        if let verifier = configuration.auth { router.add(middleware: AccessMiddleware(verifier: verifier, upgrades: true)) }
+        if let verifier = configuration.auth {
+            router.add(middleware: AccessMiddleware(verifier: verifier, upgrades: true))
+        }
         webSocketRoutes.register(upgradesOn: router)
         constellationRoutes.register(upgradesOn: router)
         return router
@@ -110,7 +115,8 @@ public struct GestaltServer: Sendable {
     }
 
     private var webSocketRoutes: WebSocketRoutes {
-        WebSocketRoutes(store: store, history: history, registry: registry, heartbeat: heartbeat, configuration: configuration)
+        WebSocketRoutes(
+            store: store, history: history, registry: registry, heartbeat: heartbeat, configuration: configuration)
     }
 
     /// Connections whose first request opens the topology stream are served
@@ -118,13 +124,15 @@ public struct GestaltServer: Sendable {
     private var serverBuilder: HTTPServerBuilder {
         let webSocketResponder = makeWebSocketRouter().buildResponder()
         let webSocket = configuration.webSocket.serverConfiguration
-        let direct = DirectStreams(session: .init(
-            store: store, registry: registry, fanout: fanout, heartbeat: heartbeat,
-            stream: configuration.stream, options: configuration.webSocket, history: history
-        ), enabled: configuration.auth == nil)
+        let direct = DirectStreams(
+            session: .init(
+                store: store, registry: registry, fanout: fanout, heartbeat: heartbeat,
+                stream: configuration.stream, options: configuration.webSocket, history: history
+            ), enabled: configuration.auth == nil)
         return HTTPServerBuilder { responder in
             StreamDispatchChannel(
-                inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: webSocket)),
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: webSocket)),
                 direct: direct
             )
         }
@@ -134,7 +142,8 @@ public struct GestaltServer: Sendable {
     /// Use `run(services:logger:)` to serve with graceful shutdown of streams.
     public func makeApplication(services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
         let ticker = KeepaliveTicker(
-            signals: [store.topologySignal, store.eventSignal, graphEvents.log.signal], keepalive: configuration.stream.keepalive
+            signals: [store.topologySignal, store.eventSignal, graphEvents.log.signal],
+            keepalive: configuration.stream.keepalive
         )
         let registry = registry, heartbeat = heartbeat
         let housekeeping: [any Service] = [
@@ -153,7 +162,8 @@ public struct GestaltServer: Sendable {
         return Application(
             responder: ChildTaskResponder(inner: makeRouter().buildResponder()),
             server: serverBuilder,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gestalt"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "gestalt"),
             services: housekeeping + services,
             logger: logger
         )
@@ -181,7 +191,9 @@ public struct GestaltServer: Sendable {
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: Array(background.dropLast()) + [.init(service: makeApplication(logger: logger)), background.last!],
+                services: Array(background.dropLast()) + [
+                    .init(service: makeApplication(logger: logger)), background.last!,
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -40,7 +40,9 @@ final class GraphAPI: Sendable {
             emit(.nodeCreated(stored))
             return stored
         } catch .entityExists {
-            throw APIError(.conflict, code: "already_exists", "an entity with id '\(id)' already exists; PATCH it or choose another id")
+            throw APIError(
+                .conflict, code: "already_exists",
+                "an entity with id '\(id)' already exists; PATCH it or choose another id")
         } catch {
             throw APIError.invalidBody(error.description)
         }
@@ -49,9 +51,12 @@ final class GraphAPI: Sendable {
     func patchNode(id: String, _ body: [String: JSONValue]) throws -> Entity {
         let fields = BodyFields(object: body)
         if let bodyID = try fields.string("id"), bodyID != id {
-            throw APIError.invalidBody("field 'id' ('\(bodyID)') does not match the id in the path ('\(id)'); ids cannot change")
+            throw APIError.invalidBody(
+                "field 'id' ('\(bodyID)') does not match the id in the path ('\(id)'); ids cannot change")
         }
-        if let name = try fields.string("name"), name.isEmpty { throw APIError.invalidBody("field 'name' must not be empty") }
+        if let name = try fields.string("name"), name.isEmpty {
+            throw APIError.invalidBody("field 'name' must not be empty")
+        }
         let old = try requireOwned(id)
         if fields.has("health") { _ = explicitHealth.withLock { $0.insert(id) } }
         let keepHealth = explicitHealth.withLock { $0.contains(id) }
@@ -105,7 +110,9 @@ final class GraphAPI: Sendable {
         do {
             try store.apply(.upsertConnection(connection))
         } catch .danglingConnection(_, let missing) {
-            throw APIError(.unprocessableContent, code: "missing_endpoint", "entity '\(missing)' does not exist; create it before connecting it")
+            throw APIError(
+                .unprocessableContent, code: "missing_endpoint",
+                "entity '\(missing)' does not exist; create it before connecting it")
         } catch {
             throw APIError.invalidBody(error.description)
         }
@@ -115,9 +122,13 @@ final class GraphAPI: Sendable {
     }
 
     func deleteEdge(id: String) throws {
-        guard let connection = store.connection(id: id) else { throw APIError.notFound("no connection with id '\(id)'") }
+        guard let connection = store.connection(id: id) else {
+            throw APIError.notFound("no connection with id '\(id)'")
+        }
         guard ownedEdges.withLock({ $0.contains(id) }) else {
-            throw APIError(.conflict, code: "not_owned", "connection '\(id)' belongs to a source, not the graph API; it cannot be deleted here")
+            throw APIError(
+                .conflict, code: "not_owned",
+                "connection '\(id)' belongs to a source, not the graph API; it cannot be deleted here")
         }
         do {
             let project = projectID(of: connection)
@@ -133,7 +144,9 @@ final class GraphAPI: Sendable {
     private func requireOwned(_ id: String) throws -> Entity {
         guard let entity = store.entity(id: id) else { throw APIError.notFound("no entity with id '\(id)'") }
         guard entity.source == Self.source else {
-            throw APIError(.conflict, code: "not_owned", "entity '\(id)' belongs to source '\(entity.source)'; only graph API entities can be changed here")
+            throw APIError(
+                .conflict, code: "not_owned",
+                "entity '\(id)' belongs to source '\(entity.source)'; only graph API entities can be changed here")
         }
         return entity
     }

@@ -23,7 +23,8 @@ enum GraphBodyAliases {
         if let project = body["project_id"] {
             switch project {
             case .string: labels["project_id"] = project
-            case .number(let n): labels["project_id"] = .string(n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n))
+            case .number(let n):
+                labels["project_id"] = .string(n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n))
             default: break
             }
         }

@@ -28,9 +28,11 @@ struct GraphEventRoutes {
             // An unreadable Last-Event-ID starts from now, as on the other streams:
             // a 400 would stop an EventSource from ever reconnecting.
             let stream = GraphEventStream(
-                log: log, projectID: try Self.projectID(request), resumeFrom: QueryParsing.lastEventID(request), options: options
+                log: log, projectID: try Self.projectID(request), resumeFrom: QueryParsing.lastEventID(request),
+                options: options
             )
-            return SSEResponse.make(request: request, context: context, registry: registry, channel: .events, feed: stream)
+            return SSEResponse.make(
+                request: request, context: context, registry: registry, channel: .events, feed: stream)
         }
     }
 

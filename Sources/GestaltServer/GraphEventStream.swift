@@ -60,7 +60,8 @@ struct GraphEventStream: SSEFeed {
     private func opening(into buffer: inout ByteBuffer) -> UInt64 {
         SSEFrame.retry(milliseconds: options.retryMilliseconds, into: &buffer)
         if let resumeFrom, let missed = log.events(after: resumeFrom) {
-            SSEFrame.event("connected", json: connected(seq: missed.last?.seq ?? resumeFrom, resumed: true), into: &buffer)
+            SSEFrame.event(
+                "connected", json: connected(seq: missed.last?.seq ?? resumeFrom, resumed: true), into: &buffer)
             return frames(missed, into: &buffer) ?? resumeFrom
         }
         let now = log.seq

@@ -41,7 +41,8 @@ struct GraphRoutes {
         do {
             buffer = try await request.collectBody(upTo: limit)
         } catch {
-            throw APIError(.contentTooLarge, code: "body_too_large", "request body is over the \(limit / 1024) KiB limit")
+            throw APIError(
+                .contentTooLarge, code: "body_too_large", "request body is over the \(limit / 1024) KiB limit")
         }
         return try JSONValue.object(from: Array(buffer.readableBytesView))
     }

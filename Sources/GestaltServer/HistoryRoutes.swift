@@ -24,12 +24,16 @@ struct HistoryRoutes {
 
         api.get("topology/changes") { request, _ -> Response in
             let query = request.uri.queryParameters
-            guard let fromText = query.get("from") else { throw APIError.badQuery("query parameter 'from' (a revision) is required") }
+            guard let fromText = query.get("from") else {
+                throw APIError.badQuery("query parameter 'from' (a revision) is required")
+            }
             let from = try Self.revision(fromText, name: "from")
             let to = try query.get("to").map { try Self.revision($0, name: "to") } ?? UInt64(Int64.max)
             guard from <= to else { throw APIError.badQuery("'from' (\(from)) is after 'to' (\(to))") }
             let limit = try QueryParsing.limit(request, default: 1000, max: maxLimit)
-            let page = try await Self.answer { () async throws(HistoryError) in try await history.changes(after: from, through: to, limit: limit) }
+            let page = try await Self.answer { () async throws(HistoryError) in
+                try await history.changes(after: from, through: to, limit: limit)
+            }
             var w = JSONWriter()
             w.beginObject()
             w.key("from"); w.number(from)
@@ -58,13 +62,15 @@ struct HistoryRoutes {
                 throw APIError.badQuery("query parameter 'metrics' must be a comma-separated list of metric names")
             }
             let until = try query.get("until").map { try Self.time($0, name: "until") } ?? .now()
-            let since = try query.get("since").map { try Self.time($0, name: "since") }
+            let since =
+                try query.get("since").map { try Self.time($0, name: "since") }
                 ?? Timestamp(millisecondsSince1970: until.millisecondsSince1970 - 3_600_000)
             guard since <= until else { throw APIError.badQuery("'since' (\(since)) is after 'until' (\(until))") }
             let span = until.millisecondsSince1970 - since.millisecondsSince1970
             let step = try query.get("step").map { try Self.duration($0, name: "step") } ?? max(1000, span / 300)
             let series = try await Self.answer { () async throws(HistoryError) in
-                try await history.metrics(entityID: id, names: names, since: since, until: until, stepMilliseconds: step)
+                try await history.metrics(
+                    entityID: id, names: names, since: since, until: until, stepMilliseconds: step)
             }
             var w = JSONWriter()
             w.beginObject()
@@ -106,18 +112,24 @@ struct HistoryRoutes {
     /// An RFC 3339 instant.
     static func time(_ text: String, name: String) throws -> Timestamp {
         guard let time = Timestamp(rfc3339: text) else {
-            throw APIError.badQuery("query parameter '\(name)' must be an RFC 3339 time such as 2026-12-06T04:00:00Z; got '\(text)'")
+            throw APIError.badQuery(
+                "query parameter '\(name)' must be an RFC 3339 time such as 2026-12-06T04:00:00Z; got '\(text)'")
         }
         return time
     }
 
     /// Milliseconds from `250ms`, `10s`, `5m`, `1h`, `1d`, or bare seconds.
     static func duration(_ text: String, name: String) throws -> Int64 {
-        let units: [(suffix: String, ms: Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        let unit = units.first { text.hasSuffix($0.suffix) && Double(text.dropLast($0.suffix.count)) != nil } ?? ("", 1000)
+        let units: [(suffix: String, ms: Double)] = [
+            ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
+        ]
+        let unit =
+            units.first { text.hasSuffix($0.suffix) && Double(text.dropLast($0.suffix.count)) != nil } ?? ("", 1000)
         guard let number = Double(text.dropLast(unit.suffix.count)), number.isFinite, number > 0, number * unit.ms >= 1,
-              number * unit.ms < 1e15 else {
-            throw APIError.badQuery("query parameter '\(name)' must be a positive duration such as 60s, 5m or 1h; got '\(text)'")
+            number * unit.ms < 1e15
+        else {
+            throw APIError.badQuery(
+                "query parameter '\(name)' must be a positive duration such as 60s, 5m or 1h; got '\(text)'")
         }
         return Int64(number * unit.ms)
     }
@@ -143,27 +155,39 @@ struct HistoryOverrides: RouterMiddleware {
     let history: any HistoryQueries
     let maxLimit: Int
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard request.method == .get else { return try await next(request, context) }
         let query = request.uri.queryParameters
         switch request.uri.path {
         case "/api/infra/topology":
             guard let at = query.get("at") else { break }
             let point: HistoryPoint
-            if let revision = UInt64(at) { point = .revision(revision) } else { point = .time(try HistoryRoutes.time(at, name: "at")) }
+            if let revision = UInt64(at) {
+                point = .revision(revision)
+            } else {
+                point = .time(try HistoryRoutes.time(at, name: "at"))
+            }
             let filter = try QueryParsing.topologyFilter(request, context)
-            var topology = try await HistoryRoutes.answer { () async throws(HistoryError) in try await history.topology(at: point) }
+            var topology = try await HistoryRoutes.answer { () async throws(HistoryError) in
+                try await history.topology(at: point)
+            }
             if !filter.isEverything {
                 topology.entities = topology.entities.filter(filter.matches)
                 let ids = Set(topology.entities.map(\.id))
-                topology.connections = topology.connections.filter { ids.contains($0.sourceID) && ids.contains($0.targetID) }
+                topology.connections = topology.connections.filter {
+                    ids.contains($0.sourceID) && ids.contains($0.targetID)
+                }
                 topology.summary = TopologySummary(healths: topology.entities.map(\.health))
             }
             return .json(topology)
         case "/api/infra/events":
             guard query.get("since") != nil || query.get("until") != nil else { break }
             let until = try query.get("until").map { try HistoryRoutes.time($0, name: "until") } ?? .now()
-            let since = try query.get("since").map { try HistoryRoutes.time($0, name: "since") } ?? Timestamp(millisecondsSince1970: 0)
+            let since =
+                try query.get("since").map { try HistoryRoutes.time($0, name: "since") }
+                ?? Timestamp(millisecondsSince1970: 0)
             guard since <= until else { throw APIError.badQuery("'since' (\(since)) is after 'until' (\(until))") }
             let filter = try QueryParsing.eventFilter(request, context)
             let limit = try QueryParsing.limit(request, default: 100, max: maxLimit)

@@ -44,7 +44,8 @@ struct InfraRoutes {
                 store: store, filter: filter, resumeFrom: QueryParsing.lastEventID(request),
                 options: configuration.stream, stats: stats
             )
-            return SSEResponse.make(request: request, context: context, registry: registry, channel: .events, feed: feed)
+            return SSEResponse.make(
+                request: request, context: context, registry: registry, channel: .events, feed: feed)
         }
 
         api.get("entities/**") { _, context -> Response in

@@ -1,5 +1,5 @@
-import Hummingbird
 import GestaltModel
+import Hummingbird
 import NIOCore
 
 extension Response {

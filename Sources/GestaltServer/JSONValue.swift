@@ -12,12 +12,19 @@ enum JSONValue: Decodable, Equatable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
     }
 
     /// Parses a request body that must be one JSON object.
@@ -74,7 +81,9 @@ struct BodyFields {
         case .number(let value):
             guard value.isFinite else { throw APIError.invalidBody("field '\(key)' must be a finite number") }
             if let range, !range.contains(value) {
-                throw APIError.invalidBody("field '\(key)' must be between \(range.lowerBound.clean) and \(range.upperBound.clean); got \(value.clean)")
+                throw APIError.invalidBody(
+                    "field '\(key)' must be between \(range.lowerBound.clean) and \(range.upperBound.clean); got \(value.clean)"
+                )
             }
             return value
         case let other?: throw mismatch(key, "a number", other)
@@ -84,7 +93,8 @@ struct BodyFields {
     func integer(_ key: String, minimum: Int64 = 0) throws -> Int64? {
         guard let value = try number(key) else { return nil }
         guard value == value.rounded(), value >= Double(minimum), value < 9.2e18 else {
-            throw APIError.invalidBody("field '\(key)' must be a whole number of at least \(minimum); got \(value.clean)")
+            throw APIError.invalidBody(
+                "field '\(key)' must be a whole number of at least \(minimum); got \(value.clean)")
         }
         return Int64(value)
     }
@@ -118,7 +128,8 @@ struct BodyFields {
     }
 
     /// A raw-value enum field such as `kind` or `status`.
-    func choice<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws -> T?
+    where T.RawValue == String {
         guard let text = try string(key) else { return nil }
         guard let value = T(rawValue: text) else {
             let known = T.allCases.map(\.rawValue).joined(separator: ", ")

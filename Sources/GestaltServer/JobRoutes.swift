@@ -46,8 +46,12 @@ struct JobRoutes {
         api.get(":id/result") { _, context -> Response in
             let job = try Self.job(context, in: jobs)
             guard let result = job.result else {
-                guard job.kind != .rescan else { throw APIError.notFound("job '\(job.id)' is a rescan; only exports and replays have a result") }
-                throw APIError(.conflict, code: "job_not_completed", "job '\(job.id)' is \(job.state.rawValue); its result is there once it completes")
+                guard job.kind != .rescan else {
+                    throw APIError.notFound("job '\(job.id)' is a rescan; only exports and replays have a result")
+                }
+                throw APIError(
+                    .conflict, code: "job_not_completed",
+                    "job '\(job.id)' is \(job.state.rawValue); its result is there once it completes")
             }
             var response = Response.json(result)
             response.headers[.contentDisposition] = "attachment; filename=\"topology-\(job.id).json\""
@@ -71,7 +75,11 @@ struct JobRoutes {
 
     static func job(_ context: GestaltRequestContext, in jobs: JobRunner) throws -> Job {
         let id = try id(context)
-        guard let job = jobs.job(id) else { throw APIError.notFound("no job with id '\(id)' (finished jobs are kept \(jobs.limits.keepFinishedMilliseconds / 60_000) minutes)") }
+        guard let job = jobs.job(id) else {
+            throw APIError.notFound(
+                "no job with id '\(id)' (finished jobs are kept \(jobs.limits.keepFinishedMilliseconds / 60_000) minutes)"
+            )
+        }
         return job
     }
 
@@ -84,23 +92,32 @@ struct JobRoutes {
     static func parse(_ object: [String: JSONValue]) throws -> JobRequest {
         let allowed: Set = ["kind", "sources", "at", "from", "to"]
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw APIError.invalidBody("unknown field '\(unknown)'; a job takes 'kind', 'sources' (rescan), 'at' (export), 'from' and 'to' (replay)")
+            throw APIError.invalidBody(
+                "unknown field '\(unknown)'; a job takes 'kind', 'sources' (rescan), 'at' (export), 'from' and 'to' (replay)"
+            )
         }
         let fields = BodyFields(object: object)
         guard let kindName = try fields.string("kind") else {
-            throw APIError.invalidBody("field 'kind' is required: one of \(Job.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw APIError.invalidBody(
+                "field 'kind' is required: one of \(Job.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard let kind = Job.Kind(rawValue: kindName) else {
-            throw APIError.invalidBody("field 'kind' has unknown value '\(kindName)'; known: \(Job.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw APIError.invalidBody(
+                "field 'kind' has unknown value '\(kindName)'; known: \(Job.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         var request = JobRequest(kind: kind)
         switch object["sources"] {
         case nil: break
         case .array(let items)?:
             guard kind == .rescan else { throw APIError.invalidBody("field 'sources' applies to rescan jobs only") }
-            guard !items.isEmpty else { throw APIError.invalidBody("field 'sources' is empty; leave it out to rescan every source") }
+            guard !items.isEmpty else {
+                throw APIError.invalidBody("field 'sources' is empty; leave it out to rescan every source")
+            }
             request.sources = try items.map { item in
-                guard case .string(let name) = item else { throw APIError.invalidBody("field 'sources' must hold strings, not \(item.typeName)") }
+                guard case .string(let name) = item else {
+                    throw APIError.invalidBody("field 'sources' must hold strings, not \(item.typeName)")
+                }
                 return name
             }
         case let other?:
@@ -109,14 +126,20 @@ struct JobRoutes {
         request.at = try revision("at", in: fields, for: .export, kind: kind)
         request.from = try revision("from", in: fields, for: .replay, kind: kind)
         request.to = try revision("to", in: fields, for: .replay, kind: kind)
-        if kind == .replay, request.from == nil { throw APIError.invalidBody("field 'from' is required for a replay: the revision to start at") }
+        if kind == .replay, request.from == nil {
+            throw APIError.invalidBody("field 'from' is required for a replay: the revision to start at")
+        }
         return request
     }
 
     /// A revision field that only one kind of job takes.
-    private static func revision(_ name: String, in fields: BodyFields, for owner: Job.Kind, kind: Job.Kind) throws -> UInt64? {
+    private static func revision(
+        _ name: String, in fields: BodyFields, for owner: Job.Kind, kind: Job.Kind
+    ) throws -> UInt64? {
         guard let value = try fields.number(name) else { return nil }
-        guard kind == owner else { throw APIError.invalidBody("field '\(name)' applies to \(owner.rawValue) jobs only") }
+        guard kind == owner else {
+            throw APIError.invalidBody("field '\(name)' applies to \(owner.rawValue) jobs only")
+        }
         guard value >= 0, value.rounded() == value, value < 9e15 else {
             throw APIError.invalidBody("field '\(name)' must be a revision: a whole number from 0")
         }
@@ -126,13 +149,20 @@ struct JobRoutes {
     static func apiError(_ error: JobError) -> APIError {
         switch error {
         case .book(.notFound(let id)): APIError.notFound("no job with id '\(id)'")
-        case .book(.alreadyFinished(let id, let state)): APIError(.conflict, code: "job_finished", "job '\(id)' is already \(state.rawValue)")
+        case .book(.alreadyFinished(let id, let state)):
+            APIError(.conflict, code: "job_finished", "job '\(id)' is already \(state.rawValue)")
         case .book(.tooManyQueued(let limit)):
-            APIError(.tooManyRequests, code: "too_many_jobs", "\(limit) jobs are already waiting; try again when some have run")
+            APIError(
+                .tooManyRequests, code: "too_many_jobs",
+                "\(limit) jobs are already waiting; try again when some have run")
         case .unknownSources(let names, let known):
-            APIError.invalidBody("unknown source\(names.count == 1 ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")); known: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            APIError.invalidBody(
+                "unknown source\(names.count == 1 ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")); known: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+            )
         case .historyUnavailable:
-            APIError(.serviceUnavailable, code: "history_unavailable", "exporting at a revision or replaying needs history, which is off (--no-history)")
+            APIError(
+                .serviceUnavailable, code: "history_unavailable",
+                "exporting at a revision or replaying needs history, which is off (--no-history)")
         case .badParameter(let message):
             APIError.invalidBody(message)
         }

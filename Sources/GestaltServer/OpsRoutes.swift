@@ -48,9 +48,11 @@ struct OpsRoutes {
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: .init(bytes: metrics.exposition(store: store, stats: registry.stats.snapshot, registry: registry.snapshot())))
+                body: .init(
+                    byteBuffer: .init(
+                        bytes: metrics.exposition(
+                            store: store, stats: registry.stats.snapshot, registry: registry.snapshot())))
             )
         }
     }
 }
-

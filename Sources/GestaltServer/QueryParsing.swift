@@ -1,6 +1,6 @@
 import Foundation
-import HTTPTypes
 import GestaltModel
+import HTTPTypes
 import Hummingbird
 
 /// Reads the query and header values shared by several routes, turning each
@@ -28,7 +28,8 @@ enum QueryParsing {
 
     /// The topology filter of a query; shared with the direct stream's head parser.
     static func filter(_ query: Parameters) throws(FilterError) -> TopologyFilter {
-        try TopologyFilter.parse(kinds: list(query, "kinds"), namespaces: list(query, "namespaces"), labels: labels(query))
+        try TopologyFilter.parse(
+            kinds: list(query, "kinds"), namespaces: list(query, "namespaces"), labels: labels(query))
     }
 
     /// A list parameter, given comma-separated (`kinds=pod,service`),

@@ -1,9 +1,9 @@
+import GestaltModel
+import GestaltStreaming
 import HTTPTypes
 import Hummingbird
-import GestaltStreaming
 import NIOCore
 import NIOHTTPTypes
-import GestaltModel
 
 /// An SSE answer around a feed's `run`. The inbound-close handler cancels the
 /// feed the moment the client goes away, so nothing is left waiting.
@@ -27,16 +27,19 @@ enum SSEResponse {
         options: StreamOptions
     ) -> Response {
         let network = context.channel
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let (connection, ended) = startTopology(
-                channel: network, sessionID: request.uri.queryParameters.get("session_id"), registry: registry, fanout: fanout,
-                filter: filter, resumeFrom: resumeFrom, options: options,
-                write: { buffer in network.write(HTTPResponsePart.body(buffer), promise: nil) }
-            )
-            connection.deregister((try? await ended.get()) ?? .transportError)
-            // Throws when the client is gone; Hummingbird then drops the connection.
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let (connection, ended) = startTopology(
+                    channel: network, sessionID: request.uri.queryParameters.get("session_id"), registry: registry,
+                    fanout: fanout,
+                    filter: filter, resumeFrom: resumeFrom, options: options,
+                    write: { buffer in network.write(HTTPResponsePart.body(buffer), promise: nil) }
+                )
+                connection.deregister((try? await ended.get()) ?? .transportError)
+                // Throws when the client is gone; Hummingbird then drops the connection.
+                try await writer.finish(nil)
+            })
     }
 
     /// Registers an SSE topology client and starts its fan-out stream; the
@@ -56,7 +59,8 @@ enum SSEResponse {
             }
         )
         let ended = fanout.start(
-            filter: filter, resumeFrom: resumeFrom, options: options, channel: network, connection: connection, chunked: chunked, write: write
+            filter: filter, resumeFrom: resumeFrom, options: options, channel: network, connection: connection,
+            chunked: chunked, write: write
         )
         return (connection, ended)
     }
@@ -71,29 +75,31 @@ enum SSEResponse {
         feed: some SSEFeed
     ) -> Response {
         let network = context.channel
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let connection = registry.register(
-                transport: .sse, channels: [channel], sessionID: request.uri.queryParameters.get("session_id"),
-                closer: { reason in
-                    feed.cancel()
-                    // A write blocked on a full socket ends only when the socket does.
-                    if reason == .stuck { network.close(promise: nil) }
-                },
-                deliver: feed.deliver
-            )
-            do {
-                try await request.body.consumeWithInboundCloseHandler { _ in
-                    try await feed.run(connection: connection) { buffer in try await writer.write(buffer) }
-                } onInboundClosed: {
-                    connection.disconnect(.clientClosed)
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let connection = registry.register(
+                    transport: .sse, channels: [channel], sessionID: request.uri.queryParameters.get("session_id"),
+                    closer: { reason in
+                        feed.cancel()
+                        // A write blocked on a full socket ends only when the socket does.
+                        if reason == .stuck { network.close(promise: nil) }
+                    },
+                    deliver: feed.deliver
+                )
+                do {
+                    try await request.body.consumeWithInboundCloseHandler { _ in
+                        try await feed.run(connection: connection) { buffer in try await writer.write(buffer) }
+                    } onInboundClosed: {
+                        connection.disconnect(.clientClosed)
+                    }
+                    try await writer.finish(nil)
+                } catch {
+                    connection.deregister(.transportError)
+                    throw error
                 }
-                try await writer.finish(nil)
-            } catch {
-                connection.deregister(.transportError)
-                throw error
-            }
-            // The feed ended without the client leaving: the store closed for shutdown.
-            connection.deregister(.serverShutdown)
-        })
+                // The feed ended without the client leaving: the store closed for shutdown.
+                connection.deregister(.serverShutdown)
+            })
     }
 }

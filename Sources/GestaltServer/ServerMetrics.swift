@@ -47,14 +47,16 @@ public final class ServerMetrics: Sendable {
                 )
             }
             connectionsByTransport[transport] = registry.makeGauge(
-                descriptor: name("stream_connections", "Open stream connections"), labels: [("transport", transport.rawValue)]
+                descriptor: name("stream_connections", "Open stream connections"),
+                labels: [("transport", transport.rawValue)]
             )
         }
         self.active = active
         self.connectionsByTransport = connectionsByTransport
         var disconnects: [DisconnectReason: ScrapedCounter] = [:]
         for reason in DisconnectReason.allCases {
-            disconnects[reason] = counter("stream_disconnects", "Ended streams by reason", labels: [("reason", reason.rawValue)])
+            disconnects[reason] = counter(
+                "stream_disconnects", "Ended streams by reason", labels: [("reason", reason.rawValue)])
         }
         self.disconnects = disconnects
         // Per-client lag is in /api/infra/subscriptions; a label per client
@@ -94,7 +96,8 @@ public final class ServerMetrics: Sendable {
     /// (under the lock the hot path already takes) and written out at scrape.
     static func histogram(_ delay: DelayHistogram) -> String {
         let name = "gestalt_stream_fanout_delay_seconds"
-        var text = "# HELP \(name) Store to client socket delay of topology updates, per message (event-loop fan-out clients)\n"
+        var text =
+            "# HELP \(name) Store to client socket delay of topology updates, per message (event-loop fan-out clients)\n"
         text += "# TYPE \(name) histogram\n"
         var cumulative: UInt64 = 0
         for (index, count) in delay.counts.enumerated() {

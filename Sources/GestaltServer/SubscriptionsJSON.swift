@@ -16,7 +16,9 @@ struct SubscriptionsJSON: JSONWritable {
         for transport in StreamTransport.allCases {
             w.key(transport.rawValue); w.beginObject()
             w.key("connections"); w.number(registry.connections[transport] ?? 0)
-            for channel in StreamChannel.allCases { w.key(channel.rawValue); w.number(registry.active(transport, channel)) }
+            for channel in StreamChannel.allCases {
+                w.key(channel.rawValue); w.number(registry.active(transport, channel))
+            }
             w.endObject()
         }
         w.endObject()
@@ -26,7 +28,9 @@ struct SubscriptionsJSON: JSONWritable {
         w.key("resyncs"); w.number(stats.resyncs)
         w.key("disconnects"); w.number(stats.disconnects)
         w.key("disconnects_by_reason"); w.beginObject()
-        for reason in DisconnectReason.allCases { w.key(reason.rawValue); w.number(stats.disconnectsByReason[reason] ?? 0) }
+        for reason in DisconnectReason.allCases {
+            w.key(reason.rawValue); w.number(stats.disconnectsByReason[reason] ?? 0)
+        }
         w.endObject()
         w.key("fanout_delay_ms"); write(stats.fanoutDelay, to: &w)
         w.key("max_lag"); w.number(registry.maxLag)
@@ -66,7 +70,8 @@ struct SubscriptionsJSON: JSONWritable {
         w.key("messages_sent"); w.number(client.messagesSent)
         w.key("bytes_sent"); w.number(client.bytesSent)
         w.key("in_flight_bytes"); w.number(client.inFlightBytes)
-        w.key("write_blocked_seconds"); if let blocked = client.writeBlocked { w.number(blocked.seconds) } else { w.null() }
+        w.key("write_blocked_seconds");
+        if let blocked = client.writeBlocked { w.number(blocked.seconds) } else { w.null() }
         w.key("connected_seconds"); w.number(client.connectedFor.seconds)
         w.endObject()
     }

@@ -24,7 +24,8 @@ extension SimulatedCluster {
         let initial = load(now: start)
         // The initial cluster goes straight to the store: smoothing is for
         // bursts of life, and readiness means the map is there to see.
-        let result = store.apply(Self.removalsOfGhosts(in: store, keeping: initial.changes) + initial.changes, now: start)
+        let result = store.apply(
+            Self.removalsOfGhosts(in: store, keeping: initial.changes) + initial.changes, now: start)
         for event in initial.events { store.record(event) }
         var details = [
             "seed": String(configuration.seed), "changes_per_second": String(configuration.changesPerSecond),
@@ -35,7 +36,8 @@ extension SimulatedCluster {
         statusBoard.set(
             name, .ready,
             message: "\(entityCount) entities, \(connectionCount) connections, seed \(configuration.seed)"
-                + (frozen ? ", frozen" : ", \(configuration.changesPerSecond) changes/s") + (configuration.churn ? ", churn" : ""),
+                + (frozen ? ", frozen" : ", \(configuration.changesPerSecond) changes/s")
+                + (configuration.churn ? ", churn" : ""),
             details: details
         )
         defer { statusBoard.set(name, .stopped, message: "stopped", details: details) }

@@ -120,12 +120,16 @@ public final class SimulatedCluster {
         return mirror.changes.count - before
     }
 
-    func event(_ reason: KubeReason, _ message: String, about id: String, kind: EntityKind, name: String, severity: Severity? = nil) {
-        pendingEvents.append(InfraEvent(
-            type: reason.type, reason: reason.rawValue, message: message,
-            entityID: id, entityKind: kind, entityName: name,
-            severity: severity ?? reason.severity, timestamp: now
-        ))
+    func event(
+        _ reason: KubeReason, _ message: String, about id: String, kind: EntityKind, name: String,
+        severity: Severity? = nil
+    ) {
+        pendingEvents.append(
+            InfraEvent(
+                type: reason.type, reason: reason.rawValue, message: message,
+                entityID: id, entityKind: kind, entityName: name,
+                severity: severity ?? reason.severity, timestamp: now
+            ))
     }
 
     private func drain() -> (changes: [TopologyChange], events: [InfraEvent]) {

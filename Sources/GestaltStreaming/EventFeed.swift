@@ -17,7 +17,9 @@ public struct EventFeed: AsyncSequence, Sendable {
     let stats: StreamStats
     let subscription: ChangeSignal.Subscription
 
-    public init(store: TopologyStore, filter: EventFilter, resumeFrom: UInt64?, options: StreamOptions, stats: StreamStats) {
+    public init(
+        store: TopologyStore, filter: EventFilter, resumeFrom: UInt64?, options: StreamOptions, stats: StreamStats
+    ) {
         self.store = store
         self.filter = filter
         self.resumeFrom = resumeFrom
@@ -90,11 +92,15 @@ public struct EventFeed: AsyncSequence, Sendable {
             SSEFrame.retry(milliseconds: feed.options.retryMilliseconds, into: &buffer)
             if let resumeFrom = feed.resumeFrom, let missed = feed.store.events(after: resumeFrom) {
                 cursor = resumeFrom
-                SSEFrame.event("connected", json: ConnectedMessage.json(counter: "seq", missed.last?.event.seq ?? resumeFrom, resumed: true), into: &buffer)
+                SSEFrame.event(
+                    "connected",
+                    json: ConnectedMessage.json(counter: "seq", missed.last?.event.seq ?? resumeFrom, resumed: true),
+                    into: &buffer)
                 write(missed, into: &buffer)
             } else {
                 cursor = feed.store.eventSeq
-                SSEFrame.event("connected", json: ConnectedMessage.json(counter: "seq", cursor, resumed: false), into: &buffer)
+                SSEFrame.event(
+                    "connected", json: ConnectedMessage.json(counter: "seq", cursor, resumed: false), into: &buffer)
             }
             return buffer
         }

@@ -17,19 +17,24 @@ public struct RecordedBacklog: Sendable {
     /// longer than both `resyncThreshold` and the topology (a `full` is then
     /// the cheaper catch-up, the rule for a live client that falls behind).
     public static func read(
-        from history: (any HistoryQueries)?, store: TopologyStore, resumeFrom: UInt64?, filter: TopologyFilter, options: StreamOptions
+        from history: (any HistoryQueries)?, store: TopologyStore, resumeFrom: UInt64?, filter: TopologyFilter,
+        options: StreamOptions
     ) async -> RecordedBacklog? {
         guard let history, let resumeFrom, resumeFrom > 0, filter.isEverything,
-              resumeFrom < store.revision, store.backlog(after: resumeFrom) == nil else { return nil }
+            resumeFrom < store.revision, store.backlog(after: resumeFrom) == nil
+        else { return nil }
         let limit = max(options.resyncThreshold, store.entityCount + store.connectionCount)
         do {
             // Only a revision recorded one by one is a place to resume from.
             let own = try await history.changes(after: resumeFrom - 1, through: resumeFrom, limit: 1)
-            guard own.gaps.isEmpty, let first = own.updates.first, try revision(of: first) == resumeFrom else { return nil }
+            guard own.gaps.isEmpty, let first = own.updates.first, try revision(of: first) == resumeFrom else {
+                return nil
+            }
             var messages: [TopologyCursor.Message] = []
             var after = resumeFrom
             while store.backlog(after: after) == nil {
-                let page = try await history.changes(after: after, through: store.revision, limit: min(2_000, limit + 1))
+                let page = try await history.changes(
+                    after: after, through: store.revision, limit: min(2_000, limit + 1))
                 guard page.gaps.isEmpty, !page.updates.isEmpty else { return nil }
                 for json in page.updates {
                     after = try revision(of: json)

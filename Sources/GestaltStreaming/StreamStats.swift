@@ -70,7 +70,9 @@ public final class StreamStats: Sendable {
         state.withLock { s in
             s.messagesSent += UInt64(tally.messages)
             s.bytesSent += UInt64(tally.bytes)
-            for (stamp, messages) in tally.oldest { s.fanoutDelay.record(milliseconds: now - stamp, times: UInt64(messages)) }
+            for (stamp, messages) in tally.oldest {
+                s.fanoutDelay.record(milliseconds: now - stamp, times: UInt64(messages))
+            }
         }
     }
 

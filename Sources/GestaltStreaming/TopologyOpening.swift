@@ -14,7 +14,9 @@ enum TopologyOpening {
         let opening = cursor.start(resumeFrom: resumeFrom, recorded: recorded)
         var buffer = ByteBuffer()
         SSEFrame.retry(milliseconds: cursor.options.retryMilliseconds, into: &buffer)
-        SSEFrame.event("connected", json: ConnectedMessage.json(counter: "revision", opening.revision, resumed: opening.resumed), into: &buffer)
+        SSEFrame.event(
+            "connected", json: ConnectedMessage.json(counter: "revision", opening.revision, resumed: opening.resumed),
+            into: &buffer)
         if !opening.resumed, let full = opening.messages.first, cursor.view.filter.isEverything {
             stats.sent(messages: 1, bytes: full.json.count)
             return [(buffer, 0), (SharedFrame.shared.sseMessage(id: full.id, json: full.json), 1)]

@@ -62,7 +62,11 @@ public struct TopologyView: Sendable {
         }
     }
 
-    private func encode(_ kind: UpdateKind, _ logged: LoggedUpdate, entity: Entity? = nil, connection: Connection? = nil) -> [UInt8] {
-        TopologyUpdate(kind: kind, revision: logged.revision, timestamp: logged.timestamp, entity: entity, connection: connection).jsonBytes()
+    private func encode(
+        _ kind: UpdateKind, _ logged: LoggedUpdate, entity: Entity? = nil, connection: Connection? = nil
+    ) -> [UInt8] {
+        TopologyUpdate(
+            kind: kind, revision: logged.revision, timestamp: logged.timestamp, entity: entity, connection: connection
+        ).jsonBytes()
     }
 }

@@ -96,7 +96,8 @@ final class NATSChannelHandler: ChannelInboundHandler {
                 state = .ready
                 handshake.succeed(info)
             case .error(let text):
-                let code: NATSError.Code = text.lowercased().contains("authorization") || text.lowercased().contains("authentication")
+                let code: NATSError.Code =
+                    text.lowercased().contains("authorization") || text.lowercased().contains("authentication")
                     ? .authorizationViolation : .serverError
                 fail(context, NATSError(code, text))
             case .ok, .info, .ping:

@@ -47,7 +47,9 @@ package enum NATSClientOps {
     /// `PUB subject [reply] n\r\n<payload>\r\n` as one copy into reserved
     /// space: every publish comes here, and ByteBuffer's per-call writes
     /// (each a capacity and uniqueness check) were most of its cost in `perf`.
-    private static func writePlainPublish(subject: String, replyTo: String?, payload: ByteBuffer, into buffer: inout ByteBuffer) {
+    private static func writePlainPublish(
+        subject: String, replyTo: String?, payload: ByteBuffer, into buffer: inout ByteBuffer
+    ) {
         var subject = subject, replyTo = replyTo
         let size = payload.readableBytes
         var digits = 1, rest = size / 10

@@ -160,15 +160,19 @@ public final class NATSConnection: Sendable {
     /// Queues one PUB and schedules its write; false, with nothing queued, when
     /// the outgoing buffer is full while connected (the caller waits for room).
     @usableFromInline
-    func enqueuePublish(_ payload: ByteBuffer, to subject: String, replyTo: String?, headers: NATSHeaders?) throws(NATSError) -> Bool {
+    func enqueuePublish(
+        _ payload: ByteBuffer, to subject: String, replyTo: String?, headers: NATSHeaders?
+    ) throws(NATSError) -> Bool {
         try NATSClientOps.validateSubject(subject, wildcardsAllowed: false)
         if let replyTo { try NATSClientOps.validateSubject(replyTo) }
-        let outcome = try state.withLock { state throws(NATSError) -> (wait: Bool, write: (channel: any Channel, linger: Bool)?) in
+        let outcome = try state.withLock {
+            state throws(NATSError) -> (wait: Bool, write: (channel: any Channel, linger: Bool)?) in
             if state.status == .connected, state.outgoing.readableBytes >= options.maxPendingOutgoingBytes {
                 return (true, nil)
             }
             try append(&state, payloadBytes: payload.readableBytes) { buffer throws(NATSError) in
-                try NATSClientOps.writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: payload, into: &buffer)
+                try NATSClientOps.writePublish(
+                    subject: subject, replyTo: replyTo, headers: headers, payload: payload, into: &buffer)
             }
             return (false, state.schedulePublishWrite())
         }
@@ -184,13 +188,17 @@ public final class NATSConnection: Sendable {
     }
 
     @usableFromInline
-    func publishAfterWaiting(_ payload: ByteBuffer, to subject: String, replyTo: String?, headers: NATSHeaders?) async throws {
+    func publishAfterWaiting(
+        _ payload: ByteBuffer, to subject: String, replyTo: String?, headers: NATSHeaders?
+    ) async throws {
         repeat {
             await waitForRoom()
         } while try !enqueuePublish(payload, to: subject, replyTo: replyTo, headers: headers)
     }
 
-    public func publish(_ payload: String, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil) async throws {
+    public func publish(
+        _ payload: String, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
+    ) async throws {
         try await publish(ByteBuffer(string: payload), to: subject, replyTo: replyTo, headers: headers)
     }
 
@@ -204,13 +212,17 @@ public final class NATSConnection: Sendable {
             let outcome = try state.withLock { state throws(NATSError) -> (wait: Bool, channel: (any Channel)?) in
                 guard state.status != .closed else { throw NATSError(.closed, "the connection is closed") }
                 if let max = state.serverInfo?.maxPayload, batch.largestPayload > max {
-                    throw NATSError(.payloadTooLarge, "a payload of \(batch.largestPayload) bytes exceeds the server's max_payload \(max)")
+                    throw NATSError(
+                        .payloadTooLarge,
+                        "a payload of \(batch.largestPayload) bytes exceeds the server's max_payload \(max)")
                 }
                 if state.status == .connected {
                     if state.outgoing.readableBytes >= options.maxPendingOutgoingBytes { return (true, nil) }
                 } else if state.outgoing.readableBytes + batch.encodedBytes > options.maxPendingOutgoingBytes {
-                    throw NATSError(.pendingBufferFull,
-                                    "disconnected and \(options.maxPendingOutgoingBytes) bytes of pending outgoing data would be passed")
+                    throw NATSError(
+                        .pendingBufferFull,
+                        "disconnected and \(options.maxPendingOutgoingBytes) bytes of pending outgoing data would be passed"
+                    )
                 }
                 if state.outgoing.readableBytes == 0 {
                     state.outgoing = batch.bytes  // shares the storage: no copy
@@ -236,14 +248,16 @@ public final class NATSConnection: Sendable {
     ) throws(NATSError) {
         guard state.status != .closed else { throw NATSError(.closed, "the connection is closed") }
         if let max = state.serverInfo?.maxPayload, payloadBytes > max {
-            throw NATSError(.payloadTooLarge, "payload of \(payloadBytes) bytes exceeds the server's max_payload \(max)")
+            throw NATSError(
+                .payloadTooLarge, "payload of \(payloadBytes) bytes exceeds the server's max_payload \(max)")
         }
         let mark = state.outgoing.writerIndex
         try write(&state.outgoing)
         if state.status != .connected, state.outgoing.readableBytes > options.maxPendingOutgoingBytes {
             state.outgoing.moveWriterIndex(to: mark)
-            throw NATSError(.pendingBufferFull,
-                            "disconnected and \(options.maxPendingOutgoingBytes) bytes of pending outgoing data already buffered")
+            throw NATSError(
+                .pendingBufferFull,
+                "disconnected and \(options.maxPendingOutgoingBytes) bytes of pending outgoing data already buffered")
         }
         state.statistics.outMessages += 1
         state.statistics.outBytes += payloadBytes
@@ -252,7 +266,9 @@ public final class NATSConnection: Sendable {
     private func waitForRoom() async {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state in
-                guard state.status == .connected, state.outgoing.readableBytes >= options.maxPendingOutgoingBytes else { return true }
+                guard state.status == .connected, state.outgoing.readableBytes >= options.maxPendingOutgoingBytes else {
+                    return true
+                }
                 state.writeWaiters.append(continuation)
                 return false
             }
@@ -271,7 +287,8 @@ public final class NATSConnection: Sendable {
         if let queue { try NATSClientOps.validateSubject(queue, wildcardsAllowed: false) }
         let (subscription, channel) = try state.withLock { state throws(NATSError) in
             guard state.status != .closed else { throw NATSError(.closed, "the connection is closed") }
-            let subscription = register(&state, subject: subject, queue: queue, limits: limits ?? options.subscriptionLimits)
+            let subscription = register(
+                &state, subject: subject, queue: queue, limits: limits ?? options.subscriptionLimits)
             return (subscription, state.scheduleWrite())
         }
         if let channel { scheduleWrite(on: channel) }
@@ -331,11 +348,13 @@ public final class NATSConnection: Sendable {
                     let channel = try state.withLock { state throws(NATSError) -> (any Channel)? in
                         if state.muxSid == nil {
                             // One wildcard subscription carries every reply.
-                            state.muxSid = register(&state, subject: "\(inboxPrefix).*", queue: nil, limits: .init()).sid
+                            state.muxSid =
+                                register(&state, subject: "\(inboxPrefix).*", queue: nil, limits: .init()).sid
                         }
                         try append(&state, payloadBytes: payload.readableBytes) { buffer throws(NATSError) in
                             try NATSClientOps.writePublish(
-                                subject: subject, replyTo: "\(inboxPrefix).\(token)", headers: headers, payload: payload, into: &buffer)
+                                subject: subject, replyTo: "\(inboxPrefix).\(token)", headers: headers,
+                                payload: payload, into: &buffer)
                         }
                         state.requests[token] = continuation
                         return state.scheduleWrite()
@@ -353,7 +372,9 @@ public final class NATSConnection: Sendable {
         }
     }
 
-    public func request(_ payload: String, to subject: String, headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)) async throws -> NATSMessage {
+    public func request(
+        _ payload: String, to subject: String, headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)
+    ) async throws -> NATSMessage {
         try await request(ByteBuffer(string: payload), to: subject, headers: headers, timeout: timeout)
     }
 
@@ -370,7 +391,9 @@ public final class NATSConnection: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let outcome = state.withLock { state -> Result<(any Channel)?, NATSError> in
                 guard state.status == .connected else {
-                    return .failure(NATSError(state.status == .closed ? .closed : .notConnected, "cannot flush while \(state.status)"))
+                    return .failure(
+                        NATSError(
+                            state.status == .closed ? .closed : .notConnected, "cannot flush while \(state.status)"))
                 }
                 NATSClientOps.writePing(into: &state.outgoing)
                 state.pingsInOutgoing += 1
@@ -411,8 +434,10 @@ public final class NATSConnection: Sendable {
                 state.writeWaiters = []
                 state.supervisor = nil
             }
-            return (state.channel, state.subscriptions.values.map(\.subscription), Array(state.requests.values),
-                    state.pongWaiters.compactMap(\.continuation), state.writeWaiters, state.supervisor)
+            return (
+                state.channel, state.subscriptions.values.map(\.subscription), Array(state.requests.values),
+                state.pongWaiters.compactMap(\.continuation), state.writeWaiters, state.supervisor
+            )
         }
         taken.5?.cancel()
         let closed = NATSError(.closed, "the connection was closed")
@@ -435,11 +460,14 @@ public final class NATSConnection: Sendable {
         let (bytes, waiters) = state.withLock { state -> (ByteBuffer?, [CheckedContinuation<Void, Never>]) in
             state.flushScheduled = false
             state.lingering = false
-            guard state.status == .connected, state.channel === channel, state.outgoing.readableBytes > 0, channel.isWritable else {
+            guard state.status == .connected, state.channel === channel, state.outgoing.readableBytes > 0,
+                channel.isWritable
+            else {
                 return (nil, [])
             }
             let bytes = state.outgoing
-            state.outgoing = channel.allocator.buffer(capacity: Swift.max(4096, Swift.min(bytes.readableBytes, 1 << 20)))
+            state.outgoing = channel.allocator.buffer(
+                capacity: Swift.max(4096, Swift.min(bytes.readableBytes, 1 << 20)))
             state.pingsInOutgoing = 0
             state.lastWrite = .now()
             defer { state.writeWaiters = [] }
@@ -478,8 +506,10 @@ public final class NATSConnection: Sendable {
         let single: NATSSubscription? = state.withLock { state in
             // The common case, one subscription without a max and not the inbox:
             // the whole batch goes over as it is, no message copied.
-            guard let sid = messages.first?.sid, sid != state.muxSid, let record = state.subscriptions[sid], record.max == nil,
-                  messages.allSatisfy({ $0.sid == sid }) else { return nil }
+            guard let sid = messages.first?.sid, sid != state.muxSid, let record = state.subscriptions[sid],
+                record.max == nil,
+                messages.allSatisfy({ $0.sid == sid })
+            else { return nil }
             state.subscriptions[sid]!.delivered += messages.count
             state.statistics.inMessages += messages.count
             for message in messages { state.statistics.inBytes += message.payload.readableBytes }
@@ -495,7 +525,9 @@ public final class NATSConnection: Sendable {
                 state.statistics.inBytes += message.payload.readableBytes
                 if message.sid == state.muxSid {
                     let token = String(message.subject.dropFirst(inboxPrefix.count + 1))
-                    if let continuation = state.requests.removeValue(forKey: token) { replies.append((continuation, message)) }
+                    if let continuation = state.requests.removeValue(forKey: token) {
+                        replies.append((continuation, message))
+                    }
                     continue
                 }
                 guard let index = state.subscriptions.index(forKey: message.sid) else { continue }
@@ -531,7 +563,8 @@ public final class NATSConnection: Sendable {
 
     /// The socket is gone: fail flushes in flight, keep everything else for the reconnect.
     func channelClosed(_ channel: any Channel) {
-        let (pongs, writers) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, Never>]) in
+        let (pongs, writers) = state.withLock {
+            state -> ([CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, Never>]) in
             guard state.channel === channel else { return ([], []) }
             state.channel = nil
             if state.status == .connected { state.status = .reconnecting }
@@ -554,7 +587,10 @@ public final class NATSConnection: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             // Reads of up to 256 KB: a busy subscription then costs the server
             // and us fewer, fuller socket calls (NIO's default tops out at 64 KB).
-            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 64 * 1024, maximum: 256 * 1024))
+            .channelOption(
+                .recvAllocator,
+                value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 64 * 1024, maximum: 256 * 1024)
+            )
             .connectTimeout(.nanoseconds(options.connectTimeout.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -570,7 +606,9 @@ public final class NATSConnection: Sendable {
             throw NATSError(.connectionFailed, "cannot connect to \(options.host):\(options.port): \(error)")
         }
         let timeout = loop.scheduleTask(in: .nanoseconds(options.connectTimeout.nanoseconds)) {
-            handshake.fail(NATSError(.timeout, "no handshake from \(options.host):\(options.port) within \(options.connectTimeout)"))
+            handshake.fail(
+                NATSError(
+                    .timeout, "no handshake from \(options.host):\(options.port) within \(options.connectTimeout)"))
             channel.close(promise: nil)
         }
         do {
@@ -594,7 +632,8 @@ public final class NATSConnection: Sendable {
             var hello = channel.allocator.buffer(capacity: 256 + state.outgoing.readableBytes)
             for (sid, record) in state.subscriptions.sorted(by: { $0.key < $1.key }) {
                 let subscription = record.subscription
-                NATSClientOps.writeSubscribe(subject: subscription.subject, queue: subscription.queue, sid: sid, into: &hello)
+                NATSClientOps.writeSubscribe(
+                    subject: subscription.subject, queue: subscription.queue, sid: sid, into: &hello)
                 if let max = record.max {
                     NATSClientOps.writeUnsubscribe(sid: sid, max: max - record.delivered, into: &hello)
                 }

@@ -15,7 +15,9 @@ public struct NATSConnectionOptions: Sendable {
         /// Attempts per outage before the connection closes for good; nil retries forever.
         public var maxAttempts: Int?
 
-        public init(initialDelay: Duration = .milliseconds(50), maxDelay: Duration = .seconds(2), maxAttempts: Int? = nil) {
+        public init(
+            initialDelay: Duration = .milliseconds(50), maxDelay: Duration = .seconds(2), maxAttempts: Int? = nil
+        ) {
             self.initialDelay = initialDelay
             self.maxDelay = maxDelay
             self.maxAttempts = maxAttempts
@@ -62,7 +64,9 @@ public struct NATSConnectionOptions: Sendable {
     public init(url: String) throws(NATSError) {
         var rest = Substring(url)
         if let scheme = rest.range(of: "://") {
-            guard rest[..<scheme.lowerBound] == "nats" else { throw NATSError(.invalidArgument, "only nats:// URLs are supported, not \(url)") }
+            guard rest[..<scheme.lowerBound] == "nats" else {
+                throw NATSError(.invalidArgument, "only nats:// URLs are supported, not \(url)")
+            }
             rest = rest[scheme.upperBound...]
         }
         if rest.hasSuffix("/") { rest = rest.dropLast() }
@@ -97,7 +101,8 @@ extension String {
         var iterator = utf8.makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
             } else {
                 bytes.append(byte)

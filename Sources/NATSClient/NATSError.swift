@@ -38,5 +38,7 @@ public struct NATSError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "NATS \(code): \(message)" }
 
-    public static func == (lhs: NATSError, rhs: NATSError) -> Bool { lhs.code == rhs.code && lhs.message == rhs.message }
+    public static func == (lhs: NATSError, rhs: NATSError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message
+    }
 }

@@ -49,8 +49,8 @@ public struct NATSHeaders: Sendable, Equatable {
             // A name with ':' or white space, or a CR/LF anywhere, would let a
             // caller inject protocol lines.
             guard !field.name.isEmpty,
-                  !field.name.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 <= 32 || $0 == 127 }),
-                  !field.value.utf8.contains(where: { $0 == 13 || $0 == 10 })
+                !field.name.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 <= 32 || $0 == 127 }),
+                !field.value.utf8.contains(where: { $0 == 13 || $0 == 10 })
             else { throw NATSError(.invalidArgument, "header \(field.name.debugDescription) is not valid on the wire") }
             written += buffer.writeString(field.name)
             written += buffer.writeString(": ")
@@ -75,7 +75,8 @@ public struct NATSHeaders: Sendable, Equatable {
         if !rest.isEmpty {
             let code = rest.prefix { $0 != " " }
             guard let status = Int(code), code.count == 3 else {
-                throw NATSError(.protocolViolation, "header status \(String(rest).debugDescription) is not a 3-digit code")
+                throw NATSError(
+                    .protocolViolation, "header status \(String(rest).debugDescription) is not a 3-digit code")
             }
             headers.status = status
             let description = rest.dropFirst(code.count).drop { $0 == " " }

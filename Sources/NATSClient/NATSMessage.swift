@@ -13,7 +13,8 @@ public struct NATSMessage: Sendable, Equatable {
     /// same subscription from the same read (`NATSPayloadPacking`), or has its own when larger.
     public var payload: ByteBuffer
 
-    public init(subject: String, sid: UInt64, replyTo: String? = nil, headers: NATSHeaders? = nil, payload: ByteBuffer) {
+    public init(subject: String, sid: UInt64, replyTo: String? = nil, headers: NATSHeaders? = nil, payload: ByteBuffer)
+    {
         self.subject = subject
         self.sid = sid
         self.replyTo = replyTo

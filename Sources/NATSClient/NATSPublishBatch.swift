@@ -41,13 +41,16 @@ public struct NATSPublishBatch: Sendable {
         try NATSClientOps.validateSubject(subject, wildcardsAllowed: false)
         if let replyTo { try NATSClientOps.validateSubject(replyTo) }
         // Its only throw (a bad header) comes before it writes anything.
-        try NATSClientOps.writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: payload, into: &bytes)
+        try NATSClientOps.writePublish(
+            subject: subject, replyTo: replyTo, headers: headers, payload: payload, into: &bytes)
         count += 1
         payloadBytes += payload.readableBytes
         largestPayload = Swift.max(largestPayload, payload.readableBytes)
     }
 
-    public mutating func append(_ payload: String, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil) throws(NATSError) {
+    public mutating func append(
+        _ payload: String, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
+    ) throws(NATSError) {
         try append(ByteBuffer(string: payload), to: subject, replyTo: replyTo, headers: headers)
     }
 

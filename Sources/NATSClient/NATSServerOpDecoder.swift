@@ -52,7 +52,8 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
         // The line without its LF (and without a CR before it).
         var line = buffer.getSlice(at: buffer.readerIndex, length: lineLength)!
         buffer.moveReaderIndex(forwardBy: lineLength + 1)
-        if line.readableBytes > 0, line.getInteger(at: line.readerIndex + line.readableBytes - 1, as: UInt8.self) == 13 {
+        if line.readableBytes > 0, line.getInteger(at: line.readerIndex + line.readableBytes - 1, as: UInt8.self) == 13
+        {
             line.moveWriterIndex(to: line.writerIndex - 1)
         }
         let op = try parseControlLine(line)
@@ -77,7 +78,8 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
         let limit = Swift.min(buffer.readableBytes, maxControlLineLength + 2)
         let found: Int? = buffer.withUnsafeReadableBytes { bytes in
             guard limit > 0, let base = bytes.baseAddress,
-                  let hit = memchr(base, 10, limit) else { return nil }
+                let hit = memchr(base, 10, limit)
+            else { return nil }
             return base.distance(to: UnsafeRawPointer(hit))
         }
         if let found { return found }
@@ -99,11 +101,15 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     /// `MSG <subject> <sid> [reply-to] <#bytes>` or `HMSG <subject> <sid> [reply-to] <#header bytes> <#total bytes>`.
-    private func message(_ op: MessageLine, _ bytes: UnsafeRawBufferPointer, _ line: ByteBuffer) throws(NATSError) -> ControlOp {
+    private func message(
+        _ op: MessageLine, _ bytes: UnsafeRawBufferPointer, _ line: ByteBuffer
+    ) throws(NATSError) -> ControlOp {
         let count = op.fieldCount
         let withHeaders = op.isHMSG
         guard withHeaders ? (count == 5 || count == 6) : (count == 4 || count == 5) else { throw malformed(line) }
-        func text(_ field: Int) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[op.field(field)]), as: UTF8.self) }
+        func text(_ field: Int) -> String {
+            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[op.field(field)]), as: UTF8.self)
+        }
         func value(_ field: Int) throws(NATSError) -> UInt64 {
             let range = op.field(field)
             guard range.count <= 19 else { throw malformed(line) }
@@ -118,11 +124,14 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
         let size = try value(count - 1)
         guard size <= maxPayloadLength else { throw tooLarge(size) }
         let headerSize = withHeaders ? try value(count - 2) : 0
-        guard headerSize <= size else { throw NATSError(.protocolViolation, "HMSG header size \(headerSize) exceeds total \(size)") }
+        guard headerSize <= size else {
+            throw NATSError(.protocolViolation, "HMSG header size \(headerSize) exceeds total \(size)")
+        }
         let hasReply = count == (withHeaders ? 6 : 5)
-        return .message(PendingMessage(
-            subject: text(1), sid: try value(2), replyTo: hasReply ? text(3) : nil,
-            headerLength: Int(headerSize), totalLength: Int(size)))
+        return .message(
+            PendingMessage(
+                subject: text(1), sid: try value(2), replyTo: hasReply ? text(3) : nil,
+                headerLength: Int(headerSize), totalLength: Int(size)))
     }
 
     private func parseOtherLine(_ line: ByteBuffer) throws(NATSError) -> ControlOp {
@@ -156,13 +165,16 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
         if name(is: "+OK"), fields.count == 1 { return .immediate(.ok) }
         if name(is: "-ERR") {
             let text = String(decoding: view[first.upperBound...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            let unquoted = text.count >= 2 && text.hasPrefix("'") && text.hasSuffix("'") ? String(text.dropFirst().dropLast()) : text
+            let unquoted =
+                text.count >= 2 && text.hasPrefix("'") && text.hasSuffix("'")
+                ? String(text.dropFirst().dropLast()) : text
             return .immediate(.error(unquoted))
         }
         if name(is: "INFO") {
             guard fields.count >= 2 else { throw malformed(line) }
             do {
-                return .immediate(.info(try JSONDecoder().decode(NATSServerInfo.self, from: Data(view[first.upperBound...]))))
+                return .immediate(
+                    .info(try JSONDecoder().decode(NATSServerInfo.self, from: Data(view[first.upperBound...]))))
             } catch {
                 throw NATSError(.protocolViolation, "INFO is not the JSON the protocol describes: \(error)")
             }
@@ -170,11 +182,16 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
         throw malformed(line)
     }
 
-    private func readPayload(of pending: PendingMessage, from buffer: inout ByteBuffer) throws(NATSError) -> NATSMessage? {
+    private func readPayload(
+        of pending: PendingMessage, from buffer: inout ByteBuffer
+    ) throws(NATSError) -> NATSMessage? {
         guard buffer.readableBytes >= pending.totalLength + 2 else { return nil }
         let end = buffer.readerIndex + pending.totalLength
-        guard buffer.getInteger(at: end, as: UInt8.self) == 13, buffer.getInteger(at: end + 1, as: UInt8.self) == 10 else {
-            throw NATSError(.protocolViolation, "payload of \(pending.totalLength) bytes on \(pending.subject) is not followed by CRLF")
+        guard buffer.getInteger(at: end, as: UInt8.self) == 13, buffer.getInteger(at: end + 1, as: UInt8.self) == 10
+        else {
+            throw NATSError(
+                .protocolViolation,
+                "payload of \(pending.totalLength) bytes on \(pending.subject) is not followed by CRLF")
         }
         var headers: NATSHeaders?
         if pending.headerLength > 0 {
@@ -183,9 +200,11 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
         // A slice of the read buffer, no copy: the channel handler packs a
         // read's payloads into storage of their own (`NATSPayloadPacking`), so
         // a kept message never pins the whole read.
-        let payload = buffer.getSlice(at: buffer.readerIndex + pending.headerLength, length: pending.totalLength - pending.headerLength)!
+        let payload = buffer.getSlice(
+            at: buffer.readerIndex + pending.headerLength, length: pending.totalLength - pending.headerLength)!
         buffer.moveReaderIndex(forwardBy: pending.totalLength + 2)
-        return NATSMessage(subject: pending.subject, sid: pending.sid, replyTo: pending.replyTo, headers: headers, payload: payload)
+        return NATSMessage(
+            subject: pending.subject, sid: pending.sid, replyTo: pending.replyTo, headers: headers, payload: payload)
     }
 
     private func malformed(_ line: ByteBuffer) -> NATSError {
@@ -194,7 +213,8 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     private func tooLarge(_ size: UInt64) -> NATSError {
-        NATSError(.protocolViolation, "server announced a \(size)-byte payload, above the \(maxPayloadLength)-byte bound")
+        NATSError(
+            .protocolViolation, "server announced a \(size)-byte payload, above the \(maxPayloadLength)-byte bound")
     }
 }
 
@@ -213,10 +233,12 @@ private struct MessageLine {
         while index < bytes.count, bytes[index] == 32 || bytes[index] == 9 { index += 1 }
         let rest = bytes.count - index
         if rest > 4, upper(bytes[index]) == 72, upper(bytes[index + 1]) == 77, upper(bytes[index + 2]) == 83,
-           upper(bytes[index + 3]) == 71, bytes[index + 4] == 32 || bytes[index + 4] == 9 {
+            upper(bytes[index + 3]) == 71, bytes[index + 4] == 32 || bytes[index + 4] == 9
+        {
             isHMSG = true
         } else if rest > 3, upper(bytes[index]) == 77, upper(bytes[index + 1]) == 83, upper(bytes[index + 2]) == 71,
-                  bytes[index + 3] == 32 || bytes[index + 3] == 9 {
+            bytes[index + 3] == 32 || bytes[index + 3] == 9
+        {
             isHMSG = false
         } else {
             return nil
@@ -242,7 +264,8 @@ private struct MessageLine {
     func field(_ number: Int) -> Range<Int> {
         withUnsafeBytes(of: starts) { starts in
             withUnsafeBytes(of: ends) { ends in
-                starts.load(fromByteOffset: number * 8, as: Int.self)..<ends.load(fromByteOffset: number * 8, as: Int.self)
+                starts.load(
+                    fromByteOffset: number * 8, as: Int.self)..<ends.load(fromByteOffset: number * 8, as: Int.self)
             }
         }
     }

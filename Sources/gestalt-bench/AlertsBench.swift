@@ -37,7 +37,8 @@ struct AlertsBench: ParsableCommand {
     /// by `evaluate_every` per cycle so `for:` durations pass.
     func evaluation(store: TopologyStore, board: SourceStatusBoard, list: [Entity]) {
         let settings = AlertSettings(enabled: true)
-        let service = AlertService(settings: settings, thresholds: HealthThresholds(), store: store, statusBoard: board) { _ in }
+        let service = AlertService(settings: settings, thresholds: HealthThresholds(), store: store, statusBoard: board)
+        { _ in }
         let step = settings.evaluateEvery.components.seconds * 1000
         var now = Timestamp(millisecondsSince1970: 1_796_000_000_000)
         var times: [Double] = []
@@ -46,25 +47,31 @@ struct AlertsBench: ParsableCommand {
             store.apply(changed(list, cycle: cycle).map { .upsertEntity($0) })
             for i in 0..<5 {
                 let pod = list[(cycle * 7 + i * 13) % list.count]
-                _ = store.record(InfraEvent(
-                    type: "Warning", reason: "BackOff", message: "back-off restarting", entityID: pod.id,
-                    entityKind: pod.kind, entityName: pod.name, severity: .warning
-                ))
+                _ = store.record(
+                    InfraEvent(
+                        type: "Warning", reason: "BackOff", message: "back-off restarting", entityID: pod.id,
+                        entityKind: pod.kind, entityName: pod.name, severity: .warning
+                    ))
             }
             now = Timestamp(millisecondsSince1970: now.millisecondsSince1970 + step)
             let start = ContinuousClock.now
             transitions += service.evaluate(now: now).count
             times.append(milliseconds(.now - start))
         }
-        print("alert evaluation, \(store.entityCount) entities, default rules: \(Percentiles(times).describe(unit: "ms")) per cycle")
-        print("  at the end: \(service.firing.count) firing, \(transitions) transitions over \(cycles) cycles of \(churn) changed entities")
+        print(
+            "alert evaluation, \(store.entityCount) entities, default rules: \(Percentiles(times).describe(unit: "ms")) per cycle"
+        )
+        print(
+            "  at the end: \(service.firing.count) firing, \(transitions) transitions over \(cycles) cycles of \(churn) changed entities"
+        )
     }
 
     /// The inspector's record (`SourceContext.recordRun`: one `PluginBoard`
     /// record per source cycle, whatever the cycle's size), next to what one
     /// source update of `churn` entities costs the store.
     func recording(store: TopologyStore, list: [Entity]) {
-        let context = SourceContext(instance: SourceInstance(kind: "kubernetes"), sink: store, store: store, statusBoard: SourceStatusBoard())
+        let context = SourceContext(
+            instance: SourceInstance(kind: "kubernetes"), sink: store, store: store, statusBoard: SourceStatusBoard())
         for i in 0..<20 { store.plugins.record("source-\(i)", PluginRun(seconds: 0.01)) }
         let started = ContinuousClock.now
         let start = ContinuousClock.now
@@ -78,9 +85,12 @@ struct AlertsBench: ParsableCommand {
             applies.append(milliseconds(.now - start))
         }
         let apply = Percentiles(applies)
-        print("plugin recording: " + String(format: "%.3f", perRecord) + " µs per record (one per source update), board of \(store.plugins.all.count) plugins")
-        print("  one update of \(churn) entities: \(apply.describe(unit: "ms")); recording adds "
-            + String(format: "%.3f%% of its p50", perRecord / 1000 / max(apply.p50, 1e-9) * 100))
+        print(
+            "plugin recording: " + String(format: "%.3f", perRecord)
+                + " µs per record (one per source update), board of \(store.plugins.all.count) plugins")
+        print(
+            "  one update of \(churn) entities: \(apply.describe(unit: "ms")); recording adds "
+                + String(format: "%.3f%% of its p50", perRecord / 1000 / max(apply.p50, 1e-9) * 100))
     }
 
     /// `churn` entities with their CPU moved: every other cycle up into the

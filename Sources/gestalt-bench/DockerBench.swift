@@ -49,7 +49,9 @@ struct DockerBench: AsyncParsableCommand {
         let board = SourceStatusBoard()
         let instance = SourceInstance(kind: "docker")
         let source = DockerSource(instance: instance, configuration: DockerSourceConfiguration(socket: socket))
-        let running = Task { try await source.run(in: SourceContext(instance: instance, sink: store, store: store, statusBoard: board)) }
+        let running = Task {
+            try await source.run(in: SourceContext(instance: instance, sink: store, store: store, statusBoard: board))
+        }
         try await poll("source ready") { board.status(of: "docker")?.state == .ready }
         var latencies: [Duration] = []
         var afterReturn: [Duration] = []
@@ -68,13 +70,16 @@ struct DockerBench: AsyncParsableCommand {
             try await client.send(.POST, "/containers/\(id)/start")
             let returned = clock.now
             // From the start request to the store showing it running.
-            try await poll("\(name) visible", every: .microseconds(500)) { store.entity(id: "docker:container/\(name)")?.status == .running }
+            try await poll("\(name) visible", every: .microseconds(500)) {
+                store.entity(id: "docker:container/\(name)")?.status == .running
+            }
             latencies.append(clock.now - started)
             afterReturn.append(clock.now - returned)
         }
         func quantiles(_ values: [Duration]) -> String {
             let sorted = values.sorted()
-            return "p50 \(ms(sorted[sorted.count / 2])) ms, p99 \(ms(sorted[min(sorted.count - 1, sorted.count * 99 / 100)])) ms, max \(ms(sorted.last!)) ms"
+            return
+                "p50 \(ms(sorted[sorted.count / 2])) ms, p99 \(ms(sorted[min(sorted.count - 1, sorted.count * 99 / 100)])) ms, max \(ms(sorted.last!)) ms"
         }
         print("start request → visible running over \(containers) containers: \(quantiles(latencies))")
         print("start request returned → visible running: \(quantiles(afterReturn))")
@@ -87,8 +92,10 @@ struct DockerBench: AsyncParsableCommand {
         try await Task.sleep(for: .seconds(idleSeconds))
         let cpu = processCPUSeconds() - cpuBefore
         let wall = seconds(clock.now - wallBefore)
-        print(String(format: "idle with %d stats streams: %.1f%% of one core over %.0f s (%.0f store revisions/s)",
-                     containers, cpu / wall * 100, wall, Double(store.revision - revisionBefore) / wall))
+        print(
+            String(
+                format: "idle with %d stats streams: %.1f%% of one core over %.0f s (%.0f store revisions/s)",
+                containers, cpu / wall * 100, wall, Double(store.revision - revisionBefore) / wall))
         running.cancel()
         _ = await running.result
 
@@ -96,7 +103,10 @@ struct DockerBench: AsyncParsableCommand {
         let fresh = TopologyStore()
         let freshBoard = SourceStatusBoard()
         let syncStart = clock.now
-        let syncing = Task { try await source.run(in: SourceContext(instance: instance, sink: fresh, store: fresh, statusBoard: freshBoard)) }
+        let syncing = Task {
+            try await source.run(
+                in: SourceContext(instance: instance, sink: fresh, store: fresh, statusBoard: freshBoard))
+        }
         try await poll("initial sync", every: .microseconds(500)) { freshBoard.status(of: "docker")?.state == .ready }
         let sync = clock.now - syncStart
         let listed = fresh.snapshot().entities.count { $0.kind == .container }
@@ -142,11 +152,14 @@ struct DockerBench: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: busybox, toPath: bin.appendingPathComponent("busybox").path)
         for applet in ["sh", "sleep"] {
-            try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
+            try FileManager.default.createSymbolicLink(
+                atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
         }
         let tarball = directory.appendingPathComponent("rootfs.tar").path
         try runTool("/usr/bin/tar", ["-C", directory.appendingPathComponent("rootfs").path, "-cf", tarball, "."])
-        let docker = FileManager.default.isExecutableFile(atPath: "/usr/bin/docker") ? "/usr/bin/docker" : "/usr/local/bin/docker"
+        let docker =
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/docker")
+            ? "/usr/bin/docker" : "/usr/local/bin/docker"
         try runTool(docker, ["-H", socket, "import", tarball, "gestalt-bench/busybox"])
     }
 
@@ -160,7 +173,10 @@ struct DockerBench: AsyncParsableCommand {
         guard process.terminationStatus == 0 else { throw ValidationError("\(path) \(arguments) failed") }
     }
 
-    private func poll(_ what: String, every interval: Duration = .milliseconds(5), timeout: Duration = .seconds(60), _ condition: () -> Bool) async throws {
+    private func poll(
+        _ what: String, every interval: Duration = .milliseconds(5), timeout: Duration = .seconds(60),
+        _ condition: () -> Bool
+    ) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition() {
             guard ContinuousClock.now < deadline else { throw ValidationError("timed out waiting for \(what)") }

@@ -28,19 +28,25 @@ struct EnrichmentBench: AsyncParsableCommand {
 
     func run() async throws {
         let store = TopologyStore()
-        store.apply((0..<pods).map { i in
-            let namespace = Self.namespace(i, of: namespaces)
-            return .upsertEntity(Entity(
-                id: Entity.kubernetesID(kind: .pod, namespace: namespace, name: Self.podName(i)), kind: .pod, name: Self.podName(i),
-                namespace: namespace, source: "kubernetes", memoryLimit: 1 << 30
-            ))
-        })
+        store.apply(
+            (0..<pods).map { i in
+                let namespace = Self.namespace(i, of: namespaces)
+                return .upsertEntity(
+                    Entity(
+                        id: Entity.kubernetesID(kind: .pod, namespace: namespace, name: Self.podName(i)), kind: .pod,
+                        name: Self.podName(i),
+                        namespace: namespace, source: "kubernetes", memoryLimit: 1 << 30
+                    ))
+            })
 
         let exporterPort = try PeerProcess.freePort()
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let exporter = try PeerProcess.start(
             executable,
-            ["enrichment-exporter", "--port", "\(exporterPort)", "--pods", "\(pods)", "--namespaces", "\(namespaces)", "--ghosts", "\(ghosts)"],
+            [
+                "enrichment-exporter", "--port", "\(exporterPort)", "--pods", "\(pods)", "--namespaces",
+                "\(namespaces)", "--ghosts", "\(ghosts)",
+            ],
             name: "exporter"
         )
         defer { exporter.stop() }
@@ -50,14 +56,14 @@ struct EnrichmentBench: AsyncParsableCommand {
         let directory = try PeerProcess.makeDirectory("prometheus-bench")
         let config = directory.appendingPathComponent("prometheus.yml")
         try """
-            global:
-              scrape_interval: \(interval)s
-            scrape_configs:
-              - job_name: cadvisor
-                scrape_timeout: \(interval)s
-                static_configs:
-                  - targets: ["127.0.0.1:\(exporterPort)"]
-            """.write(to: config, atomically: true, encoding: .utf8)
+        global:
+          scrape_interval: \(interval)s
+        scrape_configs:
+          - job_name: cadvisor
+            scrape_timeout: \(interval)s
+            static_configs:
+              - targets: ["127.0.0.1:\(exporterPort)"]
+        """.write(to: config, atomically: true, encoding: .utf8)
         let server = try PeerProcess.start(
             prometheus,
             [
@@ -74,7 +80,9 @@ struct EnrichmentBench: AsyncParsableCommand {
             queries: PrometheusEnrichmentConfiguration.podQueries()
         )
         let client = PrometheusQueryClient(endpoint: configuration.endpoint, timeout: configuration.queryTimeout)
-        print("\(pods) pods in \(namespaces) namespaces (+\(ghosts) only in Prometheus), \(configuration.queries.count) queries per cycle, scrape every \(interval) s")
+        print(
+            "\(pods) pods in \(namespaces) namespaces (+\(ghosts) only in Prometheus), \(configuration.queries.count) queries per cycle, scrape every \(interval) s"
+        )
         print("waiting for two scrapes of every series…")
         let expected = Double(pods + ghosts)
         try await PeerProcess.waitUntil(timeout: .seconds(120), "rate() over every pod") {
@@ -100,26 +108,29 @@ struct EnrichmentBench: AsyncParsableCommand {
             let prometheusSpent = (Self.cpuSeconds(pid: server.pid) - prometheusCPU) * 1000
             let wall = Double(report.duration / .microseconds(1)) / 1000
             if !report.failed.isEmpty { print("failed: \(report.failed)") }
-            print(String(
-                format: "%5d  %7d  %6d  %9d  %7d  %7.1f  %15.1f  %17.1f",
-                index + 1, report.queries, report.series, report.unmatched, report.updates, wall, spent, prometheusSpent
-            ))
+            print(
+                String(
+                    format: "%5d  %7d  %6d  %9d  %7d  %7.1f  %15.1f  %17.1f",
+                    index + 1, report.queries, report.series, report.unmatched, report.updates, wall, spent,
+                    prometheusSpent
+                ))
             if index > 0 { steady.append((wall, spent, prometheusSpent)) }
             try await Task.sleep(for: .seconds(interval))
         }
         if !steady.isEmpty {
             func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-            print(String(
-                format: "steady cycles (2…%d), median: wall %.1f ms, enricher CPU %.1f ms, prometheus CPU %.1f ms",
-                cycles, median(steady.map(\.wall)), median(steady.map(\.cpu)), median(steady.map(\.prometheus))
-            ))
+            print(
+                String(
+                    format: "steady cycles (2…%d), median: wall %.1f ms, enricher CPU %.1f ms, prometheus CPU %.1f ms",
+                    cycles, median(steady.map(\.wall)), median(steady.map(\.cpu)), median(steady.map(\.prometheus))
+                ))
         }
     }
 
     /// User + system CPU seconds of another process, from /proc/<pid>/stat.
     static func cpuSeconds(pid: Int32) -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
+            let close = stat.lastIndex(of: ")")
         else { return 0 }
         // Fields after the command name: state is 3rd, utime 14th, stime 15th (1-based, whole line).
         let fields = stat[stat.index(after: close)...].split(separator: " ")

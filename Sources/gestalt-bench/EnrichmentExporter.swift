@@ -7,7 +7,8 @@ import Hummingbird
 /// enricher's alone. The enrichment benchmark starts it; not for use by hand.
 struct EnrichmentExporter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "enrichment-exporter", abstract: "Serves cAdvisor-style series for the enrichment benchmark.", shouldDisplay: false
+        commandName: "enrichment-exporter", abstract: "Serves cAdvisor-style series for the enrichment benchmark.",
+        shouldDisplay: false
     )
 
     @Option var port: Int
@@ -31,11 +32,16 @@ struct EnrichmentExporter: AsyncParsableCommand {
             for (i, label) in labels.enumerated() {
                 let cpu = 0.1 + Double(i % 5) * 0.1
                 text += "container_cpu_usage_seconds_total\(label) \(1_000_000 + cpu * seconds) \(milliseconds)\n"
-                text += "container_memory_working_set_bytes\(label) \(50_000_000 + (i % 100) * 1_000_000) \(milliseconds)\n"
-                text += "container_network_receive_bytes_total\(label) \(1_000_000 + Double(1000 * (1 + i % 10)) * seconds) \(milliseconds)\n"
-                text += "container_network_transmit_bytes_total\(label) \(1_000_000 + Double(500 * (1 + i % 10)) * seconds) \(milliseconds)\n"
+                text +=
+                    "container_memory_working_set_bytes\(label) \(50_000_000 + (i % 100) * 1_000_000) \(milliseconds)\n"
+                text +=
+                    "container_network_receive_bytes_total\(label) \(1_000_000 + Double(1000 * (1 + i % 10)) * seconds) \(milliseconds)\n"
+                text +=
+                    "container_network_transmit_bytes_total\(label) \(1_000_000 + Double(500 * (1 + i % 10)) * seconds) \(milliseconds)\n"
             }
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         try await app.runService()

@@ -9,11 +9,12 @@ import NIOCore
 struct FanoutBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fanout",
-        abstract: "SSE fan-out of gestalt against nginx + nchan in one run: server CPU per delivery, p50/p99, idle memory per client, ratios.",
+        abstract:
+            "SSE fan-out of gestalt against nginx + nchan in one run: server CPU per delivery, p50/p99, idle memory per client, ratios.",
         discussion: """
-        Needs a release gestalt next to this binary (`swift build -c release --product gestalt`) and, for \
-        `--vs nchan`, Debian's nginx-light with libnginx-mod-nchan. Each load is CLIENTSxRATE (messages per second).
-        """
+            Needs a release gestalt next to this binary (`swift build -c release --product gestalt`) and, for \
+            `--vs nchan`, Debian's nginx-light with libnginx-mod-nchan. Each load is CLIENTSxRATE (messages per second).
+            """
     )
 
     @Option(help: "The peer to run beside gestalt: nchan, or none.") var vs = "nchan"
@@ -26,7 +27,10 @@ struct FanoutBench: AsyncParsableCommand {
     @Option(help: "nginx binary.") var nginx = "/usr/sbin/nginx"
     @Option(help: "nchan's dynamic module.") var nchanModule = "/usr/lib/nginx/modules/ngx_nchan_module.so"
     @Option(help: "First of two loopback ports.") var port = 18291
-    @Option(help: "Seconds each peer's clients stay connected before publishing (the idle memory and a perf attach happen here).") var settle = 2
+    @Option(
+        help:
+            "Seconds each peer's clients stay connected before publishing (the idle memory and a perf attach happen here)."
+    ) var settle = 2
 
     func run() async throws {
         let plans = try loads.map(FanoutLoad.init)
@@ -35,22 +39,33 @@ struct FanoutBench: AsyncParsableCommand {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 8
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let binary = gestalt ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("gestalt").path
+        let binary =
+            gestalt
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("gestalt").path
         let most = plans.map(\.clients).max() ?? 0
         var peers: [any FanoutPeer] = []
         do {
-            peers.append(try await GestaltPeer.start(
-                binary: binary, port: port, directory: directory, payloadBytes: payload,
-                extraArguments: gestaltArguments.split(separator: " ").map(String.init), client: client
-            ))
+            peers.append(
+                try await GestaltPeer.start(
+                    binary: binary, port: port, directory: directory, payloadBytes: payload,
+                    extraArguments: gestaltArguments.split(separator: " ").map(String.init), client: client
+                ))
             if vs == "nchan" {
-                peers.append(try await NchanPeer.start(nginx: nginx, module: nchanModule, port: port + 1, directory: directory, connections: most, payloadBytes: payload))
+                peers.append(
+                    try await NchanPeer.start(
+                        nginx: nginx, module: nchanModule, port: port + 1, directory: directory, connections: most,
+                        payloadBytes: payload))
             }
-            print("load average \(Self.loadAverage()); gestalt pid \(peers[0].worker.pid)" + (peers.count > 1 ? ", nchan worker pid \(peers[1].worker.pid)" : ""))
+            print(
+                "load average \(Self.loadAverage()); gestalt pid \(peers[0].worker.pid)"
+                    + (peers.count > 1 ? ", nchan worker pid \(peers[1].worker.pid)" : ""))
             for plan in plans {
                 var results: [FanoutResult] = []
                 for peer in peers {
-                    let result = try await FanoutRun(plan: plan, peer: peer, seconds: seconds, measure: measure, settle: settle, client: client).run()
+                    let result = try await FanoutRun(
+                        plan: plan, peer: peer, seconds: seconds, measure: measure, settle: settle, client: client
+                    ).run()
                     print(result.describe())
                     results.append(result)
                 }
@@ -67,7 +82,8 @@ struct FanoutBench: AsyncParsableCommand {
     }
 
     static func loadAverage() -> String {
-        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(
+            separator: " ")
     }
 }
 

@@ -71,7 +71,9 @@ struct NchanPeer: FanoutPeer {
     let master: ChildProcess
     let payloadBytes: Int
 
-    static func start(nginx: String, module: String, port: Int, directory: URL, connections: Int, payloadBytes: Int) async throws -> NchanPeer {
+    static func start(
+        nginx: String, module: String, port: Int, directory: URL, connections: Int, payloadBytes: Int
+    ) async throws -> NchanPeer {
         let config = directory.appendingPathComponent("nginx.conf")
         // Above the hard limit nginx only logs an alert and keeps the inherited one.
         var limit = rlimit()
@@ -112,7 +114,9 @@ struct NchanPeer: FanoutPeer {
             }
         }
         """.write(to: config, atomically: true, encoding: .utf8)
-        let master = try ChildProcess.start(nginx, ["-p", directory.path, "-e", "\(directory.path)/error.log", "-c", config.path], log: directory.appendingPathComponent("nginx.out"))
+        let master = try ChildProcess.start(
+            nginx, ["-p", directory.path, "-e", "\(directory.path)/error.log", "-c", config.path],
+            log: directory.appendingPathComponent("nginx.out"))
         let target = try LoadTarget(url: "http://127.0.0.1:\(port)")
         try await waitForListening(target, path: "/pub/ready", what: "nginx (see \(directory.path)/error.log)")
         // The master only supervises; the one worker serves.
@@ -123,7 +127,8 @@ struct NchanPeer: FanoutPeer {
             if workerPID == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
         guard let workerPID else { master.stop(); throw LoadTargetError(message: "nginx started no worker") }
-        return NchanPeer(target: target, worker: ServerProcess(pid: workerPID), master: master, payloadBytes: payloadBytes)
+        return NchanPeer(
+            target: target, worker: ServerProcess(pid: workerPID), master: master, payloadBytes: payloadBytes)
     }
 
     func streamPath(_ load: String) -> String { "/sub/bench\(load)" }
@@ -151,14 +156,19 @@ struct GestaltPeer: FanoutPeer {
     let payloadBytes: Int
     static let nodeID = "bench-node"
 
-    static func start(binary: String, port: Int, directory: URL, payloadBytes: Int, extraArguments: [String], client: HTTPClient) async throws -> GestaltPeer {
-        let arguments = [
-            "serve", "--host", "127.0.0.1", "--port", "\(port)", "--no-history", "--demo-rate", "0", "--demo-size", "100",
-            "--log-level", "warning",
-        ] + extraArguments
+    static func start(
+        binary: String, port: Int, directory: URL, payloadBytes: Int, extraArguments: [String], client: HTTPClient
+    ) async throws -> GestaltPeer {
+        let arguments =
+            [
+                "serve", "--host", "127.0.0.1", "--port", "\(port)", "--no-history", "--demo-rate", "0", "--demo-size",
+                "100",
+                "--log-level", "warning",
+            ] + extraArguments
         let child = try ChildProcess.start(binary, arguments, log: directory.appendingPathComponent("gestalt.out"))
         let target = try LoadTarget(url: "http://127.0.0.1:\(port)")
-        try await waitForListening(target, path: "/api/infra/subscriptions", what: "gestalt (see \(directory.path)/gestalt.out)")
+        try await waitForListening(
+            target, path: "/api/infra/subscriptions", what: "gestalt (see \(directory.path)/gestalt.out)")
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/graph/nodes")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -168,7 +178,8 @@ struct GestaltPeer: FanoutPeer {
             child.stop()
             throw LoadTargetError(message: "creating the bench node answered \(response.status.code)")
         }
-        return GestaltPeer(target: target, worker: ServerProcess(pid: child.pid), child: child, payloadBytes: payloadBytes)
+        return GestaltPeer(
+            target: target, worker: ServerProcess(pid: child.pid), child: child, payloadBytes: payloadBytes)
     }
 
     func streamPath(_ load: String) -> String { "/api/infra/topology/stream?namespaces=bench" }
@@ -202,6 +213,8 @@ private func waitForListening(_ target: LoadTarget, path: String, what: String) 
 
 /// Children of `pid`, from /proc (Linux).
 private func childPIDs(of pid: Int32) -> [Int32] {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [] }
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else {
+        return []
+    }
     return text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
 }

@@ -20,12 +20,15 @@ struct FanoutRun {
         let rssBefore = peer.worker.residentBytes
         var channels: [EventLoopFuture<any Channel>] = []
         for index in 0..<total {
-            channels.append(target.connect(counters: counters) { channel in
-                try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                try channel.pipeline.syncOperations.addHandler(SSELoadClient(
-                    host: target.host, path: path, counters: counters, measure: LoadBench.measures(index, of: total, measuring: measuring)
-                ))
-            })
+            channels.append(
+                target.connect(counters: counters) { channel in
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(
+                        SSELoadClient(
+                            host: target.host, path: path, counters: counters,
+                            measure: LoadBench.measures(index, of: total, measuring: measuring)
+                        ))
+                })
             if index % 200 == 199 { try await LoadBench.pace(counters, toward: index - 100) }
         }
         let deadline = ContinuousClock.now + .seconds(60)
@@ -49,7 +52,9 @@ struct FanoutRun {
         }
         let cpu = peer.worker.cpuSeconds - cpuStart
         let delivered = counters.messages.load(ordering: .relaxed)
-        let delay = peer.name == "gestalt" ? await ServerDelay.fetch(target).map { ServerDelay.describe($0, since: delayStart) } : nil
+        let delay =
+            peer.name == "gestalt"
+            ? await ServerDelay.fetch(target).map { ServerDelay.describe($0, since: delayStart) } : nil
 
         for channel in channels { channel.whenSuccess { $0.close(promise: nil) } }
         let closeDeadline = ContinuousClock.now + .seconds(30)
@@ -106,9 +111,12 @@ struct FanoutResult {
     func describe() -> String {
         var lines = [
             String(
-                format: "%@ %@: %d/%d clients, published %d in %.1f s (%.0f/s), delivered %d of %d%@; CPU %.2f s = %.2f µs per delivery; idle %.1f KiB per client",
-                peer, plan.label, connected, plan.clients, published, publishSeconds, Double(published) / publishSeconds,
-                delivered, expected, complete ? " (complete)" : " (INCOMPLETE)", cpuSeconds, microsecondsPerDelivery, idleBytesPerClient / 1024
+                format:
+                    "%@ %@: %d/%d clients, published %d in %.1f s (%.0f/s), delivered %d of %d%@; CPU %.2f s = %.2f µs per delivery; idle %.1f KiB per client",
+                peer, plan.label, connected, plan.clients, published, publishSeconds,
+                Double(published) / publishSeconds,
+                delivered, expected, complete ? " (complete)" : " (INCOMPLETE)", cpuSeconds, microsecondsPerDelivery,
+                idleBytesPerClient / 1024
             ),
             "  \(peer) latency: \(latencies.describe(unit: "ms"))",
         ]
@@ -121,7 +129,8 @@ struct FanoutResult {
         String(
             format: "%@ gestalt / %@: CPU per delivery %.2f×, p50 %.2f×, p99 %.2f×, idle memory per client %.2f×%@",
             gestalt.plan.label, other.peer, gestalt.microsecondsPerDelivery / other.microsecondsPerDelivery,
-            gestalt.latencies.p50 / max(other.latencies.p50, 0.001), gestalt.latencies.p99 / max(other.latencies.p99, 0.001),
+            gestalt.latencies.p50 / max(other.latencies.p50, 0.001),
+            gestalt.latencies.p99 / max(other.latencies.p99, 0.001),
             gestalt.idleBytesPerClient / max(other.idleBytesPerClient, 1),
             gestalt.complete && other.complete ? "" : " (a run was incomplete: see above)"
         )

@@ -12,11 +12,13 @@ enum FlatTopology {
         return (0..<count).map { i in
             let namespace = "ns-\(i % 50)"
             if i % 10 == 0 {
-                return Entity(id: "k8s:service/\(namespace)/svc-\(i)", kind: .service, name: "svc-\(i)", namespace: namespace,
-                              source: "bench", labels: ["app": "svc-\(i)"], createdAt: created)
+                return Entity(
+                    id: "k8s:service/\(namespace)/svc-\(i)", kind: .service, name: "svc-\(i)", namespace: namespace,
+                    source: "bench", labels: ["app": "svc-\(i)"], createdAt: created)
             }
             return Entity(
-                id: "k8s:pod/\(namespace)/pod-\(i)", kind: .pod, name: "pod-\(i)", namespace: namespace, source: "bench",
+                id: "k8s:pod/\(namespace)/pod-\(i)", kind: .pod, name: "pod-\(i)", namespace: namespace,
+                source: "bench",
                 labels: ["app": "svc-\(i / 10 * 10)", "pod-template-hash": "7d9f4"], cpuPercent: Double(i % 90),
                 memoryBytes: Int64(64 + i % 128) << 20, memoryLimit: 512 << 20, customMetrics: ["error_rate": 0.01],
                 x: Double(i % 97), y: Double(i % 89), z: Double(i % 83), createdAt: created
@@ -27,7 +29,8 @@ enum FlatTopology {
     static func connections(for entities: [Entity]) -> [Connection] {
         entities.indices.compactMap { i in
             guard i % 10 != 0 else { return nil }
-            return Connection(sourceID: entities[i / 10 * 10].id, targetID: entities[i].id, kind: .network, requestsPerSec: 10)
+            return Connection(
+                sourceID: entities[i / 10 * 10].id, targetID: entities[i].id, kind: .network, requestsPerSec: 10)
         }
     }
 }
@@ -38,12 +41,16 @@ struct Percentiles {
 
     init(_ values: [Double]) {
         let sorted = values.sorted()
-        func at(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
+        func at(_ q: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
+        }
         p50 = at(0.5); p90 = at(0.9); p99 = at(0.99); max = sorted.last ?? 0; count = sorted.count
     }
 
     func describe(unit: String) -> String {
-        String(format: "p50 %.3f %@, p90 %.3f %@, p99 %.3f %@, max %.3f %@ (n=%d)", p50, unit, p90, unit, p99, unit, max, unit, count)
+        String(
+            format: "p50 %.3f %@, p90 %.3f %@, p99 %.3f %@, max %.3f %@ (n=%d)", p50, unit, p90, unit, p99, unit, max,
+            unit, count)
     }
 }
 

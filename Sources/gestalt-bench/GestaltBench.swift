@@ -9,7 +9,8 @@ struct GestaltBench: AsyncParsableCommand {
         commandName: "gestalt-bench",
         abstract: "Benchmarks that run gestalt's pieces side by side with real peers.",
         subcommands: [
-            SnapshotBench.self, DiffBench.self, StoreBench.self, SSEBench.self, LayoutBench.self, LoadBench.self, FanoutBench.self,
+            SnapshotBench.self, DiffBench.self, StoreBench.self, SSEBench.self, LayoutBench.self, LoadBench.self,
+            FanoutBench.self,
             KubernetesBench.self,
             PostgresBench.self,
             HistoryBench.self, HistoryLatencyBench.self,

@@ -17,7 +17,10 @@ struct HistoryBench: AsyncParsableCommand {
     @Option(help: "Updates to apply and record (spread over a simulated week).") var updates = 500_000
     @Option(help: "Updates per store.apply call.") var batch = 100
     @Option(help: "Random revisions to rebuild.") var rebuilds = 20
-    @Option(help: "Milliseconds between metric samples of one entity (simulated time; large values turn sampling off, to see its cost).")
+    @Option(
+        help:
+            "Milliseconds between metric samples of one entity (simulated time; large values turn sampling off, to see its cost)."
+    )
     var sampleIntervalMs: Int64 = 1000
     @Option(help: "Directory for the history file (deleted afterwards).") var dataDir = "/tmp/gestalt-history-bench"
 
@@ -37,7 +40,8 @@ struct HistoryBench: AsyncParsableCommand {
         let start = Timestamp.now().millisecondsSince1970 - week
         let pods = (0..<entities).map { index in
             Entity(
-                id: "bench:pod/ns\(index % 50)/p\(index)", kind: .pod, name: "p\(index)", namespace: "ns\(index % 50)", source: "bench",
+                id: "bench:pod/ns\(index % 50)/p\(index)", kind: .pod, name: "p\(index)", namespace: "ns\(index % 50)",
+                source: "bench",
                 labels: ["app": "a\(index % 200)"], cpuPercent: 10, memoryBytes: 100 << 20, customMetrics: ["rps": 1],
                 createdAt: Timestamp(millisecondsSince1970: start)
             )
@@ -76,11 +80,19 @@ struct HistoryBench: AsyncParsableCommand {
         _ = await recorder.result
 
         let bytes = try await history.usedBytes()
-        print("history: \(entities) entities, \(applied) updates over a simulated week, batches of \(batch), samples every \(sampleIntervalMs) ms")
-        print(String(format: "  applied in %.2f s (%.0f updates/s); durable in %.2f s: %.0f updates/s sustained with history on",
-                     seconds(appliedIn), Double(applied) / seconds(appliedIn), seconds(recordedIn), Double(applied) / seconds(recordedIn)))
-        print(String(format: "  disk: %.1f MiB used, %.0f bytes per update (updates, samples, checkpoints)",
-                     Double(bytes) / 1_048_576, Double(bytes) / Double(applied)))
+        print(
+            "history: \(entities) entities, \(applied) updates over a simulated week, batches of \(batch), samples every \(sampleIntervalMs) ms"
+        )
+        print(
+            String(
+                format:
+                    "  applied in %.2f s (%.0f updates/s); durable in %.2f s: %.0f updates/s sustained with history on",
+                seconds(appliedIn), Double(applied) / seconds(appliedIn), seconds(recordedIn),
+                Double(applied) / seconds(recordedIn)))
+        print(
+            String(
+                format: "  disk: %.1f MiB used, %.0f bytes per update (updates, samples, checkpoints)",
+                Double(bytes) / 1_048_576, Double(bytes) / Double(applied)))
 
         var revisions = Array(live.keys)
         while revisions.count < rebuilds { revisions.append(UInt64.random(in: first...last, using: &random)) }
@@ -90,12 +102,15 @@ struct HistoryBench: AsyncParsableCommand {
             let topology = try await history.topology(at: .revision(revision))
             times.append(seconds(clock.now - before) * 1000)
             if let expected = live[revision], topology.entities.count != expected {
-                throw ValidationError("rebuilt revision \(revision) has \(topology.entities.count) entities, the store had \(expected)")
+                throw ValidationError(
+                    "rebuilt revision \(revision) has \(topology.entities.count) entities, the store had \(expected)")
             }
         }
         times.sort()
-        print(String(format: "  rebuild of %d random revisions: median %.1f ms, p90 %.1f ms, max %.1f ms",
-                     times.count, times[times.count / 2], times[times.count * 9 / 10], times.last!))
+        print(
+            String(
+                format: "  rebuild of %d random revisions: median %.1f ms, p90 %.1f ms, max %.1f ms",
+                times.count, times[times.count / 2], times[times.count * 9 / 10], times.last!))
     }
 
     private func seconds(_ duration: Duration) -> Double {

@@ -16,7 +16,8 @@ struct HistoryLatencyBench: AsyncParsableCommand {
     @Option(help: "Seconds to measure, per phase.") var seconds = 10
     @Option(help: "Entities in the topology.") var entities = 1000
     @Option(help: "Loopback port for the server (the second phase uses the next one).") var port = 18191
-    @Option(help: "Directory for the history file (deleted afterwards).") var dataDir = "/tmp/gestalt-history-latency-bench"
+    @Option(help: "Directory for the history file (deleted afterwards).") var dataDir =
+        "/tmp/gestalt-history-latency-bench"
 
     func run() async throws {
         for history in [false, true] {
@@ -24,19 +25,27 @@ struct HistoryLatencyBench: AsyncParsableCommand {
             let clients = clients, rate = rate, seconds = seconds
             try? FileManager.default.removeItem(atPath: dataDir)
             let recorded = history ? try HistoryStore.open(HistoryConfiguration(directory: dataDir)) : nil
-            let recorder = recorded.map { store in Task { try await HistoryRecorder(history: store, store: harness.server.store).run() } }
+            let recorder = recorded.map { store in
+                Task { try await HistoryRecorder(history: store, store: harness.server.store).run() }
+            }
             try await harness.run {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for index in 0..<clients { group.addTask { try await harness.client(measure: index % 4 == 0) } }
-                    while harness.server.stats.snapshot.activeTopologyStreams < clients { try await Task.sleep(for: .milliseconds(50)) }
+                    while harness.server.stats.snapshot.activeTopologyStreams < clients {
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
                     let interval = Duration.seconds(1) / rate
                     var next = ContinuousClock.now
                     for round in 0..<(rate * seconds) {
                         next += interval
                         try await Task.sleep(until: next)
                         let now = ContinuousClock.now
-                        let updates = harness.server.store.apply([harness.change(round, round: round / harness.entities.count)])
-                        if let revision = updates.updates.last?.revision { harness.appliedAt.withLock { $0[revision] = now } }
+                        let updates = harness.server.store.apply([
+                            harness.change(round, round: round / harness.entities.count)
+                        ])
+                        if let revision = updates.updates.last?.revision {
+                            harness.appliedAt.withLock { $0[revision] = now }
+                        }
                     }
                     try await Task.sleep(for: .seconds(1))
                     group.cancelAll()
@@ -46,8 +55,9 @@ struct HistoryLatencyBench: AsyncParsableCommand {
             _ = await recorder?.result
             let durable = try await recorded?.durableRevision()
             try? FileManager.default.removeItem(atPath: dataDir)
-            print("history \(history ? "on " : "off"): \(clients) clients, \(rate) changes/s for \(seconds) s"
-                + (durable.map { "; durable through revision \($0) of \(harness.server.store.revision)" } ?? ""))
+            print(
+                "history \(history ? "on " : "off"): \(clients) clients, \(rate) changes/s for \(seconds) s"
+                    + (durable.map { "; durable through revision \($0) of \(harness.server.store.revision)" } ?? ""))
             print("  change → client latency: \(Percentiles(harness.latencies.withLock { $0 }).describe(unit: "ms"))")
         }
     }

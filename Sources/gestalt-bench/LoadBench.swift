@@ -14,11 +14,12 @@ import Synchronization
 struct LoadBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Load a running server with N SSE and M WebSocket clients and report delivery, latency, server memory and CPU.",
+        abstract:
+            "Load a running server with N SSE and M WebSocket clients and report delivery, latency, server memory and CPU.",
         discussion: """
-        Start the server first, e.g. `gestalt serve --port 8080 --demo-rate 1000 --demo-size 1000 --no-layout &`, \
-        then `gestalt-bench load --url http://127.0.0.1:8080 --sse 1000 --server-pid $!`.
-        """
+            Start the server first, e.g. `gestalt serve --port 8080 --demo-rate 1000 --demo-size 1000 --no-layout &`, \
+            then `gestalt-bench load --url http://127.0.0.1:8080 --sse 1000 --server-pid $!`.
+            """
     )
 
     @Option(help: "Server base URL.") var url = "http://127.0.0.1:8080"
@@ -27,7 +28,10 @@ struct LoadBench: AsyncParsableCommand {
     @Option(help: "Seconds to measure once all clients are connected.") var seconds = 10
     @Option(help: "Server process id, for its memory and CPU accounting.") var serverPid: Int32?
     @Flag(help: "Do not parse timestamps (idle/fan-out runs: count messages only).") var noLatency = false
-    @Option(help: "Clients of each transport that parse timestamps for latency (the rest only count), so the load tool itself keeps up.") var measure = 100
+    @Option(
+        help:
+            "Clients of each transport that parse timestamps for latency (the rest only count), so the load tool itself keeps up."
+    ) var measure = 100
     @Option(help: "Clients opened at once while connecting.") var connectBatch = 200
 
     func run() async throws {
@@ -41,21 +45,30 @@ struct LoadBench: AsyncParsableCommand {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<total {
-                channels.append(target.connect(counters: counters) { channel in
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(SSELoadClient(host: target.host, counters: counters, measure: Self.measures(index, of: total, measuring: measuring)))
-                })
+                channels.append(
+                    target.connect(counters: counters) { channel in
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(
+                            SSELoadClient(
+                                host: target.host, counters: counters,
+                                measure: Self.measures(index, of: total, measuring: measuring)))
+                    })
                 if index % batch == batch - 1 { try await Self.pace(counters, toward: index - batch / 2) }
             }
             for index in 0..<wsTotal {
-                channels.append(target.connect(counters: wsCounters) { channel in
-                    let client = WebSocketLoadClient(counters: wsCounters, measure: Self.measures(index, of: wsTotal, measuring: measuring))
-                    try channel.pipeline.syncOperations.addHandler(WebSocketHandshake(host: target.host, client: client, counters: wsCounters))
-                })
+                channels.append(
+                    target.connect(counters: wsCounters) { channel in
+                        let client = WebSocketLoadClient(
+                            counters: wsCounters, measure: Self.measures(index, of: wsTotal, measuring: measuring))
+                        try channel.pipeline.syncOperations.addHandler(
+                            WebSocketHandshake(host: target.host, client: client, counters: wsCounters))
+                    })
                 if index % batch == batch - 1 { try await Self.pace(wsCounters, toward: index - batch / 2) }
             }
             let deadline = ContinuousClock.now + .seconds(60)
-            while counters.connected.load(ordering: .relaxed) + wsCounters.connected.load(ordering: .relaxed) < total + wsTotal, ContinuousClock.now < deadline {
+            while counters.connected.load(ordering: .relaxed) + wsCounters.connected.load(ordering: .relaxed) < total
+                + wsTotal, ContinuousClock.now < deadline
+            {
                 try await Task.sleep(for: .milliseconds(50))
             }
             try await Task.sleep(for: .seconds(1))
@@ -70,23 +83,54 @@ struct LoadBench: AsyncParsableCommand {
             let elapsed = milliseconds(.now - start) / 1000
             let cpu = (server?.cpuSeconds ?? 0) - cpuStart
             let delayEnd = await ServerDelay.fetch(target)
-            let sseDelivered = counters.messages.load(ordering: .relaxed), wsDelivered = wsCounters.messages.load(ordering: .relaxed)
+            let sseDelivered = counters.messages.load(ordering: .relaxed),
+                wsDelivered = wsCounters.messages.load(ordering: .relaxed)
             let delivered = sseDelivered + wsDelivered
-            print("clients connected: \(connected) of \(total + wsTotal) (SSE \(counters.connected.load(ordering: .relaxed)) of \(total), WS \(wsCounters.connected.load(ordering: .relaxed)) of \(wsTotal))")
+            print(
+                "clients connected: \(connected) of \(total + wsTotal) (SSE \(counters.connected.load(ordering: .relaxed)) of \(total), WS \(wsCounters.connected.load(ordering: .relaxed)) of \(wsTotal))"
+            )
             if server != nil {
                 let perClient = connected > 0 ? Double(rssConnected - rssBefore) / Double(connected) : 0
-                print(String(format: "server rss: %d MiB before, %d MiB connected; %.1f KiB per client", rssBefore >> 20, rssConnected >> 20, perClient / 1024))
+                print(
+                    String(
+                        format: "server rss: %d MiB before, %d MiB connected; %.1f KiB per client", rssBefore >> 20,
+                        rssConnected >> 20, perClient / 1024))
             }
-            for (name, count, clients, transport) in [("SSE", sseDelivered, total, counters), ("WS", wsDelivered, wsTotal, wsCounters)] where clients > 0 {
-                print("\(name) " + String(format: "delivered: %d messages in %.1f s = %.0f msg/s", count, elapsed, Double(count) / elapsed))
-                if measuring > 0 { print("\(name) change → client latency: \(Percentiles(transport.latencies.withLock { $0 }).describe(unit: "ms"))") }
+            for (name, count, clients, transport) in [
+                ("SSE", sseDelivered, total, counters), ("WS", wsDelivered, wsTotal, wsCounters),
+            ] where clients > 0 {
+                print(
+                    "\(name) "
+                        + String(
+                            format: "delivered: %d messages in %.1f s = %.0f msg/s", count, elapsed,
+                            Double(count) / elapsed))
+                if measuring > 0 {
+                    print(
+                        "\(name) change → client latency: \(Percentiles(transport.latencies.withLock { $0 }).describe(unit: "ms"))"
+                    )
+                }
             }
-            if let delayEnd { print("server fan-out delay (store → socket, both transports): " + ServerDelay.describe(delayEnd, since: delayStart)) }
-            for (description, count) in counters.errors.withLock({ $0 }) { print("SSE client errors: \(count) × \(description)") }
-            for (description, count) in wsCounters.errors.withLock({ $0 }) { print("WS client errors: \(count) × \(description)") }
-            if total > 0, wsTotal > 0 { print(String(format: "delivered (both): %d messages = %.0f msg/s", delivered, Double(delivered) / elapsed)) }
+            if let delayEnd {
+                print(
+                    "server fan-out delay (store → socket, both transports): "
+                        + ServerDelay.describe(delayEnd, since: delayStart))
+            }
+            for (description, count) in counters.errors.withLock({ $0 }) {
+                print("SSE client errors: \(count) × \(description)")
+            }
+            for (description, count) in wsCounters.errors.withLock({ $0 }) {
+                print("WS client errors: \(count) × \(description)")
+            }
+            if total > 0, wsTotal > 0 {
+                print(
+                    String(format: "delivered (both): %d messages = %.0f msg/s", delivered, Double(delivered) / elapsed)
+                )
+            }
             if server != nil, delivered > 0 {
-                print(String(format: "server CPU: %.2f s in %.1f s = %.2f µs per delivered message", cpu, elapsed, cpu * 1e6 / Double(delivered)))
+                print(
+                    String(
+                        format: "server CPU: %.2f s in %.1f s = %.2f µs per delivered message", cpu, elapsed,
+                        cpu * 1e6 / Double(delivered)))
             }
             group.cancelAll()
         }

@@ -8,8 +8,10 @@ struct LoadTarget: Sendable {
     let port: Int
 
     init(url: String) throws {
-        guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host else {
-            throw LoadTargetError(message: "--url must be http://HOST:PORT (the load tool speaks plain HTTP); got '\(url)'")
+        guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host
+        else {
+            throw LoadTargetError(
+                message: "--url must be http://HOST:PORT (the load tool speaks plain HTTP); got '\(url)'")
         }
         self.host = host
         self.port = components.port ?? 80

@@ -21,7 +21,9 @@ final class LoopbackHarness: Sendable {
 
     init(entities count: Int, port: Int) {
         self.port = port
-        server = GestaltServer(store: TopologyStore(), statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: port))
+        server = GestaltServer(
+            store: TopologyStore(), statusBoard: SourceStatusBoard(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: port))
         entities = FlatTopology.entities(count)
         server.store.apply(entities.map { .upsertEntity($0) })
         server.store.apply(FlatTopology.connections(for: entities).map { .upsertConnection($0) })
@@ -47,7 +49,11 @@ final class LoopbackHarness: Sendable {
 
     private func waitForServer() async throws {
         for _ in 0..<200 {
-            if (try? await httpClient.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)))?.status == .ok { return }
+            if (try? await httpClient.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)))?.status == .ok
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw BenchError("server did not start on port \(port)")
@@ -56,7 +62,8 @@ final class LoopbackHarness: Sendable {
     /// Opens an SSE stream and counts messages until cancelled; `measure`
     /// records change → client latency for each revision it sees.
     func client(measure: Bool) async throws {
-        let response = try await httpClient.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/infra/topology/stream"), timeout: .seconds(30))
+        let response = try await httpClient.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/infra/topology/stream"), timeout: .seconds(30))
         var scanner = SSEScanner()
         var local: [Double] = []
         defer { if measure { latencies.withLock { $0.append(contentsOf: local) } } }

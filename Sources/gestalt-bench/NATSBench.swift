@@ -23,13 +23,15 @@ struct NATSBench: AsyncParsableCommand {
     @Option(help: "Rounds of each measurement; the median is reported.") var rounds = 3
     @Option(help: "The nats-server binary.") var natsServer = "nats-server"
     @Option(help: "Run one measurement only (publish, batch or subscribe), e.g. under a profiler.") var only: String?
-    @Option(help: "Messages per NATSPublishBatch in the batch measurement (the raw side writes 500 per chunk).") var batch = 500
+    @Option(help: "Messages per NATSPublishBatch in the batch measurement (the raw side writes 500 per chunk).")
+    var batch = 500
 
     func run() async throws {
         let server = try BenchNATSServer(executable: natsServer)
         defer { server.stop() }
         try await server.waitUntilListening()
-        print("nats-server on 127.0.0.1:\(server.port), \(messages) messages of \(size) bytes, \(rounds) rounds (median)")
+        print(
+            "nats-server on 127.0.0.1:\(server.port), \(messages) messages of \(size) bytes, \(rounds) rounds (median)")
         let payload = [UInt8](repeating: UInt8(ascii: "x"), count: size)
 
         // Wall-clock rates, and CPU time per message: this process's (all its
@@ -42,30 +44,58 @@ struct NATSBench: AsyncParsableCommand {
             let publish = only == nil || only == "publish", batched = only == nil || only == "batch"
             let subscribe = only == nil || only == "subscribe"
             let port = server.port
-            if publish || batched { results["raw publish", default: []].append(try await server.measure(messages) { try await rawPublishRate(port: port, payload: payload) }) }
-            if publish { results["client publish", default: []].append(try await server.measure(messages) { try await clientPublishRate(port: port, payload: payload) }) }
-            if batched { results["client batch", default: []].append(try await server.measure(messages) { try await clientBatchPublishRate(port: port, payload: payload) }) }
-            if subscribe {
-                results["raw subscribe", default: []].append(try await server.measure(messages) { try await rawSubscribeRate(port: port, payload: payload) })
-                results["client subscribe", default: []].append(try await server.measure(messages) { try await clientSubscribeRate(port: port, payload: payload) })
+            if publish || batched {
+                results["raw publish", default: []].append(
+                    try await server.measure(messages) { try await rawPublishRate(port: port, payload: payload) })
             }
-            print("round \(round): " + kinds.compactMap { kind in results[kind]?.last.map { "\(kind) \(format($0.rate)) msgs/s \(nanos($0.cpu)) ns (server \(nanos($0.serverCPU)) ns)" } }.joined(separator: "; "))
+            if publish {
+                results["client publish", default: []].append(
+                    try await server.measure(messages) { try await clientPublishRate(port: port, payload: payload) })
+            }
+            if batched {
+                results["client batch", default: []].append(
+                    try await server.measure(messages) {
+                        try await clientBatchPublishRate(port: port, payload: payload)
+                    })
+            }
+            if subscribe {
+                results["raw subscribe", default: []].append(
+                    try await server.measure(messages) { try await rawSubscribeRate(port: port, payload: payload) })
+                results["client subscribe", default: []].append(
+                    try await server.measure(messages) { try await clientSubscribeRate(port: port, payload: payload) })
+            }
+            print(
+                "round \(round): "
+                    + kinds.compactMap { kind in
+                        results[kind]?.last.map {
+                            "\(kind) \(format($0.rate)) msgs/s \(nanos($0.cpu)) ns (server \(nanos($0.serverCPU)) ns)"
+                        }
+                    }.joined(separator: "; "))
         }
         func median(_ kind: String, _ value: (Measured) -> Double) -> Double {
             let values = (results[kind] ?? []).map(value).sorted()
             return values.isEmpty ? .nan : values[values.count / 2]
         }
         print("")
-        print("Medians of \(rounds) rounds. Ratio = client / raw msgs/s; CPU ratio = raw / client CPU per message (1 = the client costs what the raw socket does).")
+        print(
+            "Medians of \(rounds) rounds. Ratio = client / raw msgs/s; CPU ratio = raw / client CPU per message (1 = the client costs what the raw socket does)."
+        )
         print("")
-        print("| direction | NATSClient msgs/s | raw socket msgs/s | ratio | CPU ns/msg client / raw (nats-server) | CPU ratio |")
+        print(
+            "| direction | NATSClient msgs/s | raw socket msgs/s | ratio | CPU ns/msg client / raw (nats-server) | CPU ratio |"
+        )
         print("| --- | --- | --- | --- | --- | --- |")
-        for (name, client, raw) in [("publish", "client publish", "raw publish"), ("publish, batches of \(batch)", "client batch", "raw publish"),
-                                    ("subscribe", "client subscribe", "raw subscribe")] where results[client] != nil {
+        for (name, client, raw) in [
+            ("publish", "client publish", "raw publish"),
+            ("publish, batches of \(batch)", "client batch", "raw publish"),
+            ("subscribe", "client subscribe", "raw subscribe"),
+        ] where results[client] != nil {
             let (clientRate, rawRate) = (median(client, \.rate), median(raw, \.rate))
             let (clientCPU, rawCPU) = (median(client, \.cpu), median(raw, \.cpu))
-            print("| \(name) | \(format(clientRate)) | \(format(rawRate)) | \(ratio(clientRate, rawRate)) | "
-                  + "\(nanos(clientCPU)) / \(nanos(rawCPU)) (\(nanos(median(client, \.serverCPU))) / \(nanos(median(raw, \.serverCPU)))) | \(ratio(rawCPU, clientCPU)) |")
+            print(
+                "| \(name) | \(format(clientRate)) | \(format(rawRate)) | \(ratio(clientRate, rawRate)) | "
+                    + "\(nanos(clientCPU)) / \(nanos(rawCPU)) (\(nanos(median(client, \.serverCPU))) / \(nanos(median(raw, \.serverCPU)))) | \(ratio(rawCPU, clientCPU)) |"
+            )
         }
     }
 
@@ -130,7 +160,8 @@ struct NATSBench: AsyncParsableCommand {
 
     private func clientSubscribeRate(port: Int, payload: [UInt8]) async throws -> Double {
         let nats = try await NATSConnection.connect(NATSConnectionOptions(port: port, name: "bench-client-sub"))
-        let subscription = try await nats.subscribe(to: "bench.sub", limits: .init(maxMessages: 4 * Self.window, maxBytes: 1 << 30))
+        let subscription = try await nats.subscribe(
+            to: "bench.sub", limits: .init(maxMessages: 4 * Self.window, maxBytes: 1 << 30))
         try await nats.flush()
         let received = Counter()
         let feeding = feed(port: port, payload: payload, received: received)
@@ -242,7 +273,9 @@ private final class RawNATSSocket: Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
         guard connected else { Glibc.close(fd); throw BenchError("connect to \(port) failed") }
         var one: Int32 = 1
@@ -288,7 +321,9 @@ private final class RawNATSSocket: Sendable {
         var start = 0, end = 0, skip = 0, seen = 0
         var first = ContinuousClock.now
         while seen < count {
-            if start == end { start = 0; end = 0 } else if end == buffer.count {
+            if start == end {
+                start = 0; end = 0
+            } else if end == buffer.count {
                 buffer.replaceSubrange(0..<(end - start), with: buffer[start..<end])
                 end -= start
                 start = 0
@@ -331,8 +366,11 @@ private final class BenchNATSServer: Sendable {
     private let process: Process
 
     init(executable: String) throws {
-        let candidates = executable.hasPrefix("/") ? [executable]
-            : ((ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(executable)" } + ["/usr/sbin/\(executable)"])
+        let candidates =
+            executable.hasPrefix("/")
+            ? [executable]
+            : ((ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(executable)" }
+                + ["/usr/sbin/\(executable)"])
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw BenchError("\(executable) is not installed (Debian package nats-server)")
         }
@@ -348,7 +386,9 @@ private final class BenchNATSServer: Sendable {
     func waitUntilListening() async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while (try? RawNATSSocket(port: port))?.close() == nil {
-            guard process.isRunning, ContinuousClock.now < deadline else { throw BenchError("nats-server did not start") }
+            guard process.isRunning, ContinuousClock.now < deadline else {
+                throw BenchError("nats-server did not start")
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
@@ -358,20 +398,23 @@ private final class BenchNATSServer: Sendable {
         let (ownBefore, serverBefore) = (Self.ownCPU(), serverCPU())
         let rate = try await body()
         let count = Double(messages)
-        return Measured(rate: rate, cpu: (Self.ownCPU() - ownBefore) / count, serverCPU: (serverCPU() - serverBefore) / count)
+        return Measured(
+            rate: rate, cpu: (Self.ownCPU() - ownBefore) / count, serverCPU: (serverCPU() - serverBefore) / count)
     }
 
     /// This process's user + system CPU seconds, all threads.
     private static func ownCPU() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+            usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// nats-server's user + system CPU seconds, from /proc (clock ticks of 10 ms).
     private func serverCPU() -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-              let end = stat.lastIndex(of: ")") else { return .nan }
+            let end = stat.lastIndex(of: ")")
+        else { return .nan }
         let fields = stat[stat.index(after: end)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
@@ -390,10 +433,11 @@ private final class BenchNATSServer: Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw BenchError("no free port") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
-

@@ -41,10 +41,12 @@ struct PostgresBench: AsyncParsableCommand {
         var clients: [PostgresConnection] = []
         for index in 0..<connections {
             var configuration = PostgresConnection.Configuration(
-                host: "127.0.0.1", port: server.port, username: "postgres", password: nil, database: "db\(index % databases)", tls: .disable
+                host: "127.0.0.1", port: server.port, username: "postgres", password: nil,
+                database: "db\(index % databases)", tls: .disable
             )
             configuration.options.additionalStartupParameters = [("application_name", "app-\(index % 10)")]
-            clients.append(try await PostgresConnection.connect(configuration: configuration, id: index, logger: logger))
+            clients.append(
+                try await PostgresConnection.connect(configuration: configuration, id: index, logger: logger))
         }
 
         let sourceConfiguration = PostgresSourceConfiguration(urls: [server.url()], allowQueryText: allowQueryText)
@@ -52,7 +54,8 @@ struct PostgresBench: AsyncParsableCommand {
             address: try PostgresServerAddress(url: server.url()), allowQueryText: allowQueryText, queryTextLimit: 200,
             connectTimeout: .seconds(5), sizeInterval: .milliseconds(Int64(sizeInterval * 1000)), logger: logger
         )
-        var collector = PostgresCollector(mapping: PostgresMapping(idPrefix: "postgres", source: "postgres", configuration: sourceConfiguration))
+        var collector = PostgresCollector(
+            mapping: PostgresMapping(idPrefix: "postgres", source: "postgres", configuration: sourceConfiguration))
         let store = TopologyStore()
         var diff = SnapshotDiff()
         let matcher = ClientMatcher(clientEntities: [:]) { store.entity(id: $0) != nil }
@@ -83,13 +86,16 @@ struct PostgresBench: AsyncParsableCommand {
         for client in clients { try await client.close() }
 
         // The collector's statements, as the server timed them (psql's own are left out).
-        let serverSide = try server.psql("""
+        let serverSide = try server.psql(
+            """
             SELECT coalesce(sum(calls), 0), coalesce(sum(total_exec_time), 0),
                    coalesce(sum(shared_blks_hit + shared_blks_read), 0)
               FROM pg_stat_statements
              WHERE query NOT LIKE '%pg_stat_statements%'
-            """).split(separator: "|").map { Double($0) ?? 0 }
-        let perStatement = try server.psql("""
+            """
+        ).split(separator: "|").map { Double($0) ?? 0 }
+        let perStatement = try server.psql(
+            """
             SELECT round((total_exec_time / calls)::numeric, 3) || ' ms  ' || calls || ' calls  '
                    || left(regexp_replace(query, '\\s+', ' ', 'g'), 70)
               FROM pg_stat_statements
@@ -106,15 +112,20 @@ struct PostgresBench: AsyncParsableCommand {
             let p50 = sorted[sorted.count / 2], p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
             return String(format: "mean %.3f ms, p50 %.3f ms, p99 %.3f ms", mean, p50, p99)
         }
-        print("PostgreSQL collector: 1 server, \(databases + 1) databases, \(connections) client connections, \(cycles) polls measured, sizes every \(sizeInterval) s")
+        print(
+            "PostgreSQL collector: 1 server, \(databases + 1) databases, \(connections) client connections, \(cycles) polls measured, sizes every \(sizeInterval) s"
+        )
         print("  entities per poll:        \(entities)")
         print("  statements per poll:      \(statements)")
         print("  sample (round trips):     \(summary(sampling))")
         print("  map + diff + apply:       \(summary(mapping))")
         if serverSide.count == 3, serverSide[0] > 0 {
             let polls = serverSide[0] / Double(statements)
-            print(String(format: "  server execution per poll: %.3f ms (pg_stat_statements, %.0f calls), %.0f buffer hits per poll",
-                         serverSide[1] / polls, serverSide[0], serverSide[2] / polls))
+            print(
+                String(
+                    format:
+                        "  server execution per poll: %.3f ms (pg_stat_statements, %.0f calls), %.0f buffer hits per poll",
+                    serverSide[1] / polls, serverSide[0], serverSide[2] / polls))
         }
         print("  per statement (mean execution):")
         for line in perStatement.split(separator: "\n") { print("    \(line)") }

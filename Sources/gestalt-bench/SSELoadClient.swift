@@ -49,7 +49,9 @@ final class SSELoadClient: ChannelInboundHandler {
             var count = 0
             scanner.feed(chunk) { bytes in
                 count += 1
-                if let bytes, let stamp = SSEScanner.timestampMilliseconds(in: bytes) { tally.latency(Double(now - stamp)) }
+                if let bytes, let stamp = SSEScanner.timestampMilliseconds(in: bytes) {
+                    tally.latency(Double(now - stamp))
+                }
             }
             counters.messages.add(count, ordering: .relaxed)
         case .end:

@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #else
 import Darwin
 #endif
-import NIOCore
 
 /// Counts the SSE messages that carry an `id:` as chunks arrive, finding line
 /// ends with memchr and copying nothing, so 1,000 load clients cost the

@@ -1,3 +1,4 @@
+import GestaltModel
 import NIOCore
 
 /// Splits an SSE byte stream into messages as chunks arrive, scanning each
@@ -33,7 +34,9 @@ struct SSEScanner {
     /// The value of an `id:` line at the start of the message.
     static func id(of bytes: ArraySlice<UInt8>) -> UInt64? {
         var i = bytes.startIndex
-        guard bytes.count > 4, bytes[i] == UInt8(ascii: "i"), bytes[i + 1] == UInt8(ascii: "d"), bytes[i + 2] == UInt8(ascii: ":") else { return nil }
+        guard bytes.count > 4, bytes[i] == UInt8(ascii: "i"), bytes[i + 1] == UInt8(ascii: "d"),
+            bytes[i + 2] == UInt8(ascii: ":")
+        else { return nil }
         i += 3
         if bytes[i] == UInt8(ascii: " ") { i += 1 }
         var value: UInt64 = 0
@@ -50,12 +53,11 @@ struct SSEScanner {
         while i < last {
             if bytes[i] == stampKey[0], bytes[(i + 1)..<(i + stampKey.count)].elementsEqual(stampKey.dropFirst()) {
                 let start = i + stampKey.count
-                return Timestamp(rfc3339: String(decoding: bytes[start..<(start + 24)], as: UTF8.self))?.millisecondsSince1970
+                return Timestamp(rfc3339: String(decoding: bytes[start..<(start + 24)], as: UTF8.self))?
+                    .millisecondsSince1970
             }
             i += 1
         }
         return nil
     }
 }
-
-import GestaltModel

@@ -9,9 +9,9 @@ enum ServerDelay {
     static func fetch(_ target: LoadTarget) async -> DelayHistogram? {
         let request = HTTPClientRequest(url: "http://\(target.host):\(target.port)/api/infra/subscriptions")
         guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(10)),
-              let body = try? await response.body.collect(upTo: 1 << 28),
-              let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
-              let delay = object["fanout_delay_ms"] as? [String: Any], let buckets = delay["buckets"] as? [[String: Any]]
+            let body = try? await response.body.collect(upTo: 1 << 28),
+            let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+            let delay = object["fanout_delay_ms"] as? [String: Any], let buckets = delay["buckets"] as? [[String: Any]]
         else { return nil }
         return DelayHistogram(counts: buckets.map { ($0["count"] as? NSNumber)?.uint64Value ?? 0 })
     }

@@ -4,7 +4,8 @@ import GestaltModel
 
 /// Encodes a `full` snapshot of N entities, as a new SSE client gets it.
 struct SnapshotBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "snapshot", abstract: "Encode a full snapshot (target: 100k entities < 100 ms).")
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot", abstract: "Encode a full snapshot (target: 100k entities < 100 ms).")
 
     @Option(help: "Entities in the topology.") var entities = 100_000
     @Option(help: "Encodings to time.") var iterations = 20
@@ -15,7 +16,9 @@ struct SnapshotBench: ParsableCommand {
         let loadStart = ContinuousClock.now
         store.apply(list.map { .upsertEntity($0) })
         store.apply(FlatTopology.connections(for: list).map { .upsertConnection($0) })
-        print("loaded \(store.entityCount) entities, \(store.connectionCount) connections in \(String(format: "%.1f", milliseconds(.now - loadStart))) ms")
+        print(
+            "loaded \(store.entityCount) entities, \(store.connectionCount) connections in \(String(format: "%.1f", milliseconds(.now - loadStart))) ms"
+        )
         var times: [Double] = []
         var bytes = 0
         for iteration in 0..<iterations {
@@ -33,7 +36,8 @@ struct SnapshotBench: ParsableCommand {
 
 /// Diffs two full snapshots of N entities with the poll-source helper.
 struct DiffBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "diff", abstract: "Diff two N-entity snapshots (linear time check).")
+    static let configuration = CommandConfiguration(
+        commandName: "diff", abstract: "Diff two N-entity snapshots (linear time check).")
 
     @Option(help: "Entity counts to diff, comma-separated.") var entities = "10000,100000"
 
@@ -52,7 +56,9 @@ struct DiffBench: ParsableCommand {
                 times.append(milliseconds(.now - start))
             }
             let best = times.min() ?? 0
-            print("diff \(count) entities: \(changes) changes, best \(String(format: "%.2f", best)) ms (\(String(format: "%.1f", best * 1e6 / Double(count))) ns per entity)")
+            print(
+                "diff \(count) entities: \(changes) changes, best \(String(format: "%.2f", best)) ms (\(String(format: "%.1f", best * 1e6 / Double(count))) ns per entity)"
+            )
         }
     }
 }

@@ -9,7 +9,8 @@ struct WebSocketFrameScanner {
     private var partial: ByteBuffer?
 
     /// Calls `frame` with each complete frame's opcode, FIN bit and payload.
-    mutating func feed(_ bytes: ByteBuffer, _ frame: (_ opcode: UInt8, _ fin: Bool, _ payload: ByteBufferView) -> Void) {
+    mutating func feed(_ bytes: ByteBuffer, _ frame: (_ opcode: UInt8, _ fin: Bool, _ payload: ByteBufferView) -> Void)
+    {
         var buffer: ByteBuffer
         if var partial {
             var bytes = bytes
@@ -34,7 +35,8 @@ struct WebSocketFrameScanner {
 
     /// The header's size and the payload's length, when the header is all there.
     private static func header(in buffer: ByteBuffer) -> (Int, Int)? {
-        guard buffer.readableBytes >= 2, let second = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self) else { return nil }
+        guard buffer.readableBytes >= 2, let second = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self)
+        else { return nil }
         let masked = second & 0x80 != 0 ? 4 : 0
         switch second & 0x7F {
         case 126:

@@ -56,7 +56,9 @@ final class WebSocketLoadClient: ChannelInboundHandler {
             case 0x1, 0x2:
                 isTopology = payload.starts(with: Self.topologyPrefix)
                 message.removeAll(keepingCapacity: true)
-                if !isTopology, payload.starts(with: Self.pingPrefix) { send(Self.text, Array(Self.pong.utf8), context: context) }
+                if !isTopology, payload.starts(with: Self.pingPrefix) {
+                    send(Self.text, Array(Self.pong.utf8), context: context)
+                }
             case 0x0:
                 break
             default:
@@ -120,7 +122,8 @@ final class WebSocketHandshake: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let request = "GET /api/infra/ws HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        let request =
+            "GET /api/infra/ws HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: \(NIOWebSocketClientUpgrader.randomRequestKey())\r\n\r\n"
         context.writeAndFlush(NIOAny(ByteBuffer(string: request)), promise: nil)
         context.fireChannelActive()

@@ -10,7 +10,8 @@ import Logging
 /// configured channel.
 enum AlertWiring {
     static func engine(
-        file: GestaltConfiguration?, store: TopologyStore, statusBoard: SourceStatusBoard, server: GestaltServer, logger: Logger
+        file: GestaltConfiguration?, store: TopologyStore, statusBoard: SourceStatusBoard, server: GestaltServer,
+        logger: Logger
     ) -> (AlertService, [BackgroundService])? {
         // Without a file the default rules run (and deliver nowhere); a file
         // turns them on with its `alerts` section.
@@ -26,9 +27,12 @@ enum AlertWiring {
             streams.broadcast(BroadcastMessage(type: "alert", payload: alert.jsonBytes()))
             delivery.deliver(transition)
         }
-        return (service, [
-            BackgroundService(name: "alerts") { try await service.run() },
-            BackgroundService(name: "alert delivery") { await delivery.run() },
-        ])
+        return (
+            service,
+            [
+                BackgroundService(name: "alerts") { try await service.run() },
+                BackgroundService(name: "alert delivery") { await delivery.run() },
+            ]
+        )
     }
 }

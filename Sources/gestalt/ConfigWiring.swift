@@ -1,10 +1,10 @@
 import GestaltConfig
-import GestaltEngine
 import GestaltDocker
+import GestaltEngine
 import GestaltKubernetes
-import GestaltPrometheus
 import GestaltNATS
 import GestaltPostgres
+import GestaltPrometheus
 import GestaltSimulator
 import Logging
 
@@ -12,7 +12,8 @@ import Logging
 /// error here stops the server before it listens (it never half-starts).
 enum ConfigWiring {
     static func sources(
-        _ file: GestaltConfiguration, flags: SourceFlags, demo: DemoOptions, kubernetes: KubernetesOptions, logger: Logger
+        _ file: GestaltConfiguration, flags: SourceFlags, demo: DemoOptions, kubernetes: KubernetesOptions,
+        logger: Logger
     ) throws -> [any TopologySource] {
         var sources: [any TopologySource] = []
         for cluster in file.kubernetes {
@@ -22,15 +23,19 @@ enum ConfigWiring {
         sources += postgresSources(file.postgres, extraURLs: flags.postgres, logger: logger)
         for server in file.nats {
             let configuration = NATSSourceConfiguration(
-                url: server.url.absoluteString, monitorURL: server.monitorURL?.absoluteString ?? "http://\(server.url.host ?? "127.0.0.1"):8222",
+                url: server.url.absoluteString,
+                monitorURL: server.monitorURL?.absoluteString ?? "http://\(server.url.host ?? "127.0.0.1"):8222",
                 pollInterval: server.pollInterval, subjects: server.subjects
             )
-            sources.append(NATSSource(instance: SourceInstance(kind: "nats", name: server.name), configuration: configuration))
+            sources.append(
+                NATSSource(instance: SourceInstance(kind: "nats", name: server.name), configuration: configuration))
         }
         sources += natsSources(flags)
         for host in file.docker {
-            let configuration = DockerSourceConfiguration(socket: host.socket.absoluteString, pollInterval: host.pollInterval)
-            sources.append(DockerSource(instance: SourceInstance(kind: "docker", name: host.name), configuration: configuration))
+            let configuration = DockerSourceConfiguration(
+                socket: host.socket.absoluteString, pollInterval: host.pollInterval)
+            sources.append(
+                DockerSource(instance: SourceInstance(kind: "docker", name: host.name), configuration: configuration))
         }
         sources += dockerSources(flags)
         // Enrichment runs beside the sources and lays metrics over what they found.
@@ -54,7 +59,8 @@ enum ConfigWiring {
             switch cluster.credentials {
             case .inCluster: configuration = try KubernetesConfiguration.inCluster(namespaces: cluster.namespaces)
             case .kubeconfig(let path):
-                configuration = try KubernetesConfiguration.load(kubeconfigPath: path, context: cluster.context, namespaces: cluster.namespaces)
+                configuration = try KubernetesConfiguration.load(
+                    kubeconfigPath: path, context: cluster.context, namespaces: cluster.namespaces)
             }
         } catch {
             let name = cluster.name.map { "cluster '\($0)'" } ?? "collectors.kubernetes"
@@ -85,23 +91,30 @@ enum ConfigWiring {
 
     /// One source for the unnamed servers (the file's single URL and every
     /// `--postgres` flag), and one per named database entry (`postgres@name`).
-    static func postgresSources(_ collector: GestaltConfig.PostgresCollector?, extraURLs: [String], logger: Logger) -> [any TopologySource] {
+    static func postgresSources(
+        _ collector: GestaltConfig.PostgresCollector?, extraURLs: [String], logger: Logger
+    ) -> [any TopologySource] {
         var sources: [any TopologySource] = []
         let databases = collector?.databases ?? []
         let unnamed = databases.filter { $0.name == nil }.map(\.url.absoluteString) + extraURLs
         func configuration(_ urls: [String]) -> PostgresSourceConfiguration {
-            var configuration = PostgresSourceConfiguration(urls: urls, allowQueryText: collector?.allowQueryText ?? false)
+            var configuration = PostgresSourceConfiguration(
+                urls: urls, allowQueryText: collector?.allowQueryText ?? false)
             if let interval = collector?.pollInterval { configuration.pollInterval = interval }
             return configuration
         }
         if !unnamed.isEmpty {
-            sources.append(PostgresSource(instance: SourceInstance(kind: "postgres"), configuration: configuration(unnamed), logger: logger))
+            sources.append(
+                PostgresSource(
+                    instance: SourceInstance(kind: "postgres"), configuration: configuration(unnamed), logger: logger))
         }
         for database in databases {
             guard let name = database.name else { continue }
-            sources.append(PostgresSource(
-                instance: SourceInstance(kind: "postgres", name: name), configuration: configuration([database.url.absoluteString]), logger: logger
-            ))
+            sources.append(
+                PostgresSource(
+                    instance: SourceInstance(kind: "postgres", name: name),
+                    configuration: configuration([database.url.absoluteString]), logger: logger
+                ))
         }
         return sources
     }

@@ -10,10 +10,14 @@ import ServiceLifecycle
 /// which wins over the defaults (SQLite under ./gestalt-data, kept 7 days).
 struct HistoryOptions: ParsableArguments {
     @Option(help: "Directory for the history database (SQLite; default ./gestalt-data).") var dataDir: String?
-    @Option(help: "Keep history in this PostgreSQL database (postgres://user[:password]@host[:port]/database) instead of SQLite.")
+    @Option(
+        help:
+            "Keep history in this PostgreSQL database (postgres://user[:password]@host[:port]/database) instead of SQLite."
+    )
     var historyUrl: String?
     @Flag(help: "Record no history: no database, and no ?at=, changes or metrics routes.") var noHistory = false
-    @Option(help: "How long history is kept: 30m, 12h, 7d; 0 keeps it forever (default 7d).") var historyRetention: String?
+    @Option(help: "How long history is kept: 30m, 12h, 7d; 0 keeps it forever (default 7d).") var historyRetention:
+        String?
     @Option(help: "Bound on the history's live bytes (K, M, G suffixes allowed); the oldest history goes first.")
     var historyMaxBytes: String?
 
@@ -30,7 +34,8 @@ struct HistoryOptions: ParsableArguments {
         var configuration = HistoryConfiguration()
         if let url = historyUrl {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
-                throw ValidationError("--history-url must be a postgres://user[:password]@host[:port]/database URL; got '\(url)'")
+                throw ValidationError(
+                    "--history-url must be a postgres://user[:password]@host[:port]/database URL; got '\(url)'")
             }
             configuration.url = url
         } else if let dataDir {
@@ -43,7 +48,8 @@ struct HistoryOptions: ParsableArguments {
         }
         if let historyRetention {
             guard let seconds = Self.seconds(historyRetention) else {
-                throw ValidationError("--history-retention must be a duration such as 30m, 12h or 7d, or 0; got '\(historyRetention)'")
+                throw ValidationError(
+                    "--history-retention must be a duration such as 30m, 12h or 7d, or 0; got '\(historyRetention)'")
             }
             configuration.retention = seconds == 0 ? nil : .seconds(seconds)
         } else if let settings {
@@ -64,7 +70,9 @@ struct HistoryOptions: ParsableArguments {
     /// larger of the process base and what history already holds). A bad
     /// URL, an unreachable server or a refused login stops the server here,
     /// before anything listens.
-    func open(processBase: UInt64, file: HistoryFileSetting) async throws -> (history: HistoryStore, startingCounter: UInt64)? {
+    func open(
+        processBase: UInt64, file: HistoryFileSetting
+    ) async throws -> (history: HistoryStore, startingCounter: UInt64)? {
         guard let configuration = try configuration(file: file) else { return nil }
         let history: HistoryStore
         do {
@@ -78,21 +86,26 @@ struct HistoryOptions: ParsableArguments {
     static func services(history: HistoryStore?, store: TopologyStore, logger: Logger) -> [any Service] {
         guard let history else { return [] }
         return [
-            HistoryRecorder(history: history, store: store, logger: logger), HistoryRetention(history: history, logger: logger),
+            HistoryRecorder(history: history, store: store, logger: logger),
+            HistoryRetention(history: history, logger: logger),
         ]
     }
 
     static func seconds(_ text: String) -> Int64? {
         if text == "0" { return 0 }
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
-        guard let unit = text.last.flatMap({ units[$0] }), let value = Int64(text.dropLast()), value > 0 else { return nil }
+        guard let unit = text.last.flatMap({ units[$0] }), let value = Int64(text.dropLast()), value > 0 else {
+            return nil
+        }
         return value.multipliedReportingOverflow(by: unit).overflow ? nil : value * unit
     }
 
     static func bytes(_ text: String) -> Int64? {
         let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
         if let value = Int64(text) { return value }
-        guard let unit = text.last.flatMap({ units[Character($0.uppercased())] }), let value = Int64(text.dropLast()), value > 0 else { return nil }
+        guard let unit = text.last.flatMap({ units[Character($0.uppercased())] }), let value = Int64(text.dropLast()),
+            value > 0
+        else { return nil }
         return value.multipliedReportingOverflow(by: unit).overflow ? nil : value * unit
     }
 }

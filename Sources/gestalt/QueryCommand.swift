@@ -9,7 +9,8 @@ import NIOCore
 struct Query: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Query a running server by world.infra path (e.g. world.infra.k8s.pods).",
-        discussion: "Paths: `gestalt query --list`. Filters are the REST routes' query parameters, e.g. --filter namespaces=shop --filter kinds=pod."
+        discussion:
+            "Paths: `gestalt query --list`. Filters are the REST routes' query parameters, e.g. --filter namespaces=shop --filter kinds=pod."
     )
 
     @Argument(help: "A world.infra path; the 'world.infra.' prefix may be left out.") var path: String?
@@ -21,7 +22,9 @@ struct Query: AsyncParsableCommand {
 
     func validate() throws {
         guard list || path != nil else { throw ValidationError("name a path, e.g. world.infra.k8s.pods, or --list") }
-        for filter in filters where !filter.contains("=") { throw ValidationError("--filter takes NAME=VALUE, got '\(filter)'") }
+        for filter in filters where !filter.contains("=") {
+            throw ValidationError("--filter takes NAME=VALUE, got '\(filter)'")
+        }
     }
 
     func run() async throws {
@@ -40,21 +43,32 @@ struct Query: AsyncParsableCommand {
             let body = try await get(client, "/api/paths")
             if json { print(String(decoding: body, as: UTF8.self)); return }
             let paths = (try JSONSerialization.jsonObject(with: body) as? [[String: Any]]) ?? []
-            print(TextTable.render(
-                header: ["PATH", "AVAILABLE", "SUMMARY"],
-                rows: paths.map { [($0["path"] as? String) ?? "", ($0["available"] as? Bool) == true ? "yes" : "no", ($0["summary"] as? String) ?? ""] }
-            ))
+            print(
+                TextTable.render(
+                    header: ["PATH", "AVAILABLE", "SUMMARY"],
+                    rows: paths.map {
+                        [
+                            ($0["path"] as? String) ?? "", ($0["available"] as? Bool) == true ? "yes" : "no",
+                            ($0["summary"] as? String) ?? "",
+                        ]
+                    }
+                ))
             return
         }
         var name = path ?? ""
         if !name.hasPrefix("world.infra.") && name != "world.infra" { name = "world.infra." + name }
         var query = filters.map { pair -> String in
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            return "\(parts[0])=\(parts[1].addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "="])) ?? parts[1])"
+            return
+                "\(parts[0])=\(parts[1].addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "="])) ?? parts[1])"
         }
         if watch { query.append("watch=true") }
         let uri = "/api/paths/\(name)" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-        if watch { try await follow(client, uri) } else { print(QueryPrinter.render(try await get(client, uri), json: json)) }
+        if watch {
+            try await follow(client, uri)
+        } else {
+            print(QueryPrinter.render(try await get(client, uri), json: json))
+        }
     }
 
     private func get(_ client: HTTPClient, _ uri: String) async throws -> Data {
@@ -69,7 +83,8 @@ struct Query: AsyncParsableCommand {
     private func follow(_ client: HTTPClient, _ uri: String) async throws {
         let response = try await client.execute(HTTPClientRequest(url: url + uri), timeout: .hours(24 * 365))
         guard response.status.code < 400 else {
-            throw QueryFailure(status: Int(response.status.code), body: Data(buffer: try await response.body.collect(upTo: 1 << 20)))
+            throw QueryFailure(
+                status: Int(response.status.code), body: Data(buffer: try await response.body.collect(upTo: 1 << 20)))
         }
         var pending = ""
         var event = "message"

@@ -9,7 +9,9 @@ enum RestoreWiring {
     /// The source that owns what the graph API creates: no source reconciles it.
     static let graphAPISource = "api"
 
-    static func restore(store: TopologyStore, history: HistoryStore?, sources: [any TopologySource], logger: Logger) async {
+    static func restore(
+        store: TopologyStore, history: HistoryStore?, sources: [any TopologySource], logger: Logger
+    ) async {
         guard let history else { return }
         let outcome: HistoryRestore.Outcome?
         do {
@@ -26,9 +28,11 @@ enum RestoreWiring {
         let running = Set(sources.map(\.instance.description)).union([graphAPISource])
         let orphans = store.snapshot().entities.filter { !running.contains($0.source) }.map(\.id)
         if !orphans.isEmpty { store.apply(orphans.sorted().map { .removeEntity(id: $0) }) }
-        logger.info("reloaded the recorded topology", metadata: [
-            "revision": "\(outcome.revision)", "entities": "\(outcome.entities)",
-            "resumable_updates": "\(outcome.loggedUpdates)", "removed_unconfigured": "\(orphans.count)",
-        ])
+        logger.info(
+            "reloaded the recorded topology",
+            metadata: [
+                "revision": "\(outcome.revision)", "entities": "\(outcome.entities)",
+                "resumable_updates": "\(outcome.loggedUpdates)", "removed_unconfigured": "\(orphans.count)",
+            ])
     }
 }

@@ -2,12 +2,12 @@ import ArgumentParser
 import GestaltEngine
 import GestaltModel
 import GestaltNATS
-import NATSClient
 import GestaltServer
 import GestaltStreaming
 import Hummingbird
 import Logging
 import Metrics
+import NATSClient
 import Prometheus
 import ServiceLifecycle
 
@@ -21,7 +21,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "0.0.0.0"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
-    @Option(help: "Publish graph API events on this NATS server (nats://host:4222) and stream them from it.") var graphEventsNats: String?
+    @Option(help: "Publish graph API events on this NATS server (nats://host:4222) and stream them from it.")
+    var graphEventsNats: String?
 
     @OptionGroup(title: "Simulated cluster") var demo: DemoOptions
     @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesOptions
@@ -58,7 +59,8 @@ struct Serve: AsyncParsableCommand {
                 memoryWarning: health.memoryWarning, memoryCritical: health.memoryCritical
             )
         }
-        let opened = try await history.open(processBase: storeConfiguration.startingCounter, file: HistoryFileSetting(file))
+        let opened = try await history.open(
+            processBase: storeConfiguration.startingCounter, file: HistoryFileSetting(file))
         storeConfiguration.startingCounter = opened?.startingCounter ?? storeConfiguration.startingCounter
         let store = TopologyStore(configuration: storeConfiguration)
         let statusBoard = SourceStatusBoard()
@@ -70,10 +72,12 @@ struct Serve: AsyncParsableCommand {
         var server = GestaltServer(
             store: store, statusBoard: statusBoard, configuration: serverConfiguration,
             metrics: ServerMetrics(registry: registry), history: opened?.history,
-            graphEvents: graphNATS.map { events, _ in GraphEventRouting(log: events.log, emit: events.emit) } ?? GraphEventRouting()
+            graphEvents: graphNATS.map { events, _ in GraphEventRouting(log: events.log, emit: events.emit) }
+                ?? GraphEventRouting()
         )
         // The alert engine broadcasts through the server's registry, and the server lists its alerts.
-        let alerting = AlertWiring.engine(file: file, store: store, statusBoard: statusBoard, server: server, logger: logger)
+        let alerting = AlertWiring.engine(
+            file: file, store: store, statusBoard: statusBoard, server: server, logger: logger)
         if let alerting { server = server.with(alerts: alerting.0) }
 
         let streams = server.registry
@@ -86,7 +90,10 @@ struct Serve: AsyncParsableCommand {
         if let (events, options) = graphNATS {
             services.append(BackgroundService(name: "graph events over NATS") { await events.run(options: options) })
         }
-        let sources = try file.map { try ConfigWiring.sources($0, flags: sourceFlags, demo: demo, kubernetes: kubernetes, logger: logger) }
+        let sources =
+            try file.map {
+                try ConfigWiring.sources($0, flags: sourceFlags, demo: demo, kubernetes: kubernetes, logger: logger)
+            }
             ?? SourceWiring.sources(demo: demo, kubernetes: kubernetes, flags: sourceFlags, logger: logger)
         if sources.isEmpty { logger.warning("the configuration enables no source: the map stays empty") }
         await RestoreWiring.restore(store: store, history: opened?.history, sources: sources, logger: logger)
@@ -114,18 +121,23 @@ struct Serve: AsyncParsableCommand {
 struct StreamingOptions: ParsableArguments {
     @Option(help: "Recent updates kept for Last-Event-ID resume.") var retainedUpdates = 10_000
     @Option(help: "Seconds of idle before an SSE stream sends ': keepalive'.") var keepalive = 15.0
-    @Option(help: "Updates a client may fall behind before a fresh full replaces its backlog (when the full is smaller).") var maxPending = 1000
+    @Option(
+        help: "Updates a client may fall behind before a fresh full replaces its backlog (when the full is smaller).")
+    var maxPending = 1000
     @Option(help: "Seconds a client's write may stay blocked before it is disconnected.") var stuckTimeout = 30.0
     @Option(help: "Seconds between WebSocket pings; a peer that misses two is closed.") var wsPingInterval = 30.0
     @Option(help: "Largest WebSocket message a client may send, in bytes.") var wsMaxMessageBytes = 64 * 1024
     @Flag(help: "Do not offer permessage-deflate on the WebSocket.") var noWsCompression = false
     @Flag(help: "Do not run the 3D layout engine (entities keep x, y, z = 0).") var noLayout = false
-    @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take before the process exits anyway.") var shutdownTimeout = 10.0
+    @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take before the process exits anyway.")
+    var shutdownTimeout = 10.0
 
     func validate() throws {
         guard retainedUpdates >= 1 else { throw ValidationError("--retained-updates must be at least 1") }
         guard keepalive > 0, stuckTimeout > 0, wsPingInterval > 0, shutdownTimeout > 0 else {
-            throw ValidationError("--keepalive, --stuck-timeout, --ws-ping-interval and --shutdown-timeout must be positive numbers of seconds")
+            throw ValidationError(
+                "--keepalive, --stuck-timeout, --ws-ping-interval and --shutdown-timeout must be positive numbers of seconds"
+            )
         }
         guard maxPending >= 1 else { throw ValidationError("--max-pending must be at least 1") }
         guard wsMaxMessageBytes >= 1024 else { throw ValidationError("--ws-max-message-bytes must be at least 1024") }

@@ -7,7 +7,8 @@ import Testing
 /// `for:` has passed, firing once, resolving once, and no second fire from a
 /// condition that flaps inside `for:`.
 struct AlertEvaluatorTests {
-    let signal = AlertSignal(rule: "low-health", subject: "k8s:pod/shop/web", severity: .critical, summary: "low", holdFor: .seconds(30))
+    let signal = AlertSignal(
+        rule: "low-health", subject: "k8s:pod/shop/web", severity: .critical, summary: "low", holdFor: .seconds(30))
 
     func at(_ seconds: Int64) -> Timestamp { Timestamp(millisecondsSince1970: 1_000_000 + seconds * 1000) }
 
@@ -24,7 +25,9 @@ struct AlertEvaluatorTests {
         for t in stride(from: Int64(31), to: 100, by: 5) { #expect(evaluator.evaluate([signal], now: at(t)).isEmpty) }
         #expect(evaluator.firing.count == 1)
         let resolved = evaluator.evaluate([], now: at(100))
-        guard case .resolved(let done) = resolved.first, resolved.count == 1 else { Issue.record("expected one resolve"); return }
+        guard case .resolved(let done) = resolved.first, resolved.count == 1 else {
+            Issue.record("expected one resolve"); return
+        }
         #expect(done.resolvedAt == at(100) && done.state == .resolved && done.firedAt == at(30))
         #expect(evaluator.evaluate([], now: at(101)).isEmpty)
         #expect(evaluator.firing.isEmpty)
@@ -51,11 +54,11 @@ struct AlertEvaluatorTests {
                 if case .fired = transition { fired += 1 } else { resolved += 1 }
             }
         }
-        for t in Int64(0)...40 { step(true, t) }      // fires at 30
-        step(false, 41)                                // resolves
-        for t in Int64(42)...60 { step(t % 2 == 0, t) } // flaps: pending, dropped, pending...
+        for t in Int64(0)...40 { step(true, t) }  // fires at 30
+        step(false, 41)  // resolves
+        for t in Int64(42)...60 { step(t % 2 == 0, t) }  // flaps: pending, dropped, pending...
         #expect(fired == 1 && resolved == 1)
-        for t in Int64(61)...95 { step(true, t) }      // holds 30 s again: a second episode
+        for t in Int64(61)...95 { step(true, t) }  // holds 30 s again: a second episode
         step(false, 96)
         #expect(fired == 2 && resolved == 2)
     }

@@ -8,10 +8,14 @@ import Testing
 struct AlertRuleSetTests {
     func at(_ seconds: Int64) -> Timestamp { Timestamp(millisecondsSince1970: 1_000_000 + seconds * 1000) }
 
-    func pod(_ name: String, health: Double = 1, cpu: Double = 0, memory: Int64 = 0, limit: Int64 = 0, restarts: Double? = nil) -> Entity {
+    func pod(
+        _ name: String, health: Double = 1, cpu: Double = 0, memory: Int64 = 0, limit: Int64 = 0,
+        restarts: Double? = nil
+    ) -> Entity {
         Entity(
             id: "k8s:pod/shop/\(name)", kind: .pod, name: name, namespace: "shop", source: "k8s", health: health,
-            cpuPercent: cpu, memoryBytes: memory, memoryLimit: limit, customMetrics: restarts.map { ["restarts": $0] } ?? [:]
+            cpuPercent: cpu, memoryBytes: memory, memoryLimit: limit,
+            customMetrics: restarts.map { ["restarts": $0] } ?? [:]
         )
     }
 
@@ -28,12 +32,16 @@ struct AlertRuleSetTests {
 
     @Test func usageOverWarningAndCriticalThresholds() {
         var rules = AlertRuleSet(rules: [], thresholds: HealthThresholds())
-        let entities = [pod("warm", cpu: 75), pod("hot", cpu: 95), pod("full", memory: 96, limit: 100), pod("calm", cpu: 10, memory: 10, limit: 100)]
+        let entities = [
+            pod("warm", cpu: 75), pod("hot", cpu: 95), pod("full", memory: 96, limit: 100),
+            pod("calm", cpu: 10, memory: 10, limit: 100),
+        ]
         let ids = rules.signals(AlertInput(entities: entities), now: at(0)).map(\.id).sorted()
-        #expect(ids == [
-            "cpu-critical/k8s:pod/shop/hot", "cpu-high/k8s:pod/shop/hot", "cpu-high/k8s:pod/shop/warm",
-            "memory-critical/k8s:pod/shop/full", "memory-high/k8s:pod/shop/full",
-        ])
+        #expect(
+            ids == [
+                "cpu-critical/k8s:pod/shop/hot", "cpu-high/k8s:pod/shop/hot", "cpu-high/k8s:pod/shop/warm",
+                "memory-critical/k8s:pod/shop/full", "memory-high/k8s:pod/shop/full",
+            ])
     }
 
     @Test func sourceDownHoldsForItsDuration() {
@@ -45,11 +53,14 @@ struct AlertRuleSetTests {
         #expect(fired.map(\.alert.id) == ["source-down/k8s"])
         #expect(fired.first?.alert.summary == "source k8s is down (error: connection refused)")
         let back = [SourceStatus(name: "k8s", state: .ready)]
-        #expect(evaluator.evaluate(rules.signals(AlertInput(sources: back), now: at(61)), now: at(61)).map(\.alert.state) == [.resolved])
+        #expect(
+            evaluator.evaluate(rules.signals(AlertInput(sources: back), now: at(61)), now: at(61)).map(\.alert.state)
+                == [.resolved])
     }
 
     @Test func crashLoopCountsRestartsInsideTheWindow() {
-        var rules = AlertRuleSet(rules: [], builtin: BuiltinAlertRules(crashLoopRestarts: 3, crashLoopWindow: .seconds(600)))
+        var rules = AlertRuleSet(
+            rules: [], builtin: BuiltinAlertRules(crashLoopRestarts: 3, crashLoopWindow: .seconds(600)))
         func signals(_ restarts: Double, _ t: Int64) -> [String] {
             rules.signals(AlertInput(entities: [pod("web", restarts: restarts)]), now: at(t)).map(\.id)
         }
@@ -61,7 +72,8 @@ struct AlertRuleSetTests {
     }
 
     @Test func warningEventRateOverItsWindow() {
-        var rules = AlertRuleSet(rules: [], builtin: BuiltinAlertRules(warningEvents: 3, warningEventsWindow: .seconds(60)))
+        var rules = AlertRuleSet(
+            rules: [], builtin: BuiltinAlertRules(warningEvents: 3, warningEventsWindow: .seconds(60)))
         func event(_ t: Int64, _ severity: Severity = .warning) -> InfraEvent {
             InfraEvent(
                 type: "Warning", reason: "BackOff", message: "", entityID: "x", entityKind: .pod, entityName: "x",
@@ -69,7 +81,8 @@ struct AlertRuleSetTests {
             )
         }
         #expect(rules.signals(AlertInput(newEvents: [event(0), event(1), event(2, .info)]), now: at(2)).isEmpty)
-        #expect(rules.signals(AlertInput(newEvents: [event(3)]), now: at(3)).map(\.id) == ["warning-event-rate/cluster"])
+        #expect(
+            rules.signals(AlertInput(newEvents: [event(3)]), now: at(3)).map(\.id) == ["warning-event-rate/cluster"])
         #expect(rules.signals(AlertInput(), now: at(61)).isEmpty)
     }
 

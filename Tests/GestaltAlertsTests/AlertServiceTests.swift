@@ -16,16 +16,23 @@ struct AlertServiceTests {
         let heard = Mutex<[AlertTransition]>([])
         let settings = AlertSettings(
             enabled: true,
-            rules: [AlertRule(name: "db-failed", kinds: [.database], statuses: [.failed], holdFor: .seconds(10), severity: .critical)],
+            rules: [
+                AlertRule(
+                    name: "db-failed", kinds: [.database], statuses: [.failed], holdFor: .seconds(10),
+                    severity: .critical)
+            ],
             builtin: BuiltinAlertRules(enabled: false)
         )
-        let service = AlertService(settings: settings, thresholds: HealthThresholds(), store: store, statusBoard: board) { transition in
+        let service = AlertService(settings: settings, thresholds: HealthThresholds(), store: store, statusBoard: board)
+        { transition in
             heard.withLock { $0.append(transition) }
         }
         _ = try store.create(Entity(id: "pg:db/orders", kind: .database, name: "orders", source: "pg", status: .failed))
         service.evaluate(now: at(0))
         #expect(heard.withLock { $0.isEmpty })
-        #expect(String(decoding: service.alertsJSON(), as: UTF8.self).contains(#""pending":[{"id":"db-failed/pg:db/orders""#))
+        #expect(
+            String(decoding: service.alertsJSON(), as: UTF8.self).contains(
+                #""pending":[{"id":"db-failed/pg:db/orders""#))
         service.evaluate(now: at(10))
         service.evaluate(now: at(11))
         #expect(heard.withLock { $0.map(\.alert.state) } == [.firing])
@@ -35,6 +42,9 @@ struct AlertServiceTests {
         service.evaluate(now: at(13))
         #expect(heard.withLock { $0.map(\.alert.state) } == [.firing, .resolved])
         let json = String(decoding: service.alertsJSON(), as: UTF8.self)
-        #expect(json.hasPrefix(#"{"enabled":true,"active":[],"pending":[],"resolved":[{"id":"db-failed/pg:db/orders","rule":"db-failed","severity":"critical""#))
+        #expect(
+            json.hasPrefix(
+                #"{"enabled":true,"active":[],"pending":[],"resolved":[{"id":"db-failed/pg:db/orders","rule":"db-failed","severity":"critical""#
+            ))
     }
 }

@@ -43,7 +43,9 @@ struct DeliveryTests {
 
     static let alert: Alert = {
         var alert = Alert(
-            signal: AlertSignal(rule: "source-down", subject: "k8s", severity: .critical, summary: "source k8s is down (error: refused)"),
+            signal: AlertSignal(
+                rule: "source-down", subject: "k8s", severity: .critical, summary: "source k8s is down (error: refused)"
+            ),
             state: .firing, activeAt: Timestamp(millisecondsSince1970: 1_796_000_000_000)
         )
         alert.firedAt = Timestamp(millisecondsSince1970: 1_796_000_060_000)
@@ -76,10 +78,15 @@ struct DeliveryTests {
             #expect(bodies.count == 2)
             #expect(bodies.allSatisfy { $0.path == "/hook" })
             #expect(bodies[0].body == bodies[1].body)
-            #expect(bodies[1].body == #"{"status":"firing","alert":{"id":"source-down/k8s","rule":"source-down","severity":"critical","subject":"k8s","summary":"source k8s is down (error: refused)","value":null,"state":"firing","active_at":"2026-11-30T00:53:20.000Z","fired_at":"2026-11-30T00:54:20.000Z","resolved_at":null}}"#)
+            #expect(
+                bodies[1].body
+                    == #"{"status":"firing","alert":{"id":"source-down/k8s","rule":"source-down","severity":"critical","subject":"k8s","summary":"source k8s is down (error: refused)","value":null,"state":"firing","active_at":"2026-11-30T00:53:20.000Z","fired_at":"2026-11-30T00:54:20.000Z","resolved_at":null}}"#
+            )
             let queue = try #require(delivery.queues[.webhook])
             let deadline = ContinuousClock.now + .seconds(10)
-            while queue.stats.delivered < 1, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            while queue.stats.delivered < 1, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             #expect(queue.stats.delivered == 1 && queue.stats.attempts == 2 && queue.stats.failed == 0)
         }
     }
@@ -100,15 +107,17 @@ struct DeliveryTests {
             delivery.deliver(.resolved(Self.resolved))
             let bodies = try await receiver.bodies(4)
             let pagerDuty = bodies.filter { $0.path == "/pd" }.map(\.body)
-            #expect(pagerDuty == [
-                #"{"routing_key":"R0UTING","dedup_key":"source-down/k8s","event_action":"trigger","payload":{"summary":"source k8s is down (error: refused)","source":"k8s","severity":"critical","timestamp":"2026-11-30T00:54:20.000Z","component":"k8s","class":"source-down","custom_details":{"rule":"source-down","value":null,"active_at":"2026-11-30T00:53:20.000Z"}}}"#,
-                #"{"routing_key":"R0UTING","dedup_key":"source-down/k8s","event_action":"resolve"}"#,
-            ])
+            #expect(
+                pagerDuty == [
+                    #"{"routing_key":"R0UTING","dedup_key":"source-down/k8s","event_action":"trigger","payload":{"summary":"source k8s is down (error: refused)","source":"k8s","severity":"critical","timestamp":"2026-11-30T00:54:20.000Z","component":"k8s","class":"source-down","custom_details":{"rule":"source-down","value":null,"active_at":"2026-11-30T00:53:20.000Z"}}}"#,
+                    #"{"routing_key":"R0UTING","dedup_key":"source-down/k8s","event_action":"resolve"}"#,
+                ])
             let slack = bodies.filter { $0.path == "/slack" }.map(\.body)
-            #expect(slack == [
-                #"{"text":"[FIRING] source-down (critical): source k8s is down (error: refused)","attachments":[{"color":"danger","title":"source-down on k8s","text":"source k8s is down (error: refused)","fields":[{"title":"Severity","value":"critical","short":true},{"title":"State","value":"firing","short":true},{"title":"Since","value":"2026-11-30T00:54:20.000Z","short":true}]}]}"#,
-                #"{"text":"[RESOLVED] source-down (critical): source k8s is down (error: refused)","attachments":[{"color":"good","title":"source-down on k8s","text":"source k8s is down (error: refused)","fields":[{"title":"Severity","value":"critical","short":true},{"title":"State","value":"resolved","short":true},{"title":"Since","value":"2026-11-30T00:54:20.000Z","short":true},{"title":"Resolved","value":"2026-11-30T00:55:20.000Z","short":true}]}]}"#,
-            ])
+            #expect(
+                slack == [
+                    #"{"text":"[FIRING] source-down (critical): source k8s is down (error: refused)","attachments":[{"color":"danger","title":"source-down on k8s","text":"source k8s is down (error: refused)","fields":[{"title":"Severity","value":"critical","short":true},{"title":"State","value":"firing","short":true},{"title":"Since","value":"2026-11-30T00:54:20.000Z","short":true}]}]}"#,
+                    #"{"text":"[RESOLVED] source-down (critical): source k8s is down (error: refused)","attachments":[{"color":"good","title":"source-down on k8s","text":"source k8s is down (error: refused)","fields":[{"title":"Severity","value":"critical","short":true},{"title":"State","value":"resolved","short":true},{"title":"Since","value":"2026-11-30T00:54:20.000Z","short":true},{"title":"Resolved","value":"2026-11-30T00:55:20.000Z","short":true}]}]}"#,
+                ])
         }
     }
 }

@@ -13,8 +13,12 @@ import Testing
             h.submit([.upsertEntity(pod("web-\(i)", status: .pending)), .upsertEntity(pod("web-\(i)"))], atMs: i * 100)
         }
         for i in 0..<5 { h.submit([.removeEntity(id: pod("web-\(i)").id)], atMs: 2000 + i * 100) }
-        for i in 0..<12 { h.submit([.upsertEntity(pod("api-\(i)", status: .pending, app: "api"))], atMs: 2500 + i * 100) }
-        h.submit([.upsertEntity(pod("web-10", status: .failed)), .upsertEntity(pod("web-11", status: .terminating))], atMs: 3700)
+        for i in 0..<12 {
+            h.submit([.upsertEntity(pod("api-\(i)", status: .pending, app: "api"))], atMs: 2500 + i * 100)
+        }
+        h.submit(
+            [.upsertEntity(pod("web-10", status: .failed)), .upsertEntity(pod("web-11", status: .terminating))],
+            atMs: 3700)
         h.submit([.upsertEntity(pod("db-0", namespace: "quiet", app: "db"))], atMs: 3700)
         return h
     }
@@ -23,7 +27,8 @@ import Testing
         var h = churningShop()
         h.due(atMs: 4000)
         try #require(h.notices.count == 2)
-        guard case .highChurnWarning(let warning) = h.notices[0], case .namespaceSummary(let summary) = h.notices[1] else {
+        guard case .highChurnWarning(let warning) = h.notices[0], case .namespaceSummary(let summary) = h.notices[1]
+        else {
             Issue.record("expected a warning then a summary, got \(h.notices)")
             return
         }
@@ -31,10 +36,12 @@ import Testing
         #expect(warning.affectedServices == ["api", "web"])
         #expect(warning.podsPerMinute == 37)
         #expect(warning.namespaceID == "k8s:namespace/shop")
-        #expect(summary == NamespaceSummary(
-            namespace: "shop", namespaceID: "k8s:namespace/shop", total: 27, ready: 13, pending: 12,
-            terminating: 1, failed: 1, churning: true, podsPerMinute: 37
-        ))
+        #expect(
+            summary
+                == NamespaceSummary(
+                    namespace: "shop", namespaceID: "k8s:namespace/shop", total: 27, ready: 13, pending: 12,
+                    terminating: 1, failed: 1, churning: true, podsPerMinute: 37
+                ))
         #expect(h.smoother.activeNotices() == h.notices)
     }
 
@@ -73,14 +80,17 @@ import Testing
             namespace: "shop", namespaceID: "k8s:namespace/shop", affectedServices: ["api", "web"], podsPerMinute: 37.5
         )
         #expect(ChurnNotice.highChurnWarning(warning).messageType == "high_churn_warning")
-        #expect(ChurnNotice.highChurnWarning(warning).jsonString()
-            == #"{"namespace":"shop","affected_services":["api","web"],"churn_rate_pods_per_minute":37.5}"#)
+        #expect(
+            ChurnNotice.highChurnWarning(warning).jsonString()
+                == #"{"namespace":"shop","affected_services":["api","web"],"churn_rate_pods_per_minute":37.5}"#)
         let summary = NamespaceSummary(
             namespace: "shop", namespaceID: "k8s:namespace/shop", total: 27, ready: 13, pending: 12,
             terminating: 1, failed: 1, churning: false, podsPerMinute: 12
         )
         #expect(ChurnNotice.churnCalmed(summary).messageType == "namespace_summary")
-        #expect(ChurnNotice.namespaceSummary(summary).jsonString()
-            == #"{"namespace":"shop","total":27,"ready":13,"pending":12,"terminating":1,"failed":1,"churning":false,"churn_rate_pods_per_minute":12}"#)
+        #expect(
+            ChurnNotice.namespaceSummary(summary).jsonString()
+                == #"{"namespace":"shop","total":27,"ready":13,"pending":12,"terminating":1,"failed":1,"churning":false,"churn_rate_pods_per_minute":12}"#
+        )
     }
 }

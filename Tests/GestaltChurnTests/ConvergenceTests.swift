@@ -13,7 +13,9 @@ import Testing
         var rng = SplitMix64(seed: seed)
         var h = Harness { $0.churnThreshold = 20 }
         let direct = TopologyStore()
-        let services = ["web", "api", "db"].map { service($0, namespace: ["shop", "data"].randomElement(using: &rng)!) }
+        let services = ["web", "api", "db"].map {
+            service($0, namespace: ["shop", "data"].randomElement(using: &rng)!)
+        }
         var alive: [String: Entity] = [:]
         var nextPod = 0
         var ms = 0
@@ -30,8 +32,9 @@ import Testing
             switch Int.random(in: 0..<10, using: &rng) {
             case 0..<3:
                 let owner = services.randomElement(using: &rng)!
-                let created = pod("\(owner.name)-\(nextPod)", namespace: owner.namespace!,
-                                  status: Bool.random(using: &rng) ? .pending : .running, app: owner.name)
+                let created = pod(
+                    "\(owner.name)-\(nextPod)", namespace: owner.namespace!,
+                    status: Bool.random(using: &rng) ? .pending : .running, app: owner.name)
                 nextPod += 1
                 alive[created.id] = created
                 push([.upsertEntity(created), .upsertConnection(network(owner, created))])
@@ -44,9 +47,10 @@ import Testing
                 guard let gone = alive.values.randomElement(using: &rng) else { continue }
                 alive[gone.id] = nil
                 let owner = services.first { $0.name == gone.labels["app"] }!
-                push(Bool.random(using: &rng)
-                     ? [.removeConnection(id: network(owner, gone).id), .removeEntity(id: gone.id)]
-                     : [.removeEntity(id: gone.id)])
+                push(
+                    Bool.random(using: &rng)
+                        ? [.removeConnection(id: network(owner, gone).id), .removeEntity(id: gone.id)]
+                        : [.removeEntity(id: gone.id)])
             default:
                 guard let target = alive.values.randomElement(using: &rng) else { continue }
                 let owner = services.first { $0.name == target.labels["app"] }!

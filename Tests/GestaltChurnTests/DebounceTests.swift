@@ -30,7 +30,9 @@ import Testing
         let web = pod("web-1")
         var busier = api
         busier.annotations = ["version": "2"]
-        h.submit([.upsertEntity(api), .upsertEntity(web), .upsertConnection(network(api, web)), .upsertEntity(busier)], atMs: 0)
+        h.submit(
+            [.upsertEntity(api), .upsertEntity(web), .upsertConnection(network(api, web)), .upsertEntity(busier)],
+            atMs: 0)
         let changes = h.due(atMs: 500)
         #expect(changes.map(\.subject) == [api.id, web.id, network(api, web).id])
         #expect(changes.first?.upserted?.annotations == ["version": "2"])
@@ -51,7 +53,8 @@ import Testing
 
     @Test func aConnectionAcrossNamespacesWaitsForItsEndsBatch() {
         var h = Harness()
-        let ingress = Entity(id: "k8s:ingress/edge/front", kind: .ingress, name: "front", namespace: "edge", source: "test")
+        let ingress = Entity(
+            id: "k8s:ingress/edge/front", kind: .ingress, name: "front", namespace: "edge", source: "test")
         let api = service("api")
         h.submit([.upsertEntity(ingress)], atMs: 0)
         h.submit([.upsertEntity(api), .upsertConnection(network(ingress, api))], atMs: 300)

@@ -12,7 +12,8 @@ import Testing
         let store = TopologyStore()
         let log = NoticeLog()
         let pipeline = ChurnPipeline(store: store) { log.append($0) }
-        let cluster = SimulatedCluster(configuration: SimulatorConfiguration(seed: 7, changesPerSecond: 20, churn: true))
+        let cluster = SimulatedCluster(
+            configuration: SimulatorConfiguration(seed: 7, changesPerSecond: 20, churn: true))
         let clock = TestClock()
         let start = Timestamp(millisecondsSince1970: 1_795_000_000_000)
         var rejected = 0

@@ -63,7 +63,9 @@ struct Harness {
     }
 
     /// Calls `due` every `step` ms over a span, as the pipeline's ticks would.
-    mutating func tick(fromMs start: Int, toMs end: Int, step: Int = 50, sourceLocation: SourceLocation = #_sourceLocation) {
+    mutating func tick(
+        fromMs start: Int, toMs end: Int, step: Int = 50, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         for ms in stride(from: start, through: end, by: step) { due(atMs: ms, sourceLocation: sourceLocation) }
     }
 }

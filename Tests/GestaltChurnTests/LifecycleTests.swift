@@ -57,7 +57,9 @@ import Testing
     }
 
     @Test func zeroPendingHideShowsPendingPodsAtOnce() {
-        var h = Harness { $0.pendingHide = .zero; $0.debounceWindow = .zero }
+        var h = Harness {
+            $0.pendingHide = .zero; $0.debounceWindow = .zero
+        }
         h.submit([.upsertEntity(pod("web-1", status: .pending))], atMs: 0)
         #expect(h.due(atMs: 0).first?.upserted?.status == .pending)
     }
@@ -121,7 +123,9 @@ import Testing
     }
 
     @Test func zeroHoldRemovesAtOnce() {
-        var h = Harness { $0.terminatingHold = .zero; $0.debounceWindow = .zero }
+        var h = Harness {
+            $0.terminatingHold = .zero; $0.debounceWindow = .zero
+        }
         h.submit([.upsertEntity(pod("web-1"))], atMs: 0)
         h.due(atMs: 0)
         h.submit([.removeEntity(id: pod("web-1").id)], atMs: 10)

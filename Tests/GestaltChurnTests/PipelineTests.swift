@@ -19,7 +19,9 @@ final class NoticeLog: Sendable {
         let pipeline = ChurnPipeline(store: store) { log.append($0) }
         let clock = TestClock()
         for i in 0..<40 {
-            pipeline.apply([.upsertEntity(pod("web-\(i)", status: .pending)), .upsertEntity(pod("web-\(i)"))], at: clock.at(ms: i * 50))
+            pipeline.apply(
+                [.upsertEntity(pod("web-\(i)", status: .pending)), .upsertEntity(pod("web-\(i)"))],
+                at: clock.at(ms: i * 50))
         }
         pipeline.tick(at: clock.at(ms: 2500))
         #expect(store.entityCount == 40)
@@ -71,9 +73,11 @@ final class NoticeLog: Sendable {
         let sinks: [any ChangeSink] = [store, ChurnPipeline(store: store, configuration: .passThrough)]
         for (i, sink) in sinks.enumerated() {
             sink.apply([.upsertEntity(service("api-\(i)"))], now: .now())
-            sink.record(InfraEvent(
-                type: "Normal", reason: "Test", message: "m", entityID: "e", entityKind: .service, entityName: "e", severity: .info
-            ))
+            sink.record(
+                InfraEvent(
+                    type: "Normal", reason: "Test", message: "m", entityID: "e", entityKind: .service, entityName: "e",
+                    severity: .info
+                ))
         }
         #expect(store.entityCount == 2)
         #expect(store.eventSeq == 2)
@@ -85,9 +89,11 @@ final class NoticeLog: Sendable {
         let store = TopologyStore()
         let result = store.apply([.upsertEntity(service("api"))])
         #expect(result.updates.count == 1)
-        let recorded = store.record(InfraEvent(
-            type: "Normal", reason: "Test", message: "m", entityID: "e", entityKind: .service, entityName: "e", severity: .info
-        ))
+        let recorded = store.record(
+            InfraEvent(
+                type: "Normal", reason: "Test", message: "m", entityID: "e", entityKind: .service, entityName: "e",
+                severity: .info
+            ))
         #expect(recorded.seq == 1)
     }
 }

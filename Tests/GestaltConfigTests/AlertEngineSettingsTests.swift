@@ -6,23 +6,27 @@ import Testing
 /// and the built-in rules' parameters, with clear errors for bad values.
 struct AlertEngineSettingsTests {
     @Test func builtinRuleParameters() throws {
-        let alerts = try parse("""
-        alerts:
-          evaluate_every: 2
-          keep_resolved: 30m
-          usage_for: 1m
-          source_down_for: 90s
-          crash_loop_restarts: 5
-          crash_loop_window: 300
-          warning_events: 20
-          warning_events_window: 60
-        """).alerts
+        let alerts = try parse(
+            """
+            alerts:
+              evaluate_every: 2
+              keep_resolved: 30m
+              usage_for: 1m
+              source_down_for: 90s
+              crash_loop_restarts: 5
+              crash_loop_window: 300
+              warning_events: 20
+              warning_events_window: 60
+            """
+        ).alerts
         #expect(alerts.evaluateEvery == .seconds(2))
         #expect(alerts.keepResolved == .seconds(1800))
-        #expect(alerts.builtin == BuiltinAlertRules(
-            enabled: true, usageFor: .seconds(60), sourceDownFor: .seconds(90), crashLoopRestarts: 5,
-            crashLoopWindow: .seconds(300), warningEvents: 20, warningEventsWindow: .seconds(60)
-        ))
+        #expect(
+            alerts.builtin
+                == BuiltinAlertRules(
+                    enabled: true, usageFor: .seconds(60), sourceDownFor: .seconds(90), crashLoopRestarts: 5,
+                    crashLoopWindow: .seconds(300), warningEvents: 20, warningEventsWindow: .seconds(60)
+                ))
         #expect(try parse("alerts:\n  default_rules: false\n").alerts.builtin.enabled == false)
         #expect(try parse("alerts:\n  enabled: true\n").alerts.builtin == BuiltinAlertRules())
     }

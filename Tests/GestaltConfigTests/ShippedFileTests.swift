@@ -7,20 +7,33 @@ import Testing
     @Test func thePlansFileReadsAsWritten() throws {
         let configuration = try GestaltConfiguration.load(path: shipped("infrastructure.yaml"))
 
-        #expect(configuration.kubernetes == [KubernetesInstance(name: nil, credentials: .inCluster, namespaces: [], pollInterval: .seconds(5))])
-        #expect(configuration.docker == [DockerInstance(socket: URL(string: "unix:///var/run/docker.sock")!, pollInterval: .seconds(3))])
-        #expect(configuration.nats == [NATSInstance(
-            url: URL(string: "nats://localhost:4222")!, monitorURL: URL(string: "http://localhost:8222")!,
-            subjects: ["kgents.>"], pollInterval: .seconds(2)
-        )])
+        #expect(
+            configuration.kubernetes == [
+                KubernetesInstance(name: nil, credentials: .inCluster, namespaces: [], pollInterval: .seconds(5))
+            ])
+        #expect(
+            configuration.docker == [
+                DockerInstance(socket: URL(string: "unix:///var/run/docker.sock")!, pollInterval: .seconds(3))
+            ])
+        #expect(
+            configuration.nats == [
+                NATSInstance(
+                    url: URL(string: "nats://localhost:4222")!, monitorURL: URL(string: "http://localhost:8222")!,
+                    subjects: ["kgents.>"], pollInterval: .seconds(2)
+                )
+            ])
         let otel = try #require(configuration.otel)
         #expect(otel.otlpEndpoint == URL(string: "http://localhost:4317"))
         #expect(otel.prometheusEndpoint == URL(string: "http://localhost:9090"))
         #expect(configuration.postgres == nil)
         #expect(configuration.simulator == nil)
         #expect(configuration.history == nil)
-        #expect(configuration.visualization == VisualizationSettings(maxEntities: 1000, layoutAlgorithm: .forceDirected3D, animationFPS: 60))
-        #expect(configuration.health == HealthThresholds(cpuWarning: 0.7, cpuCritical: 0.9, memoryWarning: 0.8, memoryCritical: 0.95))
+        #expect(
+            configuration.visualization
+                == VisualizationSettings(maxEntities: 1000, layoutAlgorithm: .forceDirected3D, animationFPS: 60))
+        #expect(
+            configuration.health
+                == HealthThresholds(cpuWarning: 0.7, cpuCritical: 0.9, memoryWarning: 0.8, memoryCritical: 0.95))
         #expect(configuration.alerts.enabled)
         #expect(configuration.alerts.slackURL == nil)
         #expect(configuration.alerts.pagerDutyKey == nil)
@@ -36,7 +49,8 @@ import Testing
         #expect(configuration.nats.first?.monitorURL == URL(string: "http://127.0.0.1:8222"))
         #expect(configuration.otel?.prometheusEndpoint == URL(string: "http://127.0.0.1:9090"))
         let postgres = try #require(configuration.postgres)
-        #expect(postgres.databases == [PostgresInstance(url: URL(string: "postgres://postgres@127.0.0.1:5432/postgres")!)])
+        #expect(
+            postgres.databases == [PostgresInstance(url: URL(string: "postgres://postgres@127.0.0.1:5432/postgres")!)])
         #expect(!postgres.allowQueryText)
         #expect(configuration.alerts.rules.map(\.name) == ["critical-health", "failed-database"])
         #expect(configuration.summary.contains("postgres: postgres://postgres@127.0.0.1:5432/postgres, every 10s"))
@@ -56,9 +70,12 @@ import Testing
         let uncommented = lines.joined(separator: "\n")
         try withTemporaryDirectory { directory in
             let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
-            let hasKubeconfigs = ["/.kube/prod.yaml", "/.kube/config"].allSatisfy { FileManager.default.fileExists(atPath: home + $0) }
+            let hasKubeconfigs = ["/.kube/prod.yaml", "/.kube/config"].allSatisfy {
+                FileManager.default.fileExists(atPath: home + $0)
+            }
             do {
-                let configuration = try GestaltConfiguration.parse(yaml: uncommented, file: "example.yaml", directory: directory)
+                let configuration = try GestaltConfiguration.parse(
+                    yaml: uncommented, file: "example.yaml", directory: directory)
                 #expect(configuration.kubernetes.map(\.name) == ["prod", "staging"])
             } catch let error as ConfigurationError {
                 // Without those kubeconfigs here, the only acceptable failure is the missing file.

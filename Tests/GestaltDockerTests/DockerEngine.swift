@@ -80,9 +80,11 @@ final class DockerEngine: Sendable {
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: busybox, toPath: bin.appendingPathComponent("busybox").path)
         for applet in ["sh", "sleep", "yes", "head", "cat", "true", "false", "ping", "wget", "dd"] {
-            try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
+            try FileManager.default.createSymbolicLink(
+                atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
         }
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
         let tarball = directory.appendingPathComponent("rootfs.tar").path
         try Self.run("tar", ["-C", root.path, "-cf", tarball, "."])
         try docker("import", tarball, Self.image)
@@ -102,13 +104,16 @@ final class DockerEngine: Sendable {
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw PeerError("\(executable) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(String(decoding: error, as: UTF8.self))")
+            throw PeerError(
+                "\(executable) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(String(decoding: error, as: UTF8.self))"
+            )
         }
         return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private static func locate(_ executable: String) throws -> String {
-        for dir in ["/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(executable)") {
+        for dir in ["/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin"]
+        where FileManager.default.isExecutableFile(atPath: "\(dir)/\(executable)") {
             return "\(dir)/\(executable)"
         }
         throw PeerError("\(executable) is not installed (docker.io provides docker, tar is in tar)")
@@ -127,7 +132,9 @@ final class DockerEngine: Sendable {
             raw[bytes.count] = 0
         }
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
         }
     }
 }

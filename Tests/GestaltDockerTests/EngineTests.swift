@@ -14,10 +14,14 @@ struct EngineTests {
         defer { engine.stop() }
         try engine.docker("network", "create", "--internal", "backend")
         try engine.docker("volume", "create", "pgdata")
-        try engine.run("db", options: ["--network", "backend", "-v", "pgdata:/data", "-l", "com.docker.compose.project=shop"], "sleep", "3600")
+        try engine.run(
+            "db", options: ["--network", "backend", "-v", "pgdata:/data", "-l", "com.docker.compose.project=shop"],
+            "sleep", "3600")
         try engine.run("lonely", "sleep", "3600")
         let harness = SourceHarness(engine: engine)
-        try await harness.waitUntil("the first list is in the store") { harness.entity("docker:container/lonely") != nil }
+        try await harness.waitUntil("the first list is in the store") {
+            harness.entity("docker:container/lonely") != nil
+        }
         try await harness.waitUntil("status ready") { harness.status?.state == .ready }
 
         let db = try #require(harness.entity("docker:container/db"))
@@ -49,15 +53,23 @@ struct EngineTests {
         try engine.docker("network", "create", "--internal", "back")
         try engine.docker("volume", "create", "cache")
         try engine.run("web", options: ["--network", "front", "-v", "cache:/cache"], "sleep", "3600")
-        try await harness.waitUntil("web appears running") { harness.entity("docker:container/web")?.status == .running }
+        try await harness.waitUntil("web appears running") {
+            harness.entity("docker:container/web")?.status == .running
+        }
         #expect(harness.hasConnection("docker:container/web", "docker:network/front", .network))
         #expect(harness.hasConnection("docker:container/web", "docker:volume/cache", .volume))
         try engine.docker("network", "connect", "back", "web")
-        try await harness.waitUntil("web joins back") { harness.hasConnection("docker:container/web", "docker:network/back", .network) }
+        try await harness.waitUntil("web joins back") {
+            harness.hasConnection("docker:container/web", "docker:network/back", .network)
+        }
         try engine.docker("network", "disconnect", "back", "web")
-        try await harness.waitUntil("web leaves back") { !harness.hasConnection("docker:container/web", "docker:network/back", .network) }
+        try await harness.waitUntil("web leaves back") {
+            !harness.hasConnection("docker:container/web", "docker:network/back", .network)
+        }
         try engine.docker("stop", "-t", "0", "web")
-        try await harness.waitUntil("web shows stopped") { harness.entity("docker:container/web")?.annotations["docker.state"] == "exited" }
+        try await harness.waitUntil("web shows stopped") {
+            harness.entity("docker:container/web")?.annotations["docker.state"] == "exited"
+        }
         try engine.docker("rm", "web")
         try await harness.waitUntil("web disappears") { harness.entity("docker:container/web") == nil }
         #expect(harness.entity("docker:network/front") != nil)
@@ -76,17 +88,25 @@ struct EngineTests {
         try await harness.waitUntil("status ready") { harness.status?.state == .ready }
 
         try engine.run("crash", "sh", "-c", "exit 3")
-        try await harness.waitUntil("a Died event") { harness.store.events().contains { $0.entityID == "docker:container/crash" && $0.reason == "Died" } }
+        try await harness.waitUntil("a Died event") {
+            harness.store.events().contains { $0.entityID == "docker:container/crash" && $0.reason == "Died" }
+        }
         let died = try #require(harness.store.events().first { $0.reason == "Died" })
         #expect(died.severity == .error)
         #expect(died.entityKind == .container)
         #expect(died.message.contains("code 3"))
-        try await harness.waitUntil("crash shows failed") { harness.entity("docker:container/crash")?.status == .failed }
+        try await harness.waitUntil("crash shows failed") {
+            harness.entity("docker:container/crash")?.status == .failed
+        }
         #expect(harness.entity("docker:container/crash")?.annotations["docker.exit_code"] == "3")
 
         // 8 MiB of memory, and dd asking for a 64 MiB buffer as the container's only process.
-        try engine.run("hog", options: ["--memory", "8m", "--memory-swap", "8m"], "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1")
-        try await harness.waitUntil("an OOMKilled event") { harness.store.events().contains { $0.entityID == "docker:container/hog" && $0.reason == "OOMKilled" } }
+        try engine.run(
+            "hog", options: ["--memory", "8m", "--memory-swap", "8m"], "dd", "if=/dev/zero", "of=/dev/null", "bs=64M",
+            "count=1")
+        try await harness.waitUntil("an OOMKilled event") {
+            harness.store.events().contains { $0.entityID == "docker:container/hog" && $0.reason == "OOMKilled" }
+        }
         let oom = try #require(harness.store.events().first { $0.reason == "OOMKilled" })
         #expect(oom.severity == .critical)
         // The die after the OOM kill is not a second event.
@@ -103,7 +123,8 @@ struct EngineTests {
         let harness = SourceHarness(engine: engine)
         try await harness.waitUntil("rates, memory and CPU of busy") {
             guard let busy = harness.entity("docker:container/busy") else { return false }
-            return busy.customMetrics["network_rx_bytes_per_second"] != nil && busy.customMetrics["network_tx_bytes_per_second"] != nil
+            return busy.customMetrics["network_rx_bytes_per_second"] != nil
+                && busy.customMetrics["network_tx_bytes_per_second"] != nil
                 && busy.memoryBytes > 0 && busy.memoryLimit > 0 && busy.cpuPercent > 1
         }
         let busy = try #require(harness.entity("docker:container/busy"))
@@ -121,7 +142,9 @@ struct EngineTests {
         try engine.run("gone", "sleep", "3600")
         let store = TopologyStore()
         let first = SourceHarness(engine: engine, store: store)
-        try await first.waitUntil("both listed") { first.containerIDs == ["docker:container/gone", "docker:container/keep"] }
+        try await first.waitUntil("both listed") {
+            first.containerIDs == ["docker:container/gone", "docker:container/keep"]
+        }
 
         // dockerd goes away: the run throws and says why.
         engine.peer.stop(grace: .seconds(30), keepDirectory: true)
@@ -159,8 +182,10 @@ struct EngineTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = TopologyStore()
         let board = SourceStatusBoard()
-        let context = SourceContext(instance: SourceInstance(kind: "docker"), sink: store, store: store, statusBoard: board)
-        let source = DockerSource(configuration: DockerSourceConfiguration(socket: "unix://\(directory.path)/none.sock"))
+        let context = SourceContext(
+            instance: SourceInstance(kind: "docker"), sink: store, store: store, statusBoard: board)
+        let source = DockerSource(
+            configuration: DockerSourceConfiguration(socket: "unix://\(directory.path)/none.sock"))
         await #expect(throws: (any Error).self) { try await source.run(in: context) }
         #expect(board.status(of: "docker")?.state == .error)
     }

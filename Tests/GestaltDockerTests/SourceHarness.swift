@@ -12,11 +12,16 @@ final class SourceHarness: Sendable {
     let source: DockerSource
     let task: Task<Void, any Error>
 
-    init(engine: DockerEngine, store: TopologyStore = TopologyStore(), instance: SourceInstance = SourceInstance(kind: "docker")) {
+    init(
+        engine: DockerEngine, store: TopologyStore = TopologyStore(),
+        instance: SourceInstance = SourceInstance(kind: "docker")
+    ) {
         self.store = store
         self.instance = instance
         let context = SourceContext(instance: instance, sink: store, store: store, statusBoard: board)
-        let source = DockerSource(instance: instance, configuration: DockerSourceConfiguration(socket: engine.socketURL, pollInterval: .seconds(30)))
+        let source = DockerSource(
+            instance: instance,
+            configuration: DockerSourceConfiguration(socket: engine.socketURL, pollInterval: .seconds(30)))
         self.source = source
         task = Task { try await source.run(in: context) }
     }

@@ -28,25 +28,36 @@ struct WireTests {
 
     @Test func framerRefusesAnEndlessLine() throws {
         var framer = LineFramer(maxLineBytes: 16)
-        #expect(throws: DockerError.self) { _ = try framer.append(ByteBuffer(string: String(repeating: "x", count: 17))) }
+        #expect(throws: DockerError.self) {
+            _ = try framer.append(ByteBuffer(string: String(repeating: "x", count: 17)))
+        }
     }
 
     @Test func garbageIsAMalformedErrorNotACrash() {
         for garbage in ["", "not json", "[1,2]", #"{"Type":3}"#, "\u{0}\u{1}", #"{"Id":"x"}"#] {
-            #expect(throws: DockerError.self) { _ = try DockerClient.decode(DockerEvent.self, from: ByteBuffer(string: garbage), what: "test") }
+            #expect(throws: DockerError.self) {
+                _ = try DockerClient.decode(DockerEvent.self, from: ByteBuffer(string: garbage), what: "test")
+            }
         }
-        #expect(throws: DockerError.self) { _ = try DockerClient.decode([ContainerSummary].self, from: ByteBuffer(string: #"[{"Names":[]}]"#), what: "test") }
-        #expect(throws: DockerError.self) { _ = try DockerClient.decode(StatsSample.self, from: ByteBuffer(string: #"{"cpu_stats":"high"}"#), what: "test") }
+        #expect(throws: DockerError.self) {
+            _ = try DockerClient.decode(
+                [ContainerSummary].self, from: ByteBuffer(string: #"[{"Names":[]}]"#), what: "test")
+        }
+        #expect(throws: DockerError.self) {
+            _ = try DockerClient.decode(
+                StatsSample.self, from: ByteBuffer(string: #"{"cpu_stats":"high"}"#), what: "test")
+        }
     }
 
     @Test func aContainerListEntryDecodes() throws {
         let json = #"""
-        [{"Id":"ab01","Names":["/t2"],"Image":"busybox","Created":1796528973,"Labels":{"com.docker.compose.project":"shop"},
-          "State":"exited","Status":"Exited (3) 2 seconds ago","HostConfig":{"NetworkMode":"gnet"},
-          "NetworkSettings":{"Networks":{"gnet":{"NetworkID":"9041"}}},
-          "Mounts":[{"Type":"volume","Name":"vol1"},{"Type":"bind","Source":"/etc"}]}]
-        """#
-        let container = try #require(try DockerClient.decode([ContainerSummary].self, from: ByteBuffer(string: json), what: "list").first)
+            [{"Id":"ab01","Names":["/t2"],"Image":"busybox","Created":1796528973,"Labels":{"com.docker.compose.project":"shop"},
+              "State":"exited","Status":"Exited (3) 2 seconds ago","HostConfig":{"NetworkMode":"gnet"},
+              "NetworkSettings":{"Networks":{"gnet":{"NetworkID":"9041"}}},
+              "Mounts":[{"Type":"volume","Name":"vol1"},{"Type":"bind","Source":"/etc"}]}]
+            """#
+        let container = try #require(
+            try DockerClient.decode([ContainerSummary].self, from: ByteBuffer(string: json), what: "list").first)
         #expect(container.name == "t2")
         #expect(container.composeProject == "shop")
         #expect(container.exitCode == 3)
@@ -56,7 +67,8 @@ struct WireTests {
     }
 
     @Test func anEventDecodesAndResumesAtItsNanosecond() throws {
-        let json = #"{"status":"die","id":"8a41","Type":"container","Action":"die","Actor":{"ID":"8a41","Attributes":{"exitCode":"137","name":"oom"}},"scope":"local","time":1796528979,"timeNano":1796528979018002366}"#
+        let json =
+            #"{"status":"die","id":"8a41","Type":"container","Action":"die","Actor":{"ID":"8a41","Attributes":{"exitCode":"137","name":"oom"}},"scope":"local","time":1796528979,"timeNano":1796528979018002366}"#
         let event = try DockerClient.decode(DockerEvent.self, from: ByteBuffer(string: json), what: "event")
         #expect(event.action == "die")
         #expect(event.attributes["exitCode"] == "137")
@@ -79,16 +91,16 @@ struct WireTests {
 
     @Test func statsBecomeUsageAndRates() throws {
         let json = #"""
-        {"cpu_stats":{"cpu_usage":{"total_usage":3000000000},"system_cpu_usage":20000000000,"online_cpus":2},
-         "precpu_stats":{"cpu_usage":{"total_usage":2000000000},"system_cpu_usage":18000000000,"online_cpus":2},
-         "memory_stats":{"usage":10000,"limit":80000,"stats":{"total_inactive_file":2000}},
-         "networks":{"eth0":{"rx_bytes":1000,"tx_bytes":500},"eth1":{"rx_bytes":1000,"tx_bytes":0}},"pids_stats":{"current":3}}
-        """#
+            {"cpu_stats":{"cpu_usage":{"total_usage":3000000000},"system_cpu_usage":20000000000,"online_cpus":2},
+             "precpu_stats":{"cpu_usage":{"total_usage":2000000000},"system_cpu_usage":18000000000,"online_cpus":2},
+             "memory_stats":{"usage":10000,"limit":80000,"stats":{"total_inactive_file":2000}},
+             "networks":{"eth0":{"rx_bytes":1000,"tx_bytes":500},"eth1":{"rx_bytes":1000,"tx_bytes":0}},"pids_stats":{"current":3}}
+            """#
         let sample = try DockerClient.decode(StatsSample.self, from: ByteBuffer(string: json), what: "stats")
         var rates = StatsRates()
         let start = ContinuousClock.now
         let first = rates.metrics(for: sample, at: start)
-        #expect(first.cpuPercent == 100) // 1 s of CPU over 2 s of system time on 2 CPUs
+        #expect(first.cpuPercent == 100)  // 1 s of CPU over 2 s of system time on 2 CPUs
         #expect(first.memoryBytes == 8000)
         #expect(first.memoryLimit == 80000)
         #expect(first.networkRxBytes == 2000)
@@ -107,11 +119,14 @@ struct WireTests {
     @Test func eventsGetTheirSeverities() {
         var mapper = DockerEventMapper(mapping: DockerMapping(instance: SourceInstance(kind: "docker")))
         func event(_ action: String, _ id: String, _ attributes: [String: String] = [:]) -> DockerEvent {
-            DockerEvent(type: "container", action: action, actorID: id, attributes: attributes.merging(["name": id]) { a, _ in a }, timeNano: 1)
+            DockerEvent(
+                type: "container", action: action, actorID: id,
+                attributes: attributes.merging(["name": id]) { a, _ in a }, timeNano: 1)
         }
         let severities = [
             event("die", "c1", ["exitCode": "3"]), event("die", "c2", ["exitCode": "0"]), event("oom", "c3"),
-            event("die", "c3", ["exitCode": "137"]), event("kill", "c4", ["signal": "15"]), event("die", "c4", ["exitCode": "143"]),
+            event("die", "c3", ["exitCode": "137"]), event("kill", "c4", ["signal": "15"]),
+            event("die", "c4", ["exitCode": "143"]),
         ].map { mapper.infraEvent(for: $0)?.severity }
         #expect(severities == [.error, nil, .critical, nil, nil, .warning])
         // No `oom` event, but the inspected state says the OOM killer did it.
@@ -128,6 +143,8 @@ struct WireTests {
         #expect(try DockerSourceConfiguration(socket: "/tmp/d.sock").baseURL() == "http+unix://%2Ftmp%2Fd.sock")
         #expect(try DockerSourceConfiguration(socket: "tcp://10.0.0.2:2375").baseURL() == "http://10.0.0.2:2375")
         #expect(throws: DockerError.self) { try DockerSourceConfiguration(socket: "docker.sock").baseURL() }
-        #expect(throws: DockerError.self) { try DockerSourceConfiguration(socket: "/" + String(repeating: "a", count: 120)).baseURL() }
+        #expect(throws: DockerError.self) {
+            try DockerSourceConfiguration(socket: "/" + String(repeating: "a", count: 120)).baseURL()
+        }
     }
 }

@@ -10,7 +10,10 @@ import Testing
     @Test func overlayIsPublishedAsAnUpdate() throws {
         let store = TopologyStore()
         store.apply([.upsertEntity(web)])
-        let result = store.enrich([.entity(id: web.id, EnrichedMetrics(cpuPercent: 42, memoryBytes: 300 << 20, customMetrics: ["error_rate": 0.1]))])
+        let result = store.enrich([
+            .entity(
+                id: web.id, EnrichedMetrics(cpuPercent: 42, memoryBytes: 300 << 20, customMetrics: ["error_rate": 0.1]))
+        ])
         #expect(result.missing.isEmpty)
         #expect(result.updates.map(\.kind) == [.update])
         let stored = try #require(store.entity(id: web.id))
@@ -70,7 +73,8 @@ import Testing
         let store = TopologyStore()
         store.apply([.upsertEntity(web)])
         store.enrich([.entity(id: web.id, EnrichedMetrics(cpuPercent: 42, memoryBytes: 300 << 20))])
-        let small = store.enrich([.entity(id: web.id, EnrichedMetrics(cpuPercent: 43, memoryBytes: (300 << 20) + 1000))])
+        let small = store.enrich([.entity(id: web.id, EnrichedMetrics(cpuPercent: 43, memoryBytes: (300 << 20) + 1000))]
+        )
         #expect(small.updates.isEmpty)
         #expect(store.entity(id: web.id)?.cpuPercent == 42)
         let same = store.enrich([.entity(id: web.id, EnrichedMetrics(cpuPercent: 42, memoryBytes: 300 << 20))])
@@ -82,7 +86,9 @@ import Testing
     @Test func clearingRestoresTheSourceFigures() throws {
         let store = TopologyStore()
         store.apply([.upsertEntity(pod("web-1", cpu: 7, memory: 10 << 20))])
-        store.enrich([.entity(id: web.id, EnrichedMetrics(cpuPercent: 42, customMetrics: ["prometheus_as_of_seconds": 1000]))])
+        store.enrich([
+            .entity(id: web.id, EnrichedMetrics(cpuPercent: 42, customMetrics: ["prometheus_as_of_seconds": 1000]))
+        ])
         // The source's own figures move while enriched: they become the new base.
         store.apply([.upsertEntity(pod("web-1", cpu: 9, memory: 50 << 20))])
         let enriched = try #require(store.entity(id: web.id))
@@ -102,7 +108,10 @@ import Testing
 
     @Test func overlayOfAnAbsentTargetIsRefusedAndRemovalForgetsIt() throws {
         let store = TopologyStore()
-        let result = store.enrich([.entity(id: web.id, EnrichedMetrics(cpuPercent: 42)), .connection(id: "nope", EnrichedTraffic(latencyMs: 3))])
+        let result = store.enrich([
+            .entity(id: web.id, EnrichedMetrics(cpuPercent: 42)),
+            .connection(id: "nope", EnrichedTraffic(latencyMs: 3)),
+        ])
         #expect(result.missing.map(\.id) == [web.id, "nope"])
         #expect(result.updates.isEmpty)
         // Not kept for later: the entity arrives with its own figures.
@@ -120,7 +129,9 @@ import Testing
         let front = service("front")
         let edge = Connection(sourceID: front.id, targetID: api.id, kind: .http, requestsPerSec: 1)
         store.apply([.upsertEntity(api), .upsertEntity(front), .upsertConnection(edge)])
-        let result = store.enrich([.connection(id: edge.id, EnrichedTraffic(requestsPerSec: 120, errorRate: 0.02, latencyMs: 35))])
+        let result = store.enrich([
+            .connection(id: edge.id, EnrichedTraffic(requestsPerSec: 120, errorRate: 0.02, latencyMs: 35))
+        ])
         #expect(result.updates.map(\.kind) == [.connUpdate], "a known connection whose traffic changed")
         var stored = try #require(store.connection(id: edge.id))
         #expect(stored.requestsPerSec == 120)

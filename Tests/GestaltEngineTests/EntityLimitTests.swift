@@ -3,7 +3,9 @@ import GestaltModel
 import Testing
 
 @Suite struct EntityLimitTests {
-    func pod(_ i: Int) -> Entity { Entity(id: "k8s:pod/shop/p-\(i)", kind: .pod, name: "p-\(i)", namespace: "shop", source: "test") }
+    func pod(_ i: Int) -> Entity {
+        Entity(id: "k8s:pod/shop/p-\(i)", kind: .pod, name: "p-\(i)", namespace: "shop", source: "test")
+    }
 
     @Test func overTheLimitKeepsEverythingAndSaysSoOncePerCrossing() {
         var configuration = StoreConfiguration()

@@ -18,7 +18,11 @@ import Testing
         let store = TopologyStore(configuration: configuration)
         store.apply((0..<10).map { .upsertEntity(pod("p\($0)")) })
         if case .gone = store.updates(after: 4) {} else { Issue.record("revision 4 is outside the window") }
-        if case .updates(let kept) = store.updates(after: 5) { #expect(kept.count == 5) } else { Issue.record("5 is the edge") }
+        if case .updates(let kept) = store.updates(after: 5) {
+            #expect(kept.count == 5)
+        } else {
+            Issue.record("5 is the edge")
+        }
         if case .gone = store.updates(after: 99) {} else { Issue.record("a future id is unknown") }
     }
 
@@ -32,7 +36,9 @@ import Testing
 
 @Suite struct EventLogTests {
     func event(_ reason: String, severity: Severity = .info) -> InfraEvent {
-        InfraEvent(type: "Normal", reason: reason, message: "m", entityID: "p", entityKind: .pod, entityName: "p", severity: severity)
+        InfraEvent(
+            type: "Normal", reason: reason, message: "m", entityID: "p", entityKind: .pod, entityName: "p",
+            severity: severity)
     }
 
     @Test func seqIncreasesByOneAndIdsFollow() {

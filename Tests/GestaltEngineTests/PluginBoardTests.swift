@@ -6,7 +6,8 @@ import Testing
     @Test func pluginsAreListedInPipelineOrderWithTheirLastRun() {
         let board = PluginBoard()
         board.register(PluginMetadata(name: "layout", stage: .layout, capabilities: ["layout"]))
-        board.register(PluginMetadata(name: "prometheus", stage: .enrichment, capabilities: ["enrich"], instance: "prometheus"))
+        board.register(
+            PluginMetadata(name: "prometheus", stage: .enrichment, capabilities: ["enrich"], instance: "prometheus"))
         board.register(PluginMetadata(name: "nats", stage: .source, capabilities: ["collect"], instance: "nats"))
         board.record("prometheus", PluginRun(seconds: 0.25, warnings: ["3 series matched no entity or connection"]))
         board.record("prometheus", PluginRun(seconds: 0.75))
@@ -41,7 +42,9 @@ import Testing
 
         source.set(up: false)
         try await waitFor("failed run recorded") { store.plugins.report("docker@lab")?.lastRun?.error != nil }
-        #expect(store.plugins.report("docker@lab")?.lastRun?.error == "peer unreachable" || store.plugins.report("docker@lab")?.lastRun?.error == "peer went away")
+        #expect(
+            store.plugins.report("docker@lab")?.lastRun?.error == "peer unreachable"
+                || store.plugins.report("docker@lab")?.lastRun?.error == "peer went away")
         task.cancel()
     }
 

@@ -13,9 +13,11 @@ import Testing
         #expect(first.count == 4)
         let changedB = pod("b", cpu: 90)
         let second = diff.changes(to: SourceSnapshot(entities: [web, changedB, c], connections: [wc]))
-        #expect(Set(second) == [
-            .removeConnection(id: ab.id), .removeEntity(id: a.id), .upsertEntity(changedB), .upsertEntity(c), .upsertConnection(wc),
-        ])
+        #expect(
+            Set(second) == [
+                .removeConnection(id: ab.id), .removeEntity(id: a.id), .upsertEntity(changedB), .upsertEntity(c),
+                .upsertConnection(wc),
+            ])
         // Removals come first, connections after the entities they need.
         let store = TopologyStore()
         store.apply(first)

@@ -19,9 +19,10 @@ final class SwitchableSource: TopologySource {
             throw PeerDown()
         }
         let prefix = instance.idPrefix("docker")
-        let picture = SourceSnapshot(entities: (0..<3).map {
-            Entity(id: "\(prefix):container/c\($0)", kind: .container, name: "c\($0)", source: instance.description)
-        })
+        let picture = SourceSnapshot(
+            entities: (0..<3).map {
+                Entity(id: "\(prefix):container/c\($0)", kind: .container, name: "c\($0)", source: instance.description)
+            })
         // A rerun diffs against what the store still holds: nothing is added twice.
         context.sink.apply(SnapshotDiff.changes(from: context.ownedSnapshot(), to: picture), now: .now())
         context.setStatus(.ready, message: "3 containers")
@@ -54,7 +55,9 @@ final class SwitchableSource: TopologySource {
         #expect(board.status(of: "docker@lab")?.lastError == "peer unreachable")
 
         source.set(up: true)
-        try await waitFor("current again") { board.status(of: "docker@lab")?.state == .ready && !entities().contains(where: \.stale) }
+        try await waitFor("current again") {
+            board.status(of: "docker@lab")?.state == .ready && !entities().contains(where: \.stale)
+        }
         #expect(entities().count == 3)
         #expect(board.status(of: "docker@lab")?.lastGoodAt != nil)
         task.cancel()
@@ -81,13 +84,17 @@ final class SwitchableSource: TopologySource {
         // Several failed runs (each reporting error) are one outage.
         try await waitFor("down") { store.snapshot().entities.allSatisfy(\.stale) && source.runs >= 3 }
         source.set(up: true)
-        try await waitFor("back") { resyncs.withLock { $0 } >= 1 && !store.snapshot().entities.contains(where: \.stale) }
+        try await waitFor("back") {
+            resyncs.withLock { $0 } >= 1 && !store.snapshot().entities.contains(where: \.stale)
+        }
 
         source.set(up: false)
         try await waitFor("down again") { store.snapshot().entities.allSatisfy(\.stale) }
         #expect(resyncs.withLock { $0 } == 1, "one outage, one resync")
         source.set(up: true)
-        try await waitFor("back again") { resyncs.withLock { $0 } >= 2 && !store.snapshot().entities.contains(where: \.stale) }
+        try await waitFor("back again") {
+            resyncs.withLock { $0 } >= 2 && !store.snapshot().entities.contains(where: \.stale)
+        }
         #expect(resyncs.withLock { $0 } == 2)
     }
 

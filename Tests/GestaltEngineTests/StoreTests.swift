@@ -2,15 +2,21 @@ import GestaltEngine
 import GestaltModel
 import Testing
 
-func pod(_ name: String, namespace: String = "shop", cpu: Double = 10, memory: Int64 = 100 << 20, status: EntityStatus = .running, labels: [String: String] = ["app": "web"]) -> Entity {
+func pod(
+    _ name: String, namespace: String = "shop", cpu: Double = 10, memory: Int64 = 100 << 20,
+    status: EntityStatus = .running, labels: [String: String] = ["app": "web"]
+) -> Entity {
     Entity(
-        id: Entity.kubernetesID(kind: .pod, namespace: namespace, name: name), kind: .pod, name: name, namespace: namespace,
+        id: Entity.kubernetesID(kind: .pod, namespace: namespace, name: name), kind: .pod, name: name,
+        namespace: namespace,
         source: "test", status: status, labels: labels, cpuPercent: cpu, memoryBytes: memory, memoryLimit: 1 << 30
     )
 }
 
 func service(_ name: String, namespace: String = "shop") -> Entity {
-    Entity(id: Entity.kubernetesID(kind: .service, namespace: namespace, name: name), kind: .service, name: name, namespace: namespace, source: "test")
+    Entity(
+        id: Entity.kubernetesID(kind: .service, namespace: namespace, name: name), kind: .service, name: name,
+        namespace: namespace, source: "test")
 }
 
 @Suite struct StoreRevisionTests {
@@ -167,7 +173,9 @@ func service(_ name: String, namespace: String = "shop") -> Entity {
 
     @Test func filteredSnapshotKeepsConnectionsWithBothEnds() throws {
         let store = TopologyStore()
-        store.apply([.upsertEntity(web), .upsertEntity(a), .upsertEntity(pod("x", namespace: "other")), .upsertConnection(edge)])
+        store.apply([
+            .upsertEntity(web), .upsertEntity(a), .upsertEntity(pod("x", namespace: "other")), .upsertConnection(edge),
+        ])
         let snapshot = store.snapshot(filter: try TopologyFilter.parse(kinds: "pod", namespaces: nil, labels: []))
         #expect(Set(snapshot.entities.map(\.id)) == [a.id, pod("x", namespace: "other").id])
         #expect(snapshot.connections.isEmpty)

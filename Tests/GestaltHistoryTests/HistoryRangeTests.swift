@@ -1,12 +1,13 @@
 import Foundation
 import GestaltEngine
-@testable import GestaltHistory
 import GestaltModel
 import GestaltServer
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+
+@testable import GestaltHistory
 
 /// `GET /api/infra/history` and a connection's metric history, through the
 /// real router over real history on each backend.
@@ -21,7 +22,8 @@ import Testing
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let server = GestaltServer(
-            store: store, statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: history
+            store: store, statusBoard: SourceStatusBoard(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: history
         )
         return server.makeApplication(logger: logger)
     }
@@ -69,7 +71,9 @@ import Testing
                 // (Stamped when the recorder took it, not with the pods' apply time.)
                 #expect((body["oldest_time"] as? String).flatMap(Timestamp.init(rfc3339:)) != nil)
                 #expect(body["newest_revision"] as? Int == Int(store.revision))
-                #expect(body["newest_time"] as? String == Timestamp(millisecondsSince1970: Self.start + 120_000).description)
+                #expect(
+                    body["newest_time"] as? String == Timestamp(millisecondsSince1970: Self.start + 120_000).description
+                )
                 #expect((body["checkpoints"] as? Int ?? 0) >= 1)
                 #expect((body["bytes"] as? Int ?? 0) > 0)
             }
@@ -77,7 +81,9 @@ import Testing
             let until = Timestamp(millisecondsSince1970: Self.start + 120_000)
             let encoded = edgeID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? edgeID
             try await client.execute(
-                uri: "/api/infra/metrics/\(encoded)?metrics=requests_per_sec,latency_ms&since=\(since)&until=\(until)&step=1m", method: .get
+                uri:
+                    "/api/infra/metrics/\(encoded)?metrics=requests_per_sec,latency_ms&since=\(since)&until=\(until)&step=1m",
+                method: .get
             ) { response in
                 #expect(response.status == .ok)
                 let body = try Self.json(response.body)
@@ -96,7 +102,9 @@ import Testing
     @Test func rangeWithoutHistoryIs503() async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let server = GestaltServer(store: TopologyStore(), statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
+        let server = GestaltServer(
+            store: TopologyStore(), statusBoard: SourceStatusBoard(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
         try await server.makeApplication(logger: logger).test(.router) { client in
             try await client.execute(uri: "/api/infra/history", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)

@@ -1,6 +1,5 @@
 import Foundation
 import GestaltEngine
-@testable import GestaltHistory
 import GestaltModel
 import GestaltServer
 import Hummingbird
@@ -8,13 +7,16 @@ import HummingbirdTesting
 import Logging
 import Testing
 
+@testable import GestaltHistory
+
 /// The history routes through the real router, over real history on each backend.
 @Suite struct HistoryRoutesTests {
     static let start: Int64 = 1_800_000_000_000
 
     /// Ten minutes of one pod whose cpu climbs by one each second (a
     /// `tick` metric makes every second's update meaningful to the store).
-    static func withServer(_ backend: Backend, _ body: (GestaltServer, TopologyStore) async throws -> Void) async throws {
+    static func withServer(_ backend: Backend, _ body: (GestaltServer, TopologyStore) async throws -> Void) async throws
+    {
         let temp = try await TempHistory.make(backend)
         defer { temp.remove() }
         let history = try await temp.open()
@@ -22,21 +24,29 @@ import Testing
         let recorder = try await RunningRecorder.start(history: history, store: store)
         for second in 0..<600 {
             let now = Timestamp(millisecondsSince1970: start + Int64(second) * 1000)
-            let pod = Entity(id: "test:pod/web", kind: .pod, name: "web", namespace: "shop", source: "test",
-                             cpuPercent: Double(second % 100), memoryBytes: 1000, customMetrics: ["queue_depth": 5, "tick": Double(second)], createdAt: now)
+            let pod = Entity(
+                id: "test:pod/web", kind: .pod, name: "web", namespace: "shop", source: "test",
+                cpuPercent: Double(second % 100), memoryBytes: 1000,
+                customMetrics: ["queue_depth": 5, "tick": Double(second)], createdAt: now)
             store.apply([.upsertEntity(pod)], now: now)
             if second % 60 == 0 {
-                store.record(InfraEvent(type: "Warning", reason: "Tick", message: "\(second)", entityID: pod.id, entityKind: .pod,
-                                        entityName: "web", severity: second == 0 ? .warning : .info, timestamp: now))
+                store.record(
+                    InfraEvent(
+                        type: "Warning", reason: "Tick", message: "\(second)", entityID: pod.id, entityKind: .pod,
+                        entityName: "web", severity: second == 0 ? .warning : .info, timestamp: now))
             }
         }
         try await Wait.recorded(history, revision: store.revision, eventSeq: store.eventSeq)
         await recorder.stop()
-        let server = GestaltServer(store: store, statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: history)
+        let server = GestaltServer(
+            store: store, statusBoard: SourceStatusBoard(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: history)
         try await body(server, store)
     }
 
-    static func json(_ buffer: ByteBuffer) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: buffer)) }
+    static func json(_ buffer: ByteBuffer) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(buffer: buffer))
+    }
 
     @Test(arguments: Backend.allCases)
     func historicalTopologyChangesMetricsAndEvents(backend: Backend) async throws {
@@ -62,7 +72,8 @@ import Testing
                     let body = try #require(try Self.json(response.body) as? [String: Any])
                     #expect(body["revision"] as? Int == Int(store.revision))
                 }
-                try await client.execute(uri: "/api/infra/topology/changes?from=10&to=20&limit=4", method: .get) { response in
+                try await client.execute(uri: "/api/infra/topology/changes?from=10&to=20&limit=4", method: .get) {
+                    response in
                     #expect(response.status == .ok)
                     let body = try #require(try Self.json(response.body) as? [String: Any])
                     let updates = try #require(body["updates"] as? [[String: Any]])
@@ -72,7 +83,9 @@ import Testing
                 let since = Timestamp(millisecondsSince1970: Self.start)
                 let until = Timestamp(millisecondsSince1970: Self.start + 599_000)
                 try await client.execute(
-                    uri: "/api/infra/metrics/test:pod%2Fweb?metrics=cpu_percent,queue_depth&since=\(since)&until=\(until)&step=1m", method: .get
+                    uri:
+                        "/api/infra/metrics/test:pod%2Fweb?metrics=cpu_percent,queue_depth&since=\(since)&until=\(until)&step=1m",
+                    method: .get
                 ) { response in
                     #expect(response.status == .ok)
                     let body = try #require(try Self.json(response.body) as? [String: Any])
@@ -86,12 +99,15 @@ import Testing
                     #expect(points[0]["avg"] as? Double == 29.5)
                     #expect(points[0]["count"] as? Int == 60)
                 }
-                try await client.execute(uri: "/api/infra/events?since=\(since)&until=\(until)&severity=warning", method: .get) { response in
+                try await client.execute(
+                    uri: "/api/infra/events?since=\(since)&until=\(until)&severity=warning", method: .get
+                ) { response in
                     #expect(response.status == .ok)
                     let events = try #require(try Self.json(response.body) as? [[String: Any]])
                     #expect(events.map { $0["message"] as? String } == ["0"])
                 }
-                try await client.execute(uri: "/api/infra/events?since=\(since)&until=\(until)", method: .get) { response in
+                try await client.execute(uri: "/api/infra/events?since=\(since)&until=\(until)", method: .get) {
+                    response in
                     let events = try #require(try Self.json(response.body) as? [[String: Any]])
                     #expect(events.count == 10)
                     #expect(events.first?["message"] as? String == "0", "oldest first")
@@ -109,23 +125,48 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(path: "/api/infra/topology?at=yesterday", status: .badRequest, code: "bad_query_parameter", mentions: "RFC 3339"),
-        Case(path: "/api/infra/topology?at=99999999", status: .notFound, code: "not_found", mentions: "not recorded yet"),
-        Case(path: "/api/infra/topology?at=2001-01-01T00:00:00Z", status: .notFound, code: "not_found", mentions: "no recorded history"),
-        Case(path: "/api/infra/topology/changes?to=5", status: .badRequest, code: "bad_query_parameter", mentions: "'from'"),
-        Case(path: "/api/infra/topology/changes?from=9&to=3", status: .badRequest, code: "bad_query_parameter", mentions: "after 'to'"),
-        Case(path: "/api/infra/topology/changes?from=-1", status: .badRequest, code: "bad_query_parameter", mentions: "'from'"),
-        Case(path: "/api/infra/topology/changes?from=1&limit=0", status: .badRequest, code: "bad_query_parameter", mentions: "limit"),
-        Case(path: "/api/infra/metrics/test:pod%2Fnobody", status: .notFound, code: "not_found", mentions: "test:pod/nobody"),
-        Case(path: "/api/infra/metrics/test:pod%2Fweb?since=2026-01-01T00:00:00Z&until=2025-01-01T00:00:00Z", status: .badRequest,
-             code: "bad_query_parameter", mentions: "after 'until'"),
-        Case(path: "/api/infra/metrics/test:pod%2Fweb?since=2020-01-01T00:00:00Z&until=2026-01-01T00:00:00Z&step=1s", status: .badRequest,
-             code: "bad_query_parameter", mentions: "points"),
-        Case(path: "/api/infra/metrics/test:pod%2Fweb?step=soon", status: .badRequest, code: "bad_query_parameter", mentions: "'step'"),
-        Case(path: "/api/infra/metrics/test:pod%2Fweb?metrics=,", status: .badRequest, code: "bad_query_parameter", mentions: "'metrics'"),
-        Case(path: "/api/infra/events?since=noon", status: .badRequest, code: "bad_query_parameter", mentions: "'since'"),
-        Case(path: "/api/infra/events?since=2026-01-01T00:00:00Z&until=2025-01-01T00:00:00Z", status: .badRequest,
-             code: "bad_query_parameter", mentions: "after 'until'"),
+        Case(
+            path: "/api/infra/topology?at=yesterday", status: .badRequest, code: "bad_query_parameter",
+            mentions: "RFC 3339"),
+        Case(
+            path: "/api/infra/topology?at=99999999", status: .notFound, code: "not_found", mentions: "not recorded yet"),
+        Case(
+            path: "/api/infra/topology?at=2001-01-01T00:00:00Z", status: .notFound, code: "not_found",
+            mentions: "no recorded history"),
+        Case(
+            path: "/api/infra/topology/changes?to=5", status: .badRequest, code: "bad_query_parameter",
+            mentions: "'from'"),
+        Case(
+            path: "/api/infra/topology/changes?from=9&to=3", status: .badRequest, code: "bad_query_parameter",
+            mentions: "after 'to'"),
+        Case(
+            path: "/api/infra/topology/changes?from=-1", status: .badRequest, code: "bad_query_parameter",
+            mentions: "'from'"),
+        Case(
+            path: "/api/infra/topology/changes?from=1&limit=0", status: .badRequest, code: "bad_query_parameter",
+            mentions: "limit"),
+        Case(
+            path: "/api/infra/metrics/test:pod%2Fnobody", status: .notFound, code: "not_found",
+            mentions: "test:pod/nobody"),
+        Case(
+            path: "/api/infra/metrics/test:pod%2Fweb?since=2026-01-01T00:00:00Z&until=2025-01-01T00:00:00Z",
+            status: .badRequest,
+            code: "bad_query_parameter", mentions: "after 'until'"),
+        Case(
+            path: "/api/infra/metrics/test:pod%2Fweb?since=2020-01-01T00:00:00Z&until=2026-01-01T00:00:00Z&step=1s",
+            status: .badRequest,
+            code: "bad_query_parameter", mentions: "points"),
+        Case(
+            path: "/api/infra/metrics/test:pod%2Fweb?step=soon", status: .badRequest, code: "bad_query_parameter",
+            mentions: "'step'"),
+        Case(
+            path: "/api/infra/metrics/test:pod%2Fweb?metrics=,", status: .badRequest, code: "bad_query_parameter",
+            mentions: "'metrics'"),
+        Case(
+            path: "/api/infra/events?since=noon", status: .badRequest, code: "bad_query_parameter", mentions: "'since'"),
+        Case(
+            path: "/api/infra/events?since=2026-01-01T00:00:00Z&until=2025-01-01T00:00:00Z", status: .badRequest,
+            code: "bad_query_parameter", mentions: "after 'until'"),
     ]
 
     /// Every case against one recorded history per backend (a PostgreSQL server per case would be slow for nothing).

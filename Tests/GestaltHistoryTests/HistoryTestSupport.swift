@@ -1,10 +1,11 @@
 import Foundation
-import GestaltEngine
-@testable import GestaltHistory
-import GestaltModel
 import GRDB
+import GestaltEngine
+import GestaltModel
 import Synchronization
 import TestPeers
+
+@testable import GestaltHistory
 
 /// The two places history is kept; the behaviour suites run on each.
 enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -29,8 +30,12 @@ final class TempHistory: Sendable {
         self.server = server
     }
 
-    static func make(_ backend: Backend = .sqlite, configure: (inout HistoryConfiguration) -> Void = { _ in }) async throws -> TempHistory {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gestalt-history-\(UUID().uuidString)").path
+    static func make(
+        _ backend: Backend = .sqlite, configure: (inout HistoryConfiguration) -> Void = { _ in }
+    ) async throws -> TempHistory {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gestalt-history-\(UUID().uuidString)"
+        ).path
         var configuration = HistoryConfiguration(directory: directory)
         configuration.retention = nil
         configure(&configuration)
@@ -53,8 +58,12 @@ final class TempHistory: Sendable {
 
     /// Integers from SQL run straight on the backend's tables (NULLs left out).
     func integers(_ sql: String) async throws -> [Int64] {
-        if let server { return try server.psql(sql, database: "history").split(separator: "\n").compactMap { Int64($0) } }
-        return try await DatabaseQueue(path: configuration.path).read { db in try Int64?.fetchAll(db, sql: sql).compactMap { $0 } }
+        if let server {
+            return try server.psql(sql, database: "history").split(separator: "\n").compactMap { Int64($0) }
+        }
+        return try await DatabaseQueue(path: configuration.path).read { db in
+            try Int64?.fetchAll(db, sql: sql).compactMap { $0 }
+        }
     }
 
     func remove() {
@@ -164,10 +173,11 @@ struct ChangeGenerator {
         case 4: return .moveEntity(id: "test:pod/e\(a)", x: Double(b), y: Double(a), z: 1.5)
         case 5: return .removeEntity(id: "test:pod/e\(a)")
         case 6..<9:
-            return .upsertConnection(Connection(
-                sourceID: "test:pod/e\(a)", targetID: "test:pod/e\(b)", kind: .http,
-                requestsPerSec: Double(Int.random(in: 0...100, using: &random))
-            ))
+            return .upsertConnection(
+                Connection(
+                    sourceID: "test:pod/e\(a)", targetID: "test:pod/e\(b)", kind: .http,
+                    requestsPerSec: Double(Int.random(in: 0...100, using: &random))
+                ))
         default:
             return .removeConnection(id: Connection.id(source: "test:pod/e\(a)", target: "test:pod/e\(b)", kind: .http))
         }

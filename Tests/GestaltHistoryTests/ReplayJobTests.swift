@@ -1,13 +1,14 @@
 import Foundation
 import GestaltEngine
-@testable import GestaltHistory
 import GestaltModel
 import GestaltServer
 import Hummingbird
-import Logging
 import HummingbirdTesting
+import Logging
 import Synchronization
 import Testing
+
+@testable import GestaltHistory
 
 /// `replay` jobs through the real router, over a real history file: the
 /// topology at `from` rebuilt by history's replay, every recorded update
@@ -35,7 +36,9 @@ import Testing
         let to = store.revision
         try await Wait.recorded(history, revision: to)
         await recorder.stop()
-        let server = GestaltServer(store: store, statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: history)
+        let server = GestaltServer(
+            store: store, statusBoard: SourceStatusBoard(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: history)
         let frames = FrameLog()
         server.jobs.onMessage { message in frames.append(message) }
 
@@ -68,7 +71,9 @@ import Testing
         let revisions = frames.frames(of: "frame").compactMap { $0["revision"] as? Int }
         #expect(revisions == [Int(from), Int(to)], "a frame at each end")
         let last = try #require(frames.frames(of: "frame").last?["topology"] as? [String: Any])
-        let endIDs = ((last["topology"] as? [String: Any])?["entities"] as? [[String: Any]])?.compactMap { $0["id"] as? String }.sorted()
+        let endIDs = ((last["topology"] as? [String: Any])?["entities"] as? [[String: Any]])?.compactMap {
+            $0["id"] as? String
+        }.sorted()
         #expect(endIDs == ["test:pod/b", "test:pod/c"])
     }
 
@@ -86,7 +91,9 @@ import Testing
         defer { temp.remove() }
         let store = TopologyStore()
         store.apply([.upsertEntity(Self.pod("a"))])
-        let server = GestaltServer(store: store, statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: try await temp.open())
+        let server = GestaltServer(
+            store: store, statusBoard: SourceStatusBoard(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: try await temp.open())
         try await server.makeApplication(logger: Logger(label: "replay-test")).test(.router) { client in
             try await client.execute(uri: "/api/jobs", method: .post, body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .badRequest)
@@ -99,9 +106,13 @@ import Testing
     }
 
     @Test func aReplayWithHistoryOffIsA503SayingSo() async throws {
-        let server = GestaltServer(store: TopologyStore(), statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
+        let server = GestaltServer(
+            store: TopologyStore(), statusBoard: SourceStatusBoard(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
         try await server.makeApplication(logger: Logger(label: "replay-test")).test(.router) { client in
-            try await client.execute(uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"replay","from":0}"#)) { response in
+            try await client.execute(
+                uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"replay","from":0}"#)
+            ) { response in
                 #expect(response.status == .serviceUnavailable)
                 let error = try #require(try Self.json(response.body)["error"] as? [String: Any])
                 #expect(error["code"] as? String == "history_unavailable")
@@ -119,6 +130,8 @@ final class FrameLog: Sendable {
     func append(_ message: JobMessage) { messages.withLock { $0.append((message.type, message.payload)) } }
 
     func frames(of type: String) -> [[String: Any]] {
-        messages.withLock { $0 }.filter { $0.0 == type }.compactMap { try? JSONSerialization.jsonObject(with: Data($0.1)) as? [String: Any] }
+        messages.withLock { $0 }.filter { $0.0 == type }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.1)) as? [String: Any]
+        }
     }
 }

@@ -1,7 +1,8 @@
 import GestaltEngine
-@testable import GestaltHistory
 import GestaltModel
 import Testing
+
+@testable import GestaltHistory
 
 /// Rebuilding revision R from a checkpoint and the deltas after it gives
 /// exactly the live store's state at R, for random R and random histories,
@@ -53,13 +54,17 @@ import Testing
         var states: [(Int64, TopologyContent)] = []
         for minute in 1...20 {
             let time = base + Int64(minute) * 60_000
-            store.apply([generator.change(at: Timestamp(millisecondsSince1970: time))], now: Timestamp(millisecondsSince1970: time))
+            store.apply(
+                [generator.change(at: Timestamp(millisecondsSince1970: time))],
+                now: Timestamp(millisecondsSince1970: time))
             states.append((time, TopologyContent(store.snapshot())))
         }
         try await Wait.recorded(history, revision: store.revision)
         await recorder.stop()
         for (time, state) in states {
-            #expect(TopologyContent(try await history.topology(at: .time(Timestamp(millisecondsSince1970: time + 30_000)))) == state)
+            #expect(
+                TopologyContent(try await history.topology(at: .time(Timestamp(millisecondsSince1970: time + 30_000))))
+                    == state)
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import GestaltEngine
-@testable import GestaltHistory
 import GestaltModel
 import Testing
+
+@testable import GestaltHistory
 
 /// A restart, crash included: the store reloads the recorded topology and
 /// the updates before it, continues above every revision an earlier process
@@ -49,7 +50,9 @@ import Testing
         #expect(TopologyContent(after.snapshot()) == durableState, "the recorded topology is back")
 
         // A client that saw a lost revision cannot resume: it is sent a `full`.
-        if case .updates = after.updates(after: streamed) { Issue.record("a client past the durable revision must get a full") }
+        if case .updates = after.updates(after: streamed) {
+            Issue.record("a client past the durable revision must get a full")
+        }
         if case .updates = after.updates(after: durable + 1) { Issue.record("a lost revision has no place in the log") }
 
         let secondRecorder = try await RunningRecorder.start(history: second, store: after)
@@ -73,7 +76,9 @@ import Testing
         #expect(page.gaps.isEmpty, "a restored store leaves no gap")
         #expect(TopologyContent(try await second.topology(at: .revision(durable))) == durableState)
         #expect(TopologyContent(try await second.topology(at: .revision(durable + 500))) == durableState)
-        #expect(TopologyContent(try await second.topology(at: .revision(after.revision))) == TopologyContent(after.snapshot()))
+        #expect(
+            TopologyContent(try await second.topology(at: .revision(after.revision)))
+                == TopologyContent(after.snapshot()))
     }
 
     @Test(arguments: Backend.allCases)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import GestaltKubernetes
 import Testing
+
+@testable import GestaltKubernetes
 
 /// A rescan's list is taken while the watches run: reconciling it into the
 /// cache must never take back what a watch brought in after the list.
@@ -12,13 +13,17 @@ import Testing
     }
 
     static func versions(_ cache: ObjectCache) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: cache.objects(.configmaps).map { ($0.metadata.name, $0.metadata.resourceVersion) })
+        Dictionary(
+            uniqueKeysWithValues: cache.objects(.configmaps).map { ($0.metadata.name, $0.metadata.resourceVersion) })
     }
 
     /// The cache after the watch: `newer` changed at 10 and `created` at 12, both after the list at 8; `deleted` is old.
     static func watchedCache() throws -> ObjectCache {
         let cache = ObjectCache()
-        for object in [try configMap("newer", version: 10), try configMap("created", version: 12), try configMap("deleted", version: 3)] {
+        for object in [
+            try configMap("newer", version: 10), try configMap("created", version: 12),
+            try configMap("deleted", version: 3),
+        ] {
             cache.upsert(object)
         }
         return cache

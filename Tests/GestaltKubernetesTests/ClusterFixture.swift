@@ -34,12 +34,16 @@ final class ClusterFixture: Sendable {
         let configuration = KubernetesConfiguration(
             server: "http://127.0.0.1:\(port)", namespaces: namespaces, contextName: "fake", tuning: tuning
         )
-        return ClusterFixture(server: server, configuration: configuration, cluster: cluster, store: store, sink: sink ?? store)
+        return ClusterFixture(
+            server: server, configuration: configuration, cluster: cluster, store: store, sink: sink ?? store)
     }
 
     /// The source runs under a `SourceSupervisor`, as in the server: its
     /// outages mark its entities stale.
-    private init(server: FakeKubeServer, configuration: KubernetesConfiguration, cluster: String?, store: TopologyStore, sink: any ChangeSink) {
+    private init(
+        server: FakeKubeServer, configuration: KubernetesConfiguration, cluster: String?, store: TopologyStore,
+        sink: any ChangeSink
+    ) {
         self.server = server
         self.store = store
         var logger = Logger(label: "kubernetes-test")
@@ -71,7 +75,9 @@ final class ClusterFixture: Sendable {
 
     /// Requests that (re)built a resource's state from scratch: lists and WatchList watches.
     func fullSyncCount(_ path: String) -> Int {
-        cluster.requests.filter { $0.path == path && (!$0.isWatch || $0.query.contains("sendInitialEvents=true")) && $0.status == 200 }.count
+        cluster.requests.filter {
+            $0.path == path && (!$0.isWatch || $0.query.contains("sendInitialEvents=true")) && $0.status == 200
+        }.count
     }
 }
 

@@ -9,13 +9,17 @@ struct Expected {
 
     static let kinds: [(FakeResource, EntityKind)] = [
         (.namespaces, .namespace), (.nodes, .node), (.pods, .pod), (.services, .service), (.configMaps, .configmap),
-        (.secrets, .secret), (.persistentVolumeClaims, .volume), (.deployments, .deployment), (.replicaSets, .replicaset),
-        (.statefulSets, .statefulset), (.daemonSets, .daemonset), (.jobs, .job), (.cronJobs, .cronjob), (.ingresses, .ingress),
+        (.secrets, .secret), (.persistentVolumeClaims, .volume), (.deployments, .deployment),
+        (.replicaSets, .replicaset),
+        (.statefulSets, .statefulset), (.daemonSets, .daemonset), (.jobs, .job), (.cronJobs, .cronjob),
+        (.ingresses, .ingress),
     ]
 
     init(cluster: FakeCluster, namespaces: Set<String>? = nil) {
-        let kindByName = ["Deployment": EntityKind.deployment, "ReplicaSet": .replicaset, "StatefulSet": .statefulset,
-                          "DaemonSet": .daemonset, "Job": .job, "CronJob": .cronjob]
+        let kindByName = [
+            "Deployment": EntityKind.deployment, "ReplicaSet": .replicaset, "StatefulSet": .statefulset,
+            "DaemonSet": .daemonset, "Job": .job, "CronJob": .cronjob,
+        ]
         var objects: [(EntityKind, [String: Any])] = []
         for (resource, kind) in Self.kinds {
             for object in cluster.objects(resource) {
@@ -26,7 +30,9 @@ struct Expected {
             }
         }
         func link(_ source: String, _ target: String, _ kind: ConnectionKind) {
-            if entityIDs.contains(source), entityIDs.contains(target) { connectionIDs.insert(Connection.id(source: source, target: target, kind: kind)) }
+            if entityIDs.contains(source), entityIDs.contains(target) {
+                connectionIDs.insert(Connection.id(source: source, target: target, kind: kind))
+            }
         }
         for (kind, object) in objects {
             let meta = object["metadata"] as? [String: Any] ?? [:]
@@ -34,7 +40,9 @@ struct Expected {
             let selfID = Self.id(kind, object)
             for owner in meta["ownerReferences"] as? [[String: Any]] ?? [] {
                 if let ownerKind = kindByName[owner["kind"] as? String ?? ""] {
-                    link(Entity.kubernetesID(kind: ownerKind, namespace: ns, name: owner["name"] as? String ?? ""), selfID, .owns)
+                    link(
+                        Entity.kubernetesID(kind: ownerKind, namespace: ns, name: owner["name"] as? String ?? ""),
+                        selfID, .owns)
                 }
             }
             let spec = object["spec"] as? [String: Any] ?? [:]
@@ -51,7 +59,9 @@ struct Expected {
             case .ingress:
                 for rule in spec["rules"] as? [[String: Any]] ?? [] {
                     for path in (rule["http"] as? [String: Any])?["paths"] as? [[String: Any]] ?? [] {
-                        let name = ((path["backend"] as? [String: Any])?["service"] as? [String: Any])?["name"] as? String ?? ""
+                        let name =
+                            ((path["backend"] as? [String: Any])?["service"] as? [String: Any])?["name"] as? String
+                            ?? ""
                         link(selfID, Entity.kubernetesID(kind: .service, namespace: ns, name: name), .http)
                     }
                 }
@@ -95,6 +105,8 @@ struct Expected {
     static func id(_ kind: EntityKind, _ object: [String: Any]) -> String {
         let meta = object["metadata"] as? [String: Any] ?? [:]
         let clusterScoped = kind == .node || kind == .namespace
-        return Entity.kubernetesID(kind: kind, namespace: clusterScoped ? nil : meta["namespace"] as? String, name: meta["name"] as? String ?? "")
+        return Entity.kubernetesID(
+            kind: kind, namespace: clusterScoped ? nil : meta["namespace"] as? String,
+            name: meta["name"] as? String ?? "")
     }
 }

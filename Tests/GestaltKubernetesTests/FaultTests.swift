@@ -18,7 +18,10 @@ struct FaultTests {
         try await fixture.waitForConvergence("after the drop")
         // Re-watched, not relisted: the history still covered the gap.
         #expect(fixture.fullSyncCount(Self.podsPath) == syncs)
-        #expect(fixture.cluster.requests.contains { $0.path == Self.podsPath && $0.isWatch && !$0.query.contains("sendInitialEvents") })
+        #expect(
+            fixture.cluster.requests.contains {
+                $0.path == Self.podsPath && $0.isWatch && !$0.query.contains("sendInitialEvents")
+            })
         await fixture.stop()
     }
 
@@ -32,7 +35,12 @@ struct FaultTests {
         try fixture.cluster.create(.pods, Seed.pod("missed-add", labels: ["app": "web"]))
         try fixture.cluster.delete(.pods, namespace: "shop", name: "web-7d9f4-b2")
         try fixture.cluster.modify(.pods, namespace: "shop", name: "db-0") { pod in
-            pod["status"] = ["phase": "Running", "containerStatuses": [["name": "main", "ready": false, "state": ["waiting": ["reason": "CrashLoopBackOff"]]]]]
+            pod["status"] = [
+                "phase": "Running",
+                "containerStatuses": [
+                    ["name": "main", "ready": false, "state": ["waiting": ["reason": "CrashLoopBackOff"]]]
+                ],
+            ]
         }
         let before = fixture.store.revision
         let syncs = fixture.fullSyncCount(Self.podsPath)
@@ -76,7 +84,9 @@ struct FaultTests {
         fixture.cluster.sendBookmarks()
         fixture.cluster.dropWatches(.pods, abruptly: false)
         try await waitUntil("the pod watch resumes from the bookmark") {
-            fixture.cluster.requests.contains { $0.path == Self.podsPath && $0.isWatch && $0.query.contains("resourceVersion=\(bookmarked)") }
+            fixture.cluster.requests.contains {
+                $0.path == Self.podsPath && $0.isWatch && $0.query.contains("resourceVersion=\(bookmarked)")
+            }
         }
         // So compacting all history before the bookmark costs no relist.
         let syncs = fixture.fullSyncCount(Self.podsPath)
@@ -109,7 +119,8 @@ struct FaultTests {
     }
 
     @Test func listWithPagingWhenWatchListIsOff() async throws {
-        let fixture = try await ClusterFixture.start(prepare: { $0.watchListEnabled = false }, tune: { $0.pageSize = 2 })
+        let fixture = try await ClusterFixture.start(
+            prepare: { $0.watchListEnabled = false }, tune: { $0.pageSize = 2 })
         defer { Task { await fixture.stop() } }
         try await fixture.waitForConvergence()
         let pages = fixture.cluster.requests.filter { $0.path == Self.podsPath && !$0.isWatch && $0.status == 200 }
@@ -125,7 +136,9 @@ struct FaultTests {
         defer { Task { await fixture.stop() } }
         try await fixture.waitForConvergence()
         for round in 0..<4 {
-            try fixture.cluster.create(.pods, Seed.pod("churn-\(round)", labels: ["app": round.isMultiple(of: 2) ? "web" : "db"], claim: "data-db-0"))
+            try fixture.cluster.create(
+                .pods,
+                Seed.pod("churn-\(round)", labels: ["app": round.isMultiple(of: 2) ? "web" : "db"], claim: "data-db-0"))
             try fixture.cluster.create(.services, Seed.service("svc-\(round)", selector: ["app": "web"]))
             switch round {
             case 0: fixture.cluster.dropWatches(abruptly: true)

@@ -4,16 +4,23 @@ import FakeKubeAPI
 enum Seed {
     static let secretValue = "c3VwZXItc2VjcmV0LXZhbHVl"
 
-    static func meta(_ name: String, _ namespace: String? = nil, labels: [String: String] = [:], owner: (String, String)? = nil) -> [String: Any] {
+    static func meta(
+        _ name: String, _ namespace: String? = nil, labels: [String: String] = [:], owner: (String, String)? = nil
+    ) -> [String: Any] {
         var meta: [String: Any] = ["name": name, "labels": labels]
         if let namespace { meta["namespace"] = namespace }
-        if let owner { meta["ownerReferences"] = [["apiVersion": "apps/v1", "kind": owner.0, "name": owner.1, "uid": "u-\(owner.1)", "controller": true]] }
+        if let owner {
+            meta["ownerReferences"] = [
+                ["apiVersion": "apps/v1", "kind": owner.0, "name": owner.1, "uid": "u-\(owner.1)", "controller": true]
+            ]
+        }
         return meta
     }
 
     static func pod(
         _ name: String, _ namespace: String = "shop", labels: [String: String] = [:], owner: (String, String)? = nil,
-        claim: String? = nil, configMap: String? = nil, secretEnv: String? = nil, phase: String = "Running", waiting: String? = nil
+        claim: String? = nil, configMap: String? = nil, secretEnv: String? = nil, phase: String = "Running",
+        waiting: String? = nil
     ) -> [String: Any] {
         var volumes: [[String: Any]] = []
         if let claim { volumes.append(["name": "data", "persistentVolumeClaim": ["claimName": claim]]) }
@@ -23,22 +30,33 @@ enum Seed {
             "resources": ["requests": ["cpu": "200m", "memory": "64Mi"], "limits": ["cpu": "1", "memory": "256Mi"]],
         ]
         if let secretEnv {
-            container["env"] = [["name": "PASSWORD", "valueFrom": ["secretKeyRef": ["name": secretEnv, "key": "password"]]]]
+            container["env"] = [
+                ["name": "PASSWORD", "valueFrom": ["secretKeyRef": ["name": secretEnv, "key": "password"]]]
+            ]
         }
         var state: [String: Any] = ["running": ["startedAt": "2026-11-23T10:00:00Z"]]
         if let waiting { state = ["waiting": ["reason": waiting]] }
         return [
             "metadata": meta(name, namespace, labels: labels, owner: owner),
             "spec": ["nodeName": "worker-1", "volumes": volumes, "containers": [container]],
-            "status": ["phase": phase, "containerStatuses": [["name": "main", "ready": waiting == nil, "restartCount": waiting == nil ? 0 : 4, "state": state]]],
+            "status": [
+                "phase": phase,
+                "containerStatuses": [
+                    ["name": "main", "ready": waiting == nil, "restartCount": waiting == nil ? 0 : 4, "state": state]
+                ],
+            ],
         ]
     }
 
-    static func workload(_ name: String, _ namespace: String = "shop", replicas: Int = 2, ready: Int = 2, owner: (String, String)? = nil) -> [String: Any] {
+    static func workload(
+        _ name: String, _ namespace: String = "shop", replicas: Int = 2, ready: Int = 2, owner: (String, String)? = nil
+    ) -> [String: Any] {
         [
             "metadata": meta(name, namespace, owner: owner),
             "spec": ["replicas": replicas, "selector": ["matchLabels": ["app": name]]],
-            "status": ["replicas": replicas, "readyReplicas": ready, "updatedReplicas": replicas, "availableReplicas": ready],
+            "status": [
+                "replicas": replicas, "readyReplicas": ready, "updatedReplicas": replicas, "availableReplicas": ready,
+            ],
         ]
     }
 
@@ -47,8 +65,13 @@ enum Seed {
     }
 
     static func ingress(_ name: String, _ namespace: String = "shop", service: String) -> [String: Any] {
-        let path: [String: Any] = ["path": "/", "pathType": "Prefix", "backend": ["service": ["name": service, "port": ["number": 80]]]]
-        return ["metadata": meta(name, namespace), "spec": ["rules": [["host": "shop.example", "http": ["paths": [path]]]]]]
+        let path: [String: Any] = [
+            "path": "/", "pathType": "Prefix", "backend": ["service": ["name": service, "port": ["number": 80]]],
+        ]
+        return [
+            "metadata": meta(name, namespace),
+            "spec": ["rules": [["host": "shop.example", "http": ["paths": [path]]]]],
+        ]
     }
 
     static func secret(_ name: String, _ namespace: String = "shop") -> [String: Any] {
@@ -66,7 +89,9 @@ enum Seed {
     static func node(_ name: String, ready: String = "True") -> [String: Any] {
         [
             "metadata": meta(name, labels: ["kubernetes.io/hostname": name]),
-            "status": ["conditions": [["type": "Ready", "status": ready]], "allocatable": ["cpu": "4", "memory": "16Gi"]],
+            "status": [
+                "conditions": [["type": "Ready", "status": ready]], "allocatable": ["cpu": "4", "memory": "16Gi"],
+            ],
         ]
     }
 
@@ -74,7 +99,9 @@ enum Seed {
         ["metadata": meta(name), "status": ["phase": "Active"]]
     }
 
-    static func event(_ name: String, _ namespace: String = "shop", pod: String, type: String, reason: String, count: Int = 1) -> [String: Any] {
+    static func event(
+        _ name: String, _ namespace: String = "shop", pod: String, type: String, reason: String, count: Int = 1
+    ) -> [String: Any] {
         [
             "metadata": meta(name, namespace), "involvedObject": ["kind": "Pod", "name": pod, "namespace": namespace],
             "type": type, "reason": reason, "message": "\(reason) on \(pod)", "count": count,
@@ -91,16 +118,22 @@ enum Seed {
         try cluster.create(.namespaces, namespace("ops"))
         var deployment = workload("web")
         var deploymentMeta = deployment["metadata"] as! [String: Any]
-        deploymentMeta["annotations"] = ["kubectl.kubernetes.io/last-applied-configuration": "{\"huge\":true}", "team": "web"]
-        deploymentMeta["managedFields"] = [["manager": "kubectl", "operation": "Apply", "fieldsV1": ["f:spec": [String: Any]()]]]
+        deploymentMeta["annotations"] = [
+            "kubectl.kubernetes.io/last-applied-configuration": "{\"huge\":true}", "team": "web",
+        ]
+        deploymentMeta["managedFields"] = [
+            ["manager": "kubectl", "operation": "Apply", "fieldsV1": ["f:spec": [String: Any]()]]
+        ]
         deployment["metadata"] = deploymentMeta
         try cluster.create(.deployments, deployment)
         try cluster.create(.replicaSets, workload("web-7d9f4", owner: ("Deployment", "web")))
         for suffix in ["a1", "b2"] {
-            try cluster.create(.pods, pod(
-                "web-7d9f4-\(suffix)", labels: ["app": "web"], owner: ("ReplicaSet", "web-7d9f4"),
-                configMap: "web-config", secretEnv: "db-creds"
-            ))
+            try cluster.create(
+                .pods,
+                pod(
+                    "web-7d9f4-\(suffix)", labels: ["app": "web"], owner: ("ReplicaSet", "web-7d9f4"),
+                    configMap: "web-config", secretEnv: "db-creds"
+                ))
         }
         try cluster.create(.services, service("web", selector: ["app": "web"]))
         try cluster.create(.ingresses, ingress("web", service: "web"))
@@ -108,12 +141,18 @@ enum Seed {
         try cluster.create(.secrets, secret("db-creds"))
         try cluster.create(.statefulSets, workload("db", replicas: 1, ready: 1))
         try cluster.create(.persistentVolumeClaims, claim("data-db-0"))
-        try cluster.create(.pods, pod("db-0", labels: ["app": "db"], owner: ("StatefulSet", "db"), claim: "data-db-0", secretEnv: "db-creds"))
+        try cluster.create(
+            .pods,
+            pod("db-0", labels: ["app": "db"], owner: ("StatefulSet", "db"), claim: "data-db-0", secretEnv: "db-creds"))
         try cluster.create(.services, service("db", selector: ["app": "db"]))
-        try cluster.create(.daemonSets, ["metadata": meta("log-agent", "ops"), "status": ["desiredNumberScheduled": 2, "numberReady": 2]])
-        try cluster.create(.pods, pod("log-agent-x", "ops", labels: ["app": "log-agent"], owner: ("DaemonSet", "log-agent")))
+        try cluster.create(
+            .daemonSets,
+            ["metadata": meta("log-agent", "ops"), "status": ["desiredNumberScheduled": 2, "numberReady": 2]])
+        try cluster.create(
+            .pods, pod("log-agent-x", "ops", labels: ["app": "log-agent"], owner: ("DaemonSet", "log-agent")))
         try cluster.create(.cronJobs, ["metadata": meta("nightly", "ops"), "spec": ["schedule": "0 3 * * *"]])
-        try cluster.create(.jobs, ["metadata": meta("nightly-1", "ops", owner: ("CronJob", "nightly")), "status": ["active": 1]])
+        try cluster.create(
+            .jobs, ["metadata": meta("nightly-1", "ops", owner: ("CronJob", "nightly")), "status": ["active": 1]])
         try cluster.create(.events, event("web-7d9f4-a1.1", pod: "web-7d9f4-a1", type: "Normal", reason: "Started"))
     }
 }

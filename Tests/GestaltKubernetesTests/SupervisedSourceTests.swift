@@ -22,7 +22,11 @@ struct SupervisedSourceTests {
         let store = TopologyStore()
         let prod = try await ClusterFixture.start(cluster: "prod", store: store)
         let staging = try await ClusterFixture.start(cluster: "staging", store: store)
-        defer { Task { await prod.stop(); await staging.stop() } }
+        defer {
+            Task {
+                await prod.stop(); await staging.stop()
+            }
+        }
         try await waitUntil("both clusters listed") {
             store.entity(id: "k8s@prod:pod/shop/db-0") != nil && store.entity(id: "k8s@staging:pod/shop/db-0") != nil
         }
@@ -30,7 +34,9 @@ struct SupervisedSourceTests {
         #expect(entities.allSatisfy { $0.id.hasPrefix("k8s@prod:") || $0.id.hasPrefix("k8s@staging:") })
         #expect(store.entity(id: "k8s@prod:pod/shop/db-0")?.source == "kubernetes@prod")
         #expect(store.entity(id: "k8s@staging:pod/shop/db-0")?.source == "kubernetes@staging")
-        #expect(entities.filter { $0.source == "kubernetes@prod" }.count == entities.filter { $0.source == "kubernetes@staging" }.count)
+        #expect(
+            entities.filter { $0.source == "kubernetes@prod" }.count
+                == entities.filter { $0.source == "kubernetes@staging" }.count)
         #expect(prod.board.status(of: "kubernetes@prod") != nil)
         await prod.stop()
         await staging.stop()

@@ -26,7 +26,8 @@ struct SyncTests {
         // managedFields are never kept and the last-applied annotation is dropped; other annotations stay.
         let deployment = try #require(fixture.store.entity(id: "k8s:deployment/shop/web"))
         #expect(deployment.annotations == ["team": "web"])
-        #expect(fixture.store.events().contains { $0.reason == "Started" && $0.entityID == "k8s:pod/shop/web-7d9f4-a1" })
+        #expect(
+            fixture.store.events().contains { $0.reason == "Started" && $0.entityID == "k8s:pod/shop/web-7d9f4-a1" })
         await fixture.stop()
     }
 
@@ -64,11 +65,16 @@ struct SyncTests {
             meta["labels"] = ["rotated": "yes"]
             object["metadata"] = meta
         }
-        try await waitUntil("the rotation is seen") { fixture.store.entity(id: "k8s:secret/shop/db-creds")?.labels["rotated"] == "yes" }
+        try await waitUntil("the rotation is seen") {
+            fixture.store.entity(id: "k8s:secret/shop/db-creds")?.labels["rotated"] == "yes"
+        }
         let secretRequests = fixture.cluster.requests.filter { $0.path.hasSuffix("/secrets") }
         #expect(!secretRequests.isEmpty)
         // Every request asked for PartialObjectMetadata, so the server never sent a `data` field to read.
-        #expect(secretRequests.allSatisfy { $0.accept.contains("as=PartialObjectMetadata") && !$0.accept.contains(",application/json") })
+        #expect(
+            secretRequests.allSatisfy {
+                $0.accept.contains("as=PartialObjectMetadata") && !$0.accept.contains(",application/json")
+            })
         let secret = try #require(fixture.store.entity(id: "k8s:secret/shop/db-creds"))
         let json = String(decoding: secret.jsonBytes(), as: UTF8.self)
         #expect(!json.contains(Seed.secretValue))
@@ -94,11 +100,13 @@ struct SyncTests {
     }
 
     @Test func namespaceScopedUserWatchesOnlyItsNamespaces() async throws {
-        let fixture = try await ClusterFixture.start(namespaces: ["shop"], prepare: { cluster in
-            for resource in FakeResource.all where resource.namespaced { cluster.forbid(resource, .clusterWide) }
-            cluster.forbid(.nodes)
-            cluster.forbid(.namespaces)
-        })
+        let fixture = try await ClusterFixture.start(
+            namespaces: ["shop"],
+            prepare: { cluster in
+                for resource in FakeResource.all where resource.namespaced { cluster.forbid(resource, .clusterWide) }
+                cluster.forbid(.nodes)
+                cluster.forbid(.namespaces)
+            })
         defer { Task { await fixture.stop() } }
         try await waitUntil("shop is shown") {
             let expected = Expected(cluster: fixture.cluster, namespaces: ["shop"])

@@ -41,7 +41,8 @@ struct ForceLayoutTests {
         let ownerAt = try #require(layout.position(of: owner.id))
         let podAt = try #require(layout.position(of: pod.id))
         let others = layout.entityIDs.filter { $0 != owner.id && $0 != pod.id }
-        let average = others.map { TestGraph.distance(layout.position(of: $0)!, ownerAt) }.reduce(0, +) / Double(others.count)
+        let average =
+            others.map { TestGraph.distance(layout.position(of: $0)!, ownerAt) }.reduce(0, +) / Double(others.count)
         #expect(TestGraph.distance(podAt, ownerAt) < average / 2)
 
         TestGraph.settle(&layout)

@@ -28,15 +28,18 @@ struct LayoutServiceTests {
         }
         let moved = updates.filter { $0.kind == .update }
         #expect(!moved.isEmpty)
-        #expect(moved.allSatisfy { update in
-            guard let entity = update.entity, let previous = update.previous else { return false }
-            return entity.namespace == previous.namespace && entity.name == previous.name
-        })
+        #expect(
+            moved.allSatisfy { update in
+                guard let entity = update.entity, let previous = update.previous else { return false }
+                return entity.namespace == previous.namespace && entity.name == previous.name
+            })
 
         // An entity added later is placed next to its owner.
         let owner = TestGraph.entity(.deployment, "app-1", in: "ns-1")
         let pod = TestGraph.entity(.pod, "app-1-late", in: "ns-1")
-        store.apply([.upsertEntity(pod), .upsertConnection(Connection(sourceID: owner.id, targetID: pod.id, kind: .owns))])
+        store.apply([
+            .upsertEntity(pod), .upsertConnection(Connection(sourceID: owner.id, targetID: pod.id, kind: .owns)),
+        ])
         #expect(await Self.eventually { Self.isPlaced(store.entity(id: pod.id)) })
 
         // Removal goes through the log without upsetting the loop.

@@ -29,7 +29,9 @@ struct LayoutStageTests {
         // The loop registers its plugin once it runs (and serves requests).
         #expect(await LayoutServiceTests.eventually { store.plugins.report("layout") != nil })
 
-        let pods = (0..<5).map { Entity(id: "test:pod/p\($0)", kind: .pod, name: "p\($0)", namespace: "ns", source: "test") }
+        let pods = (0..<5).map {
+            Entity(id: "test:pod/p\($0)", kind: .pod, name: "p\($0)", namespace: "ns", source: "test")
+        }
         let source = ListedPods(pods: pods)
         let jobs = JobRunner(store: store)
         jobs.attach(sources: [source], sink: store, statusBoard: SourceStatusBoard())
@@ -37,8 +39,9 @@ struct LayoutStageTests {
         let seen = Mutex<[(String, String)]>([])
         jobs.onMessage { message in
             guard message.type == "plugin_status",
-                  let body = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
-                  let plugin = body["plugin"] as? String, let status = body["status"] as? String else { return }
+                let body = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
+                let plugin = body["plugin"] as? String, let status = body["status"] as? String
+            else { return }
             seen.withLock { $0.append((plugin, status)) }
         }
 
@@ -50,7 +53,10 @@ struct LayoutStageTests {
         #expect(done.pluginStatus["layout"] == .completed)
         let started = seen.withLock { $0 }.filter { $0.1 == "started" }.map(\.0)
         #expect(started == ["test", "health", "layout"], "sources, then health, then the layout")
-        #expect(await LayoutServiceTests.eventually { pods.allSatisfy { LayoutServiceTests.isPlaced(store.entity(id: $0.id)) } })
+        #expect(
+            await LayoutServiceTests.eventually {
+                pods.allSatisfy { LayoutServiceTests.isPlaced(store.entity(id: $0.id)) }
+            })
     }
 
     @Test func aLayoutThatIsNotRunningFailsItsStageClearly() async throws {

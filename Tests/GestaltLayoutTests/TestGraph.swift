@@ -13,7 +13,9 @@ enum TestGraph {
 
     /// `namespaces` namespaces, each with deployments owning pods and a
     /// service per deployment; neighbouring services talk over HTTP.
-    static func make(namespaces: Int = 4, deployments: Int = 5, pods: Int = 4) -> (entities: [Entity], connections: [Connection]) {
+    static func make(
+        namespaces: Int = 4, deployments: Int = 5, pods: Int = 4
+    ) -> (entities: [Entity], connections: [Connection]) {
         var entities: [Entity] = []
         var connections: [Connection] = []
         for n in 0..<namespaces {

@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func connectionUpdate() throws {
-        let update = TopologyUpdate(kind: .connAdd, revision: 4712, timestamp: Fixtures.updated, connection: Fixtures.connection)
+        let update = TopologyUpdate(
+            kind: .connAdd, revision: 4712, timestamp: Fixtures.updated, connection: Fixtures.connection)
         #expect(update.jsonString() == (try Fixtures.golden("update")))
         let decoded = try JSONDecoder().decode(TopologyUpdate.self, from: Data(try Fixtures.golden("update").utf8))
         #expect(decoded == update)
@@ -42,14 +43,23 @@ import Testing
     }
 
     @Test func everyKindHasItsWireName() {
-        #expect(EntityKind.allCases.map(\.rawValue) == [
-            "namespace", "pod", "service", "deployment", "container", "nats_subject", "nats_stream", "database",
-            "volume", "configmap", "secret", "ingress", "node", "network", "replicaset", "statefulset", "daemonset", "job",
-            "cronjob", "custom",
-        ])
-        #expect(EntityStatus.allCases.map(\.rawValue) == ["running", "pending", "failed", "terminating", "unknown", "processing"])
-        #expect(ConnectionKind.allCases.map(\.rawValue) == ["network", "http", "grpc", "nats", "volume", "depends", "owns"])
-        #expect(UpdateKind.allCases.map(\.rawValue) == ["full", "add", "update", "remove", "conn_add", "conn_update", "conn_remove"])
+        #expect(
+            EntityKind.allCases.map(\.rawValue) == [
+                "namespace", "pod", "service", "deployment", "container", "nats_subject", "nats_stream", "database",
+                "volume", "configmap", "secret", "ingress", "node", "network", "replicaset", "statefulset", "daemonset",
+                "job",
+                "cronjob", "custom",
+            ])
+        #expect(
+            EntityStatus.allCases.map(\.rawValue) == [
+                "running", "pending", "failed", "terminating", "unknown", "processing",
+            ])
+        #expect(
+            ConnectionKind.allCases.map(\.rawValue) == ["network", "http", "grpc", "nats", "volume", "depends", "owns"])
+        #expect(
+            UpdateKind.allCases.map(\.rawValue) == [
+                "full", "add", "update", "remove", "conn_add", "conn_update", "conn_remove",
+            ])
         #expect(Severity.allCases.map(\.rawValue) == ["info", "warning", "error", "critical"])
     }
 

@@ -36,7 +36,8 @@ import Testing
 }
 
 @Suite struct TopologyFilterTests {
-    let pod = Entity(id: "p", kind: .pod, name: "p", namespace: "shop", source: "t", labels: ["app": "web", "tier": "front"])
+    let pod = Entity(
+        id: "p", kind: .pod, name: "p", namespace: "shop", source: "t", labels: ["app": "web", "tier": "front"])
 
     @Test func everyFilterMustMatch() throws {
         #expect(try TopologyFilter.parse(kinds: "pod,service", namespaces: "shop", labels: ["app=web"]).matches(pod))
@@ -50,14 +51,21 @@ import Testing
         #expect(try TopologyFilter.parse(kinds: nil, namespaces: "shop", labels: []).matches(namespace))
     }
 
-    @Test(arguments: [("bogus", nil, [String]()), ("", nil, []), (nil, ",", []), (nil, nil, ["novalue"]), (nil, nil, ["=x"])] as [(String?, String?, [String])])
+    @Test(
+        arguments: [
+            ("bogus", nil, [String]()), ("", nil, []), (nil, ",", []), (nil, nil, ["novalue"]), (nil, nil, ["=x"]),
+        ] as [(String?, String?, [String])])
     func badValuesAreNamed(kinds: String?, namespaces: String?, labels: [String]) {
-        #expect(throws: FilterError.self) { try TopologyFilter.parse(kinds: kinds, namespaces: namespaces, labels: labels) }
+        #expect(throws: FilterError.self) {
+            try TopologyFilter.parse(kinds: kinds, namespaces: namespaces, labels: labels)
+        }
     }
 
     @Test func eventFilter() throws {
         let filter = try EventFilter.parse(severity: "error", kinds: "pod")
-        let event = InfraEvent(type: "Warning", reason: "x", message: "m", entityID: "p", entityKind: .pod, entityName: "p", severity: .critical)
+        let event = InfraEvent(
+            type: "Warning", reason: "x", message: "m", entityID: "p", entityKind: .pod, entityName: "p",
+            severity: .critical)
         #expect(filter.matches(event))
         #expect(throws: FilterError.self) { try EventFilter.parse(severity: "loud", kinds: nil) }
     }

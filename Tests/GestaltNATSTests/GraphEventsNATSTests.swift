@@ -3,8 +3,8 @@ import GestaltEngine
 import GestaltModel
 import GestaltNATS
 import NATSClient
-import Testing
 import TestPeers
+import Testing
 
 /// Graph events over a real nats-server: the subjects and payloads a raw
 /// subscriber sees, and a second server's log filled only through NATS.
@@ -47,13 +47,20 @@ import TestPeers
 
         let created = try #require(await nextReal())
         #expect(created.subject == "graph.node.created")
-        let payload = try #require(try JSONSerialization.jsonObject(with: Data(created.string.utf8)) as? [String: String])
-        #expect(payload == ["project_id": "shop", "node_type": "service", "node_id": "api:billing", "label": "billing"])
+        let payload = try #require(
+            try JSONSerialization.jsonObject(with: Data(created.string.utf8)) as? [String: String])
+        #expect(
+            payload == ["project_id": "shop", "node_type": "service", "node_id": "api:billing", "label": "billing"])
         let invalidated = try #require(await nextReal())
         #expect(invalidated.subject == "graph.invalidated")
-        #expect(try JSONSerialization.jsonObject(with: Data(invalidated.string.utf8)) as? [String: String] == ["project_id": "shop", "reason": "resync"])
+        #expect(
+            try JSONSerialization.jsonObject(with: Data(invalidated.string.utf8)) as? [String: String] == [
+                "project_id": "shop", "reason": "resync",
+            ])
 
-        func real() -> [GraphEventLog.Logged] { (second.log.events(after: 0) ?? []).filter { $0.event.projectID != "probe" } }
+        func real() -> [GraphEventLog.Logged] {
+            (second.log.events(after: 0) ?? []).filter { $0.event.projectID != "probe" }
+        }
         try await waitUntil { real().count >= 2 }
         let seen = real()
         #expect(seen.map(\.event.subject) == ["graph.node.created", "graph.invalidated"])

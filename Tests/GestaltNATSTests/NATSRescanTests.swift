@@ -19,13 +19,17 @@ import Testing
         let board = SourceStatusBoard()
         let instance = SourceInstance(kind: "nats")
         let context = SourceContext(instance: instance, sink: store, store: store, statusBoard: board)
-        let source = NATSSource(instance: instance, configuration: NATSSourceConfiguration(
-            url: "nats://127.0.0.1:\(server.port)", monitorURL: "http://127.0.0.1:\(server.monitorPort)", pollInterval: .seconds(3600)))
+        let source = NATSSource(
+            instance: instance,
+            configuration: NATSSourceConfiguration(
+                url: "nats://127.0.0.1:\(server.port)", monitorURL: "http://127.0.0.1:\(server.monitorPort)",
+                pollInterval: .seconds(3600)))
         let run = Task { try await source.run(in: context) }
         defer { run.cancel() }
         try await PeerProcess.waitUntil("the first poll") { board.status(of: "nats")?.state == .ready }
 
-        let connection = try await NATSConnection.connect(NATSConnectionOptions(port: server.port, name: "late-publisher"))
+        let connection = try await NATSConnection.connect(
+            NATSConnectionOptions(port: server.port, name: "late-publisher"))
         _ = try await JetStream(connection).createStream(StreamConfig(name: "LATE", subjects: ["late.>"]))
         #expect(store.entity(id: "nats:stream/LATE") == nil)
 

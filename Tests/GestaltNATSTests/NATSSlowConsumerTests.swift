@@ -18,7 +18,8 @@ import Glibc
         let port = try PeerProcess.freePort(), monitorPort = try PeerProcess.freePort()
         let directory = try PeerProcess.makeDirectory("nats-slow")
         let config = directory.appendingPathComponent("nats.conf")
-        try "max_payload: 32768\nmax_pending: 65536\nwrite_deadline: \"500ms\"\n".write(to: config, atomically: true, encoding: .utf8)
+        try "max_payload: 32768\nmax_pending: 65536\nwrite_deadline: \"500ms\"\n".write(
+            to: config, atomically: true, encoding: .utf8)
         let server = try PeerProcess.start(
             "nats-server", ["-a", "127.0.0.1", "-p", "\(port)", "-m", "\(monitorPort)", "-c", config.path],
             name: "nats", directory: directory)
@@ -30,8 +31,11 @@ import Glibc
         let board = SourceStatusBoard()
         let instance = SourceInstance(kind: "nats")
         let context = SourceContext(instance: instance, sink: store, store: store, statusBoard: board)
-        let source = NATSSource(instance: instance, configuration: NATSSourceConfiguration(
-            url: "nats://127.0.0.1:\(port)", monitorURL: "http://127.0.0.1:\(monitorPort)", pollInterval: .milliseconds(100)))
+        let source = NATSSource(
+            instance: instance,
+            configuration: NATSSourceConfiguration(
+                url: "nats://127.0.0.1:\(port)", monitorURL: "http://127.0.0.1:\(monitorPort)",
+                pollInterval: .milliseconds(100)))
         let run = Task { try await source.run(in: context) }
         defer { run.cancel() }
         try await PeerProcess.waitUntil("the source's first sample") { board.status(of: "nats")?.state == .ready }
@@ -66,7 +70,9 @@ private final class StuckSubscriber: Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
         guard connected else { Glibc.close(fd); throw PeerError("connect to \(port) failed") }
         let hello = Array("CONNECT {\"verbose\":false,\"name\":\"stuck\"}\r\nSUB \(subject) 1\r\n".utf8)

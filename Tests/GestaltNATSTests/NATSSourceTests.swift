@@ -25,7 +25,10 @@ import Testing
         func start() async throws {
             let peer = try PeerProcess.start(
                 "nats-server",
-                ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-m", "\(monitorPort)", "-sd", directory.appendingPathComponent("js").path],
+                [
+                    "-a", "127.0.0.1", "-p", "\(port)", "-js", "-m", "\(monitorPort)", "-sd",
+                    directory.appendingPathComponent("js").path,
+                ],
                 name: "nats", directory: directory)
             process.withLock { $0 = peer }
             try await peer.waitForPort(port)
@@ -42,7 +45,8 @@ import Testing
         defer { server.stop() }
 
         // Real traffic: a named subscriber, a publisher, a stream with a lagging consumer.
-        let subscriberConnection = try await NATSConnection.connect(NATSConnectionOptions(port: server.port, name: "billing-worker"))
+        let subscriberConnection = try await NATSConnection.connect(
+            NATSConnectionOptions(port: server.port, name: "billing-worker"))
         let subscription = try await subscriberConnection.subscribe(to: "kgents.orders")
         let publisher = try await NATSConnection.connect(NATSConnectionOptions(port: server.port, name: "shop-api"))
         let js = JetStream(publisher)
@@ -55,9 +59,11 @@ import Testing
         let board = SourceStatusBoard()
         let instance = SourceInstance(kind: "nats")
         let context = SourceContext(instance: instance, sink: store, store: store, statusBoard: board)
-        let source = NATSSource(instance: instance, configuration: NATSSourceConfiguration(
-            url: "nats://127.0.0.1:\(server.port)", monitorURL: "http://127.0.0.1:\(server.monitorPort)",
-            pollInterval: .milliseconds(100), subjects: ["kgents.>"]))
+        let source = NATSSource(
+            instance: instance,
+            configuration: NATSSourceConfiguration(
+                url: "nats://127.0.0.1:\(server.port)", monitorURL: "http://127.0.0.1:\(server.monitorPort)",
+                pollInterval: .milliseconds(100), subjects: ["kgents.>"]))
 
         let firstRun = Task { try await source.run(in: context) }
         let publishing = Task {
@@ -70,9 +76,10 @@ import Testing
 
         try await PeerProcess.waitUntil("the topology to show the NATS picture") {
             guard let subject = store.entity(id: "nats:subject/kgents.orders"),
-                  (subject.customMetrics["msgs_per_sec"] ?? 0) > 0, (subject.customMetrics["delivered_per_sec"] ?? 0) > 0,
-                  let consumer = store.entity(id: "nats:consumer/AUDIT/auditor"), consumer.customMetrics["num_pending"] == 5,
-                  store.entity(id: "nats:stream/AUDIT")?.customMetrics["messages"] == 5
+                (subject.customMetrics["msgs_per_sec"] ?? 0) > 0, (subject.customMetrics["delivered_per_sec"] ?? 0) > 0,
+                let consumer = store.entity(id: "nats:consumer/AUDIT/auditor"),
+                consumer.customMetrics["num_pending"] == 5,
+                store.entity(id: "nats:stream/AUDIT")?.customMetrics["messages"] == 5
             else { return false }
             return true
         }
@@ -81,15 +88,19 @@ import Testing
         #expect(Set(clients.map(\.name)).isSuperset(of: ["billing-worker", "shop-api"]))
         #expect(!clients.contains { $0.name == "gestalt-nats-sampler" })
         let worker = try #require(clients.first { $0.name == "billing-worker" })
-        #expect(topology.connections.contains {
-            $0.sourceID == worker.id && $0.targetID == "nats:subject/kgents.orders" && $0.kind == .nats
-        })
-        #expect(topology.connections.contains {
-            $0.sourceID == "nats:subject/audit.>" && $0.targetID == "nats:stream/AUDIT"
-        })
-        #expect(topology.connections.contains {
-            $0.sourceID == "nats:consumer/AUDIT/auditor" && $0.targetID == "nats:stream/AUDIT" && $0.kind == .depends
-        })
+        #expect(
+            topology.connections.contains {
+                $0.sourceID == worker.id && $0.targetID == "nats:subject/kgents.orders" && $0.kind == .nats
+            })
+        #expect(
+            topology.connections.contains {
+                $0.sourceID == "nats:subject/audit.>" && $0.targetID == "nats:stream/AUDIT"
+            })
+        #expect(
+            topology.connections.contains {
+                $0.sourceID == "nats:consumer/AUDIT/auditor" && $0.targetID == "nats:stream/AUDIT"
+                    && $0.kind == .depends
+            })
         #expect(topology.entities.contains { $0.labels["nats.kind"] == "server" && $0.kind == .custom })
         #expect(store.entity(id: "nats:stream/AUDIT")?.kind == .natsStream)
         #expect(board.status(of: "nats")?.state == .ready)

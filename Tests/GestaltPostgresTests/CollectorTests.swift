@@ -1,7 +1,8 @@
 import GestaltEngine
 import GestaltModel
-@testable import GestaltPostgres
 import Testing
+
+@testable import GestaltPostgres
 
 /// The mapping and the memory between polls, on samples made by hand.
 @Suite struct CollectorTests {
@@ -9,8 +10,11 @@ import Testing
     let start = ContinuousClock.now
     let noClients = ClientMatcher(clientEntities: [:]) { _ in false }
 
-    func collector(_ configuration: PostgresSourceConfiguration = PostgresSourceConfiguration(urls: [])) -> PostgresCollector {
-        PostgresCollector(mapping: PostgresMapping(idPrefix: "postgres", source: "postgres", configuration: configuration))
+    func collector(
+        _ configuration: PostgresSourceConfiguration = PostgresSourceConfiguration(urls: [])
+    ) -> PostgresCollector {
+        PostgresCollector(
+            mapping: PostgresMapping(idPrefix: "postgres", source: "postgres", configuration: configuration))
     }
 
     func sample(
@@ -18,9 +22,12 @@ import Testing
         slowest: Double? = nil, clients: [ClientSample] = []
     ) -> ServerSample {
         ServerSample(
-            takenAt: start + .milliseconds(Int64(seconds * 1000)), version: "15.18", maxConnections: max, clientBackends: backends,
+            takenAt: start + .milliseconds(Int64(seconds * 1000)), version: "15.18", maxConnections: max,
+            clientBackends: backends,
             databases: [
-                DatabaseSample(name: "postgres", sizeBytes: 7_000_000, transactions: 50, blocksHit: 90, blocksRead: 10, backends: 1),
+                DatabaseSample(
+                    name: "postgres", sizeBytes: 7_000_000, transactions: 50, blocksHit: 90, blocksRead: 10, backends: 1
+                ),
                 DatabaseSample(
                     name: "shop", sizeBytes: 9_000_000, transactions: shopTransactions, blocksHit: 0, blocksRead: 0,
                     backends: backends - 1, active: slowest == nil ? 0 : 1, slowestQuerySeconds: slowest
@@ -30,7 +37,9 @@ import Testing
         )
     }
 
-    func outcome(_ sample: ServerSample) -> PostgresCollector.Outcome { .init(server: server, result: .success(sample)) }
+    func outcome(_ sample: ServerSample) -> PostgresCollector.Outcome {
+        .init(server: server, result: .success(sample))
+    }
 
     @Test func mapsTheServerAndItsDatabases() throws {
         var collector = collector()
@@ -63,7 +72,8 @@ import Testing
         standby.replayLagBytes = 4096
         standby.upstream = server
         let replica = PostgresCollector.Outcome(server: "replica:5433", result: .success(standby))
-        let edge = Connection(sourceID: "postgres:server/replica:5433", targetID: "postgres:server/db:5432", kind: .depends)
+        let edge = Connection(
+            sourceID: "postgres:server/replica:5433", targetID: "postgres:server/db:5432", kind: .depends)
 
         var both = collector()
         let cycle = both.absorb([outcome(sample()), replica], matcher: noClients)
@@ -147,19 +157,24 @@ import Testing
         let back = collector.absorb([outcome(sample(after: 10))], matcher: noClients)
         #expect(back.events.map(\.reason) == ["ServerReachable"])
         #expect(back.snapshot.entities["postgres:server/db:5432"]?.status == .running)
-        #expect(back.snapshot.entities["postgres:database/db:5432/shop"]?.customMetrics["tps"] == nil, "no rate across an outage")
+        #expect(
+            back.snapshot.entities["postgres:database/db:5432/shop"]?.customMetrics["tps"] == nil,
+            "no rate across an outage")
     }
 
     @Test func aServerNeverSeenIsOneFailedEntity() {
         var collector = collector()
-        let error = PostgresSourceError.authentication(server: server, user: "monitor", message: "password authentication failed for user \"monitor\"")
+        let error = PostgresSourceError.authentication(
+            server: server, user: "monitor", message: "password authentication failed for user \"monitor\"")
         let cycle = collector.absorb([.init(server: server, result: .failure(error))], matcher: noClients)
         #expect(cycle.snapshot.entities.keys.sorted() == ["postgres:server/db:5432"])
         #expect(cycle.snapshot.entities.values.first?.status == .failed)
     }
 
     @Test func clientsBecomeDependsEdgesWhenTheyMatch() {
-        let known: Set<String> = ["k8s:deployment/shop/checkout", "docker:container/web", "k8s:service/billing/api", "k8s:pod/ops/cron-1"]
+        let known: Set<String> = [
+            "k8s:deployment/shop/checkout", "docker:container/web", "k8s:service/billing/api", "k8s:pod/ops/cron-1",
+        ]
         let matcher = ClientMatcher(clientEntities: ["10.1.2.3": "k8s:pod/ops/cron-1"]) { known.contains($0) }
         var collector = collector()
         let clients = [
@@ -171,25 +186,30 @@ import Testing
             ClientSample(database: "shop", applicationName: ""),
         ]
         let cycle = collector.absorb([outcome(sample(backends: 7, clients: clients))], matcher: matcher)
-        let edges = Set(cycle.snapshot.connections.values.filter { $0.kind == .depends }.map { "\($0.sourceID) -> \($0.targetID)" })
-        #expect(edges == [
-            "k8s:deployment/shop/checkout -> postgres:database/db:5432/shop",
-            "docker:container/web -> postgres:database/db:5432/shop",
-            "k8s:service/billing/api -> postgres:database/db:5432/postgres",
-            "k8s:pod/ops/cron-1 -> postgres:database/db:5432/postgres",
-        ])
+        let edges = Set(
+            cycle.snapshot.connections.values.filter { $0.kind == .depends }.map { "\($0.sourceID) -> \($0.targetID)" })
+        #expect(
+            edges == [
+                "k8s:deployment/shop/checkout -> postgres:database/db:5432/shop",
+                "docker:container/web -> postgres:database/db:5432/shop",
+                "k8s:service/billing/api -> postgres:database/db:5432/postgres",
+                "k8s:pod/ops/cron-1 -> postgres:database/db:5432/postgres",
+            ])
         #expect(cycle.clientEdges.count == 4)
     }
 
     @Test func entitiesKeepTheirCreationTimeSoSteadyPollsChangeNothing() {
         var collector = collector()
         var diff = SnapshotDiff()
-        let first = collector.absorb([outcome(sample())], matcher: noClients, now: Timestamp(millisecondsSince1970: 1000))
+        let first = collector.absorb(
+            [outcome(sample())], matcher: noClients, now: Timestamp(millisecondsSince1970: 1000))
         #expect(!diff.changes(to: first.snapshot).isEmpty)
-        let second = collector.absorb([outcome(sample(after: 5))], matcher: noClients, now: Timestamp(millisecondsSince1970: 6000))
+        let second = collector.absorb(
+            [outcome(sample(after: 5))], matcher: noClients, now: Timestamp(millisecondsSince1970: 6000))
         // Only the rates appear (0 tps); then nothing changes at all.
         _ = diff.changes(to: second.snapshot)
-        let third = collector.absorb([outcome(sample(after: 10))], matcher: noClients, now: Timestamp(millisecondsSince1970: 11000))
+        let third = collector.absorb(
+            [outcome(sample(after: 10))], matcher: noClients, now: Timestamp(millisecondsSince1970: 11000))
         #expect(diff.changes(to: third.snapshot).isEmpty)
     }
 }

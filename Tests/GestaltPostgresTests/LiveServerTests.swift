@@ -50,21 +50,28 @@ import Testing
         #expect((1...2).contains(fixture.events("ConnectionPoolHigh").count))
         #expect(fixture.events("ConnectionPoolCritical").count == 1)
         #expect(fixture.events("ConnectionPoolNormal").count == 1)
-        #expect(fixture.events("ConnectionPoolCritical").first?.message == "127.0.0.1:\(server.port): 20 of 20 connections in use (100%), over 95%")
+        #expect(
+            fixture.events("ConnectionPoolCritical").first?.message
+                == "127.0.0.1:\(server.port): 20 of 20 connections in use (100%), over 95%")
     }
 
     @Test func theSlowestQueryShowsItsDurationAndNeverItsText() async throws {
         let server = try await PostgresServer.start()
         defer { server.shutdown() }
         let fixture = SourceFixture()
-        let source = PostgresSource(instance: fixture.instance, configuration: configuration([server.url()], longQuery: .seconds(1)))
+        let source = PostgresSource(
+            instance: fixture.instance, configuration: configuration([server.url()], longQuery: .seconds(1)))
         let run = fixture.runSupervised(source)
         defer { run.cancel() }
         let database = fixture.databaseID(server, "postgres")
 
         let sleeper = try await connect(to: server)
-        let sleeping = Task { try await sleeper.query("SELECT pg_sleep(600), 'secret-value'", logger: .init(label: "sleep")) }
-        try await fixture.waitUntil("a query running over a second") { (fixture.metric(database, "slowest_query_seconds") ?? 0) > 1 }
+        let sleeping = Task {
+            try await sleeper.query("SELECT pg_sleep(600), 'secret-value'", logger: .init(label: "sleep"))
+        }
+        try await fixture.waitUntil("a query running over a second") {
+            (fixture.metric(database, "slowest_query_seconds") ?? 0) > 1
+        }
         try await fixture.waitUntil("the long query warning") { fixture.entity(database)?.health == 0.6 }
         #expect(fixture.entity(fixture.serverID(server))?.health == 0.6)
         #expect(fixture.events("LongRunningQuery").count == 1)
@@ -76,12 +83,15 @@ import Testing
 
         // With query text allowed, the text shows with its literals replaced.
         let textFixture = SourceFixture(instance: SourceInstance(kind: "postgres", name: "text"))
-        let textSource = PostgresSource(instance: textFixture.instance, configuration: configuration([server.url()], allowQueryText: true))
+        let textSource = PostgresSource(
+            instance: textFixture.instance, configuration: configuration([server.url()], allowQueryText: true))
         let textRun = textFixture.runSupervised(textSource)
         defer { textRun.cancel() }
         let textDatabase = textFixture.databaseID(server, "postgres")
         #expect(textDatabase.hasPrefix("postgres@text:database/"))
-        try await textFixture.waitUntil("the query's text") { textFixture.entity(textDatabase)?.annotations["postgres.slowest_query"] != nil }
+        try await textFixture.waitUntil("the query's text") {
+            textFixture.entity(textDatabase)?.annotations["postgres.slowest_query"] != nil
+        }
         #expect(textFixture.entity(textDatabase)?.annotations["postgres.slowest_query"] == "SELECT pg_sleep(?), ?")
         let withText = String(decoding: textFixture.store.snapshotJSON(asFullUpdate: true).json, as: UTF8.self)
         #expect(!withText.contains("secret-value"))
@@ -110,7 +120,9 @@ import Testing
         try await fixture.waitUntil("the rate back at 0") { fixture.metric(shop, "tps") == 0 }
         #expect((fixture.metric(shop, "size_bytes") ?? 0) > 1_000_000)
         #expect(fixture.metric(shop, "cache_hit_ratio").map { (0...1).contains($0) } == true)
-        #expect(fixture.entity(fixture.serverID(server))?.customMetrics["replication_lag_seconds"] == nil, "no replicas, no lag")
+        #expect(
+            fixture.entity(fixture.serverID(server))?.customMetrics["replication_lag_seconds"] == nil,
+            "no replicas, no lag")
     }
 
     @Test func aStoppedServerIsAnErrorUntilItIsBack() async throws {
@@ -143,12 +155,17 @@ import Testing
         defer { server.shutdown() }
         try server.psql("CREATE ROLE monitor LOGIN PASSWORD 'right-pass' IN ROLE pg_monitor")
         let fixture = SourceFixture()
-        let source = PostgresSource(instance: fixture.instance, configuration: configuration([server.url(user: "monitor", password: "wrong-pass")]))
+        let source = PostgresSource(
+            instance: fixture.instance,
+            configuration: configuration([server.url(user: "monitor", password: "wrong-pass")]))
         let run = fixture.runSupervised(source)
         defer { run.cancel() }
         try await fixture.waitUntil("an error status") { fixture.status?.state == .error }
         let message = fixture.status?.message ?? ""
-        #expect(message == "127.0.0.1:\(server.port): user monitor refused: password authentication failed for user \"monitor\"")
+        #expect(
+            message
+                == "127.0.0.1:\(server.port): user monitor refused: password authentication failed for user \"monitor\""
+        )
         let everything = String(decoding: fixture.store.snapshotJSON(asFullUpdate: true).json, as: UTF8.self)
         #expect(everything.contains("password authentication failed"))
         #expect(!everything.contains("wrong-pass"))
@@ -157,7 +174,10 @@ import Testing
 
         // The right password (SCRAM) and pg_monitor see everything.
         let good = SourceFixture()
-        let goodRun = good.runSupervised(PostgresSource(instance: good.instance, configuration: configuration([server.url(user: "monitor", password: "right-pass")])))
+        let goodRun = good.runSupervised(
+            PostgresSource(
+                instance: good.instance,
+                configuration: configuration([server.url(user: "monitor", password: "right-pass")])))
         defer { goodRun.cancel() }
         try await good.waitUntil("ready") { good.status?.state == .ready }
         #expect((good.metric(good.databaseID(server, "postgres"), "size_bytes") ?? 0) > 0)
@@ -192,7 +212,9 @@ import Testing
         defer { server.shutdown() }
         try server.psql("CREATE DATABASE shop")
         let fixture = SourceFixture()
-        let checkout = Entity(id: "k8s:deployment/shop/checkout", kind: .deployment, name: "checkout", namespace: "shop", source: "kubernetes")
+        let checkout = Entity(
+            id: "k8s:deployment/shop/checkout", kind: .deployment, name: "checkout", namespace: "shop",
+            source: "kubernetes")
         let web = Entity(id: "docker:container/web", kind: .container, name: "web", source: "docker")
         fixture.store.apply([.upsertEntity(checkout), .upsertEntity(web)])
         let source = PostgresSource(instance: fixture.instance, configuration: configuration([server.url()]))
@@ -217,7 +239,9 @@ import Testing
         try await fixture.waitUntil("the edge again") { fixture.store.connection(id: webEdge) != nil }
 
         try await a.close()
-        try await fixture.waitUntil("the closed client's edge gone") { fixture.store.connection(id: checkoutEdge) == nil }
+        try await fixture.waitUntil("the closed client's edge gone") {
+            fixture.store.connection(id: checkoutEdge) == nil
+        }
         try await b.close()
         try await c.close()
     }
@@ -228,7 +252,8 @@ import Testing
         try server.psql("CREATE DATABASE gone")
         let fixture = SourceFixture()
         let gone = fixture.databaseID(server, "gone")
-        let first = fixture.runSupervised(PostgresSource(instance: fixture.instance, configuration: configuration([server.url()])))
+        let first = fixture.runSupervised(
+            PostgresSource(instance: fixture.instance, configuration: configuration([server.url()])))
         try await fixture.waitUntil("gone seen") { fixture.entity(gone) != nil }
         first.cancel()
         _ = await first.value
@@ -236,12 +261,15 @@ import Testing
         let revision = fixture.store.snapshot().revision
         let entities = fixture.store.snapshot().entities.count
 
-        let second = fixture.runSupervised(PostgresSource(instance: fixture.instance, configuration: configuration([server.url()])))
+        let second = fixture.runSupervised(
+            PostgresSource(instance: fixture.instance, configuration: configuration([server.url()])))
         defer { second.cancel() }
         try await fixture.waitUntil("gone removed") { fixture.entity(gone) == nil }
         #expect(fixture.store.snapshot().entities.count == entities - 1)
         // Nothing was added again: the only entity changes are the removal and metric updates.
-        guard case .updates(let updates) = fixture.store.updates(after: revision) else { Issue.record("log gone"); return }
+        guard case .updates(let updates) = fixture.store.updates(after: revision) else {
+            Issue.record("log gone"); return
+        }
         #expect(!updates.contains { $0.kind == .add })
     }
 }

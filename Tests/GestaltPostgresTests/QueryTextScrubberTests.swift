@@ -1,5 +1,6 @@
-@testable import GestaltPostgres
 import Testing
+
+@testable import GestaltPostgres
 
 @Suite struct QueryTextScrubberTests {
     @Test(arguments: [
@@ -31,7 +32,10 @@ import Testing
     }
 
     @Test func garbageNeverCrashes() {
-        for text in ["'", "$", "$$", "E'", "\\", "/*", "--", "1e", "1e+", "\"", "''''", "$a", "$1$", String(repeating: "'$\"", count: 50)] {
+        for text in [
+            "'", "$", "$$", "E'", "\\", "/*", "--", "1e", "1e+", "\"", "''''", "$a", "$1$",
+            String(repeating: "'$\"", count: 50),
+        ] {
             _ = QueryTextScrubber.scrub(text, limit: 10)
         }
     }

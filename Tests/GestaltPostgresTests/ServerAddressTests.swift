@@ -1,5 +1,6 @@
-@testable import GestaltPostgres
 import Testing
+
+@testable import GestaltPostgres
 
 @Suite struct ServerAddressTests {
     @Test func readsEveryPart() throws {
@@ -24,7 +25,9 @@ import Testing
         #expect(try PostgresServerAddress(url: "postgres://u@[::1]:5433/d").name == "[::1]:5433")
     }
 
-    @Test(arguments: ["http://u:secret@h/d", "postgres://u:secret@/d", "postgres://u:secret@h/d?sslmode=sometimes", "::::"])
+    @Test(arguments: [
+        "http://u:secret@h/d", "postgres://u:secret@/d", "postgres://u:secret@h/d?sslmode=sometimes", "::::",
+    ])
     func refusesWithoutShowingThePassword(url: String) {
         #expect {
             try PostgresServerAddress(url: url)

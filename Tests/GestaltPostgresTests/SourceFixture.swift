@@ -21,7 +21,9 @@ struct SourceFixture {
     var prefix: String { instance.idPrefix("postgres") }
 
     func serverID(_ server: PostgresServer) -> String { "\(prefix):server/127.0.0.1:\(server.port)" }
-    func databaseID(_ server: PostgresServer, _ database: String) -> String { "\(prefix):database/127.0.0.1:\(server.port)/\(database)" }
+    func databaseID(_ server: PostgresServer, _ database: String) -> String {
+        "\(prefix):database/127.0.0.1:\(server.port)/\(database)"
+    }
     func entity(_ id: String) -> Entity? { store.entity(id: id) }
     func metric(_ id: String, _ name: String) -> Double? { store.entity(id: id)?.customMetrics[name] }
     func events(_ reason: String) -> [InfraEvent] { store.events(limit: 10_000).filter { $0.reason == reason } }
@@ -36,7 +38,8 @@ struct SourceFixture {
         }
     }
 
-    func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
+    func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws
+    {
         try await PeerProcess.waitUntil(timeout: timeout, what, condition)
     }
 }
@@ -49,10 +52,17 @@ func connect(
     var configuration = PostgresConnection.Configuration(
         host: "127.0.0.1", port: server.port, username: user, password: password, database: database, tls: .disable
     )
-    if let applicationName { configuration.options.additionalStartupParameters = [("application_name", applicationName)] }
-    return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "test-client"))
+    if let applicationName {
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+    }
+    return try await PostgresConnection.connect(
+        configuration: configuration, id: 1, logger: Logger(label: "test-client"))
 }
 
-func configuration(_ urls: [String], allowQueryText: Bool = false, longQuery: Duration = .seconds(30)) -> PostgresSourceConfiguration {
-    PostgresSourceConfiguration(urls: urls, pollInterval: .milliseconds(100), allowQueryText: allowQueryText, longQuery: longQuery, connectTimeout: .seconds(2))
+func configuration(
+    _ urls: [String], allowQueryText: Bool = false, longQuery: Duration = .seconds(30)
+) -> PostgresSourceConfiguration {
+    PostgresSourceConfiguration(
+        urls: urls, pollInterval: .milliseconds(100), allowQueryText: allowQueryText, longQuery: longQuery,
+        connectTimeout: .seconds(2))
 }

@@ -27,7 +27,9 @@ import Testing
             let context = SourceContext(instance: enricher.instance, sink: store, store: store, statusBoard: board)
             let run = Task { try await enricher.run(in: context) }
             defer { run.cancel() }
-            try await PeerProcess.waitUntil("the first cycle") { board.status(of: "prometheus") != nil && board.status(of: "prometheus")?.state != .syncing }
+            try await PeerProcess.waitUntil("the first cycle") {
+                board.status(of: "prometheus") != nil && board.status(of: "prometheus")?.state != .syncing
+            }
 
             let web = PrometheusEnrichmentTests.web
             store.apply([.upsertEntity(web)])

@@ -15,7 +15,8 @@ import Testing
     @Test func rateOfStreamMessagesIsPositive() async throws {
         let store = TopologyStore()
         let server = GestaltServer(
-            store: store, statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0)
+            store: store, statusBoard: SourceStatusBoard(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0)
         )
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -27,14 +28,17 @@ import Testing
 
             // One SSE client reading, and a change every 100 ms for it to receive.
             let stream = try await HTTPClient.shared.execute(
-                HTTPClientRequest(url: "http://127.0.0.1:\(gestaltPort)/api/infra/topology/stream"), timeout: .seconds(120)
+                HTTPClientRequest(url: "http://127.0.0.1:\(gestaltPort)/api/infra/topology/stream"),
+                timeout: .seconds(120)
             )
             let reader = Task { for try await _ in stream.body {} }
             let writer = Task {
                 var n = 0
                 while !Task.isCancelled {
                     n += 1
-                    store.apply([.upsertEntity(Entity(id: "test:pod/\(n % 50)", kind: .pod, name: "p\(n)", source: "test"))])
+                    store.apply([
+                        .upsertEntity(Entity(id: "test:pod/\(n % 50)", kind: .pod, name: "p\(n)", source: "test"))
+                    ])
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
@@ -43,7 +47,9 @@ import Testing
             let queries = PrometheusQueryClient(endpoint: "http://127.0.0.1:\(prometheusPort)")
             var rate = 0.0
             try await PeerProcess.waitUntil(timeout: .seconds(60), "rate(gestalt_stream_messages_sent_total[4s]) > 0") {
-                let samples = (try? await queries.query("rate(gestalt_stream_messages_sent_total[4s])", at: Date().timeIntervalSince1970)) ?? []
+                let samples =
+                    (try? await queries.query(
+                        "rate(gestalt_stream_messages_sent_total[4s])", at: Date().timeIntervalSince1970)) ?? []
                 rate = samples.first?.value ?? 0
                 return rate > 0
             }
@@ -53,7 +59,8 @@ import Testing
 
             // Prometheus read the page's TYPE line: its metadata says counter.
             let metadata = try await HTTPClient.shared.execute(
-                HTTPClientRequest(url: "http://127.0.0.1:\(prometheusPort)/api/v1/metadata?metric=gestalt_stream_messages_sent_total"),
+                HTTPClientRequest(
+                    url: "http://127.0.0.1:\(prometheusPort)/api/v1/metadata?metric=gestalt_stream_messages_sent_total"),
                 timeout: .seconds(10)
             )
             let body = String(buffer: try await metadata.body.collect(upTo: 1 << 20))

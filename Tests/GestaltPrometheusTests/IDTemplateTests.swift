@@ -5,8 +5,12 @@ import Testing
     @Test func rendersLabelsAndTheClusterPrefix() {
         let template = IDTemplate("{k8s}:pod/{namespace}/{pod}")
         #expect(template.labels == ["namespace", "pod"])
-        #expect(template.render(["namespace": "shop", "pod": "web-1", "job": "x"], kubernetesPrefix: "k8s") == "k8s:pod/shop/web-1")
-        #expect(template.render(["namespace": "shop", "pod": "web-1"], kubernetesPrefix: "k8s@prod") == "k8s@prod:pod/shop/web-1")
+        #expect(
+            template.render(["namespace": "shop", "pod": "web-1", "job": "x"], kubernetesPrefix: "k8s")
+                == "k8s:pod/shop/web-1")
+        #expect(
+            template.render(["namespace": "shop", "pod": "web-1"], kubernetesPrefix: "k8s@prod")
+                == "k8s@prod:pod/shop/web-1")
     }
 
     @Test func missingOrEmptyLabelNamesNothing() {

@@ -8,7 +8,8 @@ import Testing
     }
 
     @Test func readsAVector() throws {
-        let samples = try decode("""
+        let samples = try decode(
+            """
             {"status":"success","data":{"resultType":"vector","result":[
               {"metric":{"namespace":"shop","pod":"web-1"},"value":[1700000000.123,"52.5"]},
               {"metric":{},"value":[1700000000.123,"NaN"]},
@@ -26,7 +27,9 @@ import Testing
     }
 
     @Test func prometheusErrorIsQueryFailed() {
-        #expect(throws: PrometheusError.queryFailed(status: 400, errorType: "bad_data", message: "parse error at char 5")) {
+        #expect(
+            throws: PrometheusError.queryFailed(status: 400, errorType: "bad_data", message: "parse error at char 5")
+        ) {
             try decode(#"{"status":"error","errorType":"bad_data","error":"parse error at char 5"}"#, status: 400)
         }
     }

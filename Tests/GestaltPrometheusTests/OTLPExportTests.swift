@@ -13,8 +13,11 @@ import Testing
 /// Prometheus page keeps the same metrics.
 @Suite(.serialized) struct OTLPExportTests {
     @Test func signalPathsFollowTheOTLPSpec() {
-        #expect(OTLPExport.signal("traces", of: URL(string: "http://collector:4318")!) == "http://collector:4318/v1/traces")
-        #expect(OTLPExport.signal("metrics", of: URL(string: "http://collector:4318/otlp/")!) == "http://collector:4318/otlp/v1/metrics")
+        #expect(
+            OTLPExport.signal("traces", of: URL(string: "http://collector:4318")!) == "http://collector:4318/v1/traces")
+        #expect(
+            OTLPExport.signal("metrics", of: URL(string: "http://collector:4318/otlp/")!)
+                == "http://collector:4318/otlp/v1/metrics")
     }
 
     @Test func enrichmentCyclesArriveAsSpansAndMetrics() async throws {
@@ -39,11 +42,14 @@ import Testing
 
             // An enricher whose Prometheus is not there: every cycle fails fast, and is still a cycle with a cost.
             let store = TopologyStore()
-            let enricher = PrometheusEnricher(configuration: PrometheusEnrichmentConfiguration(
-                endpoint: "http://127.0.0.1:\(try PeerProcess.freePort())", interval: .milliseconds(100), queryTimeout: .seconds(2),
-                queries: PrometheusEnrichmentConfiguration.podQueries(window: "4s")
-            ))
-            let context = SourceContext(instance: enricher.instance, sink: store, store: store, statusBoard: SourceStatusBoard())
+            let enricher = PrometheusEnricher(
+                configuration: PrometheusEnrichmentConfiguration(
+                    endpoint: "http://127.0.0.1:\(try PeerProcess.freePort())", interval: .milliseconds(100),
+                    queryTimeout: .seconds(2),
+                    queries: PrometheusEnrichmentConfiguration.podQueries(window: "4s")
+                ))
+            let context = SourceContext(
+                instance: enricher.instance, sink: store, store: store, statusBoard: SourceStatusBoard())
             let run = Task { try await enricher.run(in: context) }
             defer { run.cancel() }
 

@@ -18,9 +18,10 @@ final class OTLPReceiver: Sendable {
     func received(_ signal: String, containing text: String) -> Bool {
         let needle = Array(text.utf8)
         return received(signal).contains { post in
-            post.body.count >= needle.count && (0...(post.body.count - needle.count)).contains { start in
-                post.body[start..<(start + needle.count)].elementsEqual(needle)
-            }
+            post.body.count >= needle.count
+                && (0...(post.body.count - needle.count)).contains { start in
+                    post.body[start..<(start + needle.count)].elementsEqual(needle)
+                }
         }
     }
 

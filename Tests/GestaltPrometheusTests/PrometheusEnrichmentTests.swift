@@ -10,23 +10,26 @@ import Testing
 /// The enricher against a real Prometheus scraping a real exporter.
 @Suite(.serialized) struct PrometheusEnrichmentTests {
     static let web = Entity(
-        id: Entity.kubernetesID(kind: .pod, namespace: "shop", name: "web-1"), kind: .pod, name: "web-1", namespace: "shop",
+        id: Entity.kubernetesID(kind: .pod, namespace: "shop", name: "web-1"), kind: .pod, name: "web-1",
+        namespace: "shop",
         source: "kubernetes", memoryLimit: 1 << 30
     )
     static let idle = Entity(
-        id: Entity.kubernetesID(kind: .pod, namespace: "shop", name: "idle"), kind: .pod, name: "idle", namespace: "shop",
+        id: Entity.kubernetesID(kind: .pod, namespace: "shop", name: "idle"), kind: .pod, name: "idle",
+        namespace: "shop",
         source: "kubernetes", cpuPercent: 3
     )
 
     /// web-1: 0.3 + 0.2 CPU s/s (50 %) and 200 MB + 56 MB; its pod-level cgroup
     /// series (container "") would double both if it were counted. `ghost` is
     /// in Prometheus only.
-    static let exporter = TestExporter(series: [
-        TestExporter.container(namespace: "shop", pod: "web-1", container: "app", cpu: 0.3, memory: 200_000_000),
-        TestExporter.container(namespace: "shop", pod: "web-1", container: "sidecar", cpu: 0.2, memory: 56_000_000),
-        TestExporter.container(namespace: "shop", pod: "web-1", container: "", cpu: 7, memory: 999_999_999),
-        TestExporter.container(namespace: "shop", pod: "ghost", container: "app", cpu: 1, memory: 1),
-    ].flatMap { $0 })
+    static let exporter = TestExporter(
+        series: [
+            TestExporter.container(namespace: "shop", pod: "web-1", container: "app", cpu: 0.3, memory: 200_000_000),
+            TestExporter.container(namespace: "shop", pod: "web-1", container: "sidecar", cpu: 0.2, memory: 56_000_000),
+            TestExporter.container(namespace: "shop", pod: "web-1", container: "", cpu: 7, memory: 999_999_999),
+            TestExporter.container(namespace: "shop", pod: "ghost", container: "app", cpu: 1, memory: 1),
+        ].flatMap { $0 })
 
     /// The default pod queries, with a 4 s window to fit a 1 s scrape interval in a test.
     static func configuration(prometheusPort: Int, cluster: String? = nil) -> PrometheusEnrichmentConfiguration {
@@ -91,7 +94,8 @@ import Testing
             #expect(abs(asOf - Date().timeIntervalSince1970) < 60)
 
             // Back up on the same port and data: it recovers by itself.
-            prometheus = try await PrometheusPeer.start(port: prometheusPort, scraping: [exporterPort], directory: directory)
+            prometheus = try await PrometheusPeer.start(
+                port: prometheusPort, scraping: [exporterPort], directory: directory)
             try await PeerProcess.waitUntil(timeout: .seconds(60), "status ready, figures fresh") {
                 board.status(of: "prometheus")?.state == .ready
                     && store.entity(id: Self.web.id)?.customMetrics[EnrichmentCycle.asOfKey] == nil
@@ -111,7 +115,8 @@ import Testing
             web.id = Entity.kubernetesID(kind: .pod, namespace: "shop", name: "web-1", cluster: "prod")
             store.apply([.upsertEntity(Self.web), .upsertEntity(web)])
             let configuration = Self.configuration(prometheusPort: prometheusPort, cluster: "prod")
-            var cycle = EnrichmentCycle(configuration: configuration, client: PrometheusQueryClient(endpoint: configuration.endpoint))
+            var cycle = EnrichmentCycle(
+                configuration: configuration, client: PrometheusQueryClient(endpoint: configuration.endpoint))
             try await PeerProcess.waitUntil(timeout: .seconds(60), "a cycle with memory series") {
                 let report = await cycle.run(on: store)
                 #expect(report.queries == 4)
@@ -131,11 +136,14 @@ import Testing
             let store = TopologyStore()
             store.apply([.upsertEntity(Self.web)])
             var configuration = Self.configuration(prometheusPort: prometheusPort)
-            configuration.queries.append(EnrichmentQuery(
-                name: "broken", target: .entity(.pod, id: IDTemplate("{k8s}:pod/{namespace}/{pod}")), field: .cpuPercent,
-                promQL: "sum by (pod) (rate(container_cpu_usage_seconds_total[4s]"
-            ))
-            var cycle = EnrichmentCycle(configuration: configuration, client: PrometheusQueryClient(endpoint: configuration.endpoint))
+            configuration.queries.append(
+                EnrichmentQuery(
+                    name: "broken", target: .entity(.pod, id: IDTemplate("{k8s}:pod/{namespace}/{pod}")),
+                    field: .cpuPercent,
+                    promQL: "sum by (pod) (rate(container_cpu_usage_seconds_total[4s]"
+                ))
+            var cycle = EnrichmentCycle(
+                configuration: configuration, client: PrometheusQueryClient(endpoint: configuration.endpoint))
             var report = await cycle.run(on: store)
             try await PeerProcess.waitUntil(timeout: .seconds(30), "Prometheus ready") {
                 report = await cycle.run(on: store)

@@ -33,7 +33,9 @@ struct TestExporter: Sendable {
     func application() -> some ApplicationProtocol {
         let router = Router()
         router.get("metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: page())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: page())))
         }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
@@ -42,8 +44,12 @@ struct TestExporter: Sendable {
     /// growing `cpu` per second) and working-set bytes.
     static func container(namespace: String, pod: String, container: String, cpu: Double, memory: Double) -> [Series] {
         [
-            Series(name: "container_cpu_usage_seconds_total", labels: ["namespace": namespace, "pod": pod, "container": container], slope: cpu),
-            Series(name: "container_memory_working_set_bytes", labels: ["namespace": namespace, "pod": pod, "container": container], value: memory),
+            Series(
+                name: "container_cpu_usage_seconds_total",
+                labels: ["namespace": namespace, "pod": pod, "container": container], slope: cpu),
+            Series(
+                name: "container_memory_working_set_bytes",
+                labels: ["namespace": namespace, "pod": pod, "container": container], value: memory),
         ]
     }
 }

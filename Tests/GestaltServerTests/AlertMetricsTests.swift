@@ -21,7 +21,9 @@ import Testing
             let router = Router()
             router.post("**") { request, _ -> Response in
                 _ = try await request.body.collect(upTo: 1 << 20)
-                let status = self.statuses.withLock { all in all[request.uri.path]?.isEmpty == false ? all[request.uri.path]!.removeFirst() : 200 }
+                let status = self.statuses.withLock { all in
+                    all[request.uri.path]?.isEmpty == false ? all[request.uri.path]!.removeFirst() : 200
+                }
                 return Response(status: .init(code: status))
             }
             return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -40,7 +42,8 @@ import Testing
             let hookPort = try #require(hooks.port)
             let settings = AlertSettings(
                 enabled: true, slackURL: URL(string: "http://127.0.0.1:\(hookPort)/slack"), pagerDutyKey: "KEY",
-                pagerDutyURL: URL(string: "http://127.0.0.1:\(hookPort)/pd")!, webhookURL: URL(string: "http://127.0.0.1:\(hookPort)/hook")
+                pagerDutyURL: URL(string: "http://127.0.0.1:\(hookPort)/pd")!,
+                webhookURL: URL(string: "http://127.0.0.1:\(hookPort)/hook")
             )
             var options = WebhookQueue.Options()
             // One place per queue: the second notification, queued before the queues run, pushes out the first.
@@ -56,7 +59,9 @@ import Testing
                 let before = try await HTTPClientRequestForTests.text(port: port, path: "/metrics")
                 for channel in ["slack", "pagerduty", "webhook"] {
                     for what in ["sent", "failed", "retried", "dropped"] {
-                        #expect(before.contains(#"gestalt_alert_notifications_\#(what)_total{channel="\#(channel)"} 0"#), "\(what) \(channel)")
+                        #expect(
+                            before.contains(#"gestalt_alert_notifications_\#(what)_total{channel="\#(channel)"} 0"#),
+                            "\(what) \(channel)")
                     }
                 }
                 #expect(before.contains("# TYPE gestalt_alert_notifications_sent_total counter"))
@@ -70,12 +75,16 @@ import Testing
                 }
                 let after = try await HTTPClientRequestForTests.text(port: port, path: "/metrics")
                 let expected: [(String, String, Int)] = [
-                    ("webhook", "sent", 1), ("webhook", "retried", 1), ("webhook", "failed", 0), ("webhook", "dropped", 1),
+                    ("webhook", "sent", 1), ("webhook", "retried", 1), ("webhook", "failed", 0),
+                    ("webhook", "dropped", 1),
                     ("slack", "sent", 0), ("slack", "retried", 0), ("slack", "failed", 1), ("slack", "dropped", 1),
-                    ("pagerduty", "sent", 1), ("pagerduty", "retried", 0), ("pagerduty", "failed", 0), ("pagerduty", "dropped", 1),
+                    ("pagerduty", "sent", 1), ("pagerduty", "retried", 0), ("pagerduty", "failed", 0),
+                    ("pagerduty", "dropped", 1),
                 ]
                 for (channel, what, count) in expected {
-                    #expect(after.contains(#"gestalt_alert_notifications_\#(what)_total{channel="\#(channel)"} \#(count)"#), "\(what) \(channel)")
+                    #expect(
+                        after.contains(#"gestalt_alert_notifications_\#(what)_total{channel="\#(channel)"} \#(count)"#),
+                        "\(what) \(channel)")
                 }
             }
         }

@@ -9,7 +9,9 @@ import Testing
 /// and its SSE stream forwards `alert` broadcasts only.
 struct AlertRoutesTests {
     struct FixedAlerts: AlertsView {
-        func alertsJSON() -> [UInt8] { Array(#"{"enabled":true,"active":[{"id":"source-down/k8s"}],"pending":[],"resolved":[]}"#.utf8) }
+        func alertsJSON() -> [UInt8] {
+            Array(#"{"enabled":true,"active":[{"id":"source-down/k8s"}],"pending":[],"resolved":[]}"#.utf8)
+        }
     }
 
     @Test func listIsTheEnginesOrDisabled() async throws {
@@ -35,8 +37,10 @@ struct AlertRoutesTests {
             let connected = try await sse.next()
             #expect(connected.event == "connected")
             #expect(connected.data == String(decoding: FixedAlerts().alertsJSON(), as: UTF8.self))
-            server.registry.broadcast(BroadcastMessage(type: "namespace_summary", payload: Array(#"{"namespace":"x"}"#.utf8)))
-            server.registry.broadcast(BroadcastMessage(type: "alert", payload: Array(#"{"id":"a/b","state":"firing"}"#.utf8)))
+            server.registry.broadcast(
+                BroadcastMessage(type: "namespace_summary", payload: Array(#"{"namespace":"x"}"#.utf8)))
+            server.registry.broadcast(
+                BroadcastMessage(type: "alert", payload: Array(#"{"id":"a/b","state":"firing"}"#.utf8)))
             let alert = try await sse.next()
             #expect(alert.event == "alert")
             #expect(alert.data == #"{"id":"a/b","state":"firing"}"#)
@@ -44,14 +48,16 @@ struct AlertRoutesTests {
     }
 
     @Test func idleStreamSendsKeepalive() async throws {
-        let server = makeServer { configuration, _ in configuration.stream.keepalive = .milliseconds(150) }.with(alerts: FixedAlerts())
+        let server = makeServer { configuration, _ in configuration.stream.keepalive = .milliseconds(150) }.with(
+            alerts: FixedAlerts())
         try await server.application().test(.live) { client in
             let sse = try await SSEClient(port: try #require(client.port), path: "/api/infra/alerts/stream")
             _ = try await sse.next()
             _ = try await sse.next()
             #expect(try await sse.next().comment == "keepalive")
             // An alert after the keepalive still arrives.
-            server.registry.broadcast(BroadcastMessage(type: "alert", payload: Array(#"{"id":"a/b","state":"resolved"}"#.utf8)))
+            server.registry.broadcast(
+                BroadcastMessage(type: "alert", payload: Array(#"{"id":"a/b","state":"resolved"}"#.utf8)))
             var next = try await sse.next()
             while next.comment == "keepalive" { next = try await sse.next() }
             #expect(next.event == "alert")

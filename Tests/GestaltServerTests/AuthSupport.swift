@@ -47,7 +47,10 @@ struct AuthFixture: Sendable {
     }
 
     /// A JWT signed by the key `kid` (hs, rs, es).
-    func jwt(kid: String, scope: String = "read", expiresIn: TimeInterval = 600, namespaces: [String]? = nil, clusters: [String]? = nil) async throws -> String {
+    func jwt(
+        kid: String, scope: String = "read", expiresIn: TimeInterval = 600, namespaces: [String]? = nil,
+        clusters: [String]? = nil
+    ) async throws -> String {
         let claims = Claims(
             sub: .init(value: "jwt-\(kid)"), exp: .init(value: Date().addingTimeInterval(expiresIn)),
             scope: scope, namespaces: namespaces, clusters: clusters
@@ -95,13 +98,16 @@ struct AuthFixture: Sendable {
 
     static func clustered(_ name: String, namespace: String, cluster: String) -> Entity {
         Entity(
-            id: Entity.kubernetesID(kind: .pod, namespace: namespace, name: name, cluster: cluster), kind: .pod, name: name,
+            id: Entity.kubernetesID(kind: .pod, namespace: namespace, name: name, cluster: cluster), kind: .pod,
+            name: name,
             namespace: namespace, source: "kubernetes@\(cluster)"
         )
     }
 
     static func event(about entity: Entity) -> InfraEvent {
-        InfraEvent(type: "Warning", reason: "BackOff", message: "restarting", entityID: entity.id, entityKind: entity.kind, entityName: entity.name, severity: .warning)
+        InfraEvent(
+            type: "Warning", reason: "BackOff", message: "restarting", entityID: entity.id, entityKind: entity.kind,
+            entityName: entity.name, severity: .warning)
     }
 }
 

@@ -35,11 +35,13 @@ import Testing
             #expect(try errorCode(none.body) == "unauthorized")
             #expect(none.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
 
-            let bad = try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer("not-a-token-at-all"))
+            let bad = try await client.execute(
+                uri: "/api/infra/topology", method: .get, headers: Self.bearer("not-a-token-at-all"))
             #expect(bad.status == .unauthorized)
             #expect(try errorCode(bad.body) == "invalid_token")
 
-            let read = try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(AuthFixture.reader))
+            let read = try await client.execute(
+                uri: "/api/infra/topology", method: .get, headers: Self.bearer(AuthFixture.reader))
             #expect(read.status == .ok)
             #expect(try names(read.body) == ["shop-prod", "shop-dev", "ops-prod"])
 
@@ -47,15 +49,20 @@ import Testing
 
             // The graph API and jobs need `write`.
             let node = ByteBuffer(string: #"{"name":"billing","kind":"service","namespace":"shop"}"#)
-            let denied = try await client.execute(uri: "/api/graph/nodes", method: .post, headers: Self.bearer(AuthFixture.reader), body: node)
+            let denied = try await client.execute(
+                uri: "/api/graph/nodes", method: .post, headers: Self.bearer(AuthFixture.reader), body: node)
             #expect(denied.status == .forbidden)
             #expect(try errorCode(denied.body) == "insufficient_scope")
             #expect(server.store.entityCount == 3, "a refused write changes nothing")
-            let jobs = try await client.execute(uri: "/api/jobs", method: .get, headers: Self.bearer(AuthFixture.reader))
+            let jobs = try await client.execute(
+                uri: "/api/jobs", method: .get, headers: Self.bearer(AuthFixture.reader))
             #expect(jobs.status == .forbidden)
-            let created = try await client.execute(uri: "/api/graph/nodes", method: .post, headers: Self.bearer(AuthFixture.writer), body: node)
+            let created = try await client.execute(
+                uri: "/api/graph/nodes", method: .post, headers: Self.bearer(AuthFixture.writer), body: node)
             #expect(created.status == .created)
-            #expect(try await client.execute(uri: "/api/jobs", method: .get, headers: Self.bearer(AuthFixture.writer)).status == .ok)
+            #expect(
+                try await client.execute(uri: "/api/jobs", method: .get, headers: Self.bearer(AuthFixture.writer))
+                    .status == .ok)
         }
     }
 
@@ -64,22 +71,33 @@ import Testing
         let server = try await fixture.server()
         for entity in AuthFixture.map { server.store.record(AuthFixture.event(about: entity)) }
         try await server.application().test(.router) { client in
-            let shop = try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(AuthFixture.shopOnly))
+            let shop = try await client.execute(
+                uri: "/api/infra/topology", method: .get, headers: Self.bearer(AuthFixture.shopOnly))
             #expect(try names(shop.body) == ["shop-prod", "shop-dev"])
             // The client's filter narrows the token's scope, never widens it.
-            let widened = try await client.execute(uri: "/api/infra/topology?namespaces=ops", method: .get, headers: Self.bearer(AuthFixture.shopOnly))
+            let widened = try await client.execute(
+                uri: "/api/infra/topology?namespaces=ops", method: .get, headers: Self.bearer(AuthFixture.shopOnly))
             #expect(try names(widened.body) == [])
-            let prod = try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(AuthFixture.prodOnly))
+            let prod = try await client.execute(
+                uri: "/api/infra/topology", method: .get, headers: Self.bearer(AuthFixture.prodOnly))
             #expect(try names(prod.body) == ["shop-prod", "ops-prod"])
 
-            let events = try await client.execute(uri: "/api/infra/events", method: .get, headers: Self.bearer(AuthFixture.prodOnly))
-            let eventNames = try (JSONSerialization.jsonObject(with: Data(buffer: events.body)) as? [[String: Any]] ?? []).compactMap { $0["entity_name"] as? String }
+            let events = try await client.execute(
+                uri: "/api/infra/events", method: .get, headers: Self.bearer(AuthFixture.prodOnly))
+            let eventNames = try
+                (JSONSerialization.jsonObject(with: Data(buffer: events.body)) as? [[String: Any]] ?? []).compactMap {
+                    $0["entity_name"] as? String
+                }
             #expect(Set(eventNames) == ["shop-prod", "ops-prod"])
 
             // Routes that could show more than the token allows refuse it.
             let id = AuthFixture.map[2].id.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            for path in ["/api/infra/entities/\(id)", "/api/infra/topology/changes?from=1", "/api/infra/sources", "/api/paths/world.infra.topology", "/api/plugins"] {
-                let refused = try await client.execute(uri: path, method: .get, headers: Self.bearer(AuthFixture.shopOnly))
+            for path in [
+                "/api/infra/entities/\(id)", "/api/infra/topology/changes?from=1", "/api/infra/sources",
+                "/api/paths/world.infra.topology", "/api/plugins",
+            ] {
+                let refused = try await client.execute(
+                    uri: path, method: .get, headers: Self.bearer(AuthFixture.shopOnly))
                 #expect(refused.status == .forbidden, "\(path)")
                 #expect(try errorCode(refused.body) == "restricted_token", "\(path)")
             }
@@ -94,18 +112,29 @@ import Testing
         let shop = try await fixture.jwt(kid: kid, namespaces: ["shop"], clusters: ["prod"])
         let expired = try await fixture.jwt(kid: kid, expiresIn: -60)
         try await server.application().test(.router) { client in
-            #expect(try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(reader)).status == .ok)
-            let restricted = try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(shop))
+            #expect(
+                try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(reader)).status
+                    == .ok)
+            let restricted = try await client.execute(
+                uri: "/api/infra/topology", method: .get, headers: Self.bearer(shop))
             #expect(try names(restricted.body) == ["shop-prod"])
             let node = ByteBuffer(string: #"{"name":"billing"}"#)
-            #expect(try await client.execute(uri: "/api/graph/nodes", method: .post, headers: Self.bearer(reader), body: node).status == .forbidden)
-            #expect(try await client.execute(uri: "/api/graph/nodes", method: .post, headers: Self.bearer(writer), body: node).status == .created)
+            #expect(
+                try await client.execute(
+                    uri: "/api/graph/nodes", method: .post, headers: Self.bearer(reader), body: node
+                ).status == .forbidden)
+            #expect(
+                try await client.execute(
+                    uri: "/api/graph/nodes", method: .post, headers: Self.bearer(writer), body: node
+                ).status == .created)
             let old = try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(expired))
             #expect(old.status == .unauthorized)
             #expect(String(buffer: old.body).contains("expired"))
             // A token signed by a key the server does not hold.
             let forged = String(reader.dropLast(4)) + (reader.hasSuffix("AAAA") ? "BBBB" : "AAAA")
-            #expect(try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(forged)).status == .unauthorized)
+            #expect(
+                try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(forged)).status
+                    == .unauthorized)
         }
     }
 
@@ -117,16 +146,23 @@ import Testing
             let port = try #require(client.port)
             for path in ["/api/infra/topology/stream", "/api/infra/events/stream"] {
                 #expect(try await SSEClient(port: port, path: path).response.status == .unauthorized)
-                #expect(try await SSEClient(port: port, path: path + "?access_token=wrong-token-0123456789").response.status == .unauthorized)
-                #expect(try await SSEClient(port: port, path: path + "?access_token=\(expired)").response.status == .unauthorized)
+                #expect(
+                    try await SSEClient(port: port, path: path + "?access_token=wrong-token-0123456789").response.status
+                        == .unauthorized)
+                #expect(
+                    try await SSEClient(port: port, path: path + "?access_token=\(expired)").response.status
+                        == .unauthorized)
             }
 
             // The browser's way: the token in the query.
-            let topology = try await SSEClient(port: port, path: "/api/infra/topology/stream?access_token=\(AuthFixture.shopOnly)")
+            let topology = try await SSEClient(
+                port: port, path: "/api/infra/topology/stream?access_token=\(AuthFixture.shopOnly)")
             #expect(topology.response.status == .ok)
             let full = try await topology.dataMessages(1)[0].update()
             #expect(Set(full.topology?.entities.map(\.name) ?? []) == ["shop-prod", "shop-dev"])
-            let events = try await SSEClient(port: port, path: "/api/infra/events/stream", headers: [("Authorization", "Bearer \(AuthFixture.prodOnly)")])
+            let events = try await SSEClient(
+                port: port, path: "/api/infra/events/stream",
+                headers: [("Authorization", "Bearer \(AuthFixture.prodOnly)")])
             #expect(events.response.status == .ok)
 
             // Out of scope first, in scope last: the stream shows only the last.
@@ -150,18 +186,26 @@ import Testing
             let port = try #require(client.port)
             // A refused socket is closed at once with the status plus 4000, before any message.
             let expired = try await fixture.jwt(kid: "es", expiresIn: -60)
-            let refusals: [(String, UInt16, String)] = [("", 4401, "unauthorized"), ("?access_token=wrong-token-0123456789", 4401, "invalid_token"),
-                            ("?access_token=\(expired)", 4401, "invalid_token"), ("?access_token=\(AuthFixture.writeOnly)", 4403, "insufficient_scope")]
+            let refusals: [(String, UInt16, String)] = [
+                ("", 4401, "unauthorized"), ("?access_token=wrong-token-0123456789", 4401, "invalid_token"),
+                ("?access_token=\(expired)", 4401, "invalid_token"),
+                ("?access_token=\(AuthFixture.writeOnly)", 4403, "insufficient_scope"),
+            ]
             // Read off the wire: the upgrade's answer, then a close frame, then nothing.
             for (query, code, reason) in refusals {
                 let raw = try await RawConnection(port: port)
                 try await raw.send(
                     "GET /api/infra/ws\(query) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
                 )
-                let close: [UInt8] = [0x88, UInt8(2 + reason.utf8.count), UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8)
-                let bytes = try await raw.readBytes(until: { $0.count >= close.count && $0.suffix(close.count).elementsEqual(close) })
+                let close: [UInt8] =
+                    [0x88, UInt8(2 + reason.utf8.count), UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8)
+                let bytes = try await raw.readBytes(until: {
+                    $0.count >= close.count && $0.suffix(close.count).elementsEqual(close)
+                })
                 #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("HTTP/1.1 101"), "\(query)")
-                #expect(bytes.suffix(close.count).elementsEqual(close), "\(query): close \(code) \(reason) and no message before it")
+                #expect(
+                    bytes.suffix(close.count).elementsEqual(close),
+                    "\(query): close \(code) \(reason) and no message before it")
                 raw.close()
             }
             // Without upgrade headers the HTTP router answers with the status itself.
@@ -174,19 +218,25 @@ import Testing
             logger.logLevel = .warning
             try await WebSocketClient.connect(
                 url: "ws://127.0.0.1:\(port)/api/infra/ws",
-                configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: Self.bearer(AuthFixture.shopOnly)), logger: logger
+                configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: Self.bearer(AuthFixture.shopOnly)),
+                logger: logger
             ) { inbound, outbound, _ in
                 var ws = WSProbe(inbound, outbound)
                 try await ws.subscribe(#"{"channels":["topology","events","jobs"]}"#)
                 let subscribed = try await ws.nextSkippingPings()
-                #expect(Set(subscribed.payload["channels"] as? [String] ?? []) == ["topology", "events"], "no jobs channel for a restricted token")
+                #expect(
+                    Set(subscribed.payload["channels"] as? [String] ?? []) == ["topology", "events"],
+                    "no jobs channel for a restricted token")
                 let full = try await ws.nextSkippingPings().update()
                 #expect(Set(full.topology?.entities.map(\.name) ?? []) == ["shop-prod", "shop-dev"])
                 // Broadcasts name what no filter narrows: a restricted session gets none.
-                _ = server.registry.broadcast(BroadcastMessage(type: "warning", payload: Array(#"{"code":"x","message":"ops-prod"}"#.utf8)))
+                _ = server.registry.broadcast(
+                    BroadcastMessage(type: "warning", payload: Array(#"{"code":"x","message":"ops-prod"}"#.utf8)))
                 server.store.apply([.upsertEntity(AuthFixture.clustered("ops-new", namespace: "ops", cluster: "prod"))])
                 server.store.record(AuthFixture.event(about: AuthFixture.map[2]))
-                server.store.apply([.upsertEntity(AuthFixture.clustered("shop-new", namespace: "shop", cluster: "prod"))])
+                server.store.apply([
+                    .upsertEntity(AuthFixture.clustered("shop-new", namespace: "shop", cluster: "prod"))
+                ])
                 server.store.record(AuthFixture.event(about: AuthFixture.map[0]))
                 let add = try await ws.nextSkippingPings()
                 #expect(try add.update().entity?.name == "shop-new")
@@ -213,13 +263,16 @@ import Testing
         let reader = try await fixture.jwt(kid: "hs")
         try await server.makeApplication(logger: log.logger()).test(.live) { client in
             for token in ["wrong-token-0123456789", expired, AuthFixture.reader] {
-                _ = try await client.execute(uri: "/api/graph/nodes?access_token=\(token)", method: .post, body: ByteBuffer(string: "{}"))
+                _ = try await client.execute(
+                    uri: "/api/graph/nodes?access_token=\(token)", method: .post, body: ByteBuffer(string: "{}"))
                 _ = try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(token))
             }
             _ = try await client.execute(uri: "/api/infra/topology", method: .get, headers: Self.bearer(reader))
         }
         #expect(log.text.contains("request refused"))
-        for secret in [AuthFixture.reader, AuthFixture.writer, AuthFixture.hmacSecret, expired, reader, "wrong-token-0123456789"] {
+        for secret in [
+            AuthFixture.reader, AuthFixture.writer, AuthFixture.hmacSecret, expired, reader, "wrong-token-0123456789",
+        ] {
             #expect(!log.text.contains(secret))
         }
         #expect(!fixture.settings.description.contains(AuthFixture.reader))
@@ -234,7 +287,9 @@ import Testing
         #expect(restriction.admits(AuthFixture.event(about: AuthFixture.map[0])))
         #expect(!restriction.admits(AuthFixture.event(about: AuthFixture.map[2])))
         // An id that says neither namespace nor cluster is refused by a restriction on them.
-        let api = InfraEvent(type: "Normal", reason: "x", message: "", entityID: "api:thing", entityKind: .custom, entityName: "thing", severity: .info)
+        let api = InfraEvent(
+            type: "Normal", reason: "x", message: "", entityID: "api:thing", entityKind: .custom, entityName: "thing",
+            severity: .info)
         #expect(!restriction.admits(api))
         #expect(AccessRestriction.none.admits(api))
         #expect(AccessRestriction.namespace(ofID: "k8s@prod:namespace/shop", kind: .namespace) == "shop")

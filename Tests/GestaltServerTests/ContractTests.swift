@@ -2,11 +2,12 @@ import Foundation
 import GestaltEngine
 import GestaltModel
 import GestaltServer
-@testable import GestaltStreaming
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import GestaltStreaming
 
 /// The HTTP and model rules of docs/PROTOCOL.md that the code once
 /// contradicted, each pinned by a test.
@@ -45,7 +46,8 @@ import Testing
         }
         guard case .updates(let batch) = store.updates(after: start) else { Issue.record("log gone"); return }
         #expect(batch.map(\.kind) == [.connUpdate, .connUpdate, .connUpdate])
-        #expect(TopologyCursor.supersededUpdates(in: batch) == [0, 1], "only the latest state of the connection is sent")
+        #expect(
+            TopologyCursor.supersededUpdates(in: batch) == [0, 1], "only the latest state of the connection is sent")
     }
 
     // MARK: repeated and comma-separated query parameters
@@ -53,11 +55,15 @@ import Testing
     @Test(arguments: ["kinds=pod&kinds=service", "kinds=pod,service", "kinds=pod&kinds=service,namespace"])
     func listParametersMayRepeat(query: String) async throws {
         let server = makeServer()
-        server.store.apply([.upsertEntity(entity("a")), .upsertEntity(entity("web", kind: .service)), .upsertEntity(entity("d", kind: .deployment))])
+        server.store.apply([
+            .upsertEntity(entity("a")), .upsertEntity(entity("web", kind: .service)),
+            .upsertEntity(entity("d", kind: .deployment)),
+        ])
         try await server.application().test(.router) { client in
             let response = try await client.execute(uri: "/api/infra/topology?\(query)", method: .get)
             #expect(response.status == .ok)
-            let kinds = Set((try json(response.body)["entities"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String })
+            let kinds = Set(
+                (try json(response.body)["entities"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String })
             #expect(kinds == ["pod", "service"])
         }
     }
@@ -71,9 +77,14 @@ import Testing
             .upsertEntity(entity("d", namespace: "shop", labels: ["app": "web"])),
         ])
         try await server.application().test(.router) { client in
-            for query in ["namespaces=shop&namespaces=ops&label=app=web&label=tier=front", "namespaces=shop,ops&label=app=web,tier=front"] {
+            for query in [
+                "namespaces=shop&namespaces=ops&label=app=web&label=tier=front",
+                "namespaces=shop,ops&label=app=web,tier=front",
+            ] {
                 let response = try await client.execute(uri: "/api/infra/topology?\(query)", method: .get)
-                let names = Set((try json(response.body)["entities"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+                let names = Set(
+                    (try json(response.body)["entities"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+                )
                 #expect(names == ["a", "b"], "\(query)")
             }
             let events = try await client.execute(uri: "/api/infra/events?kinds=pod&kinds=service", method: .get)
@@ -84,7 +95,10 @@ import Testing
     /// The direct stream reads its request head itself: the same rule there.
     @Test func directStreamAcceptsRepeatedParameters() async throws {
         try await withLiveServer { server, port in
-            server.store.apply([.upsertEntity(entity("a")), .upsertEntity(entity("web", kind: .service)), .upsertEntity(entity("d", kind: .deployment))])
+            server.store.apply([
+                .upsertEntity(entity("a")), .upsertEntity(entity("web", kind: .service)),
+                .upsertEntity(entity("d", kind: .deployment)),
+            ])
             let sse = try await SSEClient(port: port, path: "/api/infra/topology/stream?kinds=pod&kinds=service")
             let full = try await sse.dataMessages(1)[0].update()
             #expect(Set(full.topology?.entities.map(\.kind) ?? []) == [.pod, .service])
@@ -113,7 +127,9 @@ import Testing
         let server = makeServer()
         try await server.application().test(.router) { client in
             // Copied from the seed's end-to-end example.
-            let created = try await client.execute(uri: "/api/graph/nodes", method: .post, body: ByteBuffer(string: #"{"project_id": 1, "type": "file", "label": "test.py"}"#))
+            let created = try await client.execute(
+                uri: "/api/graph/nodes", method: .post,
+                body: ByteBuffer(string: #"{"project_id": 1, "type": "file", "label": "test.py"}"#))
             #expect(created.status == .created)
             let node = try json(created.body)
             #expect(node["name"] as? String == "test.py")
@@ -122,16 +138,27 @@ import Testing
             let fileID = try #require(node["id"] as? String)
 
             // The seed's event fields as a body: node_type, node_id, label.
-            let service = try await client.execute(uri: "/api/graph/nodes", method: .post, body: ByteBuffer(string: #"{"project_id": 1, "node_type": "service", "node_id": "api:billing", "label": "billing"}"#))
+            let service = try await client.execute(
+                uri: "/api/graph/nodes", method: .post,
+                body: ByteBuffer(
+                    string: #"{"project_id": 1, "node_type": "service", "node_id": "api:billing", "label": "billing"}"#)
+            )
             #expect(service.status == .created)
             #expect(try json(service.body)["kind"] as? String == "service")
             #expect(try json(service.body)["id"] as? String == "api:billing")
 
-            let edge = try await client.execute(uri: "/api/graph/edges", method: .post, body: ByteBuffer(string: "{\"project_id\": 1, \"from_node\": \"api:billing\", \"to_node\": \"\(fileID)\", \"edge_type\": \"imports\"}"))
+            let edge = try await client.execute(
+                uri: "/api/graph/edges", method: .post,
+                body: ByteBuffer(
+                    string:
+                        "{\"project_id\": 1, \"from_node\": \"api:billing\", \"to_node\": \"\(fileID)\", \"edge_type\": \"imports\"}"
+                ))
             #expect(edge.status == .created)
             #expect(try json(edge.body)["id"] as? String == "api:billing->\(fileID):depends")
 
-            let patched = try await client.execute(uri: "/api/graph/nodes/api:billing", method: .patch, body: ByteBuffer(string: #"{"label": "billing-v2"}"#))
+            let patched = try await client.execute(
+                uri: "/api/graph/nodes/api:billing", method: .patch,
+                body: ByteBuffer(string: #"{"label": "billing-v2"}"#))
             #expect(try json(patched.body)["name"] as? String == "billing-v2")
         }
     }
@@ -142,7 +169,10 @@ import Testing
     @Test func deletingWhatASourceOwnsIs409() async throws {
         let server = makeServer()
         let web = entity("web", kind: .service), pod = entity("a")
-        server.store.apply([.upsertEntity(web), .upsertEntity(pod), .upsertConnection(Connection(sourceID: web.id, targetID: pod.id, kind: .network))])
+        server.store.apply([
+            .upsertEntity(web), .upsertEntity(pod),
+            .upsertConnection(Connection(sourceID: web.id, targetID: pod.id, kind: .network)),
+        ])
         let edgeID = "\(web.id)->\(pod.id):network".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         try await server.application().test(.router) { client in
             for path in ["/api/graph/edges/\(edgeID)", "/api/graph/nodes/k8s:pod%2Fshop%2Fa"] {
@@ -178,7 +208,10 @@ import Testing
                 #expect(changed[key] != nil, "\(key)")
             }
             let events = try await SSEClient(port: port, path: "/api/infra/events/stream?severity=warning")
-            _ = server.store.record(InfraEvent(type: "Warning", reason: "BackOff", message: "m", entityID: "x", entityKind: .pod, entityName: "x", severity: .warning))
+            _ = server.store.record(
+                InfraEvent(
+                    type: "Warning", reason: "BackOff", message: "m", entityID: "x", entityKind: .pod, entityName: "x",
+                    severity: .warning))
             let event = try await events.dataMessages(1)[0].json()
             for key in ["id", "type", "reason", "message", "entity_id", "entity_kind", "timestamp", "severity"] {
                 #expect(event[key] != nil, "\(key)")

@@ -1,17 +1,19 @@
 import GestaltEngine
 import GestaltModel
-@testable import GestaltServer
 import GestaltStreaming
 import NIOCore
 import Synchronization
 import Testing
+
+@testable import GestaltServer
 
 /// A connection whose first request opens the topology stream is served
 /// straight from the event loop (`DirectStreams`); every other first request,
 /// and everything after it, goes to the router. Both must look the same to
 /// a client, however the request's bytes arrive.
 @Suite(.timeLimit(.minutes(2))) struct DirectStreamTests {
-    static let streamRequest = "GET /api/infra/topology/stream?kinds=pod HTTP/1.1\r\nHost: t\r\nAccept: text/event-stream\r\n\r\n"
+    static let streamRequest =
+        "GET /api/infra/topology/stream?kinds=pod HTTP/1.1\r\nHost: t\r\nAccept: text/event-stream\r\n\r\n"
 
     static func head(_ text: String) -> RequestHead? {
         let buffer = ByteBuffer(string: text)
@@ -24,7 +26,8 @@ import Testing
         #expect(head.path == "/a/b")
         #expect(head.header("last-event-id") == "42")
         #expect(head.header("missing") == nil)
-        #expect(Self.head("GET /a HTTP/1.1\r\nA: 1\r\nA: 2\r\n\r\n")?.header("a") == nil, "a repeated header is ambiguous")
+        #expect(
+            Self.head("GET /a HTTP/1.1\r\nA: 1\r\nA: 2\r\n\r\n")?.header("a") == nil, "a repeated header is ambiguous")
         for bad in [
             "GET /a HTTP/1.1\r\nHost: t\r\n",  // no blank line
             "GET /a\r\n\r\n",  // no version
@@ -53,10 +56,12 @@ import Testing
 
     @Test func tellsStreamRequestsApartFromTheirFirstLine() {
         let server = makeServer()
-        let direct = DirectStreams(session: .init(
-            store: server.store, registry: server.registry, fanout: server.fanout, heartbeat: WebSocketHeartbeat(interval: .seconds(30)),
-            stream: StreamOptions(), options: WebSocketOptions()
-        ))
+        let direct = DirectStreams(
+            session: .init(
+                store: server.store, registry: server.registry, fanout: server.fanout,
+                heartbeat: WebSocketHeartbeat(interval: .seconds(30)),
+                stream: StreamOptions(), options: WebSocketOptions()
+            ))
         func wants(_ text: String) -> Bool? { direct.wants(ByteBuffer(string: text).readableBytesView) }
         #expect(wants("") == nil)
         #expect(wants("GET /api/infra/top") == nil)
@@ -73,8 +78,12 @@ import Testing
         #expect(wants("GET /api/infra/wss ") == false)
         func accepted(_ text: String) -> Bool { Self.head(text).flatMap(direct.accept) != nil }
         #expect(accepted(Self.streamRequest))
-        #expect(!accepted("GET /api/infra/topology/stream HTTP/1.1\r\nAccept: text/event-stream\r\n\r\n"), "no Host: the router answers")
-        #expect(!accepted("GET /api/infra/topology/stream HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), "two Hosts: the router answers")
+        #expect(
+            !accepted("GET /api/infra/topology/stream HTTP/1.1\r\nAccept: text/event-stream\r\n\r\n"),
+            "no Host: the router answers")
+        #expect(
+            !accepted("GET /api/infra/topology/stream HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+            "two Hosts: the router answers")
         #expect(!accepted("GET /api/infra/topology/stream HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"))
     }
 
@@ -113,7 +122,8 @@ import Testing
     }
 
     @Test func badQueryOnAFreshConnectionGetsTheRoutersJSONError() async throws {
-        let text = try await Self.errorAnswer(to: "GET /api/infra/topology/stream?kinds=nope HTTP/1.1\r\nHost: t\r\n\r\n")
+        let text = try await Self.errorAnswer(
+            to: "GET /api/infra/topology/stream?kinds=nope HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(text.hasPrefix("HTTP/1.1 400"))
         #expect(text.contains("\"code\":\"bad_query_parameter\""))
     }
@@ -126,8 +136,11 @@ import Testing
             // Split mid-line and pipelined: the router must see every byte.
             try await connection.send("GET /api/infra/hea")
             try await Task.sleep(for: .milliseconds(20))
-            try await connection.send("lth HTTP/1.1\r\nHost: t\r\n\r\nGET /api/infra/health HTTP/1.1\r\nHost: t\r\n\r\n")
-            try await connection.read(until: { $0.components(separatedBy: "HTTP/1.1 200 OK").count == 3 && $0.hasSuffix("}") })
+            try await connection.send(
+                "lth HTTP/1.1\r\nHost: t\r\n\r\nGET /api/infra/health HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await connection.read(until: {
+                $0.components(separatedBy: "HTTP/1.1 200 OK").count == 3 && $0.hasSuffix("}")
+            })
             // Then the stream on the same kept-alive connection, through the router.
             try await connection.send(Self.streamRequest)
             try await connection.read(until: { $0.contains("\"kind\":\"full\"") })
@@ -168,7 +181,9 @@ import Testing
             #expect(server.registry.snapshot().connections[.sse] == 1)
             connection.close()
             let deadline = ContinuousClock.now + .seconds(5)
-            while (server.registry.snapshot().connections[.sse] ?? 0) != 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            while (server.registry.snapshot().connections[.sse] ?? 0) != 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect((server.registry.snapshot().connections[.sse] ?? 0) == 0)
             #expect(server.fanout.clientCount == 0)
         }
@@ -176,7 +191,8 @@ import Testing
 
     @Test func webSocketUpgradeWithoutDeflateIsServedDirectly() async throws {
         try await withLiveServer { _, port in
-            let handshake = "GET /api/infra/ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
+            let handshake =
+                "GET /api/infra/ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             let plain = try await RawConnection(port: port)
             defer { plain.close() }

@@ -1,14 +1,16 @@
-@testable import GestaltServer
 import NIOCore
 import NIOWebSocket
 import Synchronization
 import Testing
 
+@testable import GestaltServer
+
 /// Frames a WebSocket client library will not send, against the event-loop
 /// session over a raw socket: each is answered with the close code RFC 6455
 /// gives it.
 @Suite(.timeLimit(.minutes(1))) struct DirectWebSocketFrameTests {
-    static let handshake = "GET /api/infra/ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    static let handshake =
+        "GET /api/infra/ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
 
     /// A masked client frame.
@@ -61,7 +63,9 @@ import Testing
     }
 
     @Test func reservedBitCloses1002() async throws {
-        #expect(try await Self.closeCode(answering: Self.frame(opcode: 0x1, payload: Array(#"{"type":"ping"}"#.utf8), rsv1: true)) == 1002)
+        #expect(
+            try await Self.closeCode(
+                answering: Self.frame(opcode: 0x1, payload: Array(#"{"type":"ping"}"#.utf8), rsv1: true)) == 1002)
     }
 
     @Test func clientCloseIsAnsweredWithAValidCode() async throws {
@@ -72,7 +76,9 @@ import Testing
     }
 
     @Test func closeReplyCodes() {
-        func reply(_ bytes: [UInt8]) -> WebSocketErrorCode { DirectWebSocketSession.closeReply(to: ByteBuffer(bytes: bytes)) }
+        func reply(_ bytes: [UInt8]) -> WebSocketErrorCode {
+            DirectWebSocketSession.closeReply(to: ByteBuffer(bytes: bytes))
+        }
         #expect(reply([]) == .normalClosure)
         #expect(reply([0x03]) == .protocolError, "a one-byte payload is malformed")
         #expect(reply([0x03, 0xE9]) == .goingAway)

@@ -22,7 +22,9 @@ import Testing
 
     /// A client of a fresh fan-out on an active EmbeddedChannel, its opening
     /// read; the fan-out is returned because the store holds it only weakly.
-    static func client(_ store: TopologyStore, options: StreamOptions = StreamOptions()) throws -> (EmbeddedChannel, TopologyFanout, AppliedTopology) {
+    static func client(
+        _ store: TopologyStore, options: StreamOptions = StreamOptions()
+    ) throws -> (EmbeddedChannel, TopologyFanout, AppliedTopology) {
         let stats = StreamStats()
         let fanout = TopologyFanout(store: store, stats: stats)
         let registry = StreamRegistry(store: store, stats: stats)
@@ -30,7 +32,8 @@ import Testing
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
         let connection = registry.register(transport: .sse, channels: [.topology], closer: { _ in })
         _ = fanout.start(
-            filter: .everything, resumeFrom: nil, options: options, channel: channel, connection: connection, chunked: true
+            filter: .everything, resumeFrom: nil, options: options, channel: channel, connection: connection,
+            chunked: true
         ) { buffer in channel.write(buffer, promise: nil) }
         channel.embeddedEventLoop.run()
         var applied = AppliedTopology()

@@ -15,7 +15,10 @@ import Testing
     @Test func nodeLifecycle() async throws {
         let server = makeServer()
         try await server.application().test(.router) { client in
-            let created = try await client.execute(uri: "/api/graph/nodes", method: .post, body: ByteBuffer(string: #"{"name":"billing","kind":"service","namespace":"shop","labels":{"team":"pay"}}"#))
+            let created = try await client.execute(
+                uri: "/api/graph/nodes", method: .post,
+                body: ByteBuffer(
+                    string: #"{"name":"billing","kind":"service","namespace":"shop","labels":{"team":"pay"}}"#))
             #expect(created.status == .created)
             let node = try json(created.body)
             let id = try #require(node["id"] as? String)
@@ -23,16 +26,25 @@ import Testing
             #expect(node["source"] as? String == "api")
             #expect(node["kind"] as? String == "service")
 
-            let custom = try await client.execute(uri: "/api/graph/nodes", method: .post, body: ByteBuffer(string: #"{"name":"thing","id":"my/own:id","health":0.4}"#))
+            let custom = try await client.execute(
+                uri: "/api/graph/nodes", method: .post,
+                body: ByteBuffer(string: #"{"name":"thing","id":"my/own:id","health":0.4}"#))
             #expect(try json(custom.body)["kind"] as? String == "custom")
             #expect(try json(custom.body)["health"] as? Double == 0.4)
 
-            let patched = try await client.execute(uri: "/api/graph/nodes/my%2Fown:id", method: .patch, body: ByteBuffer(string: #"{"status":"failed","name":"renamed"}"#))
+            let patched = try await client.execute(
+                uri: "/api/graph/nodes/my%2Fown:id", method: .patch,
+                body: ByteBuffer(string: #"{"status":"failed","name":"renamed"}"#))
             #expect(patched.status == .ok)
             #expect(try json(patched.body)["name"] as? String == "renamed")
             #expect(try json(patched.body)["health"] as? Double == 0.4, "an explicitly set health stays")
 
-            let edge = try await client.execute(uri: "/api/graph/edges", method: .post, body: ByteBuffer(string: "{\"source_id\":\"\(id)\",\"target_id\":\"my/own:id\",\"kind\":\"grpc\",\"requests_per_sec\":5}"))
+            let edge = try await client.execute(
+                uri: "/api/graph/edges", method: .post,
+                body: ByteBuffer(
+                    string:
+                        "{\"source_id\":\"\(id)\",\"target_id\":\"my/own:id\",\"kind\":\"grpc\",\"requests_per_sec\":5}"
+                ))
             #expect(edge.status == .created)
             let edgeID = try #require(try json(edge.body)["id"] as? String)
             #expect(edgeID == "\(id)->my/own:id:grpc")
@@ -43,7 +55,9 @@ import Testing
             let deleted = try await client.execute(uri: "/api/graph/nodes/my%2Fown:id", method: .delete)
             #expect(deleted.status == .noContent)
             #expect(server.store.connectionCount == 0, "its connections go with it")
-            let edgeGone = try await client.execute(uri: "/api/graph/edges/\(edgeID.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", method: .delete)
+            let edgeGone = try await client.execute(
+                uri: "/api/graph/edges/\(edgeID.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                method: .delete)
             #expect(edgeGone.status == .notFound)
         }
     }
@@ -53,7 +67,9 @@ import Testing
         try server.store.create(Entity(id: "api:a", kind: .custom, name: "a", source: "api"))
         try server.store.create(Entity(id: "api:b", kind: .custom, name: "b", source: "api"))
         try await server.application().test(.router) { client in
-            let edge = try await client.execute(uri: "/api/graph/edges", method: .post, body: ByteBuffer(string: #"{"source_id":"api:a","target_id":"api:b"}"#))
+            let edge = try await client.execute(
+                uri: "/api/graph/edges", method: .post,
+                body: ByteBuffer(string: #"{"source_id":"api:a","target_id":"api:b"}"#))
             #expect(try json(edge.body)["kind"] as? String == "depends")
             let response = try await client.execute(uri: "/api/graph/edges/api:a-%3Eapi:b:depends", method: .delete)
             #expect(response.status == .noContent)
@@ -64,7 +80,10 @@ import Testing
     @Test func readRoutes() async throws {
         let server = makeServer()
         server.store.apply([.upsertEntity(entity("a")), .upsertEntity(entity("web", kind: .service))])
-        server.store.record(InfraEvent(type: "Warning", reason: "BackOff", message: "m", entityID: entity("a").id, entityKind: .pod, entityName: "a", severity: .warning))
+        server.store.record(
+            InfraEvent(
+                type: "Warning", reason: "BackOff", message: "m", entityID: entity("a").id, entityKind: .pod,
+                entityName: "a", severity: .warning))
         try await server.application().test(.router) { client in
             let topology = try json(try await client.execute(uri: "/api/infra/topology?kinds=pod", method: .get).body)
             #expect((topology["entities"] as? [Any])?.count == 1)
@@ -73,7 +92,8 @@ import Testing
             #expect(health["total_entities"] as? Int == 2)
             #expect(((health["by_kind"] as? [String: Any])?["pod"] as? [String: Any])?["count"] as? Int == 1)
             let events = try await client.execute(uri: "/api/infra/events?severity=warning&limit=5", method: .get)
-            let list = try #require(try JSONSerialization.jsonObject(with: Data(buffer: events.body)) as? [[String: Any]])
+            let list = try #require(
+                try JSONSerialization.jsonObject(with: Data(buffer: events.body)) as? [[String: Any]])
             #expect(list.first?["reason"] as? String == "BackOff")
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)

@@ -12,7 +12,9 @@ import Testing
 @Suite struct GraphEventStreamTests {
     /// Sends one request and reads its body (an unread body holds the connection).
     @discardableResult
-    func send(_ port: Int, _ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> HTTPResponseStatus {
+    func send(
+        _ port: Int, _ method: HTTPMethod, _ path: String, _ body: String? = nil
+    ) async throws -> HTTPResponseStatus {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
@@ -41,18 +43,22 @@ import Testing
             #expect(connected.event == "connected")
             #expect(try connected.json()["seq"] as? Int == 0)
 
-            try await send(port, .POST, "/api/graph/nodes", #"{"id":"api:billing","name":"billing","kind":"service","namespace":"shop"}"#)
+            try await send(
+                port, .POST, "/api/graph/nodes",
+                #"{"id":"api:billing","name":"billing","kind":"service","namespace":"shop"}"#)
             try await send(port, .POST, "/api/graph/nodes", #"{"id":"api:ledger","name":"ledger","namespace":"shop"}"#)
             try await send(port, .PATCH, "/api/graph/nodes/api:billing", #"{"name":"billing-v2"}"#)
-            try await send(port, .POST, "/api/graph/edges", #"{"source_id":"api:billing","target_id":"api:ledger","kind":"http"}"#)
+            try await send(
+                port, .POST, "/api/graph/edges", #"{"source_id":"api:billing","target_id":"api:ledger","kind":"http"}"#)
             try await send(port, .DELETE, "/api/graph/edges/api:billing-%3Eapi:ledger:http")
             try await send(port, .DELETE, "/api/graph/nodes/api:ledger")
 
             let messages = try await graphEvents(sse, 6)
-            #expect(messages.map(\.event) == [
-                "graph.node.created", "graph.node.created", "graph.node.updated",
-                "graph.edge.created", "graph.edge.deleted", "graph.node.deleted",
-            ])
+            #expect(
+                messages.map(\.event) == [
+                    "graph.node.created", "graph.node.created", "graph.node.updated",
+                    "graph.edge.created", "graph.edge.deleted", "graph.node.deleted",
+                ])
             #expect(messages.map(\.id) == ["1", "2", "3", "4", "5", "6"])
             let created = try messages[0].json()
             #expect(created["project_id"] as? String == "shop")
@@ -91,7 +97,8 @@ import Testing
         }
         try await server.application().test(.live) { client in
             let port = try #require(client.port)
-            let sse = try await SSEClient(port: port, path: "/api/graph/events/stream?project_id=shop", headers: [("Last-Event-ID", "0")])
+            let sse = try await SSEClient(
+                port: port, path: "/api/graph/events/stream?project_id=shop", headers: [("Last-Event-ID", "0")])
             _ = try await sse.next()
             let connected = try await sse.next()
             #expect(try connected.json()["resumed"] as? Bool == true)
@@ -101,7 +108,8 @@ import Testing
             #expect(replayed.map(\.event) == ["graph.invalidated", "graph.invalidated", "graph.invalidated"])
             #expect(try replayed[1].json()["reason"] as? String == "r2")
 
-            let stale = try await SSEClient(port: port, path: "/api/graph/events/stream", headers: [("Last-Event-ID", "99")])
+            let stale = try await SSEClient(
+                port: port, path: "/api/graph/events/stream", headers: [("Last-Event-ID", "99")])
             _ = try await stale.next()
             #expect(try await stale.next().json()["resumed"] as? Bool == false, "an id from the future starts from now")
         }
@@ -125,7 +133,10 @@ import Testing
         server.graphEvents.log.append(.invalidated(projectID: "shop", reason: "before"))
         try await server.application().test(.live) { client in
             let port = try #require(client.port)
-            for (path, headers) in [("/api/graph/events/stream", [("Last-Event-ID", id)]), ("/api/graph/events/stream?last_event_id=\(id)", [])] {
+            for (path, headers) in [
+                ("/api/graph/events/stream", [("Last-Event-ID", id)]),
+                ("/api/graph/events/stream?last_event_id=\(id)", []),
+            ] {
                 let now = server.graphEvents.log.seq
                 let sse = try await SSEClient(port: port, path: path, headers: headers)
                 _ = try await sse.next()

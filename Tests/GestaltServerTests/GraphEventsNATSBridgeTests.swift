@@ -34,11 +34,14 @@ import Testing
         let registry = PrometheusCollectorRegistry()
         let events = GraphEventsNATS(bufferLimit: bufferLimit, metrics: PrometheusMetricsFactory(registry: registry))
         let server = GestaltServer(
-            store: TopologyStore(), statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-            metrics: ServerMetrics(registry: registry), graphEvents: GraphEventRouting(log: events.log, emit: events.emit)
+            store: TopologyStore(), statusBoard: SourceStatusBoard(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
+            metrics: ServerMetrics(registry: registry),
+            graphEvents: GraphEventRouting(log: events.log, emit: events.emit)
         )
         let options = NATSConnectionOptions(
-            port: natsPort, name: "bridge", reconnect: .init(initialDelay: .milliseconds(20), maxDelay: .milliseconds(200)),
+            port: natsPort, name: "bridge",
+            reconnect: .init(initialDelay: .milliseconds(20), maxDelay: .milliseconds(200)),
             maxPendingOutgoingBytes: maxPendingOutgoingBytes, subscriptionLimits: subscriptionLimits
         )
         let bridge = run ? Task { await events.run(options: options) } : nil
@@ -110,8 +113,12 @@ import Testing
             let shop = try await openStream(wired.port, query: "?project_id=shop")
 
             let publisher = try await NATSConnection.connect(NATSConnectionOptions(port: natsPort, name: "publisher"))
-            try await publisher.publish(#"{"project_id":"shop","node_type":"service","node_id":"ext:billing","label":"billing"}"#, to: "graph.node.created")
-            try await publisher.publish(#"{"project_id":"lab","node_type":"service","node_id":"ext:probe","label":"probe"}"#, to: "graph.node.created")
+            try await publisher.publish(
+                #"{"project_id":"shop","node_type":"service","node_id":"ext:billing","label":"billing"}"#,
+                to: "graph.node.created")
+            try await publisher.publish(
+                #"{"project_id":"lab","node_type":"service","node_id":"ext:probe","label":"probe"}"#,
+                to: "graph.node.created")
             // Not graph events: counted as rejected, never on the stream.
             try await publisher.publish("not json", to: "graph.node.updated")
             try await publisher.publish(#"{"project_id":"shop"}"#, to: "graph.something.else")
@@ -143,16 +150,26 @@ import Testing
             try await listener.flush()
             let sse = try await openStream(wired.port)
 
-            #expect(try await post(wired.port, "/api/graph/nodes", #"{"id":"api:billing","name":"billing","kind":"service","namespace":"shop"}"#) == .created)
-            #expect(try await post(wired.port, "/api/graph/nodes", #"{"id":"api:ledger","name":"ledger","namespace":"shop"}"#) == .created)
-            #expect(try await post(wired.port, "/api/graph/edges", #"{"source_id":"api:billing","target_id":"api:ledger","kind":"http"}"#) == .created)
+            #expect(
+                try await post(
+                    wired.port, "/api/graph/nodes",
+                    #"{"id":"api:billing","name":"billing","kind":"service","namespace":"shop"}"#) == .created)
+            #expect(
+                try await post(
+                    wired.port, "/api/graph/nodes", #"{"id":"api:ledger","name":"ledger","namespace":"shop"}"#)
+                    == .created)
+            #expect(
+                try await post(
+                    wired.port, "/api/graph/edges",
+                    #"{"source_id":"api:billing","target_id":"api:ledger","kind":"http"}"#) == .created)
 
             var iterator = subscription.makeAsyncIterator()
             var onNATS: [NATSMessage] = []
             while onNATS.count < 3, let message = await iterator.next() { onNATS.append(message) }
             #expect(onNATS.map(\.subject) == ["graph.node.created", "graph.node.created", "graph.edge.created"])
             let created = try JSONSerialization.jsonObject(with: Data(onNATS[0].string.utf8)) as? [String: String]
-            #expect(created == ["project_id": "shop", "node_type": "service", "node_id": "api:billing", "label": "billing"])
+            #expect(
+                created == ["project_id": "shop", "node_type": "service", "node_id": "api:billing", "label": "billing"])
 
             // The bridge streams them as they came back from NATS.
             let streamed = try await graphEvents(sse, 3)
@@ -185,8 +202,10 @@ import Testing
                 try await metric(wired.port, "gestalt_graph_events_nats_connected") == 0
             }
             // The graph API never fails for NATS being down.
-            #expect(try await post(wired.port, "/api/graph/nodes", #"{"id":"api:during-1","name":"during-1"}"#) == .created)
-            #expect(try await post(wired.port, "/api/graph/nodes", #"{"id":"api:during-2","name":"during-2"}"#) == .created)
+            #expect(
+                try await post(wired.port, "/api/graph/nodes", #"{"id":"api:during-1","name":"during-1"}"#) == .created)
+            #expect(
+                try await post(wired.port, "/api/graph/nodes", #"{"id":"api:during-2","name":"during-2"}"#) == .created)
             try await PeerProcess.waitUntil("both handed to the client") { wired.events.published == 3 }
 
             try await nats.start()
@@ -194,7 +213,10 @@ import Testing
             try await post(wired.port, "/api/graph/nodes", #"{"id":"api:after","name":"after"}"#)
 
             let resumed = try await graphEvents(sse, 3)
-            #expect(try resumed.map { try $0.json()["node_id"] as? String ?? "" } == ["api:during-1", "api:during-2", "api:after"])
+            #expect(
+                try resumed.map { try $0.json()["node_id"] as? String ?? "" } == [
+                    "api:during-1", "api:during-2", "api:after",
+                ])
             #expect(resumed.map(\.id) == ["2", "3", "4"])
             try await PeerProcess.waitUntil("the reconnect on /metrics") {
                 let reconnects = try await metric(wired.port, "gestalt_graph_events_nats_reconnects_total")
@@ -217,19 +239,24 @@ import Testing
             nats.stop()
             try await PeerProcess.waitUntil("the bridge saw NATS go") { !wired.events.isSubscribed }
             for i in 0..<6 {
-                #expect(try await post(wired.port, "/api/graph/nodes", #"{"id":"api:n\#(i)","name":"n\#(i)"}"#) == .created)
+                #expect(
+                    try await post(wired.port, "/api/graph/nodes", #"{"id":"api:n\#(i)","name":"n\#(i)"}"#) == .created)
             }
             try await PeerProcess.waitUntil("all six handled") { wired.events.published + wired.events.dropped == 6 }
             let kept = wired.events.published
             #expect(kept >= 1 && kept < 6)
-            #expect(try await metric(wired.port, #"gestalt_graph_events_dropped_total{reason="nats_refused"}"#) == Double(6 - kept))
+            #expect(
+                try await metric(wired.port, #"gestalt_graph_events_dropped_total{reason="nats_refused"}"#)
+                    == Double(6 - kept))
 
             try await nats.start()
             try await PeerProcess.waitUntil("the bridge back on NATS") { wired.events.isSubscribed }
             try await post(wired.port, "/api/graph/nodes", #"{"id":"api:after","name":"after"}"#)
             let delivered = try await graphEvents(sse, kept + 1)
             let expected = (0..<kept).map { "api:n\($0)" } + ["api:after"]
-            #expect(try delivered.map { try $0.json()["node_id"] as? String ?? "" } == expected, "the first that fit, then the later event")
+            #expect(
+                try delivered.map { try $0.json()["node_id"] as? String ?? "" } == expected,
+                "the first that fit, then the later event")
         }
     }
 
@@ -240,7 +267,9 @@ import Testing
         defer { nats.stop() }
         try await withWiredServer(natsPort: nats.port, subscriptionLimits: .init(maxMessages: 1)) { wired in
             let publisher = try await NATSConnection.connect(NATSConnectionOptions(port: nats.port, name: "burst"))
-            for i in 0..<500 { try await publisher.publish(#"{"project_id":"p","reason":"r\#(i)"}"#, to: "graph.invalidated") }
+            for i in 0..<500 {
+                try await publisher.publish(#"{"project_id":"p","reason":"r\#(i)"}"#, to: "graph.invalidated")
+            }
             try await publisher.flush()
             // Drops are carried over when the bridge reads its next message:
             // one more event at a time until every one is accounted for.
@@ -253,8 +282,11 @@ import Testing
                 return false
             }
             #expect(wired.events.dropped > 0, "a burst of 500 past a 1-message limit drops some")
-            #expect(try await metric(wired.port, #"gestalt_graph_events_dropped_total{reason="slow_consumer"}"#) == Double(wired.events.dropped))
-            #expect(try await metric(wired.port, "gestalt_graph_events_received_total") == Double(wired.events.received))
+            #expect(
+                try await metric(wired.port, #"gestalt_graph_events_dropped_total{reason="slow_consumer"}"#)
+                    == Double(wired.events.dropped))
+            #expect(
+                try await metric(wired.port, "gestalt_graph_events_received_total") == Double(wired.events.received))
             await publisher.close()
         }
     }
@@ -263,12 +295,16 @@ import Testing
         // Nothing runs the bridge, so the outbox keeps the first event and drops the rest.
         try await withWiredServer(natsPort: 1, bufferLimit: 1, run: false) { wired in
             for i in 0..<3 {
-                #expect(try await post(wired.port, "/api/graph/nodes", #"{"id":"api:m\#(i)","name":"m\#(i)"}"#) == .created)
+                #expect(
+                    try await post(wired.port, "/api/graph/nodes", #"{"id":"api:m\#(i)","name":"m\#(i)"}"#) == .created)
             }
             let page = try await HTTPClientRequestForTests.text(port: wired.port, path: "/metrics")
             #expect(page.contains("# TYPE gestalt_graph_events_dropped_total counter"))
-            #expect(MetricsPageTests.value(of: #"gestalt_graph_events_dropped_total{reason="outbox_full"}"#, in: page) == 2)
-            #expect(MetricsPageTests.value(of: #"gestalt_graph_events_dropped_total{reason="slow_consumer"}"#, in: page) == 0)
+            #expect(
+                MetricsPageTests.value(of: #"gestalt_graph_events_dropped_total{reason="outbox_full"}"#, in: page) == 2)
+            #expect(
+                MetricsPageTests.value(of: #"gestalt_graph_events_dropped_total{reason="slow_consumer"}"#, in: page)
+                    == 0)
             #expect(MetricsPageTests.value(of: "gestalt_graph_events_published_total", in: page) == 0)
             #expect(wired.events.dropped == 2)
         }

@@ -11,8 +11,12 @@ import Testing
 @Suite(.timeLimit(.minutes(2))) struct HistoryResumeTests {
     /// 100 changes to 50 pods (no two in a row to the same pod, so nothing
     /// coalesces), recorded to a real history file, with a log of 20.
-    static func withRecordedServer(_ body: @escaping @Sendable (GestaltServer, Int, [UInt64]) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gestalt-resume-\(UUID().uuidString)").path
+    static func withRecordedServer(
+        _ body: @escaping @Sendable (GestaltServer, Int, [UInt64]) async throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gestalt-resume-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var history = HistoryConfiguration(directory: directory)
         history.retention = nil
@@ -31,7 +35,8 @@ import Testing
         }
         try await waitDurable(recorded, store.revision)
         let server = GestaltServer(
-            store: store, statusBoard: SourceStatusBoard(), configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: recorded
+            store: store, statusBoard: SourceStatusBoard(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: recorded
         )
         let applied = revisions
         try await server.application().test(.live) { client in
@@ -51,14 +56,17 @@ import Testing
         try await Self.withRecordedServer { server, port, revisions in
             let seen = revisions[10]
             #expect(server.store.backlog(after: seen) == nil, "the log no longer holds it")
-            let sse = try await SSEClient(port: port, path: "/api/infra/topology/stream", headers: [("Last-Event-ID", String(seen))])
+            let sse = try await SSEClient(
+                port: port, path: "/api/infra/topology/stream", headers: [("Last-Event-ID", String(seen))])
             var connected = try await sse.next()
             while connected.event != "connected" { connected = try await sse.next() }
             #expect(try connected.json()["resumed"] as? Bool == true)
             let missed = try await sse.dataMessages(89)
             #expect(missed.map(\.id) == revisions[11...].map { String($0) })
             // Changes 11..49 created pods, the rest updated them; none is a `full`.
-            #expect(try missed.map { try $0.update().kind } == Array(repeating: .add, count: 39) + Array(repeating: .update, count: 50))
+            #expect(
+                try missed.map { try $0.update().kind } == Array(repeating: .add, count: 39)
+                    + Array(repeating: .update, count: 50))
             #expect(try missed.last?.update().entity?.cpuPercent == 99)
         }
     }
@@ -87,7 +95,8 @@ import Testing
             }
             // A filtered subscribe cannot be served from history exactly: a full.
             try await connectWS(port: port, deflate: deflate) { ws in
-                try await ws.subscribe(#"{"channels":["topology"],"resume_from":"\#(seen)","filter":{"namespaces":["shop"]}}"#)
+                try await ws.subscribe(
+                    #"{"channels":["topology"],"resume_from":"\#(seen)","filter":{"namespaces":["shop"]}}"#)
                 #expect(try await ws.nextSkippingPings().payload["resumed"] as? Bool == false)
                 #expect(try await ws.nextSkippingPings().update().kind == .full)
             }
@@ -98,7 +107,8 @@ import Testing
     @Test func anIdNeitherLogNorHistoryHoldsGetsAFull() async throws {
         try await Self.withRecordedServer { _, port, revisions in
             // An id from another history (the future).
-            let sse = try await SSEClient(port: port, path: "/api/infra/topology/stream", headers: [("Last-Event-ID", "99999999")])
+            let sse = try await SSEClient(
+                port: port, path: "/api/infra/topology/stream", headers: [("Last-Event-ID", "99999999")])
             var connected = try await sse.next()
             while connected.event != "connected" { connected = try await sse.next() }
             #expect(try connected.json()["resumed"] as? Bool == false)

@@ -48,7 +48,9 @@ final class ListedSource: RescannableSource {
         let (server, source) = serverWithSource()
         source.list(["a", "b"])
         try await server.application().test(.router) { client in
-            let id = try await client.execute(uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"rescan"}"#)) { response in
+            let id = try await client.execute(
+                uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"rescan"}"#)
+            ) { response in
                 try #require(try json(response.body)["job_id"] as? String)
             }
             try await eventually("the rescan completes") { server.jobs.job(id)?.state == .completed }
@@ -66,7 +68,9 @@ final class ListedSource: RescannableSource {
         let before = try #require(store.entity(id: "docker@lab:container/a"))
         source.list(["a", "b"])
         try await server.application().test(.router) { client in
-            let id = try await client.execute(uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"rescan"}"#)) { response in
+            let id = try await client.execute(
+                uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"rescan"}"#)
+            ) { response in
                 #expect(response.status == .accepted)
                 let body = try json(response.body)
                 #expect(response.headers[.location] == "/api/jobs/\(body["job_id"] as? String ?? "")")
@@ -89,17 +93,23 @@ final class ListedSource: RescannableSource {
                 #expect(body["progress"] as? Int == 100)
                 let timings = try #require(body["plugin_timings"] as? [String: Double])
                 #expect(Set(timings.keys) == ["docker@lab", "health"])
-                #expect(body["plugin_status"] as? [String: String] == ["docker@lab": "completed", "health": "completed"])
+                #expect(
+                    body["plugin_status"] as? [String: String] == ["docker@lab": "completed", "health": "completed"])
                 #expect(body["warnings"] as? [String] == [])
             }
             try await client.execute(uri: "/api/jobs", method: .get) { response in
-                let list = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]])
+                let list = try #require(
+                    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]])
                 #expect(list.map { $0["job_id"] as? String } == [id])
             }
         }
         let ids = store.snapshot().entities.map(\.id).sorted()
-        #expect(ids == ["docker@lab:container/a", "docker@lab:container/b"], "what vanished is removed, nothing is duplicated")
-        #expect(store.entity(id: "docker@lab:container/a")?.updatedAt == before.updatedAt, "an unchanged entity is not rewritten")
+        #expect(
+            ids == ["docker@lab:container/a", "docker@lab:container/b"],
+            "what vanished is removed, nothing is duplicated")
+        #expect(
+            store.entity(id: "docker@lab:container/a")?.updatedAt == before.updatedAt,
+            "an unchanged entity is not rewritten")
         #expect(store.plugins.report("docker@lab")?.runs == 1)
     }
 
@@ -118,7 +128,9 @@ final class ListedSource: RescannableSource {
         let (server, source) = serverWithSource()
         server.store.apply([.upsertEntity(source.entity("a"))])
         try await server.application().test(.router) { client in
-            let id = try await client.execute(uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"export"}"#)) { response in
+            let id = try await client.execute(
+                uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"export"}"#)
+            ) { response in
                 try #require(try json(response.body)["job_id"] as? String)
             }
             try await eventually("the export completes") { server.jobs.job(id)?.state == .completed }
@@ -140,7 +152,9 @@ final class ListedSource: RescannableSource {
         limits.maxRunning = 0
         let server = GestaltServer(
             store: TopologyStore(), statusBoard: SourceStatusBoard(),
-            configuration: { var c = ServerConfiguration(host: "127.0.0.1", port: 0); c.jobLimits = limits; return c }()
+            configuration: {
+                var c = ServerConfiguration(host: "127.0.0.1", port: 0); c.jobLimits = limits; return c
+            }()
         )
         let job = try server.jobs.submit(JobRequest(kind: .export))
         try await server.application().test(.router) { client in
@@ -168,35 +182,81 @@ final class ListedSource: RescannableSource {
     }
 
     static let badCases: [BadCase] = [
-        BadCase(method: .post, path: "/api/jobs", body: "", status: .badRequest, code: "invalid_body", mentions: "empty"),
-        BadCase(method: .post, path: "/api/jobs", body: "{", status: .badRequest, code: "invalid_body", mentions: "not valid JSON"),
-        BadCase(method: .post, path: "/api/jobs", body: "[]", status: .badRequest, code: "invalid_body", mentions: "JSON object"),
-        BadCase(method: .post, path: "/api/jobs", body: "{}", status: .badRequest, code: "invalid_body", mentions: "'kind' is required"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":7}"#, status: .badRequest, code: "invalid_body", mentions: "'kind' must be a string"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"rewind"}"#, status: .badRequest, code: "invalid_body", mentions: "unknown value 'rewind'"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"replay","from":0}"#, status: .serviceUnavailable, code: "history_unavailable", mentions: "replaying needs history"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"replay","to":3}"#, status: .badRequest, code: "invalid_body", mentions: "'from' is required"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"export","from":3}"#, status: .badRequest, code: "invalid_body", mentions: "applies to replay jobs only"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"rescan","extra":1}"#, status: .badRequest, code: "invalid_body", mentions: "unknown field 'extra'"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"rescan","sources":"docker"}"#, status: .badRequest, code: "invalid_body", mentions: "array of source names"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"rescan","sources":[]}"#, status: .badRequest, code: "invalid_body", mentions: "empty"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"rescan","sources":[1]}"#, status: .badRequest, code: "invalid_body", mentions: "must hold strings"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"rescan","sources":["nats"]}"#, status: .badRequest, code: "invalid_body", mentions: "unknown source 'nats'; known: docker@lab"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"export","sources":["docker@lab"]}"#, status: .badRequest, code: "invalid_body", mentions: "rescan jobs only"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"rescan","at":3}"#, status: .badRequest, code: "invalid_body", mentions: "export jobs only"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"export","at":-1}"#, status: .badRequest, code: "invalid_body", mentions: "whole number"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"export","at":1.5}"#, status: .badRequest, code: "invalid_body", mentions: "whole number"),
-        BadCase(method: .post, path: "/api/jobs", body: #"{"kind":"export","at":3}"#, status: .serviceUnavailable, code: "history_unavailable", mentions: "needs history"),
-        BadCase(method: .get, path: "/api/jobs/job-404", body: nil, status: .notFound, code: "not_found", mentions: "job-404"),
-        BadCase(method: .get, path: "/api/jobs/job-404/extended", body: nil, status: .notFound, code: "not_found", mentions: "job-404"),
-        BadCase(method: .get, path: "/api/jobs/job-404/result", body: nil, status: .notFound, code: "not_found", mentions: "job-404"),
-        BadCase(method: .delete, path: "/api/jobs/job-404", body: nil, status: .notFound, code: "not_found", mentions: "job-404"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: "", status: .badRequest, code: "invalid_body", mentions: "empty"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: "{", status: .badRequest, code: "invalid_body",
+            mentions: "not valid JSON"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: "[]", status: .badRequest, code: "invalid_body",
+            mentions: "JSON object"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: "{}", status: .badRequest, code: "invalid_body",
+            mentions: "'kind' is required"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":7}"#, status: .badRequest, code: "invalid_body",
+            mentions: "'kind' must be a string"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"rewind"}"#, status: .badRequest, code: "invalid_body",
+            mentions: "unknown value 'rewind'"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"replay","from":0}"#, status: .serviceUnavailable,
+            code: "history_unavailable", mentions: "replaying needs history"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"replay","to":3}"#, status: .badRequest,
+            code: "invalid_body", mentions: "'from' is required"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"export","from":3}"#, status: .badRequest,
+            code: "invalid_body", mentions: "applies to replay jobs only"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"rescan","extra":1}"#, status: .badRequest,
+            code: "invalid_body", mentions: "unknown field 'extra'"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"rescan","sources":"docker"}"#, status: .badRequest,
+            code: "invalid_body", mentions: "array of source names"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"rescan","sources":[]}"#, status: .badRequest,
+            code: "invalid_body", mentions: "empty"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"rescan","sources":[1]}"#, status: .badRequest,
+            code: "invalid_body", mentions: "must hold strings"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"rescan","sources":["nats"]}"#, status: .badRequest,
+            code: "invalid_body", mentions: "unknown source 'nats'; known: docker@lab"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"export","sources":["docker@lab"]}"#, status: .badRequest,
+            code: "invalid_body", mentions: "rescan jobs only"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"rescan","at":3}"#, status: .badRequest,
+            code: "invalid_body", mentions: "export jobs only"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"export","at":-1}"#, status: .badRequest,
+            code: "invalid_body", mentions: "whole number"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"export","at":1.5}"#, status: .badRequest,
+            code: "invalid_body", mentions: "whole number"),
+        BadCase(
+            method: .post, path: "/api/jobs", body: #"{"kind":"export","at":3}"#, status: .serviceUnavailable,
+            code: "history_unavailable", mentions: "needs history"),
+        BadCase(
+            method: .get, path: "/api/jobs/job-404", body: nil, status: .notFound, code: "not_found",
+            mentions: "job-404"),
+        BadCase(
+            method: .get, path: "/api/jobs/job-404/extended", body: nil, status: .notFound, code: "not_found",
+            mentions: "job-404"),
+        BadCase(
+            method: .get, path: "/api/jobs/job-404/result", body: nil, status: .notFound, code: "not_found",
+            mentions: "job-404"),
+        BadCase(
+            method: .delete, path: "/api/jobs/job-404", body: nil, status: .notFound, code: "not_found",
+            mentions: "job-404"),
     ]
 
     @Test(arguments: badCases) func badInputGetsAClearErrorAndStartsNothing(_ c: BadCase) async throws {
         let (server, _) = serverWithSource()
         try await server.application().test(.router) { client in
-            try await client.execute(uri: c.path, method: c.method, body: c.body.map { ByteBuffer(string: $0) }) { response in
+            try await client.execute(uri: c.path, method: c.method, body: c.body.map { ByteBuffer(string: $0) }) {
+                response in
                 #expect(response.status == c.status)
                 let error = try #require(try json(response.body)["error"] as? [String: Any])
                 #expect(error["code"] as? String == c.code)

@@ -33,7 +33,9 @@ import Testing
             #expect(try #require(Self.value(of: "gestalt_stream_bytes_sent_total", in: second)) > bytes)
             // A scrape with no traffic in between leaves the counter where it was: nothing is added twice.
             let third = try await HTTPClientRequestForTests.text(port: port, path: "/metrics")
-            #expect(Self.value(of: "gestalt_stream_messages_sent_total", in: third) == Self.value(of: "gestalt_stream_messages_sent_total", in: second))
+            #expect(
+                Self.value(of: "gestalt_stream_messages_sent_total", in: third)
+                    == Self.value(of: "gestalt_stream_messages_sent_total", in: second))
         }
     }
 }

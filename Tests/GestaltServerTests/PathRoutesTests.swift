@@ -14,13 +14,20 @@ struct PathRoutesTests {
         for name in sources { server.statusBoard.set(name, .ready) }
         server.store.apply([
             .upsertEntity(Entity(id: "k8s:namespace/shop", kind: .namespace, name: "shop", source: "kubernetes")),
-            .upsertEntity(Entity(id: "k8s:pod/shop/web-1", kind: .pod, name: "web-1", namespace: "shop", source: "kubernetes", cpuPercent: 42)),
-            .upsertEntity(Entity(id: "k8s:service/shop/web", kind: .service, name: "web", namespace: "shop", source: "kubernetes")),
+            .upsertEntity(
+                Entity(
+                    id: "k8s:pod/shop/web-1", kind: .pod, name: "web-1", namespace: "shop", source: "kubernetes",
+                    cpuPercent: 42)),
+            .upsertEntity(
+                Entity(id: "k8s:service/shop/web", kind: .service, name: "web", namespace: "shop", source: "kubernetes")
+            ),
         ])
         return server
     }
 
-    static func get(_ client: some TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, String, String?) {
+    static func get(
+        _ client: some TestClientProtocol, _ uri: String
+    ) async throws -> (HTTPResponse.Status, String, String?) {
         try await client.execute(uri: uri, method: .get) { response in
             (response.status, String(buffer: response.body), response.headers[.init("X-Gestalt-Query")!])
         }
@@ -34,7 +41,9 @@ struct PathRoutesTests {
             #expect(query == "/api/infra/topology?kinds=pod&namespaces=shop")
             let (_, direct, _) = try await Self.get(client, "/api/infra/topology?kinds=pod&namespaces=shop")
             // The same answer; only the moment it was taken differs.
-            func untimed(_ text: String) -> String { text.replacingOccurrences(of: #""timestamp":"[^"]*""#, with: "", options: .regularExpression) }
+            func untimed(_ text: String) -> String {
+                text.replacingOccurrences(of: #""timestamp":"[^"]*""#, with: "", options: .regularExpression)
+            }
             #expect(untimed(body) == untimed(direct))
             #expect(body.contains("k8s:pod/shop/web-1") && !body.contains("k8s:service/shop/web"))
         }
@@ -43,7 +52,8 @@ struct PathRoutesTests {
     @Test func healthScoreOfOneEntity() async throws {
         let server = Self.server(sources: ["simulator"])
         try await server.application().test(.router) { client in
-            let (status, body, query) = try await Self.get(client, "/api/paths/world.infra.health.score?id=k8s:pod/shop/web-1")
+            let (status, body, query) = try await Self.get(
+                client, "/api/paths/world.infra.health.score?id=k8s:pod/shop/web-1")
             #expect(status == .ok)
             #expect(query == "/api/infra/entities/k8s:pod/shop/web-1")
             #expect(body.contains("\"cpu_percent\":42"))
@@ -56,7 +66,8 @@ struct PathRoutesTests {
         try await server.application().test(.router) { client in
             let (status, body, _) = try await Self.get(client, "/api/paths/world.infra.docker.containers")
             #expect(status == .notFound)
-            #expect(body.contains("source_not_configured") && body.contains("docker") && body.contains("collectors.docker"))
+            #expect(
+                body.contains("source_not_configured") && body.contains("docker") && body.contains("collectors.docker"))
             let (unknown, text, _) = try await Self.get(client, "/api/paths/world.infra.nope")
             #expect(unknown == .notFound && text.contains("GET /api/paths"))
             let (bad, badText, _) = try await Self.get(client, "/api/paths/world.infra.k8s.pods?watch=maybe")
@@ -73,10 +84,13 @@ struct PathRoutesTests {
             let list = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])
             let names = Set(list.compactMap { $0["path"] as? String })
             for name in [
-                "world.infra.topology", "world.infra.topology.filter", "world.infra.topology.diff", "world.infra.k8s.namespaces",
-                "world.infra.k8s.pods", "world.infra.k8s.services", "world.infra.k8s.deployments", "world.infra.k8s.events",
+                "world.infra.topology", "world.infra.topology.filter", "world.infra.topology.diff",
+                "world.infra.k8s.namespaces",
+                "world.infra.k8s.pods", "world.infra.k8s.services", "world.infra.k8s.deployments",
+                "world.infra.k8s.events",
                 "world.infra.docker.containers", "world.infra.docker.networks", "world.infra.docker.stats",
-                "world.infra.nats.subjects", "world.infra.nats.streams", "world.infra.nats.messages", "world.infra.metrics.cpu",
+                "world.infra.nats.subjects", "world.infra.nats.streams", "world.infra.nats.messages",
+                "world.infra.metrics.cpu",
                 "world.infra.metrics.memory", "world.infra.metrics.network", "world.infra.metrics.custom",
                 "world.infra.health.score", "world.infra.health.alerts", "world.infra.health.history",
             ] {

@@ -9,12 +9,14 @@ import Testing
 @Suite struct PluginRoutesTests {
     @Test func listsThePluginsWithMetadataAndLastRun() async throws {
         let server = makeServer()
-        server.store.plugins.register(PluginMetadata(name: "nats", stage: .source, capabilities: ["collect", "rescan"], instance: "nats"))
+        server.store.plugins.register(
+            PluginMetadata(name: "nats", stage: .source, capabilities: ["collect", "rescan"], instance: "nats"))
         server.store.plugins.record("nats", PluginRun(seconds: 0.5, warnings: ["flow sampler reconnecting"]))
         try await server.application().test(.router) { client in
             try await client.execute(uri: "/api/plugins", method: .get) { response in
                 #expect(response.status == .ok)
-                let list = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]])
+                let list = try #require(
+                    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]])
                 #expect(list.map { $0["name"] as? String } == ["nats", "health"])
                 let nats = list[0]
                 #expect(nats["stage"] as? String == "source")

@@ -15,7 +15,8 @@ import Testing
     }
 
     static var protocolFile: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("docs/PROTOCOL.md")
     }
 
@@ -23,7 +24,8 @@ import Testing
     /// `| METHOD | `path` | live or planned | answer |`.
     static func documentedRoutes() throws -> (live: Set<Row>, planned: Set<Row>) {
         let text = try String(contentsOf: protocolFile, encoding: .utf8)
-        let marker = try #require(text.range(of: "<!-- routes -->"), "docs/PROTOCOL.md lacks the <!-- routes --> marker")
+        let marker = try #require(
+            text.range(of: "<!-- routes -->"), "docs/PROTOCOL.md lacks the <!-- routes --> marker")
         var live = Set<Row>(), planned = Set<Row>()
         var inTable = false
         for line in text[marker.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {
@@ -32,9 +34,12 @@ import Testing
                 if inTable { break } else { continue }
             }
             inTable = true
-            let cells = trimmed.split(separator: "|", omittingEmptySubsequences: false).dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = trimmed.split(separator: "|", omittingEmptySubsequences: false).dropFirst().map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             guard cells.count >= 3, cells[0] != "method", !cells[0].hasPrefix("---") else { continue }
-            let row = Row(method: cells[0], path: normalized(cells[1].trimmingCharacters(in: CharacterSet(charactersIn: "`"))))
+            let row = Row(
+                method: cells[0], path: normalized(cells[1].trimmingCharacters(in: CharacterSet(charactersIn: "`"))))
             switch cells[2] {
             case "live": live.insert(row)
             case "planned": planned.insert(row)
@@ -47,9 +52,10 @@ import Testing
     /// Parameters and wildcards compared as one placeholder: the table says
     /// `{id}`, the router `**` (ids hold slashes) or `{id}`.
     static func normalized(_ path: String) -> String {
-        "/" + path.split(separator: "/").map { part in
-            part.hasPrefix("{") || part.hasPrefix(":") || part.contains("*") ? "{}" : String(part)
-        }.joined(separator: "/")
+        "/"
+            + path.split(separator: "/").map { part in
+                part.hasPrefix("{") || part.hasPrefix(":") || part.contains("*") ? "{}" : String(part)
+            }.joined(separator: "/")
     }
 
     static func routed() -> Set<Row> {

@@ -6,14 +6,17 @@ import Testing
 
 @Suite struct SSEEventTests {
     func event(_ reason: String, severity: Severity = .info, kind: EntityKind = .pod) -> InfraEvent {
-        InfraEvent(type: "Normal", reason: reason, message: "m", entityID: "p", entityKind: kind, entityName: "p", severity: severity)
+        InfraEvent(
+            type: "Normal", reason: reason, message: "m", entityID: "p", entityKind: kind, entityName: "p",
+            severity: severity)
     }
 
     @Test func streamsNewEventsKeyedOnSeq() async throws {
         let server = makeServer()
         server.store.record(event("old"))
         try await server.application().test(.live) { client in
-            let sse = try await SSEClient(port: try #require(client.port), path: "/api/infra/events/stream?severity=warning")
+            let sse = try await SSEClient(
+                port: try #require(client.port), path: "/api/infra/events/stream?severity=warning")
             #expect(try await sse.next().retry != nil)
             let connected = try await sse.next()
             #expect(connected.event == "connected")
@@ -30,7 +33,8 @@ import Testing
         let server = makeServer()
         for i in 0..<5 { server.store.record(event("r\(i)")) }
         try await server.application().test(.live) { client in
-            let sse = try await SSEClient(port: try #require(client.port), path: "/api/infra/events/stream", headers: [("Last-Event-ID", "2")])
+            let sse = try await SSEClient(
+                port: try #require(client.port), path: "/api/infra/events/stream", headers: [("Last-Event-ID", "2")])
             _ = try await sse.next()
             #expect(try await sse.next().json()["resumed"] as? Bool == true)
             #expect(try await sse.dataMessages(3).map(\.id) == ["3", "4", "5"])

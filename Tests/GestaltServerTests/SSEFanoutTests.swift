@@ -15,11 +15,12 @@ import Testing
     static func churn(_ store: TopologyStore, updates: Int, pad: Int = 0) {
         var i = 0
         while i < updates {
-            store.apply((i..<min(i + 100, updates)).map { j in
-                var pod = entity("p\(j % pods)", labels: Self.pad(pad))
-                pod.networkRxBytes = Int64(j + 1)
-                return .upsertEntity(pod)
-            })
+            store.apply(
+                (i..<min(i + 100, updates)).map { j in
+                    var pod = entity("p\(j % pods)", labels: Self.pad(pad))
+                    pod.networkRxBytes = Int64(j + 1)
+                    return .upsertEntity(pod)
+                })
             i += 100
         }
     }
@@ -36,7 +37,9 @@ import Testing
     @Test func unfilteredAndFilteredClientsAllReachTheStoresState() async throws {
         try await withLiveServer { server, port in
             let store = server.store
-            store.apply((0..<Self.pods).map { .upsertEntity(entity("p\($0)")) } + [.upsertEntity(entity("db", kind: .database))])
+            store.apply(
+                (0..<Self.pods).map { .upsertEntity(entity("p\($0)")) } + [.upsertEntity(entity("db", kind: .database))]
+            )
             var clients: [SSEClient] = []
             // HTTPClient.shared opens at most 8 connections per host.
             for _ in 0..<6 { clients.append(try await SSEClient(port: port, path: "/api/infra/topology/stream")) }

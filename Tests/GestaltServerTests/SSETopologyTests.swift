@@ -26,8 +26,11 @@ import Testing
             #expect(update.kind == .full)
             #expect(update.topology?.entities.count == 2)
 
-            let connection = Connection(sourceID: entity("web", kind: .service).id, targetID: entity("a").id, kind: .network)
-            store.apply([.upsertEntity(entity("b")), .upsertConnection(connection), .upsertEntity(entity("a", cpu: 50))])
+            let connection = Connection(
+                sourceID: entity("web", kind: .service).id, targetID: entity("a").id, kind: .network)
+            store.apply([
+                .upsertEntity(entity("b")), .upsertConnection(connection), .upsertEntity(entity("a", cpu: 50)),
+            ])
             let deltas = try await sse.dataMessages(3)
             #expect(deltas.map(\.id) == ["3", "4", "5"])
             #expect(try deltas.map { try $0.update().kind } == [.add, .connAdd, .update])
@@ -40,7 +43,8 @@ import Testing
         let store = server.store
         store.apply((0..<10).map { .upsertEntity(entity("p\($0)")) })
         try await server.application().test(.live) { client in
-            let sse = try await SSEClient(port: try #require(client.port), path: "/api/infra/topology/stream", headers: [("Last-Event-ID", "7")])
+            let sse = try await SSEClient(
+                port: try #require(client.port), path: "/api/infra/topology/stream", headers: [("Last-Event-ID", "7")])
             _ = try await sse.next()
             let connected = try await sse.next()
             #expect(try connected.json()["resumed"] as? Bool == true)
@@ -62,7 +66,8 @@ import Testing
             #expect(try await byQuery.next().json()["resumed"] as? Bool == true)
             #expect(try await byQuery.dataMessages(2).map(\.id) == ["4", "5"])
 
-            let both = try await SSEClient(port: port, path: "/api/infra/topology/stream?last_event_id=1", headers: [("Last-Event-ID", "4")])
+            let both = try await SSEClient(
+                port: port, path: "/api/infra/topology/stream?last_event_id=1", headers: [("Last-Event-ID", "4")])
             _ = try await both.next()
             _ = try await both.next()
             #expect(try await both.dataMessages(1).map(\.id) == ["5"])
@@ -74,7 +79,8 @@ import Testing
         let server = makeServer { _, store in store.retainedUpdates = 5 }
         server.store.apply((0..<20).map { .upsertEntity(entity("p\($0)")) })
         try await server.application().test(.live) { client in
-            let sse = try await SSEClient(port: try #require(client.port), path: "/api/infra/topology/stream", headers: [("Last-Event-ID", id)])
+            let sse = try await SSEClient(
+                port: try #require(client.port), path: "/api/infra/topology/stream", headers: [("Last-Event-ID", id)])
             _ = try await sse.next()
             #expect(try await sse.next().json()["resumed"] as? Bool == false)
             let full = try await sse.dataMessages(1)[0].update()
@@ -88,10 +94,14 @@ import Testing
         let server = makeServer()
         let store = server.store
         let web = entity("web", kind: .service, labels: ["app": "web"])
-        store.apply([.upsertEntity(entity("a", labels: ["app": "web"])), .upsertEntity(entity("b", labels: ["app": "db"])), .upsertEntity(web)])
+        store.apply([
+            .upsertEntity(entity("a", labels: ["app": "web"])), .upsertEntity(entity("b", labels: ["app": "db"])),
+            .upsertEntity(web),
+        ])
         store.apply([.upsertConnection(Connection(sourceID: web.id, targetID: entity("b").id, kind: .network))])
         try await server.application().test(.live) { client in
-            let sse = try await SSEClient(port: try #require(client.port), path: "/api/infra/topology/stream?label=app%3Dweb")
+            let sse = try await SSEClient(
+                port: try #require(client.port), path: "/api/infra/topology/stream?label=app%3Dweb")
             let full = try await sse.dataMessages(1)[0].update()
             #expect(Set(full.topology?.entities.map(\.name) ?? []) == ["a", "web"])
             #expect(full.topology?.connections.isEmpty == true)
@@ -103,7 +113,10 @@ import Testing
             #expect(entered[0].entity?.name == "b")
 
             // Changes outside the view are not sent; a leaves the view.
-            store.apply([.upsertEntity(entity("zzz", labels: ["app": "other"])), .upsertEntity(entity("a", labels: ["app": "db"]))])
+            store.apply([
+                .upsertEntity(entity("zzz", labels: ["app": "other"])),
+                .upsertEntity(entity("a", labels: ["app": "db"])),
+            ])
             let left = try await sse.dataMessages(1)[0].update()
             #expect(left.kind == .remove)
             #expect(left.entity?.name == "a")
@@ -118,9 +131,13 @@ import Testing
     @Test func kindFilterStream() async throws {
         let server = makeServer()
         try await server.application().test(.live) { client in
-            let sse = try await SSEClient(port: try #require(client.port), path: "/api/infra/topology/stream?kinds=service&namespaces=shop")
+            let sse = try await SSEClient(
+                port: try #require(client.port), path: "/api/infra/topology/stream?kinds=service&namespaces=shop")
             #expect(try await sse.dataMessages(1)[0].update().topology?.entities.isEmpty == true)
-            server.store.apply([.upsertEntity(entity("a")), .upsertEntity(entity("web", kind: .service)), .upsertEntity(entity("x", kind: .service, namespace: "other"))])
+            server.store.apply([
+                .upsertEntity(entity("a")), .upsertEntity(entity("web", kind: .service)),
+                .upsertEntity(entity("x", kind: .service, namespace: "other")),
+            ])
             let only = try await sse.dataMessages(1)[0].update()
             #expect(only.entity?.name == "web")
         }
@@ -166,7 +183,8 @@ import Testing
                 let update = try await sse.dataMessages(1)[0].update()
                 state.revision = update.revision
                 switch update.kind {
-                case .add, .update: state.entities.removeAll { $0.id == update.entity?.id }; state.entities.append(update.entity!)
+                case .add, .update:
+                    state.entities.removeAll { $0.id == update.entity?.id }; state.entities.append(update.entity!)
                 case .remove: state.entities.removeAll { $0.id == update.entity?.id }
                 default: break
                 }

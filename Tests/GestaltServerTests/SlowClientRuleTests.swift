@@ -2,8 +2,9 @@ import Foundation
 import GestaltEngine
 import GestaltModel
 import GestaltServer
-@testable import GestaltStreaming
 import Testing
+
+@testable import GestaltStreaming
 
 /// Each branch of docs/PROTOCOL.md's slow-client table that the end-to-end
 /// suites (WebSocketSlowClientTests, SSEFanoutTests) do not pin exactly,
@@ -25,7 +26,9 @@ import Testing
         return store
     }
 
-    static func cursor(_ store: TopologyStore, threshold: Int = 1000, filter: TopologyFilter = .everything) -> (TopologyCursor, StreamStats) {
+    static func cursor(
+        _ store: TopologyStore, threshold: Int = 1000, filter: TopologyFilter = .everything
+    ) -> (TopologyCursor, StreamStats) {
         var options = StreamOptions()
         options.resyncThreshold = threshold
         let stats = StreamStats()
@@ -64,7 +67,9 @@ import Testing
         let (start, stats) = Self.cursor(store, threshold: 5)
         var cursor = start
         for i in 0..<10 { store.apply([.upsertEntity(entity("p\(i)", cpu: 50))]) }
-        #expect(try Self.kinds(cursor.next()) == Array(repeating: "update", count: 10), "10 behind > 5, but fewer than the 20 entities")
+        #expect(
+            try Self.kinds(cursor.next()) == Array(repeating: "update", count: 10),
+            "10 behind > 5, but fewer than the 20 entities")
         #expect(stats.snapshot.resyncs == 0)
     }
 

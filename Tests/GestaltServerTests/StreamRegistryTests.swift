@@ -1,10 +1,12 @@
+import AsyncHTTPClient
 import Foundation
 import GestaltEngine
 import GestaltModel
 import GestaltServer
-@testable import GestaltStreaming
 import Synchronization
 import Testing
+
+@testable import GestaltStreaming
 
 /// Collects what the registry hands to a fake transport.
 final class FakeTransport: Sendable {
@@ -22,7 +24,8 @@ final class FakeTransport: Sendable {
     @Test func registerCountAndDeregisterByReason() {
         let registry = registry
         let transport = FakeTransport()
-        let ws = registry.register(transport: .websocket, channels: [], sessionID: "tab", closer: transport.closer, deliver: transport.deliver)
+        let ws = registry.register(
+            transport: .websocket, channels: [], sessionID: "tab", closer: transport.closer, deliver: transport.deliver)
         let sse = registry.register(transport: .sse, channels: [.topology], closer: transport.closer)
         ws.update(channels: [.topology, .events])
         #expect(registry.isConnected(sessionID: "tab"))
@@ -166,12 +169,11 @@ final class FakeTransport: Sendable {
     }
 }
 
-import AsyncHTTPClient
-
 /// Plain GETs for the registry tests.
 enum HTTPClientRequestForTests {
     static func text(port: Int, path: String) async throws -> String {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(10))
         return String(buffer: try await response.body.collect(upTo: 1 << 22))
     }
 

@@ -9,11 +9,13 @@ import Logging
 import NIOCore
 
 /// A server over a fresh store, on an ephemeral port for live tests.
-func makeServer(configure: (inout ServerConfiguration, inout StoreConfiguration) -> Void = { _, _ in }) -> GestaltServer {
+func makeServer(configure: (inout ServerConfiguration, inout StoreConfiguration) -> Void = { _, _ in }) -> GestaltServer
+{
     var server = ServerConfiguration(host: "127.0.0.1", port: 0)
     var store = StoreConfiguration()
     configure(&server, &store)
-    return GestaltServer(store: TopologyStore(configuration: store), statusBoard: SourceStatusBoard(), configuration: server)
+    return GestaltServer(
+        store: TopologyStore(configuration: store), statusBoard: SourceStatusBoard(), configuration: server)
 }
 
 extension GestaltServer {
@@ -83,7 +85,9 @@ final class SSEClient {
     static func parse(_ block: String) -> SSEMessage {
         var message = SSEMessage()
         for line in block.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix(":") { message.comment = String(line.dropFirst()).trimmingCharacters(in: .whitespaces); continue }
+            if line.hasPrefix(":") {
+                message.comment = String(line.dropFirst()).trimmingCharacters(in: .whitespaces); continue
+            }
             guard let colon = line.firstIndex(of: ":") else { continue }
             let field = String(line[..<colon])
             var value = line[line.index(after: colon)...]
@@ -103,7 +107,9 @@ final class SSEClient {
 struct SSETimeout: Error {}
 struct SSEEnded: Error {}
 
-func entity(_ name: String, kind: EntityKind = .pod, namespace: String = "shop", labels: [String: String] = [:], cpu: Double = 0) -> Entity {
+func entity(
+    _ name: String, kind: EntityKind = .pod, namespace: String = "shop", labels: [String: String] = [:], cpu: Double = 0
+) -> Entity {
     Entity(
         id: Entity.kubernetesID(kind: kind, namespace: namespace, name: name), kind: kind, name: name,
         namespace: namespace, source: "test", labels: labels, cpuPercent: cpu

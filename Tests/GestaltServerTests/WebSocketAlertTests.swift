@@ -23,7 +23,9 @@ import Testing
             builtin: BuiltinAlertRules(enabled: false), evaluateEvery: .milliseconds(50)
         )
         // Wired as `gestalt serve` wires it (AlertWiring): each transition is broadcast.
-        let alerts = AlertService(settings: settings, thresholds: HealthThresholds(), store: base.store, statusBoard: base.statusBoard) { transition in
+        let alerts = AlertService(
+            settings: settings, thresholds: HealthThresholds(), store: base.store, statusBoard: base.statusBoard
+        ) { transition in
             registry.broadcast(BroadcastMessage(type: "alert", payload: transition.alert.jsonBytes()))
         }
         let evaluating = Task { try await alerts.run() }
@@ -35,7 +37,10 @@ import Testing
                 try await probe.subscribe(#"{"channels":["events"]}"#)
                 #expect(try await probe.nextSkippingPings().type == "subscribed")
 
-                #expect(try await send(port, .POST, "/api/graph/nodes", #"{"id":"api:orders","name":"orders","kind":"database","status":"failed"}"#) == .created)
+                #expect(
+                    try await send(
+                        port, .POST, "/api/graph/nodes",
+                        #"{"id":"api:orders","name":"orders","kind":"database","status":"failed"}"#) == .created)
                 let fired = try await nextAlert(&probe)
                 #expect(fired["id"] as? String == "database-failed/api:orders")
                 #expect(fired["state"] as? String == "firing")

@@ -14,7 +14,10 @@ import Testing
 /// Each runs on both session kinds (deflate: task-driven; not: direct).
 @Suite(.timeLimit(.minutes(1))) struct WebSocketContractTests {
     static func recordEvent(_ store: TopologyStore, _ reason: String) -> InfraEvent {
-        store.record(InfraEvent(type: "Warning", reason: reason, message: "m", entityID: "x", entityKind: .pod, entityName: "x", severity: .warning))
+        store.record(
+            InfraEvent(
+                type: "Warning", reason: reason, message: "m", entityID: "x", entityKind: .pod, entityName: "x",
+                severity: .warning))
     }
 
     @Test(arguments: [false, true]) func resumeFromResumesTheEventsChannel(deflate: Bool) async throws {
@@ -40,14 +43,18 @@ import Testing
             server.store.apply([.upsertEntity(entity("b"))])
             _ = Self.recordEvent(server.store, "Missed")
             try await connectWS(port: port, deflate: deflate) { ws in
-                try await ws.subscribe(#"{"channels":["topology","events"],"resume_from":{"topology":"\#(revision)","events":\#(seq)}}"#)
+                try await ws.subscribe(
+                    #"{"channels":["topology","events"],"resume_from":{"topology":"\#(revision)","events":\#(seq)}}"#)
                 let subscribed = try await ws.nextSkippingPings()
                 #expect(subscribed.payload["resumed"] as? Bool == true)
                 #expect(subscribed.payload["events_resumed"] as? Bool == true)
                 var got: [String] = []
                 for _ in 0..<2 {
                     let message = try await ws.nextSkippingPings()
-                    got.append(message.type == "topology" ? "topology:\(try message.update().entity?.name ?? "")" : "event:\(message.payload["reason"] as? String ?? "")")
+                    got.append(
+                        message.type == "topology"
+                            ? "topology:\(try message.update().entity?.name ?? "")"
+                            : "event:\(message.payload["reason"] as? String ?? "")")
                 }
                 #expect(Set(got) == ["topology:b", "event:Missed"])
             }
@@ -85,7 +92,8 @@ import Testing
     @Test(arguments: [false, true]) func listenOnlyClientStaysConnected(deflate: Bool) async throws {
         // Two seconds between pings: on two loaded cores the parallel suites
         // have held this client's pong back past a whole second.
-        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .seconds(2) }) { server, port in
+        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .seconds(2) }) {
+            server, port in
             try await connectWS(port: port, deflate: deflate) { ws in
                 var pings = 0
                 // Four application pings, none answered: past the two misses
@@ -100,19 +108,25 @@ import Testing
     /// A peer that answers nothing, control pings included (a raw socket),
     /// is closed with 1001 after two missed pings.
     @Test(arguments: [false, true]) func deadPeerIsClosedWith1001(deflate: Bool) async throws {
-        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .milliseconds(200) }) { server, port in
+        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .milliseconds(200) }) {
+            server, port in
             let raw = try await RawConnection(port: port)
             defer { raw.close() }
             let extensions = deflate ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : ""
-            try await raw.send(DirectWebSocketFrameTests.handshake.replacingOccurrences(of: "\r\n\r\n", with: "\r\n\(extensions)\r\n"))
+            try await raw.send(
+                DirectWebSocketFrameTests.handshake.replacingOccurrences(of: "\r\n\r\n", with: "\r\n\(extensions)\r\n"))
             try await raw.read(until: { $0.contains("\r\n\r\n") })
             #expect(raw.received.hasPrefix("HTTP/1.1 101"))
             let headEnd = raw.receivedBytes.firstRange(of: Array("\r\n\r\n".utf8))!.upperBound
-            let bytes = try await raw.readBytes { bytes in DirectWebSocketFrameTests.closePayload(in: bytes[headEnd...]) != nil }
+            let bytes = try await raw.readBytes { bytes in
+                DirectWebSocketFrameTests.closePayload(in: bytes[headEnd...]) != nil
+            }
             let payload = try #require(DirectWebSocketFrameTests.closePayload(in: bytes[headEnd...]))
             #expect(payload.count >= 2 && (UInt16(payload[0]) << 8 | UInt16(payload[1])) == 1001)
             #expect(Self.opcodes(in: bytes[headEnd...]).contains(0x9), "the server sent control pings")
-            try await eventually("heartbeat timeout counted") { server.stats.snapshot.disconnectsByReason[.heartbeatTimeout] == 1 }
+            try await eventually("heartbeat timeout counted") {
+                server.stats.snapshot.disconnectsByReason[.heartbeatTimeout] == 1
+            }
         }
     }
 

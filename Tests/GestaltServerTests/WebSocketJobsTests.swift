@@ -20,7 +20,8 @@ import Testing
             server.jobs.attach(sources: [source], sink: server.store, statusBoard: server.statusBoard)
             var logger = Logger(label: "ws-test")
             logger.logLevel = .warning
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)\(path)", logger: logger) { inbound, outbound, _ in
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)\(path)", logger: logger) {
+                inbound, outbound, _ in
                 var probe = WSProbe(inbound, outbound)
                 try await probe.subscribe(#"{"channels":["jobs"]}"#)
                 #expect(try await probe.nextSkippingPings().type == "subscribed")
@@ -34,8 +35,11 @@ import Testing
                 #expect(seen.allSatisfy { $0.payload["job_id"] as? String == job.id })
                 #expect(seen.first?.type == "progress")
                 #expect(seen.contains { $0.type == "metadata" && ($0.payload["plugins"] as? [Any])?.count == 2 })
-                let statuses = seen.filter { $0.type == "plugin_status" }.map { "\($0.payload["plugin"]!) \($0.payload["status"]!)" }
-                #expect(statuses == ["docker@lab started", "docker@lab completed", "health started", "health completed"])
+                let statuses = seen.filter { $0.type == "plugin_status" }.map {
+                    "\($0.payload["plugin"]!) \($0.payload["status"]!)"
+                }
+                #expect(
+                    statuses == ["docker@lab started", "docker@lab completed", "health started", "health completed"])
                 let frame = try #require(seen.first { $0.type == "frame" })
                 let topology = try #require(frame.payload["topology"] as? [String: Any])
                 #expect(topology["kind"] as? String == "full")

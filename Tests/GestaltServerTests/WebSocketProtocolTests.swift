@@ -62,16 +62,20 @@ import Testing
 
     @Test(arguments: [false, true]) func filteredSubscriptionAndEvents(deflate: Bool) async throws {
         try await withLiveServer { server, port in
-            server.store.apply([.upsertEntity(entity("a", namespace: "shop")), .upsertEntity(entity("b", namespace: "ops"))])
+            server.store.apply([
+                .upsertEntity(entity("a", namespace: "shop")), .upsertEntity(entity("b", namespace: "ops")),
+            ])
             try await connectWS(port: port, deflate: deflate) { ws in
                 try await ws.subscribe(#"{"channels":["topology","events"],"filter":{"namespaces":["ops"]}}"#)
                 let subscribed = try await ws.nextSkippingPings()
                 #expect(Set(subscribed.payload["channels"] as? [String] ?? []) == ["topology", "events"])
                 let full = try await ws.nextSkippingPings().update()
                 #expect(full.topology?.entities.map(\.name) == ["b"])
-                let recorded = server.store.record(InfraEvent(
-                    type: "Warning", reason: "BackOff", message: "restarting", entityID: "x", entityKind: .pod, entityName: "x", severity: .warning
-                ))
+                let recorded = server.store.record(
+                    InfraEvent(
+                        type: "Warning", reason: "BackOff", message: "restarting", entityID: "x", entityKind: .pod,
+                        entityName: "x", severity: .warning
+                    ))
                 let event = try await ws.nextSkippingPings()
                 #expect(event.type == "event")
                 #expect(event.id == String(recorded.seq))
@@ -135,7 +139,9 @@ import Testing
                 while try await ws.next() != nil {}
             }
             #expect(close?.closeCode == .policyViolation)
-            try await eventually("policy violation counted") { server.stats.snapshot.disconnectsByReason[.policyViolation] == 1 }
+            try await eventually("policy violation counted") {
+                server.stats.snapshot.disconnectsByReason[.policyViolation] == 1
+            }
         }
     }
 
@@ -147,7 +153,8 @@ import Testing
         // A second between pings: the parallel suites can starve this test's
         // client task for a few hundred milliseconds, which a real peer would
         // not be, and a missed pong then looks like a dead peer.
-        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .seconds(1) }) { server, port in
+        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .seconds(1) }) {
+            server, port in
             try await connectWS(port: port, deflate: deflate) { ws in
                 for _ in 0..<3 {
                     let ping = try #require(try await ws.next())
@@ -165,7 +172,8 @@ import Testing
                 try await ws.send(#"{"type":"ping"}"#)
                 _ = try await ws.nextSkippingPings()
                 #expect(server.registry.isConnected(sessionID: "tab-1"))
-                let delivered = server.registry.broadcast(BroadcastMessage(type: "warning", payload: Array(#"{"message":"maintenance at noon"}"#.utf8)))
+                let delivered = server.registry.broadcast(
+                    BroadcastMessage(type: "warning", payload: Array(#"{"message":"maintenance at noon"}"#.utf8)))
                 #expect(delivered == 1)
                 let warning = try await ws.nextSkippingPings()
                 #expect(warning.type == "warning")

@@ -9,7 +9,8 @@ import Testing
 /// exact state, fragmented messages included.
 @Suite(.timeLimit(.minutes(3))) struct WebSocketSharedFramesTests {
     /// Reads `ws` until it holds the store's state (filtered by `filter`).
-    static func converge(_ ws: inout WSProbe, _ store: TopologyStore, filter: TopologyFilter = .everything) async throws {
+    static func converge(_ ws: inout WSProbe, _ store: TopologyStore, filter: TopologyFilter = .everything) async throws
+    {
         var applied = AppliedTopology()
         while !(applied.revision >= store.revision && applied.matches(store.snapshot(filter: filter))) {
             let envelope = try await ws.nextSkippingPings()
@@ -17,7 +18,9 @@ import Testing
         }
     }
 
-    static func session(port: Int, store: TopologyStore, filter: TopologyFilter, subscribe: String, ready: Gate, go: Gate) async throws {
+    static func session(
+        port: Int, store: TopologyStore, filter: TopologyFilter, subscribe: String, ready: Gate, go: Gate
+    ) async throws {
         _ = try await connectWS(port: port) { ws in
             try await ws.subscribe(subscribe)
             #expect(try await ws.nextSkippingPings().type == "subscribed")
@@ -27,10 +30,15 @@ import Testing
         }
     }
 
-    @Test(arguments: [1 << 14, 300]) func sharedAndFilteredSessionsReachTheStoresState(fragmentBytes: Int) async throws {
-        try await withLiveServer(configure: { server, _ in server.webSocket.outboundFragmentBytes = fragmentBytes }) { server, port in
+    @Test(arguments: [1 << 14, 300]) func sharedAndFilteredSessionsReachTheStoresState(fragmentBytes: Int) async throws
+    {
+        try await withLiveServer(configure: { server, _ in server.webSocket.outboundFragmentBytes = fragmentBytes }) {
+            server, port in
             let store = server.store
-            store.apply((0..<SSEFanoutTests.pods).map { .upsertEntity(entity("p\($0)")) } + [.upsertEntity(entity("db", kind: .database))])
+            store.apply(
+                (0..<SSEFanoutTests.pods).map { .upsertEntity(entity("p\($0)")) } + [
+                    .upsertEntity(entity("db", kind: .database))
+                ])
             let go = Gate()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var ready: [Gate] = []
@@ -41,7 +49,9 @@ import Testing
                         try await Self.session(
                             port: port, store: store,
                             filter: filtered ? TopologyFilter(kinds: [.pod]) : .everything,
-                            subscribe: filtered ? #"{"channels":["topology"],"filter":{"kinds":["pod"]}}"# : #"{"channels":["topology"]}"#,
+                            subscribe: filtered
+                                ? #"{"channels":["topology"],"filter":{"kinds":["pod"]}}"#
+                                : #"{"channels":["topology"]}"#,
                             ready: gate, go: go
                         )
                     }

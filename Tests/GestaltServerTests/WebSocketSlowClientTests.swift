@@ -23,7 +23,9 @@ final class Gate: Sendable {
     }
 
     func open() {
-        for waiter in state.withLock({ s -> [CheckedContinuation<Void, Never>] in s.open = true; defer { s.waiters = [] }; return s.waiters }) {
+        for waiter in state.withLock({ s -> [CheckedContinuation<Void, Never>] in
+            s.open = true; defer { s.waiters = [] }; return s.waiters
+        }) {
             waiter.resume()
         }
     }
@@ -126,7 +128,10 @@ final class Flag: Sendable {
     @Test(arguments: [false, true]) func stuckClientIsDisconnected(deflate: Bool) async throws {
         try await withLiveServer(configure: { server, _ in server.stuckTimeout = .milliseconds(500) }) { server, port in
             let store = server.store
-            store.apply((0..<Self.entityCount).map { .upsertEntity(entity("p\($0)", labels: ["pad": String(repeating: "x", count: 2000)])) })
+            store.apply(
+                (0..<Self.entityCount).map {
+                    .upsertEntity(entity("p\($0)", labels: ["pad": String(repeating: "x", count: 2000)]))
+                })
             let subscribed = Gate()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -169,15 +174,22 @@ final class Flag: Sendable {
     /// read from the registry's disconnect counts.
     @Test(arguments: [false, true]) func requestsWithoutReadingClose1008(deflate: Bool) async throws {
         try await withLiveServer { server, port in
-            let labels = Dictionary(uniqueKeysWithValues: (0..<8).map { ("label-\($0)", "value-\($0)-" + String(repeating: "x", count: 40)) })
-            await offThePool { server.store.apply((0..<3000).map { .upsertEntity(entity("pod-\($0)", labels: labels)) }) }
+            let labels = Dictionary(
+                uniqueKeysWithValues: (0..<8).map {
+                    ("label-\($0)", "value-\($0)-" + String(repeating: "x", count: 40))
+                })
+            await offThePool {
+                server.store.apply((0..<3000).map { .upsertEntity(entity("pod-\($0)", labels: labels)) })
+            }
             let raw = try await RawConnection(port: port)
             defer { raw.close() }
             let extensions = deflate ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : ""
-            try await raw.send(DirectWebSocketFrameTests.handshake.replacingOccurrences(of: "\r\n\r\n", with: "\r\n\(extensions)\r\n"))
+            try await raw.send(
+                DirectWebSocketFrameTests.handshake.replacingOccurrences(of: "\r\n\r\n", with: "\r\n\(extensions)\r\n"))
             try await raw.read(until: { $0.contains("\r\n\r\n") })
             #expect(raw.received.hasPrefix("HTTP/1.1 101"))
-            let subscribe = DirectWebSocketFrameTests.frame(opcode: 0x1, payload: Array(#"{"type":"subscribe","payload":{"channels":["topology"]}}"#.utf8))
+            let subscribe = DirectWebSocketFrameTests.frame(
+                opcode: 0x1, payload: Array(#"{"type":"subscribe","payload":{"channels":["topology"]}}"#.utf8))
             // One write of 400 requests, then never read.
             try await raw.send(bytes: Array((0..<400).map { _ in subscribe }.joined()))
             if deflate {

@@ -26,7 +26,9 @@ struct Envelope {
         payload = object["payload"] as? [String: Any] ?? [:]
         raw = text
         // Validation in both directions: every message the server sends is checked here too.
-        #expect(WebSocketMessageValidator.problems(in: Array(text.utf8)).isEmpty, "invalid server message: \(text.prefix(200))")
+        #expect(
+            WebSocketMessageValidator.problems(in: Array(text.utf8)).isEmpty,
+            "invalid server message: \(text.prefix(200))")
     }
 
     func update() throws -> TopologyUpdate {
@@ -94,9 +96,12 @@ struct AppliedTopology {
 
     /// Whether this equals the store's state, compared on the wire encoding.
     func matches(_ topology: Topology) -> Bool {
-        guard entities.count == topology.entities.count, connections.count == topology.connections.count else { return false }
+        guard entities.count == topology.entities.count, connections.count == topology.connections.count else {
+            return false
+        }
         for entity in topology.entities where entities[entity.id]?.jsonString() != entity.jsonString() { return false }
-        for connection in topology.connections where connections[connection.id]?.jsonString() != connection.jsonString() { return false }
+        for connection in topology.connections where connections[connection.id]?.jsonString() != connection.jsonString()
+        { return false }
         return true
     }
 }
@@ -141,9 +146,23 @@ func eventually(_ what: Comment, timeout: Duration = .seconds(30), _ condition: 
 
 @Suite struct WebSocketSupportTests {
     @Test func validatorRejectsMissingFields() {
-        #expect(WebSocketMessageValidator.problems(in: Array(#"{"type":"error","payload":{"code":"x"},"timestamp":"t"}"#.utf8)) == ["error: payload lacks 'message'"])
-        #expect(!WebSocketMessageValidator.problems(in: Array(#"{"type":"topology","payload":{"kind":"add","revision":1,"timestamp":"t"},"timestamp":"t","id":"1"}"#.utf8)).isEmpty)
-        #expect(WebSocketMessageValidator.problems(in: Array(#"{"type":"pong","payload":{},"timestamp":"t"}"#.utf8)).isEmpty)
-        #expect(WebSocketMessageValidator.problems(in: Array(#"{"type":"nope","payload":{},"timestamp":"t"}"#.utf8)) == ["unknown type 'nope'"])
+        #expect(
+            WebSocketMessageValidator.problems(
+                in: Array(#"{"type":"error","payload":{"code":"x"},"timestamp":"t"}"#.utf8)) == [
+                    "error: payload lacks 'message'"
+                ])
+        #expect(
+            !WebSocketMessageValidator.problems(
+                in: Array(
+                    #"{"type":"topology","payload":{"kind":"add","revision":1,"timestamp":"t"},"timestamp":"t","id":"1"}"#
+                        .utf8)
+            ).isEmpty)
+        #expect(
+            WebSocketMessageValidator.problems(in: Array(#"{"type":"pong","payload":{},"timestamp":"t"}"#.utf8)).isEmpty
+        )
+        #expect(
+            WebSocketMessageValidator.problems(in: Array(#"{"type":"nope","payload":{},"timestamp":"t"}"#.utf8)) == [
+                "unknown type 'nope'"
+            ])
     }
 }

@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import Testing
+
 @testable import GestaltSimulator
 
 /// What a default-size cluster contains.

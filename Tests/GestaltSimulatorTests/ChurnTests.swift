@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import Testing
+
 @testable import GestaltSimulator
 
 /// `--demo-churn`: pods cycling pending → running → terminating → gone,

@@ -1,7 +1,8 @@
 import GestaltEngine
 import GestaltModel
-@testable import GestaltSimulator
 import Testing
+
+@testable import GestaltSimulator
 
 /// After a restart the store holds the recorded topology: the simulator's
 /// first load removes what it owns there and its fresh cluster lacks.

@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import Testing
+
 @testable import GestaltSimulator
 
 /// Ids follow PROTOCOL.md, for the initial cluster and for what life adds.

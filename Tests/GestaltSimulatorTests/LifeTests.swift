@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import Testing
+
 @testable import GestaltSimulator
 
 /// The cluster lives: rollouts, a crash loop, scaling, failing nodes, drift.
@@ -22,10 +23,11 @@ import Testing
     @Test func rollingUpdatesReplaceReplicaSetsAndPods() {
         let life = Self.tenMinutes()
         let added = life.changes.compactMap(\.entity)
-        let removed = Set(life.changes.compactMap { change -> String? in
-            if case .removeEntity(let id) = change { return id }
-            return nil
-        })
+        let removed = Set(
+            life.changes.compactMap { change -> String? in
+                if case .removeEntity(let id) = change { return id }
+                return nil
+            })
         #expect(added.contains { $0.kind == .replicaset })
         #expect(removed.contains { $0.hasPrefix("k8s:replicaset/") }, "an old ReplicaSet goes")
         #expect(added.contains { $0.kind == .deployment && $0.status == .processing })
@@ -66,7 +68,8 @@ import Testing
 
     @Test func metricsDriftAndTrafficChanges() {
         let life = Self.tenMinutes()
-        let cpu = Set(life.changes.compactMap(\.entity).filter { $0.kind == .pod && $0.status == .running }.map(\.cpuPercent))
+        let cpu = Set(
+            life.changes.compactMap(\.entity).filter { $0.kind == .pod && $0.status == .running }.map(\.cpuPercent))
         #expect(cpu.count > 100)
         let traffic = life.changes.compactMap(\.connection).filter { $0.kind == .http || $0.kind == .grpc }
         #expect(traffic.count > 50)

@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import Testing
+
 @testable import GestaltSimulator
 
 /// A rescan job against the running simulator: the request is served by the
@@ -27,7 +28,8 @@ import Testing
     func aRescanRestoresWhatTheStoreLostBehindTheSimulatorsBack(rate: Double) async throws {
         let store = TopologyStore()
         let board = SourceStatusBoard()
-        let source = SimulatorSource(configuration: SimulatorConfiguration(seed: 73, changesPerSecond: rate, tickInterval: .milliseconds(20)))
+        let source = SimulatorSource(
+            configuration: SimulatorConfiguration(seed: 73, changesPerSecond: rate, tickInterval: .milliseconds(20)))
         #expect(source.pluginMetadata.capabilities == ["collect", "rescan"])
         let context = SourceContext(instance: source.instance, sink: store, store: store, statusBoard: board)
         let run = Task { try await source.run(in: context) }
@@ -35,7 +37,8 @@ import Testing
         try await Self.waitUntil("the cluster is loaded") { board.status(of: "simulator")?.state == .ready }
 
         // Drift: a namespace the simulator never removes is taken from the store by someone else.
-        let namespace = try #require(store.snapshot().entities.first { $0.kind == .namespace && $0.source == "simulator" })
+        let namespace = try #require(
+            store.snapshot().entities.first { $0.kind == .namespace && $0.source == "simulator" })
         store.apply([.removeEntity(id: namespace.id)])
         #expect(store.entity(id: namespace.id) == nil)
 

@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import Testing
+
 @testable import GestaltSimulator
 
 /// The runner against the real clock. Nothing here asserts a duration; the

@@ -1,5 +1,6 @@
 import GestaltEngine
 import GestaltModel
+
 @testable import GestaltSimulator
 
 /// Drives a cluster with fixed step times, as the runner does with the clock.

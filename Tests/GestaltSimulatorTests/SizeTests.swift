@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import Testing
+
 @testable import GestaltSimulator
 
 @Suite struct SizeTests {

@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import Testing
+
 @testable import GestaltSimulator
 
 /// Everything the simulator emits applies to a real store, and the store
@@ -63,13 +64,19 @@ import Testing
             if event.type == "Normal" { #expect(event.severity == .info, "\(event.reason)") }
             if event.type == "Warning" { #expect(event.severity >= .warning, "\(event.reason)") }
             #expect(!event.reason.isEmpty && !event.message.isEmpty)
-            #expect(event.entityID.contains(":\(event.entityKind.rawValue)/"), "\(event.entityID) is not a \(event.entityKind)")
-            #expect(event.entityID.hasSuffix("/\(event.entityName)"), "\(event.entityID) is not named \(event.entityName)")
+            #expect(
+                event.entityID.contains(":\(event.entityKind.rawValue)/"),
+                "\(event.entityID) is not a \(event.entityKind)")
+            #expect(
+                event.entityID.hasSuffix("/\(event.entityName)"), "\(event.entityID) is not named \(event.entityName)")
         }
         let severities = Set(events.map(\.severity))
         #expect(severities.isSuperset(of: [.info, .warning, .error, .critical]))
         let reasons = Set(events.map(\.reason))
-        for reason in ["Scheduled", "Pulled", "Created", "Started", "Killing", "ScalingReplicaSet", "BackOff", "Unhealthy", "NodeNotReady"] {
+        for reason in [
+            "Scheduled", "Pulled", "Created", "Started", "Killing", "ScalingReplicaSet", "BackOff", "Unhealthy",
+            "NodeNotReady",
+        ] {
             #expect(reasons.contains(reason), "no \(reason) event")
         }
     }

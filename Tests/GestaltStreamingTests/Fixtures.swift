@@ -20,4 +20,3 @@ func object(_ json: [UInt8]) throws -> [String: Any] {
 func kind(_ json: [UInt8]) throws -> String {
     try #require(object(json)["kind"] as? String)
 }
-

@@ -6,7 +6,9 @@ import Testing
 /// The one rule every topology stream follows, without a socket: resume
 /// from the log, a `full` when the log cannot serve, coalescing in a batch.
 @Suite struct TopologyCursorTests {
-    private func cursor(_ store: TopologyStore, filter: TopologyFilter = .everything, options: StreamOptions = StreamOptions()) -> TopologyCursor {
+    private func cursor(
+        _ store: TopologyStore, filter: TopologyFilter = .everything, options: StreamOptions = StreamOptions()
+    ) -> TopologyCursor {
         TopologyCursor(store: store, filter: filter, options: options, stats: StreamStats())
     }
 

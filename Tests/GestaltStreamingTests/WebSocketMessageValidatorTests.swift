@@ -20,7 +20,8 @@ import Testing
     }
 
     @Test func aTopologyUpdateMustCarryItsObject() {
-        let message = #"{"type":"topology","id":"3","timestamp":"2026-01-01T00:00:00Z","payload":{"kind":"add","revision":3}}"#
+        let message =
+            #"{"type":"topology","id":"3","timestamp":"2026-01-01T00:00:00Z","payload":{"kind":"add","revision":3}}"#
         #expect(problems(message).contains("topology add: payload lacks object 'entity'"))
     }
 }

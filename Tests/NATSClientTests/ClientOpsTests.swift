@@ -6,8 +6,10 @@ import Testing
 @Suite struct ClientOpsTests {
     @Test func publishLines() throws {
         var buffer = ByteBuffer()
-        try NATSClientOps.writePublish(subject: "a.b", replyTo: nil, headers: nil, payload: ByteBuffer(string: "hi"), into: &buffer)
-        try NATSClientOps.writePublish(subject: "a.b", replyTo: "r.1", headers: nil, payload: ByteBuffer(string: "0123456789ab"), into: &buffer)
+        try NATSClientOps.writePublish(
+            subject: "a.b", replyTo: nil, headers: nil, payload: ByteBuffer(string: "hi"), into: &buffer)
+        try NATSClientOps.writePublish(
+            subject: "a.b", replyTo: "r.1", headers: nil, payload: ByteBuffer(string: "0123456789ab"), into: &buffer)
         try NATSClientOps.writePublish(subject: "e", replyTo: nil, headers: nil, payload: ByteBuffer(), into: &buffer)
         #expect(String(buffer: buffer) == "PUB a.b 2\r\nhi\r\nPUB a.b r.1 12\r\n0123456789ab\r\nPUB e 0\r\n\r\n")
     }
@@ -15,7 +17,8 @@ import Testing
     @Test func headerPublish() throws {
         var buffer = ByteBuffer()
         let headers = NATSHeaders([("Trace", "x"), ("A", "1")])
-        try NATSClientOps.writePublish(subject: "s", replyTo: nil, headers: headers, payload: ByteBuffer(string: "hey"), into: &buffer)
+        try NATSClientOps.writePublish(
+            subject: "s", replyTo: nil, headers: headers, payload: ByteBuffer(string: "hey"), into: &buffer)
         let block = "NATS/1.0\r\nTrace: x\r\nA: 1\r\n\r\n"
         #expect(String(buffer: buffer) == "HPUB s \(block.utf8.count) \(block.utf8.count + 3)\r\n\(block)hey\r\n")
     }
@@ -31,7 +34,8 @@ import Testing
 
     @Test func connectCarriesCredentials() {
         var buffer = ByteBuffer()
-        NATSClientOps.writeConnect(NATSConnectionOptions(auth: .userPassword(user: "u", password: "p\"w")), into: &buffer)
+        NATSClientOps.writeConnect(
+            NATSConnectionOptions(auth: .userPassword(user: "u", password: "p\"w")), into: &buffer)
         let line = String(buffer: buffer)
         #expect(line.hasPrefix("CONNECT {") && line.hasSuffix("}\r\n"))
         #expect(line.contains(#""user":"u""#) && line.contains(#""pass":"p\"w""#) && line.contains(#""headers":true"#))

@@ -4,7 +4,9 @@ import TestPeers
 /// The next `count` messages of `subscription`, or a failure naming what was
 /// missing once `deadline` passes. Breaking out loses nothing: the next call
 /// continues where this one stopped.
-func take(_ count: Int, from subscription: NATSSubscription, within deadline: Duration = .seconds(20)) async throws -> [NATSMessage] {
+func take(
+    _ count: Int, from subscription: NATSSubscription, within deadline: Duration = .seconds(20)
+) async throws -> [NATSMessage] {
     try await withThrowingTaskGroup(of: [NATSMessage]?.self) { group in
         group.addTask {
             var messages: [NATSMessage] = []
@@ -21,7 +23,9 @@ func take(_ count: Int, from subscription: NATSSubscription, within deadline: Du
         }
         let first = try await group.next()!
         group.cancelAll()
-        guard let messages = first else { throw PeerError("timed out waiting for \(count) messages on \(subscription.subject)") }
+        guard let messages = first else {
+            throw PeerError("timed out waiting for \(count) messages on \(subscription.subject)")
+        }
         return messages
     }
 }

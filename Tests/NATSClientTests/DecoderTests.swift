@@ -7,11 +7,13 @@ import Testing
 /// The server-protocol decoder alone, on an EmbeddedChannel: whole frames,
 /// frames split at every byte, and malformed input that must give a clean error.
 @Suite struct DecoderTests {
-    static let info = #"INFO {"server_id":"S1","version":"2.9.10","max_payload":1048576,"headers":true,"jetstream":true}"# + "\r\n"
+    static let info =
+        #"INFO {"server_id":"S1","version":"2.9.10","max_payload":1048576,"headers":true,"jetstream":true}"# + "\r\n"
 
     private func channel() throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NATSServerOpDecoder(maxControlLineLength: 256, maxPayloadLength: 4096)))
+        try channel.pipeline.syncOperations.addHandler(
+            ByteToMessageHandler(NATSServerOpDecoder(maxControlLineLength: 256, maxPayloadLength: 4096)))
         return channel
     }
 
@@ -21,7 +23,8 @@ import Testing
         return ops
     }
 
-    static let stream = info
+    static let stream =
+        info
         + "MSG foo.bar 9 11\r\nhello world\r\n"
         + "MSG foo.bar 9 reply.to 4\r\na\r\nb\r\n"
         + "HMSG h.s 2 _INBOX.x 25 30\r\nNATS/1.0\r\nA: 1\r\nB:two\r\n\r\nhello\r\n"
@@ -34,9 +37,18 @@ import Testing
         guard case .info(let info) = ops[0] else { Issue.record("not INFO: \(ops[0])"); return }
         #expect(info.serverID == "S1" && info.maxPayload == 1_048_576 && info.headers && info.jetStream)
         #expect(ops[1] == .message(NATSMessage(subject: "foo.bar", sid: 9, payload: ByteBuffer(string: "hello world"))))
-        #expect(ops[2] == .message(NATSMessage(subject: "foo.bar", sid: 9, replyTo: "reply.to", payload: ByteBuffer(string: "a\r\nb"))))
+        #expect(
+            ops[2]
+                == .message(
+                    NATSMessage(subject: "foo.bar", sid: 9, replyTo: "reply.to", payload: ByteBuffer(string: "a\r\nb")))
+        )
         let headers = NATSHeaders([("A", "1"), ("B", "two")])
-        #expect(ops[3] == .message(NATSMessage(subject: "h.s", sid: 2, replyTo: "_INBOX.x", headers: headers, payload: ByteBuffer(string: "hello"))))
+        #expect(
+            ops[3]
+                == .message(
+                    NATSMessage(
+                        subject: "h.s", sid: 2, replyTo: "_INBOX.x", headers: headers,
+                        payload: ByteBuffer(string: "hello"))))
         guard case .message(let status) = ops[4] else { Issue.record("not HMSG: \(ops[4])"); return }
         #expect(status.status == 503 && status.payload.readableBytes == 0)
         #expect(Array(ops[5...8]) == [.ping, .pong, .ok, .error("Authorization Violation")])
@@ -86,27 +98,29 @@ import Testing
         let got = try ops(channel)
         try #require(got.count == 1)
         guard case .message(let message) = got[0] else { Issue.record("not a message"); return }
-        #expect(message.payload.readableBytes == 4000 && message.payload.getInteger(at: 3999, as: UInt8.self) == UInt8(ascii: "y"))
+        #expect(
+            message.payload.readableBytes == 4000
+                && message.payload.getInteger(at: 3999, as: UInt8.self) == UInt8(ascii: "y"))
     }
 
     static let malformed: [String] = [
-        "HELLO there\r\n",                                   // unknown operation
-        "MSG foo 1 abc\r\nxyz\r\n",                          // size not a number
-        "MSG foo 1\r\n",                                     // too few fields
-        "MSG a b c d e f\r\n",                               // too many fields
-        "MSG foo 1 3\r\nabcdef\r\n",                         // payload not followed by CRLF
-        "MSG foo 1 99999999\r\n",                            // payload above the bound
-        "MSG foo 1 -5\r\n",                                  // negative size
-        "MSG foo 1 99999999999999999999999\r\n",             // overflowing size
-        "HMSG foo 1 10 5\r\n",                               // header larger than total
-        "HMSG foo 1 6 6\r\nHTTP/1\r\n\r\n",                  // header block without NATS/1.0
-        "HMSG foo 1 22 22\r\nNATS/1.0 abc\r\nA: 1\r\n\r\n\r\n", // bad status code
-        "HMSG foo 1 21 21\r\nNATS/1.0\r\nnocolon\r\n\r\n\r\n",   // header line without ':'
-        "INFO {not json}\r\n",                               // INFO that is not JSON
-        "INFO\r\n",                                          // INFO without JSON
-        "\r\n",                                              // empty line
-        String(repeating: "A", count: 300),                  // control line too long without CRLF
-        "\u{0}\u{1}\u{2}\u{ff}garbage\r\n",                  // binary garbage
+        "HELLO there\r\n",  // unknown operation
+        "MSG foo 1 abc\r\nxyz\r\n",  // size not a number
+        "MSG foo 1\r\n",  // too few fields
+        "MSG a b c d e f\r\n",  // too many fields
+        "MSG foo 1 3\r\nabcdef\r\n",  // payload not followed by CRLF
+        "MSG foo 1 99999999\r\n",  // payload above the bound
+        "MSG foo 1 -5\r\n",  // negative size
+        "MSG foo 1 99999999999999999999999\r\n",  // overflowing size
+        "HMSG foo 1 10 5\r\n",  // header larger than total
+        "HMSG foo 1 6 6\r\nHTTP/1\r\n\r\n",  // header block without NATS/1.0
+        "HMSG foo 1 22 22\r\nNATS/1.0 abc\r\nA: 1\r\n\r\n\r\n",  // bad status code
+        "HMSG foo 1 21 21\r\nNATS/1.0\r\nnocolon\r\n\r\n\r\n",  // header line without ':'
+        "INFO {not json}\r\n",  // INFO that is not JSON
+        "INFO\r\n",  // INFO without JSON
+        "\r\n",  // empty line
+        String(repeating: "A", count: 300),  // control line too long without CRLF
+        "\u{0}\u{1}\u{2}\u{ff}garbage\r\n",  // binary garbage
     ]
 
     @Test(arguments: malformed)
@@ -124,7 +138,9 @@ import Testing
         var decoder = NATSServerOpDecoder()
         var buffer = ByteBuffer(string: "PING\r\nMSG a 1 1\r\nz\r\nBOGUS\r\n")
         #expect(try decoder.next(from: &buffer) == .ping)
-        #expect(try decoder.next(from: &buffer) == .message(NATSMessage(subject: "a", sid: 1, payload: ByteBuffer(string: "z"))))
+        #expect(
+            try decoder.next(from: &buffer)
+                == .message(NATSMessage(subject: "a", sid: 1, payload: ByteBuffer(string: "z"))))
         #expect(throws: NATSError.self) { try decoder.next(from: &buffer) }
     }
 }

@@ -1,5 +1,5 @@
-import NIOCore
 import NATSClient
+import NIOCore
 import TestPeers
 import Testing
 
@@ -14,7 +14,10 @@ import Testing
         #expect(created.config.name == "ORDERS" && created.state.messages == 0)
 
         var sequences: [UInt64] = []
-        for index in 1...3 { sequences.append(try await js.publish("order \(index)", to: "orders.new", messageID: "id-\(index)").sequence) }
+        for index in 1...3 {
+            sequences.append(
+                try await js.publish("order \(index)", to: "orders.new", messageID: "id-\(index)").sequence)
+        }
         #expect(sequences == [1, 2, 3])
         let duplicate = try await js.publish("order 1 again", to: "orders.new", messageID: "id-1")
         #expect(duplicate.duplicate && duplicate.sequence == 1)

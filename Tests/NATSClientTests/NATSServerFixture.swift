@@ -38,7 +38,11 @@ final class NATSServerFixture: Sendable {
     }
 
     private func launch() async throws {
-        let arguments = ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-m", "\(monitorPort)", "-sd", directory.appendingPathComponent("js").path]
+        let arguments =
+            [
+                "-a", "127.0.0.1", "-p", "\(port)", "-js", "-m", "\(monitorPort)", "-sd",
+                directory.appendingPathComponent("js").path,
+            ]
             + extraArguments
         let peer = try PeerProcess.start("nats-server", arguments, name: "nats", directory: directory)
         process.withLock { $0 = peer }

@@ -38,7 +38,9 @@ import Testing
     @Test(arguments: [7, 1000, 64 * 1024, 1 << 20])
     func payloadsSplitAcrossReadsArriveIntact(readSize: Int) throws {
         // Sizes around the chunk bound, and one far above it, in runs of two subscriptions.
-        let sizes = [0, 1, 128, 5000, NATSPayloadPacking.chunkBytes, NATSPayloadPacking.chunkBytes + 1, 70_000, 128, 128]
+        let sizes = [
+            0, 1, 128, 5000, NATSPayloadPacking.chunkBytes, NATSPayloadPacking.chunkBytes + 1, 70_000, 128, 128,
+        ]
         var wire = ByteBuffer()
         var expected: [(sid: UInt64, payload: ByteBuffer)] = []
         for index in 0..<90 {
@@ -57,7 +59,9 @@ import Testing
         // Every allocation holds one subscription's payloads only, within a
         // chunk, unless it holds a single larger payload.
         var byStorage: [UInt: [NATSMessage]] = [:]
-        for message in messages where message.payload.readableBytes > 0 { byStorage[storage(message.payload), default: []].append(message) }
+        for message in messages where message.payload.readableBytes > 0 {
+            byStorage[storage(message.payload), default: []].append(message)
+        }
         for group in byStorage.values {
             #expect(Set(group.map(\.sid)).count == 1)
             let bytes = group.reduce(0) { $0 + $1.payload.readableBytes }
@@ -92,7 +96,10 @@ import Testing
         for index in 0..<300 { try batch.append(payload(index, size: sizes[index % sizes.count]), to: "sizes") }
         try await nats.publish(batch)
         let messages = try await take(300, from: subscription)
-        #expect(messages.enumerated().allSatisfy { $0.element.payload == payload($0.offset, size: sizes[$0.offset % sizes.count]) })
+        #expect(
+            messages.enumerated().allSatisfy {
+                $0.element.payload == payload($0.offset, size: sizes[$0.offset % sizes.count])
+            })
         await nats.close()
     }
 }

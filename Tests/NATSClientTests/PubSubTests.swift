@@ -1,5 +1,5 @@
-import NIOCore
 import NATSClient
+import NIOCore
 import TestPeers
 import Testing
 
@@ -31,7 +31,9 @@ import Testing
         for index in 0..<200 { try await nats.publish("\(index)", to: "work") }
         try await nats.flush()
         _ = try await take(200, from: everyone)
-        try await PeerProcess.waitUntil("the group to receive all 200") { first.pendingMessages + second.pendingMessages == 200 }
+        try await PeerProcess.waitUntil("the group to receive all 200") {
+            first.pendingMessages + second.pendingMessages == 200
+        }
         // Each message went to exactly one member; with 200 messages each member got some.
         let a = try await take(first.pendingMessages, from: first).map(\.string)
         let b = try await take(second.pendingMessages, from: second).map(\.string)
@@ -54,7 +56,9 @@ import Testing
         }
         // Concurrent requests share the one wildcard inbox subscription.
         let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
-            for value in 0..<20 { group.addTask { (value, try await requester.request("\(value)", to: "math.double").string) } }
+            for value in 0..<20 {
+                group.addTask { (value, try await requester.request("\(value)", to: "math.double").string) }
+            }
             return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
         }
         #expect(answers == Dictionary(uniqueKeysWithValues: (0..<20).map { ($0, "\($0 * 2)") }))
@@ -89,7 +93,9 @@ import Testing
         let service = try await responder.subscribe(to: "echo")
         try await responder.flush()
         let serving = Task {
-            for await request in service { if let reply = request.replyTo { try await responder.publish(request.payload, to: reply) } }
+            for await request in service {
+                if let reply = request.replyTo { try await responder.publish(request.payload, to: reply) }
+            }
         }
         let requester = try await server.connect()
         #expect(try await requester.request("ping", to: "echo").string == "ping")

@@ -1,5 +1,5 @@
-import NIOCore
 import NATSClient
+import NIOCore
 import TestPeers
 import Testing
 
@@ -56,7 +56,9 @@ import Testing
         #expect(throws: NATSError.self) { try batch.append("two", to: "bad subject") }
         #expect(throws: NATSError.self) { try batch.append("two", to: "wild.*") }
         #expect(throws: NATSError.self) { try batch.append("two", to: "good", replyTo: "a\r\nPUB x 1") }
-        #expect(throws: NATSError.self) { try batch.append("two", to: "good", headers: NATSHeaders([("bad name", "v")])) }
+        #expect(throws: NATSError.self) {
+            try batch.append("two", to: "good", headers: NATSHeaders([("bad name", "v")]))
+        }
         #expect(batch.count == 1 && batch.encodedBytes == bytes && batch.payloadBytes == 3)
         batch.removeAll()
         #expect(batch.isEmpty && batch.encodedBytes == 0)

@@ -1,5 +1,5 @@
-import NIOCore
 import NATSClient
+import NIOCore
 import TestPeers
 import Testing
 
@@ -80,7 +80,9 @@ import Testing
     @Test func givingUpClosesTheConnection() async throws {
         let server = try await NATSServerFixture.start()
         defer { server.stop() }
-        let nats = try await server.connect { $0.reconnect = .init(initialDelay: .milliseconds(10), maxDelay: .milliseconds(20), maxAttempts: 3) }
+        let nats = try await server.connect {
+            $0.reconnect = .init(initialDelay: .milliseconds(10), maxDelay: .milliseconds(20), maxAttempts: 3)
+        }
         let subscription = try await nats.subscribe(to: "any")
         server.kill()
         try await PeerProcess.waitUntil("the client gave up") { nats.status == .closed }

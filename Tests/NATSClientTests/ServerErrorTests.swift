@@ -1,6 +1,6 @@
+import NATSClient
 import NIOCore
 import NIOPosix
-import NATSClient
 import Synchronization
 import TestPeers
 import Testing
@@ -30,12 +30,14 @@ import Testing
     @Test func aMalformedLineOnALiveConnectionIsACleanErrorAndTheClientReconnects() async throws {
         let fake = try await LineServer.start(after: "MSG only.two.fields\r\n")
         defer { fake.stop() }
-        let nats = try await NATSConnection.connect(NATSConnectionOptions(
-            port: fake.port, reconnect: .init(initialDelay: .milliseconds(10), maxDelay: .milliseconds(50))))
+        let nats = try await NATSConnection.connect(
+            NATSConnectionOptions(
+                port: fake.port, reconnect: .init(initialDelay: .milliseconds(10), maxDelay: .milliseconds(50))))
         try await PeerProcess.waitUntil("the protocol violation to be recorded and a reconnect made") {
             nats.lastError?.code == .protocolViolation && fake.connections >= 2
         }
-        #expect(nats.lastError?.message.contains("malformed server line") == true, "\(String(describing: nats.lastError))")
+        #expect(
+            nats.lastError?.message.contains("malformed server line") == true, "\(String(describing: nats.lastError))")
         #expect(nats.status != .closed)
         await nats.close()
     }

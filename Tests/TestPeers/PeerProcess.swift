@@ -32,7 +32,8 @@ public final class PeerProcess: Sendable {
 
     /// A new empty temp directory, for peers whose data dir must exist before start.
     public static func makeDirectory(_ name: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gestalt-\(name)-\(UUID().uuidString.prefix(8))")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gestalt-\(name)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -100,7 +101,9 @@ public final class PeerProcess: Sendable {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw PeerError("bind() failed") }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -115,7 +118,9 @@ public final class PeerProcess: Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 
@@ -125,18 +130,25 @@ public final class PeerProcess: Sendable {
     ) async throws {
         let deadline = ContinuousClock.now + timeout
         while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw PeerError("timed out after \(timeout) waiting for \(what)") }
+            guard ContinuousClock.now < deadline else {
+                throw PeerError("timed out after \(timeout) waiting for \(what)")
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
 
     static func locate(_ executable: String) throws -> String {
         if executable.hasPrefix("/") {
-            guard FileManager.default.isExecutableFile(atPath: executable) else { throw PeerError("\(executable) is not installed") }
+            guard FileManager.default.isExecutableFile(atPath: executable) else {
+                throw PeerError("\(executable) is not installed")
+            }
             return executable
         }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let dirs = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/usr/lib/postgresql/15/bin"]
+        let dirs =
+            path.split(separator: ":").map(String.init) + [
+                "/usr/sbin", "/sbin", "/usr/bin", "/usr/lib/postgresql/15/bin",
+            ]
         for dir in dirs where FileManager.default.isExecutableFile(atPath: "\(dir)/\(executable)") {
             return "\(dir)/\(executable)"
         }

@@ -48,9 +48,12 @@ public final class PostgresServer: Sendable {
                 [.ownerAccountName: "postgres", .groupOwnerAccountName: "postgres"], ofItemAtPath: directory.path
             )
         }
-        let server = PostgresServer(port: try PeerProcess.freePort(), directory: directory, maxConnections: maxConnections, settings: settings)
+        let server = PostgresServer(
+            port: try PeerProcess.freePort(), directory: directory, maxConnections: maxConnections, settings: settings)
         let data = directory.appendingPathComponent("data").path
-        try server.runToEnd("\(binaries)/initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+        try server.runToEnd(
+            "\(binaries)/initdb",
+            ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
         let hba = """
             local all all trust
             host all postgres 127.0.0.1/32 trust
@@ -66,7 +69,9 @@ public final class PostgresServer: Sendable {
     /// A streaming replica of `primary`: `pg_basebackup -R` (a base backup
     /// that writes `primary_conninfo` and `standby.signal`) into a temp dir,
     /// then a server on it on a free port; returns once it accepts queries.
-    public static func startReplica(of primary: PostgresServer, name: String = "postgres-replica") async throws -> PostgresServer {
+    public static func startReplica(
+        of primary: PostgresServer, name: String = "postgres-replica"
+    ) async throws -> PostgresServer {
         let directory = try PeerProcess.makeDirectory(name)
         if getuid() == 0 {
             try FileManager.default.setAttributes(
@@ -74,12 +79,15 @@ public final class PostgresServer: Sendable {
             )
         }
         let replica = PostgresServer(
-            port: try PeerProcess.freePort(), directory: directory, maxConnections: primary.maxConnections, settings: primary.settings
+            port: try PeerProcess.freePort(), directory: directory, maxConnections: primary.maxConnections,
+            settings: primary.settings
         )
-        try replica.runToEnd("\(binaries)/pg_basebackup", [
-            "-D", directory.appendingPathComponent("data").path, "-R", "-X", "stream", "--no-sync",
-            "-h", "127.0.0.1", "-p", "\(primary.port)", "-U", "postgres",
-        ])
+        try replica.runToEnd(
+            "\(binaries)/pg_basebackup",
+            [
+                "-D", directory.appendingPathComponent("data").path, "-R", "-X", "stream", "--no-sync",
+                "-h", "127.0.0.1", "-p", "\(primary.port)", "-U", "postgres",
+            ])
         try await replica.start()
         return replica
     }
@@ -104,13 +112,18 @@ public final class PostgresServer: Sendable {
         process.withLock { $0 = peer }
         try await PeerProcess.waitUntil("postgres on \(port) accepting queries") {
             guard peer.isRunning else { throw PeerError("postgres exited early:\n\(peer.output)") }
-            return (try? self.runToEnd("\(Self.binaries)/pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(self.port)"], asPostgres: false)) != nil
+            return
+                (try? self.runToEnd(
+                    "\(Self.binaries)/pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(self.port)"], asPostgres: false))
+                != nil
         }
     }
 
     /// Fast shutdown (SIGINT: sessions are ended, not waited for); the cluster stays for `start`.
     public func stop() {
-        let peer = process.withLock { peer in defer { peer = nil }; return peer }
+        let peer = process.withLock { peer in
+            defer { peer = nil }; return peer
+        }
         peer?.terminate(signal: SIGINT)
     }
 
@@ -125,7 +138,10 @@ public final class PostgresServer: Sendable {
     public func psql(_ sql: String, database: String = "postgres") throws -> String {
         try runToEnd(
             "\(Self.binaries)/psql",
-            ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-c", sql],
+            [
+                "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres",
+                "-d", database, "-c", sql,
+            ],
             asPostgres: false
         ).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -135,7 +151,10 @@ public final class PostgresServer: Sendable {
 
     private func asPostgres(_ executable: String, _ arguments: [String]) -> (String, [String]) {
         guard getuid() == 0 else { return (executable, arguments) }
-        return ("/usr/bin/setpriv", ["--reuid=postgres", "--regid=postgres", "--clear-groups", "--", executable] + arguments)
+        return (
+            "/usr/bin/setpriv",
+            ["--reuid=postgres", "--regid=postgres", "--clear-groups", "--", executable] + arguments
+        )
     }
 
     /// Runs a tool to its end; throws with its output when it fails.
@@ -156,7 +175,8 @@ public final class PostgresServer: Sendable {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw PeerError("\((executable as NSString).lastPathComponent) failed (\(process.terminationStatus)): \(output)")
+            throw PeerError(
+                "\((executable as NSString).lastPathComponent) failed (\(process.terminationStatus)): \(output)")
         }
         return output
     }

@@ -1,5 +1,5 @@
-public import GestaltConfig
 import Foundation
+public import GestaltConfig
 import Logging
 public import Metrics
 

@@ -9,7 +9,8 @@ public enum AlertPayloads {
         let firing = if case .fired = transition { true } else { false }
         var w = JSONWriter()
         w.beginObject()
-        w.key("text"); w.string("[\(firing ? "FIRING" : "RESOLVED")] \(alert.rule) (\(alert.severity.rawValue)): \(alert.summary)")
+        w.key("text");
+        w.string("[\(firing ? "FIRING" : "RESOLVED")] \(alert.rule) (\(alert.severity.rawValue)): \(alert.summary)")
         w.key("attachments"); w.beginArray()
         w.beginObject()
         w.key("color"); w.string(firing ? color(alert.severity) : "good")

@@ -15,7 +15,9 @@ struct DeliveryCounters: Sendable {
 
     init(channel: String, factory: any MetricsFactory) {
         func counter(_ what: String) -> Counter {
-            Counter(label: "gestalt_alert_notifications_\(what)_total", dimensions: [("channel", channel)], factory: factory)
+            Counter(
+                label: "gestalt_alert_notifications_\(what)_total", dimensions: [("channel", channel)], factory: factory
+            )
         }
         sent = counter("sent")
         failed = counter("failed")

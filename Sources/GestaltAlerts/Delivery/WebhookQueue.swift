@@ -39,7 +39,8 @@ public final class WebhookQueue: Sendable {
         self.post = post
         self.logger = logger
         self.metrics = DeliveryCounters(channel: name, factory: metrics)
-        (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(options.capacity))
+        (stream, continuation) = AsyncStream.makeStream(
+            of: [UInt8].self, bufferingPolicy: .bufferingNewest(options.capacity))
     }
 
     public func enqueue(_ body: [UInt8]) {

@@ -15,7 +15,10 @@ public struct AlertRuleSet: Sendable {
     /// Times of Warning-or-worse events in the event-rate window, oldest first.
     private var warningTimes: [Int64] = []
 
-    public init(rules: [AlertRule], builtin: BuiltinAlertRules = BuiltinAlertRules(), thresholds: HealthThresholds = HealthThresholds()) {
+    public init(
+        rules: [AlertRule], builtin: BuiltinAlertRules = BuiltinAlertRules(),
+        thresholds: HealthThresholds = HealthThresholds()
+    ) {
         self.rules = rules
         self.builtin = builtin
         self.thresholds = thresholds
@@ -61,19 +64,25 @@ public struct AlertRuleSet: Sendable {
         func over(_ resource: String, _ use: Double, warning: Double, critical: Double) {
             let label = "\(entity.kind.rawValue) \(entity.name): \(resource) at \(percent(use))"
             if use >= warning {
-                signals.append(AlertSignal(
-                    rule: "\(resource)-high", subject: entity.id, severity: .warning,
-                    summary: "\(label) (warning threshold \(percent(warning)))", value: use, holdFor: builtin.usageFor
-                ))
+                signals.append(
+                    AlertSignal(
+                        rule: "\(resource)-high", subject: entity.id, severity: .warning,
+                        summary: "\(label) (warning threshold \(percent(warning)))", value: use,
+                        holdFor: builtin.usageFor
+                    ))
             }
             if use >= critical {
-                signals.append(AlertSignal(
-                    rule: "\(resource)-critical", subject: entity.id, severity: .critical,
-                    summary: "\(label) (critical threshold \(percent(critical)))", value: use, holdFor: builtin.usageFor
-                ))
+                signals.append(
+                    AlertSignal(
+                        rule: "\(resource)-critical", subject: entity.id, severity: .critical,
+                        summary: "\(label) (critical threshold \(percent(critical)))", value: use,
+                        holdFor: builtin.usageFor
+                    ))
             }
         }
-        if entity.cpuPercent > 0 { over("cpu", entity.cpuPercent / 100, warning: thresholds.cpuWarning, critical: thresholds.cpuCritical) }
+        if entity.cpuPercent > 0 {
+            over("cpu", entity.cpuPercent / 100, warning: thresholds.cpuWarning, critical: thresholds.cpuCritical)
+        }
         if entity.memoryLimit > 0 {
             let use = Double(entity.memoryBytes) / Double(entity.memoryLimit)
             over("memory", use, warning: thresholds.memoryWarning, critical: thresholds.memoryCritical)
@@ -103,11 +112,12 @@ public struct AlertRuleSet: Sendable {
             kept[pod.id] = samples
             let grown = count - (samples.map(\.count).min() ?? count)
             guard grown >= Double(builtin.crashLoopRestarts) else { continue }
-            signals.append(AlertSignal(
-                rule: "crash-loop", subject: pod.id, severity: .error,
-                summary: "pod \(pod.name) restarted \(Int(grown)) times in \(minutes(builtin.crashLoopWindow))",
-                value: grown
-            ))
+            signals.append(
+                AlertSignal(
+                    rule: "crash-loop", subject: pod.id, severity: .error,
+                    summary: "pod \(pod.name) restarted \(Int(grown)) times in \(minutes(builtin.crashLoopWindow))",
+                    value: grown
+                ))
         }
         restarts = kept
         return signals
@@ -120,7 +130,8 @@ public struct AlertRuleSet: Sendable {
         guard warningTimes.count >= builtin.warningEvents else { return nil }
         return AlertSignal(
             rule: "warning-event-rate", subject: "cluster", severity: .warning,
-            summary: "\(warningTimes.count) Warning events in \(minutes(builtin.warningEventsWindow)) (threshold \(builtin.warningEvents))",
+            summary:
+                "\(warningTimes.count) Warning events in \(minutes(builtin.warningEventsWindow)) (threshold \(builtin.warningEvents))",
             value: Double(warningTimes.count)
         )
     }

@@ -53,12 +53,16 @@ package final class DockerClient: Sendable {
     /// A request that changes something (create, start, remove), for the
     /// benchmark and tools; the source itself only ever reads. Returns the body.
     @discardableResult
-    package func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], json: String? = nil) async throws -> ByteBuffer {
+    package func send(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], json: String? = nil
+    ) async throws -> ByteBuffer {
         let response = try await send(path, query: query, deadline: .seconds(60), method: method, json: json)
         return try await response.body.collect(upTo: Self.maxBodyBytes)
     }
 
-    package static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer, what: String) throws(DockerError) -> T {
+    package static func decode<T: Decodable>(
+        _ type: T.Type, from buffer: ByteBuffer, what: String
+    ) throws(DockerError) -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
         } catch {
@@ -92,7 +96,8 @@ package final class DockerClient: Sendable {
         // Error bodies are `{"message": "..."}`.
         struct Message: Decodable { var message: String }
         let body = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
-        let message = (try? JSONDecoder().decode(Message.self, from: Data(body.readableBytesView)))?.message
+        let message =
+            (try? JSONDecoder().decode(Message.self, from: Data(body.readableBytesView)))?.message
             ?? String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
         throw DockerError.status(code: Int(response.status.code), path: path, message: message)
     }
@@ -101,8 +106,9 @@ package final class DockerClient: Sendable {
         guard !query.isEmpty else { return "" }
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        return "?" + query.map { name, value in
-            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
-        }.joined(separator: "&")
+        return "?"
+            + query.map { name, value in
+                "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
+            }.joined(separator: "&")
     }
 }

@@ -28,8 +28,12 @@ package struct LineFramer: Sendable {
             let length = newline - pending.readerIndex
             guard var line = pending.readSlice(length: length) else { break }
             pending.moveReaderIndex(forwardBy: 1)
-            if line.readableBytesView.last == UInt8(ascii: "\r") { line = line.getSlice(at: line.readerIndex, length: line.readableBytes - 1)! }
-            if line.readableBytesView.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) { lines.append(line) }
+            if line.readableBytesView.last == UInt8(ascii: "\r") {
+                line = line.getSlice(at: line.readerIndex, length: line.readableBytes - 1)!
+            }
+            if line.readableBytesView.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) {
+                lines.append(line)
+            }
         }
         guard pending.readableBytes <= maxLineBytes else {
             throw .malformed("a streamed line passed \(maxLineBytes) bytes without a newline")

@@ -29,7 +29,9 @@ package struct StatsRates: Sendable {
         let cpuDelta = sample.cpuTotal &- sample.previousCPUTotal
         let systemDelta = sample.systemCPU &- sample.previousSystemCPU
         // A first sample has no precpu (zero) and a counter reset goes backwards: no figure then.
-        if sample.previousCPUTotal > 0, sample.cpuTotal >= sample.previousCPUTotal, sample.systemCPU > sample.previousSystemCPU {
+        if sample.previousCPUTotal > 0, sample.cpuTotal >= sample.previousCPUTotal,
+            sample.systemCPU > sample.previousSystemCPU
+        {
             metrics.cpuPercent = Double(cpuDelta) / Double(systemDelta) * Double(max(sample.onlineCPUs, 1)) * 100
         }
         metrics.memoryBytes = sample.memoryBytes

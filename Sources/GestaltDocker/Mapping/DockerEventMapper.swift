@@ -42,16 +42,20 @@ package struct DockerEventMapper: Sendable {
             return nil
         case "oom":
             self.oomKilled.insert(id)
-            return make("Warning", "OOMKilled", "container \(name) ran out of memory and the kernel killed it", .critical)
+            return make(
+                "Warning", "OOMKilled", "container \(name) ran out of memory and the kernel killed it", .critical)
         case "die":
             let wasSignalled = signalled.remove(id) != nil
             // The OOM event already said what happened; the die that follows adds nothing.
             if self.oomKilled.remove(id) != nil { return nil }
             if oomKilled {
-                return make("Warning", "OOMKilled", "container \(name) ran out of memory and the kernel killed it", .critical)
+                return make(
+                    "Warning", "OOMKilled", "container \(name) ran out of memory and the kernel killed it", .critical)
             }
             guard let code = event.attributes["exitCode"].flatMap(Int.init), code != 0 else { return nil }
-            if wasSignalled { return make("Normal", "Killed", "container \(name) was stopped and exited with code \(code)", .warning) }
+            if wasSignalled {
+                return make("Normal", "Killed", "container \(name) was stopped and exited with code \(code)", .warning)
+            }
             return make("Warning", "Died", "container \(name) exited with code \(code)", .error)
         case "destroy":
             signalled.remove(id)

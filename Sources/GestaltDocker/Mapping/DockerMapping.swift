@@ -1,5 +1,5 @@
-import GestaltModel
 import GestaltEngine
+import GestaltModel
 
 /// Maps the engine's objects to entities and connections (docs/DOCKER.md):
 ///
@@ -65,10 +65,12 @@ package struct DockerMapping: Sendable {
             }
         }
         for project in projects {
-            entities.append(Entity(
-                id: projectID(name: project), kind: .custom, name: project, namespace: project, source: instance.description,
-                labels: [Self.composeProjectLabel: project], createdAt: Timestamp(millisecondsSince1970: 0)
-            ))
+            entities.append(
+                Entity(
+                    id: projectID(name: project), kind: .custom, name: project, namespace: project,
+                    source: instance.description,
+                    labels: [Self.composeProjectLabel: project], createdAt: Timestamp(millisecondsSince1970: 0)
+                ))
         }
         return SourceSnapshot(entities: entities, connections: connections)
     }
@@ -82,8 +84,10 @@ package struct DockerMapping: Sendable {
         if let code = container.exitCode { annotations[Self.exitCodeAnnotation] = String(code) }
         if let health = container.health { annotations[Self.healthAnnotation] = health }
         var entity = Entity(
-            id: containerID(name: container.name), kind: .container, name: container.name, namespace: container.composeProject,
-            source: instance.description, status: Self.status(of: container), labels: container.labels, annotations: annotations,
+            id: containerID(name: container.name), kind: .container, name: container.name,
+            namespace: container.composeProject,
+            source: instance.description, status: Self.status(of: container), labels: container.labels,
+            annotations: annotations,
             createdAt: Timestamp(millisecondsSince1970: container.created * 1000)
         )
         if let metrics, container.state == "running" || container.state == "paused" {
@@ -114,16 +118,21 @@ package struct DockerMapping: Sendable {
 
     package func entity(for network: NetworkSummary) -> Entity {
         Entity(
-            id: networkID(name: network.name), kind: .network, name: network.name, namespace: network.labels[Self.composeProjectLabel],
+            id: networkID(name: network.name), kind: .network, name: network.name,
+            namespace: network.labels[Self.composeProjectLabel],
             source: instance.description, labels: network.labels,
-            annotations: [Self.idAnnotation: String(network.id.prefix(12)), "docker.driver": network.driver, "docker.internal": String(network.isInternal)],
+            annotations: [
+                Self.idAnnotation: String(network.id.prefix(12)), "docker.driver": network.driver,
+                "docker.internal": String(network.isInternal),
+            ],
             createdAt: Timestamp(millisecondsSince1970: 0)
         )
     }
 
     package func entity(for volume: VolumeSummary) -> Entity {
         Entity(
-            id: volumeID(name: volume.name), kind: .volume, name: volume.name, namespace: volume.labels[Self.composeProjectLabel],
+            id: volumeID(name: volume.name), kind: .volume, name: volume.name,
+            namespace: volume.labels[Self.composeProjectLabel],
             source: instance.description, labels: volume.labels, annotations: ["docker.driver": volume.driver],
             createdAt: Timestamp(millisecondsSince1970: 0)
         )

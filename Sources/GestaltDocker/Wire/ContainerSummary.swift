@@ -66,7 +66,9 @@ package struct ContainerSummary: Decodable, Sendable, Hashable {
 
     /// The exit code in `Exited (3) 2 seconds ago`; nil when it has none.
     package var exitCode: Int? {
-        guard state == "exited", let open = status.firstIndex(of: "("), let close = status.firstIndex(of: ")"), open < close else { return nil }
+        guard state == "exited", let open = status.firstIndex(of: "("), let close = status.firstIndex(of: ")"),
+            open < close
+        else { return nil }
         return Int(status[status.index(after: open)..<close])
     }
 

@@ -6,7 +6,9 @@ package struct NetworkSummary: Decodable, Sendable, Hashable {
     package var labels: [String: String]
     package var isInternal: Bool
 
-    package init(id: String, name: String, driver: String = "bridge", labels: [String: String] = [:], isInternal: Bool = false) {
+    package init(
+        id: String, name: String, driver: String = "bridge", labels: [String: String] = [:], isInternal: Bool = false
+    ) {
         self.id = id
         self.name = name
         self.driver = driver

@@ -15,8 +15,10 @@ package struct StatsSample: Decodable, Sendable, Hashable {
     package var pids: Int?
 
     package init(
-        cpuTotal: UInt64, systemCPU: UInt64, previousCPUTotal: UInt64 = 0, previousSystemCPU: UInt64 = 0, onlineCPUs: Int = 1,
-        memoryBytes: Int64 = 0, memoryLimit: Int64 = 0, networkRx: Int64? = nil, networkTx: Int64? = nil, pids: Int? = nil
+        cpuTotal: UInt64, systemCPU: UInt64, previousCPUTotal: UInt64 = 0, previousSystemCPU: UInt64 = 0,
+        onlineCPUs: Int = 1,
+        memoryBytes: Int64 = 0, memoryLimit: Int64 = 0, networkRx: Int64? = nil, networkTx: Int64? = nil,
+        pids: Int? = nil
     ) {
         self.cpuTotal = cpuTotal
         self.systemCPU = systemCPU

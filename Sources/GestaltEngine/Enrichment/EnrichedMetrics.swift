@@ -13,7 +13,10 @@ public struct EnrichedMetrics: Sendable, Hashable {
     public var memoryLimit: Int64?
     public var customMetrics: [String: Double]
 
-    public init(cpuPercent: Double? = nil, memoryBytes: Int64? = nil, memoryLimit: Int64? = nil, customMetrics: [String: Double] = [:]) {
+    public init(
+        cpuPercent: Double? = nil, memoryBytes: Int64? = nil, memoryLimit: Int64? = nil,
+        customMetrics: [String: Double] = [:]
+    ) {
         self.cpuPercent = cpuPercent
         self.memoryBytes = memoryBytes
         self.memoryLimit = memoryLimit
@@ -41,7 +44,9 @@ public struct EnrichedTraffic: Sendable, Hashable {
     public var errorRate: Double?
     public var latencyMs: Double?
 
-    public init(requestsPerSec: Double? = nil, bytesPerSec: Double? = nil, errorRate: Double? = nil, latencyMs: Double? = nil) {
+    public init(
+        requestsPerSec: Double? = nil, bytesPerSec: Double? = nil, errorRate: Double? = nil, latencyMs: Double? = nil
+    ) {
         self.requestsPerSec = requestsPerSec
         self.bytesPerSec = bytesPerSec
         self.errorRate = errorRate

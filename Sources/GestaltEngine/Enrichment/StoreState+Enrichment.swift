@@ -18,7 +18,9 @@ extension StoreState {
 
     /// Sets or clears one overlay; throws when its entity or connection is not
     /// stored (an overlay never waits for its target, so none can pile up).
-    mutating func enrich(_ enrichment: Enrichment, now: Timestamp, into updates: inout [LoggedUpdate]) throws(StoreError) {
+    mutating func enrich(
+        _ enrichment: Enrichment, now: Timestamp, into updates: inout [LoggedUpdate]
+    ) throws(StoreError) {
         switch enrichment {
         case .entity(let id, let metrics):
             guard let stored = entities[id]?.entity else { throw .entityNotFound(id: id) }

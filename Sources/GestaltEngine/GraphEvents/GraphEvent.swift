@@ -19,7 +19,7 @@ public struct GraphEvent: Sendable, Equatable {
     /// one of ours and the payload is a JSON object.
     public init?(subject: String, payload: [UInt8]) {
         guard Self.subjects.contains(subject),
-              let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any]
+            let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any]
         else { return nil }
         self.subject = subject
         self.projectID = object["project_id"] as? String ?? ""
@@ -65,8 +65,12 @@ public struct GraphEvent: Sendable, Equatable {
     }
 
     public static func nodeCreated(_ entity: Entity) -> GraphEvent {
-        GraphEvent(subject: "graph.node.created", projectID: entity.namespace ?? "",
-                   fields: ["node_type": .string(entity.kind.rawValue), "node_id": .string(entity.id), "label": .string(entity.name)])
+        GraphEvent(
+            subject: "graph.node.created", projectID: entity.namespace ?? "",
+            fields: [
+                "node_type": .string(entity.kind.rawValue), "node_id": .string(entity.id),
+                "label": .string(entity.name),
+            ])
     }
 
     /// `changes` holds the fields whose values differ, each as its new value.
@@ -78,24 +82,31 @@ public struct GraphEvent: Sendable, Equatable {
         if old.status != new.status { changes["status"] = .string(new.status.rawValue) }
         if old.labels != new.labels { changes["labels"] = .strings(new.labels) }
         if old.health != new.health { changes["health"] = .number(new.health) }
-        return GraphEvent(subject: "graph.node.updated", projectID: new.namespace ?? "",
-                          fields: ["node_type": .string(new.kind.rawValue), "node_id": .string(new.id), "changes": .object(changes)])
+        return GraphEvent(
+            subject: "graph.node.updated", projectID: new.namespace ?? "",
+            fields: ["node_type": .string(new.kind.rawValue), "node_id": .string(new.id), "changes": .object(changes)])
     }
 
     public static func nodeDeleted(_ entity: Entity) -> GraphEvent {
-        GraphEvent(subject: "graph.node.deleted", projectID: entity.namespace ?? "",
-                   fields: ["node_type": .string(entity.kind.rawValue), "node_id": .string(entity.id)])
+        GraphEvent(
+            subject: "graph.node.deleted", projectID: entity.namespace ?? "",
+            fields: ["node_type": .string(entity.kind.rawValue), "node_id": .string(entity.id)])
     }
 
     /// An edge belongs to its source node's project.
     public static func edgeCreated(_ connection: Connection, projectID: String) -> GraphEvent {
-        GraphEvent(subject: "graph.edge.created", projectID: projectID,
-                   fields: ["from_node": .string(connection.sourceID), "to_node": .string(connection.targetID), "type": .string(connection.kind.rawValue)])
+        GraphEvent(
+            subject: "graph.edge.created", projectID: projectID,
+            fields: [
+                "from_node": .string(connection.sourceID), "to_node": .string(connection.targetID),
+                "type": .string(connection.kind.rawValue),
+            ])
     }
 
     public static func edgeDeleted(_ connection: Connection, projectID: String) -> GraphEvent {
-        GraphEvent(subject: "graph.edge.deleted", projectID: projectID,
-                   fields: ["from_node": .string(connection.sourceID), "to_node": .string(connection.targetID)])
+        GraphEvent(
+            subject: "graph.edge.deleted", projectID: projectID,
+            fields: ["from_node": .string(connection.sourceID), "to_node": .string(connection.targetID)])
     }
 
     public static func invalidated(projectID: String, reason: String) -> GraphEvent {

@@ -41,7 +41,9 @@ public struct JobBook: Sendable {
 
     public mutating func submit(_ request: JobRequest, now: Timestamp) throws(JobBookError) -> Job {
         prune(now: now)
-        guard jobs.values.count(where: { $0.state == .queued }) < limits.maxQueued else { throw .tooManyQueued(limits.maxQueued) }
+        guard jobs.values.count(where: { $0.state == .queued }) < limits.maxQueued else {
+            throw .tooManyQueued(limits.maxQueued)
+        }
         let job = Job(id: "job-\(nextNumber)", request: request, createdAt: now)
         nextNumber += 1
         jobs[job.id] = job

@@ -19,7 +19,8 @@ public struct JobMessage: Sendable {
         }
     }
 
-    static func pluginStatus(_ job: Job, plugin: String, status: Job.PluginStatus, seconds: Double? = nil) -> JobMessage {
+    static func pluginStatus(_ job: Job, plugin: String, status: Job.PluginStatus, seconds: Double? = nil) -> JobMessage
+    {
         make("plugin_status") { w in
             w.key("job_id"); w.string(job.id)
             w.key("plugin"); w.string(plugin)

@@ -42,7 +42,9 @@ public final class JobRunner: Sendable {
 
     /// The running sources a rescan may ask, and where their changes go.
     public func attach(sources: [any TopologySource], sink: any ChangeSink, statusBoard: SourceStatusBoard) {
-        wiring.withLock { $0.sources = sources; $0.sink = sink; $0.statusBoard = statusBoard }
+        wiring.withLock {
+            $0.sources = sources; $0.sink = sink; $0.statusBoard = statusBoard
+        }
     }
 
     /// The later stages a rescan runs after health (the layout).
@@ -57,11 +59,16 @@ public final class JobRunner: Sendable {
 
     public var limits: JobLimits { book.withLock { $0.limits } }
     public func job(_ id: String) -> Job? { book.withLock { $0.job(id) } }
-    public var all: [Job] { book.withLock { $0.prune(now: now()); return $0.all } }
+    public var all: [Job] {
+        book.withLock {
+            $0.prune(now: now()); return $0.all
+        }
+    }
 
     /// The source instances a rescan can name (not the enricher).
     public var sourceNames: [String] {
-        wiring.withLock { $0.sources }.filter { $0.pluginMetadata.stage == .source }.map(\.instance.description).sorted()
+        wiring.withLock { $0.sources }.filter { $0.pluginMetadata.stage == .source }.map(\.instance.description)
+            .sorted()
     }
 
     public func submit(_ request: JobRequest) throws(JobError) -> Job {
@@ -73,14 +80,18 @@ public final class JobRunner: Sendable {
         if request.at != nil || request.kind == .replay, history == nil { throw .historyUnavailable }
         if request.kind == .replay { try checkReplay(request) }
         let job: Job
-        do { job = try book.withLock { b throws(JobBookError) in try b.submit(request, now: now()) } } catch { throw .book(error) }
+        do { job = try book.withLock { b throws(JobBookError) in try b.submit(request, now: now()) } } catch {
+            throw .book(error)
+        }
         launch()
         return book.withLock { $0.job(job.id) } ?? job
     }
 
     public func cancel(_ id: String) throws(JobError) -> Job {
         let job: Job
-        do { job = try book.withLock { b throws(JobBookError) in try b.cancel(id, now: now()) } } catch { throw .book(error) }
+        do { job = try book.withLock { b throws(JobBookError) in try b.cancel(id, now: now()) } } catch {
+            throw .book(error)
+        }
         tasks.withLock { $0[id] }?.cancel()
         send(.progress(job))
         launch()
@@ -141,13 +152,16 @@ public final class JobRunner: Sendable {
     private func rescan(_ job: Job) async -> String? {
         let wired = wiring.withLock { $0 }
         let chosen = wired.sources.filter { source in
-            source.pluginMetadata.stage == .source && (job.request.sources?.contains(source.instance.description) ?? true)
+            source.pluginMetadata.stage == .source
+                && (job.request.sources?.contains(source.instance.description) ?? true)
         }
         let enrichers = wired.sources.filter { $0.pluginMetadata.stage == .enrichment }
         var steps = chosen.map { source in
             Step(metadata: source.pluginMetadata, run: { try await self.rescan(source, wired: wired) }, isSource: true)
         }
-        steps += enrichers.map { enricher in Step(metadata: enricher.pluginMetadata, run: { try await self.enrich(enricher, wired: wired) }) }
+        steps += enrichers.map { enricher in
+            Step(metadata: enricher.pluginMetadata, run: { try await self.enrich(enricher, wired: wired) })
+        }
         steps.append(Step(metadata: .health, run: { self.scoreHealth() }))
         steps += wired.stages.map { stage in Step(metadata: stage.metadata, run: stage.run) }
         send(.metadata(job, plugins: steps.map { PluginReport(metadata: $0.metadata) }))
@@ -155,7 +169,13 @@ public final class JobRunner: Sendable {
         var attempted = 0
         for (index, step) in steps.enumerated() {
             let name = step.metadata.name
-            guard let running = update(job.id, { $0.stage = name; $0.pluginStatus[name] = .started }) else { return nil }
+            guard
+                let running = update(
+                    job.id,
+                    {
+                        $0.stage = name; $0.pluginStatus[name] = .started
+                    })
+            else { return nil }
             send(.pluginStatus(running, plugin: name, status: .started))
             send(.progress(running))
             let started = ContinuousClock.now
@@ -174,13 +194,17 @@ public final class JobRunner: Sendable {
             let seconds = started.secondsAgo
             if step.isSource, !skipped { attempted += 1 }
             if !skipped { store.plugins.record(name, PluginRun(seconds: seconds, warnings: warnings, error: failure)) }
-            guard let done = update(job.id, { job in
-                job.pluginTimings[name] = seconds
-                job.pluginStatus[name] = failure == nil ? .completed : .failed
-                job.warnings += warnings
-                if let failure { job.warnings.append(failure) }
-                job.progress = (index + 1) * 100 / steps.count
-            }) else { return nil }
+            guard
+                let done = update(
+                    job.id,
+                    { job in
+                        job.pluginTimings[name] = seconds
+                        job.pluginStatus[name] = failure == nil ? .completed : .failed
+                        job.warnings += warnings
+                        if let failure { job.warnings.append(failure) }
+                        job.progress = (index + 1) * 100 / steps.count
+                    })
+            else { return nil }
             for text in warnings { send(.warning(done, plugin: name, message: text)) }
             if let failure {
                 if step.isSource { failures.append(failure) }
@@ -189,7 +213,9 @@ public final class JobRunner: Sendable {
             send(.pluginStatus(done, plugin: name, status: failure == nil ? .completed : .failed, seconds: seconds))
             send(.progress(done))
         }
-        if attempted > 0, failures.count == attempted { return "every source failed to rescan: " + failures.joined(separator: "; ") }
+        if attempted > 0, failures.count == attempted {
+            return "every source failed to rescan: " + failures.joined(separator: "; ")
+        }
         let (revision, topology) = store.snapshotJSON(asFullUpdate: true)
         if let current = book.withLock({ $0.job(job.id) }), current.state == .running {
             send(.frame(current, revision: revision, topology: topology))
@@ -206,7 +232,8 @@ public final class JobRunner: Sendable {
     /// A fresh list from the source, diffed against what the store holds now:
     /// unchanged items are not sent, so nothing is duplicated and nothing flickers.
     private func rescan(_ source: any TopologySource, wired: Wiring) async throws -> [String] {
-        guard let rescannable = source as? any RescannableSource, let sink = wired.sink, let board = wired.statusBoard else {
+        guard let rescannable = source as? any RescannableSource, let sink = wired.sink, let board = wired.statusBoard
+        else {
             throw Skipped(name: source.instance.description)
         }
         let context = SourceContext(instance: source.instance, sink: sink, store: store, statusBoard: board)
@@ -222,10 +249,12 @@ public final class JobRunner: Sendable {
 
     /// An enrichment cycle now; the enricher lays its figures itself.
     private func enrich(_ enricher: any TopologySource, wired: Wiring) async throws -> [String] {
-        guard let rescannable = enricher as? any RescannableSource, let sink = wired.sink, let board = wired.statusBoard else {
+        guard let rescannable = enricher as? any RescannableSource, let sink = wired.sink, let board = wired.statusBoard
+        else {
             throw Skipped(name: enricher.instance.description)
         }
-        _ = try await rescannable.rescan(in: SourceContext(instance: enricher.instance, sink: sink, store: store, statusBoard: board))
+        _ = try await rescannable.rescan(
+            in: SourceContext(instance: enricher.instance, sink: sink, store: store, statusBoard: board))
         return []
     }
 
@@ -237,7 +266,13 @@ public final class JobRunner: Sendable {
 
     private func export(_ job: Job) async -> String? {
         let name = "export"
-        guard update(job.id, { $0.stage = name; $0.pluginStatus[name] = .started }) != nil else { return nil }
+        guard
+            update(
+                job.id,
+                {
+                    $0.stage = name; $0.pluginStatus[name] = .started
+                }) != nil
+        else { return nil }
         let started = ContinuousClock.now
         var w = JSONWriter()
         if let revision = job.request.at, let history {
@@ -252,12 +287,16 @@ public final class JobRunner: Sendable {
             store.snapshot().write(to: &w)
         }
         let seconds = started.secondsAgo
-        guard let done = update(job.id, { job in
-            job.result = w.bytes
-            job.pluginTimings[name] = seconds
-            job.pluginStatus[name] = .completed
-            job.progress = 100
-        }) else { return nil }
+        guard
+            let done = update(
+                job.id,
+                { job in
+                    job.result = w.bytes
+                    job.pluginTimings[name] = seconds
+                    job.pluginStatus[name] = .completed
+                    job.progress = 100
+                })
+        else { return nil }
         send(.pluginStatus(done, plugin: name, status: .completed, seconds: seconds))
         return nil
     }
@@ -274,9 +313,12 @@ public final class JobRunner: Sendable {
         let latest = store.revision
         let to = request.to ?? latest
         guard from <= to else { throw .badParameter("'from' (\(from)) is after 'to' (\(to))") }
-        guard to <= latest else { throw .badParameter("'to' (\(to)) is not recorded yet; the latest revision is \(latest)") }
+        guard to <= latest else {
+            throw .badParameter("'to' (\(to)) is not recorded yet; the latest revision is \(latest)")
+        }
         guard to - from <= Self.maxReplaySpan else {
-            throw .badParameter("a replay spans at most \(Self.maxReplaySpan) revisions; \(from) to \(to) is \(to - from)")
+            throw .badParameter(
+                "a replay spans at most \(Self.maxReplaySpan) revisions; \(from) to \(to) is \(to - from)")
         }
     }
 
@@ -288,10 +330,22 @@ public final class JobRunner: Sendable {
     /// play it at any speed.
     private func replay(_ job: Job) async -> String? {
         let name = "history"
-        guard let history, let from = job.request.from else { return "replay needs history, which is off (--no-history)" }
+        guard let history, let from = job.request.from else {
+            return "replay needs history, which is off (--no-history)"
+        }
         let to = job.request.to ?? store.revision
-        guard let running = update(job.id, { $0.stage = name; $0.pluginStatus[name] = .started }) else { return nil }
-        send(.metadata(running, plugins: [PluginReport(metadata: PluginMetadata(name: name, stage: .source, capabilities: ["replay"]))]))
+        guard
+            let running = update(
+                job.id,
+                {
+                    $0.stage = name; $0.pluginStatus[name] = .started
+                })
+        else { return nil }
+        send(
+            .metadata(
+                running,
+                plugins: [PluginReport(metadata: PluginMetadata(name: name, stage: .source, capabilities: ["replay"]))])
+        )
         send(.pluginStatus(running, plugin: name, status: .started))
         send(.progress(running))
         let started = ContinuousClock.now
@@ -329,22 +383,28 @@ public final class JobRunner: Sendable {
         w.key("updates"); w.beginArray(); for json in updates { w.raw(json) }; w.endArray()
         w.key("gaps"); w.beginArray()
         for gap in gaps {
-            w.beginObject(); w.key("after"); w.number(gap.after); w.key("resumed_at"); w.number(gap.resumedAt); w.endObject()
+            w.beginObject(); w.key("after"); w.number(gap.after); w.key("resumed_at"); w.number(gap.resumedAt);
+            w.endObject()
         }
         w.endArray()
         w.endObject()
-        guard let done = update(job.id, { job in
-            job.result = w.bytes
-            job.pluginTimings[name] = seconds
-            job.pluginStatus[name] = .completed
-        }) else { return nil }
+        guard
+            let done = update(
+                job.id,
+                { job in
+                    job.result = w.bytes
+                    job.pluginTimings[name] = seconds
+                    job.pluginStatus[name] = .completed
+                })
+        else { return nil }
         send(.pluginStatus(done, plugin: name, status: .completed, seconds: seconds))
         return nil
     }
 
     private static func fullUpdate(_ topology: Topology) -> [UInt8] {
         var w = JSONWriter()
-        TopologyUpdate(kind: .full, revision: topology.revision, timestamp: topology.timestamp, topology: topology).write(to: &w)
+        TopologyUpdate(kind: .full, revision: topology.revision, timestamp: topology.timestamp, topology: topology)
+            .write(to: &w)
         return w.bytes
     }
 }

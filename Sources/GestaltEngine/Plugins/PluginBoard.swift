@@ -21,7 +21,8 @@ public final class PluginBoard: Sendable {
     /// Records a finished run. An unregistered name is registered as a source.
     public func record(_ name: String, _ run: PluginRun) {
         reports.withLock { r in
-            var report = r[name] ?? PluginReport(metadata: PluginMetadata(name: name, stage: .source, capabilities: ["collect"]))
+            var report =
+                r[name] ?? PluginReport(metadata: PluginMetadata(name: name, stage: .source, capabilities: ["collect"]))
             report.lastRun = run
             report.runs += 1
             report.totalSeconds += run.seconds

@@ -28,7 +28,9 @@ public struct PluginMetadata: Sendable, Hashable {
     /// times a full health report under this name.
     public static let health = PluginMetadata(name: "health", stage: .health, capabilities: ["score"])
 
-    public init(name: String, stage: Stage, version: String = builtInVersion, capabilities: [String], instance: String? = nil) {
+    public init(
+        name: String, stage: Stage, version: String = builtInVersion, capabilities: [String], instance: String? = nil
+    ) {
         self.name = name
         self.stage = stage
         self.version = version

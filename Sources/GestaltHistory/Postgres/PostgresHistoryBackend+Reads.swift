@@ -24,7 +24,8 @@ extension PostgresHistoryBackend {
             case .revision(let revision):
                 target = Int64(revision)
             case .time(let time):
-                guard let found = try await newestRevision(atOrBefore: time.millisecondsSince1970, on: connection) else {
+                guard let found = try await newestRevision(atOrBefore: time.millisecondsSince1970, on: connection)
+                else {
                     throw HistoryError.notFound("no recorded history at or before \(time)")
                 }
                 target = found
@@ -41,12 +42,15 @@ extension PostgresHistoryBackend {
                 checkpoint: checkpoint.body, revision: UInt64(checkpoint.key),
                 timestamp: Timestamp(millisecondsSince1970: checkpoint.at), decoder: decoder
             )
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT revision, at, json FROM updates WHERE revision > \(checkpoint.key) AND revision <= \(target) ORDER BY revision
-                """, logger: logger).decode((Int64, Int64, ByteBuffer).self)
+                """, logger: logger
+            ).decode((Int64, Int64, ByteBuffer).self)
             for try await (revision, at, json) in rows {
                 try replay.apply(
-                    recorded: Data(buffer: json), revision: UInt64(revision), timestamp: Timestamp(millisecondsSince1970: at), decoder: decoder
+                    recorded: Data(buffer: json), revision: UInt64(revision),
+                    timestamp: Timestamp(millisecondsSince1970: at), decoder: decoder
                 )
             }
             return replay.topology
@@ -57,41 +61,54 @@ extension PostgresHistoryBackend {
         try await snapshot { connection in
             let oldest = try await oldestCheckpoint(through: .max, on: connection) ?? 0
             guard Int64(after) >= oldest else {
-                throw HistoryError.notFound("revision \(after) is older than the retained history, which starts at \(oldest)")
+                throw HistoryError.notFound(
+                    "revision \(after) is older than the retained history, which starts at \(oldest)")
             }
             let rows = try await updates(after: Int64(after), through: Int64(through), limit: limit + 1, on: connection)
             let page = rows.prefix(limit)
             let next: UInt64? = rows.count > limit ? page.last.map { UInt64($0.key) } : nil
             let end = next.map { Int64($0) } ?? Int64(through)
             var gaps: [HistoryGap] = []
-            let gapRows = try await connection.query("""
+            let gapRows = try await connection.query(
+                """
                 SELECT after, resumed_at FROM gaps WHERE resumed_at > \(Int64(after)) AND after < \(end) ORDER BY resumed_at
-                """, logger: logger).decode((Int64, Int64).self)
-            for try await (gapAfter, resumedAt) in gapRows { gaps.append(HistoryGap(after: UInt64(gapAfter), resumedAt: UInt64(resumedAt))) }
+                """, logger: logger
+            ).decode((Int64, Int64).self)
+            for try await (gapAfter, resumedAt) in gapRows {
+                gaps.append(HistoryGap(after: UInt64(gapAfter), resumedAt: UInt64(resumedAt)))
+            }
             return HistoryChanges(updates: page.map { [UInt8]($0.body) }, gaps: gaps, next: next)
         }
     }
 
-    func metrics(entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64) async throws -> [MetricSeries] {
+    func metrics(
+        entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64
+    ) async throws -> [MetricSeries] {
         try await snapshot { connection in
             var known = false
-            for try await _ in try await connection.query("SELECT 1 FROM samples WHERE entity_id = \(entityID) LIMIT 1", logger: logger) {
+            for try await _ in try await connection.query(
+                "SELECT 1 FROM samples WHERE entity_id = \(entityID) LIMIT 1", logger: logger)
+            {
                 known = true
             }
             guard known else { throw HistoryError.notFound("no recorded metrics for entity '\(entityID)'") }
             let start = since.millisecondsSince1970, until = until.millisecondsSince1970
             var series: [MetricSeries] = []
             for name in names {
-                let rows = try await connection.query("""
+                let rows = try await connection.query(
+                    """
                     SELECT (at - \(start)) / \(stepMilliseconds) AS bucket, min(value), avg(value), max(value), count(*)
                     FROM samples WHERE entity_id = \(entityID) AND name = \(name) AND at >= \(start) AND at <= \(until)
                     GROUP BY bucket ORDER BY bucket
-                    """, logger: logger).decode((Int64, Double, Double, Double, Int64).self)
+                    """, logger: logger
+                ).decode((Int64, Double, Double, Double, Int64).self)
                 var points: [MetricSeries.Point] = []
                 for try await (bucket, low, mean, high, count) in rows {
-                    points.append(MetricSeries.Point(
-                        time: Timestamp(millisecondsSince1970: start + bucket * stepMilliseconds), min: low, avg: mean, max: high, count: Int(count)
-                    ))
+                    points.append(
+                        MetricSeries.Point(
+                            time: Timestamp(millisecondsSince1970: start + bucket * stepMilliseconds), min: low,
+                            avg: mean, max: high, count: Int(count)
+                        ))
                 }
                 series.append(MetricSeries(name: name, points: points))
             }
@@ -103,9 +120,11 @@ extension PostgresHistoryBackend {
         try await client.withConnection { connection in
             let decoder = JSONDecoder()
             var events: [InfraEvent] = []
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT seq, json FROM events WHERE at >= \(since.millisecondsSince1970) AND at <= \(until.millisecondsSince1970) ORDER BY seq
-                """, logger: logger).decode((Int64, ByteBuffer).self)
+                """, logger: logger
+            ).decode((Int64, ByteBuffer).self)
             // Reading stops at `limit`; the rest of the rows are discarded with the sequence.
             for try await (seq, json) in rows {
                 let event: InfraEvent
@@ -142,7 +161,8 @@ extension PostgresHistoryBackend {
     /// The newest checkpoint at or before `revision`.
     func checkpoint(atOrBefore revision: Int64, on connection: PostgresConnection) async throws -> Row? {
         let rows = try await connection.query(
-            "SELECT revision, at, body FROM checkpoints WHERE revision <= \(revision) ORDER BY revision DESC LIMIT 1", logger: logger
+            "SELECT revision, at, body FROM checkpoints WHERE revision <= \(revision) ORDER BY revision DESC LIMIT 1",
+            logger: logger
         ).decode((Int64, Int64, ByteBuffer).self)
         for try await (key, at, body) in rows { return Row(key: key, at: at, body: Data(buffer: body)) }
         return nil
@@ -150,9 +170,11 @@ extension PostgresHistoryBackend {
 
     /// The updates in (after, through], oldest first, at most `limit`.
     func updates(after: Int64, through: Int64, limit: Int, on connection: PostgresConnection) async throws -> [Row] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT revision, at, json FROM updates WHERE revision > \(after) AND revision <= \(through) ORDER BY revision LIMIT \(limit)
-            """, logger: logger).decode((Int64, Int64, ByteBuffer).self)
+            """, logger: logger
+        ).decode((Int64, Int64, ByteBuffer).self)
         var found: [Row] = []
         for try await (key, at, body) in rows { found.append(Row(key: key, at: at, body: Data(buffer: body))) }
         return found
@@ -160,15 +182,19 @@ extension PostgresHistoryBackend {
 
     /// The newest revision recorded at or before `at` (an update's or a checkpoint's).
     func newestRevision(atOrBefore at: Int64, on connection: PostgresConnection) async throws -> Int64? {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT greatest((SELECT max(revision) FROM updates WHERE at <= \(at)), (SELECT max(revision) FROM checkpoints WHERE at <= \(at)))
-            """, logger: logger).decode(Int64?.self)
+            """, logger: logger
+        ).decode(Int64?.self)
         for try await revision in rows { return revision }
         return nil
     }
 
     func maxRevision(on connection: PostgresConnection) async throws -> Int64 {
-        for try await revision in try await connection.query("SELECT max(revision) FROM updates", logger: logger).decode(Int64?.self) {
+        for try await revision in try await connection.query("SELECT max(revision) FROM updates", logger: logger)
+            .decode(Int64?.self)
+        {
             return revision ?? 0
         }
         return 0

@@ -33,7 +33,8 @@ extension PostgresHistoryBackend {
     }
 
     /// One transaction: the rows before the kept checkpoint, and their bytes off the counter.
-    private func deleteBefore(checkpoint revision: Int64, at cutoff: Int64, report: inout RetentionReport) async throws {
+    private func deleteBefore(checkpoint revision: Int64, at cutoff: Int64, report: inout RetentionReport) async throws
+    {
         let bytes = PostgresHistorySchema.bytes
         let deletes = [
             "DELETE FROM updates WHERE revision <= \(revision) RETURNING \(bytes["updates"]!)",
@@ -47,7 +48,9 @@ extension PostgresHistoryBackend {
             var freed: Int64 = 0
             for delete in deletes {
                 let sql = "WITH gone AS (\(delete) AS n) SELECT count(*), coalesce(sum(n), 0)::bigint FROM gone"
-                for try await (count, sum) in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode((Int64, Int64).self) {
+                for try await (count, sum) in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                    .decode((Int64, Int64).self)
+                {
                     counts.append(Int(count))
                     freed += sum
                 }
@@ -76,6 +79,8 @@ extension PostgresHistoryBackend {
     }
 
     func oldestCheckpoint(through: UInt64) async throws -> UInt64? {
-        try await client.withConnection { connection in try await oldestCheckpoint(through: through, on: connection).map(UInt64.init) }
+        try await client.withConnection { connection in
+            try await oldestCheckpoint(through: through, on: connection).map(UInt64.init)
+        }
     }
 }

@@ -6,31 +6,37 @@ enum PostgresHistorySchema {
     /// Statements run one by one (the extended protocol takes one per query),
     /// all of one version in one transaction.
     static let migrations: [(version: Int32, statements: [String])] = [
-        (1, [
-            "CREATE TABLE updates(revision BIGINT PRIMARY KEY, at BIGINT NOT NULL, json BYTEA NOT NULL)",
-            "CREATE INDEX updates_at ON updates(at)",
-            "CREATE TABLE checkpoints(revision BIGINT PRIMARY KEY, at BIGINT NOT NULL, event_seq BIGINT NOT NULL, body BYTEA NOT NULL)",
-            "CREATE INDEX checkpoints_at ON checkpoints(at)",
-            "CREATE TABLE gaps(resumed_at BIGINT PRIMARY KEY, after BIGINT NOT NULL)",
-            "CREATE TABLE events(seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, json BYTEA NOT NULL)",
-            "CREATE INDEX events_at ON events(at)",
-            """
-            CREATE TABLE samples(
-                entity_id TEXT NOT NULL, name TEXT NOT NULL, at BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL,
-                PRIMARY KEY(entity_id, name, at))
-            """,
-            "CREATE INDEX samples_at ON samples(at)",
-        ]),
+        (
+            1,
+            [
+                "CREATE TABLE updates(revision BIGINT PRIMARY KEY, at BIGINT NOT NULL, json BYTEA NOT NULL)",
+                "CREATE INDEX updates_at ON updates(at)",
+                "CREATE TABLE checkpoints(revision BIGINT PRIMARY KEY, at BIGINT NOT NULL, event_seq BIGINT NOT NULL, body BYTEA NOT NULL)",
+                "CREATE INDEX checkpoints_at ON checkpoints(at)",
+                "CREATE TABLE gaps(resumed_at BIGINT PRIMARY KEY, after BIGINT NOT NULL)",
+                "CREATE TABLE events(seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, json BYTEA NOT NULL)",
+                "CREATE INDEX events_at ON events(at)",
+                """
+                CREATE TABLE samples(
+                    entity_id TEXT NOT NULL, name TEXT NOT NULL, at BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY(entity_id, name, at))
+                """,
+                "CREATE INDEX samples_at ON samples(at)",
+            ]
+        ),
         // The live-bytes counter `maxBytes` bounds, started from the rows already there.
-        (2, [
-            "CREATE TABLE history_bytes(live BIGINT NOT NULL)",
-            """
-            INSERT INTO history_bytes SELECT
-                (SELECT coalesce(sum(\(bytes["updates"]!)), 0) FROM updates) + (SELECT coalesce(sum(\(bytes["checkpoints"]!)), 0) FROM checkpoints)
-                + (SELECT coalesce(sum(\(bytes["gaps"]!)), 0) FROM gaps) + (SELECT coalesce(sum(\(bytes["events"]!)), 0) FROM events)
-                + (SELECT coalesce(sum(\(bytes["samples"]!)), 0) FROM samples)
-            """,
-        ]),
+        (
+            2,
+            [
+                "CREATE TABLE history_bytes(live BIGINT NOT NULL)",
+                """
+                INSERT INTO history_bytes SELECT
+                    (SELECT coalesce(sum(\(bytes["updates"]!)), 0) FROM updates) + (SELECT coalesce(sum(\(bytes["checkpoints"]!)), 0) FROM checkpoints)
+                    + (SELECT coalesce(sum(\(bytes["gaps"]!)), 0) FROM gaps) + (SELECT coalesce(sum(\(bytes["events"]!)), 0) FROM events)
+                    + (SELECT coalesce(sum(\(bytes["samples"]!)), 0) FROM samples)
+                """,
+            ]
+        ),
     ]
 
     static let versionTable = """

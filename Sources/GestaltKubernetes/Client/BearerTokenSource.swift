@@ -30,7 +30,9 @@ final class BearerTokenSource: Sendable {
     private func fetch() throws(KubernetesError) -> (String, Duration) {
         if let file = credentials.tokenFile {
             guard let data = FileManager.default.contents(atPath: file),
-                  let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+                let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+                !token.isEmpty
+            else {
                 throw .configuration("cannot read token file \(file)")
             }
             return ("Bearer \(token)", .seconds(60))

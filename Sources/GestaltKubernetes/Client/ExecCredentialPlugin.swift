@@ -16,7 +16,8 @@ struct ExecCredentialPlugin {
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in plugin.environment { environment[key] = value }
         // The plugin reads KUBERNETES_EXEC_INFO to learn what is asked of it.
-        environment["KUBERNETES_EXEC_INFO"] = #"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}}"#
+        environment["KUBERNETES_EXEC_INFO"] =
+            #"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}}"#
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
@@ -31,8 +32,12 @@ struct ExecCredentialPlugin {
         guard process.terminationStatus == 0 else {
             throw .configuration("credential plugin \(plugin.command) exited with status \(process.terminationStatus)")
         }
-        guard let credential = try? JSONDecoder().decode(ExecCredential.self, from: data), let token = credential.status?.token else {
-            throw .configuration("credential plugin \(plugin.command) printed no status.token (client certificates from plugins are not supported)")
+        guard let credential = try? JSONDecoder().decode(ExecCredential.self, from: data),
+            let token = credential.status?.token
+        else {
+            throw .configuration(
+                "credential plugin \(plugin.command) printed no status.token (client certificates from plugins are not supported)"
+            )
         }
         var lifetime = Duration.seconds(300)
         if let expiry = credential.status?.expirationTimestamp, let date = ISO8601DateFormatter().date(from: expiry) {

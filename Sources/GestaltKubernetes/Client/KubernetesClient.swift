@@ -21,7 +21,9 @@ final class KubernetesClient: Sendable {
             if let ca = configuration.certificateAuthorityPEM {
                 tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(ca))
             }
-            if let cert = configuration.credentials.clientCertificatePEM, let key = configuration.credentials.clientKeyPEM {
+            if let cert = configuration.credentials.clientCertificatePEM,
+                let key = configuration.credentials.clientKeyPEM
+            {
                 tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(cert).map { .certificate($0) }
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: key, format: .pem))
             }
@@ -61,11 +63,15 @@ final class KubernetesClient: Sendable {
     }
 
     /// Sends a GET and checks the status. The deadline covers the response head only.
-    private func send(path: String, query: [(String, String)], accept: String, deadline: Duration) async throws -> HTTPClientResponse {
+    private func send(
+        path: String, query: [(String, String)], accept: String, deadline: Duration
+    ) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: server + path + Self.encode(query))
         request.headers.add(name: "Accept", value: accept)
         request.headers.add(name: "User-Agent", value: "gestalt-live")
-        if let authorization = try tokens.authorization() { request.headers.add(name: "Authorization", value: authorization) }
+        if let authorization = try tokens.authorization() {
+            request.headers.add(name: "Authorization", value: authorization)
+        }
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: .init(deadline))
@@ -93,8 +99,9 @@ final class KubernetesClient: Sendable {
         guard !query.isEmpty else { return "" }
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        return "?" + query.map { name, value in
-            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
-        }.joined(separator: "&")
+        return "?"
+            + query.map { name, value in
+                "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
+            }.joined(separator: "&")
     }
 }

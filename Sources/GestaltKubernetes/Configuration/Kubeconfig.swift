@@ -9,7 +9,8 @@ struct Kubeconfig: Decodable {
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             name = try c.decode(String.self, forKey: .name)
-            value = try c.decodeIfPresent(Value.self, forKey: .cluster)
+            value =
+                try c.decodeIfPresent(Value.self, forKey: .cluster)
                 ?? c.decodeIfPresent(Value.self, forKey: .user)
                 ?? c.decodeIfPresent(Value.self, forKey: .context)
         }

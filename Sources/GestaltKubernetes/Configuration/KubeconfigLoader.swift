@@ -26,7 +26,8 @@ struct KubeconfigLoader {
             do {
                 return try KubernetesConfiguration.inCluster(environment: environment)
             } catch {
-                throw .configuration("no kubeconfig found (--kubeconfig, KUBECONFIG, ~/.kube/config) and not in a cluster")
+                throw .configuration(
+                    "no kubeconfig found (--kubeconfig, KUBECONFIG, ~/.kube/config) and not in a cluster")
             }
         }
         var merged = Merged()
@@ -43,22 +44,30 @@ struct KubeconfigLoader {
             for entry in config.contexts ?? [] where merged.contexts[entry.name] == nil {
                 if let value = entry.value { merged.contexts[entry.name] = value }
             }
-            if merged.currentContext == nil, let current = config.currentContext, !current.isEmpty { merged.currentContext = current }
+            if merged.currentContext == nil, let current = config.currentContext, !current.isEmpty {
+                merged.currentContext = current
+            }
         }
         let names = files.joined(separator: ":")
         guard let contextName = requested ?? merged.currentContext else {
-            throw .configuration("\(names) sets no current-context; pass --context (known: \(merged.contexts.keys.sorted().joined(separator: ", ")))")
+            throw .configuration(
+                "\(names) sets no current-context; pass --context (known: \(merged.contexts.keys.sorted().joined(separator: ", ")))"
+            )
         }
         guard let context = merged.contexts[contextName] else {
-            throw .configuration("context \"\(contextName)\" is not in \(names) (known: \(merged.contexts.keys.sorted().joined(separator: ", ")))")
+            throw .configuration(
+                "context \"\(contextName)\" is not in \(names) (known: \(merged.contexts.keys.sorted().joined(separator: ", ")))"
+            )
         }
         guard let cluster = merged.clusters[context.cluster], let server = cluster.value.server, !server.isEmpty else {
-            throw .configuration("context \"\(contextName)\" names cluster \"\(context.cluster)\", which has no server in \(names)")
+            throw .configuration(
+                "context \"\(contextName)\" names cluster \"\(context.cluster)\", which has no server in \(names)")
         }
         var configuration = KubernetesConfiguration(server: server, contextName: contextName)
         configuration.insecureSkipTLSVerify = cluster.value.insecureSkipTLSVerify ?? false
         configuration.certificateAuthorityPEM = try pem(
-            data: cluster.value.certificateAuthorityData, file: cluster.value.certificateAuthority, directory: cluster.directory, what: "certificate-authority"
+            data: cluster.value.certificateAuthorityData, file: cluster.value.certificateAuthority,
+            directory: cluster.directory, what: "certificate-authority"
         )
         if let userName = context.user {
             guard let user = merged.users[userName] else {
@@ -69,24 +78,30 @@ struct KubeconfigLoader {
         return configuration
     }
 
-    private func credentials(_ user: Kubeconfig.User, directory: String) throws(KubernetesError) -> KubernetesCredentials {
+    private func credentials(
+        _ user: Kubeconfig.User, directory: String
+    ) throws(KubernetesError) -> KubernetesCredentials {
         var credentials = KubernetesCredentials(token: user.token, username: user.username, password: user.password)
         credentials.tokenFile = user.tokenFile.map { resolve($0, in: directory) }
         credentials.clientCertificatePEM = try pem(
-            data: user.clientCertificateData, file: user.clientCertificate, directory: directory, what: "client-certificate"
+            data: user.clientCertificateData, file: user.clientCertificate, directory: directory,
+            what: "client-certificate"
         )
-        credentials.clientKeyPEM = try pem(data: user.clientKeyData, file: user.clientKey, directory: directory, what: "client-key")
+        credentials.clientKeyPEM = try pem(
+            data: user.clientKeyData, file: user.clientKey, directory: directory, what: "client-key")
         if let exec = user.exec {
             credentials.exec = .init(
                 command: exec.command, arguments: exec.args ?? [],
-                environment: Dictionary((exec.env ?? []).map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+                environment: Dictionary(
+                    (exec.env ?? []).map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
             )
         }
         return credentials
     }
 
     /// Inline base64 data wins over a file, as in client-go.
-    private func pem(data: String?, file: String?, directory: String, what: String) throws(KubernetesError) -> [UInt8]? {
+    private func pem(data: String?, file: String?, directory: String, what: String) throws(KubernetesError) -> [UInt8]?
+    {
         if let data, !data.isEmpty {
             guard let decoded = Data(base64Encoded: data, options: .ignoreUnknownCharacters) else {
                 throw .configuration("\(what)-data is not valid base64")
@@ -95,7 +110,9 @@ struct KubeconfigLoader {
         }
         guard let file, !file.isEmpty else { return nil }
         let path = resolve(file, in: directory)
-        guard let contents = FileManager.default.contents(atPath: path) else { throw .configuration("cannot read \(what) file \(path)") }
+        guard let contents = FileManager.default.contents(atPath: path) else {
+            throw .configuration("cannot read \(what) file \(path)")
+        }
         return [UInt8](contents)
     }
 
@@ -107,7 +124,9 @@ struct KubeconfigLoader {
     private func kubeconfigFiles(explicit: String?) throws(KubernetesError) -> [String] {
         if let explicit {
             let path = (explicit as NSString).expandingTildeInPath
-            guard FileManager.default.fileExists(atPath: path) else { throw .configuration("kubeconfig \(path) does not exist") }
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw .configuration("kubeconfig \(path) does not exist")
+            }
             return [path]
         }
         if let list = environment["KUBECONFIG"], !list.isEmpty {
@@ -122,7 +141,8 @@ struct KubeconfigLoader {
     }
 
     private func read(_ file: String) throws(KubernetesError) -> Kubeconfig {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+        else {
             throw .configuration("cannot read kubeconfig \(file)")
         }
         do {

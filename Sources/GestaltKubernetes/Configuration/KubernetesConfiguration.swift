@@ -19,7 +19,8 @@ public struct KubernetesConfiguration: Sendable, Hashable {
     public var tuning: KubernetesTuning
 
     public init(
-        server: String, credentials: KubernetesCredentials = KubernetesCredentials(), certificateAuthorityPEM: [UInt8]? = nil,
+        server: String, credentials: KubernetesCredentials = KubernetesCredentials(),
+        certificateAuthorityPEM: [UInt8]? = nil,
         insecureSkipTLSVerify: Bool = false, namespaces: [String] = [], contextName: String? = nil,
         tuning: KubernetesTuning = KubernetesTuning()
     ) {
@@ -51,8 +52,10 @@ public struct KubernetesConfiguration: Sendable, Hashable {
         serviceAccountDirectory: String = "/var/run/secrets/kubernetes.io/serviceaccount"
     ) throws(KubernetesError) -> KubernetesConfiguration {
         guard let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty,
-              let port = environment["KUBERNETES_SERVICE_PORT"], !port.isEmpty else {
-            throw .configuration("not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set")
+            let port = environment["KUBERNETES_SERVICE_PORT"], !port.isEmpty
+        else {
+            throw .configuration(
+                "not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set")
         }
         let tokenFile = "\(serviceAccountDirectory)/token"
         guard FileManager.default.isReadableFile(atPath: tokenFile) else {

@@ -26,7 +26,8 @@ public struct KubernetesCredentials: Sendable, Hashable {
     }
 
     public init(
-        token: String? = nil, tokenFile: String? = nil, clientCertificatePEM: [UInt8]? = nil, clientKeyPEM: [UInt8]? = nil,
+        token: String? = nil, tokenFile: String? = nil, clientCertificatePEM: [UInt8]? = nil,
+        clientKeyPEM: [UInt8]? = nil,
         username: String? = nil, password: String? = nil, exec: ExecPlugin? = nil
     ) {
         self.token = token

@@ -18,7 +18,10 @@ struct EntityMapper: Sendable {
         )
         switch object.payload {
         case .pod(let pod):
-            entity.customMetrics = ["restarts": Double(pod.restarts), "ready_containers": Double(pod.readyContainers), "containers": Double(pod.containers)]
+            entity.customMetrics = [
+                "restarts": Double(pod.restarts), "ready_containers": Double(pod.readyContainers),
+                "containers": Double(pod.containers),
+            ]
             entity.memoryLimit = pod.memoryLimitBytes
             if let usage {
                 entity.memoryBytes = usage.memoryBytes
@@ -31,7 +34,8 @@ struct EntityMapper: Sendable {
             switch object.resource {
             case .jobs: entity.customMetrics = ["active": Double(workload.active), "succeeded": Double(workload.ready)]
             case .cronjobs: break
-            default: entity.customMetrics = ["replicas": Double(workload.desired), "ready_replicas": Double(workload.ready)]
+            default:
+                entity.customMetrics = ["replicas": Double(workload.desired), "ready_replicas": Double(workload.ready)]
             }
         default:
             break

@@ -7,8 +7,10 @@ struct EventMapper: Sendable {
     var naming = KubernetesNaming()
 
     static let errorReasons: Set<String> = [
-        "BackOff", "CrashLoopBackOff", "Failed", "FailedScheduling", "FailedMount", "FailedAttachVolume", "FailedCreate",
-        "FailedCreatePodSandBox", "Unhealthy", "ProgressDeadlineExceeded", "FailedSync", "BackoffLimitExceeded", "ErrImagePull",
+        "BackOff", "CrashLoopBackOff", "Failed", "FailedScheduling", "FailedMount", "FailedAttachVolume",
+        "FailedCreate",
+        "FailedCreatePodSandBox", "Unhealthy", "ProgressDeadlineExceeded", "FailedSync", "BackoffLimitExceeded",
+        "ErrImagePull",
         "ImagePullBackOff",
     ]
     static let criticalReasons: Set<String> = [

@@ -28,7 +28,8 @@ struct MetricsPoller: Sendable {
             let note: String?
             do {
                 var usage: [String: PodUsage] = [:]
-                let paths = namespaces.isEmpty
+                let paths =
+                    namespaces.isEmpty
                     ? ["/apis/metrics.k8s.io/v1beta1/pods"]
                     : namespaces.map { "/apis/metrics.k8s.io/v1beta1/namespaces/\($0)/pods" }
                 for path in paths {
@@ -36,8 +37,12 @@ struct MetricsPoller: Sendable {
                     for item in list.items ?? [] {
                         let containers = item.containers ?? []
                         usage["\(item.metadata.namespace ?? "")/\(item.metadata.name)"] = PodUsage(
-                            cpuMillicores: containers.reduce(0) { $0 + ($1.usage?["cpu"].flatMap(Quantity.millicores) ?? 0) },
-                            memoryBytes: containers.reduce(0) { $0 + ($1.usage?["memory"].flatMap(Quantity.bytes) ?? 0) }
+                            cpuMillicores: containers.reduce(0) {
+                                $0 + ($1.usage?["cpu"].flatMap(Quantity.millicores) ?? 0)
+                            },
+                            memoryBytes: containers.reduce(0) {
+                                $0 + ($1.usage?["memory"].flatMap(Quantity.bytes) ?? 0)
+                            }
                         )
                     }
                 }

@@ -37,7 +37,8 @@ struct ObjectDecoder: Sendable {
         func page<W: WireObject>(_: W.Type) throws -> ListPage {
             let list = try JSONDecoder().decode(List<W>.self, from: data)
             return ListPage(
-                items: (list.items ?? []).map { $0.object(for: resource) }, resourceVersion: list.metadata?.resourceVersion ?? "",
+                items: (list.items ?? []).map { $0.object(for: resource) },
+                resourceVersion: list.metadata?.resourceVersion ?? "",
                 continueToken: list.metadata?.continue.flatMap { $0.isEmpty ? nil : $0 }
             )
         }
@@ -55,7 +56,8 @@ struct ObjectDecoder: Sendable {
                 initialEventsEnd: meta?.annotations?["k8s.io/initial-events-end"] == "true"
             )
         case "ERROR":
-            return .error(code: head.object?.code ?? 0, reason: head.object?.reason ?? "", message: head.object?.message ?? "")
+            return .error(
+                code: head.object?.code ?? 0, reason: head.object?.reason ?? "", message: head.object?.message ?? "")
         case "ADDED", "MODIFIED", "DELETED":
             func one<W: WireObject>(_: W.Type) throws -> KubeObject {
                 try decoder.decode(EventBody<W>.self, from: line).object.object(for: resource)
@@ -123,7 +125,8 @@ extension WireEvent: WireObject {
 
 extension WirePhased: WireObject {
     func payload(for resource: ResourceKind) -> KubeObject.Payload {
-        resource == .namespaces ? .namespace(phase: status?.phase ?? "Active") : .claim(phase: status?.phase ?? "Pending")
+        resource == .namespaces
+            ? .namespace(phase: status?.phase ?? "Active") : .claim(phase: status?.phase ?? "Pending")
     }
 }
 

@@ -21,7 +21,8 @@ struct ObjectMeta: Sendable, Hashable, Decodable {
     static let lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 
     enum CodingKeys: String, CodingKey {
-        case name, namespace, resourceVersion, labels, annotations, ownerReferences, creationTimestamp, deletionTimestamp, generation
+        case name, namespace, resourceVersion, labels, annotations, ownerReferences, creationTimestamp,
+            deletionTimestamp, generation
     }
 
     init(from decoder: any Decoder) throws {
@@ -34,7 +35,9 @@ struct ObjectMeta: Sendable, Hashable, Decodable {
         annotations.removeValue(forKey: Self.lastAppliedAnnotation)
         self.annotations = annotations
         ownerReferences = try c.decodeIfPresent([OwnerReference].self, forKey: .ownerReferences) ?? []
-        creationTimestamp = try c.decodeIfPresent(String.self, forKey: .creationTimestamp).flatMap { Timestamp(rfc3339: $0) }
+        creationTimestamp = try c.decodeIfPresent(String.self, forKey: .creationTimestamp).flatMap {
+            Timestamp(rfc3339: $0)
+        }
         deleting = try c.decodeIfPresent(String.self, forKey: .deletionTimestamp) != nil
         generation = try c.decodeIfPresent(Int64.self, forKey: .generation) ?? 0
     }

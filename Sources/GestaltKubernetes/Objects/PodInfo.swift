@@ -78,7 +78,9 @@ struct WirePod: Decodable {
             }
         }
         let statuses = status?.containerStatuses ?? []
-        let reasons = statuses.flatMap { [$0.state?.waiting?.reason, $0.state?.terminated?.reason].compactMap { $0 } } + [status?.reason].compactMap { $0 }
+        let reasons =
+            statuses.flatMap { [$0.state?.waiting?.reason, $0.state?.terminated?.reason].compactMap { $0 } }
+            + [status?.reason].compactMap { $0 }
         func sum(_ pick: (Resources) -> String?, _ parse: (String) -> Double?) -> Double {
             containers.reduce(0) { $0 + ($1.resources.flatMap(pick).flatMap(parse) ?? 0) }
         }

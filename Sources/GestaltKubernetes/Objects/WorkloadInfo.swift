@@ -46,12 +46,15 @@ struct WireWorkload: Decodable {
             let desired = status?.desiredNumberScheduled ?? 0
             return WorkloadInfo(
                 desired: desired, ready: status?.numberReady ?? 0, updated: status?.updatedNumberScheduled ?? desired,
-                available: status?.numberAvailable ?? 0, staleGeneration: stale, failed: false, finished: false, active: 0
+                available: status?.numberAvailable ?? 0, staleGeneration: stale, failed: false, finished: false,
+                active: 0
             )
         case .jobs:
             return WorkloadInfo(
-                desired: spec?.completions ?? 1, ready: status?.succeeded ?? 0, updated: 0, available: 0, staleGeneration: false,
-                failed: condition("Failed") == "True", finished: condition("Complete") == "True", active: status?.active ?? 0
+                desired: spec?.completions ?? 1, ready: status?.succeeded ?? 0, updated: 0, available: 0,
+                staleGeneration: false,
+                failed: condition("Failed") == "True", finished: condition("Complete") == "True",
+                active: status?.active ?? 0
             )
         case .cronjobs:
             return WorkloadInfo(

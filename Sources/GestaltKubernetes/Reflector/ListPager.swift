@@ -21,7 +21,8 @@ struct ListPager: Sendable {
             if let continueToken { query.append(("continue", continueToken)) }
             let page: ObjectDecoder.ListPage
             do {
-                page = try decoder.decodeList(try await client.get(path: path, query: query, accept: resource.accept(watch: false)))
+                page = try decoder.decodeList(
+                    try await client.get(path: path, query: query, accept: resource.accept(watch: false)))
             } catch KubernetesError.gone where continueToken != nil {
                 page = try decoder.decodeList(try await client.get(path: path, accept: resource.accept(watch: false)))
                 items = []

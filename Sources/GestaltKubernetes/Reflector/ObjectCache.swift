@@ -40,7 +40,9 @@ final class ObjectCache: Sendable {
     }
 
     func delete(_ object: KubeObject) {
-        let changed = state.withLock { s in Self.remove(object.resource, key: object.metadata.key, namespace: object.metadata.namespace, from: &s) }
+        let changed = state.withLock { s in
+            Self.remove(object.resource, key: object.metadata.key, namespace: object.metadata.namespace, from: &s)
+        }
         if changed { wake.yield() }
     }
 
@@ -52,12 +54,15 @@ final class ObjectCache: Sendable {
     /// list is older news about it, and the watch will not send it again.
     @discardableResult
     func replace(
-        _ resource: ResourceKind, namespace: String?, with items: [KubeObject], eventLimit: Int? = nil, listedAt: String? = nil
+        _ resource: ResourceKind, namespace: String?, with items: [KubeObject], eventLimit: Int? = nil,
+        listedAt: String? = nil
     ) -> Int {
         let listed = listedAt.flatMap(UInt64.init)
         func newer(_ cached: KubeObject?, than version: UInt64?) -> Bool {
             // resourceVersions are opaque; every real server and the fake use integers, and anything else is not compared.
-            guard let version, let cached = cached.flatMap({ UInt64($0.metadata.resourceVersion) }) else { return false }
+            guard let version, let cached = cached.flatMap({ UInt64($0.metadata.resourceVersion) }) else {
+                return false
+            }
             return cached > version
         }
         let changed = state.withLock { s -> Int in
@@ -69,7 +74,8 @@ final class ObjectCache: Sendable {
                 if Self.remove(resource, key: key, namespace: old.metadata.namespace, from: &s) { changes += 1 }
             }
             let queuedBefore = s.newEvents.count
-            for item in items where !(listed != nil && newer(cached[item.metadata.key], than: UInt64(item.metadata.resourceVersion))) {
+            for item in items
+            where !(listed != nil && newer(cached[item.metadata.key], than: UInt64(item.metadata.resourceVersion))) {
                 if Self.put(item, into: &s) { changes += 1 }
             }
             if let eventLimit, s.newEvents.count - queuedBefore > eventLimit {
@@ -118,7 +124,9 @@ final class ObjectCache: Sendable {
     /// Every partition, for a rescan's full projection.
     func allPartitions() -> [String: Partition] { state.withLock { $0.partitions } }
 
-    func podUsage(namespace: String, name: String) -> PodUsage? { state.withLock { $0.podUsage["\(namespace)/\(name)"] } }
+    func podUsage(namespace: String, name: String) -> PodUsage? {
+        state.withLock { $0.podUsage["\(namespace)/\(name)"] }
+    }
 
     /// Every cached object of a resource, for tests and diagnostics.
     func objects(_ resource: ResourceKind) -> [KubeObject] {
@@ -132,7 +140,9 @@ final class ObjectCache: Sendable {
             return namespace.map { ns in s.events.filter { $0.value.metadata.namespace == ns } } ?? s.events
         }
         if let namespace, resource.namespaced {
-            return (s.partitions[namespace]?.of(resource) ?? [:]).reduce(into: [:]) { $0["\(namespace)/\($1.key)"] = $1.value }
+            return (s.partitions[namespace]?.of(resource) ?? [:]).reduce(into: [:]) {
+                $0["\(namespace)/\($1.key)"] = $1.value
+            }
         }
         var all: [String: KubeObject] = [:]
         for partition in s.partitions.values {
@@ -152,7 +162,8 @@ final class ObjectCache: Sendable {
         }
         let partition = partition(of: object.metadata)
         guard s.partitions[partition]?.objects[object.resource]?[object.metadata.name] != object else { return false }
-        s.partitions[partition, default: Partition()].objects[object.resource, default: [:]][object.metadata.name] = object
+        s.partitions[partition, default: Partition()].objects[object.resource, default: [:]][object.metadata.name] =
+            object
         s.dirty.insert(partition)
         return true
     }

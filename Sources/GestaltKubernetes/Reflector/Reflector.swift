@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-import Logging
 import GestaltEngine
+import Logging
 import Synchronization
 
 /// Lists and watches one resource (in one namespace, or cluster-wide) into
@@ -23,7 +23,8 @@ struct Reflector: Sendable {
 
     /// Runs until the task is cancelled.
     func run() async {
-        var backoff = Backoff(initial: tuning.backoffInitial, maximum: tuning.backoffMax, resetAfter: tuning.backoffResetAfter)
+        var backoff = Backoff(
+            initial: tuning.backoffInitial, maximum: tuning.backoffMax, resetAfter: tuning.backoffResetAfter)
         var resourceVersion: String?
         var watchListUsable = tuning.useWatchList
         while !Task.isCancelled {
@@ -43,7 +44,9 @@ struct Reflector: Sendable {
                         // 400/422, or a server or proxy that ignores sendInitialEvents and never sends
                         // the initial-events-end bookmark) falls back to list+watch, at once and from
                         // now on, because making progress beats retrying a request that cannot sync.
-                        logger.info("WatchList failed, falling back to list+watch", metadata: ["resource": "\(name)", "reason": "\(error)"])
+                        logger.info(
+                            "WatchList failed, falling back to list+watch",
+                            metadata: ["resource": "\(name)", "reason": "\(error)"])
                         watchListUsable = false
                         resourceVersion = try await list()
                     }
@@ -56,15 +59,19 @@ struct Reflector: Sendable {
                 if Task.isCancelled { return }
                 if case .gone(let message) = error {
                     // Relist at once; the diff against the cache keeps the map steady.
-                    logger.info("resourceVersion too old, relisting", metadata: ["resource": "\(name)", "reason": "\(message)"])
+                    logger.info(
+                        "resourceVersion too old, relisting", metadata: ["resource": "\(name)", "reason": "\(message)"])
                     resourceVersion = nil
                     continue
                 }
                 if error.isForbidden {
-                    logger.warning("forbidden; other resources keep working", metadata: ["resource": "\(name)", "error": "\(error)"])
+                    logger.warning(
+                        "forbidden; other resources keep working",
+                        metadata: ["resource": "\(name)", "error": "\(error)"])
                     board.set(name, .forbidden(Self.shortMessage(error)))
                 } else {
-                    logger.warning("list/watch failed; retrying", metadata: ["resource": "\(name)", "error": "\(error)"])
+                    logger.warning(
+                        "list/watch failed; retrying", metadata: ["resource": "\(name)", "error": "\(error)"])
                     board.set(name, .failing(error.description, everSynced: false))
                 }
                 // Once access comes back, start over with a list.
@@ -81,9 +88,17 @@ struct Reflector: Sendable {
 
     /// A paged list into the cache; returns the list's resourceVersion.
     private func list() async throws -> String {
-        let listed = try await ListPager(resource: resource, namespace: namespace, client: client, pageSize: tuning.pageSize).fetch()
-        let changed = cache.replace(resource, namespace: namespace, with: listed.items, eventLimit: tuning.initialEventLimit)
-        logger.debug("listed", metadata: ["resource": "\(name)", "items": "\(listed.items.count)", "changed": "\(changed)", "rv": "\(listed.resourceVersion)"])
+        let listed = try await ListPager(
+            resource: resource, namespace: namespace, client: client, pageSize: tuning.pageSize
+        ).fetch()
+        let changed = cache.replace(
+            resource, namespace: namespace, with: listed.items, eventLimit: tuning.initialEventLimit)
+        logger.debug(
+            "listed",
+            metadata: [
+                "resource": "\(name)", "items": "\(listed.items.count)", "changed": "\(changed)",
+                "rv": "\(listed.resourceVersion)",
+            ])
         board.set(name, .synced)
         return listed.resourceVersion
     }
@@ -114,7 +129,8 @@ struct Reflector: Sendable {
                 group.addTask {
                     try await Task.sleep(for: limit)
                     guard progress.synced else {
-                        throw KubernetesError.transport("no initial-events-end bookmark within \(limit) (sendInitialEvents ignored?)")
+                        throw KubernetesError.transport(
+                            "no initial-events-end bookmark within \(limit) (sendInitialEvents ignored?)")
                     }
                     // Synced in time: this task must not end the watch.
                     while true { try await Task.sleep(for: .seconds(3600)) }
@@ -137,7 +153,8 @@ struct Reflector: Sendable {
                     do {
                         event = try decoder.decodeEvent(line)
                     } catch {
-                        throw KubernetesError.malformed("watch line of \(name): \(String(decoding: line.prefix(120), as: UTF8.self))")
+                        throw KubernetesError.malformed(
+                            "watch line of \(name): \(String(decoding: line.prefix(120), as: UTF8.self))")
                     }
                     try apply(event, progress: progress, initial: &initial)
                 }
@@ -152,7 +169,8 @@ struct Reflector: Sendable {
         if initial != nil { throw KubernetesError.transport("watch of \(name) ended before its initial events did") }
     }
 
-    private func apply(_ event: ObjectDecoder.WatchEvent, progress: WatchProgress, initial: inout [KubeObject]?) throws {
+    private func apply(_ event: ObjectDecoder.WatchEvent, progress: WatchProgress, initial: inout [KubeObject]?) throws
+    {
         switch event {
         case .added(let object), .modified(let object):
             if initial != nil { initial?.append(object) } else { cache.upsert(object) }

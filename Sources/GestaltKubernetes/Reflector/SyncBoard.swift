@@ -60,7 +60,9 @@ final class SyncBoard: Sendable {
     var isSettled: Bool { state.withLock { s in !s.reflectors.values.contains(.syncing) } }
 
     private func publish() {
-        let (status, settled) = state.withLock { s in (Self.status(of: s, server: server, sourceName: sourceName), !s.reflectors.values.contains(.syncing)) }
+        let (status, settled) = state.withLock { s in
+            (Self.status(of: s, server: server, sourceName: sourceName), !s.reflectors.values.contains(.syncing))
+        }
         statusBoard.set(status)
         if settled { settledSignal.yield() }
     }
@@ -84,10 +86,14 @@ final class SyncBoard: Sendable {
         }
         let total = s.reflectors.count
         if synced == 0, failing > 0 {
-            return SourceStatus(name: sourceName, state: .error, message: "\(server): \(firstFailure ?? "unreachable")", details: details)
+            return SourceStatus(
+                name: sourceName, state: .error, message: "\(server): \(firstFailure ?? "unreachable")",
+                details: details)
         }
         if syncing > 0, failing == 0, forbidden == 0 {
-            return SourceStatus(name: sourceName, state: .syncing, message: "listing \(syncing) of \(total) resources", details: details)
+            return SourceStatus(
+                name: sourceName, state: .syncing, message: "listing \(syncing) of \(total) resources", details: details
+            )
         }
         if forbidden > 0 || failing > 0 || syncing > 0 {
             var parts: [String] = []
@@ -99,6 +105,7 @@ final class SyncBoard: Sendable {
                 message: "watching \(synced) of \(total) resources (\(parts.joined(separator: ", ")))", details: details
             )
         }
-        return SourceStatus(name: sourceName, state: .ready, message: "watching \(total) resources on \(server)", details: details)
+        return SourceStatus(
+            name: sourceName, state: .ready, message: "watching \(total) resources on \(server)", details: details)
     }
 }

@@ -33,7 +33,8 @@ package struct ClientMatcher: Sendable {
             let parts = name.split(separator: "/", omittingEmptySubsequences: false)
             if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !name.contains(":") {
                 for kind in [EntityKind.deployment, .statefulset, .daemonset, .service, .pod] {
-                    candidates.append(Entity.kubernetesID(kind: kind, namespace: String(parts[0]), name: String(parts[1])))
+                    candidates.append(
+                        Entity.kubernetesID(kind: kind, namespace: String(parts[0]), name: String(parts[1])))
                 }
             }
         }

@@ -26,7 +26,8 @@ package struct PostgresMapping: Sendable {
         self.source = source
         self.poolWarning = configuration.poolWarning
         self.poolCritical = configuration.poolCritical
-        self.longQuerySeconds = Double(configuration.longQuery.components.seconds)
+        self.longQuerySeconds =
+            Double(configuration.longQuery.components.seconds)
             + Double(configuration.longQuery.components.attoseconds) / 1e18
     }
 
@@ -41,7 +42,8 @@ package struct PostgresMapping: Sendable {
     ) -> ServerPicture {
         let serverID = serverID(server)
         let elapsed = previous.map { Self.seconds(sample.takenAt - $0.takenAt) } ?? 0
-        let previousDatabases = Dictionary(previous?.databases.map { ($0.name, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        let previousDatabases = Dictionary(
+            previous?.databases.map { ($0.name, $0) } ?? [], uniquingKeysWith: { a, _ in a })
         let maxConnections = Double(max(sample.maxConnections, 1))
         var picture = ServerPicture()
 
@@ -59,9 +61,12 @@ package struct PostgresMapping: Sendable {
                 "slowest_query_seconds": Self.rounded(database.slowestQuerySeconds ?? 0, step: 0.1),
             ]
             if let size = database.sizeBytes { metrics["size_bytes"] = Double(size) }
-            if let ratio = Self.cacheHitRatio(hit: database.blocksHit, read: database.blocksRead) { metrics["cache_hit_ratio"] = ratio }
+            if let ratio = Self.cacheHitRatio(hit: database.blocksHit, read: database.blocksRead) {
+                metrics["cache_hit_ratio"] = ratio
+            }
             // A counter that went down was reset (pg_stat_reset): no rate from that pair.
-            if let before = previousDatabases[database.name], elapsed > 0, database.transactions >= before.transactions {
+            if let before = previousDatabases[database.name], elapsed > 0, database.transactions >= before.transactions
+            {
                 let tps = Double(database.transactions - before.transactions) / elapsed
                 metrics["tps"] = Self.rounded(tps, step: 0.01)
                 totalTPS? += tps
@@ -73,15 +78,17 @@ package struct PostgresMapping: Sendable {
             let longQuery = slowest > longQuerySeconds
             var annotations: [String: String] = [:]
             if let text = sample.queryTexts[database.name] { annotations["postgres.slowest_query"] = text }
-            picture.entities.append(Entity(
-                id: id, kind: .database, name: database.name, source: source, status: .running,
-                labels: ["postgres.role": "database", "postgres.server": server], annotations: annotations,
-                health: longQuery ? Self.warningHealth : 1, customMetrics: metrics, createdAt: createdAt(id)
-            ))
+            picture.entities.append(
+                Entity(
+                    id: id, kind: .database, name: database.name, source: source, status: .running,
+                    labels: ["postgres.role": "database", "postgres.server": server], annotations: annotations,
+                    health: longQuery ? Self.warningHealth : 1, customMetrics: metrics, createdAt: createdAt(id)
+                ))
             picture.connections.append(Connection(sourceID: serverID, targetID: id, kind: .owns))
-            picture.conditions.append(longQueryCondition(
-                entityID: id, name: database.name, where: "\(database.name) on \(server)", seconds: slowest
-            ))
+            picture.conditions.append(
+                longQueryCondition(
+                    entityID: id, name: database.name, where: "\(database.name) on \(server)", seconds: slowest
+                ))
         }
 
         let pool = Double(sample.clientBackends) / maxConnections
@@ -99,7 +106,8 @@ package struct PostgresMapping: Sendable {
         let sizes = sample.databases.compactMap(\.sizeBytes)
         if !sizes.isEmpty { metrics["size_bytes"] = Double(sizes.reduce(0, +)) }
         if let totalTPS { metrics["tps"] = Self.rounded(totalTPS, step: 0.01) }
-        let hit = sample.databases.reduce(0) { $0 + $1.blocksHit }, read = sample.databases.reduce(0) { $0 + $1.blocksRead }
+        let hit = sample.databases.reduce(0) { $0 + $1.blocksHit },
+            read = sample.databases.reduce(0) { $0 + $1.blocksRead }
         if let ratio = Self.cacheHitRatio(hit: hit, read: read) { metrics["cache_hit_ratio"] = ratio }
         if sample.replicas > 0 {
             metrics["replicas"] = Double(sample.replicas)
@@ -110,28 +118,36 @@ package struct PostgresMapping: Sendable {
         var labels = ["postgres.role": "server", "postgres.server": server, "postgres.version": sample.version]
         if sample.inRecovery {
             labels["postgres.standby"] = "true"
-            if let delay = sample.replayDelaySeconds { metrics["replication_lag_seconds"] = Self.rounded(max(delay, 0), step: 0.001) }
+            if let delay = sample.replayDelaySeconds {
+                metrics["replication_lag_seconds"] = Self.rounded(max(delay, 0), step: 0.001)
+            }
             if let bytes = sample.replayLagBytes { metrics["replication_lag_bytes"] = bytes }
             if let upstream = sample.upstream {
                 labels["postgres.upstream"] = upstream
                 // The replica depends on its primary; kept only when the primary is a collected server (PostgresCollector.absorb).
-                picture.connections.append(Connection(sourceID: serverID, targetID: self.serverID(upstream), kind: .depends))
+                picture.connections.append(
+                    Connection(sourceID: serverID, targetID: self.serverID(upstream), kind: .depends))
             }
         }
         let poolHealth = [1, Self.warningHealth, Self.criticalHealth][poolLevel]
         let health = min(poolHealth, slowestOverall > longQuerySeconds ? Self.warningHealth : 1)
-        picture.entities.insert(Entity(
-            id: serverID, kind: .database, name: server, source: source, status: .running, labels: labels,
-            health: health, customMetrics: metrics, createdAt: createdAt(serverID)
-        ), at: 0)
+        picture.entities.insert(
+            Entity(
+                id: serverID, kind: .database, name: server, source: source, status: .running, labels: labels,
+                health: health, customMetrics: metrics, createdAt: createdAt(serverID)
+            ), at: 0)
         picture.conditions.append(reachableCondition(entityID: serverID, server: server, error: nil))
-        picture.conditions.append(poolCondition(
-            entityID: serverID, server: server, level: poolLevel, used: sample.clientBackends, max: sample.maxConnections
-        ))
+        picture.conditions.append(
+            poolCondition(
+                entityID: serverID, server: server, level: poolLevel, used: sample.clientBackends,
+                max: sample.maxConnections
+            ))
 
         var clientEdges: Set<Connection> = []
         for entry in sample.clients {
-            guard let target = databaseIDs[entry.database], let clientID = client(entry), clientID != target else { continue }
+            guard let target = databaseIDs[entry.database], let clientID = client(entry), clientID != target else {
+                continue
+            }
             clientEdges.insert(Connection(sourceID: clientID, targetID: target, kind: .depends))
         }
         picture.connections += clientEdges.sorted { $0.id < $1.id }
@@ -153,10 +169,12 @@ package struct PostgresMapping: Sendable {
             entity.health = 0.5
             return entity
         }
-        var serverEntity = last?.entities.first { $0.id == serverID } ?? Entity(
-            id: serverID, kind: .database, name: server, source: source,
-            labels: ["postgres.role": "server", "postgres.server": server], createdAt: createdAt(serverID)
-        )
+        var serverEntity =
+            last?.entities.first { $0.id == serverID }
+            ?? Entity(
+                id: serverID, kind: .database, name: server, source: source,
+                labels: ["postgres.role": "server", "postgres.server": server], createdAt: createdAt(serverID)
+            )
         serverEntity.status = .failed
         serverEntity.health = 0
         serverEntity.annotations["postgres.error"] = error.description
@@ -176,11 +194,17 @@ package struct PostgresMapping: Sendable {
     private func poolCondition(entityID: String, server: String, level: Int, used: Int64, max: Int64) -> Condition {
         let percent = Int((Double(used) / Double(Swift.max(max, 1)) * 100).rounded())
         let figures = "\(used) of \(max) connections in use (\(percent)%)"
-        let (type, reason, severity, message): (String, String, Severity, String) = switch level {
-        case 0: ("Normal", "ConnectionPoolNormal", .info, "\(server): \(figures)")
-        case 1: ("Warning", "ConnectionPoolHigh", .warning, "\(server): \(figures), over \(Self.percent(poolWarning))")
-        default: ("Warning", "ConnectionPoolCritical", .critical, "\(server): \(figures), over \(Self.percent(poolCritical))")
-        }
+        let (type, reason, severity, message): (String, String, Severity, String) =
+            switch level {
+            case 0: ("Normal", "ConnectionPoolNormal", .info, "\(server): \(figures)")
+            case 1:
+                ("Warning", "ConnectionPoolHigh", .warning, "\(server): \(figures), over \(Self.percent(poolWarning))")
+            default:
+                (
+                    "Warning", "ConnectionPoolCritical", .critical,
+                    "\(server): \(figures), over \(Self.percent(poolCritical))"
+                )
+            }
         let event = InfraEvent(
             type: type, reason: reason, message: message, entityID: entityID, entityKind: .database,
             entityName: server, severity: severity

@@ -60,7 +60,9 @@ package enum QueryTextScrubber {
                 while i < chars.count, !chars[i...].starts(with: tag) { i += 1 }
                 i = min(i + tag.count, chars.count)
                 emit("?")
-            } else if ("0"..."9").contains(c) || (c == "." && next.map { ("0"..."9").contains($0) } == true), !previousIsIdentifier(i) {
+            } else if ("0"..."9").contains(c) || (c == "." && next.map { ("0"..."9").contains($0) } == true),
+                !previousIsIdentifier(i)
+            {
                 i = skipNumber(chars, from: i)
                 emit("?")
             } else {
@@ -110,8 +112,11 @@ package enum QueryTextScrubber {
             let c = chars[i]
             if ("0"..."9").contains(c) || c == "." || c == "_" {
                 i += 1
-            } else if (c == "e" || c == "E"), i + 1 < chars.count,
-                ("0"..."9").contains(chars[i + 1]) || ((chars[i + 1] == "+" || chars[i + 1] == "-") && i + 2 < chars.count && ("0"..."9").contains(chars[i + 2])) {
+            } else if c == "e" || c == "E", i + 1 < chars.count,
+                ("0"..."9").contains(chars[i + 1])
+                    || ((chars[i + 1] == "+" || chars[i + 1] == "-") && i + 2 < chars.count
+                        && ("0"..."9").contains(chars[i + 2]))
+            {
                 i += 2
             } else {
                 return i

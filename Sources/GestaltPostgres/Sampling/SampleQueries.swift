@@ -34,36 +34,38 @@ enum SampleQueries {
     /// where the role may read them, since it fails for a database one may
     /// not connect to.
     static func databases(withSizes: Bool) -> String {
-        let size = withSizes ? """
+        let size =
+            withSizes
+            ? """
             CASE WHEN has_database_privilege(d.oid, 'CONNECT') OR pg_has_role('pg_read_all_stats', 'USAGE')
                  THEN pg_database_size(d.oid) END::int8
             """ : "NULL::int8"
         return """
-        SELECT d.datname::text,
-               \(size),
-               (coalesce(s.xact_commit, 0) + coalesce(s.xact_rollback, 0))::int8,
-               coalesce(s.blks_hit, 0)::int8,
-               coalesce(s.blks_read, 0)::int8,
-               coalesce(a.backends, 0)::int8,
-               coalesce(a.active, 0)::int8,
-               coalesce(a.idle_in_transaction, 0)::int8,
-               a.slowest::float8
-          FROM pg_database d
-          LEFT JOIN pg_stat_database s ON s.datid = d.oid
-          LEFT JOIN (
-                SELECT datid,
-                       count(*) AS backends,
-                       count(*) FILTER (WHERE state = 'active' AND pid <> pg_backend_pid()) AS active,
-                       count(*) FILTER (WHERE state LIKE 'idle in transaction%') AS idle_in_transaction,
-                       max(extract(epoch FROM clock_timestamp() - query_start))
-                           FILTER (WHERE state = 'active' AND pid <> pg_backend_pid()) AS slowest
-                  FROM pg_stat_activity
-                 WHERE backend_type = 'client backend'
-                 GROUP BY datid
-               ) a ON a.datid = d.oid
-         WHERE d.datallowconn AND NOT d.datistemplate
-         ORDER BY d.datname
-        """
+            SELECT d.datname::text,
+                   \(size),
+                   (coalesce(s.xact_commit, 0) + coalesce(s.xact_rollback, 0))::int8,
+                   coalesce(s.blks_hit, 0)::int8,
+                   coalesce(s.blks_read, 0)::int8,
+                   coalesce(a.backends, 0)::int8,
+                   coalesce(a.active, 0)::int8,
+                   coalesce(a.idle_in_transaction, 0)::int8,
+                   a.slowest::float8
+              FROM pg_database d
+              LEFT JOIN pg_stat_database s ON s.datid = d.oid
+              LEFT JOIN (
+                    SELECT datid,
+                           count(*) AS backends,
+                           count(*) FILTER (WHERE state = 'active' AND pid <> pg_backend_pid()) AS active,
+                           count(*) FILTER (WHERE state LIKE 'idle in transaction%') AS idle_in_transaction,
+                           max(extract(epoch FROM clock_timestamp() - query_start))
+                               FILTER (WHERE state = 'active' AND pid <> pg_backend_pid()) AS slowest
+                      FROM pg_stat_activity
+                     WHERE backend_type = 'client backend'
+                     GROUP BY datid
+                   ) a ON a.datid = d.oid
+             WHERE d.datallowconn AND NOT d.datistemplate
+             ORDER BY d.datname
+            """
     }
 
     static let clients = """

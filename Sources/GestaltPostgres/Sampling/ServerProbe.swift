@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Keeps one connection to one server and takes samples through it. A
 /// broken connection is dropped and the next sample connects again; every
@@ -83,11 +84,13 @@ package actor ServerProbe {
                 host: address.host, port: address.port, username: address.user, password: address.password,
                 database: address.database, tls: try tls()
             )
-            configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000
-                + connectTimeout.components.attoseconds / 1_000_000_000)
+            configuration.options.connectTimeout = .nanoseconds(
+                Int64(connectTimeout.components.seconds) * 1_000_000_000
+                    + connectTimeout.components.attoseconds / 1_000_000_000)
             // Named, so the server's own views and logs tell the collector apart.
             configuration.options.additionalStartupParameters = [("application_name", "gestalt")]
-            let opened = try await PostgresConnection.connect(configuration: configuration, id: nextConnectionID, logger: logger)
+            let opened = try await PostgresConnection.connect(
+                configuration: configuration, id: nextConnectionID, logger: logger)
             connection = opened
             return opened
         } catch {
@@ -115,9 +118,14 @@ package actor ServerProbe {
         let takenAt = ContinuousClock.now
         statements += 1
         var server: ServerSample?
-        for try await row in try await connection.query(PostgresQuery(unsafeSQL: SampleQueries.server), logger: logger) {
-            let (version, inRecovery, maxConnections, reserved, backends, replicas, lagSeconds, lagBytes, replay, replayBytes, upstream) =
-                try row.decode((String, Bool, Int64, Int64, Int64, Int64, Double?, Double?, Double?, Double?, String?).self)
+        for try await row in try await connection.query(PostgresQuery(unsafeSQL: SampleQueries.server), logger: logger)
+        {
+            let (
+                version, inRecovery, maxConnections, reserved, backends, replicas, lagSeconds, lagBytes, replay,
+                replayBytes, upstream
+            ) =
+                try row.decode(
+                    (String, Bool, Int64, Int64, Int64, Int64, Double?, Double?, Double?, Double?, String?).self)
             server = ServerSample(
                 takenAt: takenAt, version: version, inRecovery: inRecovery, maxConnections: maxConnections,
                 reservedConnections: reserved, clientBackends: backends, replicas: replicas,
@@ -140,24 +148,29 @@ package actor ServerProbe {
                 (String, Int64?, Int64, Int64, Int64, Int64, Int64, Int64, Double?).self
             )
             sizes[name] = readSizes ? size : self.sizes[name]
-            sample.databases.append(DatabaseSample(
-                name: name, sizeBytes: sizes[name], transactions: transactions, blocksHit: hit, blocksRead: read,
-                backends: backends, active: active, idleInTransaction: idle, slowestQuerySeconds: slowest
-            ))
+            sample.databases.append(
+                DatabaseSample(
+                    name: name, sizeBytes: sizes[name], transactions: transactions, blocksHit: hit, blocksRead: read,
+                    backends: backends, active: active, idleInTransaction: idle, slowestQuerySeconds: slowest
+                ))
         }
 
         self.sizes = sizes
         if readSizes { sizesReadAt = takenAt }
 
         statements += 1
-        for try await row in try await connection.query(PostgresQuery(unsafeSQL: SampleQueries.clients), logger: logger) {
+        for try await row in try await connection.query(PostgresQuery(unsafeSQL: SampleQueries.clients), logger: logger)
+        {
             let (database, application, address, backends) = try row.decode((String, String, String?, Int64).self)
-            sample.clients.append(ClientSample(database: database, applicationName: application, address: address, backends: backends))
+            sample.clients.append(
+                ClientSample(database: database, applicationName: application, address: address, backends: backends))
         }
 
         if allowQueryText {
             statements += 1
-            for try await row in try await connection.query(PostgresQuery(unsafeSQL: SampleQueries.slowestTexts), logger: logger) {
+            for try await row in try await connection.query(
+                PostgresQuery(unsafeSQL: SampleQueries.slowestTexts), logger: logger)
+            {
                 let (database, text) = try row.decode((String, String?).self)
                 guard let text else { continue }
                 sample.queryTexts[database] = QueryTextScrubber.scrub(text, limit: queryTextLimit)
@@ -188,15 +201,18 @@ package actor ServerProbe {
             }
             switch error.code {
             case .connectionError:
-                return .unreachable(server: server, reason: error.underlying.map(Self.transportReason) ?? "connection error")
+                return .unreachable(
+                    server: server, reason: error.underlying.map(Self.transportReason) ?? "connection error")
             case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
                 return .unreachable(server: server, reason: "the connection was closed")
             case .sslUnsupported:
                 return .unreachable(server: server, reason: "the server does not offer TLS, which sslmode requires")
             case .authMechanismRequiresPassword:
-                return .authentication(server: server, user: address.user, message: "the server asks for a password and the URL has none")
+                return .authentication(
+                    server: server, user: address.user, message: "the server asks for a password and the URL has none")
             case .unsupportedAuthMechanism, .saslError:
-                return .authentication(server: server, user: address.user, message: "authentication failed (\(error.code))")
+                return .authentication(
+                    server: server, user: address.user, message: "authentication failed (\(error.code))")
             default:
                 return .query(server: server, message: "\(error.code)")
             }

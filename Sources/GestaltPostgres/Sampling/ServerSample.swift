@@ -34,8 +34,10 @@ package struct ServerSample: Sendable, Hashable {
 
     package init(
         takenAt: ContinuousClock.Instant, version: String, inRecovery: Bool = false, maxConnections: Int64,
-        reservedConnections: Int64 = 3, clientBackends: Int64, replicas: Int64 = 0, replicationLagSeconds: Double? = nil,
-        replicationLagBytes: Double? = nil, databases: [DatabaseSample], clients: [ClientSample] = [], queryTexts: [String: String] = [:]
+        reservedConnections: Int64 = 3, clientBackends: Int64, replicas: Int64 = 0,
+        replicationLagSeconds: Double? = nil,
+        replicationLagBytes: Double? = nil, databases: [DatabaseSample], clients: [ClientSample] = [],
+        queryTexts: [String: String] = [:]
     ) {
         self.takenAt = takenAt
         self.version = version

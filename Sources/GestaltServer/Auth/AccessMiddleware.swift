@@ -34,21 +34,29 @@ public struct AccessMiddleware: AuthenticatorMiddleware {
         return try await verifier.verify(token)
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let rule = AccessRule.of(method: request.method, path: request.uri.path)
         if rule == .open { return try await next(request, context) }
         var context = context
         do {
-            guard let principal = try await authenticate(request: request, context: context) else { throw AuthFailure.missing }
+            guard let principal = try await authenticate(request: request, context: context) else {
+                throw AuthFailure.missing
+            }
             context.identity = principal
             try Self.check(principal, against: rule)
         } catch let failure as AuthFailure {
             // The client's name is logged, its token never.
-            context.logger.notice("request refused", metadata: [
-                "path": .string(request.uri.path), "status": .stringConvertible(failure.status.code),
-                "reason": .string(failure.code), "client": .string(context.identity?.name ?? "-"),
-            ])
-            return upgrades ? try await Self.refuseSocket(failure, request: request, context: context, next: next) : failure.response
+            context.logger.notice(
+                "request refused",
+                metadata: [
+                    "path": .string(request.uri.path), "status": .stringConvertible(failure.status.code),
+                    "reason": .string(failure.code), "client": .string(context.identity?.name ?? "-"),
+                ])
+            return upgrades
+                ? try await Self.refuseSocket(failure, request: request, context: context, next: next)
+                : failure.response
         }
         return try await next(request, context)
     }
@@ -70,7 +78,9 @@ public struct AccessMiddleware: AuthenticatorMiddleware {
         _ failure: AuthFailure, request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let code = WebSocketErrorCode(codeNumber: 4000 + Int(failure.status.code))
-        let closer = WebSocketUpgradeMiddleware<Context> { _, _ in .upgrade([:]) } onUpgrade: { _, outbound, _ in
+        let closer = WebSocketUpgradeMiddleware<Context> { _, _ in
+            .upgrade([:])
+        } onUpgrade: { _, outbound, _ in
             try await outbound.close(code, reason: failure.code)
         }
         return try await closer.handle(request, context: context, next: next)

@@ -11,11 +11,16 @@ struct AuthFailure: Error, Sendable, Equatable {
     let code: String
     let message: String
 
-    static func unauthenticated(_ code: String, _ message: String) -> AuthFailure { .init(kind: .unauthenticated, code: code, message: message) }
-    static func forbidden(_ code: String, _ message: String) -> AuthFailure { .init(kind: .forbidden, code: code, message: message) }
+    static func unauthenticated(_ code: String, _ message: String) -> AuthFailure {
+        .init(kind: .unauthenticated, code: code, message: message)
+    }
+    static func forbidden(_ code: String, _ message: String) -> AuthFailure {
+        .init(kind: .forbidden, code: code, message: message)
+    }
 
     static let missing = unauthenticated(
-        "unauthorized", "this server requires a token: send 'Authorization: Bearer <token>' (or access_token=<token> in the query for EventSource and WebSocket)"
+        "unauthorized",
+        "this server requires a token: send 'Authorization: Bearer <token>' (or access_token=<token> in the query for EventSource and WebSocket)"
     )
     static let unknown = unauthenticated("invalid_token", "the token is not one this server accepts")
 
@@ -32,7 +37,9 @@ struct AuthFailure: Error, Sendable, Equatable {
         w.endObject()
         var headers: HTTPFields = [.contentType: "application/json"]
         switch kind {
-        case .unauthenticated: headers[.wwwAuthenticate] = #"Bearer realm="gestalt", error="\#(code == "unauthorized" ? "invalid_request" : "invalid_token")""#
+        case .unauthenticated:
+            headers[.wwwAuthenticate] =
+                #"Bearer realm="gestalt", error="\#(code == "unauthorized" ? "invalid_request" : "invalid_token")""#
         case .forbidden: headers[.wwwAuthenticate] = #"Bearer realm="gestalt", error="insufficient_scope""#
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: w.bytes)))

@@ -27,12 +27,16 @@ public struct TokenVerifier: Sendable {
                     case .hs256:
                         await collection.add(hmac: HMACKey(from: key.material), digestAlgorithm: .sha256, kid: kid)
                     case .rs256:
-                        await collection.add(rsa: try Insecure.RSA.PublicKey(pem: key.material), digestAlgorithm: .sha256, kid: kid)
+                        await collection.add(
+                            rsa: try Insecure.RSA.PublicKey(pem: key.material), digestAlgorithm: .sha256, kid: kid)
                     case .es256:
                         await collection.add(ecdsa: try ES256PublicKey(pem: key.material), kid: kid)
                     }
                 } catch {
-                    throw TokenVerifierError(message: "auth.jwt.keys[\(index)] (\(key.algorithm.rawValue)\(key.kid.map { ", kid \($0)" } ?? "")) is not a valid public key")
+                    throw TokenVerifierError(
+                        message:
+                            "auth.jwt.keys[\(index)] (\(key.algorithm.rawValue)\(key.kid.map { ", kid \($0)" } ?? "")) is not a valid public key"
+                    )
                 }
             }
             keys = collection
@@ -52,11 +56,16 @@ public struct TokenVerifier: Sendable {
         do {
             claims = try await keys.verify(token, as: GestaltClaims.self, iteratingKeys: true)
         } catch let error as JWTError where error.errorType == .claimVerificationFailure {
-            throw .unauthenticated("invalid_token", error.reason == "expired" ? "the token has expired" : "the token's claims do not check out (\(error.reason ?? "exp or nbf"))")
+            throw .unauthenticated(
+                "invalid_token",
+                error.reason == "expired"
+                    ? "the token has expired" : "the token's claims do not check out (\(error.reason ?? "exp or nbf"))")
         } catch {
             throw .unknown
         }
-        if let issuer, claims.iss?.value != issuer { throw .unauthenticated("invalid_token", "the token's issuer is not the one this server accepts") }
+        if let issuer, claims.iss?.value != issuer {
+            throw .unauthenticated("invalid_token", "the token's issuer is not the one this server accepts")
+        }
         if let audience, claims.aud?.value.contains(audience) != true {
             throw .unauthenticated("invalid_token", "the token's audience does not include this server")
         }
@@ -66,7 +75,8 @@ public struct TokenVerifier: Sendable {
         }
         return Principal(
             name: claims.sub.value, scopes: scopes,
-            restriction: AccessRestriction(namespaces: claims.namespaces.map(Set.init), clusters: claims.clusters.map(Set.init))
+            restriction: AccessRestriction(
+                namespaces: claims.namespaces.map(Set.init), clusters: claims.clusters.map(Set.init))
         )
     }
 

@@ -36,7 +36,7 @@ struct ConstellationHierarchy {
         var hasOwner = Set<String>()
         for connection in topology.connections {
             guard let source = entities[connection.sourceID], let target = entities[connection.targetID],
-                  source.kind != .namespace, source.namespace != nil, source.namespace == target.namespace
+                source.kind != .namespace, source.namespace != nil, source.namespace == target.namespace
             else { continue }
             if connection.kind == .owns {
                 owned[source.id, default: []].append(target.id)
@@ -53,12 +53,16 @@ struct ConstellationHierarchy {
                 if let child = entities[id] { relatives.append(node(child, visiting: visiting)) }
             }
             for id in (routed[entity.id] ?? []).sorted() {
-                if let pod = entities[id] { relatives.append(Node(kind: Self.resourceKind(pod.kind), name: pod.name, relatives: [])) }
+                if let pod = entities[id] {
+                    relatives.append(Node(kind: Self.resourceKind(pod.kind), name: pod.name, relatives: []))
+                }
             }
             return Node(kind: Self.resourceKind(entity.kind), name: entity.name, relatives: relatives)
         }
         nodes = namespaceNames.sorted().map { namespace in
-            let top = (byNamespace[namespace] ?? []).filter { !hasOwner.contains($0.id) }.sorted { ($0.kind.rawValue, $0.name) < ($1.kind.rawValue, $1.name) }
+            let top = (byNamespace[namespace] ?? []).filter { !hasOwner.contains($0.id) }.sorted {
+                ($0.kind.rawValue, $0.name) < ($1.kind.rawValue, $1.name)
+            }
             return Node(kind: "Namespace", name: namespace, relatives: top.map { node($0, visiting: []) })
         }
     }

@@ -100,12 +100,16 @@ enum ConstellationMessage {
     /// nil for broadcasts it has no variant for.
     static func from(_ broadcast: BroadcastMessage) -> ConstellationMessage? {
         guard let payload = try? JSONValue.object(from: broadcast.payload),
-              case .string(let namespace)? = payload["namespace"]
+            case .string(let namespace)? = payload["namespace"]
         else { return nil }
         switch broadcast.type {
         case "namespace_summary":
             let counts = ["total", "ready", "pending", "terminating", "failed"].map { key in
-                if case .number(let n)? = payload[key], n >= 0, n < 1e9 { (key: key, count: Int(n)) } else { (key: key, count: 0) }
+                if case .number(let n)? = payload[key], n >= 0, n < 1e9 {
+                    (key: key, count: Int(n))
+                } else {
+                    (key: key, count: 0)
+                }
             }
             return .namespaceSummaryUpdate(namespace: namespace, podSummary: counts)
         case "high_churn_warning":

@@ -18,7 +18,9 @@ struct ConstellationRoutes {
             .json(ConstellationHierarchy(store.snapshot()))
         }
         router.get(RouterPath(Self.webSocketPath)) { _, _ -> Response in
-            throw APIError(.upgradeRequired, code: "upgrade_required", "this is Constellation's WebSocket endpoint; connect with a WebSocket client (Upgrade: websocket)")
+            throw APIError(
+                .upgradeRequired, code: "upgrade_required",
+                "this is Constellation's WebSocket endpoint; connect with a WebSocket client (Upgrade: websocket)")
         }
     }
 
@@ -27,9 +29,12 @@ struct ConstellationRoutes {
         router.ws(RouterPath(Self.webSocketPath)) { request, _ in
             // `tagging` picks serde's encoding of the enum (ConstellationMessage).
             let tagging = request.uri.queryParameters.get("tagging")
-            return tagging == nil || ConstellationMessage.Tagging(rawValue: tagging!) != nil ? .upgrade([:]) : .dontUpgrade
+            return tagging == nil || ConstellationMessage.Tagging(rawValue: tagging!) != nil
+                ? .upgrade([:]) : .dontUpgrade
         } onUpgrade: { inbound, outbound, context in
-            let tagging = context.request.uri.queryParameters.get("tagging").flatMap(ConstellationMessage.Tagging.init) ?? .external
+            let tagging =
+                context.request.uri.queryParameters.get("tagging").flatMap(ConstellationMessage.Tagging.init)
+                ?? .external
             let session = ConstellationSession(
                 store: store, registry: registry, stream: configuration.stream, tagging: tagging,
                 network: context.requestContext.channel, maxMessageBytes: configuration.webSocket.maxMessageBytes

@@ -54,7 +54,9 @@ struct ConstellationSession {
             group.addTask {
                 do {
                     for try await message in inbound.messages(maxSize: maxMessageBytes) {
-                        if case .text(let text) = message, ConstellationMessage.isPing(text) { continuation.yield(.ping) }
+                        if case .text(let text) = message, ConstellationMessage.isPing(text) {
+                            continuation.yield(.ping)
+                        }
                     }
                     return .clientClosed
                 } catch {
@@ -70,14 +72,18 @@ struct ConstellationSession {
         connection.deregister(connection.disconnectReason ?? reason)
     }
 
-    private func write(_ wakes: AsyncStream<Wake>, connection: StreamConnection, outbound: WebSocketOutboundWriter) async -> DisconnectReason {
+    private func write(
+        _ wakes: AsyncStream<Wake>, connection: StreamConnection, outbound: WebSocketOutboundWriter
+    ) async -> DisconnectReason {
         var cursor = TopologyCursor(store: store, filter: .everything, options: stream, stats: registry.stats)
         do {
             try await sendFullState(&cursor, connection: connection, outbound: outbound)
             for await wake in wakes {
                 switch wake {
                 case .closed(let reason):
-                    if reason == .serverShutdown { try? await outbound.close(.goingAway, reason: "server shutting down") }
+                    if reason == .serverShutdown {
+                        try? await outbound.close(.goingAway, reason: "server shutting down")
+                    }
                     return reason
                 case .ping:
                     try await send([.pong], connection: connection, outbound: outbound)
@@ -93,7 +99,8 @@ struct ConstellationSession {
                     case .resync:
                         try await sendFullState(&cursor, connection: connection, outbound: outbound)
                     case .updates(let batch):
-                        try await send(Self.messages(for: batch, store: store), connection: connection, outbound: outbound)
+                        try await send(
+                            Self.messages(for: batch, store: store), connection: connection, outbound: outbound)
                         connection.progressed(revision: cursor.revision)
                     }
                 }
@@ -104,14 +111,18 @@ struct ConstellationSession {
         }
     }
 
-    private func sendFullState(_ cursor: inout TopologyCursor, connection: StreamConnection, outbound: WebSocketOutboundWriter) async throws {
+    private func sendFullState(
+        _ cursor: inout TopologyCursor, connection: StreamConnection, outbound: WebSocketOutboundWriter
+    ) async throws {
         let topology = store.snapshot()
         cursor.follow(to: topology.revision)
         try await send([.fullState(ConstellationHierarchy(topology))], connection: connection, outbound: outbound)
         connection.progressed(revision: topology.revision)
     }
 
-    private func send(_ messages: [ConstellationMessage], connection: StreamConnection, outbound: WebSocketOutboundWriter) async throws {
+    private func send(
+        _ messages: [ConstellationMessage], connection: StreamConnection, outbound: WebSocketOutboundWriter
+    ) async throws {
         guard !messages.isEmpty else { return }
         let encoded = messages.map { $0.json(tagging) }
         let bytes = encoded.reduce(0) { $0 + $1.count }
@@ -140,8 +151,10 @@ struct ConstellationSession {
                 case .add:
                     out.append(.resourceAdded(namespace: namespace, resource: node))
                 case .update:
-                    guard let previous = logged.previous, previous.status != entity.status || previous.name != entity.name
-                        || previous.labels != entity.labels || previous.kind != entity.kind || previous.namespace != entity.namespace
+                    guard let previous = logged.previous,
+                        previous.status != entity.status || previous.name != entity.name
+                            || previous.labels != entity.labels || previous.kind != entity.kind
+                            || previous.namespace != entity.namespace
                     else { continue }
                     out.append(.resourceUpdated(namespace: namespace, resource: node))
                 default:
@@ -149,9 +162,9 @@ struct ConstellationSession {
                 }
             case .connAdd, .connRemove:
                 guard let connection = logged.connection, let ends = logged.ends,
-                      let namespace = ends.source.namespace, ends.target.namespace == namespace,
-                      connection.kind == .owns || (ends.source.kind == .service && ends.target.kind == .pod),
-                      !relinked.contains(namespace)
+                    let namespace = ends.source.namespace, ends.target.namespace == namespace,
+                    connection.kind == .owns || (ends.source.kind == .service && ends.target.kind == .pod),
+                    !relinked.contains(namespace)
                 else { continue }
                 relinked.append(namespace)
             case .connUpdate, .full:

@@ -54,26 +54,30 @@ struct DirectStreams: Sendable {
     /// The request in `head` if it is one to serve directly.
     func accept(_ head: RequestHead) -> Request? {
         guard head.method == "GET", head.version == "HTTP/1.1", head.header("host") != nil,
-              !head.has("content-length"), !head.has("transfer-encoding")
+            !head.has("content-length"), !head.has("transfer-encoding")
         else { return nil }
         let query = URI(head.target).queryParameters
         let sessionID = query.get("session_id")
         switch head.path {
         case Self.topologyRoute:
             guard !head.has("upgrade"),
-                  let filter = try? QueryParsing.filter(query)
+                let filter = try? QueryParsing.filter(query)
             else { return nil }
             let resumeFrom = (head.header("last-event-id") ?? query.get("last_event_id")).flatMap(QueryParsing.eventID)
             return .topology(filter: filter, resumeFrom: resumeFrom, sessionID: sessionID)
         case Self.webSocketRoute, Self.realtimeRoute:
             guard head.header("upgrade")?.lowercased() == "websocket",
-                  head.header("connection")?.lowercased().split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "upgrade" }) == true,
-                  head.header("sec-websocket-version") == "13", head.header("sec-websocket-key") != nil,
-                  !(session.options.compression && head.has("sec-websocket-extensions"))
+                head.header("connection")?.lowercased().split(separator: ",").contains(where: {
+                    $0.trimmingCharacters(in: .whitespaces) == "upgrade"
+                }) == true,
+                head.header("sec-websocket-version") == "13", head.header("sec-websocket-key") != nil,
+                !(session.options.compression && head.has("sec-websocket-extensions"))
             else { return nil }
             var headers = HTTPHeaders()
             for (name, value) in head.headers { headers.add(name: name, value: value) }
-            return .webSocket(HTTPRequestHead(version: .http1_1, method: .GET, uri: head.target, headers: headers), sessionID: sessionID)
+            return .webSocket(
+                HTTPRequestHead(version: .http1_1, method: .GET, uri: head.target, headers: headers),
+                sessionID: sessionID)
         default:
             return nil
         }
@@ -101,7 +105,9 @@ struct DirectStreams: Sendable {
         for field in SSEResponse.headers { headers.add(name: field.name.rawName, value: field.value) }
         headers.add(name: "Date", value: Self.httpDate())
         headers.add(name: "Server", value: "gestalt")
-        channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)), promise: nil)
+        channel.write(
+            HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)),
+            promise: nil)
         let (connection, ended) = SSEResponse.startTopology(
             channel: channel, sessionID: sessionID, registry: session.registry, fanout: session.fanout,
             // The pipeline is this encoder alone, the response chunked (HTTP/1.1,
@@ -128,31 +134,34 @@ struct DirectStreams: Sendable {
             upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() }
         )
         let services = session
-        upgrader.buildUpgradeResponse(channel: channel, upgradeRequest: head, initialResponseHeaders: HTTPHeaders()).assumeIsolated().whenComplete { result in
-            guard case .success(let headers) = result else {
-                channel.close(promise: nil)
-                return
+        upgrader.buildUpgradeResponse(channel: channel, upgradeRequest: head, initialResponseHeaders: HTTPHeaders())
+            .assumeIsolated().whenComplete { result in
+                guard case .success(let headers) = result else {
+                    channel.close(promise: nil)
+                    return
+                }
+                var response = ByteBuffer(string: "HTTP/1.1 101 Switching Protocols\r\n")
+                for header in headers { response.writeString("\(header.name): \(header.value)\r\n") }
+                response.writeString("\r\n")
+                channel.writeAndFlush(response, promise: nil)
+                // A failed write closes the channel at once; a session added now
+                // would wait for an end that has already happened.
+                guard channel.isActive else { return }
+                do {
+                    let pipeline = channel.pipeline.syncOperations
+                    // No frame encoder and no protocol error handler: the
+                    // session frames its own writes and answers bad frames.
+                    try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrame)))
+                    try pipeline.addHandler(DirectWebSocketSession(services: services, sessionID: sessionID))
+                } catch {
+                    channel.close(promise: nil)
+                    return
+                }
+                Self.served(Self.webSocketRoute, status: 101)
+                if let leftover, leftover.readableBytes > 0 {
+                    channel.pipeline.syncOperations.fireChannelRead(NIOAny(leftover))
+                }
             }
-            var response = ByteBuffer(string: "HTTP/1.1 101 Switching Protocols\r\n")
-            for header in headers { response.writeString("\(header.name): \(header.value)\r\n") }
-            response.writeString("\r\n")
-            channel.writeAndFlush(response, promise: nil)
-            // A failed write closes the channel at once; a session added now
-            // would wait for an end that has already happened.
-            guard channel.isActive else { return }
-            do {
-                let pipeline = channel.pipeline.syncOperations
-                // No frame encoder and no protocol error handler: the
-                // session frames its own writes and answers bad frames.
-                try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrame)))
-                try pipeline.addHandler(DirectWebSocketSession(services: services, sessionID: sessionID))
-            } catch {
-                channel.close(promise: nil)
-                return
-            }
-            Self.served(Self.webSocketRoute, status: 101)
-            if let leftover, leftover.readableBytes > 0 { channel.pipeline.syncOperations.fireChannelRead(NIOAny(leftover)) }
-        }
     }
 
     /// Now, as the `Date` header wants it (RFC 9110, IMF-fixdate).
@@ -168,7 +177,9 @@ struct DirectStreams: Sendable {
     private static func served(_ route: String, status: Int) {
         Counter(
             label: "hb.requests",
-            dimensions: [("http.route", route), ("http.request.method", "GET"), ("http.response.status_code", "\(status)")]
+            dimensions: [
+                ("http.route", route), ("http.request.method", "GET"), ("http.response.status_code", "\(status)"),
+            ]
         ).increment()
     }
 }

@@ -65,7 +65,8 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         self.services = services
         self.sessionID = sessionID
         self.pings = PingSchedule(missedPingsAllowed: services.options.missedPingsAllowed)
-        self.budget = InvalidMessageBudget(limit: services.options.invalidMessageLimit, window: services.options.invalidMessageWindow)
+        self.budget = InvalidMessageBudget(
+            limit: services.options.invalidMessageLimit, window: services.options.invalidMessageWindow)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -78,7 +79,8 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             deliver: { message in loop.execute { me.value.deliver(message) } }
         )
         self.connection = connection
-        subscriptions = SessionSubscriptions(store: services.store, stream: services.stream, stats: services.registry.stats, connection: connection)
+        subscriptions = SessionSubscriptions(
+            store: services.store, stream: services.stream, stats: services.registry.stats, connection: connection)
         heartbeatToken = services.heartbeat.join(LoopPing(session: me))
         services.fanout.join(self, on: loop)
     }
@@ -108,9 +110,13 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         let frame = unwrapInboundIn(data)
         guard ending == nil || frame.opcode == .connectionClose else { return }
         signsOfLife += 1
-        guard frame.maskKey != nil else { return fail(.protocolError, "client frames must be masked", .policyViolation) }
+        guard frame.maskKey != nil else {
+            return fail(.protocolError, "client frames must be masked", .policyViolation)
+        }
         // No extension is negotiated on this path, so no reserved bit may be set (RFC 6455 §5.2).
-        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else { return fail(.protocolError, "reserved bits set", .policyViolation) }
+        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
+            return fail(.protocolError, "reserved bits set", .policyViolation)
+        }
         switch frame.opcode {
         case .connectionClose:
             // The client's answer to our close, or its own close: either way we are done.
@@ -125,11 +131,15 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         case .pong:
             break
         case .text, .binary:
-            guard assembling == nil else { return fail(.protocolError, "a new message began inside a fragmented one", .policyViolation) }
+            guard assembling == nil else {
+                return fail(.protocolError, "a new message began inside a fragmented one", .policyViolation)
+            }
             assembling = (frame.opcode, frame.unmaskedData)
             finishFrame(fin: frame.fin)
         case .continuation:
-            guard assembling != nil else { return fail(.protocolError, "continuation frame without a message", .policyViolation) }
+            guard assembling != nil else {
+                return fail(.protocolError, "continuation frame without a message", .policyViolation)
+            }
             var data = frame.unmaskedData
             assembling!.bytes.writeBuffer(&data)
             finishFrame(fin: frame.fin)
@@ -162,7 +172,9 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         // Reads are held while the socket is full, but one read can bring
         // many requests: answers piling up unread are bounded.
         if !context.channel.isWritable,
-           let queued = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes), queued > Self.maxQueuedAnswerBytes {
+            let queued = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
+            queued > Self.maxQueuedAnswerBytes
+        {
             return fail(.policyViolation, "too many requests while not reading the answers", .policyViolation)
         }
         answer(request, context: context)
@@ -171,12 +183,16 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     /// Answers a request, in the order they came. A topology resume older
     /// than the store's log first reads history off the loop; requests that
     /// arrive meanwhile wait behind it.
-    private func answer(_ request: SessionInbox.Request, recorded: RecordedBacklog? = nil, askedHistory: Bool = false, context: ChannelHandlerContext) {
+    private func answer(
+        _ request: SessionInbox.Request, recorded: RecordedBacklog? = nil, askedHistory: Bool = false,
+        context: ChannelHandlerContext
+    ) {
         guard var subscriptions else { return }
         if awaitingHistory && !askedHistory { deferred.append(request); return }
         if !askedHistory, services.history != nil, subscriptions.needsHistory(request) {
             awaitingHistory = true
-            let loop = context.eventLoop, me = NIOLoopBound(self, eventLoop: loop), history = services.history, reader = subscriptions
+            let loop = context.eventLoop, me = NIOLoopBound(self, eventLoop: loop), history = services.history,
+                reader = subscriptions
             Task {
                 let recorded = await reader.recordedBacklog(for: request, history: history)
                 loop.execute { me.value.historyRead(request, recorded) }
@@ -213,8 +229,11 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         let tooBig = frameError == .invalidFrameLength
         ending = tooBig ? .messageTooBig : .transportError
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(Self.closeFrame(tooBig ? .messageTooLarge : .protocolError, reason: nil, allocator: channel.allocator)))
-            .whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(
+            wrapOutboundOut(
+                Self.closeFrame(tooBig ? .messageTooLarge : .protocolError, reason: nil, allocator: channel.allocator))
+        )
+        .whenComplete { _ in channel.close(promise: nil) }
         // A client that is not reading never lets that write complete.
         closeAfterTimeout(context)
     }
@@ -274,7 +293,8 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         if !batch.isEmpty {
             var framed = context.channel.allocator.buffer(capacity: batch.bytes + 10 * batch.count)
             for range in batch.frames {
-                WebSocketWire.writeMessage(batch.buffer.readableBytesView[range], fragmentBytes: options.outboundFragmentBytes, into: &framed)
+                WebSocketWire.writeMessage(
+                    batch.buffer.readableBytesView[range], fragmentBytes: options.outboundFragmentBytes, into: &framed)
             }
             context.write(wrapOutboundOut(framed), promise: nil)
             messages += batch.count
@@ -290,7 +310,11 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         context.flush()
         // While the socket is full the stuck-client clock keeps running: an
         // answer sent meanwhile is counted, not taken as the socket draining.
-        if blocked { connection?.counted(messages: messages, bytes: bytes) } else { connection?.writeFinished(messages: messages, bytes: bytes) }
+        if blocked {
+            connection?.counted(messages: messages, bytes: bytes)
+        } else {
+            connection?.writeFinished(messages: messages, bytes: bytes)
+        }
     }
 
     private func writeFrame(_ opcode: WebSocketWire.Opcode, payload: ByteBuffer, context: ChannelHandlerContext) {
@@ -365,7 +389,8 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
 
     private func sendClose(_ code: WebSocketErrorCode, reason: String?) {
         guard let context else { return }
-        context.writeAndFlush(wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)), promise: nil)
+        context.writeAndFlush(
+            wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)), promise: nil)
     }
 
     /// The code to answer a client's close with (RFC 6455 §5.5.1, §7.4): its
@@ -375,15 +400,17 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         var payload = payload
         guard payload.readableBytes > 0 else { return .normalClosure }
         guard let code = payload.readInteger(as: UInt16.self),
-              (1000...1003).contains(code) || (1007...1014).contains(code) || (3000...4999).contains(code),
-              String(validating: payload.readableBytesView, as: UTF8.self) != nil
+            (1000...1003).contains(code) || (1007...1014).contains(code) || (3000...4999).contains(code),
+            String(validating: payload.readableBytesView, as: UTF8.self) != nil
         else { return .protocolError }
         return WebSocketErrorCode(codeNumber: Int(code))
     }
 
     /// A close frame: the code, then at most 120 bytes of reason (control
     /// frames carry 125 bytes at most).
-    private static func closeFrame(_ code: WebSocketErrorCode, reason: String?, allocator: ByteBufferAllocator) -> ByteBuffer {
+    private static func closeFrame(
+        _ code: WebSocketErrorCode, reason: String?, allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
         var data = allocator.buffer(capacity: 2 + (reason?.utf8.count ?? 0))
         data.write(webSocketErrorCode: code)
         if let reason { data.writeBytes(reason.utf8.prefix(120)) }

@@ -49,7 +49,9 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
             guard let end = RequestHead.end(in: view, scanned: scanned) else {
                 // Every four-byte window ending before here has been looked at.
                 scanned = view.count
-                if view.count > RequestHead.maxBytes { route(.router(NIOLoopBound(self, eventLoop: context.eventLoop))) }
+                if view.count > RequestHead.maxBytes {
+                    route(.router(NIOLoopBound(self, eventLoop: context.eventLoop)))
+                }
                 return
             }
             if let head = RequestHead(view[..<end]), let request = direct.accept(head) {

@@ -54,7 +54,9 @@ struct RequestHead {
         guard bytes.count >= 4 else { return nil }
         var index = bytes.startIndex + max(3, scanned)
         while index < bytes.endIndex {
-            if bytes[index] == 10, bytes[index - 1] == 13, bytes[index - 2] == 10, bytes[index - 3] == 13 { return index + 1 }
+            if bytes[index] == 10, bytes[index - 1] == 13, bytes[index - 2] == 10, bytes[index - 3] == 13 {
+                return index + 1
+            }
             index += 1
         }
         return nil

@@ -16,12 +16,16 @@ struct InfraPath: Sendable {
     let stream: String?
     /// The configuration that turns on what `needs` names, for the error.
     var howToEnable: String {
-        needs.first.map { "enable collectors.\($0 == "kubernetes" ? "kubernetes" : $0) in the configuration file (or its flags)" } ?? ""
+        needs.first.map {
+            "enable collectors.\($0 == "kubernetes" ? "kubernetes" : $0) in the configuration file (or its flags)"
+        } ?? ""
     }
 
     static let all: [InfraPath] = {
         let topology = "/api/infra/topology", topologyStream = "/api/infra/topology/stream"
-        func kinds(_ kinds: String) -> (String, String?) { ("\(topology)?kinds=\(kinds)", "\(topologyStream)?kinds=\(kinds)") }
+        func kinds(_ kinds: String) -> (String, String?) {
+            ("\(topology)?kinds=\(kinds)", "\(topologyStream)?kinds=\(kinds)")
+        }
         let k8s = ["kubernetes", "simulator"], docker = ["docker"], nats = ["nats", "simulator"]
         func path(_ name: String, _ summary: String, needs: [String] = [], _ query: (String, String?)) -> InfraPath {
             InfraPath(name: "world.infra.\(name)", summary: summary, needs: needs, rest: query.0, stream: query.1)
@@ -29,12 +33,16 @@ struct InfraPath: Sendable {
         return [
             path("topology", "the current topology (filters: kinds, namespaces, label)", (topology, topologyStream)),
             path("topology.filter", "the topology filtered by kind, namespace and label", (topology, topologyStream)),
-            path("topology.diff", "the changes between two revisions (from, to)", ("/api/infra/topology/changes", topologyStream)),
+            path(
+                "topology.diff", "the changes between two revisions (from, to)",
+                ("/api/infra/topology/changes", topologyStream)),
             path("k8s.namespaces", "Kubernetes namespaces", needs: k8s, kinds("namespace")),
             path("k8s.pods", "pods with status and metrics", needs: k8s, kinds("pod")),
             path("k8s.services", "services", needs: k8s, kinds("service")),
             path("k8s.deployments", "deployments", needs: k8s, kinds("deployment")),
-            path("k8s.events", "Kubernetes events, newest first", needs: k8s, ("/api/infra/events", "/api/infra/events/stream")),
+            path(
+                "k8s.events", "Kubernetes events, newest first", needs: k8s,
+                ("/api/infra/events", "/api/infra/events/stream")),
             path("docker.containers", "Docker containers", needs: docker, kinds("container")),
             path("docker.networks", "Docker networks", needs: docker, kinds("network")),
             path("docker.stats", "container CPU, memory and network rates", needs: docker, kinds("container")),
@@ -46,8 +54,12 @@ struct InfraPath: Sendable {
             path("metrics.network", "network by entity", (topology, topologyStream)),
             path("metrics.custom", "custom metrics, by label", (topology, topologyStream)),
             path("health.score", "overall health, or one entity's with id=", ("/api/infra/health", nil)),
-            path("health.alerts", "active and recently resolved alerts", ("/api/infra/alerts", "/api/infra/alerts/stream")),
-            path("health.history", "one entity's health over time (id=, since=, until=, step=)", ("/api/infra/metrics", nil)),
+            path(
+                "health.alerts", "active and recently resolved alerts",
+                ("/api/infra/alerts", "/api/infra/alerts/stream")),
+            path(
+                "health.history", "one entity's health over time (id=, since=, until=, step=)",
+                ("/api/infra/metrics", nil)),
         ]
     }()
 

@@ -58,7 +58,9 @@ struct PathRoutes {
     /// parameters (`watch` aside). `id` picks one entity where the route has one.
     static func rewrite(_ request: Request, path: InfraPath) throws -> String {
         let watch = request.uri.queryParameters.get("watch")
-        guard watch == nil || watch == "true" || watch == "false" else { throw APIError.badQuery("watch must be true or false") }
+        guard watch == nil || watch == "true" || watch == "false" else {
+            throw APIError.badQuery("watch must be true or false")
+        }
         var base = path.rest
         if watch == "true" {
             guard let stream = path.stream else { throw APIError.badQuery("\(path.name) has no stream to watch") }

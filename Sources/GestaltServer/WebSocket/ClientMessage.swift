@@ -20,16 +20,23 @@ enum ClientMessage: Equatable {
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
         } catch {
-            return (nil, nil, ClientMessageError("invalid_json", "the message is not valid JSON; send one JSON object per text frame"))
+            return (
+                nil, nil,
+                ClientMessageError("invalid_json", "the message is not valid JSON; send one JSON object per text frame")
+            )
         }
         guard case .object(let object) = value else {
-            return (nil, nil, ClientMessageError("invalid_message", "the message must be a JSON object, not \(value.typeName)"))
+            return (
+                nil, nil,
+                ClientMessageError("invalid_message", "the message must be a JSON object, not \(value.typeName)")
+            )
         }
-        let replyTo: String? = switch object["id"] {
-        case .string(let id): id
-        case .number(let n): String(n)
-        default: nil
-        }
+        let replyTo: String? =
+            switch object["id"] {
+            case .string(let id): id
+            case .number(let n): String(n)
+            default: nil
+            }
         do {
             return (try message(from: object), replyTo, nil)
         } catch {
@@ -39,7 +46,8 @@ enum ClientMessage: Equatable {
 
     private static func message(from object: [String: JSONValue]) throws(ClientMessageError) -> ClientMessage {
         guard let typeValue = object["type"] else {
-            throw ClientMessageError("missing_field", "the message lacks 'type'; one of \(knownTypes.joined(separator: ", "))")
+            throw ClientMessageError(
+                "missing_field", "the message lacks 'type'; one of \(knownTypes.joined(separator: ", "))")
         }
         guard case .string(let type) = typeValue else {
             throw ClientMessageError("invalid_field", "'type' must be a string, not \(typeValue.typeName)")
@@ -48,7 +56,8 @@ enum ClientMessage: Equatable {
         switch type {
         case "subscribe":
             guard let payload else {
-                throw ClientMessageError("missing_field", "subscribe lacks 'payload'; send {\"channels\": [\"topology\"]}")
+                throw ClientMessageError(
+                    "missing_field", "subscribe lacks 'payload'; send {\"channels\": [\"topology\"]}")
             }
             return .subscribe(try SubscribeRequest(payload))
         case "unsubscribe":
@@ -59,15 +68,19 @@ enum ClientMessage: Equatable {
         case "ping": return .ping
         case "pong": return .pong
         default:
-            throw ClientMessageError("unknown_type", "unknown message type '\(type)'; known types: \(knownTypes.joined(separator: ", "))")
+            throw ClientMessageError(
+                "unknown_type", "unknown message type '\(type)'; known types: \(knownTypes.joined(separator: ", "))")
         }
     }
 
-    private static func payloadObject(_ value: JSONValue?, type: String) throws(ClientMessageError) -> [String: JSONValue]? {
+    private static func payloadObject(
+        _ value: JSONValue?, type: String
+    ) throws(ClientMessageError) -> [String: JSONValue]? {
         switch value {
         case nil, .null: return nil
         case .object(let object): return object
-        case let other?: throw ClientMessageError("invalid_field", "'payload' of \(type) must be an object, not \(other.typeName)")
+        case let other?:
+            throw ClientMessageError("invalid_field", "'payload' of \(type) must be an object, not \(other.typeName)")
         }
     }
 }

@@ -1,4 +1,3 @@
-
 /// Counts invalid client messages in a sliding window: a few mistakes get
 /// `error` answers, a flood closes the connection with 1008.
 struct InvalidMessageBudget {

@@ -4,7 +4,10 @@ import GestaltStreaming
 /// The payloads the WebSocket session writes itself (`subscribed`, `error`,
 /// `ping`, `pong`), each built with the project's JSON writer.
 enum ServerPayloads {
-    static func subscribed(channels: Set<StreamChannel>, topology: (revision: UInt64, resumed: Bool)?, events: (seq: UInt64, resumed: Bool)?, replyTo: String?) -> [UInt8] {
+    static func subscribed(
+        channels: Set<StreamChannel>, topology: (revision: UInt64, resumed: Bool)?,
+        events: (seq: UInt64, resumed: Bool)?, replyTo: String?
+    ) -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()
         w.key("channels"); w.beginArray(); for channel in channels.sorted() { w.string(channel.rawValue) }; w.endArray()

@@ -80,7 +80,8 @@ final class SessionInbox: Sendable {
                 s.broadcasts.removeAll(keepingCapacity: true)
                 s.pingDue = false
             }
-            return Taken(requests: s.requests, broadcasts: s.broadcasts, pingDue: s.pingDue, inboundCount: s.inboundCount)
+            return Taken(
+                requests: s.requests, broadcasts: s.broadcasts, pingDue: s.pingDue, inboundCount: s.inboundCount)
         }
     }
 
@@ -127,12 +128,14 @@ extension SessionInbox.Request {
         case (.unsubscribe(let channels)?, _): self = .unsubscribe(channels, replyTo: parsed.replyTo)
         case (.ping?, _): self = .pong(replyTo: parsed.replyTo)
         case (.pong?, _): return nil
-        case (nil, let error): self = .error(error ?? ClientMessageError("invalid_message", "unreadable message"), replyTo: parsed.replyTo)
+        case (nil, let error):
+            self = .error(error ?? ClientMessageError("invalid_message", "unreadable message"), replyTo: parsed.replyTo)
         }
     }
 
     static let binaryNotSupported = Self.error(
-        ClientMessageError("binary_not_supported", "binary frames are not accepted; send JSON in text frames"), replyTo: nil
+        ClientMessageError("binary_not_supported", "binary frames are not accepted; send JSON in text frames"),
+        replyTo: nil
     )
 
     var isError: Bool { if case .error = self { true } else { false } }

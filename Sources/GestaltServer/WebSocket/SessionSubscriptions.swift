@@ -44,7 +44,9 @@ struct SessionSubscriptions {
 
     /// `recorded` is what history holds of a topology resume older than the
     /// store's log (`needsHistory`), read by the caller, which may wait.
-    mutating func handle(_ request: SessionInbox.Request, recorded: RecordedBacklog? = nil, into batch: inout OutgoingBatch) {
+    mutating func handle(
+        _ request: SessionInbox.Request, recorded: RecordedBacklog? = nil, into batch: inout OutgoingBatch
+    ) {
         switch request {
         case .pong(let replyTo):
             batch.add(.pong, payload: ServerPayloads.pong(replyTo: replyTo))
@@ -55,7 +57,10 @@ struct SessionSubscriptions {
             if channels.contains(.events) { events = nil }
             if channels.contains(.jobs) { jobs = false }
             connection.update(channels: self.channels)
-            batch.add(.subscribed, payload: ServerPayloads.subscribed(channels: self.channels, topology: nil, events: nil, replyTo: replyTo))
+            batch.add(
+                .subscribed,
+                payload: ServerPayloads.subscribed(
+                    channels: self.channels, topology: nil, events: nil, replyTo: replyTo))
         case .subscribe(let subscription, let replyTo):
             subscribe(subscription, recorded: recorded, replyTo: replyTo, into: &batch)
         }
@@ -63,7 +68,9 @@ struct SessionSubscriptions {
 
     /// A subscribe replaces the named channels' subscriptions (a new filter
     /// means a new `full`); channels it does not name are kept.
-    private mutating func subscribe(_ request: SubscribeRequest, recorded: RecordedBacklog?, replyTo: String?, into batch: inout OutgoingBatch) {
+    private mutating func subscribe(
+        _ request: SubscribeRequest, recorded: RecordedBacklog?, replyTo: String?, into batch: inout OutgoingBatch
+    ) {
         var opening: TopologyCursor.Opening?
         var eventsOpening: (seq: UInt64, resumed: Bool, missed: [LoggedEvent])?
         if request.channels.contains(.topology) {
@@ -84,10 +91,12 @@ struct SessionSubscriptions {
         // narrows, so a restricted token does not get that channel.
         if request.channels.contains(.jobs), restriction.isNone { jobs = true }
         connection.update(channels: channels)
-        batch.add(.subscribed, payload: ServerPayloads.subscribed(
-            channels: channels, topology: opening.map { ($0.revision, $0.resumed) },
-            events: eventsOpening.map { ($0.seq, $0.resumed) }, replyTo: replyTo
-        ))
+        batch.add(
+            .subscribed,
+            payload: ServerPayloads.subscribed(
+                channels: channels, topology: opening.map { ($0.revision, $0.resumed) },
+                events: eventsOpening.map { ($0.seq, $0.resumed) }, replyTo: replyTo
+            ))
         if let opening {
             for message in opening.messages { batch.add(.topology, payload: message.json, id: message.id) }
             connection.progressed(revision: opening.revision)
@@ -98,7 +107,8 @@ struct SessionSubscriptions {
     /// The topology resume of `request` that only history can serve exactly.
     func needsHistory(_ request: SessionInbox.Request) -> Bool {
         guard case .subscribe(let subscription, _) = request, subscription.channels.contains(.topology),
-              let from = subscription.resumeFrom else { return false }
+            let from = subscription.resumeFrom
+        else { return false }
         return store.backlog(after: from) == nil
     }
 
@@ -106,7 +116,8 @@ struct SessionSubscriptions {
     func recordedBacklog(for request: SessionInbox.Request, history: (any HistoryQueries)?) async -> RecordedBacklog? {
         guard needsHistory(request), case .subscribe(let subscription, _) = request else { return nil }
         return await RecordedBacklog.read(
-            from: history, store: store, resumeFrom: subscription.resumeFrom, filter: subscription.topologyFilter, options: stream
+            from: history, store: store, resumeFrom: subscription.resumeFrom, filter: subscription.topologyFilter,
+            options: stream
         )
     }
 
@@ -144,7 +155,9 @@ struct SessionSubscriptions {
     private mutating func addEvents(_ logged: [LoggedEvent], into batch: inout OutgoingBatch) {
         for entry in logged {
             events?.seq = entry.event.seq
-            if events?.filter.matches(entry.event) == true { batch.add(.event, payload: entry.json, id: entry.event.seq) }
+            if events?.filter.matches(entry.event) == true {
+                batch.add(.event, payload: entry.json, id: entry.event.seq)
+            }
         }
     }
 }

@@ -21,9 +21,12 @@ struct SessionWriter {
     private var subscriptions: SessionSubscriptions
     private var pings: PingSchedule
 
-    init(store: TopologyStore, history: (any HistoryQueries)?, stream: StreamOptions, options: WebSocketOptions, stats: StreamStats,
-         inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter, eventLoop: any EventLoop,
-         restriction: AccessRestriction = .none) {
+    init(
+        store: TopologyStore, history: (any HistoryQueries)?, stream: StreamOptions, options: WebSocketOptions,
+        stats: StreamStats,
+        inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter, eventLoop: any EventLoop,
+        restriction: AccessRestriction = .none
+    ) {
         self.history = history
         self.options = options
         self.stats = stats
@@ -60,7 +63,8 @@ struct SessionWriter {
                 // answers it with a pong (counted by `InboundActivity`), so a
                 // client that never sends a message of its own stays alive.
                 if let controlPing {
-                    try await outbound.write(.custom(.init(fin: true, opcode: .ping, data: ByteBuffer(string: String(controlPing)))))
+                    try await outbound.write(
+                        .custom(.init(fin: true, opcode: .ping, data: ByteBuffer(string: String(controlPing)))))
                 }
                 try await write(batch)
             } catch {

@@ -1,7 +1,7 @@
 import CompressNIO
 import HummingbirdWSCompression
-import NIOWebSocket
 import HummingbirdWebSocket
+import NIOWebSocket
 
 /// permessage-deflate whose inflated-size limit closes the connection with
 /// 1009 (message too big), as RFC 6455 asks. swift-websocket reports the
@@ -17,7 +17,9 @@ struct SizeCheckedDeflate: WebSocketExtensionBuilder {
 
     func clientRequestHeader() -> String { inner.clientRequestHeader() }
 
-    func serverReponseHeader(to request: WebSocketExtensionHTTPParameters) -> String? { inner.serverReponseHeader(to: request) }
+    func serverReponseHeader(to request: WebSocketExtensionHTTPParameters) -> String? {
+        inner.serverReponseHeader(to: request)
+    }
 
     func serverExtension(from request: WebSocketExtensionHTTPParameters) throws -> (any WebSocketExtension)? {
         try inner.serverExtension(from: request).map(Checked.init)
@@ -32,7 +34,9 @@ struct SizeCheckedDeflate: WebSocketExtensionBuilder {
         var name: String { inner.name }
         var reservedBits: WebSocketFrame.ReservedBits { inner.reservedBits }
 
-        func processReceivedFrame(_ frame: WebSocketFrame, context: WebSocketExtensionContext) async throws -> WebSocketFrame {
+        func processReceivedFrame(
+            _ frame: WebSocketFrame, context: WebSocketExtensionContext
+        ) async throws -> WebSocketFrame {
             do {
                 return try await inner.processReceivedFrame(frame, context: context)
             } catch let error as CompressNIOError where error == .bufferOverflow {
@@ -41,7 +45,9 @@ struct SizeCheckedDeflate: WebSocketExtensionBuilder {
             }
         }
 
-        func processFrameToSend(_ frame: WebSocketFrame, context: WebSocketExtensionContext) async throws -> WebSocketFrame {
+        func processFrameToSend(
+            _ frame: WebSocketFrame, context: WebSocketExtensionContext
+        ) async throws -> WebSocketFrame {
             try await inner.processFrameToSend(frame, context: context)
         }
 

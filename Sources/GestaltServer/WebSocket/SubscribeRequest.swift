@@ -12,7 +12,6 @@ struct SubscribeRequest: Equatable {
     /// The last event id (seq) the client saw; without it events start from now.
     var resumeEventsFrom: UInt64?
 
-
     init(channels: Set<StreamChannel>) {
         self.channels = channels
     }
@@ -43,7 +42,9 @@ struct SubscribeRequest: Equatable {
             break
         case .object(let ids)?:
             for key in ids.keys where StreamChannel(rawValue: key) == nil {
-                throw ClientMessageError("invalid_field", "'resume_from' has unknown channel '\(key)'; known channels: topology, events, jobs")
+                throw ClientMessageError(
+                    "invalid_field",
+                    "'resume_from' has unknown channel '\(key)'; known channels: topology, events, jobs")
             }
             if let id = ids["topology"], id != .null {
                 resumeFrom = try Self.resumeID(id, key: "resume_from.topology")
@@ -71,14 +72,18 @@ struct SubscribeRequest: Equatable {
 
     static func channels(_ payload: [String: JSONValue]) throws(ClientMessageError) -> Set<StreamChannel> {
         guard let value = payload["channels"] else {
-            throw ClientMessageError("missing_field", "the payload lacks 'channels'; give some of topology, events, jobs")
+            throw ClientMessageError(
+                "missing_field", "the payload lacks 'channels'; give some of topology, events, jobs")
         }
         let names = try strings(value, key: "channels")
-        guard !names.isEmpty else { throw ClientMessageError("invalid_field", "'channels' is empty; give some of topology, events, jobs") }
+        guard !names.isEmpty else {
+            throw ClientMessageError("invalid_field", "'channels' is empty; give some of topology, events, jobs")
+        }
         var channels = Set<StreamChannel>()
         for name in names {
             guard let channel = StreamChannel(rawValue: name) else {
-                throw ClientMessageError("invalid_field", "unknown channel '\(name)'; known channels: topology, events, jobs")
+                throw ClientMessageError(
+                    "invalid_field", "unknown channel '\(name)'; known channels: topology, events, jobs")
             }
             channels.insert(channel)
         }
@@ -102,18 +107,21 @@ struct SubscribeRequest: Equatable {
         }
         if let value = fields["labels"] {
             guard case .object(let labels) = value else {
-                throw ClientMessageError("invalid_field", "'filter.labels' must be an object of strings, not \(value.typeName)")
+                throw ClientMessageError(
+                    "invalid_field", "'filter.labels' must be an object of strings, not \(value.typeName)")
             }
             for (key, label) in labels {
                 guard case .string(let text) = label else {
-                    throw ClientMessageError("invalid_field", "'filter.labels.\(key)' must be a string, not \(label.typeName)")
+                    throw ClientMessageError(
+                        "invalid_field", "'filter.labels.\(key)' must be a string, not \(label.typeName)")
                 }
                 topologyFilter.labels[key] = text
             }
         }
         if let value = fields["severity"] {
             guard case .string(let text) = value, let severity = Severity(rawValue: text) else {
-                throw ClientMessageError("invalid_field", "'filter.severity' must be one of info, warning, error, critical")
+                throw ClientMessageError(
+                    "invalid_field", "'filter.severity' must be one of info, warning, error, critical")
             }
             eventFilter.minimumSeverity = severity
         }
@@ -138,7 +146,8 @@ struct SubscribeRequest: Equatable {
         case nil, .null: return nil
         case .string(let text): return UInt64(text)
         case .number(let n): return n >= 0 && n < 9.0e15 ? UInt64(exactly: n) : nil
-        case let other?: throw ClientMessageError("invalid_field", "'\(key)' must be a string id, not \(other.typeName)")
+        case let other?:
+            throw ClientMessageError("invalid_field", "'\(key)' must be a string id, not \(other.typeName)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import HummingbirdWebSocket
+
 #if canImport(HummingbirdWSCompression)
 import HummingbirdWSCompression
 #endif

@@ -39,7 +39,9 @@ struct WebSocketRoutes {
     func register(plainOn router: Router<GestaltRequestContext>) {
         for path in Self.paths {
             router.get(RouterPath(path)) { _, _ -> Response in
-                throw APIError(.upgradeRequired, code: "upgrade_required", "this is a WebSocket endpoint; connect with a WebSocket client (Upgrade: websocket)")
+                throw APIError(
+                    .upgradeRequired, code: "upgrade_required",
+                    "this is a WebSocket endpoint; connect with a WebSocket client (Upgrade: websocket)")
             }
         }
     }

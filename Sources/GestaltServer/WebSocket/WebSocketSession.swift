@@ -75,7 +75,9 @@ struct WebSocketSession {
                     reason = chosen
                     await closeAfterWriter(chosen, outbound: outbound)
                     // The reader ends when the client answers our close frame; don't wait forever.
-                    group.addTask { try? await Task.sleep(for: options.closeTimeout); return .closeTimedOut }
+                    group.addTask {
+                        try? await Task.sleep(for: options.closeTimeout); return .closeTimedOut
+                    }
                 case .closeTimedOut:
                     group.cancelAll()
                 }
@@ -91,7 +93,9 @@ struct WebSocketSession {
         case closeTimedOut
     }
 
-    private func runWriter(inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter) async -> DisconnectReason {
+    private func runWriter(
+        inbox: SessionInbox, connection: StreamConnection, outbound: WebSocketOutboundWriter
+    ) async -> DisconnectReason {
         var writer = SessionWriter(
             store: store, history: history, stream: configuration.stream, options: options, stats: registry.stats,
             inbox: inbox, connection: connection, outbound: outbound, eventLoop: network.eventLoop,
@@ -130,7 +134,9 @@ struct WebSocketSession {
 
     /// Reads client messages until the client closes; invalid ones get an
     /// `error`, a flood of them closes with 1008.
-    private func read(_ inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, inbox: SessionInbox) async -> DisconnectReason {
+    private func read(
+        _ inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, inbox: SessionInbox
+    ) async -> DisconnectReason {
         var budget = InvalidMessageBudget(limit: options.invalidMessageLimit, window: options.invalidMessageWindow)
         do {
             for try await message in inbound.messages(maxSize: options.maxMessageBytes) {
@@ -147,7 +153,8 @@ struct WebSocketSession {
                     return .policyViolation
                 }
                 guard inbox.post(request) else {
-                    await closeBounded(outbound, .policyViolation, reason: "too many unanswered requests; read the socket")
+                    await closeBounded(
+                        outbound, .policyViolation, reason: "too many unanswered requests; read the socket")
                     return .policyViolation
                 }
             }
@@ -157,7 +164,8 @@ struct WebSocketSession {
             // an error of its own (package-internal) type; its description
             // names the close code it sent.
             let text = String(describing: error)
-            return text.contains("messageTooLarge") || text.contains("invalidFrameLength") ? .messageTooBig : .transportError
+            return text.contains("messageTooLarge") || text.contains("invalidFrameLength")
+                ? .messageTooBig : .transportError
         }
     }
 }

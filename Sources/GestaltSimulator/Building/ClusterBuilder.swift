@@ -24,11 +24,12 @@ extension SimulatedCluster {
         }
         for edge in traffic where mirror.contains(edge.from) && mirror.contains(edge.to) {
             let bytesPerRequest = edge.kind == .nats ? rng.double(200...2_000) : rng.double(500...8_000)
-            mirror.connect(Connection(
-                sourceID: edge.from, targetID: edge.to, kind: edge.kind, requestsPerSec: edge.requestsPerSec,
-                bytesPerSec: edge.requestsPerSec * bytesPerRequest, errorRate: edge.kind == .nats ? 0 : 0.001,
-                latencyMs: edge.latencyMs
-            ))
+            mirror.connect(
+                Connection(
+                    sourceID: edge.from, targetID: edge.to, kind: edge.kind, requestsPerSec: edge.requestsPerSec,
+                    bytesPerSec: edge.requestsPerSec * bytesPerRequest, errorRate: edge.kind == .nats ? 0 : 0.001,
+                    latencyMs: edge.latencyMs
+                ))
         }
         if configuration.churn { startChurn(in: built) }
         startCrashLoops()
@@ -43,17 +44,20 @@ extension SimulatedCluster {
             let id = Entity.kubernetesID(kind: .node, namespace: nil, name: name)
             let role = controlPlane ? "node-role.kubernetes.io/control-plane" : "node-role.kubernetes.io/worker"
             let capacity: Int64 = controlPlane ? 8 << 30 : 32 << 30
-            mirror.add(Entity(
-                id: id, kind: .node, name: name, source: Self.source,
-                labels: [
-                    "kubernetes.io/hostname": name, role: "", "kubernetes.io/arch": "amd64",
-                    "topology.kubernetes.io/zone": zones[index % zones.count],
-                ],
-                annotations: ["kubelet_version": "v1.31.4", "instance_type": controlPlane ? "m6i.large" : "m6i.2xlarge"],
-                cpuPercent: rng.double(15...55), memoryBytes: Int64(Double(capacity) * rng.double(0.35...0.7)),
-                memoryLimit: capacity, customMetrics: ["pods_capacity": 110],
-                createdAt: ago(days: 20...90)
-            ))
+            mirror.add(
+                Entity(
+                    id: id, kind: .node, name: name, source: Self.source,
+                    labels: [
+                        "kubernetes.io/hostname": name, role: "", "kubernetes.io/arch": "amd64",
+                        "topology.kubernetes.io/zone": zones[index % zones.count],
+                    ],
+                    annotations: [
+                        "kubelet_version": "v1.31.4", "instance_type": controlPlane ? "m6i.large" : "m6i.2xlarge",
+                    ],
+                    cpuPercent: rng.double(15...55), memoryBytes: Int64(Double(capacity) * rng.double(0.35...0.7)),
+                    memoryLimit: capacity, customMetrics: ["pods_capacity": 110],
+                    createdAt: ago(days: 20...90)
+                ))
             nodes.append(NodeRecord(id: id, name: name, isControlPlane: controlPlane))
         }
     }
@@ -61,10 +65,11 @@ extension SimulatedCluster {
     private func buildNamespace(_ spec: NamespaceSpec, target: Int) {
         let namespaceID = Entity.kubernetesID(kind: .namespace, namespace: nil, name: spec.name)
         if !mirror.contains(namespaceID) {
-            mirror.add(Entity(
-                id: namespaceID, kind: .namespace, name: spec.name, namespace: spec.name, source: Self.source,
-                labels: ["kubernetes.io/metadata.name": spec.name], createdAt: ago(days: 10...60)
-            ))
+            mirror.add(
+                Entity(
+                    id: namespaceID, kind: .namespace, name: spec.name, namespace: spec.name, source: Self.source,
+                    labels: ["kubernetes.io/metadata.name": spec.name], createdAt: ago(days: 10...60)
+                ))
         }
         for part in spec.parts where mirror.entityCount < target {
             switch part {
@@ -72,7 +77,8 @@ extension SimulatedCluster {
             case .statefulSet(let statefulSet): buildStatefulSet(statefulSet, in: spec.name)
             case .daemonSet(let daemonSet): buildDaemonSet(daemonSet, in: spec.name)
             case .cronJob(let cronJob): buildCronJob(cronJob, in: spec.name)
-            case .ingress(let name, let host, let service): buildIngress(name, host: host, service: service, in: spec.name)
+            case .ingress(let name, let host, let service):
+                buildIngress(name, host: host, service: service, in: spec.name)
             case .database(let name): buildDatabase(name)
             case .natsStream(let name, let subjects): buildStream(name, subjects: subjects)
             }
@@ -85,7 +91,8 @@ extension SimulatedCluster {
         let churning = namespaces.filter { name in
             name != "kube-system" && deployments.contains { $0.namespace == name && !$0.crashLoop }
         }.prefix(3)
-        for index in deployments.indices where churning.contains(deployments[index].namespace) && !deployments[index].crashLoop {
+        for index in deployments.indices
+        where churning.contains(deployments[index].namespace) && !deployments[index].crashLoop {
             deployments[index].churn = true
             after(rng.millis(0.2...3), .startRollout(deployment: index))
         }
@@ -109,12 +116,16 @@ extension SimulatedCluster {
     /// A few events, so that the event feed is not empty at first.
     private func announceStart() {
         for node in nodes.prefix(5) {
-            event(.registeredNode, "Node \(node.name) event: Registered Node \(node.name) in Controller", about: node.id, kind: .node, name: node.name)
-            event(.nodeReady, "Node \(node.name) status is now: NodeReady", about: node.id, kind: .node, name: node.name)
+            event(
+                .registeredNode, "Node \(node.name) event: Registered Node \(node.name) in Controller", about: node.id,
+                kind: .node, name: node.name)
+            event(
+                .nodeReady, "Node \(node.name) status is now: NodeReady", about: node.id, kind: .node, name: node.name)
         }
         for deployment in deployments.prefix(10) {
-            event(.scalingReplicaSet, "Scaled up replica set \(deployment.current.name) to \(deployment.replicas)",
-                  about: deployment.id, kind: .deployment, name: deployment.name)
+            event(
+                .scalingReplicaSet, "Scaled up replica set \(deployment.current.name) to \(deployment.replicas)",
+                about: deployment.id, kind: .deployment, name: deployment.name)
         }
     }
 

@@ -30,22 +30,38 @@ enum DefaultCatalogue {
 
     private static func svc(_ namespace: String, _ name: String) -> String { TrafficSpec.service(namespace, name) }
 
-    static let kubeSystem = NamespaceSpec(name: "kube-system", parts: [
-        .daemonSet(DaemonSetSpec(name: "kube-proxy", repository: "registry.k8s.io/kube-proxy", memoryMiB: 64)),
-        .deployment(DeploymentSpec(name: "coredns", replicas: 2, repository: "registry.k8s.io/coredns/coredns", cpu: 8, memoryMiB: 170)),
-    ])
+    static let kubeSystem = NamespaceSpec(
+        name: "kube-system",
+        parts: [
+            .daemonSet(DaemonSetSpec(name: "kube-proxy", repository: "registry.k8s.io/kube-proxy", memoryMiB: 64)),
+            .deployment(
+                DeploymentSpec(
+                    name: "coredns", replicas: 2, repository: "registry.k8s.io/coredns/coredns", cpu: 8, memoryMiB: 170)
+            ),
+        ])
 
     static let shop = NamespaceSpec(
         name: "shop",
         parts: [
             .ingress(name: "storefront", host: "shop.example.com", service: "web"),
-            .deployment(DeploymentSpec(name: "web", replicas: 3, repository: "\(registry)/shop/web", sidecar: "envoy", cpu: 35, memoryMiB: 512)),
-            .deployment(DeploymentSpec(name: "checkout", replicas: 2, repository: "\(registry)/shop/checkout", secret: true, cpu: 25)),
+            .deployment(
+                DeploymentSpec(
+                    name: "web", replicas: 3, repository: "\(registry)/shop/web", sidecar: "envoy", cpu: 35,
+                    memoryMiB: 512)),
+            .deployment(
+                DeploymentSpec(
+                    name: "checkout", replicas: 2, repository: "\(registry)/shop/checkout", secret: true, cpu: 25)),
             .database(name: "shop"),
             .natsStream(name: "ORDERS", subjects: ["orders.created", "orders.paid"]),
             .deployment(DeploymentSpec(name: "cart", replicas: 2, repository: "\(registry)/shop/cart", cpu: 20)),
-            .deployment(DeploymentSpec(name: "catalog", replicas: 2, repository: "\(registry)/shop/catalog", volume: "catalog-images", cpu: 15, memoryMiB: 384)),
-            .deployment(DeploymentSpec(name: "recommendations", replicas: 1, repository: "\(registry)/shop/recommendations", crashLoop: true, cpu: 40, memoryMiB: 768)),
+            .deployment(
+                DeploymentSpec(
+                    name: "catalog", replicas: 2, repository: "\(registry)/shop/catalog", volume: "catalog-images",
+                    cpu: 15, memoryMiB: 384)),
+            .deployment(
+                DeploymentSpec(
+                    name: "recommendations", replicas: 1, repository: "\(registry)/shop/recommendations",
+                    crashLoop: true, cpu: 40, memoryMiB: 768)),
         ],
         traffic: [
             http(TrafficSpec.ingress("shop", "storefront"), svc("shop", "web"), 120, 35),
@@ -67,10 +83,14 @@ enum DefaultCatalogue {
     static let payments = NamespaceSpec(
         name: "payments",
         parts: [
-            .deployment(DeploymentSpec(name: "api", replicas: 2, repository: "\(registry)/payments/api", secret: true, cpu: 20)),
+            .deployment(
+                DeploymentSpec(name: "api", replicas: 2, repository: "\(registry)/payments/api", secret: true, cpu: 20)),
             .database(name: "payments"),
             .natsStream(name: "PAYMENTS", subjects: ["payments.settled"]),
-            .deployment(DeploymentSpec(name: "ledger", replicas: 2, repository: "\(registry)/payments/ledger", serving: false, secret: true, cpu: 15)),
+            .deployment(
+                DeploymentSpec(
+                    name: "ledger", replicas: 2, repository: "\(registry)/payments/ledger", serving: false,
+                    secret: true, cpu: 15)),
         ],
         traffic: [
             sql(svc("payments", "api"), "payments", 25),
@@ -81,15 +101,22 @@ enum DefaultCatalogue {
         ]
     )
 
-    static let messaging = NamespaceSpec(name: "messaging", parts: [
-        .statefulSet(StatefulSetSpec(name: "nats", replicas: 3, repository: "docker.io/library/nats", storageGiB: 20, cpu: 12, memoryMiB: 512)),
-    ])
+    static let messaging = NamespaceSpec(
+        name: "messaging",
+        parts: [
+            .statefulSet(
+                StatefulSetSpec(
+                    name: "nats", replicas: 3, repository: "docker.io/library/nats", storageGiB: 20, cpu: 12,
+                    memoryMiB: 512))
+        ])
 
     static let analytics = NamespaceSpec(
         name: "analytics",
         parts: [
-            .cronJob(CronJobSpec(name: "nightly-report", schedule: "0 2 * * *", repository: "\(registry)/analytics/report")),
-            .deployment(DeploymentSpec(name: "reports", replicas: 1, repository: "\(registry)/analytics/reports", cpu: 10)),
+            .cronJob(
+                CronJobSpec(name: "nightly-report", schedule: "0 2 * * *", repository: "\(registry)/analytics/report")),
+            .deployment(
+                DeploymentSpec(name: "reports", replicas: 1, repository: "\(registry)/analytics/reports", cpu: 10)),
         ],
         traffic: [
             sql(svc("analytics", "reports"), "payments", 3),
@@ -100,12 +127,18 @@ enum DefaultCatalogue {
     static let monitoring = NamespaceSpec(
         name: "monitoring",
         parts: [
-            .statefulSet(StatefulSetSpec(name: "prometheus", replicas: 1, repository: "quay.io/prometheus/prometheus", storageGiB: 50, cpu: 30, memoryMiB: 2048)),
-            .daemonSet(DaemonSetSpec(name: "node-exporter", repository: "quay.io/prometheus/node-exporter", memoryMiB: 64)),
-            .deployment(DeploymentSpec(name: "grafana", replicas: 1, repository: "docker.io/grafana/grafana", secret: true, cpu: 10)),
+            .statefulSet(
+                StatefulSetSpec(
+                    name: "prometheus", replicas: 1, repository: "quay.io/prometheus/prometheus", storageGiB: 50,
+                    cpu: 30, memoryMiB: 2048)),
+            .daemonSet(
+                DaemonSetSpec(name: "node-exporter", repository: "quay.io/prometheus/node-exporter", memoryMiB: 64)),
+            .deployment(
+                DeploymentSpec(
+                    name: "grafana", replicas: 1, repository: "docker.io/grafana/grafana", secret: true, cpu: 10)),
         ],
         traffic: [
-            http(svc("monitoring", "grafana"), svc("monitoring", "prometheus"), 4, 60),
+            http(svc("monitoring", "grafana"), svc("monitoring", "prometheus"), 4, 60)
         ]
     )
 
@@ -113,8 +146,13 @@ enum DefaultCatalogue {
         name: "search",
         parts: [
             .deployment(DeploymentSpec(name: "query", replicas: 2, repository: "\(registry)/search/query", cpu: 25)),
-            .statefulSet(StatefulSetSpec(name: "opensearch", replicas: 2, repository: "docker.io/opensearchproject/opensearch", storageGiB: 100, cpu: 45, memoryMiB: 4096)),
-            .deployment(DeploymentSpec(name: "indexer", replicas: 1, repository: "\(registry)/search/indexer", serving: false, cpu: 30)),
+            .statefulSet(
+                StatefulSetSpec(
+                    name: "opensearch", replicas: 2, repository: "docker.io/opensearchproject/opensearch",
+                    storageGiB: 100, cpu: 45, memoryMiB: 4096)),
+            .deployment(
+                DeploymentSpec(
+                    name: "indexer", replicas: 1, repository: "\(registry)/search/indexer", serving: false, cpu: 30)),
         ],
         traffic: [
             http(svc("search", "query"), svc("search", "opensearch"), 45, 18),

@@ -5,12 +5,13 @@ import GestaltModel
 extension SimulatedCluster {
     func crashLoopTick(_ id: String) {
         guard let record = pods[id], let pod = mirror[id], let mainID = record.containerIDs.first,
-              let main = mirror[mainID]
+            let main = mirror[mainID]
         else { return }
         switch pod.status {
         case .failed:
-            event(.pulled, "Container image \"\(main.annotations["image"] ?? "")\" already present on machine",
-                  about: id, kind: .pod, name: record.name)
+            event(
+                .pulled, "Container image \"\(main.annotations["image"] ?? "")\" already present on machine",
+                about: id, kind: .pod, name: record.name)
             setStatus(record, .pending)
             after(rng.millis(1...2), .crashLoop(pod: id))
         case .pending:
@@ -44,8 +45,10 @@ extension SimulatedCluster {
         }
         // Every fifth restart reads as an error: the loop is not healing.
         let severity: Severity = Int(restarts) % 5 == 0 ? .error : .warning
-        event(.backOff, "Back-off restarting failed container \(container.name) in pod \(record.name)_\(record.namespace)",
-              about: record.id, kind: .pod, name: record.name, severity: severity)
+        event(
+            .backOff,
+            "Back-off restarting failed container \(container.name) in pod \(record.name)_\(record.namespace)",
+            about: record.id, kind: .pod, name: record.name, severity: severity)
     }
 
     func setStatus(_ record: PodRecord, _ status: EntityStatus) {

@@ -21,9 +21,13 @@ extension SimulatedCluster {
         let base = mirror.trafficBaselines[id] ?? (connection.requestsPerSec, connection.latencyMs)
         let spike = rng.chance(0.02)
         let rps = revert(connection.requestsPerSec, toward: base.requestsPerSec, noise: 0.15)
-        let latency = spike ? base.latencyMs * rng.double(3...8) : revert(connection.latencyMs, toward: base.latencyMs, noise: 0.1)
-        let errors = spike ? rng.double(0.02...0.15) : quantize(connection.errorRate * 0.5 + abs(rng.normal()) * 0.002, 0.001)
-        let bytesPerRequest = connection.requestsPerSec > 0 ? connection.bytesPerSec / connection.requestsPerSec : rng.double(500...4_000)
+        let latency =
+            spike
+            ? base.latencyMs * rng.double(3...8) : revert(connection.latencyMs, toward: base.latencyMs, noise: 0.1)
+        let errors =
+            spike ? rng.double(0.02...0.15) : quantize(connection.errorRate * 0.5 + abs(rng.normal()) * 0.002, 0.001)
+        let bytesPerRequest =
+            connection.requestsPerSec > 0 ? connection.bytesPerSec / connection.requestsPerSec : rng.double(500...4_000)
         mirror.updateConnection(id) {
             $0.requestsPerSec = rps
             $0.bytesPerSec = rps * bytesPerRequest
@@ -34,7 +38,7 @@ extension SimulatedCluster {
 
     private func driftPod(_ id: String) {
         guard let record = pods[id], let pod = mirror[id], pod.status == .running,
-              let mainID = record.containerIDs.first, let main = mirror[mainID], main.memoryLimit > 0
+            let mainID = record.containerIDs.first, let main = mirror[mainID], main.memoryLimit > 0
         else { return }
         let base = baseline(record)
         var cpu = clamp(main.cpuPercent + 0.25 * (base.cpu - main.cpuPercent) + rng.normal() * 6, 0.5, 99)
@@ -46,8 +50,9 @@ extension SimulatedCluster {
         var restarts = main.customMetrics["restarts"] ?? 0
         if memory > 0.92 {
             restarts += 1
-            event(.oomKilling, "Memory cgroup out of memory: Killed process \(rng.int(1_000...60_000)) (\(main.name))",
-                  about: id, kind: .pod, name: record.name)
+            event(
+                .oomKilling, "Memory cgroup out of memory: Killed process \(rng.int(1_000...60_000)) (\(main.name))",
+                about: id, kind: .pod, name: record.name)
             memory = base.memory
             cpu = base.cpu
         }
@@ -56,7 +61,9 @@ extension SimulatedCluster {
         if record.serving {
             if rng.chance(0.03) {
                 errorRate = quantize(rng.double(0.08...0.3), 0.005)
-                event(.unhealthy, "Readiness probe failed: HTTP probe failed with statuscode: 503", about: id, kind: .pod, name: record.name)
+                event(
+                    .unhealthy, "Readiness probe failed: HTTP probe failed with statuscode: 503", about: id, kind: .pod,
+                    name: record.name)
             } else {
                 errorRate = quantize((errorRate ?? 0) * 0.5 + abs(rng.normal()) * 0.004, 0.005)
             }
@@ -69,15 +76,18 @@ extension SimulatedCluster {
         let sidecarMemory = record.containerIDs.dropFirst().reduce(Int64(0)) { $0 + (mirror[$1]?.memoryBytes ?? 0) }
         let received = Int64(rng.int(10_000...2_000_000))
         let sent = Int64(rng.int(10_000...2_000_000))
-        mirror.update(id, now: now, {
-            $0.cpuPercent = cpu
-            $0.memoryBytes = memoryBytes + sidecarMemory
-            $0.customMetrics["restarts"] = restarts
-            if let errorRate { $0.customMetrics["error_rate"] = errorRate }
-        }, whenEmitted: {
-            $0.networkRxBytes += received
-            $0.networkTxBytes += sent
-        })
+        mirror.update(
+            id, now: now,
+            {
+                $0.cpuPercent = cpu
+                $0.memoryBytes = memoryBytes + sidecarMemory
+                $0.customMetrics["restarts"] = restarts
+                if let errorRate { $0.customMetrics["error_rate"] = errorRate }
+            },
+            whenEmitted: {
+                $0.networkRxBytes += received
+                $0.networkTxBytes += sent
+            })
     }
 
     private func driftNode(_ index: Int) {
@@ -91,13 +101,16 @@ extension SimulatedCluster {
         let memoryBytes = Int64(memory * Double(entity.memoryLimit))
         let received = Int64(rng.int(1_000_000...50_000_000))
         let sent = Int64(rng.int(1_000_000...50_000_000))
-        mirror.update(node.id, now: now, {
-            $0.cpuPercent = cpu
-            $0.memoryBytes = memoryBytes
-        }, whenEmitted: {
-            $0.networkRxBytes += received
-            $0.networkTxBytes += sent
-        })
+        mirror.update(
+            node.id, now: now,
+            {
+                $0.cpuPercent = cpu
+                $0.memoryBytes = memoryBytes
+            },
+            whenEmitted: {
+                $0.networkRxBytes += received
+                $0.networkTxBytes += sent
+            })
     }
 
     private func driftMetrics(of id: String) {
@@ -111,8 +124,9 @@ extension SimulatedCluster {
             var pending = (metrics["pending"] ?? 0) * 0.4
             if rng.chance(0.04) {
                 pending = Double(rng.int(2_000...40_000))
-                event(.slowConsumer, "Consumer on \(entity.name) is falling behind: \(Int(pending)) messages pending",
-                      about: id, kind: .natsSubject, name: entity.name)
+                event(
+                    .slowConsumer, "Consumer on \(entity.name) is falling behind: \(Int(pending)) messages pending",
+                    about: id, kind: .natsSubject, name: entity.name)
             }
             metrics["pending"] = pending.rounded()
         case .natsStream:
@@ -124,7 +138,8 @@ extension SimulatedCluster {
             metrics["bytes"] = (metrics["bytes"] ?? 0) + added * 512
         case .database:
             let base = 10 + 60 * StableHash.unit(id)
-            metrics["connections"] = clamp(revert(metrics["connections"] ?? base, toward: base, noise: 0.15).rounded(), 1, 200)
+            metrics["connections"] = clamp(
+                revert(metrics["connections"] ?? base, toward: base, noise: 0.15).rounded(), 1, 200)
             metrics["qps"] = revert(metrics["qps"] ?? base * 8, toward: base * 8, noise: 0.2).rounded()
             metrics["replication_lag_ms"] = rng.chance(0.05) ? Double(rng.int(500...5_000)) : Double(rng.int(0...40))
             metrics["storage_bytes"] = (metrics["storage_bytes"] ?? 0) + Double(rng.int(0...8_000_000))

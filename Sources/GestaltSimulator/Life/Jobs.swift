@@ -19,7 +19,8 @@ extension SimulatedCluster {
         let jobID = addJob(of: index, name: jobName, active: true, createdAt: now)
         event(.successfulCreate, "Created job \(jobName)", about: cronJob.id, kind: .cronjob, name: cronJob.name)
         let podID = spawnPod(
-            name: "\(jobName)-\(KubeNames.podSuffix(using: &rng))", template: cronJob.template, owner: .job(cronJob: index),
+            name: "\(jobName)-\(KubeNames.podSuffix(using: &rng))", template: cronJob.template,
+            owner: .job(cronJob: index),
             ownerID: jobID, labels: ["app": cronJob.template.app, "job-name": jobName], running: false
         )
         cronJobs[index].active = true
@@ -30,12 +31,13 @@ extension SimulatedCluster {
     func addJob(of index: Int, name: String, active: Bool, createdAt: Timestamp) -> String {
         let cronJob = cronJobs[index]
         let id = Entity.kubernetesID(kind: .job, namespace: cronJob.namespace, name: name)
-        mirror.add(Entity(
-            id: id, kind: .job, name: name, namespace: cronJob.namespace, source: Self.source,
-            status: active ? .processing : .running, labels: ["app": cronJob.template.app, "job-name": name],
-            annotations: ["completions": active ? "0/1" : "1/1"],
-            customMetrics: ["active": active ? 1 : 0, "succeeded": active ? 0 : 1], createdAt: createdAt
-        ))
+        mirror.add(
+            Entity(
+                id: id, kind: .job, name: name, namespace: cronJob.namespace, source: Self.source,
+                status: active ? .processing : .running, labels: ["app": cronJob.template.app, "job-name": name],
+                annotations: ["completions": active ? "0/1" : "1/1"],
+                customMetrics: ["active": active ? 1 : 0, "succeeded": active ? 0 : 1], createdAt: createdAt
+            ))
         mirror.connect(Connection(sourceID: cronJob.id, targetID: id, kind: .owns))
         cronJobs[index].jobID = id
         cronJobs[index].jobName = name
@@ -53,7 +55,9 @@ extension SimulatedCluster {
             $0.customMetrics = ["active": 0, "succeeded": 1]
         }
         event(.completed, "Job completed", about: jobID, kind: .job, name: jobName)
-        event(.sawCompletedJob, "Saw completed job: \(jobName), status: Complete", about: cronJob.id, kind: .cronjob, name: cronJob.name)
+        event(
+            .sawCompletedJob, "Saw completed job: \(jobName), status: Complete", about: cronJob.id, kind: .cronjob,
+            name: cronJob.name)
         cronJobs[index].active = false
         cronJobs[index].podID = nil
     }

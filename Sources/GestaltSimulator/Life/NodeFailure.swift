@@ -11,7 +11,9 @@ extension SimulatedCluster {
         failedNodes += 1
         let node = nodes[index]
         mirror.update(node.id, now: now) { $0.status = .failed }
-        event(.nodeNotReady, "Node \(node.name) status is now: NodeNotReady", about: node.id, kind: .node, name: node.name)
+        event(
+            .nodeNotReady, "Node \(node.name) status is now: NodeNotReady", about: node.id, kind: .node, name: node.name
+        )
         for podID in node.pods where mirror[podID]?.status == .running {
             mirror.update(podID, now: now) { $0.status = .unknown }
         }
@@ -29,7 +31,8 @@ extension SimulatedCluster {
         for podID in node.pods where mirror[podID]?.status == .unknown {
             mirror.update(podID, now: now) { $0.status = .running }
             if case .replicaSet(let deployment, _) = pods[podID]?.owner, deployments[deployment].rollingOut,
-               !rollouts.contains(deployment) {
+                !rollouts.contains(deployment)
+            {
                 rollouts.append(deployment)
             }
         }

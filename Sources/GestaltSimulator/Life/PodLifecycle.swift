@@ -20,40 +20,46 @@ extension SimulatedCluster {
         var containerIDs: [String] = []
         var containers: [Entity] = []
         for container in template.containers {
-            let containerID = Entity.kubernetesID(kind: .container, namespace: namespace, name: "\(name)/\(container.name)")
+            let containerID = Entity.kubernetesID(
+                kind: .container, namespace: namespace, name: "\(name)/\(container.name)")
             containerIDs.append(containerID)
-            containers.append(Entity(
-                id: containerID, kind: .container, name: container.name, namespace: namespace, source: Self.source,
-                status: status, labels: ["app": template.app], annotations: ["image": container.image, "pod": name],
-                memoryLimit: container.memoryLimit, customMetrics: ["restarts": 0], createdAt: created
-            ))
+            containers.append(
+                Entity(
+                    id: containerID, kind: .container, name: container.name, namespace: namespace, source: Self.source,
+                    status: status, labels: ["app": template.app],
+                    annotations: ["image": container.image, "pod": name],
+                    memoryLimit: container.memoryLimit, customMetrics: ["restarts": 0], createdAt: created
+                ))
         }
         var annotations = ["node": nodes[node].name]
         if let image = template.containers.first?.image { annotations["image"] = image }
         var metrics = ["restarts": 0.0]
         if template.serving { metrics["error_rate"] = 0 }
-        mirror.add(Entity(
-            id: id, kind: .pod, name: name, namespace: namespace, source: Self.source, status: status,
-            labels: labels, annotations: annotations, memoryLimit: template.memoryLimit, customMetrics: metrics,
-            createdAt: created
-        ))
+        mirror.add(
+            Entity(
+                id: id, kind: .pod, name: name, namespace: namespace, source: Self.source, status: status,
+                labels: labels, annotations: annotations, memoryLimit: template.memoryLimit, customMetrics: metrics,
+                createdAt: created
+            ))
         for container in containers { mirror.add(container) }
         mirror.connect(Connection(sourceID: ownerID, targetID: id, kind: .owns))
         for containerID in containerIDs { mirror.connect(Connection(sourceID: id, targetID: containerID, kind: .owns)) }
         for dependency in template.dependencies {
             let io = dependency.kind == .volume
-            mirror.connect(Connection(
-                sourceID: id, targetID: dependency.id, kind: dependency.kind,
-                requestsPerSec: io ? rng.double(5...200) : 0, bytesPerSec: io ? rng.double(50_000...5_000_000) : 0,
-                latencyMs: io ? rng.double(0.5...4) : 0
-            ))
+            mirror.connect(
+                Connection(
+                    sourceID: id, targetID: dependency.id, kind: dependency.kind,
+                    requestsPerSec: io ? rng.double(5...200) : 0, bytesPerSec: io ? rng.double(50_000...5_000_000) : 0,
+                    latencyMs: io ? rng.double(0.5...4) : 0
+                ))
         }
         if case .daemonSet = owner {
             mirror.connect(Connection(sourceID: id, targetID: nodes[node].id, kind: .depends))
         }
         let record = PodRecord(
             id: id, name: name, namespace: namespace, owner: owner, node: node, containerIDs: containerIDs,
-            serviceID: template.serviceID, serving: template.serving, baseCPU: template.baseCPU, baseMemory: template.baseMemory
+            serviceID: template.serviceID, serving: template.serving, baseCPU: template.baseCPU,
+            baseMemory: template.baseMemory
         )
         pods[id] = record
         podPool.insert(id)
@@ -61,7 +67,9 @@ extension SimulatedCluster {
         if running {
             setRunning(record, startingMetrics: true)
         } else {
-            event(.scheduled, "Successfully assigned \(namespace)/\(name) to \(nodes[node].name)", about: id, kind: .pod, name: name)
+            event(
+                .scheduled, "Successfully assigned \(namespace)/\(name) to \(nodes[node].name)", about: id, kind: .pod,
+                name: name)
             after(pendingDelay(for: owner), .podStarted(pod: id))
         }
         return id
@@ -77,7 +85,8 @@ extension SimulatedCluster {
         }
         if let main = record.containerIDs.first, let container = mirror[main] {
             let image = container.annotations["image"] ?? ""
-            let pull = rng.chance(0.5)
+            let pull =
+                rng.chance(0.5)
                 ? "Container image \"\(image)\" already present on machine"
                 : "Successfully pulled image \"\(image)\" in \(rng.int(300...4_000))ms"
             event(.pulled, pull, about: id, kind: .pod, name: record.name)
@@ -107,7 +116,8 @@ extension SimulatedCluster {
             if startingMetrics || containerMemory == 0 {
                 let load = index == 0 ? baseline(record) : (cpu: 2.0, memory: 0.4)
                 containerCPU = max(0.5, load.cpu + rng.normal() * 2)
-                containerMemory = Int64(Double(container.memoryLimit) * min(0.9, max(0.05, load.memory + rng.normal() * 0.03)))
+                containerMemory = Int64(
+                    Double(container.memoryLimit) * min(0.9, max(0.05, load.memory + rng.normal() * 0.03)))
             }
             mirror.update(containerID, now: now) {
                 $0.status = .running
@@ -140,11 +150,12 @@ extension SimulatedCluster {
         if present {
             guard mirror.connections[connectionID] == nil else { return }
             let rps = rng.double(2...60)
-            mirror.connect(Connection(
-                sourceID: serviceID, targetID: record.id, kind: .network,
-                requestsPerSec: rps, bytesPerSec: rps * rng.double(800...6_000),
-                errorRate: record.serving ? rng.double(0...0.01) : 0, latencyMs: rng.double(2...40)
-            ))
+            mirror.connect(
+                Connection(
+                    sourceID: serviceID, targetID: record.id, kind: .network,
+                    requestsPerSec: rps, bytesPerSec: rps * rng.double(800...6_000),
+                    errorRate: record.serving ? rng.double(0...0.01) : 0, latencyMs: rng.double(2...40)
+                ))
         } else {
             mirror.disconnect(connectionID)
         }
@@ -161,7 +172,8 @@ extension SimulatedCluster {
         }
         mirror.update(id, now: now) { $0.status = .terminating }
         if case .replicaSet(let deployment, let hash) = record.owner,
-           let index = deployments[deployment].replicaSets.firstIndex(where: { $0.hash == hash }) {
+            let index = deployments[deployment].replicaSets.firstIndex(where: { $0.hash == hash })
+        {
             deployments[deployment].replicaSets[index].pods.removeAll { $0 == id }
             deployments[deployment].replicaSets[index].terminating += 1
         }
@@ -173,7 +185,7 @@ extension SimulatedCluster {
         guard let record = pods[id] else { return }
         removePod(record)
         guard case .replicaSet(let deployment, let hash) = record.owner,
-              let index = deployments[deployment].replicaSets.firstIndex(where: { $0.hash == hash })
+            let index = deployments[deployment].replicaSets.firstIndex(where: { $0.hash == hash })
         else { return }
         deployments[deployment].replicaSets[index].terminating -= 1
         if deployments[deployment].rollingOut { advanceRollout(deployment) }

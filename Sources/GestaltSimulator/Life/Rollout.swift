@@ -39,15 +39,16 @@ extension SimulatedCluster {
         while deployment.replicaSets.contains(where: { $0.hash == hash }) { hash = KubeNames.templateHash(using: &rng) }
         let name = "\(deployment.name)-\(hash)"
         let id = Entity.kubernetesID(kind: .replicaset, namespace: deployment.namespace, name: name)
-        mirror.add(Entity(
-            id: id, kind: .replicaset, name: name, namespace: deployment.namespace, source: Self.source,
-            labels: ["app": deployment.template.app, "pod-template-hash": hash],
-            annotations: [
-                "deployment.kubernetes.io/revision": String(deployment.revision),
-                "image": deployment.template.containers[0].image,
-            ],
-            customMetrics: ["replicas": 0], createdAt: createdAt
-        ))
+        mirror.add(
+            Entity(
+                id: id, kind: .replicaset, name: name, namespace: deployment.namespace, source: Self.source,
+                labels: ["app": deployment.template.app, "pod-template-hash": hash],
+                annotations: [
+                    "deployment.kubernetes.io/revision": String(deployment.revision),
+                    "image": deployment.template.containers[0].image,
+                ],
+                customMetrics: ["replicas": 0], createdAt: createdAt
+            ))
         mirror.connect(Connection(sourceID: deployment.id, targetID: id, kind: .owns))
         deployments[index].replicaSets.append(DeploymentRecord.ReplicaSet(hash: hash, id: id, name: name))
     }
@@ -121,7 +122,8 @@ extension SimulatedCluster {
         }
         let id = spawnPod(
             name: name, template: deployment.template, owner: .replicaSet(deployment: index, hash: current.hash),
-            ownerID: current.id, labels: ["app": deployment.template.app, "pod-template-hash": current.hash], running: false
+            ownerID: current.id, labels: ["app": deployment.template.app, "pod-template-hash": current.hash],
+            running: false
         )
         deployments[index].replicaSets[deployments[index].replicaSets.count - 1].pods.append(id)
     }
@@ -134,7 +136,8 @@ extension SimulatedCluster {
         let previous = Int(mirror[replicaSet.id]?.customMetrics["replicas"] ?? 0)
         mirror.update(replicaSet.id, now: now) { $0.customMetrics["replicas"] = Double(size) }
         let direction = size >= previous ? "up" : "down"
-        event(.scalingReplicaSet, "Scaled \(direction) replica set \(replicaSet.name) to \(size)",
-              about: deployment.id, kind: .deployment, name: deployment.name)
+        event(
+            .scalingReplicaSet, "Scaled \(direction) replica set \(replicaSet.name) to \(size)",
+            about: deployment.id, kind: .deployment, name: deployment.name)
     }
 }

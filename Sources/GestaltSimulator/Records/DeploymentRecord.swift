@@ -41,6 +41,7 @@ struct Version: Hashable, CustomStringConvertible {
     var description: String { "\(major).\(minor).\(patch)" }
 
     func bumped(minor bumpMinor: Bool) -> Version {
-        bumpMinor ? Version(major: major, minor: minor + 1, patch: 0) : Version(major: major, minor: minor, patch: patch + 1)
+        bumpMinor
+            ? Version(major: major, minor: minor + 1, patch: 0) : Version(major: major, minor: minor, patch: patch + 1)
     }
 }

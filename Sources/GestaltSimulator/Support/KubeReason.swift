@@ -24,7 +24,7 @@ enum KubeReason: String {
     var type: String {
         switch self {
         case .scheduled, .pulled, .created, .started, .killing, .scalingReplicaSet, .successfulCreate,
-             .completed, .sawCompletedJob, .registeredNode, .nodeReady:
+            .completed, .sawCompletedJob, .registeredNode, .nodeReady:
             "Normal"
         case .backOff, .unhealthy, .oomKilling, .nodeNotReady, .slowConsumer:
             "Warning"
@@ -34,7 +34,7 @@ enum KubeReason: String {
     var severity: Severity {
         switch self {
         case .scheduled, .pulled, .created, .started, .killing, .scalingReplicaSet, .successfulCreate,
-             .completed, .sawCompletedJob, .registeredNode, .nodeReady:
+            .completed, .sawCompletedJob, .registeredNode, .nodeReady:
             .info
         case .backOff, .unhealthy, .slowConsumer: .warning
         case .oomKilling: .error

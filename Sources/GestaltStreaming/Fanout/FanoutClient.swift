@@ -33,7 +33,8 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
 
     init(
         channel: any Channel, cursor: TopologyCursor, connection: StreamConnection, stats: StreamStats,
-        chunked: Bool, write: @escaping @Sendable (ByteBuffer) -> Void, clients: LoopClients, done: EventLoopPromise<DisconnectReason>
+        chunked: Bool, write: @escaping @Sendable (ByteBuffer) -> Void, clients: LoopClients,
+        done: EventLoopPromise<DisconnectReason>
     ) {
         self.channel = channel
         self.cursor = cursor

@@ -45,7 +45,9 @@ public struct FanoutPass {
     /// The cursor's next batch as WebSocket text frames of `topology`
     /// envelopes, shared by unfiltered sessions at the same revision; nil
     /// when it is up to date.
-    public mutating func webSocketBatch(for cursor: inout TopologyCursor, stats: StreamStats, fragmentBytes: Int) -> FramedBatch? {
+    public mutating func webSocketBatch(
+        for cursor: inout TopologyCursor, stats: StreamStats, fragmentBytes: Int
+    ) -> FramedBatch? {
         let timestamp = webSocketTimestamp ?? Timestamp.now().rfc3339Bytes
         webSocketTimestamp = timestamp
         return webSocket.next(for: &cursor, stats: stats) { messages, _, _ in

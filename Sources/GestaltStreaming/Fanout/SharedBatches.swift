@@ -59,7 +59,8 @@ struct SharedBatches {
             return nil
         }
         let batch = FramedBatch(
-            buffer: frame(messages, cursor.lastWasResync, cursor.view.filter.isEverything), revision: cursor.revision, messages: messages.count,
+            buffer: frame(messages, cursor.lastWasResync, cursor.view.filter.isEverything), revision: cursor.revision,
+            messages: messages.count,
             oldest: cursor.lastOldest, coalesced: cursor.lastCoalesced, resync: cursor.lastWasResync
         )
         entries[key] = .batch(batch)
@@ -90,9 +91,11 @@ struct SharedBatches {
         var envelope = ByteBuffer()
         for message in messages {
             envelope.clear()
-            WebSocketEnvelope.write(.topology, payload: message.json, timestamp: timestamp, id: message.id, into: &envelope)
+            WebSocketEnvelope.write(
+                .topology, payload: message.json, timestamp: timestamp, id: message.id, into: &envelope)
             // Checked like every other outgoing message, in debug builds (every test run).
-            assert(WebSocketMessageValidator.problems(in: envelope.readableBytesView).isEmpty, "invalid outgoing message")
+            assert(
+                WebSocketMessageValidator.problems(in: envelope.readableBytesView).isEmpty, "invalid outgoing message")
             WebSocketWire.writeMessage(envelope.readableBytesView, fragmentBytes: fragmentBytes, into: &framed)
         }
         return framed

@@ -52,7 +52,8 @@ public final class TopologyFanout: Sendable {
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) async throws -> DisconnectReason {
         try await start(
-            filter: filter, resumeFrom: resumeFrom, recorded: recorded, options: options, channel: channel, connection: connection, write: write
+            filter: filter, resumeFrom: resumeFrom, recorded: recorded, options: options, channel: channel,
+            connection: connection, write: write
         ).get()
     }
 
@@ -76,9 +77,11 @@ public final class TopologyFanout: Sendable {
             let promise = channel.eventLoop.makePromise(of: DisconnectReason.self)
             let store = store, history = history
             Task {
-                let recorded = await RecordedBacklog.read(from: history, store: store, resumeFrom: resumeFrom, filter: filter, options: options)
+                let recorded = await RecordedBacklog.read(
+                    from: history, store: store, resumeFrom: resumeFrom, filter: filter, options: options)
                 self.serve(
-                    channel: channel, cursor: cursor, resumeFrom: resumeFrom, recorded: recorded, connection: connection,
+                    channel: channel, cursor: cursor, resumeFrom: resumeFrom, recorded: recorded,
+                    connection: connection,
                     chunked: chunked, write: write
                 ).cascade(to: promise)
             }
@@ -94,7 +97,8 @@ public final class TopologyFanout: Sendable {
     }
 
     private func serve(
-        channel: any Channel, cursor: TopologyCursor, resumeFrom: UInt64?, recorded: RecordedBacklog?, connection: StreamConnection,
+        channel: any Channel, cursor: TopologyCursor, resumeFrom: UInt64?, recorded: RecordedBacklog?,
+        connection: StreamConnection,
         chunked: Bool,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) -> EventLoopFuture<DisconnectReason> {
@@ -104,7 +108,9 @@ public final class TopologyFanout: Sendable {
             // Gone before its loop got here: a closed pipeline would never tell the handler.
             guard channel.isActive else { promise.succeed(.clientClosed); return }
             var cursor = cursor
-            for frame in TopologyOpening.frames(cursor: &cursor, resumeFrom: resumeFrom, recorded: recorded, stats: self.stats) {
+            for frame in TopologyOpening.frames(
+                cursor: &cursor, resumeFrom: resumeFrom, recorded: recorded, stats: self.stats)
+            {
                 write(frame.buffer)
                 connection.writeFinished(messages: frame.messages, bytes: frame.buffer.readableBytes)
             }
@@ -181,7 +187,10 @@ final class LoopFanout: Sendable {
 
     /// Sets the queued flag for the kind of pass; true when it changed.
     private func queue(_ events: Bool, _ queued: Bool) -> Bool {
-        if events { return eventsScheduled.compareExchange(expected: !queued, desired: queued, ordering: .acquiringAndReleasing).exchanged }
+        if events {
+            return eventsScheduled.compareExchange(expected: !queued, desired: queued, ordering: .acquiringAndReleasing)
+                .exchanged
+        }
         return scheduled.compareExchange(expected: !queued, desired: queued, ordering: .acquiringAndReleasing).exchanged
     }
 }

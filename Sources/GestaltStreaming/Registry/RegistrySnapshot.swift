@@ -6,7 +6,9 @@ public struct RegistrySnapshot: Sendable {
     public var connections: [StreamTransport: Int]
     public var clients: [ClientStatus]
 
-    public func active(_ transport: StreamTransport, _ channel: StreamChannel) -> Int { active[transport]?[channel] ?? 0 }
+    public func active(_ transport: StreamTransport, _ channel: StreamChannel) -> Int {
+        active[transport]?[channel] ?? 0
+    }
 
     /// The largest lag of any client.
     public var maxLag: UInt64 { clients.compactMap(\.lag).max() ?? 0 }

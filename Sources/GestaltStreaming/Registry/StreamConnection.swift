@@ -31,7 +31,8 @@ public final class StreamConnection: Sendable {
     private let registry: StreamRegistry
 
     init(
-        id: UInt64, transport: StreamTransport, sessionID: String, channels: Set<StreamChannel>, registry: StreamRegistry,
+        id: UInt64, transport: StreamTransport, sessionID: String, channels: Set<StreamChannel>,
+        registry: StreamRegistry,
         closer: @escaping @Sendable (DisconnectReason) -> Void, deliver: (@Sendable (BroadcastMessage) -> Void)?
     ) {
         self.id = id

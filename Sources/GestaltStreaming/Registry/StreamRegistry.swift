@@ -107,14 +107,15 @@ public final class StreamRegistry: Sendable {
             let s = connection.state.withLock { $0 }
             snapshot.connections[connection.transport, default: 0] += 1
             for channel in s.channels { snapshot.active[connection.transport, default: [:]][channel, default: 0] += 1 }
-            snapshot.clients.append(ClientStatus(
-                id: connection.id, sessionID: connection.sessionID, transport: connection.transport,
-                channels: s.channels.sorted(),
-                revision: s.revision, lag: s.revision.map { revision &- min($0, revision) },
-                eventLag: s.eventSeq.map { eventSeq &- min($0, eventSeq) },
-                messagesSent: s.messagesSent, bytesSent: s.bytesSent, inFlightBytes: s.inFlightBytes,
-                writeBlocked: s.writeStartedAt.map { now - $0 }, connectedFor: now - connection.connectedAt
-            ))
+            snapshot.clients.append(
+                ClientStatus(
+                    id: connection.id, sessionID: connection.sessionID, transport: connection.transport,
+                    channels: s.channels.sorted(),
+                    revision: s.revision, lag: s.revision.map { revision &- min($0, revision) },
+                    eventLag: s.eventSeq.map { eventSeq &- min($0, eventSeq) },
+                    messagesSent: s.messagesSent, bytesSent: s.bytesSent, inFlightBytes: s.inFlightBytes,
+                    writeBlocked: s.writeStartedAt.map { now - $0 }, connectedFor: now - connection.connectedAt
+                ))
         }
         return snapshot
     }

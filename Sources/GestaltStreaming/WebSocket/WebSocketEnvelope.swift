@@ -8,13 +8,16 @@ public enum WebSocketEnvelope {
     ///   - timestamp: RFC 3339 bytes, computed once per batch by the caller.
     ///   - id: the resume id (revision or seq) of `topology` and `event` messages.
     public static func write(
-        _ type: WebSocketMessageType, payload: [UInt8], timestamp: [UInt8], id: UInt64? = nil, into buffer: inout ByteBuffer
+        _ type: WebSocketMessageType, payload: [UInt8], timestamp: [UInt8], id: UInt64? = nil,
+        into buffer: inout ByteBuffer
     ) {
         write(typeName: type.rawValue, payload: payload, timestamp: timestamp, id: id, into: &buffer)
     }
 
     /// The same for a type given by name (broadcasts from other modules).
-    public static func write(typeName: String, payload: [UInt8], timestamp: [UInt8], id: UInt64? = nil, into buffer: inout ByteBuffer) {
+    public static func write(
+        typeName: String, payload: [UInt8], timestamp: [UInt8], id: UInt64? = nil, into buffer: inout ByteBuffer
+    ) {
         buffer.writeString("{\"type\":\"")
         buffer.writeString(typeName)
         buffer.writeString("\",\"payload\":")

@@ -23,7 +23,9 @@ public enum WebSocketMessageValidator {
             problems.append("\(typeName): payload lacks '\(key)'")
         }
         if type == .topology, let kind = payload["kind"] as? String, let carried = carriedKey(forUpdateKind: kind) {
-            if !(payload[carried] is [String: Any]) { problems.append("topology \(kind): payload lacks object '\(carried)'") }
+            if !(payload[carried] is [String: Any]) {
+                problems.append("topology \(kind): payload lacks object '\(carried)'")
+            }
         }
         return problems
     }

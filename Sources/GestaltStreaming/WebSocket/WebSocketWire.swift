@@ -23,7 +23,9 @@ public enum WebSocketWire {
     }
 
     /// Appends one frame.
-    public static func writeFrame(_ opcode: Opcode, fin: Bool = true, payload: ByteBufferView, into buffer: inout ByteBuffer) {
+    public static func writeFrame(
+        _ opcode: Opcode, fin: Bool = true, payload: ByteBufferView, into buffer: inout ByteBuffer
+    ) {
         buffer.writeInteger((fin ? 0x80 : 0) | opcode.rawValue)
         let length = payload.count
         switch length {

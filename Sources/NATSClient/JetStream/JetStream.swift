@@ -68,7 +68,8 @@ public struct JetStream: Sendable {
             throw NATSError(.invalidArgument, "only durable consumers are supported; set durableName")
         }
         return try await call(
-            "CONSUMER.DURABLE.CREATE.\(stream).\(durable)", body: Request(stream_name: stream, config: config), answer: ConsumerInfo.self)
+            "CONSUMER.DURABLE.CREATE.\(stream).\(durable)", body: Request(stream_name: stream, config: config),
+            answer: ConsumerInfo.self)
     }
 
     public func consumerInfo(stream: String, name: String) async throws -> ConsumerInfo {
@@ -90,7 +91,8 @@ public struct JetStream: Sendable {
         let subscription = try await connection.subscribe(to: inbox)
         let pull = Pull(batch: batch, expires: noWait ? nil : expires.nanoseconds, no_wait: noWait ? true : nil)
         try await connection.publish(
-            ByteBuffer(bytes: try JSONEncoder().encode(pull)), to: "\(apiPrefix).CONSUMER.MSG.NEXT.\(stream).\(consumer)", replyTo: inbox)
+            ByteBuffer(bytes: try JSONEncoder().encode(pull)),
+            to: "\(apiPrefix).CONSUMER.MSG.NEXT.\(stream).\(consumer)", replyTo: inbox)
         // Should the server's 408 never come (the connection dropped), end the wait ourselves.
         let watchdog = Task {
             try await Task.sleep(for: expires + timeout)
@@ -108,7 +110,10 @@ public struct JetStream: Sendable {
                 break  // no messages, pull expired, or limits reached: the pull is over
             default:
                 try? await subscription.unsubscribe()
-                throw NATSError(.jetStream, "fetch from \(stream)/\(consumer): status \(message.status ?? 0) \(message.headers?.statusDescription ?? "")")
+                throw NATSError(
+                    .jetStream,
+                    "fetch from \(stream)/\(consumer): status \(message.status ?? 0) \(message.headers?.statusDescription ?? "")"
+                )
             }
             if message.status != nil || messages.count >= batch { break }
         }
@@ -118,7 +123,9 @@ public struct JetStream: Sendable {
 
     // MARK: Plumbing
 
-    private func call<Body: Encodable, Answer: Decodable>(_ api: String, body: Body?, answer: Answer.Type) async throws -> Answer {
+    private func call<Body: Encodable, Answer: Decodable>(
+        _ api: String, body: Body?, answer: Answer.Type
+    ) async throws -> Answer {
         let payload = try body.map { ByteBuffer(bytes: try JSONEncoder().encode($0)) } ?? ByteBuffer()
         let reply: NATSMessage
         do {
@@ -129,15 +136,21 @@ public struct JetStream: Sendable {
         return try decode(answer, from: reply, call: api)
     }
 
-    private func decode<Answer: Decodable>(_ type: Answer.Type, from reply: NATSMessage, call: String) throws -> Answer {
+    private func decode<Answer: Decodable>(_ type: Answer.Type, from reply: NATSMessage, call: String) throws -> Answer
+    {
         let data = Data(reply.payload.readableBytesView)
-        if let envelope = try? JSONDecoder().decode(JetStreamErrorEnvelope.self, from: data), let error = envelope.error {
-            throw NATSError(.jetStream, "\(call): \(error.description ?? "error") (code \(error.code), err_code \(error.errCode ?? 0))")
+        if let envelope = try? JSONDecoder().decode(JetStreamErrorEnvelope.self, from: data), let error = envelope.error
+        {
+            throw NATSError(
+                .jetStream,
+                "\(call): \(error.description ?? "error") (code \(error.code), err_code \(error.errCode ?? 0))")
         }
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw NATSError(.jetStream, "\(call): unexpected answer \(String(decoding: data.prefix(200), as: UTF8.self).debugDescription)")
+            throw NATSError(
+                .jetStream,
+                "\(call): unexpected answer \(String(decoding: data.prefix(200), as: UTF8.self).debugDescription)")
         }
     }
 }

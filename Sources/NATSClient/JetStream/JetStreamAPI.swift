@@ -46,7 +46,8 @@ public struct StreamInfo: Decodable, Sendable, Equatable {
         public var consumerCount: Int
 
         enum CodingKeys: String, CodingKey {
-            case messages, bytes, firstSequence = "first_seq", lastSequence = "last_seq", consumerCount = "consumer_count"
+            case messages, bytes, firstSequence = "first_seq", lastSequence = "last_seq", consumerCount =
+                "consumer_count"
         }
     }
 
@@ -82,7 +83,8 @@ public struct ConsumerConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case durableName = "durable_name", ackPolicy = "ack_policy", deliverPolicy = "deliver_policy"
-        case filterSubject = "filter_subject", ackWait = "ack_wait", maxDeliver = "max_deliver", maxAckPending = "max_ack_pending"
+        case filterSubject = "filter_subject", ackWait = "ack_wait", maxDeliver = "max_deliver", maxAckPending =
+            "max_ack_pending"
     }
 }
 
@@ -108,7 +110,8 @@ public struct ConsumerInfo: Decodable, Sendable, Equatable {
     public var numPending: UInt64
 
     enum CodingKeys: String, CodingKey {
-        case streamName = "stream_name", name, config, delivered, ackFloor = "ack_floor", numAckPending = "num_ack_pending"
+        case streamName = "stream_name", name, config, delivered, ackFloor = "ack_floor", numAckPending =
+            "num_ack_pending"
         case numRedelivered = "num_redelivered", numWaiting = "num_waiting", numPending = "num_pending"
     }
 }

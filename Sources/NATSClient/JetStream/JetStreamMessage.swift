@@ -34,8 +34,8 @@ public struct JetStreamMessage: Sendable {
         // v2: $JS.ACK.<domain>.<account>.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>[.<token>]
         let base = tokens.count == 9 ? 2 : 4
         guard tokens.count >= base + 7,
-              let deliveries = UInt64(tokens[base + 2]), let streamSequence = UInt64(tokens[base + 3]),
-              let consumerSequence = UInt64(tokens[base + 4]), let pending = UInt64(tokens[base + 6])
+            let deliveries = UInt64(tokens[base + 2]), let streamSequence = UInt64(tokens[base + 3]),
+            let consumerSequence = UInt64(tokens[base + 4]), let pending = UInt64(tokens[base + 6])
         else { return nil }
         return Metadata(
             stream: String(tokens[base]), consumer: String(tokens[base + 1]), deliveries: deliveries,
@@ -52,12 +52,16 @@ public struct JetStreamMessage: Sendable {
     public func terminate() async throws { try await send("+TERM") }
 
     private func send(_ verb: String) async throws {
-        guard let reply = message.replyTo else { throw NATSError(.invalidArgument, "message has no reply subject to ack on") }
+        guard let reply = message.replyTo else {
+            throw NATSError(.invalidArgument, "message has no reply subject to ack on")
+        }
         try await connection.publish(verb, to: reply)
     }
 
     private func confirm(_ verb: String) async throws {
-        guard let reply = message.replyTo else { throw NATSError(.invalidArgument, "message has no reply subject to ack on") }
+        guard let reply = message.replyTo else {
+            throw NATSError(.invalidArgument, "message has no reply subject to ack on")
+        }
         _ = try await connection.request(verb, to: reply)
     }
 }
