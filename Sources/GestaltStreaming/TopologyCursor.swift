@@ -50,7 +50,10 @@ public struct TopologyCursor: Sendable {
             revision = missed.last?.revision ?? resumeFrom
             return Opening(revision: revision, resumed: true, messages: messages(for: missed))
         }
-        if let recorded, case .updates(let missed) = store.updates(after: recorded.through) {
+        // Recorded messages are not passed through this view, so only an
+        // unfiltered, unrestricted view may take them (RecordedBacklog reads
+        // for those alone; this makes sure no caller can bypass it).
+        if let recorded, view.filter.isEverything, case .updates(let missed) = store.updates(after: recorded.through) {
             revision = missed.last?.revision ?? recorded.through
             return Opening(revision: revision, resumed: true, messages: recorded.messages + messages(for: missed))
         }

@@ -35,7 +35,9 @@ struct HistoryOptions: ParsableArguments {
         if let url = historyUrl {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw ValidationError(
-                    "--history-url must be a postgres://user[:password]@host[:port]/database URL; got '\(url)'")
+                    // Only the scheme: the rest may hold a password.
+                    "--history-url must be a postgres://user[:password]@host[:port]/database URL; got a '\(url.prefix { $0 != ":" })' URL"
+                )
             }
             configuration.url = url
         } else if let dataDir {

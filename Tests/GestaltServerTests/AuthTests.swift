@@ -54,6 +54,13 @@ import Testing
             #expect(denied.status == .forbidden)
             #expect(try errorCode(denied.body) == "insufficient_scope")
             #expect(server.store.entityCount == 3, "a refused write changes nothing")
+            // Spellings the router resolves to the same routes are judged as those routes.
+            for path in ["/api//graph/nodes", "//api/graph/nodes", "/api/%67raph/nodes"] {
+                let sneaked = try await client.execute(
+                    uri: path, method: .post, headers: Self.bearer(AuthFixture.reader), body: node)
+                #expect(sneaked.status == .forbidden, "\(path)")
+            }
+            #expect(server.store.entityCount == 3)
             let jobs = try await client.execute(
                 uri: "/api/jobs", method: .get, headers: Self.bearer(AuthFixture.reader))
             #expect(jobs.status == .forbidden)

@@ -1,7 +1,8 @@
 import GestaltEngine
 import GestaltModel
-import GestaltStreaming
 import Testing
+
+@testable import GestaltStreaming
 
 /// The one rule every topology stream follows, without a socket: resume
 /// from the log, a `full` when the log cannot serve, coalescing in a batch.
@@ -100,5 +101,26 @@ import Testing
         #expect(reader.lastWasResync)
         #expect(reader.revision == store.revision)
         #expect(reader.next().isEmpty)
+    }
+
+    /// History's part of a resume is not passed through the view, so only an
+    /// unfiltered, unrestricted cursor may take it; any other gets a `full`.
+    @Test func recordedBacklogServesOnlyAnUnfilteredView() throws {
+        var configuration = StoreConfiguration()
+        configuration.retainedUpdates = 2
+        let store = TopologyStore(configuration: configuration)
+        store.apply((0..<5).map { .upsertEntity(pod("p\($0)")) })
+        let recorded = RecordedBacklog(
+            messages: [.init(id: 2, json: Array("{}".utf8)), .init(id: 3, json: Array("{}".utf8))], through: 3)
+
+        var everything = cursor(store)
+        let resumed = everything.start(resumeFrom: 1, recorded: recorded)
+        #expect(resumed.resumed)
+        #expect(resumed.messages.map(\.id) == [2, 3, 4, 5])
+
+        var filtered = cursor(store, filter: TopologyFilter(namespaces: ["bench"]))
+        let opening = filtered.start(resumeFrom: 1, recorded: recorded)
+        #expect(!opening.resumed)
+        #expect(try opening.messages.map { try kind($0.json) } == ["full"])
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// What a route asks of the client, decided from the method and path
@@ -10,12 +11,22 @@ enum AccessRule: Equatable {
     /// restricted token (403) rather than answer with more than it may see.
     case scope(Principal.Scope, restrictable: Bool)
 
-    static func of(method: HTTPRequest.Method, path: String) -> AccessRule {
+    static func of(method: HTTPRequest.Method, path rawPath: String) -> AccessRule {
+        let path = normalized(rawPath)
         if openPaths.contains(path) { return .open }
         if writePrefixes.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) {
             return .scope(.write, restrictable: false)
         }
         return .scope(.read, restrictable: method == .get && restrictablePaths.contains(path))
+    }
+
+    /// The path as the router resolves it: empty segments skipped (so
+    /// `/api//jobs` reaches the jobs route) and each segment percent-decoded.
+    /// Matching the raw path would let such a spelling past the write scope.
+    static func normalized(_ path: String) -> String {
+        "/"
+            + (path.removingPercentEncoding ?? path).split(separator: "/", omittingEmptySubsequences: true)
+            .joined(separator: "/")
     }
 
     static let openPaths: Set<String> = ["/healthz", "/readyz"]

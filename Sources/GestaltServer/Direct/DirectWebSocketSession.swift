@@ -58,6 +58,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     /// A subscribe waits on history (`answer`); later requests queue behind it.
     private var awaitingHistory = false
     private var deferred: [SessionInbox.Request] = []
+    static let maxDeferredRequests = 256
     var fanoutIndex: Int?
     private(set) var fanoutWantsEvents = false
 
@@ -188,7 +189,16 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         context: ChannelHandlerContext
     ) {
         guard var subscriptions else { return }
-        if awaitingHistory && !askedHistory { deferred.append(request); return }
+        if awaitingHistory && !askedHistory {
+            // Requests waiting on a history read are answers not yet queued:
+            // bounded like the unread answers above, or a client could pile
+            // up subscribes (and their fulls) during one slow read.
+            guard deferred.count < Self.maxDeferredRequests else {
+                return fail(.policyViolation, "too many requests while history is read", .policyViolation)
+            }
+            deferred.append(request)
+            return
+        }
         if !askedHistory, services.history != nil, subscriptions.needsHistory(request) {
             awaitingHistory = true
             let loop = context.eventLoop, me = NIOLoopBound(self, eventLoop: loop), history = services.history,

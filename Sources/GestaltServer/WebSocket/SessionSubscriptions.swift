@@ -116,7 +116,9 @@ struct SessionSubscriptions {
     func recordedBacklog(for request: SessionInbox.Request, history: (any HistoryQueries)?) async -> RecordedBacklog? {
         guard needsHistory(request), case .subscribe(let subscription, _) = request else { return nil }
         return await RecordedBacklog.read(
-            from: history, store: store, resumeFrom: subscription.resumeFrom, filter: subscription.topologyFilter,
+            from: history, store: store, resumeFrom: subscription.resumeFrom,
+            // The token's restriction too: history must not serve what the cursor would not.
+            filter: subscription.topologyFilter.restricted(to: restriction),
             options: stream
         )
     }
