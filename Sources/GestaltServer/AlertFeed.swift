@@ -13,14 +13,17 @@ final class AlertFeed: SSEFeed {
         case tick
     }
 
-    private let current: [UInt8]
+    /// Read when the stream starts, which is after the feed is registered for
+    /// broadcasts: a transition in between shows in the list, the stream or
+    /// both (the client keys alerts by id), never in neither.
+    private let current: @Sendable () -> [UInt8]
     private let options: StreamOptions
     private let items: AsyncStream<Item>
     private let continuation: AsyncStream<Item>.Continuation
     private let tickQueued: TickGate
     private let observation: ChangeSignal.Observation
 
-    init(current: [UInt8], signal: ChangeSignal, options: StreamOptions) {
+    init(current: @escaping @Sendable () -> [UInt8], signal: ChangeSignal, options: StreamOptions) {
         self.current = current
         self.options = options
         // A reader 256 transitions behind misses the oldest (the list route has
@@ -54,7 +57,7 @@ final class AlertFeed: SSEFeed {
     func run(connection: StreamConnection?, _ write: (ByteBuffer) async throws -> Void) async throws {
         var buffer = ByteBuffer()
         SSEFrame.retry(milliseconds: options.retryMilliseconds, into: &buffer)
-        SSEFrame.event("connected", json: current, into: &buffer)
+        SSEFrame.event("connected", json: current(), into: &buffer)
         try await write(buffer)
         var lastWrite = ContinuousClock.now
         for await item in items {

@@ -21,7 +21,8 @@ struct AlertRoutes {
         // alerts are events about the map.
         api.get("alerts/stream") { request, context -> Response in
             let feed = AlertFeed(
-                current: alerts?.alertsJSON() ?? Self.disabled, signal: registry.store.eventSignal, options: options)
+                current: { alerts?.alertsJSON() ?? Self.disabled }, signal: registry.store.eventSignal,
+                options: options)
             return SSEResponse.make(
                 request: request, context: context, registry: registry, channel: .events, feed: feed)
         }

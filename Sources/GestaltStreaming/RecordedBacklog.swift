@@ -1,6 +1,7 @@
 import Foundation
 public import GestaltEngine
 public import GestaltModel
+import Synchronization
 
 /// The updates a resuming client missed that are older than the store's
 /// log (`--retained-updates`), read from history, so the client still gets
@@ -20,9 +21,19 @@ public struct RecordedBacklog: Sendable {
         from history: (any HistoryQueries)?, store: TopologyStore, resumeFrom: UInt64?, filter: TopologyFilter,
         options: StreamOptions
     ) async -> RecordedBacklog? {
-        guard let history, let resumeFrom, resumeFrom > 0, filter.isEverything,
-            resumeFrom < store.revision, store.backlog(after: resumeFrom) == nil
-        else { return nil }
+        guard let history, let resumeFrom, mayServe(store: store, resumeFrom: resumeFrom, filter: filter) else {
+            return nil
+        }
+        // History reads cost a query and a decode per update: a crowd of
+        // clients resuming from old ids (a restart, a proxy reconnecting them
+        // all) gets `full`s beyond a few reads at once instead of queueing.
+        let admitted = reads.withLock { count in
+            guard count < maxConcurrentReads else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { return nil }
+        defer { reads.withLock { $0 -= 1 } }
         let limit = max(options.resyncThreshold, store.entityCount + store.connectionCount)
         do {
             // Only a revision recorded one by one is a place to resume from.
@@ -48,6 +59,15 @@ public struct RecordedBacklog: Sendable {
             return nil
         }
     }
+
+    /// Whether history could serve this resume at all; callers skip the read
+    /// (and the task it would need) when it could not.
+    public static func mayServe(store: TopologyStore, resumeFrom: UInt64, filter: TopologyFilter) -> Bool {
+        resumeFrom > 0 && filter.isEverything && resumeFrom < store.revision && store.backlog(after: resumeFrom) == nil
+    }
+
+    static let maxConcurrentReads = 4
+    private static let reads = Mutex(0)
 
     private struct Revision: Decodable { var revision: UInt64 }
 

@@ -59,7 +59,11 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
         if blocked { blocked = false; connection.writeFinished(messages: 0, bytes: 0) }
         var out: ByteBuffer?
         var messages = 0, batches = 0
-        while batches < Self.batchesPerTurn, let batch = pass.sseBatch(for: &cursor, stats: stats, chunked: chunked) {
+        // Joined batches go past the socket's writability check in one write,
+        // so their bytes are bounded too: a resync `full` ends the turn.
+        while batches < Self.batchesPerTurn, (out?.readableBytes ?? 0) < Self.joinedBytesPerTurn,
+            let batch = pass.sseBatch(for: &cursor, stats: stats, chunked: chunked)
+        {
             if out == nil {
                 out = batch.buffer
             } else {
@@ -76,7 +80,8 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
             lastWrite = now
             // Still behind with room in the socket: take another turn after
             // the other work queued on this loop, instead of hogging it.
-            if batches == Self.batchesPerTurn, channel.isWritable {
+            let turnFull = batches == Self.batchesPerTurn || out.readableBytes >= Self.joinedBytesPerTurn
+            if turnFull, channel.isWritable {
                 channel.eventLoop.assumeIsolated().execute { self.clients.pump(self) }
             }
         } else if now - lastWrite >= cursor.options.keepalive {
@@ -100,6 +105,8 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
 
     /// Batches one client writes before others get a turn on its loop.
     private static let batchesPerTurn = 8
+    /// Most bytes joined into one turn's write before the turn ends.
+    static let joinedBytesPerTurn = 256 << 10
 
     func fanoutFinish(_ reason: DisconnectReason) { finish(reason) }
 

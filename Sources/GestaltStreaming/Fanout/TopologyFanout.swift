@@ -72,7 +72,9 @@ public final class TopologyFanout: Sendable {
         stats.opened(.topology)
         let cursor = TopologyCursor(store: store, filter: filter, options: options, stats: stats)
         let ended: EventLoopFuture<DisconnectReason>
-        if recorded == nil, history != nil, let resumeFrom, store.backlog(after: resumeFrom) == nil {
+        if recorded == nil, history != nil, let resumeFrom,
+            RecordedBacklog.mayServe(store: store, resumeFrom: resumeFrom, filter: filter)
+        {
             // Older than the log: ask history first (off the loop), then open.
             let promise = channel.eventLoop.makePromise(of: DisconnectReason.self)
             let store = store, history = history
