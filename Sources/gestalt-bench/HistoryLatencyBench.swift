@@ -29,27 +29,7 @@ struct HistoryLatencyBench: AsyncParsableCommand {
                 Task { try await HistoryRecorder(history: store, store: harness.server.store).run() }
             }
             try await harness.run {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for index in 0..<clients { group.addTask { try await harness.client(measure: index % 4 == 0) } }
-                    while harness.server.stats.snapshot.activeTopologyStreams < clients {
-                        try await Task.sleep(for: .milliseconds(50))
-                    }
-                    let interval = Duration.seconds(1) / rate
-                    var next = ContinuousClock.now
-                    for round in 0..<(rate * seconds) {
-                        next += interval
-                        try await Task.sleep(until: next)
-                        let now = ContinuousClock.now
-                        let updates = harness.server.store.apply([
-                            harness.change(round, round: round / harness.entities.count)
-                        ])
-                        if let revision = updates.updates.last?.revision {
-                            harness.appliedAt.withLock { $0[revision] = now }
-                        }
-                    }
-                    try await Task.sleep(for: .seconds(1))
-                    group.cancelAll()
-                }
+                try await harness.drive(clients: clients, rate: rate, seconds: seconds, measure: { $0 % 4 == 0 })
             }
             recorder?.cancel()
             _ = await recorder?.result

@@ -78,6 +78,34 @@ final class LoopbackHarness: Sendable {
     }
 
     /// A meaningful change to entity `i`: its CPU jumps past the threshold.
+    /// Inside `run`: connects `clients` SSE clients (those `measure` picks
+    /// record latencies), calls `connected`, then applies `rate` changes a
+    /// second for `seconds` on absolute deadlines, stamping when each
+    /// revision was applied, and lets the last ones arrive.
+    func drive(
+        clients: Int, rate: Int, seconds: Int, measure: @escaping @Sendable (Int) -> Bool,
+        connected: () -> Void = {}
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<clients { group.addTask { try await self.client(measure: measure(index)) } }
+            while server.stats.snapshot.activeTopologyStreams < clients {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            connected()
+            let interval = Duration.seconds(1) / rate
+            var next = ContinuousClock.now
+            for round in 0..<(rate * seconds) {
+                next += interval
+                try await Task.sleep(until: next)
+                let now = ContinuousClock.now
+                let updates = server.store.apply([change(round, round: round / entities.count)])
+                if let revision = updates.updates.last?.revision { appliedAt.withLock { $0[revision] = now } }
+            }
+            try await Task.sleep(for: .seconds(1))
+            group.cancelAll()
+        }
+    }
+
     func change(_ i: Int, round: Int) -> TopologyChange {
         var entity = entities[i % entities.count]
         entity.cpuPercent = round % 2 == 0 ? 80 : 10

@@ -19,29 +19,10 @@ struct SSEBench: AsyncParsableCommand {
         let harness = LoopbackHarness(entities: entities, port: port)
         let clients = clients, rate = rate, seconds = seconds, measure = measure
         try await harness.run {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0..<clients { group.addTask { try await harness.client(measure: index < measure) } }
-                while harness.server.stats.snapshot.activeTopologyStreams < clients {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
+            try await harness.drive(clients: clients, rate: rate, seconds: seconds, measure: { $0 < measure }) {
                 print(
                     "\(clients) clients connected; rss \(residentBytes() >> 20) MiB (server and clients share this process)"
                 )
-                let interval = Duration.seconds(1) / rate
-                var next = ContinuousClock.now
-                for round in 0..<(rate * seconds) {
-                    next += interval
-                    try await Task.sleep(until: next)
-                    let now = ContinuousClock.now
-                    let updates = harness.server.store.apply([
-                        harness.change(round, round: round / harness.entities.count)
-                    ])
-                    if let revision = updates.updates.last?.revision {
-                        harness.appliedAt.withLock { $0[revision] = now }
-                    }
-                }
-                try await Task.sleep(for: .seconds(1))
-                group.cancelAll()
             }
         }
         let stats = harness.server.stats.snapshot
