@@ -118,4 +118,18 @@ import Testing
         #expect(applied.matches(store.snapshot()))
         withExtendedLifetime(fanout) {}
     }
+
+    /// A server stopped under open streams drops its fan-out before their
+    /// channels close; a close afterwards still finds the client's list
+    /// (it crashed the test process when the client held it `unowned`).
+    @Test func aChannelThatOutlivesItsFanoutClosesCleanly() throws {
+        let store = TopologyStore()
+        store.apply([.upsertEntity(entity("p0"))])
+        var (channel, fanout, _): (EmbeddedChannel, TopologyFanout?, AppliedTopology) = try Self.client(store)
+        #expect(fanout?.clientCount == 1)
+        fanout = nil
+        try channel.close().wait()
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
+    }
 }

@@ -22,7 +22,10 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
     /// context, past the HTTP encoder (`TopologyFanout.start`).
     private let chunked: Bool
     private let write: @Sendable (ByteBuffer) -> Void
-    private unowned let clients: LoopClients
+    /// Strong on purpose: a channel can outlive the fan-out that served it
+    /// (a server stopped under open streams), and its close still removes
+    /// the client here. `finish` breaks the cycle, and every channel finishes.
+    private let clients: LoopClients
     private let done: EventLoopPromise<DisconnectReason>
     private var context: ChannelHandlerContext?
     private var lastWrite = ContinuousClock.now
