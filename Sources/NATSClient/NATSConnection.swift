@@ -56,7 +56,7 @@ public final class NATSConnection: Sendable {
         var spares: [ByteBuffer] = []
     }
 
-    /// What a publish does after queuing its bytes (see `State.afterPublish`).
+    /// What a publish does after queuing its bytes (see `afterPublish`).
     private enum PublishWrite {
         case nothing
         case now(any Channel)
