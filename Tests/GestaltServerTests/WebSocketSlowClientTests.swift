@@ -5,6 +5,7 @@ import GestaltServer
 import GestaltStreaming
 import HummingbirdWSClient
 import Synchronization
+import TestPeers
 import Testing
 
 /// A gate a test task waits at until another opens it.
@@ -160,7 +161,7 @@ final class Flag: Sendable {
                 group.cancelAll()
             }
             #expect(server.stats.snapshot.disconnectsByReason[.stuck] == 1)
-            try await eventually("stuck client deregistered") { server.registry.count == 0 }
+            try await waitUntil("stuck client deregistered") { server.registry.count == 0 }
         }
     }
 
@@ -197,12 +198,12 @@ final class Flag: Sendable {
                 // takes them; on a starved machine (a CI run) the writer's
                 // stuck-client verdict can land before the 257th request is
                 // read. Either way the client that does not read is closed.
-                try await eventually("closed for sending without reading", timeout: .seconds(90)) {
+                try await waitUntil("closed for sending without reading", timeout: .seconds(90)) {
                     let reasons = server.stats.snapshot.disconnectsByReason
                     return reasons[.policyViolation, default: 0] + reasons[.stuck, default: 0] == 1
                 }
             } else {
-                try await eventually("closed for sending without reading") {
+                try await waitUntil("closed for sending without reading") {
                     server.stats.snapshot.disconnectsByReason[.policyViolation] == 1
                 }
             }
