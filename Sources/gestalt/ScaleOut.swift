@@ -36,7 +36,8 @@ enum ScaleOutRole {
 }
 
 struct ScaleOutOptions: ParsableArguments {
-    @Option(help: "The NATS server with JetStream (nats://host:4222).") var nats: String
+    /// Not `--nats`: serve's `--nats` already names a NATS server to map as a source.
+    @Option(help: "The NATS server with JetStream that carries the map (nats://host:4222).") var jetstream: String
     @Option(help: "The cluster's name: one subject token (letters, digits, '-', '_').") var cluster = "default"
     @Option(help: "Seconds between checkpoints (collect only).") var checkpointInterval = 60.0
 
@@ -48,8 +49,8 @@ struct ScaleOutOptions: ParsableArguments {
     func names() throws -> ScaleOutNames { try ScaleOutNames(cluster: cluster) }
 
     func connectionOptions() throws -> NATSConnectionOptions {
-        do { return try NATSConnectionOptions(url: nats) } catch {
-            throw StartupError("--nats \(nats.debugDescription): \(error)")
+        do { return try NATSConnectionOptions(url: jetstream) } catch {
+            throw StartupError("--jetstream \(jetstream.debugDescription): \(error)")
         }
     }
 }
