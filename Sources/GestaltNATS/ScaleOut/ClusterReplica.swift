@@ -92,10 +92,22 @@ public final class ClusterReplica: Sendable {
             : max(events.firstSequence, events.lastSequence >= retained ? events.lastSequence - retained + 1 : 1)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                // The topology stream holds nothing but updates, so its
+                // sequences have no gaps: a gap here would be a delivery the
+                // ordered consumer lost, and following again from the store's
+                // revision fetches it. Only updates that aged out of the
+                // stream may be skipped, once, at the start.
+                var expected = self.store.revision + 1
+                var agedOut = try await js.streamInfo(self.names.topologyStream).state.firstSequence > expected
                 try await js.consumeOrdered(
-                    stream: self.names.topologyStream, filterSubject: nil, from: self.store.revision + 1
+                    stream: self.names.topologyStream, filterSubject: nil, from: expected
                 ) { message in
                     guard let sequence = message.metadata?.streamSequence else { return }
+                    guard sequence == expected || agedOut else {
+                        throw ScaleOutError("topology sequence \(sequence) arrived, \(expected) expected")
+                    }
+                    agedOut = false
+                    expected = sequence + 1
                     try self.apply(message.payload, sequence: sequence)
                     if sequence == target { self.statusBoard?.set(self.statusName, .ready, message: "following") }
                 }
