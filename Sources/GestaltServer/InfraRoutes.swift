@@ -50,7 +50,10 @@ struct InfraRoutes {
 
         api.get("entities/**") { _, context -> Response in
             let id = try QueryParsing.pathID(context, what: "entity")
-            guard let entity = store.entity(id: id) else { throw APIError.notFound("no entity with id '\(id)'") }
+            // Outside the token's scope is the same answer as absent.
+            guard let entity = store.entity(id: id), context.restriction.admits(entity) else {
+                throw APIError.notFound("no entity with id '\(id)'")
+            }
             return .json(entity)
         }
 
