@@ -50,9 +50,30 @@ struct JSONSlices {
         }
     }
 
-    /// The value of member `name` of the object at `range`.
+    /// The value of member `name` of the object at `range`. It stops at the
+    /// first match and builds no list: an item's `id` is its first key, so a
+    /// rebuild finds each id without walking the rest of the item.
     func member(_ name: StaticString, of range: Range<Int>) -> Range<Int>? {
-        members(of: range)?.first { isKey($0.key, name) }?.value
+        var i = range.lowerBound
+        skipSpace(&i, range.upperBound)
+        guard i < range.upperBound, bytes[i] == UInt8(ascii: "{") else { return nil }
+        i += 1
+        while true {
+            skipSpace(&i, range.upperBound)
+            guard i < range.upperBound, bytes[i] != UInt8(ascii: "}") else { return nil }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; skipSpace(&i, range.upperBound) }
+            guard i < range.upperBound, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            let keyStart = i + 1
+            guard skipString(&i, range.upperBound) else { return nil }
+            let key = keyStart..<(i - 1)
+            skipSpace(&i, range.upperBound)
+            guard i < range.upperBound, bytes[i] == UInt8(ascii: ":") else { return nil }
+            i += 1
+            skipSpace(&i, range.upperBound)
+            let valueStart = i
+            guard skipValue(&i, range.upperBound) else { return nil }
+            if isKey(key, name) { return valueStart..<i }
+        }
     }
 
     func isKey(_ key: Range<Int>, _ name: StaticString) -> Bool {
