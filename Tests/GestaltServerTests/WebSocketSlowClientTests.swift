@@ -72,6 +72,8 @@ final class Flag: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // The slow client: reads its full, then stops reading until told.
                 group.addTask {
+                    // A failure opens the gates too: the test then fails instead of hanging.
+                    defer { slowSubscribed.open() }
                     try await connectWS(port: port, deflate: deflate, query: "?session_id=slow") { ws in
                         var applied = AppliedTopology()
                         try await ws.subscribe()
@@ -88,6 +90,7 @@ final class Flag: Sendable {
                 }
                 // The normal client: reads everything as it comes.
                 group.addTask {
+                    defer { normalDone.open() }
                     await slowSubscribed.wait()
                     try await connectWS(port: port, deflate: deflate, query: "?session_id=normal") { ws in
                         var applied = AppliedTopology()
@@ -100,7 +103,6 @@ final class Flag: Sendable {
                             if envelope.type == "topology" { applied.apply(try envelope.update()) }
                         }
                     }
-                    normalDone.open()
                 }
                 await normalDone.wait()
 
