@@ -22,8 +22,9 @@ struct InfraRoutes {
 
         api.get("topology/stream") { request, context -> Response in
             let filter = try QueryParsing.topologyFilter(request, context)
+            let delta = try QueryParsing.delta(request)
             return SSEResponse.topology(
-                request: request, context: context, registry: registry, fanout: fanout, filter: filter,
+                request: request, context: context, registry: registry, fanout: fanout, filter: filter, delta: delta,
                 resumeFrom: QueryParsing.lastEventID(request), options: configuration.stream
             )
         }

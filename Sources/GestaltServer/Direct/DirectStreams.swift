@@ -26,7 +26,7 @@ struct DirectStreams: Sendable {
 
     /// A request this type serves.
     enum Request {
-        case topology(filter: TopologyFilter, resumeFrom: UInt64?, sessionID: String?)
+        case topology(filter: TopologyFilter, delta: DeltaForm, resumeFrom: UInt64?, sessionID: String?)
         case webSocket(HTTPRequestHead, sessionID: String?)
     }
 
@@ -61,10 +61,10 @@ struct DirectStreams: Sendable {
         switch head.path {
         case Self.topologyRoute:
             guard !head.has("upgrade"),
-                let filter = try? QueryParsing.filter(query)
+                let filter = try? QueryParsing.filter(query), let delta = try? QueryParsing.delta(query)
             else { return nil }
             let resumeFrom = (head.header("last-event-id") ?? query.get("last_event_id")).flatMap(QueryParsing.eventID)
-            return .topology(filter: filter, resumeFrom: resumeFrom, sessionID: sessionID)
+            return .topology(filter: filter, delta: delta, resumeFrom: resumeFrom, sessionID: sessionID)
         case Self.webSocketRoute, Self.realtimeRoute:
             guard head.header("upgrade")?.lowercased() == "websocket",
                 head.header("connection")?.lowercased().split(separator: ",").contains(where: {
@@ -87,14 +87,16 @@ struct DirectStreams: Sendable {
     /// what the client sent after the request's head. Called on the loop.
     func serve(_ request: Request, channel: any Channel, leftover: ByteBuffer?) {
         switch request {
-        case .topology(let filter, let resumeFrom, let sessionID):
-            serveTopology(filter: filter, resumeFrom: resumeFrom, sessionID: sessionID, channel: channel)
+        case .topology(let filter, let delta, let resumeFrom, let sessionID):
+            serveTopology(filter: filter, delta: delta, resumeFrom: resumeFrom, sessionID: sessionID, channel: channel)
         case .webSocket(let head, let sessionID):
             upgrade(head, sessionID: sessionID, channel: channel, leftover: leftover)
         }
     }
 
-    private func serveTopology(filter: TopologyFilter, resumeFrom: UInt64?, sessionID: String?, channel: any Channel) {
+    private func serveTopology(
+        filter: TopologyFilter, delta: DeltaForm, resumeFrom: UInt64?, sessionID: String?, channel: any Channel
+    ) {
         do {
             try channel.pipeline.syncOperations.addHandler(HTTPResponseEncoder())
         } catch {
@@ -112,7 +114,7 @@ struct DirectStreams: Sendable {
             channel: channel, sessionID: sessionID, registry: session.registry, fanout: session.fanout,
             // The pipeline is this encoder alone, the response chunked (HTTP/1.1,
             // no length): the deltas can go out pre-framed.
-            filter: filter, resumeFrom: resumeFrom, options: session.stream, chunked: true,
+            filter: filter, delta: delta, resumeFrom: resumeFrom, options: session.stream, chunked: true,
             write: { buffer in channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil) }
         )
         ended.whenComplete { result in
