@@ -105,11 +105,6 @@ final class RunningRecorder: Sendable {
 
 enum Wait {
     /// Kept only so branches written before the shared helper still build; new tests call `waitUntil`.
-    @available(*, deprecated, renamed: "waitUntil")
-    static func until(_ what: String, seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
-        try await waitUntil(what, timeout: .milliseconds(Int(seconds * 1000)), condition)
-    }
-
     /// Until history holds `revision` and the event `eventSeq`.
     static func recorded(_ history: HistoryStore, revision: UInt64, eventSeq: UInt64 = 0) async throws {
         try await waitUntil("history records revision \(revision), event \(eventSeq)") {

@@ -1,6 +1,7 @@
 import Foundation
 import GestaltEngine
 import GestaltModel
+import TestPeers
 import Testing
 
 @testable import GestaltHistory
@@ -25,7 +26,7 @@ import Testing
         let beforeOutage = store.revision
 
         server.stop()
-        try await Wait.until("postgres to stop answering") { (try? server.psql("SELECT 1")) == nil }
+        try await waitUntil("postgres to stop answering") { (try? server.psql("SELECT 1")) == nil }
         for _ in 0..<60 { store.apply([generator.change(at: .now())]) }
         store.record(
             InfraEvent(

@@ -1,6 +1,7 @@
 import GestaltServer
 import Logging
 import ServiceLifecycle
+import TestPeers
 import Testing
 
 /// A background service that stops by mistake says so; one that stops
@@ -12,7 +13,7 @@ import Testing
         let group = ServiceGroup(services: [quits], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            try await eventually("the early end is logged") { log.text.contains("background service ended") }
+            try await waitUntil("the early end is logged") { log.text.contains("background service ended") }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
@@ -32,7 +33,7 @@ import Testing
         let group = ServiceGroup(services: [follows], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            try await eventually("the service runs") { started.isSet }
+            try await waitUntil("the service runs") { started.isSet }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

@@ -4,6 +4,7 @@ import GestaltStreaming
 import NIOCore
 import NIOEmbedded
 import Synchronization
+import TestPeers
 import Testing
 
 /// A resume older than the store's log waits for a history read before its
@@ -64,7 +65,7 @@ import Testing
             filter: .everything, resumeFrom: 1, options: StreamOptions(), channel: channel, connection: connection,
             chunked: true
         ) { buffer in channel.write(buffer, promise: nil) }
-        try await eventually("the history read started") { history.reading.load(ordering: .relaxed) }
+        try await waitUntil("the history read started") { history.reading.load(ordering: .relaxed) }
         return Resume(channel: channel, fanout: fanout, history: history, connection: connection, ended: ended)
     }
 
@@ -72,7 +73,7 @@ import Testing
         let resume = try await Self.resumeWaitingOnHistory()
         try await resume.channel.close().get()
         #expect(try await resume.ended.get() == .clientClosed)
-        try await eventually("the read was cancelled") { resume.history.cancelled.load(ordering: .relaxed) }
+        try await waitUntil("the read was cancelled") { resume.history.cancelled.load(ordering: .relaxed) }
         #expect(resume.fanout.clientCount == 0)
         #expect(try await resume.channel.readOutbound(as: ByteBuffer.self) == nil, "nothing was sent")
     }
@@ -81,7 +82,7 @@ import Testing
         let resume = try await Self.resumeWaitingOnHistory()
         resume.connection.disconnect(.serverShutdown)
         #expect(try await resume.ended.get() == .serverShutdown)
-        try await eventually("the read was cancelled") { resume.history.cancelled.load(ordering: .relaxed) }
+        try await waitUntil("the read was cancelled") { resume.history.cancelled.load(ordering: .relaxed) }
         // The read's end finds the stream over: no client joins the fan-out.
         await resume.channel.testingEventLoop.run()
         #expect(resume.fanout.clientCount == 0)

@@ -137,11 +137,6 @@ func connectWS(
 }
 
 /// Kept only so branches written before the shared helper still build; new tests call `waitUntil`.
-@available(*, deprecated, renamed: "waitUntil")
-func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
-    try await waitUntil(what, timeout: timeout, condition)
-}
-
 @Suite struct WebSocketSupportTests {
     @Test func validatorRejectsMissingFields() {
         #expect(
