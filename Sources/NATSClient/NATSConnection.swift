@@ -589,7 +589,10 @@ public final class NATSConnection: Sendable {
             else {
                 state.flushScheduled = false
                 state.lingering = false
-                if state.channel === channel, !channel.isWritable { state.backedUp = true }
+                // Set and cleared here on every call: a drained socket that
+                // finds nothing pending must clear it, or publishes would wait
+                // for a writability change that never comes.
+                if state.channel === channel { state.backedUp = !channel.isWritable }
                 return []
             }
             return takeOutgoing(&state, for: channel)

@@ -2,13 +2,14 @@ import Foundation
 import GestaltEngine
 import GestaltHistory
 import GestaltModel
-import GestaltServer
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
 import Testing
+
+@testable import GestaltServer
 
 /// Routes that narrow their answer to a restricted token rather than refuse
 /// it: entity by id, path queries, history's changes and metrics, and events
@@ -192,5 +193,20 @@ import Testing
         #expect(!other.admits(event))
         #expect(AccessRestriction(namespaces: ["shop"]).admits(entityID: "k8s@prod:namespace/shop"))
         #expect(!AccessRestriction(namespaces: ["shop"]).admits(entityID: "k8s@prod:node/shop"))
+    }
+}
+
+/// History keeps a connection's metrics after it left the map; its id then
+/// is all there is to judge, and both ends count.
+@Suite struct RestrictedMetricsIDTests {
+    @Test func aGoneConnectionIsJudgedByBothEndsOfItsID() {
+        let store = TopologyStore()
+        let prodOnly = AccessRestriction(clusters: ["prod"])
+        let across = Connection.id(
+            source: "k8s@prod:pod/shop/a", target: "k8s@staging:pod/x/db", kind: .http)
+        let within = Connection.id(source: "k8s@prod:pod/shop/a", target: "k8s@prod:pod/shop/db", kind: .http)
+        #expect(!RestrictedAnswers.admits(metricsOf: across, store: store, restriction: prodOnly))
+        #expect(RestrictedAnswers.admits(metricsOf: within, store: store, restriction: prodOnly))
+        #expect(!RestrictedAnswers.admits(metricsOf: "k8s@prod:pod/shop/a->", store: store, restriction: prodOnly))
     }
 }

@@ -47,6 +47,17 @@ import Testing
         #expect(state.receive(status: nil, replyTo: nil, streamSequence: nil, consumerSequence: nil) == .ignore)
     }
 
+    /// A lost flow-control request: the server stalls and says which reply
+    /// it waits for in its heartbeats; answering it resumes delivery.
+    @Test func aStalledHeartbeatIsAnsweredLikeFlowControl() {
+        var state = OrderedConsumerState(startSequence: 1)
+        #expect(state.receive(status: nil, replyTo: nil, streamSequence: 1, consumerSequence: 1) == .deliver)
+        let action = state.receive(
+            status: 100, replyTo: nil, streamSequence: nil, consumerSequence: nil, lastConsumerSequence: 1,
+            stalled: "$JS.FC.stream.abc")
+        #expect(action == .replyFlowControl("$JS.FC.stream.abc"))
+    }
+
     @Test func startSequenceZeroMeansTheFirst() {
         #expect(OrderedConsumerState(startSequence: 0).nextStreamSequence == 1)
     }

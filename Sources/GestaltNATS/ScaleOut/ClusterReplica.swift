@@ -116,7 +116,15 @@ public final class ClusterReplica: Sendable {
                 try await js.consumeOrdered(stream: self.names.eventsStream, filterSubject: nil, from: eventStart) {
                     message in
                     guard let sequence = message.metadata?.streamSequence else { return }
-                    let event = try JSONDecoder().decode(InfraEvent.self, from: Data(message.payload.readableBytesView))
+                    // Like a bad topology message: skipped and said so. Thrown, it
+                    // would restart the edge on the same message every second.
+                    guard
+                        let event = try? JSONDecoder().decode(
+                            InfraEvent.self, from: Data(message.payload.readableBytesView))
+                    else {
+                        self.logger.error("event sequence \(sequence) is not an InfraEvent; skipped")
+                        return
+                    }
                     self.store.replicate(event, seq: sequence)
                 }
             }

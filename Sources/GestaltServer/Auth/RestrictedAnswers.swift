@@ -27,6 +27,15 @@ enum RestrictedAnswers {
             return admits(entityID: connection.sourceID, store: store, restriction: restriction)
                 && admits(entityID: connection.targetID, store: store, restriction: restriction)
         }
+        // A connection history still holds after it left the map: judged by
+        // both ends its id names (`Connection.id`), never by the text before
+        // its first `:`, which names only the source's cluster.
+        if let arrow = id.range(of: "->") {
+            let target = id[arrow.upperBound...]
+            guard let kindColon = target.lastIndex(of: ":") else { return false }
+            return admits(entityID: String(id[..<arrow.lowerBound]), store: store, restriction: restriction)
+                && admits(entityID: String(target[..<kindColon]), store: store, restriction: restriction)
+        }
         return admits(entityID: id, store: store, restriction: restriction)
     }
 

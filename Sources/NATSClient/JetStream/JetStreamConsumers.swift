@@ -124,7 +124,8 @@ extension JetStream {
                 let action = state.receive(
                     status: message.status, replyTo: message.replyTo, streamSequence: metadata?.streamSequence,
                     consumerSequence: metadata?.consumerSequence,
-                    lastConsumerSequence: message.headers?["Nats-Last-Consumer"].flatMap { UInt64($0) })
+                    lastConsumerSequence: message.headers?["Nats-Last-Consumer"].flatMap { UInt64($0) },
+                    stalled: message.headers?["Nats-Consumer-Stalled"])
                 switch action {
                 case .deliver:
                     do {

@@ -35,13 +35,17 @@ public struct OrderedConsumerState: Sendable, Equatable {
 
     /// Decides about one pushed message. `lastConsumerSequence` is a
     /// heartbeat's `Nats-Last-Consumer` header: the server's count of what it delivered.
+    /// `stalled` is a heartbeat's `Nats-Consumer-Stalled` header: the reply
+    /// subject of a flow-control request that was lost (dropped by a full
+    /// subscription); the server sends nothing more until it is answered.
     public mutating func receive(
         status: Int?, replyTo: String?, streamSequence: UInt64?, consumerSequence: UInt64?,
-        lastConsumerSequence: UInt64? = nil
+        lastConsumerSequence: UInt64? = nil, stalled: String? = nil
     ) -> Action {
         if let status {
             guard status == 100 else { return .reset }  // 409 consumer deleted, leadership change...
             if let replyTo, !replyTo.isEmpty { return .replyFlowControl(replyTo) }
+            if let stalled, !stalled.isEmpty { return .replyFlowControl(stalled) }
             // A heartbeat: the server delivered more than we got, so some were lost.
             if let last = lastConsumerSequence, last != expectedConsumerSequence - 1 { return .reset }
             return .heartbeat
