@@ -13,22 +13,13 @@ import threading
 import time
 import urllib.request
 
-from conftest import BIN, free_port
+import conftest
+from conftest import BIN, free_port, get_json
 
 
 def wait_for(what, condition, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=10) as r:
-        return json.load(r)
+    # Three binaries start here: a longer default than conftest's.
+    return conftest.wait_for(what, condition, timeout)
 
 
 class Process:

@@ -261,11 +261,7 @@ final class HistoryWait: ChannelInboundHandler, RemovableChannelHandler {
         over = true
         read?.cancel()
         promise.succeed(reason)
-        if let context {
-            context.eventLoop.assumeIsolated().execute {
-                context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-            }
-        }
+        context?.leavePipelineLater()
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
