@@ -17,19 +17,27 @@ struct JSONSlices {
             skipSpace(&i, range.upperBound)
             guard i < range.upperBound else { return nil }
             if bytes[i] == UInt8(ascii: "}") { return members }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; skipSpace(&i, range.upperBound) }
-            guard i < range.upperBound, bytes[i] == UInt8(ascii: "\"") else { return nil }
-            let keyStart = i + 1
-            guard skipString(&i, range.upperBound) else { return nil }
-            let key = keyStart..<(i - 1)
-            skipSpace(&i, range.upperBound)
-            guard i < range.upperBound, bytes[i] == UInt8(ascii: ":") else { return nil }
-            i += 1
-            skipSpace(&i, range.upperBound)
-            let valueStart = i
-            guard skipValue(&i, range.upperBound) else { return nil }
-            members.append((key, valueStart..<i))
+            guard let member = nextMember(&i, range.upperBound) else { return nil }
+            members.append(member)
         }
+    }
+
+    /// Reads one `"key": value` member at `i`, after the comma before it if
+    /// there is one, leaving `i` past the value; nil when it is malformed.
+    @inline(__always)
+    private func nextMember(_ i: inout Int, _ end: Int) -> (key: Range<Int>, value: Range<Int>)? {
+        if bytes[i] == UInt8(ascii: ",") { i += 1; skipSpace(&i, end) }
+        guard i < end, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        let keyStart = i + 1
+        guard skipString(&i, end) else { return nil }
+        let key = keyStart..<(i - 1)
+        skipSpace(&i, end)
+        guard i < end, bytes[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        skipSpace(&i, end)
+        let valueStart = i
+        guard skipValue(&i, end) else { return nil }
+        return (key, valueStart..<i)
     }
 
     /// The elements of the array at `range`; nil when it is not an array.
@@ -60,19 +68,10 @@ struct JSONSlices {
         i += 1
         while true {
             skipSpace(&i, range.upperBound)
-            guard i < range.upperBound, bytes[i] != UInt8(ascii: "}") else { return nil }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; skipSpace(&i, range.upperBound) }
-            guard i < range.upperBound, bytes[i] == UInt8(ascii: "\"") else { return nil }
-            let keyStart = i + 1
-            guard skipString(&i, range.upperBound) else { return nil }
-            let key = keyStart..<(i - 1)
-            skipSpace(&i, range.upperBound)
-            guard i < range.upperBound, bytes[i] == UInt8(ascii: ":") else { return nil }
-            i += 1
-            skipSpace(&i, range.upperBound)
-            let valueStart = i
-            guard skipValue(&i, range.upperBound) else { return nil }
-            if isKey(key, name) { return valueStart..<i }
+            guard i < range.upperBound, bytes[i] != UInt8(ascii: "}"),
+                let member = nextMember(&i, range.upperBound)
+            else { return nil }
+            if isKey(member.key, name) { return member.value }
         }
     }
 
