@@ -25,8 +25,9 @@ public struct BackgroundService: Service {
     /// a service group shuts its services down one at a time, in reverse, and
     /// counts any service that finishes before its turn as "finished
     /// unexpectedly", which fails the whole shutdown (`gestalt serve` exited 1).
-    /// Work that ends before any shutdown began is a bug (a loop that
-    /// stopped), which that wait would hide, so it is logged.
+    /// Work that ends before any shutdown began (neither its own turn nor the
+    /// server's `ShutdownMark`) is a bug (a loop that stopped), which that
+    /// wait would hide, so it is logged.
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
@@ -35,7 +36,7 @@ public struct BackgroundService: Service {
         } catch is CancellationError {
             return
         }
-        if !Task.isShuttingDownGracefully, !Task.isCancelled {
+        if !Task.isShuttingDownGracefully, !Task.isCancelled, ShutdownMark.current?.hasBegun != true {
             logger.warning(
                 "background service ended before shutdown; its work is no longer done",
                 metadata: ["service": .string(name)])

@@ -178,8 +178,10 @@ public struct GestaltServer: Sendable {
     /// server's quiesce then has nothing to wait for.
     public func run(services: [any Service], logger: Logger) async throws {
         let store = store, shutdownTimeout = configuration.shutdownTimeout, graphSignal = graphEvents.log.signal
+        let mark = ShutdownMark()
         let streamCloser = BackgroundService(name: "stream-closer") {
             try? await gracefulShutdown()
+            mark.begin()
             store.topologySignal.close()
             store.eventSignal.close()
             graphSignal.close()
@@ -199,6 +201,6 @@ public struct GestaltServer: Sendable {
                 logger: logger
             )
         )
-        try await group.run()
+        try await ShutdownMark.$current.withValue(mark) { try await group.run() }
     }
 }

@@ -27,12 +27,10 @@ enum AlertWiring {
             streams.broadcast(BroadcastMessage(type: "alert", payload: alert.jsonBytes()))
             delivery.deliver(transition)
         }
-        return (
-            service,
-            [
-                BackgroundService(name: "alerts") { try await service.run() },
-                BackgroundService(name: "alert delivery") { await delivery.run() },
-            ]
-        )
+        // With no channel configured there is nothing to run, and a service
+        // whose work ends at once would be reported as a loop that stopped.
+        let deliveryService =
+            delivery.queues.isEmpty ? [] : [BackgroundService(name: "alert delivery") { await delivery.run() }]
+        return (service, [BackgroundService(name: "alerts") { try await service.run() }] + deliveryService)
     }
 }

@@ -39,4 +39,36 @@ import Testing
         }
         #expect(!log.text.contains("background service ended"))
     }
+
+    /// The server's stream closer is the first service to shut down, and it
+    /// closes the inputs that other loops follow, so they end before their
+    /// own turn. The server's `ShutdownMark` says shutdown began.
+    @Test func endingBecauseAnEarlierServiceShutDownIsQuiet() async throws {
+        let log = CapturedLog()
+        let started = Flag()
+        let inputClosed = Flag()
+        let mark = ShutdownMark()
+        let follows = BackgroundService(name: "follows its input", logger: log.logger()) {
+            started.set()
+            try await waitUntil("the input closes") { inputClosed.isSet }
+        }
+        let closer = BackgroundService(name: "closer", logger: log.logger()) {
+            try? await gracefulShutdown()
+            mark.begin()
+            inputClosed.set()
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [follows, closer].map { .init(service: $0, successTerminationBehavior: .ignore) },
+                logger: Logger(label: "test")))
+        try await ShutdownMark.$current.withValue(mark) {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await waitUntil("the service runs") { started.isSet }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+        }
+        #expect(!log.text.contains("background service ended"))
+    }
 }

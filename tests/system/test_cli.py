@@ -57,6 +57,7 @@ def test_sigterm_closes_open_streams_and_exits(server_factory):
     server.proc.send_signal(signal.SIGTERM)
     server.proc.wait(timeout=15)
     assert server.proc.returncode == 0
+    assert_no_service_stopped_early(server)
     # The stream ended cleanly: the chunked body terminates instead of hanging.
     rest = b""
     while True:
@@ -77,6 +78,15 @@ def test_sigterm_with_a_config_file_exits_zero(server_factory, tmp_path):
     server.proc.send_signal(signal.SIGTERM)
     server.proc.wait(timeout=15)
     assert server.proc.returncode == 0
+    assert_no_service_stopped_early(server)
+
+
+def assert_no_service_stopped_early(server):
+    """A background service that ends before shutdown logs a warning; with no
+    alert channel configured, the alert delivery (which has nothing to run)
+    used to, at every start."""
+    log = server.proc.stdout.read().decode()
+    assert "background service ended" not in log, log
 
 
 def test_sigterm_exits_despite_a_silent_connection(server_factory):
