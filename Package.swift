@@ -296,11 +296,22 @@ let package = Package(
         .testTarget(
             name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine", "TestPeers"],
             swiftSettings: swiftSettings),
+        // A fan-out client on an EmbeddedChannel, for the streaming and server tests.
+        .target(
+            name: "StreamingTestSupport",
+            dependencies: [
+                "GestaltEngine", "GestaltStreaming",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Tests/StreamingTestSupport",
+            swiftSettings: swiftSettings
+        ),
         // The streaming core without a server: framing, cursors, ticks on a test clock.
         .testTarget(
             name: "GestaltStreamingTests",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltStreaming", "TestPeers",
+                "GestaltModel", "GestaltEngine", "GestaltStreaming", "TestPeers", "StreamingTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Clocks", package: "swift-clocks"),
@@ -389,7 +400,7 @@ let package = Package(
             name: "GestaltServerTests",
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator",
-                "GestaltAlerts", "GestaltConfig", "GestaltHistory",
+                "GestaltAlerts", "GestaltConfig", "GestaltHistory", "StreamingTestSupport",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 // The graph events bridge fed by a real nats-server (GraphEventsNATSBridgeTests).
                 "GestaltNATS", "NATSClient", "TestPeers",

@@ -4,6 +4,7 @@ import GestaltModel
 import GestaltStreaming
 import NIOCore
 import NIOEmbedded
+import StreamingTestSupport
 import Testing
 
 /// The SSE fan-out on an `EmbeddedChannel`, as the direct route serves it
@@ -20,32 +21,17 @@ import Testing
         return .upsertEntity(pod)
     }
 
-    /// A client of a fresh fan-out on an active EmbeddedChannel, its opening
-    /// read; the fan-out is returned because the store holds it only weakly.
+    /// A client of a fresh fan-out, with the topology its opening gave it.
     static func client(
         _ store: TopologyStore, options: StreamOptions = StreamOptions()
     ) throws -> (EmbeddedChannel, TopologyFanout, AppliedTopology) {
-        let stats = StreamStats()
-        let fanout = TopologyFanout(store: store, stats: stats)
-        let registry = StreamRegistry(store: store, stats: stats)
-        let channel = EmbeddedChannel()
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
-        let connection = registry.register(transport: .sse, channels: [.topology], closer: { _ in })
-        _ = fanout.start(
-            filter: .everything, resumeFrom: nil, options: options, channel: channel, connection: connection,
-            chunked: true
-        ) { buffer in channel.write(buffer, promise: nil) }
-        channel.embeddedEventLoop.run()
+        let (channel, fanout) = try EmbeddedFanout.client(store, options: options)
         var applied = AppliedTopology()
         // The opening goes through `write` (the HTTP encoder's job): unchunked.
-        for buffer in try outbound(channel) { for update in try updates(in: buffer) { applied.apply(update) } }
+        for buffer in try EmbeddedFanout.outbound(channel) {
+            for update in try updates(in: buffer) { applied.apply(update) }
+        }
         return (channel, fanout, applied)
-    }
-
-    static func outbound(_ channel: EmbeddedChannel) throws -> [ByteBuffer] {
-        var writes: [ByteBuffer] = []
-        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { writes.append(buffer) }
-        return writes
     }
 
     /// The bodies of the HTTP/1.1 chunks in one write (a client that was
@@ -85,7 +71,7 @@ import Testing
         // 50 updates of distinct pods, one store write each: five batches of the log.
         for n in 0..<50 { store.apply([Self.change(n, n)]) }
         channel.embeddedEventLoop.run()
-        let writes = try Self.outbound(channel)
+        let writes = try EmbeddedFanout.outbound(channel)
         #expect(writes.count == 1)
         for write in writes { for update in try Self.updates(in: try Self.unchunk(write)) { applied.apply(update) } }
         #expect(applied.revision == store.revision)
@@ -106,12 +92,12 @@ import Testing
         store.apply((0..<20).map { .removeEntity(id: entity("p\($0)").id) })
         store.apply([.upsertEntity(entity("late", kind: .service))])
         channel.embeddedEventLoop.run()
-        #expect(try Self.outbound(channel).isEmpty)
+        #expect(try EmbeddedFanout.outbound(channel).isEmpty)
 
         channel.isWritable = true
         channel.pipeline.fireChannelWritabilityChanged()
         channel.embeddedEventLoop.run()
-        for write in try Self.outbound(channel) {
+        for write in try EmbeddedFanout.outbound(channel) {
             for update in try Self.updates(in: try Self.unchunk(write)) { applied.apply(update) }
         }
         #expect(applied.revision == store.revision)

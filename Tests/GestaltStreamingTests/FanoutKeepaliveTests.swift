@@ -3,6 +3,7 @@ import GestaltModel
 import GestaltStreaming
 import NIOCore
 import NIOEmbedded
+import StreamingTestSupport
 import Testing
 
 /// The fan-out's keepalive rule on an `EmbeddedChannel`: on a tick, a client
@@ -14,31 +15,18 @@ import Testing
     /// The bytes of one keepalive as the direct route writes it: an HTTP/1.1 chunk.
     static let keepaliveChunk = "d\r\n: keepalive\n\n\r\n"
 
-    /// A client of a fresh fan-out on an active EmbeddedChannel, its opening
-    /// already read; the fan-out is returned because the store holds it only weakly.
+    /// A client of a fresh fan-out, its opening already read.
     static func client(_ store: TopologyStore, keepalive: Duration) throws -> (EmbeddedChannel, TopologyFanout) {
         var options = StreamOptions()
         options.keepalive = keepalive
-        let stats = StreamStats()
-        let fanout = TopologyFanout(store: store, stats: stats)
-        let registry = StreamRegistry(store: store, stats: stats)
-        let channel = EmbeddedChannel()
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
-        let connection = registry.register(transport: .sse, channels: [.topology], closer: { _ in })
-        _ = fanout.start(
-            filter: .everything, resumeFrom: nil, options: options, channel: channel, connection: connection,
-            chunked: true
-        ) { buffer in channel.write(buffer, promise: nil) }
-        channel.embeddedEventLoop.run()
+        let (channel, fanout) = try EmbeddedFanout.client(store, options: options)
         #expect(try written(channel).contains("\"kind\":\"full\""), "the opening")
         return (channel, fanout)
     }
 
     /// What the fan-out wrote since the last call, as text.
     static func written(_ channel: EmbeddedChannel) throws -> String {
-        var text = ""
-        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
-        return text
+        try EmbeddedFanout.outbound(channel).map { String(buffer: $0) }.joined()
     }
 
     @Test func anIdleClientGetsOneKeepalivePerTickOnceItsIntervalPassed() throws {

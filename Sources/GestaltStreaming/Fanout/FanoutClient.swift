@@ -6,6 +6,20 @@ public import NIOCore
 public struct FanoutEnd: Sendable {
     public let reason: DisconnectReason
     public init(_ reason: DisconnectReason) { self.reason = reason }
+
+    /// How the first handler of a stream's pipeline (the client, or the
+    /// history wait standing in for it) hears that the stream ends: a
+    /// `FanoutEnd` (taken), the client's half-close or the server's quiesce
+    /// (passed on). A stream has no natural end to wait for at shutdown.
+    static func hear(_ event: Any, context: ChannelHandlerContext, end: (DisconnectReason) -> Void) {
+        if let fanoutEnd = event as? FanoutEnd {
+            end(fanoutEnd.reason)
+            return
+        }
+        if case .inputClosed = event as? ChannelEvent { end(.clientClosed) }
+        if event is ChannelShouldQuiesceEvent { end(.serverShutdown) }
+        context.fireUserInboundEventTriggered(event)
+    }
 }
 
 /// One SSE client of the fan-out. It sits first in its channel's pipeline,
@@ -135,14 +149,7 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let end = event as? FanoutEnd {
-            finish(end.reason)
-            return
-        }
-        if case .inputClosed = event as? ChannelEvent { finish(.clientClosed) }
-        // The server is shutting down: a stream has no natural end to wait for.
-        if event is ChannelShouldQuiesceEvent { finish(.serverShutdown) }
-        context.fireUserInboundEventTriggered(event)
+        FanoutEnd.hear(event, context: context) { finish($0) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -272,13 +272,7 @@ final class HistoryWait: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let end = event as? FanoutEnd {
-            self.end(end.reason)
-            return
-        }
-        if case .inputClosed = event as? ChannelEvent { end(.clientClosed) }
-        if event is ChannelShouldQuiesceEvent { end(.serverShutdown) }
-        context.fireUserInboundEventTriggered(event)
+        FanoutEnd.hear(event, context: context) { end($0) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
