@@ -212,7 +212,7 @@ let package = Package(
                 "GestaltChurn",
                 "GestaltServer", "GestaltStreaming", "GestaltConfig", "GestaltHistory", "GestaltPostgres",
                 "GestaltNATS", "GestaltDocker", "GestaltPrometheus",
-                "GestaltAlerts",
+                "GestaltAlerts", "NATSClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -401,6 +401,9 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltServer", "GestaltStreaming", "GestaltSimulator",
                 "GestaltAlerts", "GestaltConfig", "GestaltHistory", "StreamingTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 // The graph events bridge fed by a real nats-server (GraphEventsNATSBridgeTests).
                 "GestaltNATS", "NATSClient", "TestPeers",
