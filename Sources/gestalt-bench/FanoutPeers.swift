@@ -118,7 +118,9 @@ struct NchanPeer: FanoutPeer {
             nginx, ["-p", directory.path, "-e", "\(directory.path)/error.log", "-c", config.path],
             log: directory.appendingPathComponent("nginx.out"))
         let target = try LoadTarget(url: "http://127.0.0.1:\(port)")
-        try await waitForListening(target, path: "/pub/ready", what: "nginx (see \(directory.path)/error.log)")
+        try await waitForServer(
+            "http://\(target.host):\(target.port)/pub/ready", what: "nginx (see \(directory.path)/error.log)",
+            requireOK: false)
         // The master only supervises; the one worker serves.
         let deadline = ContinuousClock.now + .seconds(10)
         var workerPID: Int32?
@@ -169,8 +171,9 @@ struct GestaltPeer: FanoutPeer {
             ] + extraArguments
         let child = try ChildProcess.start(binary, arguments, log: directory.appendingPathComponent("gestalt.out"))
         let target = try LoadTarget(url: "http://127.0.0.1:\(port)")
-        try await waitForListening(
-            target, path: "/api/infra/subscriptions", what: "gestalt (see \(directory.path)/gestalt.out)")
+        try await waitForServer(
+            "http://\(target.host):\(target.port)/api/infra/subscriptions",
+            what: "gestalt (see \(directory.path)/gestalt.out)", requireOK: false)
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/graph/nodes")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -198,20 +201,6 @@ struct GestaltPeer: FanoutPeer {
     }
 
     func stop() { child.stop() }
-}
-
-/// Polls `path` until the server answers at all.
-private func waitForListening(_ target: LoadTarget, path: String, what: String) async throws {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline {
-        let request = HTTPClientRequest(url: "http://\(target.host):\(target.port)\(path)")
-        if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) {
-            _ = try? await response.body.collect(upTo: 1 << 24)
-            return
-        }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    throw LoadTargetError(message: "\(what) did not start listening within 30 s")
 }
 
 /// Children of `pid`, from /proc (Linux).

@@ -136,7 +136,7 @@ struct KubernetesBench: AsyncParsableCommand {
         var writeTimes: [Double] = []
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            try await Self.waitForServer(http, port: port)
+            try await waitForServer("http://127.0.0.1:\(port)/healthz", client: http)
             for index in 0..<clients {
                 group.addTask { try await probe.client(http, port: port, index: index) }
             }
@@ -191,18 +191,6 @@ struct KubernetesBench: AsyncParsableCommand {
             group.cancelAll()
         }
         try await http.shutdown()
-    }
-
-    private static func waitForServer(_ http: HTTPClient, port: Int) async throws {
-        for _ in 0..<200 {
-            if (try? await http.execute(
-                HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)))?.status == .ok
-            {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw BenchError("server did not start on port \(port)")
     }
 }
 

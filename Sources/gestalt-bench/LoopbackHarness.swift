@@ -40,23 +40,11 @@ final class LoopbackHarness: Sendable {
         let app = server.makeApplication(logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            try await waitForServer()
+            try await waitForServer("http://127.0.0.1:\(port)/healthz", client: httpClient)
             try await body()
             group.cancelAll()
         }
         try await httpClient.shutdown()
-    }
-
-    private func waitForServer() async throws {
-        for _ in 0..<200 {
-            if (try? await httpClient.execute(
-                HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)))?.status == .ok
-            {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw BenchError("server did not start on port \(port)")
     }
 
     /// Opens an SSE stream and counts messages until cancelled; `measure`
