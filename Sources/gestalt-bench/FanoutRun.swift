@@ -56,6 +56,7 @@ struct FanoutRun {
             peer.name == "gestalt"
             ? await ServerDelay.fetch(target).map { ServerDelay.describe($0, since: delayStart) } : nil
 
+        counters.closing.store(true, ordering: .relaxed)
         for channel in channels { channel.whenSuccess { $0.close(promise: nil) } }
         let closeDeadline = ContinuousClock.now + .seconds(30)
         while counters.connected.load(ordering: .relaxed) > 0, ContinuousClock.now < closeDeadline {

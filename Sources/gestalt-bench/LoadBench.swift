@@ -169,13 +169,20 @@ final class LoadCounters: Sendable {
     let latencies = Mutex<[Double]>([])
 
     let errors = Mutex<[String: Int]>([:])
+    /// The tool is closing its clients: a stream cut mid-chunk by its own
+    /// close (HTTP's "stream ended at an unexpected time") is no failure.
+    let closing = Atomic<Bool>(false)
 
     /// Counts a client's failure by its description (printed with the figures).
     func noteError(_ error: any Error) { noteError("\(error)") }
 
-    func noteError(_ description: String) { errors.withLock { $0[description, default: 0] += 1 } }
+    func noteError(_ description: String) {
+        guard !closing.load(ordering: .relaxed) else { return }
+        errors.withLock { $0[description, default: 0] += 1 }
+    }
 
     func reset() {
+        closing.store(false, ordering: .relaxed)
         messages.store(0, ordering: .relaxed)
         latencies.withLock { $0.removeAll() }
     }
