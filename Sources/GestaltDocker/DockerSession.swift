@@ -77,14 +77,25 @@ struct DockerSession {
             // instance, so the first diff removes what vanished meanwhile.
             published = context.ownedSnapshot()
             try await resyncAnswering()
+            // An event handled and a re-list are each a run of this source's
+            // plugin (docs/SOURCES.md); a stats line changes one entity and is
+            // not, so recording stays one lock per batch, never per entity.
             for await message in messages {
+                let started = ContinuousClock.now
                 switch message {
-                case .event(let event): try await handle(event)
+                case .event(let event):
+                    try await handle(event)
+                    context.recordRun(startedAt: started)
                 case .stats(let id, let metrics): update(id, metrics)
                 case .statsEnded(let id, let token): if stats[id]?.token == token { stats[id] = nil }
-                case .resync: try await resyncAnswering()
+                case .resync:
+                    try await resyncAnswering()
+                    context.recordRun(startedAt: started)
                 // Several requests may share one re-list; a message that finds none waiting was served already.
-                case .rescan: if requests.hasRequests { try await resyncAnswering() }
+                case .rescan:
+                    guard requests.hasRequests else { break }
+                    try await resyncAnswering()
+                    context.recordRun(startedAt: started)
                 case .failed(let error): throw error
                 }
             }

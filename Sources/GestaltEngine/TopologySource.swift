@@ -65,6 +65,9 @@ public struct SourceContext: Sendable {
     /// The store's current connection, for enrichers.
     public func connection(id: String) -> Connection? { store.connection(id: id) }
 
+    /// The stored entities of these kinds, by kind (`TopologyStore.entityIDs(of:)`).
+    public func entityIDs(of kinds: Set<EntityKind>) -> [EntityKind: [String]] { store.entityIDs(of: kinds) }
+
     /// Sets or clears metric overlays straight in the store: an overlay is
     /// not a change of topology, so it skips churn smoothing.
     @discardableResult

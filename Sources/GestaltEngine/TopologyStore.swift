@@ -34,7 +34,7 @@ public final class TopologyStore: Sendable {
     /// `rejected`; the others still apply.
     @discardableResult
     public func apply(_ changes: [TopologyChange], now: Timestamp = .now()) -> ApplyResult {
-        let result = state.withLock { s in
+        let (result, pass) = state.withLock { s in
             var result = ApplyResult()
             for change in changes {
                 do throws(StoreError) {
@@ -43,8 +43,9 @@ public final class TopologyStore: Sendable {
                     result.rejected.append(Rejection(change: change, error: error))
                 }
             }
-            return result
+            return (result, s.takeHealthPass())
         }
+        record(pass)
         if let last = result.updates.last { topologySignal.publish(last.revision) }
         return result
     }
@@ -52,11 +53,13 @@ public final class TopologyStore: Sendable {
     /// Applies one change, or throws and changes nothing.
     @discardableResult
     public func apply(_ change: TopologyChange, now: Timestamp = .now()) throws(StoreError) -> [LoggedUpdate] {
-        let updates = try state.withLock { s throws(StoreError) in
+        let (updates, pass) = try state.withLock { s throws(StoreError) in
             var updates: [LoggedUpdate] = []
+            defer { _ = s.takeHealthPass() }
             try s.apply(change, now: now, into: &updates)
-            return updates
+            return (updates, s.healthPass)
         }
+        record(pass)
         if let last = updates.last { topologySignal.publish(last.revision) }
         return updates
     }
@@ -66,12 +69,14 @@ public final class TopologyStore: Sendable {
     public func create(
         _ entity: Entity, health: HealthOrigin = .scored, now: Timestamp = .now()
     ) throws(StoreError) -> Entity {
-        let stored = try state.withLock { s throws(StoreError) -> Entity in
+        let (stored, pass) = try state.withLock { s throws(StoreError) -> (Entity, HealthPass) in
             guard s.entities[entity.id] == nil else { throw .entityExists(id: entity.id) }
             var updates: [LoggedUpdate] = []
+            defer { _ = s.takeHealthPass() }
             try s.apply(.upsertEntity(entity, health: health), now: now, into: &updates)
-            return s.entities[entity.id]!.entity
+            return (s.entities[entity.id]!.entity, s.healthPass)
         }
+        record(pass)
         topologySignal.publish(revision)
         return stored
     }
@@ -83,14 +88,16 @@ public final class TopologyStore: Sendable {
         entityID: String, health: HealthOrigin = .scored, now: Timestamp = .now(),
         _ change: (inout Entity) throws -> Void
     ) throws -> Entity {
-        let stored = try state.withLock { s throws -> Entity in
+        let (stored, pass) = try state.withLock { s throws -> (Entity, HealthPass) in
             guard var entity = s.entities[entityID]?.entity else { throw StoreError.entityNotFound(id: entityID) }
             try change(&entity)
             entity.id = entityID
             var updates: [LoggedUpdate] = []
+            defer { _ = s.takeHealthPass() }
             try s.apply(.upsertEntity(entity, health: health), now: now, into: &updates)
-            return s.entities[entityID]!.entity
+            return (s.entities[entityID]!.entity, s.healthPass)
         }
+        record(pass)
         topologySignal.publish(revision)
         return stored
     }
@@ -117,7 +124,7 @@ public final class TopologyStore: Sendable {
     /// overlay whose target is not stored is returned in `missing`.
     @discardableResult
     public func enrich(_ enrichments: [Enrichment], now: Timestamp = .now()) -> EnrichResult {
-        let result = state.withLock { s in
+        let (result, pass) = state.withLock { s in
             var result = EnrichResult()
             for enrichment in enrichments {
                 do throws(StoreError) {
@@ -126,8 +133,9 @@ public final class TopologyStore: Sendable {
                     result.missing.append(enrichment)
                 }
             }
-            return result
+            return (result, s.takeHealthPass())
         }
+        record(pass)
         if let last = result.updates.last { topologySignal.publish(last.revision) }
         return result
     }
@@ -138,6 +146,16 @@ public final class TopologyStore: Sendable {
         let recorded = state.withLock { $0.record(event) }
         eventSignal.publish(recorded.seq)
         return recorded
+    }
+
+    /// A call that scored health is a run of the health stage for `/api/plugins`:
+    /// one short lock per call (a batch), never per entity.
+    private func record(_ pass: HealthPass) {
+        guard pass.entities > 0 else { return }
+        let elapsed = pass.time.components
+        plugins.record(
+            PluginMetadata.health.name,
+            PluginRun(seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18))
     }
 
     // MARK: Reads
@@ -165,6 +183,18 @@ public final class TopologyStore: Sendable {
         filter: TopologyFilter = .everything, asFullUpdate: Bool
     ) -> (revision: UInt64, json: [UInt8]) {
         state.withLock { $0.snapshotJSON(filter: filter, asFullUpdate: asFullUpdate) }
+    }
+
+    /// The ids of the stored entities of these kinds, by kind: what an
+    /// enricher counts to tell which entities its cycle left without figures.
+    public func entityIDs(of kinds: Set<EntityKind>) -> [EntityKind: [String]] {
+        state.withLock { s in
+            var ids: [EntityKind: [String]] = [:]
+            for record in s.entities.values where kinds.contains(record.entity.kind) {
+                ids[record.entity.kind, default: []].append(record.entity.id)
+            }
+            return ids
+        }
     }
 
     public func health() -> HealthReport { state.withLock { $0.healthReport() } }

@@ -65,7 +65,7 @@ public final class KubernetesSource: RescannableSource {
                 interval: configuration.tuning.metricsInterval, logger: logger
             )
             group.addTask { await poller.run() }
-            group.addTask { await self.project(board: board, sink: context.sink, owned: context.ownedSnapshot()) }
+            group.addTask { await self.project(board: board, context: context, owned: context.ownedSnapshot()) }
             await group.waitForAll()
         }
         await client.shutdown()
@@ -124,8 +124,11 @@ public final class KubernetesSource: RescannableSource {
     }
 
     /// Waits for the first full sync, so the map never shows a half-listed
-    /// cluster, then applies each batch of cache changes to the store.
-    private func project(board: SyncBoard, sink: any ChangeSink, owned: SourceSnapshot) async {
+    /// cluster, then applies each batch of cache changes to the store. Each
+    /// batch is a run of this source's plugin (docs/SOURCES.md), timed from
+    /// draining the cache to the store having it.
+    private func project(board: SyncBoard, context: SourceContext, owned: SourceSnapshot) async {
+        let sink = context.sink
         for await _ in board.settled { break }
         guard !Task.isCancelled else { return }
         var diffs: [String: SnapshotDiff] = [:]
@@ -139,6 +142,7 @@ public final class KubernetesSource: RescannableSource {
                 // Let a burst of watch events land in one batch.
                 try? await Task.sleep(for: configuration.tuning.coalesce)
             }
+            let batchStart = ContinuousClock.now
             let (dirty, newEvents) = cache.drain()
             var changes: [TopologyChange] = []
             var seen = SourceSnapshot()
@@ -160,6 +164,7 @@ public final class KubernetesSource: RescannableSource {
             for object in newEvents {
                 if let event = events.infraEvent(for: object) { sink.record(event) }
             }
+            if !changes.isEmpty || !newEvents.isEmpty { context.recordRun(startedAt: batchStart) }
             first = false
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GestaltEngine
+import GestaltModel
 
 /// One round of queries and the overlays they make, with what it remembers
 /// between rounds: each query's last good answer, so a failed query keeps its
@@ -61,12 +62,34 @@ public struct EnrichmentCycle: Sendable {
             }
         }
         for (id, time) in asOf { metrics[id]?.customMetrics[Self.asOfKey] = time }
+        report.withoutMetrics = withoutMetrics(metrics, on: target)
         report.updates = lay(metrics: metrics, traffic: traffic, on: target)
         report.enrichedEntities = metrics.count
         report.enrichedConnections = traffic.count
         report.staleEntities = asOf.count
         report.duration = ContinuousClock.now - started
         return report
+    }
+
+    /// Per kind, the stored entities the entity queries aim at (their kind, ids
+    /// beginning as their template's do) that this cycle gives no figure:
+    /// "3 pods had no metrics". One walk of the store per cycle, by id only.
+    private func withoutMetrics(
+        _ metrics: [String: EnrichedMetrics], on target: some EnrichmentTarget
+    ) -> [EntityKind: Int] {
+        var heads: [EntityKind: Set<String>] = [:]
+        for query in configuration.queries {
+            guard case .entity(let kind, let template) = query.target else { continue }
+            heads[kind, default: []].insert(template.head(kubernetesPrefix: configuration.kubernetesPrefix))
+        }
+        guard !heads.isEmpty else { return [:] }
+        var missing: [EntityKind: Int] = [:]
+        for (kind, ids) in target.entityIDs(of: Set(heads.keys)) {
+            let prefixes = heads[kind] ?? []
+            let count = ids.count { id in metrics[id] == nil && prefixes.contains { id.hasPrefix($0) } }
+            if count > 0 { missing[kind] = count }
+        }
+        return missing
     }
 
     /// Sends the overlays that changed since the last cycle, and clears those

@@ -1,4 +1,5 @@
 public import GestaltEngine
+public import GestaltModel
 
 /// What one cycle did: the status of the enricher, and the benchmark's figures.
 public struct EnrichmentReport: Sendable {
@@ -16,6 +17,8 @@ public struct EnrichmentReport: Sendable {
     public var staleEntities = 0
     /// When the oldest carried-over answer was fetched (unix seconds).
     public var oldestAnswer: Double?
+    /// Per kind, the stored entities the queries aim at that got no figure this cycle.
+    public var withoutMetrics: [EntityKind: Int] = [:]
     /// Updates the store published for this cycle's overlays.
     public var updates = 0
     public var duration: Duration = .zero
@@ -52,13 +55,27 @@ public struct EnrichmentReport: Sendable {
         return text
     }
 
-    /// Soft failures for the plugin inspector: failed queries, series that
-    /// matched nothing, entities whose figures are carried over.
+    /// Soft failures for the plugin inspector: failed queries, entities the
+    /// queries aim at that got no metrics, series that matched nothing,
+    /// entities whose figures are carried over.
     public var warnings: [String] {
         var warnings = failed.keys.sorted().map { "query \($0) failed: \(failed[$0]!.description)" }
+        if let text = Self.noMetricsWarning(withoutMetrics) { warnings.append(text) }
         if unmatched > 0 { warnings.append("\(unmatched) series matched no entity or connection") }
         if staleEntities > 0 { warnings.append("\(staleEntities) entities kept figures from an earlier answer") }
         return warnings
+    }
+
+    /// "3 pods had no metrics", "3 pods and 1 node had no metrics": most first.
+    public static func noMetricsWarning(_ counts: [EntityKind: Int]) -> String? {
+        let parts = counts.filter { $0.value > 0 }.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
+            .map { kind, count in
+                let noun = kind.rawValue.split(separator: "_").joined(separator: " ")
+                return "\(count) \(count == 1 ? noun : noun.hasSuffix("s") ? noun + "es" : noun + "s")"
+            }
+        guard let last = parts.last else { return nil }
+        let list = parts.count == 1 ? last : parts.dropLast().joined(separator: ", ") + " and " + last
+        return "\(list) had no metrics"
     }
 
     public var details: [String: String] {
@@ -66,6 +83,7 @@ public struct EnrichmentReport: Sendable {
         for (name, error) in failed { details[name] = error.description }
         details["unmatched_series"] = "\(unmatched)"
         details["series"] = "\(series)"
+        details["entities_without_metrics"] = "\(withoutMetrics.values.reduce(0, +))"
         if let oldestAnswer { details["metrics_age_seconds"] = "\(Int((evaluatedAt - oldestAnswer).rounded()))" }
         return details
     }

@@ -6,6 +6,8 @@ public import GestaltModel
 public protocol EnrichmentTarget: Sendable {
     func entity(id: String) -> Entity?
     func connection(id: String) -> Connection?
+    /// The stored entities of these kinds, by kind: a cycle counts those it left without figures.
+    func entityIDs(of kinds: Set<EntityKind>) -> [EntityKind: [String]]
     /// Sets or clears overlays, as `TopologyStore.enrich(_:now:)`.
     @discardableResult
     func enrich(_ enrichments: [Enrichment], now: Timestamp) -> EnrichResult

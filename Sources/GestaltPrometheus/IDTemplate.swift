@@ -34,6 +34,20 @@ public struct IDTemplate: Sendable, Hashable, CustomStringConvertible {
         parts.compactMap { if case .label(let name) = $0 { name } else { nil } }
     }
 
+    /// What every id this template renders begins with (`k8s:pod/`): its
+    /// parts before the first label.
+    public func head(kubernetesPrefix: String) -> String {
+        var head = ""
+        for part in parts {
+            switch part {
+            case .literal(let text): head += text
+            case .kubernetesPrefix: head += kubernetesPrefix
+            case .label: return head
+            }
+        }
+        return head
+    }
+
     /// The id for a series' labels, or nil when one of the named labels is missing or empty.
     public func render(_ labels: [String: String], kubernetesPrefix: String) -> String? {
         var id = ""

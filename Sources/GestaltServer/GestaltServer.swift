@@ -49,8 +49,10 @@ public struct GestaltServer: Sendable {
         )
         self.jobs = JobRunner(store: store, history: history, limits: configuration.jobLimits)
         let registry = registry, emitGraph = graphEvents.emit
+        let gate = JobChannelGate(logger: Logger(label: "gestalt.jobs"))
         jobs.onMessage { message in
-            registry.broadcast(BroadcastMessage(type: message.type, payload: message.payload, channel: .jobs))
+            guard let checked = gate.checked(type: message.type, payload: message.payload) else { return }
+            registry.broadcast(checked)
             // A rescan's frame is its bulk result: open graph views refetch.
             if message.type == "frame", message.jobKind == .rescan {
                 emitGraph(.invalidated(projectID: "", reason: "rescan"))

@@ -59,9 +59,12 @@ extension SimulatedCluster {
             if deadline < clock.now - interval { deadline = clock.now }
             do { try await Task.sleep(until: deadline, clock: clock) } catch { break }
             let now = Timestamp.now()
+            let tickStart = clock.now
             let tick = step(now: now)
             if !tick.changes.isEmpty { target.apply(tick.changes, now: now) }
             for event in tick.events { target.record(event) }
+            // Each tick is a run of the simulator's plugin: one record per tick, never per entity.
+            store.plugins.record(name, PluginRun(seconds: tickStart.secondsAgo))
             if let requests, requests.hasRequests { requests.answer(requests.take(), .success(picture)) }
         }
     }

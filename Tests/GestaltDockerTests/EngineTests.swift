@@ -47,6 +47,7 @@ struct EngineTests {
         defer { engine.stop() }
         let harness = SourceHarness(engine: engine)
         try await waitUntil("status ready") { harness.status?.state == .ready }
+        let runs = harness.store.plugins.report("docker")?.runs ?? 0
 
         // Created networks and volumes arrive through events too, with their edges.
         try engine.docker("network", "create", "--internal", "front")
@@ -78,6 +79,10 @@ struct EngineTests {
         // Stopping on request is a warning, not a failure.
         let killed = harness.store.events().filter { $0.entityID == "docker:container/web" }
         #expect(killed.allSatisfy { $0.severity <= .warning })
+        // Each event handled is a run of the source's plugin (docs/SOURCES.md).
+        let report = try #require(harness.store.plugins.report("docker"))
+        #expect(report.runs > runs + 5)
+        #expect(report.lastRun?.error == nil)
         await harness.stop()
     }
 

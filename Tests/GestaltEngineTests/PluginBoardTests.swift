@@ -48,4 +48,27 @@ import Testing
                 || store.plugins.report("docker@lab")?.lastRun?.error == "peer went away")
         task.cancel()
     }
+
+    @Test func eachCallThatScoresHealthIsOneRunOfTheHealthStage() throws {
+        let store = TopologyStore()
+        let pods = (0..<50).map { Entity(id: "test:pod/\($0)", kind: .pod, name: "p\($0)", source: "test") }
+        store.apply(pods.map { .upsertEntity($0) })
+        let first = try #require(store.plugins.report("health"))
+        #expect(first.runs == 1, "one run for a batch of 50, not one per entity")
+        #expect(try #require(first.lastRun).seconds >= 0)
+
+        // A move scores nothing, and health a source gives is not scored: no run.
+        store.apply([.moveEntity(id: pods[0].id, x: 1, y: 2, z: 3)])
+        var given = pods[1]
+        given.health = 0.2
+        store.apply([.upsertEntity(given, health: .given)])
+        #expect(store.plugins.report("health")?.runs == 1)
+
+        // A graph API write and an enrichment each score once.
+        try store.modify(entityID: pods[2].id) { $0.cpuPercent = 80 }
+        #expect(store.plugins.report("health")?.runs == 2)
+        store.enrich([.entity(id: pods[3].id, EnrichedMetrics(cpuPercent: 90))])
+        #expect(store.plugins.report("health")?.runs == 3)
+        #expect(store.plugins.report("health")!.totalSeconds >= store.plugins.report("health")!.lastRun!.seconds)
+    }
 }

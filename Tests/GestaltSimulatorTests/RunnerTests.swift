@@ -22,6 +22,9 @@ import Testing
         #expect(store.entityCount > 100)
         try await waitUntil("a tick changes the store") { store.revision > loaded }
         #expect(store.revision > loaded, "it keeps changing")
+        // Each tick is a run of the simulator's plugin, with no job asking.
+        try await waitUntil("ticks are recorded as runs") { (store.plugins.report("simulator")?.runs ?? 0) > 1 }
+        #expect(store.plugins.report("simulator")?.lastRun?.error == nil)
         task.cancel()
         try await task.value
         #expect(board.status(of: "simulator")?.state == .stopped)

@@ -32,4 +32,28 @@ import Testing
         #expect(
             problems(head + patch + "}}") == ["topology update patch: payload lacks string 'id' or object 'set'"])
     }
+
+    @Test func progressIsANumberFrom0To100() {
+        func progress(_ value: String) -> [String] {
+            problems(#"{"type":"progress","timestamp":"2026-01-01T00:00:00Z","payload":{"job_id":"j","progress":"# + value + "}}")
+        }
+        #expect(progress("0").isEmpty)
+        #expect(progress("50").isEmpty)
+        #expect(progress("100").isEmpty)
+        #expect(progress("101") == ["progress: 'progress' must be a number from 0 to 100, not 101"])
+        #expect(progress("-1") == ["progress: 'progress' must be a number from 0 to 100, not -1"])
+        #expect(progress(#""50""#) == ["progress: 'progress' must be a number from 0 to 100, not 50"])
+        #expect(progress("null") == ["progress: payload lacks 'progress'"])
+    }
+
+    @Test func aPluginStatusIsOneOfTheSeedsFour() {
+        func status(_ value: String) -> [String] {
+            problems(#"{"type":"plugin_status","timestamp":"2026-01-01T00:00:00Z","payload":{"plugin":"nats","status":"# + value + "}}")
+        }
+        for allowed in ["started", "running", "completed", "failed"] { #expect(status("\"\(allowed)\"").isEmpty) }
+        #expect(
+            status(#""done""#) == ["plugin_status: 'status' must be one of completed, failed, running, started, not done"])
+        #expect(
+            status("3") == ["plugin_status: 'status' must be one of completed, failed, running, started, not 3"])
+    }
 }

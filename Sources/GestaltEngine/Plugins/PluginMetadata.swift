@@ -24,8 +24,10 @@ public struct PluginMetadata: Sendable, Hashable {
     /// Built-in plugins ship with the server; they share its protocol version.
     public static let builtInVersion = "1"
 
-    /// The store scores health as changes arrive (no run of its own); a job
-    /// times a full health report under this name.
+    /// The store scores health as changes arrive: each call into it that
+    /// scored entities (a source's batch, an enrichment cycle's overlays) is a
+    /// run, timed over the scoring alone; a job times a full health report
+    /// under this name too.
     public static let health = PluginMetadata(name: "health", stage: .health, capabilities: ["score"])
 
     public init(

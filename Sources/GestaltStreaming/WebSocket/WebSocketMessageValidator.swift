@@ -2,10 +2,16 @@ import Foundation
 
 /// Checks a server-to-client envelope against its type's required fields.
 ///
-/// The writer calls it in debug builds (so every test checks every message it
-/// receives) and tests call it directly; release builds rely on the typed
-/// builders that produce each message, so the hot path parses nothing.
+/// Job-channel messages are checked in every build, once each where they are
+/// made (GestaltServer's `JobChannelGate`): they are few, and an invalid one is
+/// dropped and logged instead of reaching clients. The writers also check every
+/// message in debug builds (so every test checks every message it receives);
+/// in release the topology deltas rely on the typed builders that produce them,
+/// so the hot path of the fan-out parses nothing.
 public enum WebSocketMessageValidator {
+    /// The `status` values of a `plugin_status` message (seed 004; `Job.PluginStatus`).
+    public static let pluginStatuses: Set<String> = ["started", "running", "completed", "failed"]
+
     /// What is wrong with the envelope, or an empty list when it is valid.
     public static func problems(in json: some Collection<UInt8>) -> [String] {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any] else {
@@ -21,6 +27,23 @@ public enum WebSocketMessageValidator {
         }
         for key in type.requiredPayloadKeys where payload[key] == nil || payload[key] is NSNull {
             problems.append("\(typeName): payload lacks '\(key)'")
+        }
+        switch type {
+        case .progress:
+            if let progress = payload["progress"], !(progress is NSNull),
+                !((progress as? NSNumber).map { (0...100).contains($0.doubleValue) } ?? false)
+            {
+                problems.append("progress: 'progress' must be a number from 0 to 100, not \(progress)")
+            }
+        case .pluginStatus:
+            if let status = payload["status"], !(status is NSNull),
+                !((status as? String).map(pluginStatuses.contains) ?? false)
+            {
+                problems.append(
+                    "plugin_status: 'status' must be one of \(pluginStatuses.sorted().joined(separator: ", ")), not \(status)"
+                )
+            }
+        default: break
         }
         if type == .topology, let kind = payload["kind"] as? String, let carried = carriedKey(forUpdateKind: kind) {
             // The `delta=patch` form of an `update` carries the entity's id and changed fields instead.
