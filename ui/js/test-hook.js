@@ -34,6 +34,8 @@ export function createTestHook({
     /** Shows the map at `ms` (epoch ms), as dragging the scrubber there would. */
     timelineSeek: (ms) => { timeline?.seek(ms); },
     timelineBackToLive: () => { timeline?.goLive(); },
+    /** The moment shown (epoch ms), null while live. */
+    timelineMoment: () => timeline?.moment ?? null,
     transport: () => topologyFeed.transport,
     eventsStatus: () => eventsFeed.status,
     eventCount: () => events.feed.events.length,
