@@ -87,6 +87,7 @@ import Testing
                 )
                 #expect(names == ["a", "b"], "\(query)")
             }
+            // Which events come back is EventKindsFilterTests'.
             let events = try await client.execute(uri: "/api/infra/events?kinds=pod&kinds=service", method: .get)
             #expect(events.status == .ok)
         }

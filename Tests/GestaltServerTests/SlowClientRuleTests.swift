@@ -37,6 +37,19 @@ import Testing
         return (cursor, stats)
     }
 
+    /// Rule "batch" on the cursor both transports read: 700 updates behind
+    /// (fewer than the threshold), it returns exactly the next 512, then the rest.
+    @Test func batchIsTheNext512UpdatesPastTheCursor() throws {
+        let store = Self.store(entities: 1000)
+        var cursor = Self.cursor(store).0
+        let start = cursor.revision
+        for i in 0..<700 { store.apply([.upsertEntity(entity("p\(i)", cpu: 50))]) }
+        #expect(cursor.next().map(\.id) == Array((start + 1)...(start + 512)))
+        #expect(cursor.revision == start + 512)
+        #expect(cursor.next().map(\.id) == Array((start + 513)...(start + 700)))
+        #expect(cursor.next().isEmpty)
+    }
+
     @Test func farBehindGetsAFull() throws {
         let store = Self.store(entities: 2)
         let (start, stats) = Self.cursor(store, threshold: 5)

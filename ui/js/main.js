@@ -68,6 +68,8 @@ const initial = decodeView(location.search);
 applyFilter(view.filter, initial.filter);
 view.preset = initial.preset;
 let pendingSelection = initial.selected;
+// The moment in history shown (ms), null while live; the timeline opens at it below.
+let viewMoment = initial.at;
 
 const renderer = startRenderer();
 const status = createStatusIndicator();
@@ -117,7 +119,7 @@ const groupLabels = renderer.onFrame ? createGroupLabels($('group-labels'), rend
  */
 function writeUrl(mode) {
   if (mode === 'none') return;
-  const search = encodeView({ filter: view.filter, preset: view.preset, selected: selectedId ?? pendingSelection }, location.search);
+  const search = encodeView({ filter: view.filter, preset: view.preset, selected: selectedId ?? pendingSelection, at: viewMoment }, location.search);
   if (search === location.search) return;
   const url = `${location.pathname}${search}${location.hash}`;
   if (mode === 'push') history.pushState(null, '', url); else history.replaceState(null, '', url);
@@ -142,6 +144,9 @@ window.addEventListener('popstate', () => {
   pendingSelection = null;
   if (next.selected && !state.entities.has(next.selected)) pendingSelection = next.selected;
   select(next.selected && state.entities.has(next.selected) ? next.selected : null, 'none');
+  if (next.at !== viewMoment) {
+    if (next.at === null) timeline.goLive('none'); else timeline.seek(next.at, 'none');
+  }
 });
 
 function refreshGroupLabels() {
@@ -273,7 +278,11 @@ function touchesSelection(change) {
   return connectionsOf(state, selectedId).some((c) => change.entities.has(c.source_id === selectedId ? c.target_id : c.source_id));
 }
 
-const batcher = createBatcher((updates) => meter.measure(() => applyBatch(updates)));
+// Updates batched while live but flushed after the timeline left it (a link
+// with a time opens the past while the live feed connects) wait with the rest.
+const batcher = createBatcher((updates) => meter.measure(() => {
+  if (timeline.live) applyBatch(updates); else for (const u of updates) timeline.hold(u);
+}));
 function onChurnNotice(type, payload) {
   if (applyChurnNotice(churn, type, payload)) renderer.resync();
   churnPanel.render();
@@ -285,7 +294,9 @@ const timeline = createTimeline({
   applyUpdates: (updates) => { if (updates.length) applyBatch(updates); },
   events,
   onMoment: (t) => sparks.setMoment(t),
+  onTime: (t, record) => { viewMoment = t; writeUrl(record); },
 });
+if (viewMoment !== null) timeline.seek(viewMoment, 'none');
 const topologyFeed = createTopologyFeed({
   onUpdate: (u) => meter.measure(() => { if (!timeline.live) { timeline.hold(u); return; } probe.received(u); batcher.push(u); }),
   onStatus: (s, d) => status.set(s, d),

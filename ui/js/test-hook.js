@@ -4,6 +4,11 @@
 
 import { networkRates } from './rates.js';
 import { normalizePreset } from './layout.js';
+import { HIGHLIGHT } from './render/entity-layer.js';
+
+const HIGHLIGHT_NAMES = Object.fromEntries(Object.entries(HIGHLIGHT).map(([name, value]) => [value, name]));
+// The edge layer's highlight values (renderer.js edgeHighlightOf).
+const EDGE_HIGHLIGHT_NAMES = ['none', 'dim', 'traced'];
 
 export function createTestHook({
   state, renderer, meter, topologyFeed, eventsFeed, batcher, view, select, events, filtersPanel, getSelected,
@@ -34,6 +39,8 @@ export function createTestHook({
     /** Shows the map at `ms` (epoch ms), as dragging the scrubber there would. */
     timelineSeek: (ms) => { timeline?.seek(ms); },
     timelineBackToLive: () => { timeline?.goLive(); },
+    /** The moment shown (epoch ms), null while live. */
+    timelineMoment: () => timeline?.moment ?? null,
     transport: () => topologyFeed.transport,
     eventsStatus: () => eventsFeed.status,
     eventCount: () => events.feed.events.length,
@@ -53,6 +60,13 @@ export function createTestHook({
       return renderer.pickConnection ? renderer.pickConnection(x - rect.left, y - rect.top) : null;
     },
     connectionIds: () => [...state.connections.keys()],
+    /**
+     * The trace as drawn: an entity's highlight in the scene ('none',
+     * 'dim', 'selected', 'hover', 'traced') and a connection's ('none',
+     * 'dim', 'traced'); null when not drawn.
+     */
+    highlight: (id) => HIGHLIGHT_NAMES[renderer.drawnHighlight?.(id)] ?? null,
+    connectionHighlight: (id) => EDGE_HIGHLIGHT_NAMES[renderer.drawnEdgeHighlight?.(id)] ?? null,
     connection: (id) => copy(state.connections.get(id)),
     /** Selects like a click would (null clears). */
     select: (id) => { select(id); return getSelected(); },

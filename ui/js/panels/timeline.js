@@ -13,7 +13,12 @@ const TICK_MS = 250;
 // The event feed shows this much history before the chosen moment.
 const EVENT_WINDOW_MS = 15 * 60 * 1000;
 
-export function createTimeline({ applyFull, applyUpdates, events, onMoment = () => {} }) {
+// `onTime(t, record)` says where the view now is in time for the URL (t in
+// ms, null when live): `record` is 'push' for a step Back should undo (a
+// scrub released, a seek, back to live), 'replace' for one it should not
+// (pausing, playback reaching the present), 'none' while restoring a URL
+// or mid-drag.
+export function createTimeline({ applyFull, applyUpdates, events, onMoment = () => {}, onTime = () => {} }) {
   const loadedAt = Date.now();
   const range = { oldest: loadedAt, newest: loadedAt };
   const clock = createPlaybackClock({ now: () => Date.now(), limit: () => Date.now() });
@@ -78,10 +83,11 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
     queue.take(); // a fresh look at the past starts with an empty queue
   }
 
-  async function goLive() {
+  async function goLive(record = 'push') {
     clock.pause();
     play.textContent = '▶';
     if (live) return;
+    onTime(null, record);
     live = true;
     wanted = null;
     events.showWindow(null);
@@ -95,21 +101,26 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
     onMoment(null);
   }
 
-  function seek(t) {
+  function seek(t, record) {
     leaveLive();
     live = false;
     clock.seek(t);
     show(clock.time());
     load(clock.time());
+    onTime(clock.time(), record);
   }
 
-  slider.addEventListener('input', async () => {
-    await refreshRange();
-    seek(positionToTime(Number(slider.value) / STEPS, range));
-  });
+  // Dragging moves the moment without a history entry per step; releasing
+  // the slider (`change`) makes the one entry Back returns from.
+  for (const [type, record] of [['input', 'none'], ['change', 'push']]) {
+    slider.addEventListener(type, async () => {
+      await refreshRange();
+      seek(positionToTime(Number(slider.value) / STEPS, range), record);
+    });
+  }
   speed.addEventListener('change', () => clock.setSpeed(Number(speed.value)));
   play.addEventListener('click', () => {
-    if (clock.playing) { clock.pause(); play.textContent = '▶'; return; }
+    if (clock.playing) { clock.pause(); play.textContent = '▶'; onTime(clock.time(), 'replace'); return; }
     if (live) return; // playing forward from now is live already
     clock.play();
     play.textContent = '❚❚';
@@ -120,7 +131,7 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
     range.newest = Date.now();
     if (live) { slider.value = String(STEPS); return; }
     if (!clock.playing) { show(clock.time()); return; }
-    if (clock.atLimit()) { goLive(); return; }
+    if (clock.atLimit()) { goLive('replace'); return; }
     show(clock.time());
     load(clock.time());
   }, TICK_MS);
@@ -130,8 +141,11 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
     get live() { return live; },
     /** Holds a live topology update while the map shows the past. */
     hold(update) { queue.push(update); },
-    seek: (t) => refreshRange().then(() => seek(t)),
+    /** Shows moment `t` (ms); `record` as for `onTime`. */
+    seek: (t, record = 'push') => refreshRange().then(() => seek(t, record)),
     goLive,
+    /** The moment shown (ms), null while live. */
+    get moment() { return live ? null : clock.time(); },
     get range() { return { ...range }; },
   };
 }

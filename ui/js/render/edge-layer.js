@@ -113,6 +113,12 @@ export class EdgeLayer {
     this.mirror(id, off);
   }
 
+  /** The highlight drawn for `id` (0 none, 1 dim, 2 traced), or null when it is not drawn. */
+  highlightOf(id) {
+    const off = this.slots.offsetOf(id);
+    return off < 0 ? null : this.slots.data[off + 16];
+  }
+
   setHighlight(id, value) {
     const off = this.slots.offsetOf(id);
     if (off < 0 || this.slots.data[off + 16] === value) return;

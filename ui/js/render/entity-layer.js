@@ -112,6 +112,12 @@ export class EntityLayer {
     slots.touchId(id);
   }
 
+  /** The highlight drawn for `id` (HIGHLIGHT), or null when it is not drawn. */
+  highlightOf(id) {
+    const at = this.slotOf(id);
+    return at ? at.slots.data[at.off + 15] : null;
+  }
+
   setHighlight(id, value) {
     const at = this.slotOf(id);
     if (!at || at.slots.data[at.off + 15] === value) return;

@@ -300,5 +300,8 @@ export function createRenderer(canvas, { state, view, meter = null }) {
     get meshDetail() { return detail; },
     get selected() { return selection?.id ?? null; },
     get hovered() { return hovered; },
+    /** What the GPU records say about an entity's and a connection's highlight (tests read the scene). */
+    drawnHighlight: (id) => entities.highlightOf(id),
+    drawnEdgeHighlight: (connId) => edges.highlightOf(connId),
   };
 }

@@ -1,0 +1,157 @@
+import Foundation
+import GestaltEngine
+import GestaltModel
+import GestaltStreaming
+import NIOCore
+import NIOEmbedded
+import NIOWebSocket
+import Testing
+
+@testable import GestaltServer
+
+/// The slow-client rules of docs/PROTOCOL.md that are about one write of a
+/// WebSocket session: "broadcasts" (a client busy writing keeps only the
+/// newest 64) and "batch" (a write takes at most 512 updates past the
+/// cursor), driven on the event-loop session over an `EmbeddedChannel`
+/// whose socket the test fills and drains, and on the inbox of the session
+/// that serves permessage-deflate clients.
+@Suite struct SlowClientWriteTests {
+    /// A `DirectWebSocketSession` on an active EmbeddedChannel, as the
+    /// direct route adds it after the upgrade. The fan-out and registry are
+    /// returned because the store holds the fan-out only weakly.
+    struct Session {
+        let channel: EmbeddedChannel
+        let store: TopologyStore
+        let registry: StreamRegistry
+        let fanout: TopologyFanout
+    }
+
+    static func session(_ store: TopologyStore) throws -> Session {
+        let stats = StreamStats()
+        let registry = StreamRegistry(store: store, stats: stats)
+        let fanout = TopologyFanout(store: store, stats: stats)
+        let services = DirectWebSocketSession.Services(
+            store: store, registry: registry, fanout: fanout, heartbeat: WebSocketHeartbeat(interval: .seconds(3600)),
+            stream: StreamOptions(), options: WebSocketOptions())
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
+        try channel.pipeline.syncOperations.addHandler(DirectWebSocketSession(services: services, sessionID: "slow"))
+        channel.embeddedEventLoop.run()
+        return Session(channel: channel, store: store, registry: registry, fanout: fanout)
+    }
+
+    /// A masked text frame, as a client sends it.
+    static func clientText(_ text: String) -> WebSocketFrame {
+        let key: WebSocketMaskingKey = [1, 2, 3, 4]
+        var data = ByteBuffer(string: text)
+        data.webSocketMask(key)
+        return WebSocketFrame(fin: true, opcode: .text, maskKey: key, data: data)
+    }
+
+    /// Every text message the server wrote so far, in order, its fragments
+    /// (a `full` over 16 KiB) put together; control frames are skipped.
+    static func messages(_ channel: EmbeddedChannel) throws -> [[String: Any]] {
+        var out: [[String: Any]] = []
+        var message: [UInt8]?
+        while var buffer = try channel.readOutbound(as: ByteBuffer.self) {
+            while buffer.readableBytes > 0 {
+                // Reads are taken out of `#require`, which cannot mutate the buffer.
+                let first = buffer.readInteger(as: UInt8.self) ?? 0
+                var length = Int((buffer.readInteger(as: UInt8.self) ?? 0) & 0x7F)
+                if length == 126 {
+                    length = Int(buffer.readInteger(as: UInt16.self) ?? 0)
+                } else if length == 127 {
+                    length = Int(buffer.readInteger(as: UInt64.self) ?? 0)
+                }
+                let slice = buffer.readSlice(length: length)
+                let payload = try #require(slice, "a whole frame")
+                switch first & 0x0F {
+                case 0x1: message = Array(payload.readableBytesView)
+                case 0x0: message?.append(contentsOf: payload.readableBytesView)
+                default: continue
+                }
+                guard first & 0x80 != 0, let whole = message else { continue }
+                message = nil
+                out.append(try #require(try JSONSerialization.jsonObject(with: Data(whole)) as? [String: Any]))
+            }
+        }
+        return out
+    }
+
+    /// A message's `id` (the revision, a string on the wire).
+    static func id(_ message: [String: Any]?) -> Int? { (message?["id"] as? String).flatMap { Int($0) } }
+
+    static func noticeJSON(_ n: Int) -> String { #"{"message":"notice \#(n)","n":\#(n)}"# }
+
+    static func notice(_ n: Int) -> BroadcastMessage {
+        BroadcastMessage(type: "warning", payload: Array(noticeJSON(n).utf8))
+    }
+
+    // MARK: broadcasts
+
+    /// Rule "broadcasts": 100 broadcasts to a client whose socket is full;
+    /// when it drains, it gets exactly the newest 64, in order.
+    @Test func stuckClientGetsTheNewest64BroadcastsInOrder() throws {
+        let s = try Self.session(TopologyStore())
+        defer { _ = try? s.channel.finish() }
+        _ = try Self.messages(s.channel)
+        s.channel.isWritable = false
+        for n in 0..<100 { #expect(s.registry.broadcast(Self.notice(n)) == 1) }
+        s.channel.embeddedEventLoop.run()
+        #expect(try Self.messages(s.channel).isEmpty, "nothing is written while the socket is full")
+
+        s.channel.isWritable = true
+        s.channel.pipeline.fireChannelWritabilityChanged()
+        s.channel.embeddedEventLoop.run()
+        let received = try Self.messages(s.channel)
+        #expect(received.map { $0["type"] as? String } == Array(repeating: "warning", count: 64))
+        #expect(received.map { ($0["payload"] as? [String: Any])?["n"] as? Int } == Array(36..<100))
+    }
+
+    /// The same rule for the session that serves permessage-deflate
+    /// clients: its writer takes the newest 64 from its inbox.
+    @Test func inboxKeepsTheNewest64BroadcastsInOrder() {
+        let inbox = SessionInbox(
+            maxRequests: WebSocketOptions().maxPendingRequests,
+            maxBroadcasts: WebSocketOptions().maxPendingBroadcasts)
+        for n in 0..<100 { inbox.broadcast(Self.notice(n)) }
+        let taken = inbox.take()
+        #expect(taken.broadcasts.map { String(decoding: $0.payload, as: UTF8.self) } == (36..<100).map { Self.noticeJSON($0) })
+        #expect(inbox.take().broadcasts.isEmpty)
+    }
+
+    // MARK: batch
+
+    /// Rule "batch": a client 700 updates behind (under the resync
+    /// threshold, so it is sent the backlog) gets them in writes of at most
+    /// 512 updates: exactly 512 in the write its socket takes when it
+    /// drains, then the other 188 in the next.
+    @Test func aWriteTakesAtMost512UpdatesPastTheCursor() throws {
+        let store = TopologyStore()
+        store.apply((0..<1000).map { .upsertEntity(entity("p\($0)")) })
+        let s = try Self.session(store)
+        defer { _ = try? s.channel.finish() }
+        try s.channel.writeInbound(Self.clientText(#"{"type":"subscribe","payload":{"channels":["topology"]}}"#))
+        s.channel.embeddedEventLoop.run()
+        let opening = try Self.messages(s.channel)
+        #expect(opening.map { $0["type"] as? String } == ["subscribed", "topology"])
+        let start = try #require(Self.id(opening.last))
+
+        s.channel.isWritable = false
+        // 700 distinct pods changed: nothing to coalesce.
+        for i in 0..<700 { store.apply([.upsertEntity(entity("p\(i)", cpu: 50))]) }
+        s.channel.embeddedEventLoop.run()
+        #expect(try Self.messages(s.channel).isEmpty)
+
+        s.channel.isWritable = true
+        // The drain's pass, before the loop runs the next turn it queues.
+        s.channel.pipeline.fireChannelWritabilityChanged()
+        let first = try Self.messages(s.channel)
+        #expect(first.count == 512)
+        #expect(first.compactMap(Self.id) == Array((start + 1)...(start + 512)))
+        s.channel.embeddedEventLoop.run()
+        let second = try Self.messages(s.channel)
+        #expect(second.compactMap(Self.id) == Array((start + 513)...(start + 700)))
+        #expect(Set(first.map { ($0["payload"] as? [String: Any])?["kind"] as? String }) == ["update"])
+    }
+}
