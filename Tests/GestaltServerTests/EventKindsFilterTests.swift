@@ -31,7 +31,8 @@ import Testing
         try await server.application().test(.router) { client in
             let response = try await client.execute(uri: "/api/infra/events?\(query)", method: .get)
             #expect(response.status == .ok)
-            let events = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]] ?? []
+            let events =
+                try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]] ?? []
             let reasons = events.compactMap { $0["reason"] as? String }
             #expect(reasons.count == Self.wanted.count, "each once: \(reasons)")
             #expect(Set(reasons) == Self.wanted)

@@ -65,7 +65,8 @@ import Testing
             #expect(NSDictionary(dictionary: Self.sorted(exported)).isEqual(to: Self.sorted(recorded)))
 
             // It is the past, not the present: web-2 is there, web-3 is not, web-1 at 10 %.
-            let topology = try JSONDecoder().decode(Topology.self, from: JSONSerialization.data(withJSONObject: exported))
+            let topology = try JSONDecoder().decode(
+                Topology.self, from: JSONSerialization.data(withJSONObject: exported))
             #expect(topology.revision == then)
             #expect(topology.entities.map(\.name).sorted() == ["seed", "web-1", "web-2"])
             #expect(topology.entities.first { $0.name == "web-1" }?.cpuPercent == 10)

@@ -116,7 +116,9 @@ import Testing
             maxBroadcasts: WebSocketOptions().maxPendingBroadcasts)
         for n in 0..<100 { inbox.broadcast(Self.notice(n)) }
         let taken = inbox.take()
-        #expect(taken.broadcasts.map { String(decoding: $0.payload, as: UTF8.self) } == (36..<100).map { Self.noticeJSON($0) })
+        #expect(
+            taken.broadcasts.map { String(decoding: $0.payload, as: UTF8.self) }
+                == (36..<100).map { Self.noticeJSON($0) })
         #expect(inbox.take().broadcasts.isEmpty)
     }
 

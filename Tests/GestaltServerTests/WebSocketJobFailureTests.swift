@@ -1,9 +1,10 @@
 import Foundation
 import GestaltEngine
 import GestaltModel
-@testable import GestaltServer
 import GestaltStreaming
 import Testing
+
+@testable import GestaltServer
 
 /// A source that collects but cannot rescan on demand: a rescan skips it with a warning.
 struct WatchOnlySource: TopologySource {

@@ -35,7 +35,9 @@ import Testing
 
     @Test func progressIsANumberFrom0To100() {
         func progress(_ value: String) -> [String] {
-            problems(#"{"type":"progress","timestamp":"2026-01-01T00:00:00Z","payload":{"job_id":"j","progress":"# + value + "}}")
+            problems(
+                #"{"type":"progress","timestamp":"2026-01-01T00:00:00Z","payload":{"job_id":"j","progress":"# + value
+                    + "}}")
         }
         #expect(progress("0").isEmpty)
         #expect(progress("50").isEmpty)
@@ -48,11 +50,15 @@ import Testing
 
     @Test func aPluginStatusIsOneOfTheSeedsFour() {
         func status(_ value: String) -> [String] {
-            problems(#"{"type":"plugin_status","timestamp":"2026-01-01T00:00:00Z","payload":{"plugin":"nats","status":"# + value + "}}")
+            problems(
+                #"{"type":"plugin_status","timestamp":"2026-01-01T00:00:00Z","payload":{"plugin":"nats","status":"#
+                    + value + "}}")
         }
         for allowed in ["started", "running", "completed", "failed"] { #expect(status("\"\(allowed)\"").isEmpty) }
         #expect(
-            status(#""done""#) == ["plugin_status: 'status' must be one of completed, failed, running, started, not done"])
+            status(#""done""#) == [
+                "plugin_status: 'status' must be one of completed, failed, running, started, not done"
+            ])
         #expect(
             status("3") == ["plugin_status: 'status' must be one of completed, failed, running, started, not 3"])
     }
