@@ -36,6 +36,14 @@ class Process:
                 self.proc.kill()
 
 
+def stamp(ident, cluster):
+    """An id as an edge shows it (docs/SCALE-OUT.md, "Ids"): with its cluster."""
+    prefix, colon, rest = ident.partition(":")
+    if not colon:
+        return f"@{cluster}:{ident}"
+    return ident if "@" in prefix else f"{prefix}@{cluster}:{rest}"
+
+
 def ready(url):
     try:
         with urllib.request.urlopen(url + "/readyz", timeout=1) as r:
@@ -118,7 +126,7 @@ def test_one_collector_two_edges_converge_and_a_client_resumes_on_the_other_edge
             key = lambda t: sorted(json.dumps(e, sort_keys=True) for e in t["entities"])
             return key(first) == key(second) and len(first["entities"]) > 50
         wait_for("the edges to show one map at one revision", same_map)
-        collector_ids = lambda: {e["id"] for e in get_json(f"http://127.0.0.1:{collector_port}/api/infra/topology")["entities"]}
+        collector_ids = lambda: {stamp(e["id"], "sys") for e in get_json(f"http://127.0.0.1:{collector_port}/api/infra/topology")["entities"]}
         wait_for("the edges to hold the collector's entities",
                  lambda: {e["id"] for e in get_json(a + "/api/infra/topology")["entities"]} == collector_ids())
 
