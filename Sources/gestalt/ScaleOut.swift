@@ -40,7 +40,8 @@ struct ScaleOutOptions: ParsableArguments {
     /// Not `--nats`: serve's `--nats` already names a NATS server to map as a source.
     @Option(help: "The NATS server with JetStream that carries the map (nats://host:4222).") var jetstream: String
     @Option(
-        help: "collect: the cluster's name, one subject token (letters, digits, '-', '_'; default 'default'). edge: the clusters to show, comma-separated (default: every cluster on the stream)."
+        help:
+            "collect: the cluster's name, one subject token (letters, digits, '-', '_'; default 'default'). edge: the clusters to show, comma-separated (default: every cluster on the stream)."
     )
     var cluster: String?
     @Option(help: "Seconds between checkpoints (collect only).") var checkpointInterval = 60.0

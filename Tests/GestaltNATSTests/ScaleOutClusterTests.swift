@@ -31,16 +31,28 @@ extension ScaleOutTests {
         defer { nats.stop() }
         let east = collector(1_000_000), west = collector(2_000_000)
         let publishers = [
-            Task { await ClusterPublisher(store: east, names: try! ScaleOutNames(cluster: "east"), checkpointInterval: .milliseconds(200)).run(options: options) },
-            Task { await ClusterPublisher(store: west, names: try! ScaleOutNames(cluster: "west"), checkpointInterval: .milliseconds(200)).run(options: options) },
+            Task {
+                await ClusterPublisher(
+                    store: east, names: try! ScaleOutNames(cluster: "east"), checkpointInterval: .milliseconds(200)
+                ).run(options: options)
+            },
+            Task {
+                await ClusterPublisher(
+                    store: west, names: try! ScaleOutNames(cluster: "west"), checkpointInterval: .milliseconds(200)
+                ).run(options: options)
+            },
         ]
         defer { for publisher in publishers { publisher.cancel() } }
         // The same local ids in both clusters: the edge keeps them apart.
-        east.apply([.upsertEntity(entity("a")), .upsertEntity(entity("b")),
-            .upsertConnection(Connection(sourceID: "a", targetID: "b", kind: .http))])
+        east.apply([
+            .upsertEntity(entity("a")), .upsertEntity(entity("b")),
+            .upsertConnection(Connection(sourceID: "a", targetID: "b", kind: .http)),
+        ])
         west.apply([.upsertEntity(entity("a")), .upsertEntity(entity("c"))])
         let edgeA = TopologyStore(), edgeB = TopologyStore()
-        let followingA = Task { await ClusterReplica(store: edgeA, clusters: nil, statusBoard: nil).run(options: options) }
+        let followingA = Task {
+            await ClusterReplica(store: edgeA, clusters: nil, statusBoard: nil).run(options: options)
+        }
         defer { followingA.cancel() }
         try await converged(edgeA, east, cluster: "east", and: ["west": west])
         #expect(edgeA.entity(id: "@east:a") != nil && edgeA.entity(id: "@west:a") != nil)
@@ -53,8 +65,10 @@ extension ScaleOutTests {
             let e = try await checkpointSequence(options, "east"), w = try await checkpointSequence(options, "west")
             return (e ?? 0) >= last - 1 && (w ?? 0) >= last - 1
         }
-        east.record(InfraEvent(type: "Warning", reason: "Hot", message: "cpu", entityID: "a", entityKind: .service,
-            entityName: "a", severity: .warning))
+        east.record(
+            InfraEvent(
+                type: "Warning", reason: "Hot", message: "cpu", entityID: "a", entityKind: .service,
+                entityName: "a", severity: .warning))
         let followingB = Task {
             await ClusterReplica(store: edgeB, clusters: ["east", "west"], statusBoard: nil).run(options: options)
         }
@@ -168,7 +182,8 @@ extension ScaleOutTests {
         try await PeerProcess.waitUntil(timeout: .seconds(20), "a checkpoint past the burst") {
             let info = try await admin.streamInfo(ScaleOutNames.topologyStream).state
             let checkpoint = try await checkpointSequence(options, "east") ?? 0
-            return info.firstSequence > stopped + 1 && info.lastSequence >= stopped + 91 && checkpoint >= info.lastSequence
+            return info.firstSequence > stopped + 1 && info.lastSequence >= stopped + 91
+                && checkpoint >= info.lastSequence
         }
         following = Task { await replica.run(options: options) }
         defer { following.cancel() }

@@ -63,7 +63,8 @@ import Testing
         try await PeerProcess.waitUntil(timeout: .seconds(20), "a checkpoint at \(checkpointed)") {
             let js = JetStream(try await NATSConnection.connect(options))
             defer { Task { await js.connection.close() } }
-            let last = try await js.lastMessage(stream: ScaleOutNames.checkpointStream, subject: names.checkpointSubject)
+            let last = try await js.lastMessage(
+                stream: ScaleOutNames.checkpointStream, subject: names.checkpointSubject)
             return last?.headers?[ScaleOutNames.topologySequenceHeader] == String(checkpointed)
         }
         let followingB = Task { await replicaB.run(options: options) }
@@ -115,7 +116,8 @@ import Testing
 
     /// The edge holds the collectors' entities and connections, byte for byte, under ids with their cluster.
     func converged(
-        _ edge: TopologyStore, _ collector: TopologyStore, cluster: String = "test", and more: [String: TopologyStore] = [:]
+        _ edge: TopologyStore, _ collector: TopologyStore, cluster: String = "test",
+        and more: [String: TopologyStore] = [:]
     ) async throws {
         try await PeerProcess.waitUntil(timeout: .seconds(20), "the edge to converge") {
             var all = json(collector.snapshot(), cluster: cluster)

@@ -38,7 +38,8 @@ extension ClusterReplica {
             case .stale(let cluster, let epoch): (cluster, epoch, true)
             case .current(let cluster, let epoch): (cluster, epoch, false)
             }
-        logger.warning("cluster \(cluster): \(stale ? "no heartbeat, marking stale" : "heartbeat back, marking current")")
+        logger.warning(
+            "cluster \(cluster): \(stale ? "no heartbeat, marking stale" : "heartbeat back, marking current")")
         let ids = owners.withLock { owners in owners.filter { $0.value == cluster }.map(\.key) }.sorted()
         guard let names = try? ScaleOutNames(cluster: cluster) else { return }
         let now = Timestamp.now()

@@ -23,7 +23,8 @@ extension ClusterReplica {
                 let message = try await js.lastMessage(stream: ScaleOutNames.checkpointStream, subject: subject)
             else { continue }
             guard let sequence = message.headers?[ScaleOutNames.topologySequenceHeader].flatMap({ UInt64($0) }) else {
-                throw ScaleOutError("checkpoint \(message.sequence) has no \(ScaleOutNames.topologySequenceHeader) header")
+                throw ScaleOutError(
+                    "checkpoint \(message.sequence) has no \(ScaleOutNames.topologySequenceHeader) header")
             }
             let topology = try JSONDecoder().decode(Topology.self, from: Data(message.payload.readableBytesView))
             checkpoints[cluster] = (sequence, ClusterIDs.stamp(topology, cluster: cluster))

@@ -70,7 +70,8 @@ public final class ClusterReplica: Sendable {
                     gapAccepted = first > position.withLock { $0 } + 1
                     if gapAccepted {
                         logger.error(
-                            "the topology stream starts at \(first), after the checkpoints: updates in between are lost")
+                            "the topology stream starts at \(first), after the checkpoints: updates in between are lost"
+                        )
                     }
                 }
                 try await follow(js, acceptingGap: gapAccepted)
