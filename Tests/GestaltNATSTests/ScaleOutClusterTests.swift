@@ -124,12 +124,15 @@ extension ScaleOutTests {
         defer { publishing.cancel() }
         east.apply([.upsertEntity(entity("a")), .upsertEntity(entity("b"))])
         let edges = [TopologyStore(), TopologyStore()]
-        let following = edges.map { edge in
+        let board = SourceStatusBoard()
+        let following = edges.enumerated().map { index, edge in
             Task {
-                await ClusterReplica(store: edge, clusters: nil, staleAfter: .milliseconds(800), statusBoard: nil)
-                    .run(options: options)
+                await ClusterReplica(
+                    store: edge, clusters: nil, staleAfter: .milliseconds(800), statusBoard: index == 0 ? board : nil
+                ).run(options: options)
             }
         }
+        func status() -> SourceStatus? { board.all.first { $0.name == "jetstream" } }
         defer { for task in following { task.cancel() } }
         for edge in edges { try await converged(edge, east, cluster: "east") }
 
@@ -142,12 +145,17 @@ extension ScaleOutTests {
             edges[0].revision == edges[1].revision
         }
         #expect(json(edges[0].snapshot()) == json(edges[1].snapshot()))
+        // /api/sources says which cluster is silent; the edge stays ready to serve.
+        #expect(status()?.state == .degraded && status()?.details["east"] != nil)
 
         publishing = publisher()
         try await PeerProcess.waitUntil(timeout: .seconds(20), "every entity current again") {
             edges.allSatisfy { edge in edge.snapshot().entities.allSatisfy { !$0.stale } }
         }
         #expect(edges.allSatisfy { $0.entityCount == 2 })
+        try await PeerProcess.waitUntil(timeout: .seconds(20), "the edge's status ready again") {
+            status()?.state == .ready
+        }
     }
 
     @Test func anEdgePastTheStreamsRetentionStartsAgainFromTheCheckpoint() async throws {

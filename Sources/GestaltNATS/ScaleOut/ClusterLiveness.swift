@@ -57,4 +57,7 @@ public struct ClusterLiveness<Instant: InstantProtocol>: Sendable where Instant.
     }
 
     public func isStale(_ cluster: String) -> Bool { clusters[cluster]?.stale ?? false }
+
+    /// The clusters stale now, by name.
+    public var staleClusters: [String] { clusters.filter(\.value.stale).map(\.key).sorted() }
 }

@@ -40,6 +40,12 @@ extension ClusterReplica {
             }
         logger.warning(
             "cluster \(cluster): \(stale ? "no heartbeat, marking stale" : "heartbeat back, marking current")")
+        // Caught up (not syncing): the status says which clusters are silent.
+        if let state = statusBoard?.all.first(where: { $0.name == statusName })?.state,
+            state == .ready || state == .degraded
+        {
+            reportFollowing()
+        }
         let ids = owners.withLock { owners in owners.filter { $0.value == cluster }.map(\.key) }.sorted()
         guard let names = try? ScaleOutNames(cluster: cluster) else { return }
         let now = Timestamp.now()

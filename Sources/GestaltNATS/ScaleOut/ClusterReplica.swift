@@ -95,7 +95,7 @@ public final class ClusterReplica: Sendable {
         let target = try await js.streamInfo(ScaleOutNames.topologyStream).state.lastSequence
         let start = position.withLock { $0 } + 1
         if start > target {
-            statusBoard?.set(statusName, .ready, message: "following")
+            reportFollowing()
         } else {
             statusBoard?.set(statusName, .syncing, message: "catching up to sequence \(target)")
         }
@@ -128,7 +128,7 @@ public final class ClusterReplica: Sendable {
                     if let cluster = ScaleOutNames.cluster(ofSubject: message.subject), self.shows(cluster) {
                         self.apply(message.payload, cluster: cluster, sequence: sequence)
                     }
-                    if sequence == target { self.statusBoard?.set(self.statusName, .ready, message: "following") }
+                    if sequence == target { self.reportFollowing() }
                 }
             }
             group.addTask {
@@ -156,6 +156,18 @@ public final class ClusterReplica: Sendable {
             group.addTask { try await self.judgeDeadlines(js) }
             try await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// Caught up: `ready`, or `degraded` naming the clusters whose collector is silent.
+    func reportFollowing() {
+        let stale = liveness.withLock { $0.staleClusters }
+        if stale.isEmpty {
+            statusBoard?.set(statusName, .ready, message: "following")
+        } else {
+            statusBoard?.set(
+                statusName, .degraded, message: "no heartbeat from cluster \(stale.joined(separator: ", "))",
+                details: Dictionary(uniqueKeysWithValues: stale.map { ($0, "collector silent: entities stale") }))
         }
     }
 
