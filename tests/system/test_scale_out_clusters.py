@@ -18,17 +18,21 @@ def test_three_edges_two_collectors_converge_resume_and_survive_a_nats_restart()
     try:
         url = f"nats://127.0.0.1:{nats_port}"
         collectors = {"east": free_port(), "west": free_port()}
-        for seed, (cluster, port) in enumerate(collectors.items(), start=7):
-            processes.append(Process(
+
+        def collect(cluster, seed):
+            return Process(
                 BIN, "collect", "--jetstream", url, "--cluster", cluster, "--checkpoint-interval", "1",
-                "--host", "127.0.0.1", "--port", str(port), "--no-history", "--demo-seed", str(seed)))
+                "--host", "127.0.0.1", "--port", str(collectors[cluster]), "--no-history", "--demo-seed", str(seed))
+        for seed, cluster in enumerate(collectors, start=7):
+            processes.append(collect(cluster, seed))
         for port in collectors.values():
             wait_for("a collector", lambda: ready(f"http://127.0.0.1:{port}"))
         edge_ports = [free_port() for _ in range(3)]
         edges = {}
         for port in edge_ports:
             edges[port] = Process(
-                BIN, "edge", "--jetstream", url, "--host", "127.0.0.1", "--port", str(port), port=port)
+                BIN, "edge", "--jetstream", url, "--stale-after", "2", "--host", "127.0.0.1", "--port", str(port),
+                port=port)
             processes.append(edges[port])
         urls = [f"http://127.0.0.1:{port}" for port in edge_ports]
         wait_for("three edges ready", lambda: all(ready(u) for u in urls))
@@ -86,6 +90,36 @@ def test_three_edges_two_collectors_converge_resume_and_survive_a_nats_restart()
                  lambda: all({e["id"] for e in get_json(u + "/api/infra/topology")["entities"]} == both_clusters()
                              for u in live), timeout=90)
         wait_for("one map again", lambda: one_map(live), timeout=90)
+
+        # West's collector stops: its entities go stale on every live edge, east's do not.
+        west_index = 2  # processes: nats, east, west, edges…
+        processes[west_index].stop()
+
+        def cluster_of(entity):
+            return entity["id"].split(":")[0].split("@")[-1]
+
+        def stale_split(u):
+            entities = get_json(u + "/api/infra/topology")["entities"]
+            west = [e.get("stale", False) for e in entities if cluster_of(e) == "west"]
+            east = [e.get("stale", False) for e in entities if cluster_of(e) == "east"]
+            return west, east
+        wait_for("west stale on every live edge", lambda: all(
+            all(w) and w and not any(e) for w, e in map(stale_split, live)), timeout=60)
+        sources = get_json(live[0] + "/api/infra/sources")
+        status = next(s for s in sources if s["name"] == "jetstream")
+        assert status["state"] == "degraded" and "west" in status["details"]
+        # It comes back (same seed): what it shows again is current everywhere, by itself.
+        processes[west_index] = collect("west", 8)
+        wait_for("the west collector again", lambda: ready(f"http://127.0.0.1:{collectors['west']}"))
+
+        def west_current(u):
+            shown = {stamp(e["id"], "west") for e in get_json(
+                f"http://127.0.0.1:{collectors['west']}/api/infra/topology")["entities"]}
+            entities = {e["id"]: e for e in get_json(u + "/api/infra/topology")["entities"]}
+            return shown and all(i in entities and not entities[i].get("stale", False) for i in shown)
+        wait_for("west current again on every live edge", lambda: all(west_current(u) for u in live), timeout=90)
+        wait_for("the edges' status ready", lambda: next(
+            s for s in get_json(live[0] + "/api/infra/sources") if s["name"] == "jetstream")["state"] == "ready")
         for client in clients[1:] + [resumed]:
             client.close()
     finally:
