@@ -8,6 +8,7 @@ import shutil
 import tempfile
 
 from conftest import BIN, free_port, get_json
+from test_history import ws_updates
 from test_scale_out import SSE, Process, ready, stamp, wait_for
 
 
@@ -75,6 +76,21 @@ def test_three_edges_two_collectors_converge_resume_and_survive_a_nats_restart()
         # Exactly what it missed, from both clusters, byte for byte and in order.
         assert [i for i, _ in got] == [i for i, _ in expected]
         assert got == expected
+        # A WebSocket resumed from the same id on the third edge (`resume_from`): the same
+        # ids and updates, or, being behind by the backlog, an entity's updates coalesced
+        # into its last one (docs/STREAMING.md): ids in order, none twice, nothing lost.
+        subscribed, over_ws = ws_updates(edges[edge_ports[2]], last_id, 30)
+        assert subscribed["resumed"] is True
+        ws_last = over_ws[-1]["revision"]
+        wait_for("the reference to pass the WebSocket", lambda: reference.snapshot()[-1][0] >= ws_last)
+        by_id = {i: json.loads(d) for i, d in reference.snapshot() if last_id < i <= ws_last}
+        revisions = [u["revision"] for u in over_ws]
+        assert revisions == sorted(set(revisions)) and revisions[0] > last_id
+        subject = lambda u: (u.get("entity") or u.get("connection") or {}).get("id")
+        for update in over_ws:
+            assert subject(update) == subject(by_id[update["revision"]])
+            assert update.get("entity") == by_id[update["revision"]].get("entity")
+        assert {subject(u) for u in by_id.values()} == {subject(u) for u in over_ws}
 
         # nats-server restarts (same store): collectors publish again, edges follow again.
         before = [c.snapshot()[-1][0] for c in (resumed, reference)]
