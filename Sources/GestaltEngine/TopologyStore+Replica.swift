@@ -48,6 +48,22 @@ extension TopologyStore {
         return replaced
     }
 
+    /// Flips the stale flag of the entities named, in id order, under the
+    /// store's next revisions: an edge's own marks when it cannot publish
+    /// them (NATS is down), numbered between two stream messages (the edge
+    /// leaves room there, `ClusterReplica.revision(ofSequence:)`). Returns
+    /// how many changed.
+    @discardableResult
+    public func markStale(ids: [String], _ stale: Bool, now: Timestamp = .now()) -> Int {
+        let updates = state.withLock { s in
+            var updates: [LoggedUpdate] = []
+            for id in ids.sorted() { s.setStale(id: id, stale, now: now, into: &updates) }
+            return updates
+        }
+        if let last = updates.last { topologySignal.publish(last.revision) }
+        return updates.count
+    }
+
     /// Moves the event seq to `seq` without an event: a message of the events
     /// stream this edge does not show (another cluster's). The retained
     /// window stays whole, as if the event had come and gone unseen.

@@ -60,7 +60,7 @@ extension ScaleOutTests {
         // The checkpoints cover different sequences; edge B merges them.
         west.apply([.upsertEntity(entity("c", cpu: 5))])
         try await converged(edgeA, east, cluster: "east", and: ["west": west])
-        let last = edgeA.revision
+        let last = ClusterReplica.sequence(ofRevision: edgeA.revision)
         try await PeerProcess.waitUntil(timeout: .seconds(20), "checkpoints of both clusters") {
             let e = try await checkpointSequence(options, "east"), w = try await checkpointSequence(options, "west")
             return (e ?? 0) >= last - 1 && (w ?? 0) >= last - 1
@@ -181,7 +181,7 @@ extension ScaleOutTests {
         var following = Task { await replica.run(options: options) }
         try await converged(edge, east, cluster: "east")
         following.cancel()
-        let stopped = edge.revision
+        let stopped = ClusterReplica.sequence(ofRevision: edge.revision)
 
         // 91 updates while the edge is away: the first 61 age out of the stream.
         east.apply([.removeEntity(id: "c")])
@@ -197,6 +197,61 @@ extension ScaleOutTests {
         defer { following.cancel() }
         try await converged(edge, east, cluster: "east")
         #expect(edge.entity(id: "@east:c") == nil)  // its removal aged out; the checkpoint has it gone
-        #expect(edge.backlog(after: stopped) == nil)  // a client from before the gap gets a `full`
+        // A client from before the gap gets a `full`.
+        #expect(edge.backlog(after: ClusterReplica.revision(ofSequence: stopped)) == nil)
+    }
+}
+
+extension ScaleOutTests {
+    @Test func aNATSOutageMarksEveryClusterStaleOnTheEdgesAndHealsWhenItIsBack() async throws {
+        let port = try PeerProcess.freePort()
+        let directory = try PeerProcess.makeDirectory("nats")
+        let arguments = ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-sd", directory.appendingPathComponent("js").path]
+        var nats = try PeerProcess.start("nats-server", arguments, name: "nats", directory: directory)
+        defer { nats.stop() }
+        try await nats.waitForPort(port)
+        let options = NATSConnectionOptions(host: "127.0.0.1", port: port)
+        let east = collector(1_000_000)
+        let publishing = Task {
+            await ClusterPublisher(
+                store: east, names: try! ScaleOutNames(cluster: "east"), checkpointInterval: .seconds(60),
+                heartbeatInterval: .milliseconds(100)
+            ).run(options: options)
+        }
+        defer { publishing.cancel() }
+        east.apply([.upsertEntity(entity("a")), .upsertEntity(entity("b"))])
+        let edges = [TopologyStore(), TopologyStore()]
+        let following = edges.map { edge in
+            Task {
+                await ClusterReplica(store: edge, clusters: nil, staleAfter: .milliseconds(800), statusBoard: nil)
+                    .run(options: options)
+            }
+        }
+        defer { for task in following { task.cancel() } }
+        for edge in edges { try await converged(edge, east, cluster: "east") }
+        let before = edges[0].revision
+
+        // NATS goes away: no beat, no publish; each edge marks its own store,
+        // between two stream sequences, and both number the marks alike.
+        nats.stop(keepDirectory: true)
+        try await PeerProcess.waitUntil(timeout: .seconds(30), "every entity stale on both edges") {
+            edges.allSatisfy { edge in edge.entityCount == 2 && edge.snapshot().entities.allSatisfy(\.stale) }
+        }
+        #expect(edges[0].revision == edges[1].revision && edges[0].revision == before + 2)
+        #expect(ClusterReplica.sequence(ofRevision: edges[0].revision) == ClusterReplica.sequence(ofRevision: before))
+
+        // NATS is back (same store): beats again, the marks clear through the stream.
+        nats = try PeerProcess.start("nats-server", arguments, name: "nats", directory: directory)
+        try await nats.waitForPort(port)
+        try await PeerProcess.waitUntil(timeout: .seconds(30), "every entity current again") {
+            edges.allSatisfy { edge in edge.snapshot().entities.allSatisfy { !$0.stale } }
+        }
+        try await PeerProcess.waitUntil(timeout: .seconds(20), "both edges at one revision") {
+            edges[0].revision == edges[1].revision
+        }
+        #expect(json(edges[0].snapshot()) == json(edges[1].snapshot()))
+        #expect(
+            edges[0].revision > ClusterReplica.revision(ofSequence: ClusterReplica.sequence(ofRevision: before) + 1) - 1
+        )
     }
 }

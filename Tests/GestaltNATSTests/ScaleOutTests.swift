@@ -59,7 +59,7 @@ import Testing
                 type: "Warning", reason: "Hot", message: "cpu", entityID: "a", entityKind: .service, entityName: "a",
                 severity: .warning))
         try await converged(edgeA, collector)
-        let checkpointed = edgeA.revision
+        let checkpointed = ClusterReplica.sequence(ofRevision: edgeA.revision)
         try await PeerProcess.waitUntil(timeout: .seconds(20), "a checkpoint at \(checkpointed)") {
             let js = JetStream(try await NATSConnection.connect(options))
             defer { Task { await js.connection.close() } }
@@ -72,7 +72,7 @@ import Testing
         try await converged(edgeB, collector)
         #expect(edgeB.revision == edgeA.revision)
         // B began at the checkpoint: it cannot resume from before it, A can.
-        #expect(edgeB.backlog(after: checkpointed - 1) == nil)
+        #expect(edgeB.backlog(after: ClusterReplica.revision(ofSequence: checkpointed - 1)) == nil)
 
         // A client of edge A saw up to `seen`; more changes come; it resumes on edge B.
         let seen = edgeA.revision

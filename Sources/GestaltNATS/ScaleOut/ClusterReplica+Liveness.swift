@@ -9,7 +9,11 @@ import NIOCore
 /// none. The edge publishes them to the cluster's topology subject instead,
 /// one update per entity, under a message id every edge that saw the same
 /// beats computes alike, so the stream keeps one mark of each and every
-/// edge applies it at the same sequence.
+/// edge applies it at the same sequence. When the publish fails (NATS itself
+/// is down: then every cluster falls silent at once), the edge marks its own
+/// store, under the revisions it keeps free between two sequences; the
+/// `current` marks of the first beats after NATS comes back clear them
+/// through the stream.
 extension ClusterReplica {
     func judgeHeartbeats(_ beats: NATSSubscription, _ js: JetStream) async throws {
         for await beat in beats {
@@ -49,7 +53,7 @@ extension ClusterReplica {
         let ids = owners.withLock { owners in owners.filter { $0.value == cluster }.map(\.key) }.sorted()
         guard let names = try? ScaleOutNames(cluster: cluster) else { return }
         let now = Timestamp.now()
-        for id in ids {
+        for (index, id) in ids.enumerated() {
             guard var entity = store.entity(id: id), entity.stale != stale else { continue }
             entity.stale = stale
             entity.updatedAt = now
@@ -59,7 +63,8 @@ extension ClusterReplica {
                     ByteBuffer(bytes: update.jsonBytes()), to: names.topologySubject,
                     messageID: "\(stale ? "stale" : "current")-\(epoch)-\(id)")
             } catch {
-                logger.warning("cluster \(cluster): publishing a stale mark failed: \(error)")
+                let marked = store.markStale(ids: Array(ids[index...]), stale)
+                logger.warning("cluster \(cluster): publishing marks failed (\(error)); \(marked) marked on this edge")
                 return
             }
         }

@@ -55,7 +55,8 @@ extension ClusterReplica {
             for entity in topology.entities { owners[entity.id] = cluster }
         }
         let merged = Topology(
-            revision: target, timestamp: .now(), entities: entities, connections: connections,
+            revision: Self.revision(ofSequence: target), timestamp: .now(), entities: entities,
+            connections: connections,
             summary: TopologySummary())
         let fresh = store.revision == 0 && store.entityCount == 0
         if fresh {
@@ -64,7 +65,9 @@ extension ClusterReplica {
             }
         } else if !store.replace(with: merged) {
             // The checkpoints are not ahead of the store: they cannot fill the gap.
-            logger.error("the latest checkpoints (sequence \(target)) are not past the edge's \(store.revision)")
+            logger.error(
+                "the latest checkpoints (sequence \(target)) are not past the edge's \(Self.sequence(ofRevision: store.revision))"
+            )
             return
         }
         self.owners.withLock { $0 = owners }

@@ -47,6 +47,14 @@ public final class ClusterReplica: Sendable {
 
     func shows(_ cluster: String) -> Bool { clusters?.contains(cluster) ?? true }
 
+    /// An edge's revision for a topology stream sequence: the sequence times
+    /// 2^20. The room between two sequences holds the edge's own stale marks
+    /// while NATS is down (`ClusterReplica+Liveness`); every edge numbers
+    /// them alike (same map, same id order), and a stream id is the same on
+    /// every edge. 2^33 sequences stay below 2^53, exact in JavaScript.
+    public static func revision(ofSequence sequence: UInt64) -> UInt64 { sequence << 20 }
+    public static func sequence(ofRevision revision: UInt64) -> UInt64 { revision >> 20 }
+
     /// Runs until cancelled; a lost connection or server is retried, and a
     /// gap (messages aged out of the stream before this edge read them)
     /// starts again from the latest checkpoints.
@@ -187,7 +195,7 @@ public final class ClusterReplica: Sendable {
             }
         }
         liveness.withLock { $0.watch(cluster, now: .now) }
-        store.replicate(stamped, revision: sequence)
+        store.replicate(stamped, revision: Self.revision(ofSequence: sequence))
     }
 }
 
