@@ -248,7 +248,14 @@ struct StoreState {
     func events(after seq: UInt64, limit: Int) -> [LoggedEvent]? {
         if seq == eventSeq { return [] }
         guard seq < eventSeq, let first = events.first, seq + 1 >= first.event.seq else { return nil }
-        let start = Int(seq + 1 - first.event.seq)
+        // Seqs may skip (an edge showing some clusters' events of a shared
+        // stream), so the start is searched, not computed.
+        var start = 0
+        var high = events.count
+        while start < high {
+            let middle = (start + high) / 2
+            if events[middle].event.seq <= seq { start = middle + 1 } else { high = middle }
+        }
         return Array(events[start..<(start + min(limit, events.count - start))])
     }
 

@@ -28,7 +28,8 @@ enum ScaleOutRole {
             return [BackgroundService(name: "cluster publisher") { await publisher.run(options: connection) }]
         case .edge(let options):
             let replica = ClusterReplica(
-                store: store, names: try options.names(), statusBoard: statusBoard, logger: logger)
+                store: store, clusters: try options.shownClusters(),
+                staleAfter: .milliseconds(Int64(options.staleAfter * 1000)), statusBoard: statusBoard, logger: logger)
             let connection = try options.connectionOptions()
             return [BackgroundService(name: "cluster replica") { await replica.run(options: connection) }]
         }
@@ -38,15 +39,33 @@ enum ScaleOutRole {
 struct ScaleOutOptions: ParsableArguments {
     /// Not `--nats`: serve's `--nats` already names a NATS server to map as a source.
     @Option(help: "The NATS server with JetStream that carries the map (nats://host:4222).") var jetstream: String
-    @Option(help: "The cluster's name: one subject token (letters, digits, '-', '_').") var cluster = "default"
+    @Option(
+        help:
+            "collect: the cluster's name, one subject token (letters, digits, '-', '_'; default 'default'). edge: the clusters to show, comma-separated (default: every cluster on the stream)."
+    )
+    var cluster: String?
     @Option(help: "Seconds between checkpoints (collect only).") var checkpointInterval = 60.0
+    @Option(help: "Seconds without a collector's heartbeat before its entities go stale (edge only).")
+    var staleAfter = 5.0
 
     func validate() throws {
         guard checkpointInterval > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
-        do { _ = try names() } catch { throw ValidationError("--cluster: \(error)") }
+        guard staleAfter > 0 else { throw ValidationError("--stale-after must be positive") }
+        // Each name a token; that `collect` names only one, its start says.
+        do { _ = try shownClusters() } catch { throw ValidationError("--cluster: \(error)") }
     }
 
-    func names() throws -> ScaleOutNames { try ScaleOutNames(cluster: cluster) }
+    /// The collector's cluster.
+    func names() throws -> ScaleOutNames { try ScaleOutNames(cluster: cluster ?? "default") }
+
+    /// The edge's clusters; nil for all of them.
+    func shownClusters() throws -> Set<String>? {
+        guard let cluster else { return nil }
+        let names = try cluster.split(separator: ",", omittingEmptySubsequences: false).map {
+            try ScaleOutNames(cluster: String($0)).cluster
+        }
+        return Set(names)
+    }
 
     func connectionOptions() throws -> NATSConnectionOptions {
         do { return try NATSConnectionOptions(url: jetstream) } catch {

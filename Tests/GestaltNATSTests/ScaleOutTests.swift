@@ -15,16 +15,20 @@ import Testing
         }
     }
 
+    @Test func idsCarryTheirCluster() {
+        #expect(ClusterIDs.stamp("k8s:pod/shop/api-1", cluster: "prod") == "k8s@prod:pod/shop/api-1")
+        #expect(ClusterIDs.stamp("k8s@eu:pod/shop/api-1", cluster: "prod") == "k8s@eu:pod/shop/api-1")
+        #expect(ClusterIDs.stamp("web", cluster: "prod") == "@prod:web")
+        #expect(AccessRestriction.cluster(ofID: ClusterIDs.stamp("web", cluster: "prod")) == "prod")
+        let connection = ClusterIDs.stamp(
+            Connection(sourceID: "docker:c/a", targetID: "web", kind: .http, requestsPerSec: 3), cluster: "x")
+        #expect(connection.id == "docker@x:c/a->@x:web:http" && connection.requestsPerSec == 3)
+        #expect(ScaleOutNames.cluster(ofSubject: "gestalt.prod.topology") == "prod")
+    }
+
     @Test func twoEdgesConvergeAndResumeEachOthersIDs() async throws {
-        let port = try PeerProcess.freePort()
-        let directory = try PeerProcess.makeDirectory("nats")
-        let nats = try PeerProcess.start(
-            "nats-server",
-            ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-sd", directory.appendingPathComponent("js").path],
-            name: "nats", directory: directory)
+        let (nats, options) = try await startNATS()
         defer { nats.stop() }
-        try await nats.waitForPort(port)
-        let options = NATSConnectionOptions(host: "127.0.0.1", port: port)
         let names = try ScaleOutNames(cluster: "test")
 
         var configuration = StoreConfiguration()
@@ -33,8 +37,8 @@ import Testing
         let publisher = ClusterPublisher(
             store: collector, names: names, checkpointInterval: .milliseconds(200))
         let edgeA = TopologyStore(), edgeB = TopologyStore()
-        let replicaA = ClusterReplica(store: edgeA, names: names, statusBoard: nil)
-        let replicaB = ClusterReplica(store: edgeB, names: names, statusBoard: nil)
+        let replicaA = ClusterReplica(store: edgeA, clusters: nil, statusBoard: nil)
+        let replicaB = ClusterReplica(store: edgeB, clusters: ["test"], statusBoard: nil)
 
         let publishing = Task { await publisher.run(options: options) }
         defer { publishing.cancel() }
@@ -55,11 +59,12 @@ import Testing
                 type: "Warning", reason: "Hot", message: "cpu", entityID: "a", entityKind: .service, entityName: "a",
                 severity: .warning))
         try await converged(edgeA, collector)
-        let checkpointed = edgeA.revision
+        let checkpointed = ClusterReplica.sequence(ofRevision: edgeA.revision)
         try await PeerProcess.waitUntil(timeout: .seconds(20), "a checkpoint at \(checkpointed)") {
             let js = JetStream(try await NATSConnection.connect(options))
             defer { Task { await js.connection.close() } }
-            let last = try await js.lastMessage(stream: names.checkpointStream, subject: names.checkpointSubject)
+            let last = try await js.lastMessage(
+                stream: ScaleOutNames.checkpointStream, subject: names.checkpointSubject)
             return last?.headers?[ScaleOutNames.topologySequenceHeader] == String(checkpointed)
         }
         let followingB = Task { await replicaB.run(options: options) }
@@ -67,7 +72,7 @@ import Testing
         try await converged(edgeB, collector)
         #expect(edgeB.revision == edgeA.revision)
         // B began at the checkpoint: it cannot resume from before it, A can.
-        #expect(edgeB.backlog(after: checkpointed - 1) == nil)
+        #expect(edgeB.backlog(after: ClusterReplica.revision(ofSequence: checkpointed - 1)) == nil)
 
         // A client of edge A saw up to `seen`; more changes come; it resumes on edge B.
         let seen = edgeA.revision
@@ -84,7 +89,7 @@ import Testing
         // Exactly what the collector did after that point: nothing lost, nothing twice.
         let original = try updates(collector, after: collectorSeen)
         #expect(fromB.map(\.kind) == original.map(\.kind))
-        #expect(fromB.map { $0.entity?.id ?? $0.connection?.id } == original.map { $0.entity?.id ?? $0.connection?.id })
+        #expect(fromB.map { key($0) } == original.map { key($0, stampedWith: "test") })
         #expect(Set(fromB.map(\.revision)).count == fromB.count && fromB.first.map { $0.revision > seen } == true)
 
         // Events carry their stream's sequence, the same on both edges.
@@ -92,27 +97,52 @@ import Testing
             edgeA.eventSeq == 1 && edgeB.eventSeq == 1
         }
         #expect(edgeA.events().map(\.id) == ["ev-000001"] && edgeB.events().map(\.reason) == ["Hot"])
+        #expect(edgeA.events().map(\.entityID) == ["@test:a"])
     }
 
-    private func updates(_ store: TopologyStore, after revision: UInt64) throws -> [LoggedUpdate] {
+    /// What an update is about: its entity's or connection's id, stamped as an edge would.
+    func key(_ update: LoggedUpdate, stampedWith cluster: String? = nil) -> String? {
+        guard let cluster else { return update.entity?.id ?? update.connection?.id }
+        if let entity = update.entity { return ClusterIDs.stamp(entity.id, cluster: cluster) }
+        return update.connection.map { ClusterIDs.stamp($0, cluster: cluster).id }
+    }
+
+    func updates(_ store: TopologyStore, after revision: UInt64) throws -> [LoggedUpdate] {
         guard case .updates(let updates) = store.updates(after: revision) else {
             throw PeerError("the store's log does not reach back to \(revision)")
         }
         return updates
     }
 
-    /// The edge holds the collector's entities and connections, byte for byte.
-    private func converged(_ edge: TopologyStore, _ collector: TopologyStore) async throws {
+    /// The edge holds the collectors' entities and connections, byte for byte, under ids with their cluster.
+    func converged(
+        _ edge: TopologyStore, _ collector: TopologyStore, cluster: String = "test",
+        and more: [String: TopologyStore] = [:]
+    ) async throws {
         try await PeerProcess.waitUntil(timeout: .seconds(20), "the edge to converge") {
-            json(edge) == json(collector)
+            var all = json(collector.snapshot(), cluster: cluster)
+            for (cluster, store) in more { all.merge(json(store.snapshot(), cluster: cluster)) { a, _ in a } }
+            return json(edge.snapshot()) == all
         }
     }
 
-    private func json(_ store: TopologyStore) -> [String: [UInt8]] {
-        let topology = store.snapshot()
+    func json(_ topology: Topology, cluster: String? = nil) -> [String: [UInt8]] {
+        let topology = cluster.map { ClusterIDs.stamp(topology, cluster: $0) } ?? topology
         var all: [String: [UInt8]] = [:]
         for entity in topology.entities { all[entity.id] = entity.jsonBytes() }
         for connection in topology.connections { all[connection.id] = connection.jsonBytes() }
         return all
+    }
+
+    /// A nats-server with JetStream in a temp dir, and how to reach it.
+    func startNATS() async throws -> (PeerProcess, NATSConnectionOptions) {
+        let port = try PeerProcess.freePort()
+        let directory = try PeerProcess.makeDirectory("nats")
+        let nats = try PeerProcess.start(
+            "nats-server",
+            ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-sd", directory.appendingPathComponent("js").path],
+            name: "nats", directory: directory)
+        try await nats.waitForPort(port)
+        return (nats, NATSConnectionOptions(host: "127.0.0.1", port: port))
     }
 }

@@ -1,15 +1,16 @@
 // Which entities the view shows. Pure: the renderer and panels call matches().
+import { clusterOf } from './cluster.js';
 import { healthBand } from './health.js';
 import { sourceOf } from './state.js';
 
 /** No filter: every entity matches. Empty sets mean "any". */
 export function createFilter() {
-  return { kinds: new Set(), namespaces: new Set(), bands: new Set(), sources: new Set(), search: '' };
+  return { kinds: new Set(), namespaces: new Set(), bands: new Set(), sources: new Set(), clusters: new Set(), search: '' };
 }
 
 /** True when the filter restricts nothing. */
 export function isFilterEmpty(filter) {
-  return !filter.kinds.size && !filter.namespaces.size && !filter.bands.size && !filter.sources?.size && !filter.search.trim();
+  return !filter.kinds.size && !filter.namespaces.size && !filter.bands.size && !filter.sources?.size && !filter.clusters?.size && !filter.search.trim();
 }
 
 /**
@@ -22,6 +23,7 @@ export function matchesFilter(entity, filter) {
   if (filter.namespaces.size && !filter.namespaces.has(entity.namespace ?? '')) return false;
   if (filter.bands.size && !filter.bands.has(healthBand(entity.health))) return false;
   if (filter.sources?.size && !filter.sources.has(sourceOf(entity))) return false;
+  if (filter.clusters?.size && !filter.clusters.has(clusterOf(entity))) return false;
   const q = filter.search.trim().toLowerCase();
   if (q) {
     const hay = [entity.name, entity.id, entity.namespace, ...Object.values(entity.labels ?? {})];

@@ -9,10 +9,13 @@
 //   kind       one cluster per kind on a ring of radius 70, in ENTITY_KINDS order
 //   source     one cluster per source instance (`docker@build-host`, `kubernetes`)
 //              on a ring, each holding its namespaces as sub-clusters
+//   cluster    one group per cluster (the `@name` in ids, cluster.js) on an outer
+//              ring, each holding its namespaces, as an edge merging clusters shows them
 import { hash3 } from './hash.js';
 import { ENTITY_KINDS } from './config.js';
+import { clusterOf } from './cluster.js';
 
-export const PRESETS = Object.freeze(['namespace', 'kind', 'source']);
+export const PRESETS = Object.freeze(['namespace', 'kind', 'source', 'cluster']);
 
 /** 'type' was the first name of the by-kind preset; old links keep working. */
 export function normalizePreset(preset) {
@@ -102,11 +105,30 @@ export function sourcePosition(entity) {
   return entity.kind === 'namespace' ? center : scatter(center, entity.id, CLUSTER_RADIUS * 0.8);
 }
 
+const CLUSTER_RING = 240;
+
+/** Centre of a cluster's group in the by-cluster preset: on a ring, by the name's hash, like a source's. */
+export function instanceCenter(cluster) {
+  const [a, r] = hash3(`cl:${cluster}`);
+  const ring = CLUSTER_RING * (1 + Math.floor(r * 2) * 0.6);
+  const angle = a * Math.PI * 2;
+  return [Math.cos(angle) * ring, 0, Math.sin(angle) * ring];
+}
+
+/** "By cluster" preset: the cluster's group, its namespaces as sub-clusters. */
+export function clusterPosition(entity) {
+  const base = instanceCenter(clusterOf(entity));
+  const ns = clusterCenter(clusterKey(entity)).map((v) => v * 0.8);
+  const center = [base[0] + ns[0], base[1], base[2] + ns[2]];
+  return entity.kind === 'namespace' ? center : scatter(center, entity.id, CLUSTER_RADIUS * 0.8);
+}
+
 /** The group an entity belongs to under `preset` (what the scene labels). */
 export function groupKey(entity, preset = 'namespace') {
   switch (normalizePreset(preset)) {
     case 'kind': return entity.kind;
     case 'source': return sourceKey(entity);
+    case 'cluster': return clusterOf(entity);
     default: return clusterKey(entity);
   }
 }
@@ -119,6 +141,7 @@ export function groupCenter(preset, key) {
   switch (normalizePreset(preset)) {
     case 'kind': return kindCenter(key);
     case 'source': return sourceCenter(key);
+    case 'cluster': return instanceCenter(key);
     default: return null;
   }
 }
@@ -128,6 +151,7 @@ export function targetPosition(entity, preset = 'namespace') {
   switch (normalizePreset(preset)) {
     case 'kind': return typePosition(entity);
     case 'source': return sourcePosition(entity);
+    case 'cluster': return clusterPosition(entity);
     default: return hasServerPosition(entity) ? [entity.x, entity.y, entity.z] : fallbackPosition(entity);
   }
 }

@@ -163,8 +163,9 @@ function refreshGroupLabels() {
     list.sort((a, b) => b.size - a.size || a.text.localeCompare(b.text));
   }
   if (view.preset !== 'namespace') {
-    const keys = view.preset === 'kind' ? [...state.kinds.keys()] : [...state.sources.keys()];
-    const shown = view.preset === 'kind' ? view.filter.kinds : view.filter.sources;
+    const by = { kind: [state.kinds, view.filter.kinds], source: [state.sources, view.filter.sources], cluster: [state.clusters, view.filter.clusters] };
+    const [counts, shown] = by[view.preset] ?? by.source;
+    const keys = [...counts.keys()];
     list.unshift(...keys.filter((k) => !shown.size || shown.has(k)).sort().map((k) => ({
       key: `${view.preset}:${k}`, text: view.preset === 'kind' ? formatKind(k) : k, point: groupCenter(view.preset, k), group: true,
     })));

@@ -4,11 +4,12 @@
 // hundreds of updates a second, copying maps per update would eat the frame
 // budget. Each call records what it touched in a Change, which is what the
 // renderer and panels are told (they never diff the whole graph).
+import { clusterOf } from './cluster.js';
 import { healthBand } from './health.js';
 
 /**
  * An empty topology: entities and connections by id, plus each entity's
- * connection ids, and running counts (per health band, kind, namespace and source)
+ * connection ids, and running counts (per health band, kind, namespace, source and cluster)
  * so panels never have to walk every entity to show them.
  */
 export function createTopologyState() {
@@ -21,6 +22,7 @@ export function createTopologyState() {
     kinds: new Map(),
     namespaces: new Map(),
     sources: new Map(),
+    clusters: new Map(),
   };
 }
 
@@ -61,6 +63,7 @@ function countBand(state, entity, delta) {
   bump(state.kinds, entity.kind, delta);
   if (entity.namespace) bump(state.namespaces, entity.namespace, delta);
   bump(state.sources, sourceOf(entity), delta);
+  bump(state.clusters, clusterOf(entity), delta);
 }
 
 /** The entity's source instance (`docker@build-host`), or `unknown` when it has none. */

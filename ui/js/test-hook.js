@@ -70,10 +70,10 @@ export function createTestHook({
     connection: (id) => copy(state.connections.get(id)),
     /** Selects like a click would (null clears). */
     select: (id) => { select(id); return getSelected(); },
-    /** Replaces the filter: { kinds: [], namespaces: [], bands: [], sources: [], search: '' }. */
-    setFilter({ kinds = [], namespaces = [], bands = [], sources: srcs = [], search = '' } = {}) {
+    /** Replaces the filter: { kinds: [], namespaces: [], bands: [], sources: [], clusters: [], search: '' }. */
+    setFilter({ kinds = [], namespaces = [], bands = [], sources: srcs = [], clusters = [], search = '' } = {}) {
       // The sets are refilled, not replaced: the filter chips hold them.
-      for (const [set, values] of [[view.filter.kinds, kinds], [view.filter.namespaces, namespaces], [view.filter.bands, bands], [view.filter.sources, srcs]]) {
+      for (const [set, values] of [[view.filter.kinds, kinds], [view.filter.namespaces, namespaces], [view.filter.bands, bands], [view.filter.sources, srcs], [view.filter.clusters, clusters]]) {
         set.clear();
         for (const v of values) set.add(v);
       }
@@ -87,9 +87,9 @@ export function createTestHook({
     /** The filter as plain lists. */
     filter: () => ({
       kinds: [...view.filter.kinds], namespaces: [...view.filter.namespaces], bands: [...view.filter.bands],
-      sources: [...view.filter.sources], search: view.filter.search,
+      sources: [...view.filter.sources], clusters: [...view.filter.clusters], search: view.filter.search,
     }),
-    /** 'namespace', 'kind' (or its old name 'type') or 'source', like the layout buttons. */
+    /** 'namespace', 'kind' (or its old name 'type'), 'source' or 'cluster', like the layout buttons. */
     setPreset(preset) { setPreset(normalizePreset(preset)); return view.preset; },
     preset: () => view.preset,
     /** { rx, tx, measured } network bytes/s of an entity (rates.js), or null. */

@@ -13,7 +13,7 @@
 // view does not own (e.g. `transport`) are kept as they were.
 import { PRESETS, normalizePreset } from './layout.js';
 
-const LISTS = Object.freeze({ kinds: 'kind', namespaces: 'ns', bands: 'band', sources: 'source' });
+const LISTS = Object.freeze({ kinds: 'kind', namespaces: 'ns', bands: 'band', sources: 'source', clusters: 'cluster' });
 const OWNED = new Set([...Object.values(LISTS), 'q', 'sel', 'layout', 'at']);
 const BANDS = new Set(['healthy', 'warning', 'critical']);
 

@@ -93,7 +93,7 @@ test('conn_update is applied exactly like conn_add', () => {
 });
 
 test('grouping presets: by namespace (server layout), by kind, by source', () => {
-  assert.deepEqual(PRESETS, ['namespace', 'kind', 'source']);
+  assert.deepEqual(PRESETS, ['namespace', 'kind', 'source', 'cluster']);
   assert.equal(normalizePreset('type'), 'kind', 'old links keep working');
   const placed = { id: 'k8s:pod/shop/a', kind: 'pod', name: 'a', namespace: 'shop', source: 'kubernetes', x: 4, y: 5, z: 6 };
   assert.deepEqual(targetPosition(placed, 'namespace'), [4, 5, 6]);

@@ -8,20 +8,23 @@ import NIOCore
 /// `gestalt collect`: publishes every update and event of the store to the
 /// cluster's JetStream subjects, in the store's order, and a checkpoint (the
 /// whole topology, with the topology sequence it includes) at start and every
-/// `checkpointInterval`.
+/// `checkpointInterval`; and a heartbeat every `heartbeatInterval`, by which
+/// edges tell a live collector from a gone one (`ClusterLiveness`).
 public final class ClusterPublisher: Sendable {
     public let store: TopologyStore
     public let names: ScaleOutNames
     public let checkpointInterval: Duration
+    public let heartbeatInterval: Duration
     let logger: Logger
 
     public init(
         store: TopologyStore, names: ScaleOutNames, checkpointInterval: Duration,
-        logger: Logger = Logger(label: "gestalt.collect")
+        heartbeatInterval: Duration = .seconds(1), logger: Logger = Logger(label: "gestalt.collect")
     ) {
         self.store = store
         self.names = names
         self.checkpointInterval = checkpointInterval
+        self.heartbeatInterval = heartbeatInterval
         self.logger = logger
     }
 
@@ -44,10 +47,10 @@ public final class ClusterPublisher: Sendable {
                 let connection = try await NATSConnection.connect(options)
                 defer { Task { await connection.close() } }
                 let js = JetStream(connection)
-                for config in names.streams {
+                for config in ScaleOutNames.streams {
                     let info = try await js.ensureStream(config)
-                    if !started, config.name == names.topologyStream {
-                        // Updates of an earlier collector came before ours.
+                    if !started, config.name == ScaleOutNames.topologyStream {
+                        // Earlier messages (other clusters', an earlier collector's) came before ours.
                         position.topologySequence = info.state.lastSequence
                     }
                 }
@@ -65,8 +68,19 @@ public final class ClusterPublisher: Sendable {
 
     private func publishLoop(_ js: JetStream, _ position: inout Position) async throws {
         var nextCheckpoint = ContinuousClock.now
+        var nextHeartbeat = ContinuousClock.now
+        var beats: UInt64 = 0
         var seen = store.revision
         while !Task.isCancelled {
+            if ContinuousClock.now >= nextHeartbeat {
+                // Core NATS, not stored: only a live collector's beat matters.
+                // Its text names this process and the beat, so edges that saw
+                // the same last beat publish stale marks under the same ids.
+                beats += 1
+                try await js.connection.publish(
+                    ByteBuffer(string: "\(store.configuration.startingCounter)-\(beats)"), to: names.heartbeatSubject)
+                nextHeartbeat = .now + heartbeatInterval
+            }
             if ContinuousClock.now >= nextCheckpoint {
                 try await checkpoint(js, &position)
                 nextCheckpoint = .now + checkpointInterval
@@ -75,7 +89,7 @@ public final class ClusterPublisher: Sendable {
             try await publishEvents(js, &position)
             // Wait for the next update, but no longer than 50 ms (events have
             // no wait of their own here) or the next checkpoint.
-            let wait = max(.milliseconds(1), min(.milliseconds(50), nextCheckpoint - .now))
+            let wait = max(.milliseconds(1), min(.milliseconds(50), nextCheckpoint - .now, nextHeartbeat - .now))
             let revision = seen
             // A fresh subscription each time: a cancelled wait cancels its subscription for good.
             let signal = store.topologySignal.subscribe()
@@ -133,9 +147,15 @@ public final class ClusterPublisher: Sendable {
 
     /// The snapshot is taken at one revision; the updates up to it are
     /// published first, so the checkpoint names the sequence of exactly that revision.
+    /// The sequence is at least the stream's last before the snapshot: all of
+    /// this cluster's updates up to there are in it, and the other clusters'
+    /// messages in between are none of its business, so an edge starting from
+    /// it need not read back to an idle cluster's last update.
     func checkpoint(_ js: JetStream, _ position: inout Position) async throws {
+        let streamLast = try await js.streamInfo(ScaleOutNames.topologyStream).state.lastSequence
         let (revision, json) = store.snapshotJSON(asFullUpdate: false)
         try await publishUpdates(js, &position, through: revision)
+        position.topologySequence = max(position.topologySequence, streamLast)
         var headers = NATSHeaders()
         headers[ScaleOutNames.topologySequenceHeader] = String(position.topologySequence)
         let ack = try await js.publish(ByteBuffer(bytes: json), to: names.checkpointSubject, headers: headers)

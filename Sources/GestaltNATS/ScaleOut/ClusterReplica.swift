@@ -4,47 +4,89 @@ import GestaltModel
 import Logging
 import NATSClient
 import NIOCore
+import Synchronization
 
-/// `gestalt edge`: fills a fresh store from a cluster's JetStream streams.
-/// It starts from the last checkpoint, then applies every topology update
-/// after it under its stream sequence as the revision, so every edge
-/// numbers the same update the same way (docs/SCALE-OUT.md), and records
-/// events under their own stream's sequence.
+/// `gestalt edge`: fills a fresh store from the clusters' JetStream streams.
+/// It starts from the last checkpoint of each cluster shown
+/// (`ClusterReplica+Restore`), then applies every topology update after them
+/// under its stream sequence as the revision. One stream carries every
+/// cluster, so every edge numbers the same update the same way whatever the
+/// clusters it shows (docs/SCALE-OUT.md), and records events under their own
+/// stream's sequence. Ids carry their cluster (`ClusterIDs`).
 public final class ClusterReplica: Sendable {
     public let store: TopologyStore
-    public let names: ScaleOutNames
+    /// The clusters shown; nil shows every cluster on the stream.
+    public let clusters: Set<String>?
     let statusBoard: SourceStatusBoard?
     let logger: Logger
+    /// Which cluster each entity came from: a stale mark covers one cluster.
+    let owners = Mutex<[String: String]>([:])
+    let liveness: Mutex<ClusterLiveness<ContinuousClock.Instant>>
+    /// The last topology stream sequence read, shown or not: the next one
+    /// must follow it, or messages aged out of the stream (a gap).
+    let position = Mutex<UInt64>(0)
 
     /// The name this replica reports under on /api/sources and /readyz.
-    public var statusName: String { "jetstream \(names.cluster)" }
+    public var statusName: String {
+        guard let clusters else { return "jetstream" }
+        return "jetstream \(clusters.sorted().joined(separator: ","))"
+    }
 
-    /// `store` must be fresh (its starting counter 0): the checkpoint is restored into it.
+    /// `store` must be fresh (its starting counter 0): the checkpoints are restored into it.
+    /// `staleAfter`: how long a cluster's collector may be silent before its entities go stale.
     public init(
-        store: TopologyStore, names: ScaleOutNames, statusBoard: SourceStatusBoard?,
-        logger: Logger = Logger(label: "gestalt.edge")
+        store: TopologyStore, clusters: Set<String>?, staleAfter: Duration = .seconds(5),
+        statusBoard: SourceStatusBoard?, logger: Logger = Logger(label: "gestalt.edge")
     ) {
         self.store = store
-        self.names = names
+        self.clusters = clusters
+        self.liveness = Mutex(ClusterLiveness(deadline: staleAfter))
         self.statusBoard = statusBoard
         self.logger = logger
     }
 
-    /// Runs until cancelled; a lost connection or server is retried.
+    func shows(_ cluster: String) -> Bool { clusters?.contains(cluster) ?? true }
+
+    /// An edge's revision for a topology stream sequence: the sequence times
+    /// 2^20. The room between two sequences holds the edge's own stale marks
+    /// while NATS is down (`ClusterReplica+Liveness`); every edge numbers
+    /// them alike (same map, same id order), and a stream id is the same on
+    /// every edge. 2^33 sequences stay below 2^53, exact in JavaScript.
+    public static func revision(ofSequence sequence: UInt64) -> UInt64 { sequence << 20 }
+    public static func sequence(ofRevision revision: UInt64) -> UInt64 { revision >> 20 }
+
+    /// Runs until cancelled; a lost connection or server is retried, and a
+    /// gap (messages aged out of the stream before this edge read them)
+    /// starts again from the latest checkpoints.
     public func run(options: NATSConnectionOptions) async {
         statusBoard?.set(statusName, .syncing, message: "connecting to NATS")
-        var restored = false
+        // Run again after a stop (same store): go on from where it stood.
+        var restore = position.withLock { $0 } == 0
+        var gapAccepted = false
         while !Task.isCancelled {
             do {
                 let connection = try await NATSConnection.connect(options)
                 defer { Task { await connection.close() } }
                 let js = JetStream(connection)
-                for config in names.streams { _ = try await js.ensureStream(config) }
-                if !restored {
-                    try await restoreCheckpoint(js)
-                    restored = true
+                for config in ScaleOutNames.streams { _ = try await js.ensureStream(config) }
+                if restore {
+                    try await restoreCheckpoints(js)
+                    restore = false
+                    // The checkpoints themselves are older than what the stream
+                    // keeps: starting again would not help. Follow on, said once.
+                    let first = try await js.streamInfo(ScaleOutNames.topologyStream).state.firstSequence
+                    gapAccepted = first > position.withLock { $0 } + 1
+                    if gapAccepted {
+                        logger.error(
+                            "the topology stream starts at \(first), after the checkpoints: updates in between are lost"
+                        )
+                    }
                 }
-                try await follow(js)
+                try await follow(js, acceptingGap: gapAccepted)
+            } catch let gap as RetentionGap {
+                logger.warning("\(gap); starting again from the latest checkpoints")
+                statusBoard?.set(statusName, .syncing, message: "\(gap)")
+                restore = true
             } catch is CancellationError {
                 return
             } catch {
@@ -55,67 +97,56 @@ public final class ClusterReplica: Sendable {
         }
     }
 
-    /// Puts the last checkpoint into the store, at its topology sequence.
-    func restoreCheckpoint(_ js: JetStream) async throws {
-        guard let message = try await js.lastMessage(stream: names.checkpointStream, subject: names.checkpointSubject)
-        else {
-            logger.info("no checkpoint for cluster \(names.cluster) yet: replaying its topology stream from the start")
-            return
-        }
-        guard let sequence = message.headers?[ScaleOutNames.topologySequenceHeader].flatMap({ UInt64($0) }) else {
-            throw ScaleOutError("checkpoint \(message.sequence) has no \(ScaleOutNames.topologySequenceHeader) header")
-        }
-        var topology = try JSONDecoder().decode(Topology.self, from: Data(message.payload.readableBytesView))
-        topology.revision = sequence
-        guard store.restore(topology, then: []) else {
-            throw ScaleOutError("the edge's store was not fresh when its checkpoint arrived")
-        }
-        logger.info(
-            "cluster \(names.cluster): checkpoint at topology sequence \(sequence), \(topology.entities.count) entities"
-        )
-    }
-
-    /// Applies the topology and event streams from where the store stands, until cancelled.
-    func follow(_ js: JetStream) async throws {
-        let target = try await js.streamInfo(names.topologyStream).state.lastSequence
-        if store.revision >= target {
-            statusBoard?.set(statusName, .ready, message: "following")
+    /// Applies the topology and event streams from where the store stands,
+    /// and judges the collectors' heartbeats, until cancelled.
+    func follow(_ js: JetStream, acceptingGap: Bool) async throws {
+        let target = try await js.streamInfo(ScaleOutNames.topologyStream).state.lastSequence
+        let start = position.withLock { $0 } + 1
+        if start > target {
+            reportFollowing()
         } else {
             statusBoard?.set(statusName, .syncing, message: "catching up to sequence \(target)")
         }
-        let events = try await js.streamInfo(names.eventsStream).state
+        let events = try await js.streamInfo(ScaleOutNames.eventsStream).state
         // Events: the last `retainedEvents` of them, or from where this store left off.
         let retained = UInt64(store.configuration.retainedEvents)
         let eventStart =
             store.eventSeq > 0
             ? store.eventSeq + 1
             : max(events.firstSequence, events.lastSequence >= retained ? events.lastSequence - retained + 1 : 1)
+        let beats = try await js.connection.subscribe(to: ScaleOutNames.heartbeatWildcard)
+        defer { Task { try? await beats.unsubscribe() } }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                // The topology stream holds nothing but updates, so its
-                // sequences have no gaps: a gap here would be a delivery the
-                // ordered consumer lost, and following again from the store's
-                // revision fetches it. Only updates that aged out of the
-                // stream may be skipped, once, at the start.
-                var expected = self.store.revision + 1
-                var agedOut = try await js.streamInfo(self.names.topologyStream).state.firstSequence > expected
-                try await js.consumeOrdered(
-                    stream: self.names.topologyStream, filterSubject: nil, from: expected
-                ) { message in
+                // One stream holds every cluster's updates and nothing else,
+                // read unfiltered: its sequences have no gaps, so a gap is
+                // messages that aged out (or were purged) before this edge
+                // read them, and the store would silently miss them.
+                var expected = start
+                var gapAccepted = acceptingGap
+                try await js.consumeOrdered(stream: ScaleOutNames.topologyStream, filterSubject: nil, from: start) {
+                    message in
                     guard let sequence = message.metadata?.streamSequence else { return }
-                    guard sequence == expected || agedOut else {
-                        throw ScaleOutError("topology sequence \(sequence) arrived, \(expected) expected")
+                    if sequence != expected {
+                        guard gapAccepted else { throw RetentionGap(expected: expected, arrived: sequence) }
                     }
-                    agedOut = false
+                    gapAccepted = false
                     expected = sequence + 1
-                    try self.apply(message.payload, sequence: sequence)
-                    if sequence == target { self.statusBoard?.set(self.statusName, .ready, message: "following") }
+                    self.position.withLock { $0 = sequence }
+                    if let cluster = ScaleOutNames.cluster(ofSubject: message.subject), self.shows(cluster) {
+                        self.apply(message.payload, cluster: cluster, sequence: sequence)
+                    }
+                    if sequence == target { self.reportFollowing() }
                 }
             }
             group.addTask {
-                try await js.consumeOrdered(stream: self.names.eventsStream, filterSubject: nil, from: eventStart) {
+                try await js.consumeOrdered(stream: ScaleOutNames.eventsStream, filterSubject: nil, from: eventStart) {
                     message in
                     guard let sequence = message.metadata?.streamSequence else { return }
+                    guard let cluster = ScaleOutNames.cluster(ofSubject: message.subject), self.shows(cluster) else {
+                        self.store.skipEvent(seq: sequence)
+                        return
+                    }
                     // Like a bad topology message: skipped and said so. Thrown, it
                     // would restart the edge on the same message every second.
                     guard
@@ -123,17 +154,32 @@ public final class ClusterReplica: Sendable {
                             InfraEvent.self, from: Data(message.payload.readableBytesView))
                     else {
                         self.logger.error("event sequence \(sequence) is not an InfraEvent; skipped")
+                        self.store.skipEvent(seq: sequence)
                         return
                     }
-                    self.store.replicate(event, seq: sequence)
+                    self.store.replicate(ClusterIDs.stamp(event, cluster: cluster), seq: sequence)
                 }
             }
+            group.addTask { try await self.judgeHeartbeats(beats, js) }
+            group.addTask { try await self.judgeDeadlines(js) }
             try await group.next()
             group.cancelAll()
         }
     }
 
-    private func apply(_ payload: ByteBuffer, sequence: UInt64) throws {
+    /// Caught up: `ready`, or `degraded` naming the clusters whose collector is silent.
+    func reportFollowing() {
+        let stale = liveness.withLock { $0.staleClusters }
+        if stale.isEmpty {
+            statusBoard?.set(statusName, .ready, message: "following")
+        } else {
+            statusBoard?.set(
+                statusName, .degraded, message: "no heartbeat from cluster \(stale.joined(separator: ", "))",
+                details: Dictionary(uniqueKeysWithValues: stale.map { ($0, "collector silent: entities stale") }))
+        }
+    }
+
+    private func apply(_ payload: ByteBuffer, cluster: String, sequence: UInt64) {
         let update: TopologyUpdate
         do {
             update = try JSONDecoder().decode(TopologyUpdate.self, from: Data(payload.readableBytesView))
@@ -142,6 +188,21 @@ public final class ClusterReplica: Sendable {
             logger.error("topology sequence \(sequence) is not a TopologyUpdate: \(error)")
             return
         }
-        store.replicate(update, revision: sequence)
+        let stamped = ClusterIDs.stamp(update, cluster: cluster)
+        if let entity = stamped.entity {
+            owners.withLock { owners in
+                if stamped.kind == .remove { owners[entity.id] = nil } else { owners[entity.id] = cluster }
+            }
+        }
+        liveness.withLock { $0.watch(cluster, now: .now) }
+        store.replicate(stamped, revision: Self.revision(ofSequence: sequence))
     }
+}
+
+/// The topology stream skipped sequences this edge had not read: they aged
+/// out of the stream (its retention) or were purged.
+struct RetentionGap: Error, CustomStringConvertible {
+    let expected: UInt64
+    let arrived: UInt64
+    var description: String { "topology sequence \(arrived) arrived, \(expected) expected (aged out of the stream)" }
 }

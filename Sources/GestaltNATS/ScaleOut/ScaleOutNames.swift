@@ -1,12 +1,13 @@
 import NATSClient
 
-/// The JetStream subjects and streams of one cluster (docs/SCALE-OUT.md).
-/// Each kind of message has its own stream, so the topology stream's
-/// sequences are contiguous and serve directly as stream revisions.
+/// The JetStream subjects and streams of scale-out (docs/SCALE-OUT.md).
+/// Every cluster publishes to its own subjects, but each kind of message has
+/// one stream for all clusters: its sequence is then one order over every
+/// cluster, and serves directly as the stream id of an edge merging several.
 public struct ScaleOutNames: Sendable, Equatable {
     public let cluster: String
 
-    /// A cluster name is one subject token and part of a stream name: letters, digits, `-` and `_`.
+    /// A cluster name is one subject token: letters, digits, `-` and `_`.
     public init(cluster: String) throws(ScaleOutError) {
         let allowed = cluster.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII
@@ -22,21 +23,32 @@ public struct ScaleOutNames: Sendable, Equatable {
     public var topologySubject: String { "gestalt.\(cluster).topology" }
     public var eventsSubject: String { "gestalt.\(cluster).events" }
     public var checkpointSubject: String { "gestalt.\(cluster).checkpoint" }
+    /// Core NATS, not stored: a collector's "I am alive" (`ClusterLiveness`).
+    public var heartbeatSubject: String { "gestalt.\(cluster).heartbeat" }
 
-    public var topologyStream: String { "GESTALT_\(cluster)_TOPOLOGY" }
-    public var eventsStream: String { "GESTALT_\(cluster)_EVENTS" }
-    public var checkpointStream: String { "GESTALT_\(cluster)_CHECKPOINTS" }
+    public static let topologyStream = "GESTALT_TOPOLOGY"
+    public static let eventsStream = "GESTALT_EVENTS"
+    public static let checkpointStream = "GESTALT_CHECKPOINTS"
+    public static let heartbeatWildcard = "gestalt.*.heartbeat"
+    public static let checkpointWildcard = "gestalt.*.checkpoint"
+
+    /// The cluster a scale-out subject belongs to: `prod` in `gestalt.prod.topology`.
+    public static func cluster(ofSubject subject: String) -> String? {
+        let parts = subject.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "gestalt" else { return nil }
+        return String(parts[1])
+    }
 
     /// Retention: updates and events for a day (an edge starting from a
     /// checkpoint replays at most one checkpoint interval of them), at most
-    /// 1 GiB of updates; only the last checkpoint.
-    public var streams: [StreamConfig] {
+    /// 1 GiB of updates; only the last checkpoint of each cluster.
+    public static var streams: [StreamConfig] {
         [
             StreamConfig(
-                name: topologyStream, subjects: [topologySubject], maxBytes: 1 << 30, maxAge: .seconds(86_400)),
+                name: topologyStream, subjects: ["gestalt.*.topology"], maxBytes: 1 << 30, maxAge: .seconds(86_400)),
             StreamConfig(
-                name: eventsStream, subjects: [eventsSubject], maxMessages: 100_000, maxAge: .seconds(86_400)),
-            StreamConfig(name: checkpointStream, subjects: [checkpointSubject], maxMessagesPerSubject: 1),
+                name: eventsStream, subjects: ["gestalt.*.events"], maxMessages: 100_000, maxAge: .seconds(86_400)),
+            StreamConfig(name: checkpointStream, subjects: [checkpointWildcard], maxMessagesPerSubject: 1),
         ]
     }
 

@@ -163,3 +163,18 @@ public struct StoredMessage: Sendable, Equatable {
     public var headers: NATSHeaders?
     public var payload: ByteBuffer
 }
+
+extension JetStream {
+    /// The subjects of `stream` matching `filter` (wildcards allowed), each
+    /// with how many messages it holds: `STREAM.INFO` with `subjects_filter`.
+    public func subjects(stream: String, filter: String) async throws -> [String: UInt64] {
+        struct Request: Encodable { var subjects_filter: String }
+        struct Answer: Decodable {
+            struct State: Decodable { var subjects: [String: UInt64]? }
+            var state: State
+        }
+        let answer = try await call(
+            "STREAM.INFO.\(stream)", body: Request(subjects_filter: filter), answer: Answer.self)
+        return answer.state.subjects ?? [:]
+    }
+}

@@ -15,6 +15,7 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
   const kindsEl = $('filter-kinds');
   const nsEl = $('filter-namespaces');
   const sourcesEl = $('filter-sources');
+  const clustersEl = $('filter-clusters');
   const search = $('search');
   const results = $('search-results');
   let lastKey = '';
@@ -65,11 +66,12 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
   function refresh() {
     // The state keeps these counts current per update (state.js), so this is
     // O(kinds + namespaces), not a walk over every entity.
-    const { kinds, namespaces, bands, sources } = state;
+    const { kinds, namespaces, bands, sources, clusters } = state;
     const kindList = ENTITY_KINDS.filter((k) => kinds.has(k) || view.filter.kinds.has(k));
     const nsList = [...new Set([...namespaces.keys(), ...view.filter.namespaces])].sort();
     const srcList = [...new Set([...sources.keys(), ...view.filter.sources])].sort();
-    const key = JSON.stringify([kindList, nsList, srcList]);
+    const clList = [...new Set([...clusters.keys(), ...view.filter.clusters])].sort();
+    const key = JSON.stringify([kindList, nsList, srcList, clList]);
     if (key !== lastKey) {
       // Which chips exist changed: rebuild them all.
       lastKey = key;
@@ -78,6 +80,7 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
       kindsEl.replaceChildren(...kindList.map((k) => chip(view.filter.kinds, k, [h('b', { class: 'glyph', style: { color: kindCss(k) } }, kindGlyph(k)), formatKind(k)], kinds.get(k) ?? 0)));
       nsEl.replaceChildren(...nsList.map((n) => chip(view.filter.namespaces, n, n, namespaces.get(n) ?? 0)));
       sourcesEl.replaceChildren(...srcList.map((n) => chip(view.filter.sources, n, n, sources.get(n) ?? 0)));
+      clustersEl?.replaceChildren(...clList.map((n) => chip(view.filter.clusters, n, n, clusters.get(n) ?? 0)));
     } else {
       // Only counts moved: touch just the numbers that differ.
       let moved = false;
@@ -85,6 +88,7 @@ export function createFiltersPanel({ state, view, onFilterChange, onPresetChange
       for (const k of kindList) moved = setCount(view.filter.kinds, k, kinds.get(k) ?? 0) || moved;
       for (const n of nsList) moved = setCount(view.filter.namespaces, n, namespaces.get(n) ?? 0) || moved;
       for (const n of srcList) moved = setCount(view.filter.sources, n, sources.get(n) ?? 0) || moved;
+      for (const n of clList) moved = setCount(view.filter.clusters, n, clusters.get(n) ?? 0) || moved;
       if (!moved) return;
     }
     if (!results.hidden) renderResults();

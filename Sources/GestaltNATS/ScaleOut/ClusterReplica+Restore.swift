@@ -1,0 +1,103 @@
+import Foundation
+import GestaltEngine
+import GestaltModel
+import NATSClient
+
+extension ClusterReplica {
+    /// Puts the latest checkpoint of every cluster shown into the store, as
+    /// one map at one stream sequence.
+    ///
+    /// Each cluster's checkpoint holds its updates up to its own sequence
+    /// `S_c`; the store's revision must mean "every update up to here". So
+    /// each cluster is brought to the highest of them, `M`, apart (a scratch
+    /// store per cluster, fed that cluster's updates in `(S_c, M]` from the
+    /// stream), and the merged map goes into the store at `M`. A fresh store
+    /// is restored; a running one (after a gap) has its map replaced, and its
+    /// clients get a `full`.
+    func restoreCheckpoints(_ js: JetStream) async throws {
+        var checkpoints: [String: (sequence: UInt64, topology: Topology)] = [:]
+        let subjects = try await js.subjects(
+            stream: ScaleOutNames.checkpointStream, filter: ScaleOutNames.checkpointWildcard)
+        for subject in subjects.keys.sorted() {
+            guard let cluster = ScaleOutNames.cluster(ofSubject: subject), shows(cluster),
+                let message = try await js.lastMessage(stream: ScaleOutNames.checkpointStream, subject: subject)
+            else { continue }
+            guard let sequence = message.headers?[ScaleOutNames.topologySequenceHeader].flatMap({ UInt64($0) }) else {
+                throw ScaleOutError(
+                    "checkpoint \(message.sequence) has no \(ScaleOutNames.topologySequenceHeader) header")
+            }
+            let topology = try JSONDecoder().decode(Topology.self, from: Data(message.payload.readableBytesView))
+            checkpoints[cluster] = (sequence, ClusterIDs.stamp(topology, cluster: cluster))
+        }
+        let target = checkpoints.values.map(\.sequence).max() ?? 0
+        var scratch: [String: TopologyStore] = [:]
+        for (cluster, checkpoint) in checkpoints {
+            var topology = checkpoint.topology
+            topology.revision = checkpoint.sequence
+            let store = TopologyStore()
+            store.restore(topology, then: [])
+            scratch[cluster] = store
+        }
+        let from = (checkpoints.values.map(\.sequence).min() ?? 0) + 1
+        if from <= target {
+            try await replay(js, from: from, through: target) { cluster, sequence, update in
+                let store = scratch[cluster] ?? TopologyStore()
+                scratch[cluster] = store
+                store.replicate(update, revision: sequence)  // at or below its checkpoint: skipped
+            }
+        }
+        var entities: [Entity] = [], connections: [Connection] = []
+        var owners: [String: String] = [:]
+        for (cluster, store) in scratch {
+            let topology = store.snapshot()
+            entities += topology.entities
+            connections += topology.connections
+            for entity in topology.entities { owners[entity.id] = cluster }
+        }
+        let merged = Topology(
+            revision: Self.revision(ofSequence: target), timestamp: .now(), entities: entities,
+            connections: connections,
+            summary: TopologySummary())
+        let fresh = store.revision == 0 && store.entityCount == 0
+        if fresh {
+            guard store.restore(merged, then: []) else {
+                throw ScaleOutError("the edge's store was not fresh when its checkpoints arrived")
+            }
+        } else if !store.replace(with: merged) {
+            // The checkpoints are not ahead of the store: they cannot fill the gap.
+            logger.error(
+                "the latest checkpoints (sequence \(target)) are not past the edge's \(Self.sequence(ofRevision: store.revision))"
+            )
+            return
+        }
+        self.owners.withLock { $0 = owners }
+        position.withLock { $0 = target }
+        let now = ContinuousClock.now
+        liveness.withLock { liveness in for cluster in scratch.keys { liveness.watch(cluster, now: now) } }
+        logger.info(
+            "clusters \(scratch.keys.sorted()): checkpoints merged at topology sequence \(target), \(entities.count) entities"
+        )
+    }
+
+    /// Hands `body` each shown cluster's update in `[from, through]`, stamped.
+    private func replay(
+        _ js: JetStream, from: UInt64, through: UInt64,
+        _ body: (String, UInt64, TopologyUpdate) -> Void
+    ) async throws {
+        struct Done: Error {}
+        do {
+            try await js.consumeOrdered(stream: ScaleOutNames.topologyStream, filterSubject: nil, from: from) {
+                message in
+                guard let sequence = message.metadata?.streamSequence else { return }
+                if sequence > through { throw Done() }
+                if let cluster = ScaleOutNames.cluster(ofSubject: message.subject), shows(cluster),
+                    let update = try? JSONDecoder().decode(
+                        TopologyUpdate.self, from: Data(message.payload.readableBytesView))
+                {
+                    body(cluster, sequence, ClusterIDs.stamp(update, cluster: cluster))
+                }
+                if sequence == through { throw Done() }
+            }
+        } catch is Done {}
+    }
+}
