@@ -51,12 +51,13 @@ public struct GestaltServer: Sendable {
         let registry = registry, emitGraph = graphEvents.emit
         let gate = JobChannelGate(logger: Logger(label: "gestalt.jobs"))
         jobs.onMessage { message in
-            guard let checked = gate.checked(type: message.type, payload: message.payload) else { return }
-            registry.broadcast(checked)
-            // A rescan's frame is its bulk result: open graph views refetch.
+            // A rescan's frame is its bulk result, already in the store: open
+            // graph views refetch, whether or not the frame reaches the sockets.
             if message.type == "frame", message.jobKind == .rescan {
                 emitGraph(.invalidated(projectID: "", reason: "rescan"))
             }
+            guard let checked = gate.checked(type: message.type, payload: message.payload) else { return }
+            registry.broadcast(checked)
         }
     }
 

@@ -71,6 +71,10 @@ import Testing
             #expect(topology.entities.map(\.name).sorted() == ["seed", "web-1", "web-2"])
             #expect(topology.entities.first { $0.name == "web-1" }?.cpuPercent == 10)
         }
+        // The recorder has stopped writing before the directory goes.
+        recorder.cancel()
+        _ = await recorder.result
+        await history.close()
     }
 
     /// The topology with its entities and connections in id order.

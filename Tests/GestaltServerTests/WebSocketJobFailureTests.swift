@@ -98,8 +98,7 @@ struct WatchOnlySource: TopologySource {
     }
 
     @Test func theValidatorKnowsEveryJobPluginStatus() {
-        let statuses: [Job.PluginStatus] = [.started, .running, .completed, .failed]
-        #expect(Set(statuses.map(\.rawValue)) == WebSocketMessageValidator.pluginStatuses)
+        #expect(Set(Job.PluginStatus.allCases.map(\.rawValue)) == WebSocketMessageValidator.pluginStatuses)
     }
 }
 

@@ -54,7 +54,14 @@ def test_a_link_with_a_time_opens_that_moment_and_back_and_forward_restore_it(dr
     assert banner.is_displayed() and "Viewing history" in banner.text
     assert url_at(driver) == iso(before), "the link's time stays in the URL"
     assert gestalt(driver, "filter()")["kinds"] == ["service"]
-    # Held there: live changes do not redraw the past.
+    # Held there: a live change made now does not redraw the past.
+    status, _ = srv.request("POST", "/api/graph/nodes", {"id": "held-probe", "name": "held-probe", "kind": "service", "namespace": "e2e"})
+    assert status in (200, 201)
+    wait_until(lambda: "held-probe" in (recorded_at(srv, time.time() * 1000) or set()), 15, message="held node recorded")
+    # The page has it, held.
+    wait_until(lambda: "held-probe" in gestalt(driver, "timelineHeldIds()"), 10, message="the change reached the page and is held")
+    assert gestalt(driver, "timelineMoment()") == before, "still at the linked moment"
+    assert gestalt(driver, "entity('held-probe')") is None
     assert gestalt(driver, "entity('url-probe')") is None
 
     # Seeking later is a history entry: the node is there, the URL says when.
@@ -67,6 +74,7 @@ def test_a_link_with_a_time_opens_that_moment_and_back_and_forward_restore_it(dr
     wait_until(lambda: gestalt(driver, "timelineLive()") is True, 5, message="live")
     wait_until(lambda: url_at(driver) is None, 5, message="no time in a live URL")
     wait_until(lambda: gestalt(driver, "entity('url-probe')") is not None, 10, message="node live")
+    wait_until(lambda: gestalt(driver, "entity('held-probe')") is not None, 10, message="the held change, live")
 
     # Back and Forward step through the moments.
     driver.back()

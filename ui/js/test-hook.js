@@ -41,6 +41,9 @@ export function createTestHook({
     timelineBackToLive: () => { timeline?.goLive(); },
     /** The moment shown (epoch ms), null while live. */
     timelineMoment: () => timeline?.moment ?? null,
+    /** Ids of the entities in the live updates held while the past is shown. */
+    timelineHeldIds: () => (timeline?.held() ?? []).flatMap((u) =>
+      u.entity ? [u.entity.id] : (u.topology?.entities ?? []).map((e) => e.id)),
     transport: () => topologyFeed.transport,
     eventsStatus: () => eventsFeed.status,
     eventCount: () => events.feed.events.length,

@@ -71,6 +71,8 @@ export function createLiveQueue(limit = QUEUE_LIMIT) {
   return {
     get size() { return items.length; },
     get overflowed() { return overflowed; },
+    /** The held updates, oldest first, without taking them. */
+    peek() { return items.slice(); },
     push(update) {
       if (overflowed) return;
       if (items.length >= limit) { items = []; overflowed = true; return; }

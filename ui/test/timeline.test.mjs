@@ -57,6 +57,7 @@ test('the playback clock stops at the present', () => {
 test('the live queue holds updates in order and drops them all past its limit', () => {
   const q = createLiveQueue(3);
   q.push(1); q.push(2); q.push(3);
+  assert.deepEqual(q.peek(), [1, 2, 3], 'peek leaves them held');
   assert.deepEqual(q.take(), { updates: [1, 2, 3], overflowed: false });
   assert.equal(q.size, 0);
   for (let i = 0; i < 5; i++) q.push(i);

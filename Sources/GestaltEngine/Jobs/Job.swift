@@ -20,7 +20,7 @@ public struct Job: Sendable, Hashable {
     }
 
     /// The seed's plugin statuses, per plugin within one job.
-    public enum PluginStatus: String, Sendable, Hashable {
+    public enum PluginStatus: String, Sendable, Hashable, CaseIterable {
         case started, running, completed, failed
     }
 

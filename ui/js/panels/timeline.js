@@ -24,6 +24,9 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
   const clock = createPlaybackClock({ now: () => Date.now(), limit: () => Date.now() });
   const queue = createLiveQueue();
   let live = true;
+  // Bumped by every move in time: a return to live whose fetch finishes
+  // after a later move must not undo it.
+  let generation = 0;
   let fetching = false;
   let wanted = null; // the moment asked for while a fetch was in flight
 
@@ -57,6 +60,7 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
   async function load(t) {
     if (fetching) { wanted = t; return; }
     fetching = true;
+    const gen = generation;
     try {
       const at = new Date(t).toISOString();
       let topology;
@@ -67,10 +71,10 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
         if (err?.status !== 404) throw err;
         topology = { revision: 0, entities: [], connections: [] };
       }
-      if (!live) {
+      if (!live && gen === generation) {
         applyFull(topology);
         const list = await fetchJson(`api/infra/events?since=${new Date(t - EVENT_WINDOW_MS).toISOString()}&until=${at}&limit=10000`);
-        if (!live) events.showWindow(list.slice().reverse());
+        if (!live && gen === generation) events.showWindow(list.slice().reverse());
         onMoment(t);
       }
     } catch { /* keep the last picture; the next move or tick tries again */ }
@@ -88,15 +92,23 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
     play.textContent = '▶';
     if (live) return;
     onTime(null, record);
-    live = true;
+    const gen = ++generation;
     wanted = null;
     events.showWindow(null);
+    // Live updates stay held until the fetched topology is drawn: applied
+    // before it, the full would wipe them; after it, only those newer than
+    // it count (a held `full` or delta at or below its revision is stale).
+    let base = null;
     try {
       const topology = await fetchJson('api/infra/topology');
+      if (gen !== generation) return;
       applyFull(topology);
+      base = topology.revision;
     } catch { /* the live feed's next full repairs it */ }
+    if (gen !== generation) return;
     const held = queue.take();
-    if (!held.overflowed) applyUpdates(held.updates);
+    live = true;
+    if (!held.overflowed) applyUpdates(base === null ? held.updates : held.updates.filter((u) => u.revision > base));
     show(Date.now());
     onMoment(null);
   }
@@ -104,6 +116,7 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
   function seek(t, record) {
     leaveLive();
     live = false;
+    generation += 1;
     clock.seek(t);
     show(clock.time());
     load(clock.time());
@@ -141,6 +154,8 @@ export function createTimeline({ applyFull, applyUpdates, events, onMoment = () 
     get live() { return live; },
     /** Holds a live topology update while the map shows the past. */
     hold(update) { queue.push(update); },
+    /** The live updates held so far, oldest first. */
+    held: () => queue.peek(),
     /** Shows moment `t` (ms); `record` as for `onTime`. */
     seek: (t, record = 'push') => refreshRange().then(() => seek(t, record)),
     goLive,
