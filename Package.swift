@@ -5,6 +5,11 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
+// `GESTALT_OPTIMIZE_HOT=1 swift build` compiles the history bench's hot path (model, store, history) with -O
+// inside a debug build, for figures without a release build of every dependency (docs/BENCHMARKS.md).
+let hotSettings =
+    swiftSettings + (Context.environment["GESTALT_OPTIMIZE_HOT"] == nil ? [] : [.unsafeFlags(["-O"])])
+
 let package = Package(
     name: "gestalt",
     platforms: [.macOS(.v15)],
@@ -41,7 +46,7 @@ let package = Package(
         // The wire model of PROTOCOL.md: value types, JSON in and out, health scoring, filters.
         .target(
             name: "GestaltModel",
-            swiftSettings: swiftSettings
+            swiftSettings: hotSettings
         ),
         // The single source of truth: revisions, meaningful-change thresholds, retained update log, events.
         .target(
@@ -50,7 +55,7 @@ let package = Package(
                 "GestaltModel",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: hotSettings
         ),
         // Incremental 3D force-directed layout (Barnes-Hut), publishing positions through the store.
         .target(
@@ -159,12 +164,13 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: hotSettings
         ),
         // Alert rules (Prometheus-style pending/firing/resolved) and their delivery to Slack, PagerDuty, webhooks.
         .target(
@@ -368,6 +374,7 @@ let package = Package(
             dependencies: [
                 "GestaltModel", "GestaltEngine", "GestaltHistory", "GestaltServer", "TestPeers",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

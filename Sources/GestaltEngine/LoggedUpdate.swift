@@ -7,18 +7,43 @@ public struct LoggedUpdate: Sendable {
     public let revision: UInt64
     public let kind: UpdateKind
     public let timestamp: Timestamp
-    /// New state for `add`/`update`; the last state for `remove`.
-    public let entity: Entity?
-    /// The state before an `update`.
-    public let previous: Entity?
-    public let connection: Connection?
-    /// Both ends of `connection`, as they were when it changed.
-    public let ends: (source: Entity, target: Entity)?
-    /// For an `update` that changed what filters look at (labels, namespace,
-    /// kind): the entity's connections and the entity at their other end.
-    public let neighbours: [(connection: Connection, peer: Entity)]
     /// The TopologyUpdate JSON, without any framing.
     public let json: [UInt8]
+    /// The values, in one shared box: the log, every reader's batch and the
+    /// recorder copy updates by the thousand, and a copy is then two
+    /// references instead of several entities' fields (docs/BENCHMARKS.md,
+    /// "History: the write path").
+    private let values: Values
+
+    /// New state for `add`/`update`; the last state for `remove`.
+    public var entity: Entity? { values.entity }
+    /// The state before an `update`.
+    public var previous: Entity? { values.previous }
+    public var connection: Connection? { values.connection }
+    /// Both ends of `connection`, as they were when it changed.
+    public var ends: (source: Entity, target: Entity)? { values.ends }
+    /// For an `update` that changed what filters look at (labels, namespace,
+    /// kind): the entity's connections and the entity at their other end.
+    public var neighbours: [(connection: Connection, peer: Entity)] { values.neighbours }
+
+    private final class Values: Sendable {
+        let entity: Entity?
+        let previous: Entity?
+        let connection: Connection?
+        let ends: (source: Entity, target: Entity)?
+        let neighbours: [(connection: Connection, peer: Entity)]
+
+        init(
+            entity: Entity?, previous: Entity?, connection: Connection?, ends: (source: Entity, target: Entity)?,
+            neighbours: [(connection: Connection, peer: Entity)]
+        ) {
+            self.entity = entity
+            self.previous = previous
+            self.connection = connection
+            self.ends = ends
+            self.neighbours = neighbours
+        }
+    }
 
     init(
         revision: UInt64, kind: UpdateKind, timestamp: Timestamp, entity: Entity? = nil, previous: Entity? = nil,
@@ -28,12 +53,9 @@ public struct LoggedUpdate: Sendable {
         self.revision = revision
         self.kind = kind
         self.timestamp = timestamp
-        self.entity = entity
-        self.previous = previous
-        self.connection = connection
-        self.ends = ends
-        self.neighbours = neighbours
         self.json = json
+        self.values = Values(
+            entity: entity, previous: previous, connection: connection, ends: ends, neighbours: neighbours)
     }
 
     /// The update as a value, for tests and non-streaming readers.

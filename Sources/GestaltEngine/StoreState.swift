@@ -101,15 +101,17 @@ struct StoreState {
             let filterFieldsChanged =
                 old.labels != entity.labels || old.namespace != entity.namespace || old.kind != entity.kind
             untally(old)
-            store(entity)
+            let json = store(entity)
             tally(entity)
             let neighbours = filterFieldsChanged ? neighbours(of: entity.id) : []
-            log(.update, now: now, entity: entity, previous: old, neighbours: neighbours, into: &updates)
+            log(
+                .update, now: now, entity: entity, previous: old, entityJSON: json, neighbours: neighbours,
+                into: &updates)
         } else {
             entity.updatedAt = now
-            store(entity)
+            let json = store(entity)
             tally(entity)
-            log(.add, now: now, entity: entity, into: &updates)
+            log(.add, now: now, entity: entity, entityJSON: json, into: &updates)
         }
     }
 
@@ -185,10 +187,12 @@ struct StoreState {
         }
     }
 
-    mutating func store(_ entity: Entity) {
+    @discardableResult
+    mutating func store(_ entity: Entity) -> [UInt8] {
         let json = entity.jsonBytes()
         entities[entity.id] = EntityRecord(entity: entity, json: json)
         entityJSON[entity.id] = json
+        return json
     }
 
     mutating func tally(_ entity: Entity) {

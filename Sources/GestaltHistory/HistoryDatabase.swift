@@ -53,22 +53,36 @@ struct HistoryDatabase: HistoryBackend {
                 )
             }
             if !batch.updates.isEmpty {
-                let statement = try db.cachedStatement(
-                    sql: "INSERT OR REPLACE INTO updates(revision, at, json) VALUES (?, ?, ?)")
+                let insert = try RowInsert(
+                    db, sql: "INSERT OR REPLACE INTO updates(revision, at, json) VALUES (?, ?, ?)")
                 for update in batch.updates {
-                    try statement.execute(arguments: [update.revision, update.at, update.json])
+                    try insert.run { bind in
+                        bind(1, update.revision)
+                        bind(2, update.at)
+                        bind(3, update.json)
+                    }
                 }
             }
             if !batch.events.isEmpty {
-                let statement = try db.cachedStatement(
-                    sql: "INSERT OR REPLACE INTO events(seq, at, json) VALUES (?, ?, ?)")
-                for event in batch.events { try statement.execute(arguments: [event.seq, event.at, event.json]) }
+                let insert = try RowInsert(db, sql: "INSERT OR REPLACE INTO events(seq, at, json) VALUES (?, ?, ?)")
+                for event in batch.events {
+                    try insert.run { bind in
+                        bind(1, event.seq)
+                        bind(2, event.at)
+                        bind(3, event.json)
+                    }
+                }
             }
             if !batch.samples.isEmpty {
-                let statement = try db.cachedStatement(
-                    sql: "INSERT OR REPLACE INTO samples(entity_id, name, at, value) VALUES (?, ?, ?, ?)")
+                let insert = try RowInsert(
+                    db, sql: "INSERT OR REPLACE INTO samples(entity_id, name, at, value) VALUES (?, ?, ?, ?)")
                 for sample in batch.samples {
-                    try statement.execute(arguments: [sample.entityID, sample.name, sample.at, sample.value])
+                    try insert.run { bind in
+                        bind(1, sample.entityID)
+                        bind(2, sample.name)
+                        bind(3, sample.at)
+                        bind(4, sample.value)
+                    }
                 }
             }
             for checkpoint in batch.checkpoints {

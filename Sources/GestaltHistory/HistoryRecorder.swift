@@ -114,6 +114,9 @@ struct HistoryCursor {
     /// hammered on every change).
     mutating func drain(logger: Logger) async -> Bool {
         while true {
+            // A retried batch's `more` is from before the failure: the store
+            // has likely moved on since, with no wake left to say so.
+            let retried = pending != nil
             let (batch, next, more) = pending ?? makeBatch()
             pending = nil
             if batch.isEmpty { return true }
@@ -138,7 +141,7 @@ struct HistoryCursor {
                 try? await Task.sleep(for: .seconds(1))
                 return false
             }
-            if !more { return true }
+            if !more && !retried { return true }
         }
     }
 

@@ -21,7 +21,8 @@ public struct JSONWriter: Sendable {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma[needsComma.count - 1] = false
     }
 
@@ -34,6 +35,18 @@ public struct JSONWriter: Sendable {
     public mutating func string(_ value: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))
+        // Most strings (ids, names, labels) need no escaping: one copy, not a byte at a time.
+        let plain = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard !utf8.contains(where: { $0 < 32 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                return false
+            }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if plain == true {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
@@ -62,7 +75,7 @@ public struct JSONWriter: Sendable {
 
     public mutating func number(_ value: Int64) { integer(value, separated: false) }
     public mutating func number(_ value: Int) { integer(Int64(value), separated: false) }
-    public mutating func number(_ value: UInt64) { separate(); bytes.append(contentsOf: String(value).utf8) }
+    public mutating func number(_ value: UInt64) { separate(); unsigned(value) }
 
     public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
     public mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
@@ -70,7 +83,7 @@ public struct JSONWriter: Sendable {
     public mutating func timestamp(_ value: Timestamp) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: value.rfc3339Bytes)
+        value.appendRFC3339(to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -81,19 +94,45 @@ public struct JSONWriter: Sendable {
 
     public mutating func stringMap(_ map: [String: String]) {
         beginObject()
-        for key in map.keys.sorted() { self.key(key); string(map[key]!) }
+        // Keys sorted, so equal maps give equal bytes; a map of one needs no sort.
+        if map.count == 1, let (key, value) = map.first {
+            self.key(key); string(value)
+        } else {
+            for (key, value) in map.sorted(by: { $0.key < $1.key }) { self.key(key); string(value) }
+        }
         endObject()
     }
 
     public mutating func numberMap(_ map: [String: Double]) {
         beginObject()
-        for key in map.keys.sorted() { self.key(key); number(map[key]!) }
+        if map.count == 1, let (key, value) = map.first {
+            self.key(key); number(value)
+        } else {
+            for (key, value) in map.sorted(by: { $0.key < $1.key }) { self.key(key); number(value) }
+        }
         endObject()
     }
 
     private mutating func integer(_ value: Int64, separated alreadySeparated: Bool) {
         if !alreadySeparated { separate() }
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        unsigned(value.magnitude)
+    }
+
+    /// Decimal digits straight into the buffer (no String in between).
+    private mutating func unsigned(_ value: UInt64) {
+        guard value >= 10 else {
+            bytes.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     private mutating func separate() {
@@ -111,7 +150,8 @@ public protocol JSONWritable {
 extension JSONWritable {
     /// The compact JSON of this value.
     public func jsonBytes() -> [UInt8] {
-        var writer = JSONWriter()
+        // An entity is about 450 bytes: one allocation, not a regrowth.
+        var writer = JSONWriter(reservingCapacity: 512)
         write(to: &writer)
         return writer.bytes
     }

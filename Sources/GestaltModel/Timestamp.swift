@@ -26,6 +26,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// RFC 3339 with three fractional digits, always in UTC.
     public var rfc3339Bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendRFC3339(to: &out)
+        return out
+    }
+
+    /// The same bytes, appended: a JSON writer needs no array of its own per timestamp.
+    public func appendRFC3339(to out: inout [UInt8]) {
         var ms = millisecondsSince1970
         var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         ms -= days * 86_400_000
@@ -43,8 +51,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let month = Int(mp < 10 ? mp + 3 : mp - 9)
         if month <= 2 { year += 1 }
 
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
         func digits(_ value: Int, _ width: Int) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
@@ -62,7 +68,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         digits(secondsOfDay / 60 % 60, 2); out.append(58)
         digits(secondsOfDay % 60, 2); out.append(46)
         digits(millis, 3); out.append(90)
-        return out
     }
 
     /// Parses RFC 3339 (`Z` or `±hh:mm` offsets, any number of fractional digits).

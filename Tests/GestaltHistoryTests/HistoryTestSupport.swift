@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GestaltEngine
 import GestaltModel
+import Logging
 import Synchronization
 import TestPeers
 
@@ -80,14 +81,16 @@ final class TempHistory: Sendable {
 final class RunningRecorder: Sendable {
     let task: Task<Void, any Error>
 
-    private init(history: HistoryStore, store: TopologyStore) {
-        task = Task { try await HistoryRecorder(history: history, store: store).run() }
+    private init(history: HistoryStore, store: TopologyStore, logger: Logger) {
+        task = Task { try await HistoryRecorder(history: history, store: store, logger: logger).run() }
     }
 
     /// Starts a recorder and waits for its first checkpoint, so every
     /// change applied after this returns is recorded one by one.
-    static func start(history: HistoryStore, store: TopologyStore) async throws -> RunningRecorder {
-        let recorder = RunningRecorder(history: history, store: store)
+    static func start(
+        history: HistoryStore, store: TopologyStore, logger: Logger = Logger(label: "gestalt.history")
+    ) async throws -> RunningRecorder {
+        let recorder = RunningRecorder(history: history, store: store, logger: logger)
         let revision = store.revision
         try await waitUntil("the recorder's first checkpoint") {
             let counters = try await history.recordedCounters()
