@@ -4,6 +4,7 @@ import GestaltModel
 import Logging
 import NATSClient
 import NIOCore
+import Synchronization
 
 /// `gestalt collect`: publishes every update and event of the store to the
 /// cluster's JetStream subjects, in the store's order, and a checkpoint (the
@@ -56,10 +57,13 @@ public final class ClusterPublisher: Sendable {
                 logger.info("publishing cluster \(names.cluster) to \(options.host):\(options.port)")
                 // Beats on their own: a burst of acknowledged publishes (about
                 // 730 a second) must not silence the collector past the edges' deadline.
+                let beating = BeatFailure()
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await self.beat(js.connection) }
+                    group.addTask {
+                        do { try await self.beat(js.connection) } catch { beating.error.withLock { $0 = error } }
+                    }
                     defer { group.cancelAll() }
-                    try await publishLoop(js, &position)
+                    try await publishLoop(js, &position, beating)
                 }
             } catch is CancellationError {
                 return
@@ -70,10 +74,12 @@ public final class ClusterPublisher: Sendable {
         }
     }
 
-    private func publishLoop(_ js: JetStream, _ position: inout Position) async throws {
+    private func publishLoop(_ js: JetStream, _ position: inout Position, _ beating: BeatFailure) async throws {
         var nextCheckpoint = ContinuousClock.now
         var seen = store.revision
         while !Task.isCancelled {
+            // An idle loop touches no connection: the beats' failure is how it learns of a dead one.
+            if let error = beating.error.withLock({ $0 }) { throw error }
             if ContinuousClock.now >= nextCheckpoint {
                 try await checkpoint(js, &position)
                 nextCheckpoint = .now + checkpointInterval
@@ -168,4 +174,10 @@ public final class ClusterPublisher: Sendable {
         logger.debug(
             "checkpoint at topology sequence \(position.topologySequence) (\(json.count) bytes, seq \(ack.sequence))")
     }
+}
+
+/// Set by the heartbeat task when a beat fails: the publish loop then
+/// starts over on a new connection.
+final class BeatFailure: Sendable {
+    let error = Mutex<(any Error)?>(nil)
 }
