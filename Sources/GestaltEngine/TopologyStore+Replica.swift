@@ -76,9 +76,9 @@ extension TopologyStore {
     /// nothing, when `revision` is not above the store's (a redelivery) or
     /// they would not fit below `limit`.
     @discardableResult
-    public func replicateMark(ids: [String], _ stale: Bool, revision: UInt64, below limit: UInt64, now: Timestamp)
-        -> Int?
-    {
+    public func replicateMark(
+        ids: [String], _ stale: Bool, revision: UInt64, below limit: UInt64, now: Timestamp
+    ) -> Int? {
         let updates = state.withLock { s -> [LoggedUpdate]? in
             guard revision > s.revision, revision < limit else { return nil }
             let changing = UInt64(ids.count { s.entities[$0].map { $0.entity.stale != stale } ?? false })

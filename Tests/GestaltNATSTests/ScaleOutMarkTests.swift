@@ -21,7 +21,9 @@ extension ScaleOutTests {
         defer { publishing.cancel() }
         east.apply([.upsertEntity(entity("a", cpu: 1)), .upsertEntity(entity("b"))])
         let edge = TopologyStore()
-        let following = Task { await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options) }
+        let following = Task {
+            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
+        }
         defer { following.cancel() }
         try await converged(edge, east, cluster: "east")
         east.apply([.upsertEntity(entity("a", cpu: 50))])
@@ -120,7 +122,9 @@ extension ScaleOutTests {
         #expect(String(buffer: purged.payload).contains("\"success\":true"))
 
         let edge = TopologyStore()
-        let following = Task { await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options) }
+        let following = Task {
+            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
+        }
         defer { following.cancel() }
         try await converged(edge, east, cluster: "east", and: ["west": west])
     }

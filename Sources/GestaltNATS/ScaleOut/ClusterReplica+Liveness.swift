@@ -75,7 +75,8 @@ extension ClusterReplica {
             let ids = owners.withLock { owners in owners.filter { $0.value == cluster }.map(\.key) }
             let limit = Self.revision(ofSequence: position.withLock { $0 } + 1)
             if let marked = store.markStale(ids: ids, stale, below: limit) {
-                logger.warning("cluster \(cluster): publishing the mark failed (\(error)); \(marked) marked on this edge")
+                logger.warning(
+                    "cluster \(cluster): publishing the mark failed (\(error)); \(marked) marked on this edge")
             } else {
                 logger.error(
                     "cluster \(cluster): publishing the mark failed (\(error)), and its \(ids.count) entities do not fit in the edge's room before the next sequence; not marked"
@@ -88,7 +89,8 @@ extension ClusterReplica {
     /// holds of `cluster` takes the flag, its contents its own.
     func applyMark(_ value: String, at: Timestamp, cluster: String, sequence: UInt64) {
         guard value == "stale" || value == "current" else {
-            logger.error("topology sequence \(sequence): unknown \(ScaleOutNames.markHeader) \(value.debugDescription); skipped")
+            logger.error(
+                "topology sequence \(sequence): unknown \(ScaleOutNames.markHeader) \(value.debugDescription); skipped")
             return
         }
         let ids = owners.withLock { owners in owners.filter { $0.value == cluster }.map(\.key) }
