@@ -51,6 +51,11 @@ struct ScaleOutOptions: ParsableArguments {
     func validate() throws {
         guard checkpointInterval > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
         guard staleAfter > 0 else { throw ValidationError("--stale-after must be positive") }
+        // Also keeps inf and huge values from trapping in the conversion to milliseconds.
+        guard staleAfter <= 86_400 else { throw ValidationError("--stale-after must be at most 86400 seconds (1 day)") }
+        guard checkpointInterval <= 86_400 else {
+            throw ValidationError("--checkpoint-interval must be at most 86400 seconds (1 day)")
+        }
         // Each name a token; that `collect` names only one, its start says.
         do { _ = try shownClusters() } catch { throw ValidationError("--cluster: \(error)") }
     }

@@ -145,6 +145,12 @@ extension ScaleOutTests {
             edges[0].revision == edges[1].revision
         }
         #expect(json(edges[0].snapshot()) == json(edges[1].snapshot()))
+        // One mark for the cluster, a flag with no entity in it.
+        let js = JetStream(try await NATSConnection.connect(options))
+        defer { Task { await js.connection.close() } }
+        let mark = try #require(
+            try await js.lastMessage(stream: ScaleOutNames.topologyStream, subject: names.topologySubject))
+        #expect(mark.payload.readableBytes == 0 && mark.headers?[ScaleOutNames.markHeader] == "stale")
         // /api/sources says which cluster is silent; the edge stays ready to serve.
         #expect(status()?.state == .degraded && status()?.details["east"] != nil)
 

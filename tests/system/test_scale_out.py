@@ -171,3 +171,13 @@ def test_one_collector_two_edges_converge_and_a_client_resumes_on_the_other_edge
         for process in reversed(processes):
             process.stop()
         shutil.rmtree(store, ignore_errors=True)
+
+
+def test_a_stale_after_past_a_day_is_refused_with_a_clear_error():
+    # inf or a huge value would trap converting to milliseconds at start.
+    for value in ["inf", "1e300", "86401"]:
+        done = subprocess.run(
+            [BIN, "edge", "--jetstream", "nats://127.0.0.1:1", "--stale-after", value],
+            capture_output=True, text=True, timeout=30)
+        assert done.returncode != 0 and done.returncode < 128, (value, done.returncode)
+        assert "--stale-after must be at most 86400 seconds" in done.stderr, done.stderr

@@ -4,6 +4,7 @@ import GestaltModel
 import Logging
 import NATSClient
 import NIOCore
+import Synchronization
 
 /// `gestalt collect`: publishes every update and event of the store to the
 /// cluster's JetStream subjects, in the store's order, and a checkpoint (the
@@ -47,16 +48,23 @@ public final class ClusterPublisher: Sendable {
                 let connection = try await NATSConnection.connect(options)
                 defer { Task { await connection.close() } }
                 let js = JetStream(connection)
-                for config in ScaleOutNames.streams {
-                    let info = try await js.ensureStream(config)
-                    if !started, config.name == ScaleOutNames.topologyStream {
-                        // Earlier messages (other clusters', an earlier collector's) came before ours.
-                        position.topologySequence = info.state.lastSequence
-                    }
+                let infos = try await ScaleOutStreams.ensure(js, logger: logger)
+                if !started, let info = infos[ScaleOutNames.topologyStream] {
+                    // Earlier messages (other clusters', an earlier collector's) came before ours.
+                    position.topologySequence = info.state.lastSequence
                 }
                 started = true
                 logger.info("publishing cluster \(names.cluster) to \(options.host):\(options.port)")
-                try await publishLoop(js, &position)
+                // Beats on their own: a burst of acknowledged publishes (about
+                // 730 a second) must not silence the collector past the edges' deadline.
+                let beating = BeatFailure()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do { try await self.beat(js.connection) } catch { beating.error.withLock { $0 = error } }
+                    }
+                    defer { group.cancelAll() }
+                    try await publishLoop(js, &position, beating)
+                }
             } catch is CancellationError {
                 return
             } catch {
@@ -66,21 +74,12 @@ public final class ClusterPublisher: Sendable {
         }
     }
 
-    private func publishLoop(_ js: JetStream, _ position: inout Position) async throws {
+    private func publishLoop(_ js: JetStream, _ position: inout Position, _ beating: BeatFailure) async throws {
         var nextCheckpoint = ContinuousClock.now
-        var nextHeartbeat = ContinuousClock.now
-        var beats: UInt64 = 0
         var seen = store.revision
         while !Task.isCancelled {
-            if ContinuousClock.now >= nextHeartbeat {
-                // Core NATS, not stored: only a live collector's beat matters.
-                // Its text names this process and the beat, so edges that saw
-                // the same last beat publish stale marks under the same ids.
-                beats += 1
-                try await js.connection.publish(
-                    ByteBuffer(string: "\(store.configuration.startingCounter)-\(beats)"), to: names.heartbeatSubject)
-                nextHeartbeat = .now + heartbeatInterval
-            }
+            // An idle loop touches no connection: the beats' failure is how it learns of a dead one.
+            if let error = beating.error.withLock({ $0 }) { throw error }
             if ContinuousClock.now >= nextCheckpoint {
                 try await checkpoint(js, &position)
                 nextCheckpoint = .now + checkpointInterval
@@ -89,7 +88,7 @@ public final class ClusterPublisher: Sendable {
             try await publishEvents(js, &position)
             // Wait for the next update, but no longer than 50 ms (events have
             // no wait of their own here) or the next checkpoint.
-            let wait = max(.milliseconds(1), min(.milliseconds(50), nextCheckpoint - .now, nextHeartbeat - .now))
+            let wait = max(.milliseconds(1), min(.milliseconds(50), nextCheckpoint - .now))
             let revision = seen
             // A fresh subscription each time: a cancelled wait cancels its subscription for good.
             let signal = store.topologySignal.subscribe()
@@ -100,6 +99,19 @@ public final class ClusterPublisher: Sendable {
                 group.cancelAll()
             }
             seen = store.revision
+        }
+    }
+
+    /// Core NATS, not stored: only a live collector's beat matters. Its text
+    /// names this process and the beat, so edges that saw the same last beat
+    /// publish stale marks under the same ids. Until cancelled or the connection fails.
+    func beat(_ connection: NATSConnection) async throws {
+        var beats: UInt64 = 0
+        while !Task.isCancelled {
+            beats += 1
+            try await connection.publish(
+                ByteBuffer(string: "\(store.configuration.startingCounter)-\(beats)"), to: names.heartbeatSubject)
+            try await Task.sleep(for: heartbeatInterval)
         }
     }
 
@@ -162,4 +174,10 @@ public final class ClusterPublisher: Sendable {
         logger.debug(
             "checkpoint at topology sequence \(position.topologySequence) (\(json.count) bytes, seq \(ack.sequence))")
     }
+}
+
+/// Set by the heartbeat task when a beat fails: the publish loop then
+/// starts over on a new connection.
+final class BeatFailure: Sendable {
+    let error = Mutex<(any Error)?>(nil)
 }

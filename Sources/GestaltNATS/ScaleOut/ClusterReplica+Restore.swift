@@ -33,17 +33,30 @@ extension ClusterReplica {
         var scratch: [String: TopologyStore] = [:]
         for (cluster, checkpoint) in checkpoints {
             var topology = checkpoint.topology
-            topology.revision = checkpoint.sequence
+            // The edge's numbering, so a mark has its sequence's room here too.
+            topology.revision = Self.revision(ofSequence: checkpoint.sequence)
             let store = TopologyStore()
             store.restore(topology, then: [])
             scratch[cluster] = store
         }
-        let from = (checkpoints.values.map(\.sequence).min() ?? 0) + 1
-        if from <= target {
-            try await replay(js, from: from, through: target) { cluster, sequence, update in
+        // Messages up to the checkpoints may have aged out of the stream (or
+        // been purged): replay what is left, and none when nothing is.
+        let stream = try await js.streamInfo(ScaleOutNames.topologyStream).state
+        let from = max((checkpoints.values.map(\.sequence).min() ?? 0) + 1, stream.firstSequence)
+        let through = min(target, stream.lastSequence)
+        if from <= through {
+            try await replay(js, from: from, through: through) { cluster, sequence, message in
                 let store = scratch[cluster] ?? TopologyStore()
                 scratch[cluster] = store
-                store.replicate(update, revision: sequence)  // at or below its checkpoint: skipped
+                let revision = Self.revision(ofSequence: sequence)
+                // At or below its checkpoint: skipped.
+                switch message {
+                case .update(let update): store.replicate(update, revision: revision)
+                case .mark(let stale, let at):
+                    store.replicateMark(
+                        ids: store.snapshot().entities.map(\.id), stale, revision: revision,
+                        below: Self.revision(ofSequence: sequence + 1), now: at)
+                }
             }
         }
         var entities: [Entity] = [], connections: [Connection] = []
@@ -79,10 +92,15 @@ extension ClusterReplica {
         )
     }
 
-    /// Hands `body` each shown cluster's update in `[from, through]`, stamped.
+    enum Replayed {
+        case update(TopologyUpdate)
+        case mark(stale: Bool, at: Timestamp)
+    }
+
+    /// Hands `body` each shown cluster's update or mark in `[from, through]`, stamped.
     private func replay(
         _ js: JetStream, from: UInt64, through: UInt64,
-        _ body: (String, UInt64, TopologyUpdate) -> Void
+        _ body: (String, UInt64, Replayed) -> Void
     ) async throws {
         struct Done: Error {}
         do {
@@ -90,11 +108,16 @@ extension ClusterReplica {
                 message in
                 guard let sequence = message.metadata?.streamSequence else { return }
                 if sequence > through { throw Done() }
-                if let cluster = ScaleOutNames.cluster(ofSubject: message.subject), shows(cluster),
-                    let update = try? JSONDecoder().decode(
+                if let cluster = ScaleOutNames.cluster(ofSubject: message.subject), shows(cluster) {
+                    if let mark = message.headers?[ScaleOutNames.markHeader] {
+                        if mark == "stale" || mark == "current" {
+                            body(cluster, sequence, .mark(stale: mark == "stale", at: Self.markTime(message.headers)))
+                        }
+                    } else if let update = try? JSONDecoder().decode(
                         TopologyUpdate.self, from: Data(message.payload.readableBytesView))
-                {
-                    body(cluster, sequence, ClusterIDs.stamp(update, cluster: cluster))
+                    {
+                        body(cluster, sequence, .update(ClusterIDs.stamp(update, cluster: cluster)))
+                    }
                 }
                 if sequence == through { throw Done() }
             }

@@ -54,6 +54,14 @@ public final class ClusterReplica: Sendable {
     /// every edge. 2^33 sequences stay below 2^53, exact in JavaScript.
     public static func revision(ofSequence sequence: UInt64) -> UInt64 { sequence << 20 }
     public static func sequence(ofRevision revision: UInt64) -> UInt64 { revision >> 20 }
+    /// A mark's time, the same on every edge (now when it has none).
+    static func markTime(_ headers: NATSHeaders?) -> Timestamp {
+        headers?[ScaleOutNames.markTimeHeader].flatMap { Int64($0) }.map { Timestamp(millisecondsSince1970: $0) }
+            ?? .now()
+    }
+
+    /// Past it, revisions exceed 2^53 (logged once, when a sequence passes it).
+    static let largestExactSequence: UInt64 = 1 << 33
 
     /// Runs until cancelled; a lost connection or server is retried, and a
     /// gap (messages aged out of the stream before this edge read them)
@@ -68,7 +76,7 @@ public final class ClusterReplica: Sendable {
                 let connection = try await NATSConnection.connect(options)
                 defer { Task { await connection.close() } }
                 let js = JetStream(connection)
-                for config in ScaleOutNames.streams { _ = try await js.ensureStream(config) }
+                _ = try await ScaleOutStreams.ensure(js, logger: logger)
                 if restore {
                     try await restoreCheckpoints(js)
                     restore = false
@@ -133,8 +141,18 @@ public final class ClusterReplica: Sendable {
                     gapAccepted = false
                     expected = sequence + 1
                     self.position.withLock { $0 = sequence }
+                    if sequence == Self.largestExactSequence + 1 {
+                        self.logger.warning(
+                            "topology sequence \(sequence) passed 2^33: ids now exceed 2^53, which JavaScript clients cannot hold exactly"
+                        )
+                    }
                     if let cluster = ScaleOutNames.cluster(ofSubject: message.subject), self.shows(cluster) {
-                        self.apply(message.payload, cluster: cluster, sequence: sequence)
+                        if let mark = message.headers?[ScaleOutNames.markHeader] {
+                            self.applyMark(
+                                mark, at: Self.markTime(message.headers), cluster: cluster, sequence: sequence)
+                        } else {
+                            self.apply(message.payload, cluster: cluster, sequence: sequence)
+                        }
                     }
                     if sequence == target { self.reportFollowing() }
                 }
@@ -160,8 +178,10 @@ public final class ClusterReplica: Sendable {
                     self.store.replicate(ClusterIDs.stamp(event, cluster: cluster), seq: sequence)
                 }
             }
-            group.addTask { try await self.judgeHeartbeats(beats, js) }
-            group.addTask { try await self.judgeDeadlines(js) }
+            let (turns, said) = AsyncStream.makeStream(of: Turn.self)
+            group.addTask { await self.markTurns(turns, js) }
+            group.addTask { try await self.judgeHeartbeats(beats, said) }
+            group.addTask { try await self.judgeDeadlines(said) }
             try await group.next()
             group.cancelAll()
         }

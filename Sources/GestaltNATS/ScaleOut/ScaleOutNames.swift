@@ -55,6 +55,12 @@ public struct ScaleOutNames: Sendable, Equatable {
     /// Headers of a checkpoint: the last topology and event sequences it includes.
     public static let topologySequenceHeader = "Gestalt-Topology-Seq"
     public static let eventSequenceHeader = "Gestalt-Event-Seq"
+    /// Header of a stale mark on a topology subject: `stale` or `current`,
+    /// for every entity of the subject's cluster; the message has no body.
+    public static let markHeader = "Gestalt-Mark"
+    /// Header of a stale mark: when it was made, in milliseconds since 1970,
+    /// the `updated_at` every edge gives the entities it flips.
+    public static let markTimeHeader = "Gestalt-Mark-At"
 }
 
 public struct ScaleOutError: Error, CustomStringConvertible {

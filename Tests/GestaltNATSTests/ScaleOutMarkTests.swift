@@ -1,0 +1,141 @@
+import Foundation
+import GestaltEngine
+import GestaltModel
+import GestaltNATS
+import NATSClient
+import NIOCore
+import TestPeers
+import Testing
+
+/// Stale marks are flags, the collector beats through a burst, and a restore
+/// whose stream aged out does not hang: real nats-server, in process.
+extension ScaleOutTests {
+    @Test func aMarkIsAFlagOnEachEdgesOwnCopy() async throws {
+        let (nats, options) = try await startNATS()
+        defer { nats.stop() }
+        let east = collector(1_000_000)
+        let names = try ScaleOutNames(cluster: "east")
+        let publishing = Task {
+            await ClusterPublisher(store: east, names: names, checkpointInterval: .seconds(60)).run(options: options)
+        }
+        defer { publishing.cancel() }
+        east.apply([.upsertEntity(entity("a", cpu: 1)), .upsertEntity(entity("b"))])
+        let edge = TopologyStore()
+        let following = Task {
+            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
+        }
+        defer { following.cancel() }
+        try await converged(edge, east, cluster: "east")
+        east.apply([.upsertEntity(entity("a", cpu: 50))])
+        try await converged(edge, east, cluster: "east")
+
+        // A mark as an edge publishes it: no entity in it, whatever that edge's store held.
+        let js = JetStream(try await NATSConnection.connect(options))
+        defer { Task { await js.connection.close() } }
+        var headers = NATSHeaders()
+        headers[ScaleOutNames.markHeader] = "stale"
+        let ack = try await js.publish(ByteBuffer(), to: names.topologySubject, headers: headers, messageID: "m-1")
+        try await PeerProcess.waitUntil(timeout: .seconds(20), "both entities stale") {
+            edge.snapshot().entities.allSatisfy(\.stale)
+        }
+        #expect(edge.entity(id: "@east:a")?.cpuPercent == 50)
+        // Both changes numbered in the mark's own sequence's room.
+        #expect(edge.revision == ClusterReplica.revision(ofSequence: ack.sequence) + 1)
+        let stored = try #require(
+            try await js.lastMessage(stream: ScaleOutNames.topologyStream, subject: names.topologySubject))
+        #expect(stored.payload.readableBytes == 0 && stored.headers?[ScaleOutNames.markHeader] == "stale")
+    }
+
+    @Test func anEdgesOwnMarksStayInTheRoomBeforeTheNextSequence() {
+        let store = TopologyStore()
+        let entities = (0..<3).map { entity("e\($0)") }
+        let topology = Topology(
+            revision: 8 << 20, timestamp: .now(), entities: entities, connections: [], summary: TopologySummary())
+        #expect(store.restore(topology, then: []))
+        // Three changes, room for two: refused, nothing changes.
+        #expect(store.markStale(ids: entities.map(\.id), true, below: (8 << 20) + 3) == nil)
+        #expect(store.revision == 8 << 20 && store.snapshot().entities.allSatisfy { !$0.stale })
+        #expect(store.markStale(ids: entities.map(\.id), true, below: 9 << 20) == 3)
+        #expect(store.revision == (8 << 20) + 3)
+        // A mark from the stream: the room of its sequence, and nothing past it.
+        let ids = entities.map(\.id)
+        #expect(store.replicateMark(ids: ids, false, revision: 9 << 20, below: (9 << 20) + 2, now: .now()) == nil)
+        #expect(store.replicateMark(ids: ids, false, revision: 9 << 20, below: 10 << 20, now: .now()) == 3)
+        #expect(store.revision == (9 << 20) + 2 && store.snapshot().entities.allSatisfy { !$0.stale })
+        // A redelivery is skipped.
+        #expect(store.replicateMark(ids: ids, true, revision: 9 << 20, below: 10 << 20, now: .now()) == nil)
+    }
+
+    @Test func theCollectorBeatsThroughAPublishBurst() async throws {
+        let (nats, options) = try await startNATS()
+        defer { nats.stop() }
+        let east = collector(1_000_000)
+        let names = try ScaleOutNames(cluster: "east")
+        let listener = try await NATSConnection.connect(options)
+        defer { Task { await listener.close() } }
+        let beats = try await listener.subscribe(to: names.heartbeatSubject)
+        for index in 0..<3000 { east.apply([.upsertEntity(entity("n\(index)"))]) }
+        let publishing = Task {
+            await ClusterPublisher(
+                store: east, names: names, checkpointInterval: .seconds(60), heartbeatInterval: .milliseconds(50)
+            ).run(options: options)
+        }
+        defer { publishing.cancel() }
+        // Three beats, one at its start and two later: the stream has not
+        // all 3000 updates yet (one acknowledged publish at a time).
+        var heard = 0
+        for await _ in beats {
+            heard += 1
+            if heard == 3 { break }
+        }
+        let js = JetStream(listener)
+        #expect(try await js.streamInfo(ScaleOutNames.topologyStream).state.lastSequence < 3000)
+    }
+
+    @Test func aRestoreWhoseUpdatesAgedOutDoesNotWaitForThem() async throws {
+        let (nats, options) = try await startNATS()
+        defer { nats.stop() }
+        let east = collector(1_000_000)
+        let west = collector(2_000_000)
+        let publishers = [("east", east), ("west", west)].map { cluster, store in
+            Task {
+                await ClusterPublisher(
+                    store: store, names: try! ScaleOutNames(cluster: cluster), checkpointInterval: .milliseconds(200)
+                ).run(options: options)
+            }
+        }
+        defer { for task in publishers { task.cancel() } }
+        east.apply([.upsertEntity(entity("a"))])
+        west.apply([.upsertEntity(entity("b"))])
+        let js = JetStream(try await NATSConnection.connect(options))
+        defer { Task { await js.connection.close() } }
+        try await PeerProcess.waitUntil(timeout: .seconds(20), "checkpoints at two different sequences") {
+            // Until a collector made the checkpoint stream, there is none to ask.
+            let e = (try? await checkpointSequence(options, "east")).flatMap { $0 } ?? 0
+            let w = (try? await checkpointSequence(options, "west")).flatMap { $0 } ?? 0
+            return e > 0 && w > 0 && e != w
+        }
+        for task in publishers { task.cancel() }
+        // Every update gone from the stream (as if aged out), the checkpoints left.
+        let purged = try await js.connection.request(
+            ByteBuffer(string: "{}"), to: "$JS.API.STREAM.PURGE.\(ScaleOutNames.topologyStream)")
+        #expect(String(buffer: purged.payload).contains("\"success\":true"))
+
+        let edge = TopologyStore()
+        let following = Task {
+            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
+        }
+        defer { following.cancel() }
+        try await converged(edge, east, cluster: "east", and: ["west": west])
+    }
+
+    @Test func anOlderPerClusterStreamIsNamedWhenItBlocksTheSharedOne() async throws {
+        let (nats, options) = try await startNATS()
+        defer { nats.stop() }
+        let js = JetStream(try await NATSConnection.connect(options))
+        defer { Task { await js.connection.close() } }
+        _ = try await js.createStream(StreamConfig(name: "GESTALT_east_TOPOLOGY", subjects: ["gestalt.east.topology"]))
+        let error = await #expect(throws: ScaleOutError.self) { try await ScaleOutStreams.ensure(js) }
+        #expect(error?.description.contains("GESTALT_east_TOPOLOGY") == true)
+    }
+}
