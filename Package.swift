@@ -293,7 +293,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GestaltNATSTests",
-            dependencies: ["GestaltModel", "GestaltEngine", "GestaltNATS", "NATSClient", "TestPeers"],
+            dependencies: [
+                "GestaltModel", "GestaltEngine", "GestaltNATS", "NATSClient", "TestPeers",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
