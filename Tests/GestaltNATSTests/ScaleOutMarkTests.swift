@@ -97,25 +97,37 @@ extension ScaleOutTests {
         defer { nats.stop() }
         let east = collector(1_000_000)
         let west = collector(2_000_000)
-        let publishers = [("east", east), ("west", west)].map { cluster, store in
+        func publisher(_ cluster: String, _ store: TopologyStore) -> Task<Void, Never> {
             Task {
                 await ClusterPublisher(
                     store: store, names: try! ScaleOutNames(cluster: cluster), checkpointInterval: .milliseconds(200)
                 ).run(options: options)
             }
         }
-        defer { for task in publishers { task.cancel() } }
+        func checkpointAt(_ cluster: String) async -> UInt64 {
+            // Until a collector made the checkpoint stream, there is none to ask.
+            (try? await checkpointSequence(options, cluster)).flatMap { $0 } ?? 0
+        }
+        // One collector after the other, each stopped once it has checkpointed:
+        // two running collectors checkpoint at the stream's last sequence
+        // every 200 ms, so their checkpoints would soon name the same one.
+        let eastPublisher = publisher("east", east)
+        defer { eastPublisher.cancel() }
         east.apply([.upsertEntity(entity("a"))])
+        try await PeerProcess.waitUntil(timeout: .seconds(20), "east's checkpoint") { await checkpointAt("east") > 0 }
+        eastPublisher.cancel()
+        await eastPublisher.value
+        let eastAt = await checkpointAt("east")
+        let westPublisher = publisher("west", west)
+        defer { westPublisher.cancel() }
         west.apply([.upsertEntity(entity("b"))])
+        try await PeerProcess.waitUntil(timeout: .seconds(20), "west's checkpoint past east's") {
+            await checkpointAt("west") > eastAt
+        }
+        westPublisher.cancel()
+        await westPublisher.value
         let js = JetStream(try await NATSConnection.connect(options))
         defer { Task { await js.connection.close() } }
-        try await PeerProcess.waitUntil(timeout: .seconds(20), "checkpoints at two different sequences") {
-            // Until a collector made the checkpoint stream, there is none to ask.
-            let e = (try? await checkpointSequence(options, "east")).flatMap { $0 } ?? 0
-            let w = (try? await checkpointSequence(options, "west")).flatMap { $0 } ?? 0
-            return e > 0 && w > 0 && e != w
-        }
-        for task in publishers { task.cancel() }
         // Every update gone from the stream (as if aged out), the checkpoints left.
         let purged = try await js.connection.request(
             ByteBuffer(string: "{}"), to: "$JS.API.STREAM.PURGE.\(ScaleOutNames.topologyStream)")
