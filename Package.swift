@@ -280,7 +280,9 @@ let package = Package(
         .plugin(name: "EmbedUI", capability: .buildTool(), dependencies: ["ui-embedder"]),
 
         // Starts real peers (nats-server, postgres, prometheus, dockerd) for the tests.
-        .target(name: "TestPeers", path: "Tests/TestPeers", swiftSettings: swiftSettings),
+        .target(
+            name: "TestPeers", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestPeers",
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "NATSClientTests",
             dependencies: [

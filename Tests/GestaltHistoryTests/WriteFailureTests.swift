@@ -4,7 +4,6 @@ import GRDBSQLite
 import GestaltEngine
 import GestaltModel
 import Logging
-import Synchronization
 import TestPeers
 import Testing
 
@@ -27,10 +26,11 @@ import Testing
         let temp = try await TempHistory.make(.sqlite) { $0.minimumCheckpointInterval = 20 }
         defer { temp.remove() }
         let history = try await temp.open()
-        let failures = FailedWrites()
+        let failures = CapturedLog()
         let store = TopologyStore()
         var generator = ChangeGenerator(seed: 31)
-        let recorder = try await RunningRecorder.start(history: history, store: store, logger: failures.logger)
+        let recorder = try await RunningRecorder.start(
+            history: history, store: store, logger: failures.logger(label: "gestalt.history"))
         for _ in 0..<40 { store.apply([generator.change(at: .now())]) }
         try await Wait.recorded(history, revision: store.revision)
         let beforeLock = store.revision
@@ -42,7 +42,9 @@ import Testing
                 type: "Warning", reason: "Locked", message: "while the file was locked", entityID: "test:pod/e1",
                 entityKind: .pod, entityName: "e1", severity: .warning))
         let last = (revision: store.revision, eventSeq: store.eventSeq)
-        try await waitUntil("the recorder to fail a batch") { failures.retrying >= 1 }
+        try await waitUntil("the recorder to fail a batch") {
+            failures.count(containing: "history write failed; retrying") >= 1
+        }
         #expect(try await history.recordedCounters().revision < last.revision, "a locked file takes no batch")
 
         // The lock goes, and nothing more is applied: only a retry can write what is left.
@@ -51,7 +53,9 @@ import Testing
             try await Wait.recorded(history, revision: last.revision, eventSeq: last.eventSeq)
         } catch {
             let counters = try await history.recordedCounters()
-            Issue.record("\(failures.retrying) failures, last: \(failures.last ?? "none"); recorded \(counters)")
+            Issue.record(
+                "\(failures.count(containing: "retrying")) failures, last: \(failures.lines.last ?? "none"); recorded \(counters)"
+            )
             throw error
         }
         #expect(store.revision == last.revision)
@@ -65,7 +69,7 @@ import Testing
         let events = try await history.events(
             since: Timestamp(millisecondsSince1970: 0), until: .now(), filter: EventFilter(), limit: 100)
         #expect(events.filter { $0.reason == "Locked" }.count == 1, "the event from the locked spell, once")
-        #expect(failures.gaps == 0)
+        #expect(failures.count(containing: "a gap will be recorded") == 0)
         await recorder.stop()
     }
 }
@@ -91,34 +95,6 @@ struct WriteLock {
     private func execute(_ sql: String) throws {
         guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else {
             throw DatabaseError(message: String(cString: sqlite3_errmsg(handle)), sql: sql)
-        }
-    }
-}
-
-/// Counts the recorder's failed-write log lines.
-final class FailedWrites: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var retrying: Int { lines.withLock { $0.filter { $0.contains("retrying") }.count } }
-    var last: String? { lines.withLock { $0.last } }
-    var gaps: Int { lines.withLock { $0.filter { $0.contains("a gap will be recorded") }.count } }
-
-    var logger: Logger {
-        Logger(label: "gestalt.history") { _ in Handler(lines: self) }
-    }
-
-    struct Handler: LogHandler {
-        let lines: FailedWrites
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .info
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            guard event.level >= .error else { return }
-            lines.lines.withLock { $0.append("\(event.message) \(event.metadata ?? [:])") }
         }
     }
 }

@@ -5,7 +5,6 @@ import GestaltModel
 import GestaltServer
 import JWTKit
 import Logging
-import Synchronization
 
 /// Tokens and keys for the auth tests: static tokens with each scope and
 /// restriction, and one JWT key of each algorithm, with the private halves
@@ -108,32 +107,5 @@ struct AuthFixture: Sendable {
         InfraEvent(
             type: "Warning", reason: "BackOff", message: "restarting", entityID: entity.id, entityKind: entity.kind,
             entityName: entity.name, severity: .warning)
-    }
-}
-
-/// Keeps every log line, to check that no secret reaches the log.
-final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    func logger() -> Logger {
-        var logger = Logger(label: "auth-test") { _ in Handler(log: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    struct Handler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            log.lines.withLock { $0.append("\(event.level) \(event.message) \(merged)") }
-        }
     }
 }

@@ -10,6 +10,7 @@ import HummingbirdTesting
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import TestPeers
 import Testing
 
 /// Tokens and scopes on REST, SSE and the WebSocket (docs/AUTH.md).

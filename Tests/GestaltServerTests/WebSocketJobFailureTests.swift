@@ -23,15 +23,7 @@ struct WatchOnlySource: TopologySource {
             server.jobs.attach(
                 sources: [failing, WatchOnlySource()], sink: server.store, statusBoard: server.statusBoard)
             try await connectWS(port: port) { probe in
-                try await probe.subscribe(#"{"channels":["jobs"]}"#)
-                #expect(try await probe.nextSkippingPings().type == "subscribed")
-                let job = try server.jobs.submit(JobRequest(kind: .rescan))
-                var seen: [Envelope] = []
-                while true {
-                    let envelope = try await probe.nextSkippingPings()
-                    seen.append(envelope)
-                    if envelope.type == "progress", envelope.payload["state"] as? String == "failed" { break }
-                }
+                let (job, seen) = try await probe.rescanMessages(server.jobs, until: "failed")
                 let skipped = "docker@idle cannot rescan on demand; its own cycle keeps it current"
                 let reported = seen.filter { $0.type == "warning" || $0.type == "error" }
                 #expect(reported.map(\.type) == ["error", "warning", "error"])

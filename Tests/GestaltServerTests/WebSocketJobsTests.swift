@@ -24,15 +24,7 @@ import Testing
             try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)\(path)", logger: logger) {
                 inbound, outbound, _ in
                 var probe = WSProbe(inbound, outbound)
-                try await probe.subscribe(#"{"channels":["jobs"]}"#)
-                #expect(try await probe.nextSkippingPings().type == "subscribed")
-                let job = try server.jobs.submit(JobRequest(kind: .rescan))
-                var seen: [Envelope] = []
-                while true {
-                    let envelope = try await probe.nextSkippingPings()
-                    seen.append(envelope)
-                    if envelope.type == "progress", envelope.payload["state"] as? String == "completed" { break }
-                }
+                let (job, seen) = try await probe.rescanMessages(server.jobs, until: "completed")
                 #expect(seen.allSatisfy { $0.payload["job_id"] as? String == job.id })
                 #expect(seen.first?.type == "progress")
                 #expect(seen.contains { $0.type == "metadata" && ($0.payload["plugins"] as? [Any])?.count == 2 })
@@ -70,6 +62,22 @@ import Testing
                 try await probe.send(#"{"type":"ping","payload":{}}"#)
                 #expect(try await probe.nextSkippingPings().type == "pong")
             }
+        }
+    }
+}
+
+extension WSProbe {
+    /// Subscribes to the `jobs` channel, starts a rescan, and reads every
+    /// message until the job's progress reaches `state`.
+    mutating func rescanMessages(_ jobs: JobRunner, until state: String) async throws -> (Job, [Envelope]) {
+        try await subscribe(#"{"channels":["jobs"]}"#)
+        #expect(try await nextSkippingPings().type == "subscribed")
+        let job = try jobs.submit(JobRequest(kind: .rescan))
+        var seen: [Envelope] = []
+        while true {
+            let envelope = try await nextSkippingPings()
+            seen.append(envelope)
+            if envelope.type == "progress", envelope.payload["state"] as? String == state { return (job, seen) }
         }
     }
 }

@@ -169,3 +169,13 @@ def open_page(drv, srv, timeout=20.0):
 def page(driver, server):
     """The UI, loaded and connected to the shared server."""
     return open_page(driver, server)
+
+
+@pytest.fixture
+def history_server():
+    """A server of its own with history on, in a temporary data directory."""
+    _require_binary()
+    with tempfile.TemporaryDirectory() as data:
+        srv = GestaltServer(extra_args=["--data-dir", data]).start()
+        yield srv
+        srv.stop()

@@ -8,7 +8,6 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from conftest import gestalt, open_page, wait_until
-from test_timeline import history_server  # noqa: F401 (fixture)
 
 
 def _clickable_connections(drv):
@@ -29,7 +28,7 @@ def _clickable_connections(drv):
         return found;""")
 
 
-def test_clicking_near_a_connection_shows_its_sparklines(driver, history_server):  # noqa: F811
+def test_clicking_near_a_connection_shows_its_sparklines(driver, history_server):
     srv = history_server
     page = open_page(driver, srv)
 

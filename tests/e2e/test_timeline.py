@@ -3,23 +3,12 @@ with history in a temporary data directory: a node created through the graph
 API is gone when the map is scrubbed back to before it, returns going
 forward, and a node created while the past is shown waits for back to live."""
 import datetime
-import tempfile
 import time
 import urllib.parse
 
-import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import GestaltServer, _require_binary, gestalt, open_page, wait_until
-
-
-@pytest.fixture
-def history_server():
-    _require_binary()
-    with tempfile.TemporaryDirectory() as data:
-        srv = GestaltServer(extra_args=["--data-dir", data]).start()
-        yield srv
-        srv.stop()
+from conftest import gestalt, open_page, wait_until
 
 
 def iso(ms):

@@ -1,24 +1,13 @@
 """The moment in history in the URL (ui/js/url-state.js `at`) in real
 Chromium: a pasted link with a time opens the history view at that time,
 and Back and Forward step between the moments shown and live."""
-import tempfile
 import time
 import urllib.parse
 
-import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import GestaltServer, _require_binary, gestalt, open_page, wait_until
+from conftest import gestalt, wait_until
 from test_timeline import iso, recorded_at
-
-
-@pytest.fixture
-def history_server():
-    _require_binary()
-    with tempfile.TemporaryDirectory() as data:
-        srv = GestaltServer(extra_args=["--data-dir", data]).start()
-        yield srv
-        srv.stop()
 
 
 def url_at(page):
