@@ -83,75 +83,68 @@ import Testing
     }
 
     @Test func historyChangesAndMetricsShowOnlyTheScope() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "gestalt-auth-history-\(UUID().uuidString)"
-        ).path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = HistoryConfiguration(directory: directory)
-        configuration.retention = nil
-        let history = try HistoryStore.open(configuration)
         let store = TopologyStore()
-        let recorder = Task { try await HistoryRecorder(history: history, store: store).run() }
-        defer { recorder.cancel() }
-        let (shopProd, shopDev, opsProd) = (AuthFixture.map[0], AuthFixture.map[1], AuthFixture.map[2])
-        let inside = Connection(sourceID: shopProd.id, targetID: shopDev.id, kind: .http, requestsPerSec: 5)
-        let across = Connection(sourceID: shopProd.id, targetID: opsProd.id, kind: .http, requestsPerSec: 7)
-        // The recorder's first checkpoint holds this seed; what follows is
-        // recorded as updates (and sampled), after `from`.
-        store.apply([.upsertEntity(AuthFixture.clustered("seed", namespace: "other", cluster: "lab"))])
-        let from = store.revision
-        try await HistoryResumeTests.waitDurable(history, from)
-        store.apply(AuthFixture.map.map { .upsertEntity($0) })
-        store.apply([.upsertConnection(inside), .upsertConnection(across)])
-        store.apply([.removeEntity(id: opsProd.id)])
-        store.apply([.upsertEntity(AuthFixture.clustered("shop-late", namespace: "shop", cluster: "prod"))])
-        try await HistoryResumeTests.waitDurable(history, store.revision)
+        try await withRecordedHistory(store, name: "auth-history") { history in
+            let (shopProd, shopDev, opsProd) = (AuthFixture.map[0], AuthFixture.map[1], AuthFixture.map[2])
+            let inside = Connection(sourceID: shopProd.id, targetID: shopDev.id, kind: .http, requestsPerSec: 5)
+            let across = Connection(sourceID: shopProd.id, targetID: opsProd.id, kind: .http, requestsPerSec: 7)
+            // The recorder's first checkpoint holds this seed; what follows is
+            // recorded as updates (and sampled), after `from`.
+            store.apply([.upsertEntity(AuthFixture.clustered("seed", namespace: "other", cluster: "lab"))])
+            let from = store.revision
+            try await HistoryResumeTests.waitDurable(history, from)
+            store.apply(AuthFixture.map.map { .upsertEntity($0) })
+            store.apply([.upsertConnection(inside), .upsertConnection(across)])
+            store.apply([.removeEntity(id: opsProd.id)])
+            store.apply([.upsertEntity(AuthFixture.clustered("shop-late", namespace: "shop", cluster: "prod"))])
+            try await HistoryResumeTests.waitDurable(history, store.revision)
 
-        let fixture = try await AuthFixture.make()
-        var serverConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0)
-        serverConfiguration.auth = try await TokenVerifier.make(fixture.settings)
-        let server = GestaltServer(
-            store: store, statusBoard: SourceStatusBoard(), configuration: serverConfiguration, history: history)
-        try await server.application().test(.router) { client in
-            func changes(_ token: String) async throws -> (entities: [String], connections: [String]) {
-                let response = try await client.execute(
-                    uri: "/api/infra/topology/changes?from=\(from)", method: .get, headers: Self.bearer(token))
-                #expect(response.status == .ok, "\(String(buffer: response.body))")
-                let page = try #require(try Self.json(response.body) as? [String: Any])
-                let updates = page["updates"] as? [[String: Any]] ?? []
-                return (
-                    updates.compactMap { ($0["entity"] as? [String: Any])?["name"] as? String },
-                    updates.compactMap { ($0["connection"] as? [String: Any])?["id"] as? String }
-                )
-            }
-            let all = try await changes(AuthFixture.reader)
-            #expect(Set(all.entities) == ["shop-prod", "shop-dev", "ops-prod", "shop-late"])
-            #expect(all.entities.filter { $0 == "ops-prod" }.count == 2, "its add and its removal")
-            #expect(Set(all.connections) == [inside.id, across.id])
-            let shop = try await changes(AuthFixture.shopOnly)
-            #expect(shop.entities == ["shop-prod", "shop-dev", "shop-late"], "no add or removal of ops-prod")
-            #expect(shop.connections == [inside.id], "an edge to an entity outside the scope is not shown")
-            let prod = try await changes(AuthFixture.prodOnly)
-            #expect(Set(prod.entities) == ["shop-prod", "ops-prod", "shop-late"])
-            #expect(Set(prod.connections) == [across.id])
+            let fixture = try await AuthFixture.make()
+            var serverConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0)
+            serverConfiguration.auth = try await TokenVerifier.make(fixture.settings)
+            let server = GestaltServer(
+                store: store, statusBoard: SourceStatusBoard(), configuration: serverConfiguration, history: history)
+            try await server.application().test(.router) { client in
+                func changes(_ token: String) async throws -> (entities: [String], connections: [String]) {
+                    let response = try await client.execute(
+                        uri: "/api/infra/topology/changes?from=\(from)", method: .get, headers: Self.bearer(token))
+                    #expect(response.status == .ok, "\(String(buffer: response.body))")
+                    let page = try #require(try Self.json(response.body) as? [String: Any])
+                    let updates = page["updates"] as? [[String: Any]] ?? []
+                    return (
+                        updates.compactMap { ($0["entity"] as? [String: Any])?["name"] as? String },
+                        updates.compactMap { ($0["connection"] as? [String: Any])?["id"] as? String }
+                    )
+                }
+                let all = try await changes(AuthFixture.reader)
+                #expect(Set(all.entities) == ["shop-prod", "shop-dev", "ops-prod", "shop-late"])
+                #expect(all.entities.filter { $0 == "ops-prod" }.count == 2, "its add and its removal")
+                #expect(Set(all.connections) == [inside.id, across.id])
+                let shop = try await changes(AuthFixture.shopOnly)
+                #expect(shop.entities == ["shop-prod", "shop-dev", "shop-late"], "no add or removal of ops-prod")
+                #expect(shop.connections == [inside.id], "an edge to an entity outside the scope is not shown")
+                let prod = try await changes(AuthFixture.prodOnly)
+                #expect(Set(prod.entities) == ["shop-prod", "ops-prod", "shop-late"])
+                #expect(Set(prod.connections) == [across.id])
 
-            func metrics(_ id: String, _ token: String) async throws -> TestResponse {
-                try await client.execute(
-                    uri: "/api/infra/metrics/\(Self.encoded(id))", method: .get, headers: Self.bearer(token))
+                func metrics(_ id: String, _ token: String) async throws -> TestResponse {
+                    try await client.execute(
+                        uri: "/api/infra/metrics/\(Self.encoded(id))", method: .get, headers: Self.bearer(token))
+                }
+                #expect(try await metrics(shopProd.id, AuthFixture.shopOnly).status == .ok)
+                #expect(try await metrics(inside.id, AuthFixture.shopOnly).status == .ok)
+                #expect(try await metrics(across.id, AuthFixture.reader).status == .ok)
+                // Out of scope: the answer for an entity with no metrics at all.
+                for id in [across.id, opsProd.id, shopDev.id] {
+                    let token = id == shopDev.id ? AuthFixture.prodOnly : AuthFixture.shopOnly
+                    let hidden = try await metrics(id, token)
+                    #expect(hidden.status == .notFound, "\(id)")
+                    #expect(try Self.errorCode(hidden.body) == "not_found")
+                }
+                // ops-prod is gone from the map; its id still says where it was.
+                #expect(try await metrics(opsProd.id, AuthFixture.reader).status == .ok)
+                #expect(try await metrics(opsProd.id, AuthFixture.prodOnly).status == .ok)
             }
-            #expect(try await metrics(shopProd.id, AuthFixture.shopOnly).status == .ok)
-            #expect(try await metrics(inside.id, AuthFixture.shopOnly).status == .ok)
-            #expect(try await metrics(across.id, AuthFixture.reader).status == .ok)
-            // Out of scope: the answer for an entity with no metrics at all.
-            for id in [across.id, opsProd.id, shopDev.id] {
-                let token = id == shopDev.id ? AuthFixture.prodOnly : AuthFixture.shopOnly
-                let hidden = try await metrics(id, token)
-                #expect(hidden.status == .notFound, "\(id)")
-                #expect(try Self.errorCode(hidden.body) == "not_found")
-            }
-            // ops-prod is gone from the map; its id still says where it was.
-            #expect(try await metrics(opsProd.id, AuthFixture.reader).status == .ok)
-            #expect(try await metrics(opsProd.id, AuthFixture.prodOnly).status == .ok)
         }
     }
 

@@ -12,69 +12,58 @@ import Testing
 /// exactly what `GET /api/infra/topology?at=` answers for that revision.
 @Suite(.timeLimit(.minutes(2))) struct ExportAtRevisionTests {
     @Test func anExportAtAnOlderRevisionEqualsTheTopologyAtThatRevision() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "gestalt-export-\(UUID().uuidString)"
-        ).path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = HistoryConfiguration(directory: directory)
-        configuration.retention = nil
-        let history = try HistoryStore.open(configuration)
         let store = TopologyStore()
-        let recorder = Task { try await HistoryRecorder(history: history, store: store).run() }
-        defer { recorder.cancel() }
-        // Once this first change is durable the recorder has its first
-        // checkpoint, and every change after it is recorded one by one.
-        store.apply([.upsertEntity(entity("seed"))])
-        let seeded = store.revision
-        try await waitUntil("the recorder's first checkpoint") { try await history.durableRevision() >= seeded }
+        try await withRecordedHistory(store, name: "export") { history in
+            // Once this first change is durable the recorder has its first
+            // checkpoint, and every change after it is recorded one by one.
+            store.apply([.upsertEntity(entity("seed"))])
+            let seeded = store.revision
+            try await waitUntil("the recorder's first checkpoint") { try await history.durableRevision() >= seeded }
 
-        store.apply([.upsertEntity(entity("web-1", cpu: 10)), .upsertEntity(entity("web-2", cpu: 20))])
-        let then = store.revision
-        // After `then`: one pod changes, one goes, one comes.
-        store.apply([.upsertEntity(entity("web-1", cpu: 90))])
-        store.apply([.removeEntity(id: entity("web-2").id)])
-        store.apply([.upsertEntity(entity("web-3"))])
-        let now = store.revision
-        try await waitUntil("revision \(now) durable") { try await history.durableRevision() >= now }
+            store.apply([.upsertEntity(entity("web-1", cpu: 10)), .upsertEntity(entity("web-2", cpu: 20))])
+            let then = store.revision
+            // After `then`: one pod changes, one goes, one comes.
+            store.apply([.upsertEntity(entity("web-1", cpu: 90))])
+            store.apply([.removeEntity(id: entity("web-2").id)])
+            store.apply([.upsertEntity(entity("web-3"))])
+            let now = store.revision
+            try await waitUntil("revision \(now) durable") { try await history.durableRevision() >= now }
 
-        let server = GestaltServer(
-            store: store, statusBoard: SourceStatusBoard(),
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: history
-        )
-        try await server.application().test(.router) { client in
-            let id = try await client.execute(
-                uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"export","at":\#(then)}"#)
-            ) { response in
-                #expect(response.status == .accepted)
-                return try #require(try Self.object(response.body)["job_id"] as? String)
+            let server = GestaltServer(
+                store: store, statusBoard: SourceStatusBoard(),
+                configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: history
+            )
+            try await server.application().test(.router) { client in
+                let id = try await client.execute(
+                    uri: "/api/jobs", method: .post, body: ByteBuffer(string: #"{"kind":"export","at":\#(then)}"#)
+                ) { response in
+                    #expect(response.status == .accepted)
+                    return try #require(try Self.object(response.body)["job_id"] as? String)
+                }
+                try await waitUntil("the export completes") { server.jobs.job(id)?.state.isFinished == true }
+                #expect(server.jobs.job(id)?.state == .completed, "\(String(describing: server.jobs.job(id)?.error))")
+
+                let exported = try await client.execute(uri: "/api/jobs/\(id)/result", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentDisposition]?.contains("attachment") == true)
+                    return try Self.object(response.body)
+                }
+                let recorded = try await client.execute(uri: "/api/infra/topology?at=\(then)", method: .get) {
+                    response in
+                    #expect(response.status == .ok)
+                    return try Self.object(response.body)
+                }
+                // The same document; the order of the entities in it is not part of the contract.
+                #expect(NSDictionary(dictionary: Self.sorted(exported)).isEqual(to: Self.sorted(recorded)))
+
+                // It is the past, not the present: web-2 is there, web-3 is not, web-1 at 10 %.
+                let topology = try JSONDecoder().decode(
+                    Topology.self, from: JSONSerialization.data(withJSONObject: exported))
+                #expect(topology.revision == then)
+                #expect(topology.entities.map(\.name).sorted() == ["seed", "web-1", "web-2"])
+                #expect(topology.entities.first { $0.name == "web-1" }?.cpuPercent == 10)
             }
-            try await waitUntil("the export completes") { server.jobs.job(id)?.state.isFinished == true }
-            #expect(server.jobs.job(id)?.state == .completed, "\(String(describing: server.jobs.job(id)?.error))")
-
-            let exported = try await client.execute(uri: "/api/jobs/\(id)/result", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(response.headers[.contentDisposition]?.contains("attachment") == true)
-                return try Self.object(response.body)
-            }
-            let recorded = try await client.execute(uri: "/api/infra/topology?at=\(then)", method: .get) {
-                response in
-                #expect(response.status == .ok)
-                return try Self.object(response.body)
-            }
-            // The same document; the order of the entities in it is not part of the contract.
-            #expect(NSDictionary(dictionary: Self.sorted(exported)).isEqual(to: Self.sorted(recorded)))
-
-            // It is the past, not the present: web-2 is there, web-3 is not, web-1 at 10 %.
-            let topology = try JSONDecoder().decode(
-                Topology.self, from: JSONSerialization.data(withJSONObject: exported))
-            #expect(topology.revision == then)
-            #expect(topology.entities.map(\.name).sorted() == ["seed", "web-1", "web-2"])
-            #expect(topology.entities.first { $0.name == "web-1" }?.cpuPercent == 10)
         }
-        // The recorder has stopped writing before the directory goes.
-        recorder.cancel()
-        _ = await recorder.result
-        await history.close()
     }
 
     /// The topology with its entities and connections in id order.

@@ -15,33 +15,26 @@ import Testing
     static func withRecordedServer(
         _ body: @escaping @Sendable (GestaltServer, Int, [UInt64]) async throws -> Void
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "gestalt-resume-\(UUID().uuidString)"
-        ).path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var history = HistoryConfiguration(directory: directory)
-        history.retention = nil
-        let recorded = try HistoryStore.open(history)
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.retainedUpdates = 20
         let store = TopologyStore(configuration: storeConfiguration)
-        let recorder = Task { try await HistoryRecorder(history: recorded, store: store).run() }
-        defer { recorder.cancel() }
-        var revisions: [UInt64] = []
-        for i in 0..<100 {
-            store.apply([.upsertEntity(entity("p\(i % 50)", cpu: Double(i)))])
-            revisions.append(store.revision)
-            // The recorder must not fall out of a log this short: keep it close.
-            if i % 10 == 9 { try await waitDurable(recorded, store.revision) }
-        }
-        try await waitDurable(recorded, store.revision)
-        let server = GestaltServer(
-            store: store, statusBoard: SourceStatusBoard(),
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: recorded
-        )
-        let applied = revisions
-        try await server.application().test(.live) { client in
-            try await body(server, try #require(client.port), applied)
+        try await withRecordedHistory(store, name: "resume") { recorded in
+            var revisions: [UInt64] = []
+            for i in 0..<100 {
+                store.apply([.upsertEntity(entity("p\(i % 50)", cpu: Double(i)))])
+                revisions.append(store.revision)
+                // The recorder must not fall out of a log this short: keep it close.
+                if i % 10 == 9 { try await waitDurable(recorded, store.revision) }
+            }
+            try await waitDurable(recorded, store.revision)
+            let server = GestaltServer(
+                store: store, statusBoard: SourceStatusBoard(),
+                configuration: ServerConfiguration(host: "127.0.0.1", port: 0), history: recorded
+            )
+            let applied = revisions
+            try await server.application().test(.live) { client in
+                try await body(server, try #require(client.port), applied)
+            }
         }
     }
 
