@@ -102,15 +102,7 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
-        if let buffered, buffered.readableBytes > 0 {
-            self.buffered = nil
-            context.fireChannelRead(wrapInboundOut(buffered))
-            context.fireChannelReadComplete()
-        }
-        let events = heldEvents
-        heldEvents = []
-        for event in events { context.fireUserInboundEventTriggered(event) }
-        context.leavePipeline(removalToken: removalToken)
+        context.leavePipeline(handingOn: &buffered, events: &heldEvents, removalToken: removalToken)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {}

@@ -73,16 +73,8 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
-        if let buffered, buffered.readableBytes > 0 {
-            self.buffered = nil
-            context.fireChannelRead(wrapInboundOut(buffered))
-            context.fireChannelReadComplete()
-        }
         waitingForRouter = false
-        let events = heldEvents
-        heldEvents = []
-        for event in events { context.fireUserInboundEventTriggered(event) }
-        context.leavePipeline(removalToken: removalToken)
+        context.leavePipeline(handingOn: &buffered, events: &heldEvents, removalToken: removalToken)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
