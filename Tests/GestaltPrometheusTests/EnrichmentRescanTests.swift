@@ -12,11 +12,7 @@ import Testing
 /// enriched only by the cycles the jobs ask for.
 @Suite(.serialized) struct EnrichmentRescanTests {
     @Test func aJobRunsAnEnrichmentCycleNow() async throws {
-        try await PrometheusEnrichmentTests.exporter.application().test(.live) { client in
-            let exporterPort = try #require(client.port)
-            let prometheusPort = try PeerProcess.freePort()
-            let prometheus = try await PrometheusPeer.start(port: prometheusPort, scraping: [exporterPort])
-            defer { prometheus.stop() }
+        try await PrometheusEnrichmentTests.exporter.withScrapingPrometheus { prometheusPort in
 
             let store = TopologyStore()
             let board = SourceStatusBoard()

@@ -15,11 +15,7 @@ import Testing
     static let node = Entity(id: "k8s:node/n1", kind: .node, name: "n1", source: "kubernetes")
 
     @Test func podsAndNodesWithoutFiguresAreAWarningOfTheEnrichersRun() async throws {
-        try await PrometheusEnrichmentTests.exporter.application().test(.live) { client in
-            let exporterPort = try #require(client.port)
-            let prometheusPort = try PeerProcess.freePort()
-            let prometheus = try await PrometheusPeer.start(port: prometheusPort, scraping: [exporterPort])
-            defer { prometheus.stop() }
+        try await PrometheusEnrichmentTests.exporter.withScrapingPrometheus { prometheusPort in
 
             // web-1 has series; idle and the node have none (no node-exporter is scraped).
             let store = TopologyStore()

@@ -105,11 +105,7 @@ import Testing
     }
 
     @Test func namedClusterMatchesItsPrefixedIDs() async throws {
-        try await Self.exporter.application().test(.live) { client in
-            let exporterPort = try #require(client.port)
-            let prometheusPort = try PeerProcess.freePort()
-            let prometheus = try await PrometheusPeer.start(port: prometheusPort, scraping: [exporterPort])
-            defer { prometheus.stop() }
+        try await Self.exporter.withScrapingPrometheus { prometheusPort in
             let store = TopologyStore()
             var web = Self.web
             web.id = Entity.kubernetesID(kind: .pod, namespace: "shop", name: "web-1", cluster: "prod")
@@ -128,11 +124,7 @@ import Testing
     }
 
     @Test func badPromQLIsReportedPerQuery() async throws {
-        try await Self.exporter.application().test(.live) { client in
-            let exporterPort = try #require(client.port)
-            let prometheusPort = try PeerProcess.freePort()
-            let prometheus = try await PrometheusPeer.start(port: prometheusPort, scraping: [exporterPort])
-            defer { prometheus.stop() }
+        try await Self.exporter.withScrapingPrometheus { prometheusPort in
             let store = TopologyStore()
             store.apply([.upsertEntity(Self.web)])
             var configuration = Self.configuration(prometheusPort: prometheusPort)

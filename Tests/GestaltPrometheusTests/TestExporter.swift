@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdTesting
+import TestPeers
+import Testing
 
 /// A tiny exporter of series with known values, for a real Prometheus to
 /// scrape. Each sample carries its own timestamp and every counter grows
@@ -51,5 +54,19 @@ struct TestExporter: Sendable {
                 name: "container_memory_working_set_bytes",
                 labels: ["namespace": namespace, "pod": pod, "container": container], value: memory),
         ]
+    }
+}
+
+extension TestExporter {
+    /// Serves this exporter on a free port with a real Prometheus scraping it,
+    /// and runs `body` with Prometheus's port; both stop when it returns.
+    func withScrapingPrometheus(_ body: @Sendable (_ prometheusPort: Int) async throws -> Void) async throws {
+        try await application().test(.live) { client in
+            let exporterPort = try #require(client.port)
+            let prometheusPort = try PeerProcess.freePort()
+            let prometheus = try await PrometheusPeer.start(port: prometheusPort, scraping: [exporterPort])
+            defer { prometheus.stop() }
+            try await body(prometheusPort)
+        }
     }
 }

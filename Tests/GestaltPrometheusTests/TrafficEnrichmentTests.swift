@@ -53,11 +53,7 @@ import Testing
     }()
 
     @Test func servicesAndEdgesGetRequestRateErrorRateAndLatency() async throws {
-        try await Self.exporter.application().test(.live) { client in
-            let exporterPort = try #require(client.port)
-            let prometheusPort = try PeerProcess.freePort()
-            let prometheus = try await PrometheusPeer.start(port: prometheusPort, scraping: [exporterPort])
-            defer { prometheus.stop() }
+        try await Self.exporter.withScrapingPrometheus { prometheusPort in
 
             let front = Entity(
                 id: "k8s:service/shop/front", kind: .service, name: "front", namespace: "shop", source: "kubernetes")
