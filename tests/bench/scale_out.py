@@ -16,6 +16,7 @@ limit); one client per process parses every message for its timestamp.
 """
 import argparse
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -111,8 +112,16 @@ def counters(collector, monitor):
     return revision, last
 
 
-def measure(ports, clients, seconds, probe=None):
-    """Clients spread over `ports`; returns (deliveries/s, per-client/s, delays in s, counter rates)."""
+def cpu_seconds(process):
+    """User + system CPU a process has used so far, from /proc."""
+    with open(f"/proc/{process.pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(ports, clients, seconds, probe=None, watched=()):
+    """Clients spread over `ports`; returns (deliveries/s, per-client/s, delays in s, counter rates,
+    CPU seconds per second of each `watched` process over the window)."""
     group = []
     for port in ports:
         group.append(Client(port, timing=True))
@@ -130,16 +139,18 @@ def measure(ports, clients, seconds, probe=None):
         time.sleep(0.5)
     start_counts, t0 = [c.count for c in group], time.monotonic()
     before = probe() if probe else None
+    cpu_before = [cpu_seconds(p) for p in watched]
     for c in group:
         c.delays.clear()
     time.sleep(seconds)
     elapsed = time.monotonic() - t0
+    cpu = [(cpu_seconds(p) - b) / elapsed for p, b in zip(watched, cpu_before)]
     rates = [(b - a) / elapsed for a, b in zip(before, probe())] if probe else None
     total = sum(c.count - s for c, s in zip(group, start_counts))
     delays = [d for c in group for d in c.delays]
     for c in group:
         c.close()
-    return total / elapsed, total / elapsed / len(group), delays, rates
+    return total / elapsed, total / elapsed / len(group), delays, rates, cpu
 
 
 def demo(args):
@@ -153,14 +164,15 @@ def run_edges(count, args):
     try:
         url = f"nats://127.0.0.1:{nats_port}"
         collector = free_port()
-        processes.append(start(BIN, "collect", "--jetstream", url, "--cluster", "bench", "--host", "127.0.0.1",
+        processes.append(collecting := start(BIN, "collect", "--jetstream", url, "--cluster", "bench", "--host", "127.0.0.1",
                                "--port", str(collector), *demo(args)))
         wait_until(lambda: ready(collector), 60, "the collector")
         ports = [free_port() for _ in range(count)]
-        for port in ports:
-            processes.append(start(BIN, "edge", "--jetstream", url, "--host", "127.0.0.1", "--port", str(port)))
+        edges = [start(BIN, "edge", "--jetstream", url, "--host", "127.0.0.1", "--port", str(port)) for port in ports]
+        processes += edges
         wait_until(lambda: all(ready(p) for p in ports), 60, "the edges")
-        return measure(ports, args.clients, args.seconds, probe=lambda: counters(collector, monitor))
+        return measure(ports, args.clients, args.seconds, probe=lambda: counters(collector, monitor),
+                       watched=[collecting, *edges])
     finally:
         stop(processes)
         shutil.rmtree(store, ignore_errors=True)
@@ -171,7 +183,7 @@ def run_serve(args):
     processes = [start(BIN, "serve", "--host", "127.0.0.1", "--port", str(port), *demo(args))]
     try:
         wait_until(lambda: ready(port), 60, "serve")
-        return measure([port], args.clients, args.seconds)
+        return measure([port], args.clients, args.seconds, watched=processes)
     finally:
         stop(processes)
 
@@ -185,16 +197,21 @@ def main():
     parser.add_argument("--seconds", type=float, default=15)
     args = parser.parse_args()
     print(f"binary: {BIN}")
-    print("| setup | clients | deliveries/s | per client/s | latency p50 ms | p99 ms | store updates/s | published/s |")
-    print("|---|---|---|---|---|---|---|---|")
-    rate, each, delays, _ = run_serve(args)
+    # CPU is a fraction of one core over the window; an edge's µs per update is
+    # its CPU over the topology stream's published/s (what every edge ingests).
+    print("| setup | clients | deliveries/s | per client/s | latency p50 ms | p99 ms | store updates/s | published/s "
+          "| collector CPU | edge CPU (each) | edge µs per update |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    rate, each, delays, _, (cpu,) = run_serve(args)
     print(f"| serve | {args.clients} | {rate:,.0f} | {each:,.1f} | {percentile(delays, 0.5) * 1000:.1f} | "
-          f"{percentile(delays, 0.99) * 1000:.1f} | | |", flush=True)
+          f"{percentile(delays, 0.99) * 1000:.1f} | | | {cpu:.2f} | | |", flush=True)
     for count in args.edges:
-        rate, each, delays, (updates, published) = run_edges(count, args)
+        rate, each, delays, (updates, published), (collector, *edges) = run_edges(count, args)
+        per_update = " / ".join(f"{e / published * 1e6:,.0f}" for e in edges) if published else "-"
         print(f"| {count} edge{'s' if count > 1 else ''} | {args.clients * count} | {rate:,.0f} | {each:,.1f} | "
               f"{percentile(delays, 0.5) * 1000:.1f} | {percentile(delays, 0.99) * 1000:.1f} | "
-              f"{updates:,.0f} | {published:,.0f} |", flush=True)
+              f"{updates:,.0f} | {published:,.0f} | {collector:.2f} | {' / '.join(f'{e:.2f}' for e in edges)} "
+              f"| {per_update} |", flush=True)
 
 
 if __name__ == "__main__":
