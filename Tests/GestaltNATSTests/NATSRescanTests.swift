@@ -15,16 +15,9 @@ import Testing
         try await server.start()
         defer { server.stop() }
 
-        let store = TopologyStore()
-        let board = SourceStatusBoard()
-        let instance = SourceInstance(kind: "nats")
-        let context = SourceContext(instance: instance, sink: store, store: store, statusBoard: board)
-        let source = NATSSource(
-            instance: instance,
-            configuration: NATSSourceConfiguration(
-                url: "nats://127.0.0.1:\(server.port)", monitorURL: "http://127.0.0.1:\(server.monitorPort)",
-                pollInterval: .seconds(3600)))
-        let run = Task { try await source.run(in: context) }
+        let tested = SourceUnderTest(port: server.port, monitorPort: server.monitorPort, pollInterval: .seconds(3600))
+        let (store, board, source) = (tested.store, tested.board, tested.source)
+        let run = Task { try await source.run(in: tested.context) }
         defer { run.cancel() }
         try await waitUntil("the first poll") { board.status(of: "nats")?.state == .ready }
 

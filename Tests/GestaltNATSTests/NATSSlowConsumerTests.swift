@@ -27,16 +27,9 @@ import Glibc
         try await server.waitForPort(port)
         try await server.waitForPort(monitorPort)
 
-        let store = TopologyStore()
-        let board = SourceStatusBoard()
-        let instance = SourceInstance(kind: "nats")
-        let context = SourceContext(instance: instance, sink: store, store: store, statusBoard: board)
-        let source = NATSSource(
-            instance: instance,
-            configuration: NATSSourceConfiguration(
-                url: "nats://127.0.0.1:\(port)", monitorURL: "http://127.0.0.1:\(monitorPort)",
-                pollInterval: .milliseconds(100)))
-        let run = Task { try await source.run(in: context) }
+        let tested = SourceUnderTest(port: port, monitorPort: monitorPort, pollInterval: .milliseconds(100))
+        let (store, board, source) = (tested.store, tested.board, tested.source)
+        let run = Task { try await source.run(in: tested.context) }
         defer { run.cancel() }
         try await waitUntil("the source's first sample") { board.status(of: "nats")?.state == .ready }
 

@@ -55,15 +55,10 @@ import Testing
         for index in 0..<5 { _ = try await js.publish("event \(index)", to: "audit.login") }
         try await subscriberConnection.flush()
 
-        let store = TopologyStore()
-        let board = SourceStatusBoard()
-        let instance = SourceInstance(kind: "nats")
-        let context = SourceContext(instance: instance, sink: store, store: store, statusBoard: board)
-        let source = NATSSource(
-            instance: instance,
-            configuration: NATSSourceConfiguration(
-                url: "nats://127.0.0.1:\(server.port)", monitorURL: "http://127.0.0.1:\(server.monitorPort)",
-                pollInterval: .milliseconds(100), subjects: ["kgents.>"]))
+        let tested = SourceUnderTest(
+            port: server.port, monitorPort: server.monitorPort, pollInterval: .milliseconds(100), subjects: ["kgents.>"]
+        )
+        let (store, board, source, context) = (tested.store, tested.board, tested.source, tested.context)
 
         let firstRun = Task { try await source.run(in: context) }
         let publishing = Task {
