@@ -9,6 +9,8 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from conftest import free_port, wait_for, get_json
 
 
@@ -105,7 +107,9 @@ class GraphStream:
         self.response.close()
 
 
-def test_two_servers_on_one_nats_stream_each_others_graph_writes(server_factory):
+@pytest.fixture
+def bridged(server_factory):
+    """A nats-server and two `gestalt serve --graph-events-nats` on it, each with a graph event stream open."""
     nats = NATSServer()
     streams = []
     try:
@@ -113,75 +117,67 @@ def test_two_servers_on_one_nats_stream_each_others_graph_writes(server_factory)
         a = server_factory("--graph-events-nats", url, "--no-layout", "--demo-rate", "0")
         b = server_factory("--graph-events-nats", url, "--no-layout", "--demo-rate", "0")
         wait_for("both bridges subscribed to graph.>", lambda: nats.graph_subscribers() == 2)
-        sa, sb = GraphStream(a), GraphStream(b)
-        streams = [sa, sb]
-
-        # Each write waits until both streams show it, so the order is known.
-        for server, node in [(a, "api:from-a"), (b, "api:from-b"), (a, "api:last")]:
-            assert post(server.url + "/api/graph/nodes", {"id": node, "name": node[4:], "namespace": "shop"}) == 201
-            wait_for(node + " on both streams", lambda: node in sa.node_ids() and node in sb.node_ids())
-
-        # The last write arrived after the others everywhere: any echo of them
-        # would have come before it. Each stream has each event once, in order,
-        # numbered in its own server's sequence.
-        for stream in streams:
-            events = stream.snapshot()
-            assert [data["node_id"] for _, _, data in events] == ["api:from-a", "api:from-b", "api:last"]
-            assert [event for _, event, _ in events] == ["graph.node.created"] * 3
-            assert [id for id, _, _ in events] == ["1", "2", "3"]
-            assert all(data["project_id"] == "shop" for _, _, data in events)
-
-        # NATS carried exactly the three writes: no server republished what it received.
-        assert nats.varz()["in_msgs"] == 3
-        assert metric(a, "gestalt_graph_events_published_total") == 2
-        assert metric(b, "gestalt_graph_events_published_total") == 1
-        for server in (a, b):
-            assert metric(server, "gestalt_graph_events_received_total") == 3
-            assert metric(server, 'gestalt_graph_events_dropped_total{reason="outbox_full"}') == 0
+        streams = [GraphStream(a), GraphStream(b)]
+        yield nats, a, b, *streams
     finally:
         for stream in streams:
             stream.close()
         nats.stop()
 
 
-def test_both_bridges_reconnect_after_a_nats_restart(server_factory):
-    nats = NATSServer()
-    streams = []
-    try:
-        url = f"nats://127.0.0.1:{nats.port}"
-        a = server_factory("--graph-events-nats", url, "--no-layout", "--demo-rate", "0")
-        b = server_factory("--graph-events-nats", url, "--no-layout", "--demo-rate", "0")
-        wait_for("both bridges subscribed to graph.>", lambda: nats.graph_subscribers() == 2)
-        sa, sb = GraphStream(a), GraphStream(b)
-        streams = [sa, sb]
+def test_two_servers_on_one_nats_stream_each_others_graph_writes(bridged):
+    nats, a, b, sa, sb = bridged
 
-        def write(server, node):
-            assert post(server.url + "/api/graph/nodes", {"id": node, "name": node[4:], "namespace": "shop"}) == 201
+    # Each write waits until both streams show it, so the order is known.
+    for server, node in [(a, "api:from-a"), (b, "api:from-b"), (a, "api:last")]:
+        assert post(server.url + "/api/graph/nodes", {"id": node, "name": node[4:], "namespace": "shop"}) == 201
+        wait_for(node + " on both streams", lambda: node in sa.node_ids() and node in sb.node_ids())
 
-        write(a, "api:before")
-        wait_for("api:before on both streams", lambda: "api:before" in sa.node_ids() and "api:before" in sb.node_ids())
+    # The last write arrived after the others everywhere: any echo of them
+    # would have come before it. Each stream has each event once, in order,
+    # numbered in its own server's sequence.
+    for stream in (sa, sb):
+        events = stream.snapshot()
+        assert [data["node_id"] for _, _, data in events] == ["api:from-a", "api:from-b", "api:last"]
+        assert [event for _, event, _ in events] == ["graph.node.created"] * 3
+        assert [id for id, _, _ in events] == ["1", "2", "3"]
+        assert all(data["project_id"] == "shop" for _, _, data in events)
 
-        nats.terminate()
-        connected = "gestalt_graph_events_nats_connected"
-        wait_for("both bridges disconnected", lambda: metric(a, connected) == 0 and metric(b, connected) == 0)
-        # The graph API still answers; A's client buffers the event.
-        write(a, "api:during")
+    # NATS carried exactly the three writes: no server republished what it received.
+    assert nats.varz()["in_msgs"] == 3
+    assert metric(a, "gestalt_graph_events_published_total") == 2
+    assert metric(b, "gestalt_graph_events_published_total") == 1
+    for server in (a, b):
+        assert metric(server, "gestalt_graph_events_received_total") == 3
+        assert metric(server, 'gestalt_graph_events_dropped_total{reason="outbox_full"}') == 0
 
-        nats.start()
-        wait_for("both bridges back on graph.>", lambda: nats.graph_subscribers() == 2)
-        write(b, "api:after")
-        wait_for("api:after on both streams", lambda: "api:after" in sa.node_ids() and "api:after" in sb.node_ids())
 
-        # A re-subscribed before sending what it buffered, so it streams its own
-        # outage write. B gets it only if B was back on NATS first: core NATS
-        # keeps nothing for a subscriber that is not there (docs/NATS.md).
-        assert sa.node_ids() == ["api:before", "api:during", "api:after"]
-        assert sb.node_ids() in (["api:before", "api:during", "api:after"], ["api:before", "api:after"])
-        for server in (a, b):
-            wait_for("one reconnect counted", lambda: metric(server, "gestalt_graph_events_nats_reconnects_total") == 1)
-            wait_for("connected again on /metrics", lambda: metric(server, connected) == 1)
-            assert metric(server, 'gestalt_graph_events_dropped_total{reason="nats_refused"}') == 0
-    finally:
-        for stream in streams:
-            stream.close()
-        nats.stop()
+def test_both_bridges_reconnect_after_a_nats_restart(bridged):
+    nats, a, b, sa, sb = bridged
+
+    def write(server, node):
+        assert post(server.url + "/api/graph/nodes", {"id": node, "name": node[4:], "namespace": "shop"}) == 201
+
+    write(a, "api:before")
+    wait_for("api:before on both streams", lambda: "api:before" in sa.node_ids() and "api:before" in sb.node_ids())
+
+    nats.terminate()
+    connected = "gestalt_graph_events_nats_connected"
+    wait_for("both bridges disconnected", lambda: metric(a, connected) == 0 and metric(b, connected) == 0)
+    # The graph API still answers; A's client buffers the event.
+    write(a, "api:during")
+
+    nats.start()
+    wait_for("both bridges back on graph.>", lambda: nats.graph_subscribers() == 2)
+    write(b, "api:after")
+    wait_for("api:after on both streams", lambda: "api:after" in sa.node_ids() and "api:after" in sb.node_ids())
+
+    # A re-subscribed before sending what it buffered, so it streams its own
+    # outage write. B gets it only if B was back on NATS first: core NATS
+    # keeps nothing for a subscriber that is not there (docs/NATS.md).
+    assert sa.node_ids() == ["api:before", "api:during", "api:after"]
+    assert sb.node_ids() in (["api:before", "api:during", "api:after"], ["api:before", "api:after"])
+    for server in (a, b):
+        wait_for("one reconnect counted", lambda: metric(server, "gestalt_graph_events_nats_reconnects_total") == 1)
+        wait_for("connected again on /metrics", lambda: metric(server, connected) == 1)
+        assert metric(server, 'gestalt_graph_events_dropped_total{reason="nats_refused"}') == 0
