@@ -11,7 +11,7 @@ import Testing
 /// The WebSocket rules docs/PROTOCOL.md states that the code once
 /// contradicted: `resume_from` resumes every channel it names, and a
 /// listen-only client lives on the control pongs its library sends.
-/// Each runs on both session kinds (deflate: task-driven; not: direct).
+/// Each runs with and without permessage-deflate.
 @Suite(.timeLimit(.minutes(1))) struct WebSocketContractTests {
     static func recordEvent(_ store: TopologyStore, _ reason: String) -> InfraEvent {
         store.record(

@@ -6,9 +6,9 @@ import GestaltStreaming
 import HummingbirdWSClient
 import Testing
 
-/// Each test runs on both session kinds: a client that offers
-/// permessage-deflate gets Hummingbird's task-driven session, one that does
-/// not gets the event-loop session (`DirectWebSocketSession`).
+/// Each test runs with and without permessage-deflate (swift-websocket's
+/// client offers it as browsers do); both get the event-loop session
+/// (`DirectWebSocketSession`).
 @Suite(.timeLimit(.minutes(1))) struct WebSocketProtocolTests {
     @Test(arguments: [false, true]) func subscribeGetsFullThenDeltas(deflate: Bool) async throws {
         try await withLiveServer { server, port in

@@ -5,8 +5,6 @@ protocol HeartbeatMember: Sendable {
     func pingDue()
 }
 
-extension SessionInbox: HeartbeatMember {}
-
 /// One timer for every WebSocket session's pings, instead of a sleeping task
 /// per session. A session joins and is told when a ping is due; its first
 /// ping comes within one interval of connecting.
