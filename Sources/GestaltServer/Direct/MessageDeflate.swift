@@ -89,6 +89,18 @@ final class MessageDeflater {
     /// batch), with each message worth compressing compressed; the rest are
     /// copied as they are.
     func recompress(_ framed: ByteBuffer, windowBits: Int, fragmentBytes: Int) -> ByteBuffer {
+        // Every session on this loop at the same revision gets the same
+        // shared batch in a pass, and without context it compresses the
+        // same: compress it once (comparing bytes costs far less than deflate).
+        if let last = lastRecompressed, last.windowBits == windowBits, last.input == framed { return last.output }
+        let output = recompressUncached(framed, windowBits: windowBits, fragmentBytes: fragmentBytes)
+        lastRecompressed = (framed, windowBits, output)
+        return output
+    }
+
+    private var lastRecompressed: (input: ByteBuffer, windowBits: Int, output: ByteBuffer)?
+
+    private func recompressUncached(_ framed: ByteBuffer, windowBits: Int, fragmentBytes: Int) -> ByteBuffer {
         var out = ByteBuffer()
         out.reserveCapacity(framed.readableBytes)
         var reader = WireReader(buffer: framed)
