@@ -244,6 +244,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -295,26 +296,28 @@ let package = Package(
             name: "GestaltModelTests", dependencies: ["GestaltModel"], exclude: ["Golden"], swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine"], swiftSettings: swiftSettings),
+            name: "GestaltEngineTests", dependencies: ["GestaltModel", "GestaltEngine", "TestPeers"],
+            swiftSettings: swiftSettings),
         // The streaming core without a server: framing, cursors, ticks on a test clock.
         .testTarget(
             name: "GestaltStreamingTests",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltStreaming",
+                "GestaltModel", "GestaltEngine", "GestaltStreaming", "TestPeers",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Clocks", package: "swift-clocks"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GestaltChurnTests",
-            dependencies: ["GestaltModel", "GestaltEngine", "GestaltChurn", "GestaltSimulator"],
+            dependencies: ["GestaltModel", "GestaltEngine", "GestaltChurn", "GestaltSimulator", "TestPeers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GestaltAlertsTests",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltConfig", "GestaltAlerts",
+                "GestaltModel", "GestaltEngine", "GestaltConfig", "GestaltAlerts", "TestPeers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -324,18 +327,18 @@ let package = Package(
             name: "GestaltConfigTests", dependencies: ["GestaltConfig", "GestaltModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GestaltLayoutTests",
-            dependencies: ["GestaltModel", "GestaltEngine", "GestaltLayout"],
+            dependencies: ["GestaltModel", "GestaltEngine", "GestaltLayout", "TestPeers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GestaltSimulatorTests",
-            dependencies: ["GestaltModel", "GestaltEngine", "GestaltSimulator"],
+            dependencies: ["GestaltModel", "GestaltEngine", "GestaltSimulator", "TestPeers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GestaltKubernetesTests",
             dependencies: [
-                "GestaltModel", "GestaltEngine", "GestaltKubernetes", "FakeKubeAPI", "GestaltChurn",
+                "GestaltModel", "GestaltEngine", "GestaltKubernetes", "FakeKubeAPI", "GestaltChurn", "TestPeers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -48,6 +48,9 @@ public enum HistoryPoint: Sendable, Hashable {
 public struct HistoryChanges: Sendable {
     /// Each update's TopologyUpdate JSON, exactly as it was streamed.
     public var updates: [[UInt8]]
+    /// Each update's revision (the history row's column), so a reader
+    /// that needs only the revision never decodes the JSON.
+    public var revisions: [UInt64]
     /// Spans of revisions that were never recorded one by one (a restart, or
     /// a recorder that fell out of the store's retained log). The state after
     /// a gap is its `resumedAt` checkpoint, not a replay of the skipped updates.
@@ -55,8 +58,10 @@ public struct HistoryChanges: Sendable {
     /// Where the next page starts (`after=next`), when `limit` cut this one short.
     public var next: UInt64?
 
-    public init(updates: [[UInt8]], gaps: [HistoryGap], next: UInt64?) {
+    public init(updates: [[UInt8]], revisions: [UInt64], gaps: [HistoryGap], next: UInt64?) {
+        precondition(updates.count == revisions.count, "one revision per update")
         self.updates = updates
+        self.revisions = revisions
         self.gaps = gaps
         self.next = next
     }

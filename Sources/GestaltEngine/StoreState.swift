@@ -229,6 +229,9 @@ struct StoreState {
         var recorded = event
         recorded.seq = eventSeq
         recorded.id = InfraEvent.id(seq: eventSeq)
+        if recorded.entityNamespace == nil, let entity = entities[event.entityID]?.entity {
+            recorded.entityNamespace = AccessRestriction.namespace(of: entity)
+        }
         events.append(LoggedEvent(event: recorded, json: recorded.jsonBytes()))
         if events.count > configuration.retainedEvents { events.removeFirst() }
         return recorded

@@ -79,7 +79,10 @@ extension HistoryDatabase {
                 db, sql: "SELECT after, resumed_at FROM gaps WHERE resumed_at > ? AND after < ? ORDER BY resumed_at",
                 arguments: [Int64(after), end]
             ).map { HistoryGap(after: UInt64($0["after"] as Int64), resumedAt: UInt64($0["resumed_at"] as Int64)) }
-            return HistoryChanges(updates: page.map { [UInt8]($0["json"] as Data) }, gaps: gaps, next: next)
+            return HistoryChanges(
+                updates: page.map { [UInt8]($0["json"] as Data) },
+                revisions: page.map { UInt64($0["revision"] as Int64) },
+                gaps: gaps, next: next)
         }
     }
 

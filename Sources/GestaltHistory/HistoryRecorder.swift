@@ -9,9 +9,12 @@ import ServiceLifecycle
 /// retained log), so applying and streaming never wait for the disk: while
 /// one transaction commits, the next batch piles up in the store's log.
 ///
-/// If the recorder falls out of the store's retained window (a very slow
-/// disk), or a write fails, it records a gap and a fresh checkpoint of the
-/// store, and goes on from there.
+/// A batch whose write fails (PostgreSQL stopped, a full disk) is kept and
+/// written again, once a second, while the store's log still holds what
+/// comes after it: an outage shorter than the log loses nothing. If the
+/// recorder falls out of the store's retained window (a very slow disk, a
+/// long outage), it records a gap and a fresh checkpoint of the store, and
+/// goes on from there.
 public struct HistoryRecorder: Service {
     let history: HistoryStore
     let store: TopologyStore
@@ -35,13 +38,17 @@ public struct HistoryRecorder: Service {
             events.cancel()
         }
         var cursor = try await HistoryCursor(history: history, store: store)
-        await cursor.drain(logger: logger)
+        // A failed write is retried on the next wake; wake it ourselves, so
+        // a quiet store is written once the database is back, too.
+        if await !cursor.drain(logger: logger) { continuation.yield() }
         // The loop ends when the signals close (the server's shutdown), on
         // this service's graceful shutdown, or on cancellation (a test, a
         // forced exit), after which only what was drained is durable.
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
-                for await _ in wakes { await cursor.drain(logger: logger) }
+                for await _ in wakes {
+                    if await !cursor.drain(logger: logger) { continuation.yield() }
+                }
             } onCancel: {
                 continuation.finish()
             }
@@ -49,7 +56,7 @@ public struct HistoryRecorder: Service {
             continuation.finish()
         }
         guard !Task.isCancelled else { return }
-        await cursor.drain(logger: logger)
+        _ = await cursor.drain(logger: logger)
         // A service group takes a service that ends before its turn to stop
         // for a failure, and the signals close before the recorder's turn.
         if !Task.isShuttingDownGracefully { try? await gracefulShutdown() }
@@ -77,10 +84,12 @@ struct HistoryCursor {
     private var revision: UInt64
     private var eventSeq: UInt64
     /// Nil when the next batch must start from a fresh snapshot.
-    private var mirror: TopologyReplay?
+    private var mirror: SlicedReplay?
     private var sinceCheckpoint = 0
     private var hasCheckpoint: Bool
     private var sampler: MetricSampler
+    /// A batch whose write failed, to be written again first.
+    private var pending: (batch: HistoryBatch, next: (revision: UInt64, eventSeq: UInt64), more: Bool)?
 
     init(history: HistoryStore, store: TopologyStore) async throws {
         self.history = history
@@ -97,27 +106,39 @@ struct HistoryCursor {
         eventSeq = recorded.eventSeq
         hasCheckpoint = recorded.hasCheckpoint
         sampler = MetricSampler(intervalMilliseconds: history.configuration.sampleIntervalMilliseconds)
-        mirror = restored ? TopologyReplay(try await history.topology(at: .revision(recorded.revision))) : nil
+        mirror = restored ? SlicedReplay(try await history.topology(at: .revision(recorded.revision))) : nil
     }
 
-    /// Writes everything the store has past the cursor, in batches.
-    mutating func drain(logger: Logger) async {
+    /// Writes everything the store has past the cursor, in batches; false
+    /// when a write failed (after a pause, so a broken database is not
+    /// hammered on every change).
+    mutating func drain(logger: Logger) async -> Bool {
         while true {
-            let (batch, next, more) = makeBatch()
-            if batch.isEmpty { return }
+            let (batch, next, more) = pending ?? makeBatch()
+            pending = nil
+            if batch.isEmpty { return true }
             do {
                 try await history.backend.write(batch)
                 revision = next.revision
                 eventSeq = next.eventSeq
                 if !batch.checkpoints.isEmpty { hasCheckpoint = true }
             } catch {
-                logger.error("history write failed; a gap will be recorded", metadata: ["error": "\(error)"])
-                mirror = nil
-                // A broken disk stays broken for a while: retry at most once a second, not on every change.
+                // The mirror and the sampler are already past this batch, so
+                // it is written again as it is. Once the store's log has
+                // dropped what follows it, the updates in between are lost
+                // anyway: record a gap instead (and stop retrying a batch the
+                // database may never take).
+                if case .gone = store.updates(after: next.revision, limit: 1) {
+                    logger.error("history write failed; a gap will be recorded", metadata: ["error": "\(error)"])
+                    mirror = nil
+                } else {
+                    logger.error("history write failed; retrying", metadata: ["error": "\(error)"])
+                    pending = (batch, next, more)
+                }
                 try? await Task.sleep(for: .seconds(1))
-                return
+                return false
             }
-            if !more { return }
+            if !more { return true }
         }
     }
 
@@ -132,7 +153,7 @@ struct HistoryCursor {
             // Start (or restart) from the store's current state: a gap from
             // the last recorded revision, and a checkpoint to rebuild from.
             let snapshot = store.snapshot()
-            let replay = TopologyReplay(snapshot)
+            let replay = SlicedReplay(snapshot)
             if snapshot.revision != revision { batch.gap = HistoryGap(after: revision, resumedAt: snapshot.revision) }
             if snapshot.revision != revision || !hasCheckpoint {
                 batch.checkpoints.append(checkpoint(of: replay, eventSeq: store.eventSeq))
@@ -151,7 +172,13 @@ struct HistoryCursor {
                         revision: Int64(update.revision), at: update.timestamp.millisecondsSince1970,
                         json: Data(update.json)))
                 // In place: a copy of the mirror would copy every entity per batch.
-                mirror?.apply(update)
+                do {
+                    try mirror?.apply(update)
+                } catch {
+                    // The store wrote this JSON; if it cannot be read back,
+                    // the next batch starts from a fresh snapshot (a gap).
+                    mirror = nil
+                }
                 if let entity = update.entity {
                     if update.kind == .remove {
                         sampler.forget(entity.id)
@@ -198,7 +225,7 @@ struct HistoryCursor {
         return (batch, next, more)
     }
 
-    private func checkpoint(of replay: TopologyReplay, eventSeq: UInt64) -> HistoryBatch.Checkpoint {
+    private func checkpoint(of replay: SlicedReplay, eventSeq: UInt64) -> HistoryBatch.Checkpoint {
         HistoryBatch.Checkpoint(
             revision: Int64(replay.revision), at: replay.timestamp.millisecondsSince1970,
             eventSeq: Int64(eventSeq), body: Data(replay.checkpointBody())

@@ -17,19 +17,27 @@ struct JSONSlices {
             skipSpace(&i, range.upperBound)
             guard i < range.upperBound else { return nil }
             if bytes[i] == UInt8(ascii: "}") { return members }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; skipSpace(&i, range.upperBound) }
-            guard i < range.upperBound, bytes[i] == UInt8(ascii: "\"") else { return nil }
-            let keyStart = i + 1
-            guard skipString(&i, range.upperBound) else { return nil }
-            let key = keyStart..<(i - 1)
-            skipSpace(&i, range.upperBound)
-            guard i < range.upperBound, bytes[i] == UInt8(ascii: ":") else { return nil }
-            i += 1
-            skipSpace(&i, range.upperBound)
-            let valueStart = i
-            guard skipValue(&i, range.upperBound) else { return nil }
-            members.append((key, valueStart..<i))
+            guard let member = nextMember(&i, range.upperBound) else { return nil }
+            members.append(member)
         }
+    }
+
+    /// Reads one `"key": value` member at `i`, after the comma before it if
+    /// there is one, leaving `i` past the value; nil when it is malformed.
+    @inline(__always)
+    private func nextMember(_ i: inout Int, _ end: Int) -> (key: Range<Int>, value: Range<Int>)? {
+        if bytes[i] == UInt8(ascii: ",") { i += 1; skipSpace(&i, end) }
+        guard i < end, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        let keyStart = i + 1
+        guard skipString(&i, end) else { return nil }
+        let key = keyStart..<(i - 1)
+        skipSpace(&i, end)
+        guard i < end, bytes[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        skipSpace(&i, end)
+        let valueStart = i
+        guard skipValue(&i, end) else { return nil }
+        return (key, valueStart..<i)
     }
 
     /// The elements of the array at `range`; nil when it is not an array.
@@ -50,9 +58,21 @@ struct JSONSlices {
         }
     }
 
-    /// The value of member `name` of the object at `range`.
+    /// The value of member `name` of the object at `range`. It stops at the
+    /// first match and builds no list: an item's `id` is its first key, so a
+    /// rebuild finds each id without walking the rest of the item.
     func member(_ name: StaticString, of range: Range<Int>) -> Range<Int>? {
-        members(of: range)?.first { isKey($0.key, name) }?.value
+        var i = range.lowerBound
+        skipSpace(&i, range.upperBound)
+        guard i < range.upperBound, bytes[i] == UInt8(ascii: "{") else { return nil }
+        i += 1
+        while true {
+            skipSpace(&i, range.upperBound)
+            guard i < range.upperBound, bytes[i] != UInt8(ascii: "}"),
+                let member = nextMember(&i, range.upperBound)
+            else { return nil }
+            if isKey(member.key, name) { return member.value }
+        }
     }
 
     func isKey(_ key: Range<Int>, _ name: StaticString) -> Bool {

@@ -1,16 +1,35 @@
 import Foundation
+import GestaltEngine
 import GestaltModel
 
-/// A rebuild that finds items by id in the recorded JSON and decodes only
-/// the final state of each, once, in one pass: checkpoint items that later
-/// updates replace or remove, and all but the last update of each item, are
-/// never decoded. Decoding every one of them was most of a rebuild's time
-/// (docs/BENCHMARKS.md, "History"). Same result as `TopologyReplay`.
+/// A topology kept as each item's wire JSON, by id: a rebuild's working
+/// state, and the recorder's mirror of the store.
+///
+/// A rebuild finds items by id in the recorded JSON and decodes only the
+/// final state of each, once: checkpoint items that later updates replace
+/// or remove, and all but the last update of each item, are never decoded.
+/// The recorder slices each item out of the update JSON the store already
+/// encoded, so a checkpoint is a concatenation, not an encoding of every
+/// item (docs/BENCHMARKS.md, "History").
 struct SlicedReplay {
     private var entities: [String: ArraySlice<UInt8>] = [:]
     private var connections: [String: ArraySlice<UInt8>] = [:]
+    /// The last change applied (the recorder's checkpoints are cut here).
+    private(set) var revision: UInt64 = 0
+    private(set) var timestamp = Timestamp(millisecondsSince1970: 0)
+
+    var itemCount: Int { entities.count + connections.count }
+
+    /// Encodes each item once: the recorder's mirror of a fresh snapshot.
+    init(_ topology: Topology) {
+        revision = topology.revision
+        timestamp = topology.timestamp
+        for entity in topology.entities { entities[entity.id] = ArraySlice(Self.encoded(entity)) }
+        for connection in topology.connections { connections[connection.id] = ArraySlice(Self.encoded(connection)) }
+    }
 
     init(checkpoint body: Data, revision: UInt64) throws(HistoryStoreError) {
+        self.revision = revision
         let json = JSONSlices(bytes: [UInt8](body))
         guard let members = json.members(of: 0..<json.bytes.count) else {
             throw .corrupt("checkpoint at revision \(revision) is not an object")
@@ -31,7 +50,33 @@ struct SlicedReplay {
     }
 
     mutating func apply(recorded data: Data, revision: UInt64) throws(HistoryStoreError) {
-        let json = JSONSlices(bytes: [UInt8](data))
+        try apply(json: JSONSlices(bytes: [UInt8](data)), revision: revision)
+    }
+
+    /// The recorder's step: the update's own JSON gives the item's bytes.
+    /// The store logs a removed entity's connections before the entity, so
+    /// a remove never has to look for connections here.
+    mutating func apply(_ update: LoggedUpdate) throws(HistoryStoreError) {
+        func slice(_ name: StaticString) throws(HistoryStoreError) -> ArraySlice<UInt8> {
+            let json = JSONSlices(bytes: update.json)
+            guard let range = json.member(name, of: 0..<json.bytes.count) else {
+                throw .corrupt("update at revision \(update.revision) has no \(name)")
+            }
+            return json.bytes[range]
+        }
+        switch update.kind {
+        case .add, .update: if let entity = update.entity { entities[entity.id] = try slice("entity") }
+        case .remove: if let entity = update.entity { entities.removeValue(forKey: entity.id) }
+        case .connAdd, .connUpdate:
+            if let connection = update.connection { connections[connection.id] = try slice("connection") }
+        case .connRemove: if let connection = update.connection { connections.removeValue(forKey: connection.id) }
+        case .full: break
+        }
+        revision = update.revision
+        timestamp = update.timestamp
+    }
+
+    private mutating func apply(json: JSONSlices, revision: UInt64) throws(HistoryStoreError) {
         guard let members = json.members(of: 0..<json.bytes.count) else {
             throw .corrupt("update at revision \(revision) is not an object")
         }
@@ -63,12 +108,29 @@ struct SlicedReplay {
         }
     }
 
-    /// Decodes what is left, each list in one call.
+    /// Decodes what is left with `ItemReader`; an item it cannot read goes
+    /// through `JSONDecoder`, which either reads it or says why not.
     func topology(revision: UInt64, timestamp: Timestamp) throws(HistoryStoreError) -> Topology {
         do {
             let decoder = JSONDecoder()
-            let list = try decoder.decode([Entity].self, from: Self.array(entities.values))
-            let links = try decoder.decode([Connection].self, from: Self.array(connections.values))
+            var list: [Entity] = []
+            list.reserveCapacity(entities.count)
+            for item in entities.values {
+                if let entity = ItemReader.entity(item) {
+                    list.append(entity)
+                } else {
+                    list.append(try decoder.decode(Entity.self, from: Data(item)))
+                }
+            }
+            var links: [Connection] = []
+            links.reserveCapacity(connections.count)
+            for item in connections.values {
+                if let connection = ItemReader.connection(item) {
+                    links.append(connection)
+                } else {
+                    links.append(try decoder.decode(Connection.self, from: Data(item)))
+                }
+            }
             return Topology(
                 revision: revision, timestamp: timestamp, entities: list, connections: links,
                 summary: TopologySummary(healths: list.map(\.health))
@@ -78,17 +140,31 @@ struct SlicedReplay {
         }
     }
 
-    private static func array(_ items: Dictionary<String, ArraySlice<UInt8>>.Values) -> Data {
-        var out = Data()
-        out.reserveCapacity(items.reduce(2) { $0 + $1.count + 1 })
-        out.append(UInt8(ascii: "["))
+    /// `{"entities": [...], "connections": [...]}`: the items' bytes as kept.
+    func checkpointBody() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(
+            entities.values.reduce(0) { $0 + $1.count + 1 } + connections.values.reduce(0) { $0 + $1.count + 1 } + 32)
+        out.append(contentsOf: #"{"entities":["#.utf8)
+        Self.join(entities.values, into: &out)
+        out.append(contentsOf: #"],"connections":["#.utf8)
+        Self.join(connections.values, into: &out)
+        out.append(contentsOf: "]}".utf8)
+        return out
+    }
+
+    private static func join(_ items: Dictionary<String, ArraySlice<UInt8>>.Values, into out: inout [UInt8]) {
         var first = true
         for item in items {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(contentsOf: item)
         }
-        out.append(UInt8(ascii: "]"))
-        return out
+    }
+
+    private static func encoded(_ item: some JSONWritable) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: 512)
+        item.write(to: &w)
+        return w.bytes
     }
 }

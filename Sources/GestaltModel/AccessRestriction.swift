@@ -18,18 +18,31 @@ public struct AccessRestriction: Sendable, Hashable {
 
     public func admits(_ entity: Entity) -> Bool {
         if isNone { return true }
-        let namespace = entity.namespace ?? (entity.kind == .namespace ? entity.name : nil)
-        return admits(namespace: namespace, cluster: Self.cluster(ofID: entity.id))
+        return admits(namespace: Self.namespace(of: entity), cluster: Self.cluster(ofID: entity.id))
     }
 
-    /// An event carries only its entity's id, so the namespace and cluster
-    /// are read from the id (`k8s@prod:pod/shop/api-1`); an id that does
-    /// not say them is refused by a restriction on that axis.
+    /// An event is judged by its involved entity: the namespace the store
+    /// stamped on it from that entity (`entityNamespace`), else the one its
+    /// id says (`k8s@prod:pod/shop/api-1`); the cluster is the entity id's
+    /// instance name, as for the entity itself.
     public func admits(_ event: InfraEvent) -> Bool {
         if isNone { return true }
         return admits(
-            namespace: Self.namespace(ofID: event.entityID, kind: event.entityKind),
+            namespace: event.entityNamespace ?? Self.namespace(ofID: event.entityID, kind: event.entityKind),
             cluster: Self.cluster(ofID: event.entityID))
+    }
+
+    /// An entity known only by its id (one no longer in the map, for
+    /// history's metrics): judged by what the id says.
+    public func admits(entityID id: String) -> Bool {
+        if isNone { return true }
+        let kind: EntityKind = id.contains(":namespace/") ? .namespace : .custom
+        return admits(namespace: Self.namespace(ofID: id, kind: kind), cluster: Self.cluster(ofID: id))
+    }
+
+    /// The namespace an entity belongs to; a namespace's is its own name.
+    public static func namespace(of entity: Entity) -> String? {
+        entity.namespace ?? (entity.kind == .namespace ? entity.name : nil)
     }
 
     func admits(namespace: String?, cluster: String?) -> Bool {

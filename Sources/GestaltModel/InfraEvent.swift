@@ -10,6 +10,10 @@ public struct InfraEvent: Sendable, Hashable {
     public var entityName: String
     public var timestamp: Timestamp
     public var severity: Severity
+    /// The involved entity's namespace, as the store knew the entity when it
+    /// recorded the event; what a namespace-restricted token is judged by
+    /// (an id such as a Docker container's does not say it). Nil when unknown.
+    public var entityNamespace: String?
 
     /// A new event; the store assigns `seq` and `id` when it records it.
     public init(
@@ -49,6 +53,7 @@ extension InfraEvent: JSONWritable {
         w.key("entity_name"); w.string(entityName)
         w.key("timestamp"); w.timestamp(timestamp)
         w.key("severity"); w.string(severity.rawValue)
+        if let entityNamespace { w.key("entity_namespace"); w.string(entityNamespace) }
         w.endObject()
     }
 }
@@ -59,6 +64,7 @@ extension InfraEvent: Decodable {
         case entityID = "entity_id"
         case entityKind = "entity_kind"
         case entityName = "entity_name"
+        case entityNamespace = "entity_namespace"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -75,5 +81,6 @@ extension InfraEvent: Decodable {
             seq: try c.decode(UInt64.self, forKey: .seq)
         )
         self.id = try c.decode(String.self, forKey: .id)
+        self.entityNamespace = try c.decodeIfPresent(String.self, forKey: .entityNamespace)
     }
 }

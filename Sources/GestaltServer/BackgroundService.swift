@@ -1,3 +1,4 @@
+public import Logging
 public import ServiceLifecycle
 
 /// A long-running piece of work (a source, the layout loop, the keepalive
@@ -5,9 +6,14 @@ public import ServiceLifecycle
 public struct BackgroundService: Service {
     public let name: String
     private let body: @Sendable () async throws -> Void
+    private let logger: Logger
 
-    public init(name: String, _ body: @escaping @Sendable () async throws -> Void) {
+    public init(
+        name: String, logger: Logger = Logger(label: "gestalt.services"),
+        _ body: @escaping @Sendable () async throws -> Void
+    ) {
         self.name = name
+        self.logger = logger
         self.body = body
     }
 
@@ -19,6 +25,8 @@ public struct BackgroundService: Service {
     /// a service group shuts its services down one at a time, in reverse, and
     /// counts any service that finishes before its turn as "finished
     /// unexpectedly", which fails the whole shutdown (`gestalt serve` exited 1).
+    /// Work that ends before any shutdown began is a bug (a loop that
+    /// stopped), which that wait would hide, so it is logged.
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
@@ -26,6 +34,11 @@ public struct BackgroundService: Service {
             }
         } catch is CancellationError {
             return
+        }
+        if !Task.isShuttingDownGracefully, !Task.isCancelled {
+            logger.warning(
+                "background service ended before shutdown; its work is no longer done",
+                metadata: ["service": .string(name)])
         }
         try? await gracefulShutdown()
     }

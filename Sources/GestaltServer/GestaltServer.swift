@@ -74,7 +74,8 @@ public struct GestaltServer: Sendable {
         // Before every route and route middleware (history's answers among them).
         if let verifier = configuration.auth { router.add(middleware: AccessMiddleware(verifier: verifier)) }
         // Without history the routes still exist and answer 503 saying so.
-        HistoryRoutes(history: history ?? NoHistory(), maxLimit: configuration.maxEventLimit).register(on: router)
+        HistoryRoutes(history: history ?? NoHistory(), maxLimit: configuration.maxEventLimit, store: store)
+            .register(on: router)
         InfraRoutes(store: store, registry: registry, fanout: fanout, configuration: configuration).register(on: router)
         GraphRoutes(graph: GraphAPI(store: store, emit: graphEvents.emit), maxBodyBytes: configuration.maxBodyBytes)
             .register(on: router)
@@ -104,7 +105,7 @@ public struct GestaltServer: Sendable {
     public func makeWebSocketRouter() -> Router<GestaltRequestContext> {
         let router = Router(context: GestaltRequestContext.self)
         if let verifier = configuration.auth {
-            router.add(middleware: AccessMiddleware(verifier: verifier, upgrades: true))
+            router.add(middleware: AccessMiddleware(verifier: verifier))
         }
         constellationRoutes.register(upgradesOn: router)
         return router
@@ -131,7 +132,7 @@ public struct GestaltServer: Sendable {
             StreamDispatchChannel(
                 inner: HTTP1WebSocketUpgradeChannel(
                     responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: webSocket)),
-                direct: direct
+                direct: direct, gate: configuration.auth
             )
         }
     }

@@ -14,15 +14,17 @@ import Hummingbird
 struct HistoryRoutes {
     let history: any HistoryQueries
     let maxLimit: Int
+    /// Where a restricted token's entities are judged (`RestrictedAnswers`).
+    let store: TopologyStore
 
     /// Registers the middleware, so it must run before the live routes are added.
     func register(on router: Router<GestaltRequestContext>) {
-        let history = history, maxLimit = maxLimit
+        let history = history, maxLimit = maxLimit, store = store
         router.add(middleware: HistoryOverrides(history: history, maxLimit: maxLimit))
         let api = router.group("api/infra")
         HistoryRangeRoute.register(on: api, history: history)
 
-        api.get("topology/changes") { request, _ -> Response in
+        api.get("topology/changes") { request, context -> Response in
             let query = request.uri.queryParameters
             guard let fromText = query.get("from") else {
                 throw APIError.badQuery("query parameter 'from' (a revision) is required")
@@ -39,7 +41,9 @@ struct HistoryRoutes {
             w.key("from"); w.number(from)
             w.key("to"); w.number(to)
             w.key("updates"); w.beginArray()
-            for update in page.updates { w.raw(update) }
+            for update in RestrictedAnswers.updates(page.updates, store: store, restriction: context.restriction) {
+                w.raw(update)
+            }
             w.endArray()
             w.key("gaps"); w.beginArray()
             for gap in page.gaps {
@@ -56,6 +60,9 @@ struct HistoryRoutes {
 
         api.get("metrics/**") { request, context -> Response in
             let id = try QueryParsing.pathID(context, what: "entity")
+            guard RestrictedAnswers.admits(metricsOf: id, store: store, restriction: context.restriction) else {
+                throw APIError.notFound("no recorded metrics for entity '\(id)'")
+            }
             let query = request.uri.queryParameters
             let names = (query.get("metrics") ?? "cpu_percent,memory_bytes").split(separator: ",").map(String.init)
             guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
@@ -170,18 +177,10 @@ struct HistoryOverrides: RouterMiddleware {
                 point = .time(try HistoryRoutes.time(at, name: "at"))
             }
             let filter = try QueryParsing.topologyFilter(request, context)
-            var topology = try await HistoryRoutes.answer { () async throws(HistoryError) in
+            let topology = try await HistoryRoutes.answer { () async throws(HistoryError) in
                 try await history.topology(at: point)
             }
-            if !filter.isEverything {
-                topology.entities = topology.entities.filter(filter.matches)
-                let ids = Set(topology.entities.map(\.id))
-                topology.connections = topology.connections.filter {
-                    ids.contains($0.sourceID) && ids.contains($0.targetID)
-                }
-                topology.summary = TopologySummary(healths: topology.entities.map(\.health))
-            }
-            return .json(topology)
+            return .json(topology.filtered(by: filter))
         case "/api/infra/events":
             guard query.get("since") != nil || query.get("until") != nil else { break }
             let until = try query.get("until").map { try HistoryRoutes.time($0, name: "until") } ?? .now()

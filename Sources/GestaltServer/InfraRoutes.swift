@@ -22,8 +22,9 @@ struct InfraRoutes {
 
         api.get("topology/stream") { request, context -> Response in
             let filter = try QueryParsing.topologyFilter(request, context)
+            let delta = try QueryParsing.delta(request)
             return SSEResponse.topology(
-                request: request, context: context, registry: registry, fanout: fanout, filter: filter,
+                request: request, context: context, registry: registry, fanout: fanout, filter: filter, delta: delta,
                 resumeFrom: QueryParsing.lastEventID(request), options: configuration.stream
             )
         }
@@ -50,7 +51,10 @@ struct InfraRoutes {
 
         api.get("entities/**") { _, context -> Response in
             let id = try QueryParsing.pathID(context, what: "entity")
-            guard let entity = store.entity(id: id) else { throw APIError.notFound("no entity with id '\(id)'") }
+            // Outside the token's scope is the same answer as absent.
+            guard let entity = store.entity(id: id), context.restriction.admits(entity) else {
+                throw APIError.notFound("no entity with id '\(id)'")
+            }
             return .json(entity)
         }
 

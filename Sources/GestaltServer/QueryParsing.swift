@@ -46,6 +46,23 @@ enum QueryParsing {
         (query.getAll("label") + query.getAll("labels")).flatMap { $0.split(separator: ",").map(String.init) }
     }
 
+    /// `delta=entity|patch`: how the topology stream sends an entity `update`.
+    static func delta(_ request: Request) throws -> DeltaForm {
+        do {
+            return try delta(request.uri.queryParameters)
+        } catch {
+            throw APIError.badQuery(error.message)
+        }
+    }
+
+    static func delta(_ query: Parameters) throws(FilterError) -> DeltaForm {
+        guard let text = query.get("delta") else { return .entity }
+        guard let form = DeltaForm(wireName: text) else {
+            throw FilterError("query parameter 'delta' must be 'entity' or 'patch'; got '\(text)'")
+        }
+        return form
+    }
+
     static func limit(_ request: Request, default value: Int, max: Int) throws -> Int {
         guard let text = request.uri.queryParameters.get("limit") else { return value }
         guard let limit = Int(text), limit >= 1, limit <= max else {

@@ -23,6 +23,7 @@ enum SSEResponse {
         registry: StreamRegistry,
         fanout: TopologyFanout,
         filter: TopologyFilter,
+        delta: DeltaForm,
         resumeFrom: UInt64?,
         options: StreamOptions
     ) -> Response {
@@ -33,7 +34,7 @@ enum SSEResponse {
                 let (connection, ended) = startTopology(
                     channel: network, sessionID: request.uri.queryParameters.get("session_id"), registry: registry,
                     fanout: fanout,
-                    filter: filter, resumeFrom: resumeFrom, options: options,
+                    filter: filter, delta: delta, resumeFrom: resumeFrom, options: options,
                     write: { buffer in network.write(HTTPResponsePart.body(buffer), promise: nil) }
                 )
                 connection.deregister((try? await ended.get()) ?? .transportError)
@@ -47,7 +48,8 @@ enum SSEResponse {
     /// direct one (`DirectTopologyStream`).
     static func startTopology(
         channel network: any Channel, sessionID: String?, registry: StreamRegistry, fanout: TopologyFanout,
-        filter: TopologyFilter, resumeFrom: UInt64?, options: StreamOptions, chunked: Bool = false,
+        filter: TopologyFilter, delta: DeltaForm = .entity, resumeFrom: UInt64?, options: StreamOptions,
+        chunked: Bool = false,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) -> (StreamConnection, EventLoopFuture<DisconnectReason>) {
         let connection = registry.register(
@@ -59,7 +61,8 @@ enum SSEResponse {
             }
         )
         let ended = fanout.start(
-            filter: filter, resumeFrom: resumeFrom, options: options, channel: network, connection: connection,
+            filter: filter, delta: delta, resumeFrom: resumeFrom, options: options, channel: network,
+            connection: connection,
             chunked: chunked, write: write
         )
         return (connection, ended)

@@ -1,4 +1,3 @@
-import Foundation
 public import GestaltEngine
 public import GestaltModel
 import Synchronization
@@ -38,7 +37,7 @@ public struct RecordedBacklog: Sendable {
         do {
             // Only a revision recorded one by one is a place to resume from.
             let own = try await history.changes(after: resumeFrom - 1, through: resumeFrom, limit: 1)
-            guard own.gaps.isEmpty, let first = own.updates.first, try revision(of: first) == resumeFrom else {
+            guard own.gaps.isEmpty, own.revisions.first == resumeFrom else {
                 return nil
             }
             var messages: [TopologyCursor.Message] = []
@@ -47,8 +46,8 @@ public struct RecordedBacklog: Sendable {
                 let page = try await history.changes(
                     after: after, through: store.revision, limit: min(2_000, limit + 1))
                 guard page.gaps.isEmpty, !page.updates.isEmpty else { return nil }
-                for json in page.updates {
-                    after = try revision(of: json)
+                for (json, revision) in zip(page.updates, page.revisions) {
+                    after = revision
                     messages.append(TopologyCursor.Message(id: after, json: json))
                     if store.backlog(after: after) != nil { break }
                 }
@@ -68,10 +67,4 @@ public struct RecordedBacklog: Sendable {
 
     static let maxConcurrentReads = 4
     private static let reads = Mutex(0)
-
-    private struct Revision: Decodable { var revision: UInt64 }
-
-    private static func revision(of json: [UInt8]) throws -> UInt64 {
-        try JSONDecoder().decode(Revision.self, from: Data(json)).revision
-    }
 }

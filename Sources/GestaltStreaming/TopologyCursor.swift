@@ -35,9 +35,12 @@ public struct TopologyCursor: Sendable {
     /// (nil for a `full`): where the fan-out delay is measured from.
     public private(set) var lastOldest: Timestamp?
 
-    public init(store: TopologyStore, filter: TopologyFilter, options: StreamOptions, stats: StreamStats) {
+    public init(
+        store: TopologyStore, filter: TopologyFilter, delta: DeltaForm = .entity, options: StreamOptions,
+        stats: StreamStats
+    ) {
         self.store = store
-        self.view = TopologyView(filter: filter)
+        self.view = TopologyView(filter: filter, delta: delta)
         self.options = options
         self.stats = stats
     }
@@ -141,13 +144,15 @@ public struct TopologyCursor: Sendable {
     private mutating func messages(for batch: [LoggedUpdate]) -> [Message] {
         // Coalescing needs the whole picture: a filtered view may turn an
         // earlier update into an `add`, so it keeps every update.
-        let superseded = view.filter.isEverything ? Self.supersededUpdates(in: batch) : []
+        let (superseded, absorbing): (Set<Int>, Set<Int>) = view.filter.isEverything ? Self.coalescing(batch) : ([], [])
         var out: [Message] = []
         out.reserveCapacity(batch.count - superseded.count)
         var viewMessages: [TopologyView.Message] = []
         for (index, logged) in batch.enumerated() where !superseded.contains(index) {
             viewMessages.removeAll(keepingCapacity: true)
-            view.messages(for: logged, into: &viewMessages)
+            // A patch holds only its own change: one that stands for dropped
+            // updates too goes out as the whole entity.
+            view.messages(for: logged, whole: absorbing.contains(index), into: &viewMessages)
             for message in viewMessages { out.append(Message(id: logged.revision, json: message.json)) }
         }
         if !superseded.isEmpty { stats.coalesced(superseded.count); lastCoalesced = superseded.count }
@@ -158,18 +163,29 @@ public struct TopologyCursor: Sendable {
     /// another `update` of the same entity (`conn_update` of the same
     /// connection) with nothing else about it in between: the later one
     /// carries the whole entity or connection, so the earlier adds nothing.
-    static func supersededUpdates(in batch: [LoggedUpdate]) -> Set<Int> {
-        guard batch.count > 1 else { return [] }
-        var laterEntityUpdate: Set<String> = []
+    static func supersededUpdates(in batch: [LoggedUpdate]) -> Set<Int> { coalescing(batch).superseded }
+
+    /// `superseded` as above, and `absorbing`: the entity `update`s that
+    /// made at least one earlier update superseded.
+    static func coalescing(_ batch: [LoggedUpdate]) -> (superseded: Set<Int>, absorbing: Set<Int>) {
+        guard batch.count > 1 else { return ([], []) }
+        // Entity id to the index of the latest update in its current run.
+        var laterEntityUpdate: [String: Int] = [:]
         var laterConnectionUpdate: Set<String> = []
         var superseded: Set<Int> = []
+        var absorbing: Set<Int> = []
         for index in batch.indices.reversed() {
             let logged = batch[index]
             if let id = logged.entity?.id {
                 if logged.kind == .update, logged.neighbours.isEmpty {
-                    if !laterEntityUpdate.insert(id).inserted { superseded.insert(index) }
+                    if let later = laterEntityUpdate[id] {
+                        superseded.insert(index)
+                        absorbing.insert(later)
+                    } else {
+                        laterEntityUpdate[id] = index
+                    }
                 } else {
-                    laterEntityUpdate.remove(id)
+                    laterEntityUpdate[id] = nil
                 }
             } else if let id = logged.connection?.id {
                 if logged.kind == .connUpdate {
@@ -179,6 +195,6 @@ public struct TopologyCursor: Sendable {
                 }
             }
         }
-        return superseded
+        return (superseded, absorbing)
     }
 }

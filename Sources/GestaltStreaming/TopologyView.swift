@@ -10,9 +10,12 @@ public import GestaltModel
 /// a `remove`.
 public struct TopologyView: Sendable {
     public let filter: TopologyFilter
+    /// How an entity `update` the view keeps is sent (`DeltaForm`).
+    public let delta: DeltaForm
 
-    public init(filter: TopologyFilter) {
+    public init(filter: TopologyFilter, delta: DeltaForm = .entity) {
         self.filter = filter
+        self.delta = delta
     }
 
     /// One message for the view: either the log's own JSON, or a re-encoded
@@ -28,8 +31,10 @@ public struct TopologyView: Sendable {
         }
     }
 
-    public func messages(for logged: LoggedUpdate, into out: inout [Message]) {
-        if filter.isEverything { out.append(.logged(logged.json)); return }
+    /// - Parameter whole: send an `update` as the whole entity even in the
+    ///   `patch` form (it stands for coalesced updates whose patches are gone).
+    public func messages(for logged: LoggedUpdate, whole: Bool = false, into out: inout [Message]) {
+        if filter.isEverything { out.append(kept(logged, whole: whole)); return }
         switch logged.kind {
         case .add, .remove:
             if let entity = logged.entity, filter.matches(entity) { out.append(.logged(logged.json)) }
@@ -43,7 +48,7 @@ public struct TopologyView: Sendable {
             let now = filter.matches(entity)
             switch (was, now) {
             case (true, true):
-                out.append(.logged(logged.json))
+                out.append(kept(logged, whole: whole))
             case (false, true):
                 out.append(.synthesized(encode(.add, logged, entity: entity)))
                 for (connection, peer) in logged.neighbours where filter.matches(peer) {
@@ -60,6 +65,17 @@ public struct TopologyView: Sendable {
         case .full:
             break
         }
+    }
+
+    /// An update the view passes on as it happened: the log's JSON, or in
+    /// the `patch` form an entity `update`'s changed fields.
+    private func kept(_ logged: LoggedUpdate, whole: Bool) -> Message {
+        guard delta == .patch, !whole, logged.kind == .update, let entity = logged.entity,
+            let previous = logged.previous
+        else { return .logged(logged.json) }
+        return .synthesized(
+            TopologyUpdate.patchJSON(
+                revision: logged.revision, timestamp: logged.timestamp, previous: previous, entity: entity))
     }
 
     private func encode(

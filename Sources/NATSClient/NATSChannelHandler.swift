@@ -44,24 +44,47 @@ final class NATSChannelHandler: ChannelInboundHandler {
         // the few leftover bytes in place. Locals, not properties, in the loop:
         // one exclusivity check per read instead of two per message.
         var incoming = unwrapInboundIn(data)
-        var buffer = incoming
-        if unread.readableBytes > 0 {
-            buffer = unread
-            unread = ByteBuffer()  // first, so the append below writes in place rather than copying
-            buffer.writeBuffer(&incoming)
-        }
         var decoder = self.decoder
         do {
-            while let op = try decoder.next(from: &buffer) { handle(op, context: context) }
+            if unread.readableBytes > 0 {
+                var head = unread
+                unread = ByteBuffer()  // first, so the appends below write in place rather than copying
+                if try !finishFrame(&head, from: &incoming, decoder: &decoder, context: context) {
+                    incoming = head  // this read only extended the cut-off frame
+                }
+            }
+            while let op = try decoder.next(from: &incoming) { handle(op, context: context) }
         } catch {
             errorCaught(context: context, error: error)
         }
         self.decoder = decoder
         packBatch()
-        if buffer.readableBytes > 0 {
-            if buffer.readerIndex >= 4096 { buffer.discardReadBytes() }
-            unread = buffer
+        if incoming.readableBytes > 0 {
+            if incoming.readerIndex >= 4096 { incoming.discardReadBytes() }
+            unread = incoming
         }
+    }
+
+    /// Completes the frame the last read cut off: moves over from `incoming`
+    /// only the bytes that frame still lacks (the rest of its control line,
+    /// then its payload), not the whole read, which is then decoded in place.
+    /// Copying each read onto the leftover was ≈2.3% of the subscribe path in
+    /// `perf`. False when `incoming` ran out first (`head` is still partial).
+    private func finishFrame(
+        _ head: inout ByteBuffer, from incoming: inout ByteBuffer, decoder: inout NATSServerOpDecoder,
+        context: ChannelHandlerContext
+    ) throws(NATSError) -> Bool {
+        while head.readableBytes > 0 {
+            guard incoming.readableBytes > 0 else { return false }
+            let wanted =
+                decoder.bytesMissing(from: head)
+                ?? incoming.readableBytesView.firstIndex(of: 10).map { $0 - incoming.readerIndex + 1 }
+                ?? incoming.readableBytes
+            var part = incoming.readSlice(length: Swift.min(wanted, incoming.readableBytes))!
+            head.writeBuffer(&part)
+            while let op = try decoder.next(from: &head) { handle(op, context: context) }
+        }
+        return true
     }
 
     private func handle(_ op: NATSServerOp, context: ChannelHandlerContext) {

@@ -47,40 +47,63 @@ package enum NATSClientOps {
     /// `PUB subject [reply] n\r\n<payload>\r\n` as one copy into reserved
     /// space: every publish comes here, and ByteBuffer's per-call writes
     /// (each a capacity and uniqueness check) were most of its cost in `perf`.
-    private static func writePlainPublish(
+    /// Plain loops and pointer copies only: the `stride` and nested-function
+    /// version ran unspecialized generic code per message.
+    package static func writePlainPublish(
         subject: String, replyTo: String?, payload: ByteBuffer, into buffer: inout ByteBuffer
     ) {
-        var subject = subject, replyTo = replyTo
+        var subject = subject
+        var reply = replyTo ?? ""
         let size = payload.readableBytes
-        var digits = 1, rest = size / 10
-        while rest > 0 { digits += 1; rest /= 10 }
-        let replyLength = replyTo.map { $0.utf8.count + 1 } ?? 0
-        let total = 4 + subject.utf8.count + replyLength + 1 + digits + 2 + size + 2
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
-            var at = 0
-            func put(_ byte: UInt8) { out[at] = byte; at += 1 }
-            func put(_ bytes: UnsafeRawBufferPointer) {
-                guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-                (out.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
-                at += bytes.count
+        var digits = 1
+        var rest = size / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        subject.withUTF8 { subject in
+            reply.withUTF8 { reply in
+                let replyLength = replyTo == nil ? 0 : reply.count + 1
+                let total = 4 + subject.count + replyLength + 1 + digits + 2 + size + 2
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+                    let base = out.baseAddress!
+                    base.storeBytes(of: UInt8(ascii: "P"), as: UInt8.self)
+                    (base + 1).storeBytes(of: UInt8(ascii: "U"), as: UInt8.self)
+                    (base + 2).storeBytes(of: UInt8(ascii: "B"), as: UInt8.self)
+                    (base + 3).storeBytes(of: UInt8(ascii: " "), as: UInt8.self)
+                    var at = 4
+                    if let start = subject.baseAddress {
+                        (base + at).copyMemory(from: start, byteCount: subject.count)
+                        at += subject.count
+                    }
+                    if replyLength > 0 {
+                        (base + at).storeBytes(of: UInt8(ascii: " "), as: UInt8.self)
+                        if let start = reply.baseAddress {
+                            (base + at + 1).copyMemory(from: start, byteCount: reply.count)
+                        }
+                        at += replyLength
+                    }
+                    (base + at).storeBytes(of: UInt8(ascii: " "), as: UInt8.self)
+                    at += digits + 1
+                    var value = size
+                    var position = at - 1
+                    for _ in 0..<digits {
+                        (base + position).storeBytes(of: UInt8(truncatingIfNeeded: 48 + value % 10), as: UInt8.self)
+                        value /= 10
+                        position -= 1
+                    }
+                    (base + at).storeBytes(of: 13, as: UInt8.self)
+                    (base + at + 1).storeBytes(of: 10, as: UInt8.self)
+                    at += 2
+                    payload.withUnsafeReadableBytes { bytes in
+                        if let start = bytes.baseAddress { (base + at).copyMemory(from: start, byteCount: bytes.count) }
+                    }
+                    at += size
+                    (base + at).storeBytes(of: 13, as: UInt8.self)
+                    (base + at + 1).storeBytes(of: 10, as: UInt8.self)
+                    return at + 2
+                }
             }
-            put(UInt8(ascii: "P")); put(UInt8(ascii: "U")); put(UInt8(ascii: "B")); put(UInt8(ascii: " "))
-            subject.withUTF8 { put(UnsafeRawBufferPointer($0)) }
-            if replyTo != nil {
-                put(UInt8(ascii: " "))
-                replyTo!.withUTF8 { put(UnsafeRawBufferPointer($0)) }
-            }
-            put(UInt8(ascii: " "))
-            var value = size
-            for position in stride(from: at + digits - 1, through: at, by: -1) {
-                out[position] = UInt8(48 + value % 10)
-                value /= 10
-            }
-            at += digits
-            put(13); put(10)
-            payload.withUnsafeReadableBytes { put($0) }
-            put(13); put(10)
-            return at
         }
     }
 

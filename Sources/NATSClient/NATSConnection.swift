@@ -41,6 +41,28 @@ public final class NATSConnection: Sendable {
     public let inboxPrefix: String
     private let group: any EventLoopGroup
     private let state: Mutex<State>
+    /// Bytes taken from `outgoing` for the socket, in the order they were taken
+    /// (under the state lock, then this one: never the other way round), and
+    /// written buffers kept for reuse.
+    private let writes = Mutex(Writes())
+    /// Bumped whenever `outgoing` is taken: a linger timer armed before that
+    /// has nothing left to do, and returns without taking the state lock.
+    private let writeGeneration = Atomic<UInt64>(0)
+
+    private struct Writes {
+        var ready = Deque<(channel: any Channel, bytes: ByteBuffer)>()
+        /// Written buffers, cleared, to become `outgoing` again: a fresh
+        /// allocation per write cost page faults and regrowth copies (~5% of a publish in `perf`).
+        var spares: [ByteBuffer] = []
+    }
+
+    /// What a publish does after queuing its bytes (see `afterPublish`).
+    private enum PublishWrite {
+        case nothing
+        case now(any Channel)
+        case linger(any Channel, generation: UInt64)
+        case handOff(any Channel, waiters: [CheckedContinuation<Void, Never>])
+    }
 
     private struct SubscriptionRecord {
         let subscription: NATSSubscription
@@ -56,11 +78,30 @@ public final class NATSConnection: Sendable {
     private struct State {
         var status = Status.reconnecting
         var channel: (any Channel)?
-        var serverInfo: NATSServerInfo?
+        var serverInfo: NATSServerInfo? {
+            didSet { maxPayload = serverInfo?.maxPayload ?? .max }
+        }
+        /// `serverInfo.maxPayload`, read on every publish: reading it through
+        /// the optional struct copied all of INFO's fields (~3% of a publish in `perf`).
+        var maxPayload = Int.max
+        /// The last subject a publish validated: a publisher that keeps to a few
+        /// subjects pays a comparison, not a scan, per message.
+        var lastPublishSubject = ""
         /// Encoded operations the channel has not been handed yet.
         var outgoing = ByteBuffer()
+        /// Full chunks of `outgoing` set aside, oldest first, while the socket
+        /// is backed up: growing one buffer to megabytes instead cost regrowth
+        /// copies and fresh pages (page faults were ~8% of a publish in `perf`).
+        var parked: [ByteBuffer] = []
+        var parkedBytes = 0
+        /// The channel was seen not writable: `channelWritabilityChanged` writes
+        /// everything, and publishes schedule no writes until then.
+        var backedUp = false
+
+        /// Bytes not yet handed to the channel: what `maxPendingOutgoingBytes` bounds.
+        var pendingBytes: Int { outgoing.readableBytes + parkedBytes }
         var flushScheduled = false
-        /// The scheduled write is a delayed one (see `schedulePublishWrite`).
+        /// The scheduled write is a delayed one (see `afterPublish`).
         var lingering = false
         var lastWrite = NIODeadline.distantPast
         /// PINGs of `flush()` sitting in `outgoing`; their PONGs come only after they are sent.
@@ -90,23 +131,78 @@ public final class NATSConnection: Sendable {
             return channel
         }
 
-        /// Like `scheduleWrite`, for a publish: while publishes keep coming
-        /// (the last write was under a millisecond ago) the write waits
-        /// `NATSConnection.linger` so it carries many messages, until
-        /// `lingerBytes` are queued. Small writes made the server spend its
-        /// time in read calls: in `perf` nats-server took more CPU per message
-        /// from this client than from the raw baseline's 70 KB writes.
-        mutating func schedulePublishWrite() -> (channel: any Channel, linger: Bool)? {
-            guard status == .connected, let channel else { return nil }
-            if flushScheduled {
-                guard lingering, outgoing.readableBytes >= NATSConnection.lingerBytes else { return nil }
-                lingering = false
-                return (channel, false)
+    }
+
+    /// Like `scheduleWrite`, for a publish: while publishes keep coming (the
+    /// last write was under a millisecond ago) the write waits `linger` so it
+    /// carries many messages, until `lingerBytes` are queued. Small writes made
+    /// the server spend its time in read calls: in `perf` nats-server took
+    /// more CPU per message from this client than from the raw baseline's 70 KB
+    /// writes. At `lingerBytes` the publisher hands the bytes over itself,
+    /// still holding the lock: an event loop taking the lock from a busy
+    /// publisher spun in `_lockSlow` for half its samples in `perf`.
+    private func afterPublish(_ state: inout State) -> PublishWrite {
+        guard state.status == .connected, let channel = state.channel else { return .nothing }
+        if state.outgoing.readableBytes >= Self.lingerBytes {
+            if !state.backedUp, channel.isWritable {
+                return .handOff(channel, waiters: takeOutgoing(&state, for: channel))
             }
-            flushScheduled = true
-            lingering = NIODeadline.now() - lastWrite < .milliseconds(1)
-            return (channel, lingering)
+            state.backedUp = true
+            state.parkedBytes += state.outgoing.readableBytes
+            state.parked.append(state.outgoing)
+            state.outgoing = channel.allocator.buffer(capacity: 2 * Self.lingerBytes)
+            return .nothing
         }
+        // Backed up, the write comes with `channelWritabilityChanged`: a write
+        // scheduled per publish meanwhile found the socket full every time
+        // while spinning on this lock (45% of the event loop in `perf`).
+        if state.flushScheduled || state.backedUp { return .nothing }
+        state.flushScheduled = true
+        state.lingering = NIODeadline.now() - state.lastWrite < .milliseconds(1)
+        return state.lingering
+            ? .linger(channel, generation: writeGeneration.load(ordering: .relaxed)) : .now(channel)
+    }
+
+    private func perform(_ write: PublishWrite) {
+        switch write {
+        case .nothing:
+            break
+        case .now(let channel):
+            scheduleWrite(on: channel)
+        case .linger(let channel, let generation):
+            channel.eventLoop.scheduleTask(in: Self.linger) {
+                // Taken meanwhile: whoever took it wrote it, or armed a timer of its own.
+                guard self.writeGeneration.load(ordering: .relaxed) == generation else { return }
+                self.writeOutgoing(on: channel)
+            }
+        case .handOff(let channel, let waiters):
+            channel.eventLoop.execute { self.writeReady(on: channel) }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    /// Moves `outgoing` to the write queue, state lock held; the caller then
+    /// has the event loop run `writeReady`, and resumes the returned waiters.
+    private func takeOutgoing(_ state: inout State, for channel: any Channel) -> [CheckedContinuation<Void, Never>] {
+        state.flushScheduled = false
+        state.lingering = false
+        state.backedUp = false
+        state.pingsInOutgoing = 0
+        state.lastWrite = .now()
+        writeGeneration.wrappingAdd(1, ordering: .relaxed)
+        let bytes = state.outgoing
+        let parked = state.parked
+        state.parked = []
+        state.parkedBytes = 0
+        let spare = writes.withLock { writes in
+            for chunk in parked { writes.ready.append((channel, chunk)) }
+            if bytes.readableBytes > 0 { writes.ready.append((channel, bytes)) }
+            return writes.spares.popLast()
+        }
+        state.outgoing =
+            spare ?? channel.allocator.buffer(capacity: Swift.max(4096, Swift.min(bytes.readableBytes, 1 << 20)))
+        defer { state.writeWaiters = [] }
+        return state.writeWaiters
     }
 
     /// How long a publish write waits for more while publishes keep coming, and how many bytes end the wait.
@@ -147,14 +243,43 @@ public final class NATSConnection: Sendable {
     /// Waits while the outgoing buffer is full and connected; throws
     /// `.pendingBufferFull` when it is full and disconnected.
     @inlinable
-    public func publish(
+    nonisolated(nonsending) public func publish(
         _ payload: ByteBuffer, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
     ) async throws {
         // Inlinable around a plain call: a publish that need not wait costs the
         // caller no async call (its task frame alloc/dealloc and executor check
-        // were ~15% of a publish in `perf`).
-        if try enqueuePublish(payload, to: subject, replyTo: replyTo, headers: headers) { return }
+        // were ~15% of a publish in `perf`). Nonsending, so it runs on the
+        // caller's executor: a plain nonisolated async func still hopped to the
+        // generic executor and back on every call (`swift_task_switch` ≈ 8%).
+        if headers == nil {
+            if try enqueuePlainPublish(payload, to: subject, replyTo: replyTo) { return }
+        } else if try enqueuePublish(payload, to: subject, replyTo: replyTo, headers: headers) {
+            return
+        }
         try await publishAfterWaiting(payload, to: subject, replyTo: replyTo, headers: headers)
+    }
+
+    /// `enqueuePublish` without headers, the common case, with no optional
+    /// header block to copy through and the subject check cached (`lastPublishSubject`).
+    @usableFromInline
+    func enqueuePlainPublish(_ payload: ByteBuffer, to subject: String, replyTo: String?) throws(NATSError) -> Bool {
+        if let replyTo { try NATSClientOps.validateSubject(replyTo) }
+        let write = try state.withLock { state throws(NATSError) -> PublishWrite? in
+            if state.status == .connected, state.pendingBytes >= options.maxPendingOutgoingBytes {
+                return nil
+            }
+            if subject != state.lastPublishSubject {
+                try NATSClientOps.validateSubject(subject, wildcardsAllowed: false)
+                state.lastPublishSubject = subject
+            }
+            try append(&state, payloadBytes: payload.readableBytes) { buffer in
+                NATSClientOps.writePlainPublish(subject: subject, replyTo: replyTo, payload: payload, into: &buffer)
+            }
+            return afterPublish(&state)
+        }
+        guard let write else { return false }
+        perform(write)
+        return true
     }
 
     /// Queues one PUB and schedules its write; false, with nothing queued, when
@@ -165,30 +290,23 @@ public final class NATSConnection: Sendable {
     ) throws(NATSError) -> Bool {
         try NATSClientOps.validateSubject(subject, wildcardsAllowed: false)
         if let replyTo { try NATSClientOps.validateSubject(replyTo) }
-        let outcome = try state.withLock {
-            state throws(NATSError) -> (wait: Bool, write: (channel: any Channel, linger: Bool)?) in
-            if state.status == .connected, state.outgoing.readableBytes >= options.maxPendingOutgoingBytes {
-                return (true, nil)
+        let write = try state.withLock { state throws(NATSError) -> PublishWrite? in
+            if state.status == .connected, state.pendingBytes >= options.maxPendingOutgoingBytes {
+                return nil
             }
             try append(&state, payloadBytes: payload.readableBytes) { buffer throws(NATSError) in
                 try NATSClientOps.writePublish(
                     subject: subject, replyTo: replyTo, headers: headers, payload: payload, into: &buffer)
             }
-            return (false, state.schedulePublishWrite())
+            return afterPublish(&state)
         }
-        if outcome.wait { return false }
-        if let write = outcome.write {
-            if write.linger {
-                write.channel.eventLoop.scheduleTask(in: Self.linger) { self.writeOutgoing(on: write.channel) }
-            } else {
-                scheduleWrite(on: write.channel)
-            }
-        }
+        guard let write else { return false }
+        perform(write)
         return true
     }
 
     @usableFromInline
-    func publishAfterWaiting(
+    nonisolated(nonsending) func publishAfterWaiting(
         _ payload: ByteBuffer, to subject: String, replyTo: String?, headers: NATSHeaders?
     ) async throws {
         repeat {
@@ -202,23 +320,24 @@ public final class NATSConnection: Sendable {
         try await publish(ByteBuffer(string: payload), to: subject, replyTo: replyTo, headers: headers)
     }
 
-    /// Queues every message of `batch`, in order, under one lock, and writes
-    /// them at once (no linger). All or nothing: a payload over max_payload, or
+    /// Queues every message of `batch`, in order, under one lock, and hands
+    /// them to the socket at once (no linger). All or nothing: a payload over max_payload, or
     /// a batch that would pass the pending bound while disconnected, throws and
     /// queues none of them. Waits, as `publish` does, while the outgoing buffer is full.
     public func publish(_ batch: NATSPublishBatch) async throws {
         guard !batch.isEmpty else { return }
         while true {
-            let outcome = try state.withLock { state throws(NATSError) -> (wait: Bool, channel: (any Channel)?) in
+            let write = try state.withLock { state throws(NATSError) -> PublishWrite? in
                 guard state.status != .closed else { throw NATSError(.closed, "the connection is closed") }
-                if let max = state.serverInfo?.maxPayload, batch.largestPayload > max {
+                if batch.largestPayload > state.maxPayload {
                     throw NATSError(
                         .payloadTooLarge,
-                        "a payload of \(batch.largestPayload) bytes exceeds the server's max_payload \(max)")
+                        "a payload of \(batch.largestPayload) bytes exceeds the server's max_payload \(state.maxPayload)"
+                    )
                 }
                 if state.status == .connected {
-                    if state.outgoing.readableBytes >= options.maxPendingOutgoingBytes { return (true, nil) }
-                } else if state.outgoing.readableBytes + batch.encodedBytes > options.maxPendingOutgoingBytes {
+                    if state.pendingBytes >= options.maxPendingOutgoingBytes { return nil }
+                } else if state.pendingBytes + batch.encodedBytes > options.maxPendingOutgoingBytes {
                     throw NATSError(
                         .pendingBufferFull,
                         "disconnected and \(options.maxPendingOutgoingBytes) bytes of pending outgoing data would be passed"
@@ -231,10 +350,16 @@ public final class NATSConnection: Sendable {
                 }
                 state.statistics.outMessages += batch.count
                 state.statistics.outBytes += batch.payloadBytes
-                return (false, state.scheduleWrite())
+                // Handed over here, as `afterPublish` does past `lingerBytes`.
+                guard state.status == .connected, let channel = state.channel, !state.backedUp else {
+                    return PublishWrite.nothing
+                }
+                if channel.isWritable { return .handOff(channel, waiters: takeOutgoing(&state, for: channel)) }
+                state.backedUp = true
+                return PublishWrite.nothing
             }
-            if !outcome.wait {
-                if let channel = outcome.channel { scheduleWrite(on: channel) }
+            if let write {
+                perform(write)
                 return
             }
             await waitForRoom()
@@ -247,13 +372,14 @@ public final class NATSConnection: Sendable {
         _ state: inout State, payloadBytes: Int, _ write: (inout ByteBuffer) throws(NATSError) -> Void
     ) throws(NATSError) {
         guard state.status != .closed else { throw NATSError(.closed, "the connection is closed") }
-        if let max = state.serverInfo?.maxPayload, payloadBytes > max {
+        if payloadBytes > state.maxPayload {
             throw NATSError(
-                .payloadTooLarge, "payload of \(payloadBytes) bytes exceeds the server's max_payload \(max)")
+                .payloadTooLarge,
+                "payload of \(payloadBytes) bytes exceeds the server's max_payload \(state.maxPayload)")
         }
         let mark = state.outgoing.writerIndex
         try write(&state.outgoing)
-        if state.status != .connected, state.outgoing.readableBytes > options.maxPendingOutgoingBytes {
+        if state.status != .connected, state.pendingBytes > options.maxPendingOutgoingBytes {
             state.outgoing.moveWriterIndex(to: mark)
             throw NATSError(
                 .pendingBufferFull,
@@ -266,7 +392,7 @@ public final class NATSConnection: Sendable {
     private func waitForRoom() async {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state in
-                guard state.status == .connected, state.outgoing.readableBytes >= options.maxPendingOutgoingBytes else {
+                guard state.status == .connected, state.pendingBytes >= options.maxPendingOutgoingBytes else {
                     return true
                 }
                 state.writeWaiters.append(continuation)
@@ -457,24 +583,55 @@ public final class NATSConnection: Sendable {
     /// Hands `outgoing` to the channel in one write, unless the socket is backed up
     /// (then `channelWritabilityChanged` calls this again).
     func writeOutgoing(on channel: any Channel) {
-        let (bytes, waiters) = state.withLock { state -> (ByteBuffer?, [CheckedContinuation<Void, Never>]) in
-            state.flushScheduled = false
-            state.lingering = false
-            guard state.status == .connected, state.channel === channel, state.outgoing.readableBytes > 0,
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard state.status == .connected, state.channel === channel, state.pendingBytes > 0,
                 channel.isWritable
             else {
-                return (nil, [])
+                state.flushScheduled = false
+                state.lingering = false
+                // Set and cleared here on every call: a drained socket that
+                // finds nothing pending must clear it, or publishes would wait
+                // for a writability change that never comes.
+                if state.channel === channel { state.backedUp = !channel.isWritable }
+                return []
             }
-            let bytes = state.outgoing
-            state.outgoing = channel.allocator.buffer(
-                capacity: Swift.max(4096, Swift.min(bytes.readableBytes, 1 << 20)))
-            state.pingsInOutgoing = 0
-            state.lastWrite = .now()
-            defer { state.writeWaiters = [] }
-            return (bytes, state.writeWaiters)
+            return takeOutgoing(&state, for: channel)
         }
-        if let bytes { channel.writeAndFlush(bytes, promise: nil) }
+        writeReady(on: channel)
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Writes what was taken for `channel`, in order, on its event loop, and
+    /// keeps up to two written buffers for reuse. Bytes taken for a channel
+    /// that has closed since are dropped, as a write to it would have been.
+    private func writeReady(on channel: any Channel) {
+        var ready = writes.withLock { writes in
+            var mine = Deque<(channel: any Channel, bytes: ByteBuffer)>()
+            var others = Deque<(channel: any Channel, bytes: ByteBuffer)>()
+            while let entry = writes.ready.popFirst() {
+                if entry.channel === channel {
+                    mine.append(entry)
+                } else if entry.channel.isActive {
+                    others.append(entry)
+                }
+            }
+            writes.ready = others
+            return mine
+        }
+        guard !ready.isEmpty else { return }
+        for entry in ready { channel.write(entry.bytes, promise: nil) }
+        channel.flush()
+        var spares: [ByteBuffer] = []
+        while var entry = ready.popFirst() {
+            // Written in full by now unless the socket is backed up; then the
+            // channel still holds it, and `clear()` gets fresh storage instead.
+            guard spares.count < 2, entry.bytes.capacity <= 1 << 20 else { continue }
+            entry.bytes.clear()
+            spares.append(entry.bytes)
+        }
+        writes.withLock { writes in
+            for spare in spares where writes.spares.count < 2 { writes.spares.append(spare) }
+        }
     }
 
     func received(_ op: NATSServerOp, on channel: any Channel) {
@@ -629,7 +786,7 @@ public final class NATSConnection: Sendable {
             state.channel = channel
             state.serverInfo = info
             state.status = .connected
-            var hello = channel.allocator.buffer(capacity: 256 + state.outgoing.readableBytes)
+            var hello = channel.allocator.buffer(capacity: 256 + state.pendingBytes)
             for (sid, record) in state.subscriptions.sorted(by: { $0.key < $1.key }) {
                 let subscription = record.subscription
                 NATSClientOps.writeSubscribe(
@@ -638,7 +795,11 @@ public final class NATSConnection: Sendable {
                     NATSClientOps.writeUnsubscribe(sid: sid, max: max - record.delivered, into: &hello)
                 }
             }
+            for chunk in state.parked { hello.writeImmutableBuffer(chunk) }
             hello.writeBuffer(&state.outgoing)
+            state.parked = []
+            state.parkedBytes = 0
+            state.backedUp = false
             state.outgoing = hello
             state.flushScheduled = true
             return true

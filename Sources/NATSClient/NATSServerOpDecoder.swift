@@ -63,6 +63,12 @@ package struct NATSServerOpDecoder: NIOSingleStepByteToMessageDecoder {
         return nil
     }
 
+    /// With a MSG's payload still incomplete in `buffer`, how many more bytes
+    /// finish it (payload and CRLF); nil when no payload is awaited.
+    package func bytesMissing(from buffer: ByteBuffer) -> Int? {
+        awaitingPayload.map { Swift.max(1, $0.totalLength + 2 - buffer.readableBytes) }
+    }
+
     private enum ControlOp {
         case message(PendingMessage)
         case immediate(NATSServerOp)

@@ -23,6 +23,8 @@ struct FanoutBench: AsyncParsableCommand {
     @Option(help: "Bytes of each published body.") var payload = 450
     @Option(help: "Clients per load that time each message (the rest only count).") var measure = 100
     @Option(help: "The gestalt binary (default: next to this one).") var gestalt: String?
+    @Option(help: "How gestalt's clients take an update: entity (the whole entity) or patch (the changed fields).")
+    var delta = "patch"
     @Option(help: "Extra arguments for `gestalt serve`, space-separated.") var gestaltArguments = ""
     @Option(help: "nginx binary.") var nginx = "/usr/sbin/nginx"
     @Option(help: "nchan's dynamic module.") var nchanModule = "/usr/lib/nginx/modules/ngx_nchan_module.so"
@@ -48,7 +50,7 @@ struct FanoutBench: AsyncParsableCommand {
         do {
             peers.append(
                 try await GestaltPeer.start(
-                    binary: binary, port: port, directory: directory, payloadBytes: payload,
+                    binary: binary, port: port, directory: directory, payloadBytes: payload, delta: delta,
                     extraArguments: gestaltArguments.split(separator: " ").map(String.init), client: client
                 ))
             if vs == "nchan" {

@@ -154,10 +154,12 @@ struct GestaltPeer: FanoutPeer {
     let worker: ServerProcess
     let child: ChildProcess
     let payloadBytes: Int
+    let delta: String
     static let nodeID = "bench-node"
 
     static func start(
-        binary: String, port: Int, directory: URL, payloadBytes: Int, extraArguments: [String], client: HTTPClient
+        binary: String, port: Int, directory: URL, payloadBytes: Int, delta: String, extraArguments: [String],
+        client: HTTPClient
     ) async throws -> GestaltPeer {
         let arguments =
             [
@@ -179,10 +181,11 @@ struct GestaltPeer: FanoutPeer {
             throw LoadTargetError(message: "creating the bench node answered \(response.status.code)")
         }
         return GestaltPeer(
-            target: target, worker: ServerProcess(pid: child.pid), child: child, payloadBytes: payloadBytes)
+            target: target, worker: ServerProcess(pid: child.pid), child: child, payloadBytes: payloadBytes,
+            delta: delta)
     }
 
-    func streamPath(_ load: String) -> String { "/api/infra/topology/stream?namespaces=bench" }
+    func streamPath(_ load: String) -> String { "/api/infra/topology/stream?namespaces=bench&delta=\(delta)" }
 
     func publish(_ load: String, sequence: Int, client: HTTPClient) async -> Bool {
         var request = HTTPClientRequest(url: "http://\(target.host):\(target.port)/api/graph/nodes/\(Self.nodeID)")

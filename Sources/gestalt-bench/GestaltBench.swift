@@ -10,7 +10,7 @@ struct GestaltBench: AsyncParsableCommand {
         abstract: "Benchmarks that run gestalt's pieces side by side with real peers.",
         subcommands: [
             SnapshotBench.self, DiffBench.self, StoreBench.self, SSEBench.self, LayoutBench.self, LoadBench.self,
-            FanoutBench.self,
+            FanoutBench.self, PatchBench.self,
             KubernetesBench.self,
             PostgresBench.self,
             HistoryBench.self, HistoryLatencyBench.self,

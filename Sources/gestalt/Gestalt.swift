@@ -9,7 +9,7 @@ struct Gestalt: AsyncParsableCommand {
         commandName: "gestalt",
         abstract: "A live map of running infrastructure, streamed to a 3D web UI.",
         version: version,
-        subcommands: [Serve.self, ConfigCommand.self, Query.self],
+        subcommands: [Serve.self, Collect.self, Edge.self, ConfigCommand.self, Query.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -31,7 +31,10 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "History") var history: HistoryOptions
     @OptionGroup(title: "Sources") var sourceFlags: SourceFlags
 
-    func run() async throws {
+    func run() async throws { try await run(role: .serve) }
+
+    /// The one server pipeline; `collect` and `edge` (ScaleOut.swift) change what feeds the store.
+    func run(role: ScaleOutRole) async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = logLevel
@@ -51,7 +54,8 @@ struct Serve: AsyncParsableCommand {
 
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.retainedUpdates = streaming.retainedUpdates
-        storeConfiguration.startingCounter = StoreConfiguration.processBase()
+        // An edge's revisions are JetStream sequences, the same on every edge and across restarts.
+        storeConfiguration.startingCounter = role.isEdge ? 0 : StoreConfiguration.processBase()
         storeConfiguration.maxEntities = file?.visualization.maxEntities
         if let health = file?.health {
             storeConfiguration.healthPolicy.thresholds = UsageThresholds(
@@ -59,8 +63,11 @@ struct Serve: AsyncParsableCommand {
                 memoryWarning: health.memoryWarning, memoryCritical: health.memoryCritical
             )
         }
-        let opened = try await history.open(
-            processBase: storeConfiguration.startingCounter, file: HistoryFileSetting(file))
+        // An edge keeps no history of its own (the streams are its history).
+        let opened =
+            role.isEdge
+            ? nil
+            : try await history.open(processBase: storeConfiguration.startingCounter, file: HistoryFileSetting(file))
         storeConfiguration.startingCounter = opened?.startingCounter ?? storeConfiguration.startingCounter
         let store = TopologyStore(configuration: storeConfiguration)
         let statusBoard = SourceStatusBoard()
@@ -90,12 +97,15 @@ struct Serve: AsyncParsableCommand {
         if let (events, options) = graphNATS {
             services.append(BackgroundService(name: "graph events over NATS") { await events.run(options: options) })
         }
-        let sources =
-            try file.map {
+        // An edge runs no source: the collector's updates are its only input.
+        let sources: [any TopologySource] =
+            role.isEdge
+            ? []
+            : try file.map {
                 try ConfigWiring.sources($0, flags: sourceFlags, demo: demo, kubernetes: kubernetes, logger: logger)
             }
-            ?? SourceWiring.sources(demo: demo, kubernetes: kubernetes, flags: sourceFlags, logger: logger)
-        if sources.isEmpty { logger.warning("the configuration enables no source: the map stays empty") }
+                ?? SourceWiring.sources(demo: demo, kubernetes: kubernetes, flags: sourceFlags, logger: logger)
+        if sources.isEmpty, !role.isEdge { logger.warning("the configuration enables no source: the map stays empty") }
         await RestoreWiring.restore(store: store, history: opened?.history, sources: sources, logger: logger)
         // A source back from an outage resynced its entities in bulk: one
         // graph.invalidated for every project (docs/PROTOCOL.md, Graph events).
@@ -109,9 +119,12 @@ struct Serve: AsyncParsableCommand {
             let watch = EntityLimitWatch(store: store, limit: limit)
             services.append(BackgroundService(name: "entity limit") { await watch.run() })
         }
-        let layout = LayoutWiring.services(store: store, enabled: !streaming.noLayout, seed: demo.demoSeed ?? 1)
+        // An edge shows the collector's positions; it computes none.
+        let layout = LayoutWiring.services(
+            store: store, enabled: !streaming.noLayout && !role.isEdge, seed: demo.demoSeed ?? 1)
         services += layout.services
         server.jobs.attach(stages: layout.stages)
+        services += try role.services(store: store, statusBoard: statusBoard, logger: logger)
         logger.info("gestalt \(Gestalt.version) listening on http://\(host):\(port)/")
         try await server.run(services: services, logger: logger)
         await opened?.history.close()

@@ -6,6 +6,7 @@ import GestaltModel
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
+import TestPeers
 import Testing
 
 /// Delivery against a real HTTP receiver on 127.0.0.1: exact payloads, and
@@ -28,15 +29,9 @@ struct DeliveryTests {
             return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         }
 
-        /// Waits (with a deadline) until `count` bodies have arrived.
+        /// Waits until `count` bodies have arrived.
         func bodies(_ count: Int) async throws -> [(path: String, body: String)] {
-            let deadline = ContinuousClock.now + .seconds(20)
-            while ContinuousClock.now < deadline {
-                let all = received.withLock { $0 }
-                if all.count >= count { return all }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            Issue.record("only \(received.withLock { $0.count }) of \(count) posts arrived")
+            try await waitUntil("\(count) posts arrive") { received.withLock { $0.count } >= count }
             return received.withLock { $0 }
         }
     }
@@ -83,10 +78,7 @@ struct DeliveryTests {
                     == #"{"status":"firing","alert":{"id":"source-down/k8s","rule":"source-down","severity":"critical","subject":"k8s","summary":"source k8s is down (error: refused)","value":null,"state":"firing","active_at":"2026-11-30T00:53:20.000Z","fired_at":"2026-11-30T00:54:20.000Z","resolved_at":null}}"#
             )
             let queue = try #require(delivery.queues[.webhook])
-            let deadline = ContinuousClock.now + .seconds(10)
-            while queue.stats.delivered < 1, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try await waitUntil("the queue counts the delivery") { queue.stats.delivered >= 1 }
             #expect(queue.stats.delivered == 1 && queue.stats.attempts == 2 && queue.stats.failed == 0)
         }
     }

@@ -2,6 +2,7 @@ import GestaltChurn
 import GestaltEngine
 import GestaltModel
 import Synchronization
+import TestPeers
 import Testing
 
 /// Collects what a pipeline hands to its sink.
@@ -52,7 +53,7 @@ final class NoticeLog: Sendable {
         #expect(store.entityCount == 0)
     }
 
-    @Test func runTicksUntilCancelled() async {
+    @Test func runTicksUntilCancelled() async throws {
         let store = TopologyStore()
         var configuration = ChurnConfiguration()
         configuration.debounceWindow = .milliseconds(10)
@@ -60,7 +61,7 @@ final class NoticeLog: Sendable {
         let pipeline = ChurnPipeline(store: store, configuration: configuration)
         let task = Task { await pipeline.run() }
         pipeline.apply([.upsertEntity(service("api"))])
-        for _ in 0..<400 where store.entityCount == 0 { try? await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil("a tick hands the change to the store") { store.entityCount == 1 }
         task.cancel()
         await task.value
         #expect(store.entityCount == 1)

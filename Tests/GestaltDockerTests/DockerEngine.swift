@@ -33,7 +33,7 @@ final class DockerEngine: Sendable {
         ]
         let peer = try PeerProcess.start("dockerd", arguments, name: "dockerd", directory: directory)
         let engine = DockerEngine(directory: directory, peer: peer)
-        try await PeerProcess.waitUntil(timeout: .seconds(60), "dockerd answering on \(engine.socketPath)") {
+        try await waitUntil("dockerd answering on \(engine.socketPath)", timeout: .seconds(60)) {
             guard peer.isRunning else { throw PeerError("dockerd exited early:\n\(peer.output)") }
             return Self.canConnect(unixPath: engine.socketPath) && (try? engine.docker("version")) != nil
         }

@@ -19,10 +19,10 @@ struct EngineTests {
             "sleep", "3600")
         try engine.run("lonely", "sleep", "3600")
         let harness = SourceHarness(engine: engine)
-        try await harness.waitUntil("the first list is in the store") {
+        try await waitUntil("the first list is in the store") {
             harness.entity("docker:container/lonely") != nil
         }
-        try await harness.waitUntil("status ready") { harness.status?.state == .ready }
+        try await waitUntil("status ready") { harness.status?.state == .ready }
 
         let db = try #require(harness.entity("docker:container/db"))
         #expect(db.kind == .container)
@@ -46,35 +46,35 @@ struct EngineTests {
         let engine = try await DockerEngine.start()
         defer { engine.stop() }
         let harness = SourceHarness(engine: engine)
-        try await harness.waitUntil("status ready") { harness.status?.state == .ready }
+        try await waitUntil("status ready") { harness.status?.state == .ready }
 
         // Created networks and volumes arrive through events too, with their edges.
         try engine.docker("network", "create", "--internal", "front")
         try engine.docker("network", "create", "--internal", "back")
         try engine.docker("volume", "create", "cache")
         try engine.run("web", options: ["--network", "front", "-v", "cache:/cache"], "sleep", "3600")
-        try await harness.waitUntil("web appears running") {
+        try await waitUntil("web appears running") {
             harness.entity("docker:container/web")?.status == .running
         }
         #expect(harness.hasConnection("docker:container/web", "docker:network/front", .network))
         #expect(harness.hasConnection("docker:container/web", "docker:volume/cache", .volume))
         try engine.docker("network", "connect", "back", "web")
-        try await harness.waitUntil("web joins back") {
+        try await waitUntil("web joins back") {
             harness.hasConnection("docker:container/web", "docker:network/back", .network)
         }
         try engine.docker("network", "disconnect", "back", "web")
-        try await harness.waitUntil("web leaves back") {
+        try await waitUntil("web leaves back") {
             !harness.hasConnection("docker:container/web", "docker:network/back", .network)
         }
         try engine.docker("stop", "-t", "0", "web")
-        try await harness.waitUntil("web shows stopped") {
+        try await waitUntil("web shows stopped") {
             harness.entity("docker:container/web")?.annotations["docker.state"] == "exited"
         }
         try engine.docker("rm", "web")
-        try await harness.waitUntil("web disappears") { harness.entity("docker:container/web") == nil }
+        try await waitUntil("web disappears") { harness.entity("docker:container/web") == nil }
         #expect(harness.entity("docker:network/front") != nil)
         try engine.docker("network", "rm", "front")
-        try await harness.waitUntil("front disappears") { harness.entity("docker:network/front") == nil }
+        try await waitUntil("front disappears") { harness.entity("docker:network/front") == nil }
         // Stopping on request is a warning, not a failure.
         let killed = harness.store.events().filter { $0.entityID == "docker:container/web" }
         #expect(killed.allSatisfy { $0.severity <= .warning })
@@ -85,17 +85,17 @@ struct EngineTests {
         let engine = try await DockerEngine.start()
         defer { engine.stop() }
         let harness = SourceHarness(engine: engine)
-        try await harness.waitUntil("status ready") { harness.status?.state == .ready }
+        try await waitUntil("status ready") { harness.status?.state == .ready }
 
         try engine.run("crash", "sh", "-c", "exit 3")
-        try await harness.waitUntil("a Died event") {
+        try await waitUntil("a Died event") {
             harness.store.events().contains { $0.entityID == "docker:container/crash" && $0.reason == "Died" }
         }
         let died = try #require(harness.store.events().first { $0.reason == "Died" })
         #expect(died.severity == .error)
         #expect(died.entityKind == .container)
         #expect(died.message.contains("code 3"))
-        try await harness.waitUntil("crash shows failed") {
+        try await waitUntil("crash shows failed") {
             harness.entity("docker:container/crash")?.status == .failed
         }
         #expect(harness.entity("docker:container/crash")?.annotations["docker.exit_code"] == "3")
@@ -104,13 +104,13 @@ struct EngineTests {
         try engine.run(
             "hog", options: ["--memory", "8m", "--memory-swap", "8m"], "dd", "if=/dev/zero", "of=/dev/null", "bs=64M",
             "count=1")
-        try await harness.waitUntil("an OOMKilled event") {
+        try await waitUntil("an OOMKilled event") {
             harness.store.events().contains { $0.entityID == "docker:container/hog" && $0.reason == "OOMKilled" }
         }
         let oom = try #require(harness.store.events().first { $0.reason == "OOMKilled" })
         #expect(oom.severity == .critical)
         // The die after the OOM kill is not a second event.
-        try await harness.waitUntil("hog shows failed") { harness.entity("docker:container/hog")?.status == .failed }
+        try await waitUntil("hog shows failed") { harness.entity("docker:container/hog")?.status == .failed }
         #expect(!harness.store.events().contains { $0.entityID == "docker:container/hog" && $0.reason == "Died" })
         await harness.stop()
     }
@@ -121,7 +121,7 @@ struct EngineTests {
         try engine.docker("network", "create", "--internal", "net")
         try engine.run("busy", options: ["--network", "net"], "sh", "-c", "while true; do :; done")
         let harness = SourceHarness(engine: engine)
-        try await harness.waitUntil("rates, memory and CPU of busy") {
+        try await waitUntil("rates, memory and CPU of busy") {
             guard let busy = harness.entity("docker:container/busy") else { return false }
             return busy.customMetrics["network_rx_bytes_per_second"] != nil
                 && busy.customMetrics["network_tx_bytes_per_second"] != nil
@@ -142,7 +142,7 @@ struct EngineTests {
         try engine.run("gone", "sleep", "3600")
         let store = TopologyStore()
         let first = SourceHarness(engine: engine, store: store)
-        try await first.waitUntil("both listed") {
+        try await waitUntil("both listed") {
             first.containerIDs == ["docker:container/gone", "docker:container/keep"]
         }
 
@@ -160,8 +160,8 @@ struct EngineTests {
 
         // The rerun's first list removes what vanished and duplicates nothing.
         let second = SourceHarness(engine: again, store: store)
-        try await second.waitUntil("gone is removed") { second.entity("docker:container/gone") == nil }
-        try await second.waitUntil("keep runs again") { second.entity("docker:container/keep")?.status == .running }
+        try await waitUntil("gone is removed") { second.entity("docker:container/gone") == nil }
+        try await waitUntil("keep runs again") { second.entity("docker:container/keep")?.status == .running }
         #expect(second.containerIDs == ["docker:container/keep"])
         #expect(second.status?.state == .ready)
         await second.stop()
@@ -172,7 +172,7 @@ struct EngineTests {
         defer { engine.stop() }
         try engine.run("api", "sleep", "3600")
         let harness = SourceHarness(engine: engine, instance: SourceInstance(kind: "docker", name: "build-host"))
-        try await harness.waitUntil("api listed") { harness.entity("docker@build-host:container/api") != nil }
+        try await waitUntil("api listed") { harness.entity("docker@build-host:container/api") != nil }
         #expect(harness.entity("docker@build-host:container/api")?.source == "docker@build-host")
         await harness.stop()
     }

@@ -14,7 +14,7 @@ import Testing
         try engine.run("steady", "sleep", "3600")
         let harness = SourceHarness(engine: engine)
         defer { Task { await harness.stop() } }
-        try await harness.waitUntil("steady is listed") { harness.entity("docker:container/steady") != nil }
+        try await waitUntil("steady is listed") { harness.entity("docker:container/steady") != nil }
 
         harness.store.apply([.removeEntity(id: "docker:container/steady")])
         #expect(harness.entity("docker:container/steady") == nil)
@@ -22,7 +22,7 @@ import Testing
         let jobs = JobRunner(store: harness.store)
         jobs.attach(sources: [harness.source], sink: harness.store, statusBoard: harness.board)
         let job = try jobs.submit(JobRequest(kind: .rescan, sources: ["docker"]))
-        try await harness.waitUntil("the rescan ends") { jobs.job(job.id)?.state.isFinished == true }
+        try await waitUntil("the rescan ends") { jobs.job(job.id)?.state.isFinished == true }
         let done = try #require(jobs.job(job.id))
         #expect(done.state == .completed)
         #expect(done.pluginStatus["docker"] == .completed)

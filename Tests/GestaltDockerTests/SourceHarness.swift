@@ -40,8 +40,4 @@ final class SourceHarness: Sendable {
     func hasConnection(_ source: String, _ target: String, _ kind: ConnectionKind) -> Bool {
         store.connection(id: Connection.id(source: source, target: target, kind: kind)) != nil
     }
-
-    func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async throws {
-        try await PeerProcess.waitUntil(timeout: timeout, what) { try condition() }
-    }
 }

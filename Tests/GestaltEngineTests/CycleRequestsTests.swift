@@ -1,4 +1,5 @@
 import GestaltEngine
+import TestPeers
 import Testing
 
 /// The hand-off between a job and a running plugin's own task.
@@ -46,7 +47,7 @@ import Testing
                 try await requests.pauseUntilRequested()
             }
         }
-        try await waitUntilServing(requests)
+        try await waitUntil("the run serves") { requests.isServing }
         await #expect(throws: Broken.self) { try await requests.request() }
         let second = Task { try await requests.request() }
         loop.cancel()
@@ -57,15 +58,9 @@ import Testing
         let requests = CycleRequests<Int>(name: "test")
         let loop = Task { try await requests.serving { try await Task.sleep(for: .seconds(3600)) } }
         defer { loop.cancel() }
-        try await waitUntilServing(requests)
+        try await waitUntil("the run serves") { requests.isServing }
         let asking = Task { try await requests.request() }
         asking.cancel()
         await #expect(throws: CancellationError.self) { try await asking.value }
-    }
-
-    /// Polls until the run serves; the bound only keeps a broken build from hanging.
-    private func waitUntilServing(_ requests: CycleRequests<Int>) async throws {
-        for _ in 0..<3000 where !requests.isServing { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(requests.isServing)
     }
 }

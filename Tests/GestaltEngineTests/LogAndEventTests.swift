@@ -1,5 +1,6 @@
 import GestaltEngine
 import GestaltModel
+import TestPeers
 import Testing
 
 @Suite struct UpdateLogTests {
@@ -72,30 +73,30 @@ import Testing
         #expect(await signal.subscribe().wait(after: 2) == .changed)
     }
 
-    @Test func publishWakesWaiters() async {
+    @Test func publishWakesWaiters() async throws {
         let signal = ChangeSignal()
         let subscription = signal.subscribe()
         async let woke = subscription.wait(after: 0)
-        while signal.waiterCount == 0 { await Task.yield() }
+        try await waitUntil("the wait is registered") { signal.waiterCount == 1 }
         signal.publish(1)
         #expect(await woke == .changed)
     }
 
-    @Test func cancelEndsTheWaitAndLeavesNoWaiter() async {
+    @Test func cancelEndsTheWaitAndLeavesNoWaiter() async throws {
         let signal = ChangeSignal()
         let subscription = signal.subscribe()
         async let woke = subscription.wait(after: 0)
-        while signal.waiterCount == 0 { await Task.yield() }
+        try await waitUntil("the wait is registered") { signal.waiterCount == 1 }
         subscription.cancel()
         #expect(await woke == .closed)
         #expect(signal.waiterCount == 0)
         #expect(await subscription.wait(after: 0) == .closed)
     }
 
-    @Test func taskCancellationEndsTheWait() async {
+    @Test func taskCancellationEndsTheWait() async throws {
         let signal = ChangeSignal()
         let task = Task { await signal.subscribe().wait(after: 0) }
-        while signal.waiterCount == 0 { await Task.yield() }
+        try await waitUntil("the wait is registered") { signal.waiterCount == 1 }
         task.cancel()
         #expect(await task.value == .closed)
         #expect(signal.waiterCount == 0)

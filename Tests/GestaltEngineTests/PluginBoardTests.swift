@@ -1,5 +1,6 @@
 import GestaltEngine
 import GestaltModel
+import TestPeers
 import Testing
 
 @Suite struct PluginBoardTests {
@@ -33,7 +34,7 @@ import Testing
         )
         let task = Task { await supervisor.run() }
         defer { task.cancel() }
-        try await waitFor("synced") { store.plugins.report("docker@lab")?.runs == 1 }
+        try await waitUntil("synced") { store.plugins.report("docker@lab")?.runs == 1 }
         let report = try #require(store.plugins.report("docker@lab"))
         #expect(report.metadata.stage == .source)
         #expect(report.metadata.instance == "docker@lab")
@@ -41,18 +42,10 @@ import Testing
         #expect(report.lastRun?.error == nil)
 
         source.set(up: false)
-        try await waitFor("failed run recorded") { store.plugins.report("docker@lab")?.lastRun?.error != nil }
+        try await waitUntil("failed run recorded") { store.plugins.report("docker@lab")?.lastRun?.error != nil }
         #expect(
             store.plugins.report("docker@lab")?.lastRun?.error == "peer unreachable"
                 || store.plugins.report("docker@lab")?.lastRun?.error == "peer went away")
         task.cancel()
-    }
-
-    func waitFor(_ what: String, _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw SourceSupervisorTests.TimedOut(what: what) }
-            try await Task.sleep(for: .milliseconds(5))
-        }
     }
 }

@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import Synchronization
+import TestPeers
 import Testing
 
 /// A source whose peer the test switches off and on: while off, each run
@@ -26,7 +27,8 @@ final class SwitchableSource: TopologySource {
         // A rerun diffs against what the store still holds: nothing is added twice.
         context.sink.apply(SnapshotDiff.changes(from: context.ownedSnapshot(), to: picture), now: .now())
         context.setStatus(.ready, message: "3 containers")
-        while state.withLock({ $0.up }) { try await Task.sleep(for: .milliseconds(5)) }
+        // Serves until the test switches the peer off (or the supervisor is cancelled).
+        try await waitUntil("the test switches the peer off", timeout: .seconds(3600)) { !state.withLock { $0.up } }
         context.setStatus(.error, message: "peer went away")
         throw PeerDown()
     }
@@ -46,16 +48,16 @@ final class SwitchableSource: TopologySource {
         let task = Task { await supervisor.run() }
         defer { task.cancel() }
         func entities() -> [Entity] { store.snapshot().entities }
-        try await waitFor("listed") { entities().count == 3 && board.status(of: "docker@lab")?.state == .ready }
+        try await waitUntil("listed") { entities().count == 3 && board.status(of: "docker@lab")?.state == .ready }
         #expect(entities().allSatisfy { !$0.stale && $0.source == "docker@lab" && $0.id.hasPrefix("docker@lab:") })
 
         source.set(up: false)
-        try await waitFor("stale") { entities().allSatisfy(\.stale) && source.runs >= 3 }
+        try await waitUntil("stale") { entities().allSatisfy(\.stale) && source.runs >= 3 }
         #expect(entities().count == 3, "an outage deletes nothing")
         #expect(board.status(of: "docker@lab")?.lastError == "peer unreachable")
 
         source.set(up: true)
-        try await waitFor("current again") {
+        try await waitUntil("current again") {
             board.status(of: "docker@lab")?.state == .ready && !entities().contains(where: \.stale)
         }
         #expect(entities().count == 3)
@@ -77,34 +79,24 @@ final class SwitchableSource: TopologySource {
         )
         let task = Task { await supervisor.run() }
         defer { task.cancel() }
-        try await waitFor("listed") { board.status(of: "docker@lab")?.state == .ready }
+        try await waitUntil("listed") { board.status(of: "docker@lab")?.state == .ready }
         #expect(resyncs.withLock { $0 } == 0, "the first sync is not a resync")
 
         source.set(up: false)
         // Several failed runs (each reporting error) are one outage.
-        try await waitFor("down") { store.snapshot().entities.allSatisfy(\.stale) && source.runs >= 3 }
+        try await waitUntil("down") { store.snapshot().entities.allSatisfy(\.stale) && source.runs >= 3 }
         source.set(up: true)
-        try await waitFor("back") {
+        try await waitUntil("back") {
             resyncs.withLock { $0 } >= 1 && !store.snapshot().entities.contains(where: \.stale)
         }
 
         source.set(up: false)
-        try await waitFor("down again") { store.snapshot().entities.allSatisfy(\.stale) }
+        try await waitUntil("down again") { store.snapshot().entities.allSatisfy(\.stale) }
         #expect(resyncs.withLock { $0 } == 1, "one outage, one resync")
         source.set(up: true)
-        try await waitFor("back again") {
+        try await waitUntil("back again") {
             resyncs.withLock { $0 } >= 2 && !store.snapshot().entities.contains(where: \.stale)
         }
         #expect(resyncs.withLock { $0 } == 2)
     }
-
-    func waitFor(_ what: String, _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw TimedOut(what: what) }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
-    struct TimedOut: Error { let what: String }
 }

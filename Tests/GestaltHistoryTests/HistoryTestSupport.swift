@@ -89,7 +89,7 @@ final class RunningRecorder: Sendable {
     static func start(history: HistoryStore, store: TopologyStore) async throws -> RunningRecorder {
         let recorder = RunningRecorder(history: history, store: store)
         let revision = store.revision
-        try await Wait.until("the recorder's first checkpoint") {
+        try await waitUntil("the recorder's first checkpoint") {
             let counters = try await history.recordedCounters()
             return counters.hasCheckpoint && counters.revision >= revision
         }
@@ -104,26 +104,13 @@ final class RunningRecorder: Sendable {
 }
 
 enum Wait {
-    /// Polls `condition` until it holds, failing after `seconds`.
-    static func until(_ what: String, seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw WaitTimeout(what: what) }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
+    /// Kept only so branches written before the shared helper still build; new tests call `waitUntil`.
     /// Until history holds `revision` and the event `eventSeq`.
     static func recorded(_ history: HistoryStore, revision: UInt64, eventSeq: UInt64 = 0) async throws {
-        try await until("history to record revision \(revision), event \(eventSeq)") {
+        try await waitUntil("history records revision \(revision), event \(eventSeq)") {
             let counters = try await history.recordedCounters()
             return counters.revision >= revision && counters.eventSeq >= eventSeq
         }
-    }
-
-    struct WaitTimeout: Error, CustomStringConvertible {
-        let what: String
-        var description: String { "timed out waiting for \(what)" }
     }
 }
 

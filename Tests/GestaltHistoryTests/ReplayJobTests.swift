@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Synchronization
+import TestPeers
 import Testing
 
 @testable import GestaltHistory
@@ -48,7 +49,7 @@ import Testing
                 #expect(response.status == .accepted)
                 return try #require(try Self.json(response.body)["job_id"] as? String)
             }
-            try await Wait.until("the replay completes") { server.jobs.job(id)?.state == .completed }
+            try await waitUntil("the replay completes") { server.jobs.job(id)?.state == .completed }
             try await client.execute(uri: "/api/jobs/\(id)/extended", method: .get) { response in
                 let body = try Self.json(response.body)
                 #expect(body["kind"] as? String == "replay")

@@ -4,6 +4,7 @@ import GestaltEngine
 import GestaltKubernetes
 import GestaltModel
 import Logging
+import TestPeers
 
 /// A fake API server seeded with a small shop, and the real source running against it.
 final class ClusterFixture: Sendable {
@@ -79,19 +80,4 @@ final class ClusterFixture: Sendable {
             $0.path == path && (!$0.isWatch || $0.query.contains("sendInitialEvents=true")) && $0.status == 200
         }.count
     }
-}
-
-struct ConvergenceTimeout: Error, CustomStringConvertible {
-    var description: String
-}
-
-/// Polls `condition` until it holds; generous, because CI machines are slow. Nothing here measures time.
-func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-    if try condition() { return }
-    throw ConvergenceTimeout(description: "timed out waiting until \(what)")
 }

@@ -1,6 +1,7 @@
 import FakeKubeAPI
 import GestaltEngine
 import GestaltModel
+import TestPeers
 import Testing
 
 @Suite("Reflector faults: drops, 410, bookmarks, stalls, malformed lines", .serialized)

@@ -3,6 +3,7 @@ import Foundation
 import GestaltEngine
 import GestaltKubernetes
 import GestaltModel
+import TestPeers
 import Testing
 
 @Suite("Status, events and metrics mapping", .serialized)

@@ -1,6 +1,7 @@
 import FakeKubeAPI
 import GestaltEngine
 import GestaltModel
+import TestPeers
 import Testing
 
 /// A rescan job against the fake API server: a fresh list of every resource,

@@ -2,6 +2,7 @@ import FakeKubeAPI
 import GestaltChurn
 import GestaltEngine
 import GestaltModel
+import TestPeers
 import Testing
 
 @Suite("Kubernetes under the source supervisor: WatchList fallback, named clusters, stale, churn", .serialized)

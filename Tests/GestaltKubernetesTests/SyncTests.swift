@@ -1,6 +1,7 @@
 import FakeKubeAPI
 import GestaltEngine
 import GestaltModel
+import TestPeers
 import Testing
 
 @Suite("Kubernetes source against the fake API server", .serialized)

@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltLayout
 import GestaltModel
+import TestPeers
 import Testing
 
 @Suite("LayoutService")
@@ -19,7 +20,9 @@ struct LayoutServiceTests {
         let task = Task { try await service.run() }
         defer { task.cancel() }
 
-        #expect(await Self.eventually { graph.entities.allSatisfy { Self.isPlaced(store.entity(id: $0.id)) } })
+        try await waitUntil("every entity placed") {
+            graph.entities.allSatisfy { Self.isPlaced(store.entity(id: $0.id)) }
+        }
 
         // Positions arrive as ordinary updates in the log.
         guard case .updates(let updates) = store.updates(after: startRevision) else {
@@ -40,13 +43,13 @@ struct LayoutServiceTests {
         store.apply([
             .upsertEntity(pod), .upsertConnection(Connection(sourceID: owner.id, targetID: pod.id, kind: .owns)),
         ])
-        #expect(await Self.eventually { Self.isPlaced(store.entity(id: pod.id)) })
+        try await waitUntil("the late pod placed") { Self.isPlaced(store.entity(id: pod.id)) }
 
         // Removal goes through the log without upsetting the loop.
         try store.apply(.removeEntity(id: pod.id))
         let other = TestGraph.entity(.pod, "app-0-late", in: "ns-0")
         store.apply([.upsertEntity(other)])
-        #expect(await Self.eventually { Self.isPlaced(store.entity(id: other.id)) })
+        try await waitUntil("the other late pod placed") { Self.isPlaced(store.entity(id: other.id)) }
 
         task.cancel()
         _ = await task.result
@@ -55,15 +58,5 @@ struct LayoutServiceTests {
     static func isPlaced(_ entity: Entity?) -> Bool {
         guard let entity else { return false }
         return entity.x != 0 || entity.y != 0 || entity.z != 0
-    }
-
-    /// Polls `condition` until it holds or about ten seconds pass; the bound
-    /// only keeps a broken build from hanging, it is not what is tested.
-    static func eventually(_ condition: () -> Bool) async -> Bool {
-        for _ in 0..<1000 {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return condition()
     }
 }

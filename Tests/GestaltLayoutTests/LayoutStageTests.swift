@@ -3,6 +3,7 @@ import GestaltEngine
 import GestaltLayout
 import GestaltModel
 import Synchronization
+import TestPeers
 import Testing
 
 /// The layout as the last stage of a rescan job: the job's changes reach the
@@ -27,7 +28,7 @@ struct LayoutStageTests {
         let task = Task { try await layout.run() }
         defer { task.cancel() }
         // The loop registers its plugin once it runs (and serves requests).
-        #expect(await LayoutServiceTests.eventually { store.plugins.report("layout") != nil })
+        try await waitUntil("the layout registers its plugin") { store.plugins.report("layout") != nil }
 
         let pods = (0..<5).map {
             Entity(id: "test:pod/p\($0)", kind: .pod, name: "p\($0)", namespace: "ns", source: "test")
@@ -46,17 +47,16 @@ struct LayoutStageTests {
         }
 
         let job = try jobs.submit(JobRequest(kind: .rescan))
-        #expect(await LayoutServiceTests.eventually { jobs.job(job.id)?.state.isFinished == true })
+        try await waitUntil("the job ends") { jobs.job(job.id)?.state.isFinished == true }
         let done = try #require(jobs.job(job.id))
         #expect(done.state == .completed)
         #expect(Set(done.pluginTimings.keys) == ["test", "health", "layout"])
         #expect(done.pluginStatus["layout"] == .completed)
         let started = seen.withLock { $0 }.filter { $0.1 == "started" }.map(\.0)
         #expect(started == ["test", "health", "layout"], "sources, then health, then the layout")
-        #expect(
-            await LayoutServiceTests.eventually {
-                pods.allSatisfy { LayoutServiceTests.isPlaced(store.entity(id: $0.id)) }
-            })
+        try await waitUntil("every listed pod placed") {
+            pods.allSatisfy { LayoutServiceTests.isPlaced(store.entity(id: $0.id)) }
+        }
     }
 
     @Test func aLayoutThatIsNotRunningFailsItsStageClearly() async throws {
@@ -65,7 +65,7 @@ struct LayoutStageTests {
         let jobs = JobRunner(store: store)
         jobs.attach(stages: [layout.stage])
         let job = try jobs.submit(JobRequest(kind: .rescan))
-        #expect(await LayoutServiceTests.eventually { jobs.job(job.id)?.state.isFinished == true })
+        try await waitUntil("the job ends") { jobs.job(job.id)?.state.isFinished == true }
         let done = try #require(jobs.job(job.id))
         // Only sources can fail a job; a stage that cannot run is a failed plugin with its reason.
         #expect(done.state == .completed)

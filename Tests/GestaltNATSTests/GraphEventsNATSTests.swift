@@ -28,7 +28,7 @@ import Testing
         }
         defer { runs.cancel() }
         // Both are subscribed once a probe from each shows up in both logs.
-        try await waitUntil {
+        try await waitUntil("a probe from each bridge in both logs") {
             first.emit(.invalidated(projectID: "probe", reason: "probe"))
             return first.log.seq > 0 && second.log.seq > 0
         }
@@ -61,7 +61,7 @@ import Testing
         func real() -> [GraphEventLog.Logged] {
             (second.log.events(after: 0) ?? []).filter { $0.event.projectID != "probe" }
         }
-        try await waitUntil { real().count >= 2 }
+        try await waitUntil("both real events in the second log") { real().count >= 2 }
         let seen = real()
         #expect(seen.map(\.event.subject) == ["graph.node.created", "graph.invalidated"])
         #expect(seen[0].event.projectID == "shop")
@@ -73,13 +73,5 @@ import Testing
         let events = GraphEventsNATS(bufferLimit: 2)
         for i in 0..<5 { events.emit(.invalidated(projectID: "p", reason: "r\(i)")) }
         #expect(events.dropped == 3, "nothing runs the outbox, so all past the bound are dropped")
-    }
-
-    func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
-            try await Task.sleep(for: .milliseconds(50))
-        }
     }
 }

@@ -26,7 +26,7 @@ import Testing
                 pollInterval: .seconds(3600)))
         let run = Task { try await source.run(in: context) }
         defer { run.cancel() }
-        try await PeerProcess.waitUntil("the first poll") { board.status(of: "nats")?.state == .ready }
+        try await waitUntil("the first poll") { board.status(of: "nats")?.state == .ready }
 
         let connection = try await NATSConnection.connect(
             NATSConnectionOptions(port: server.port, name: "late-publisher"))
@@ -36,7 +36,7 @@ import Testing
         let jobs = JobRunner(store: store)
         jobs.attach(sources: [source], sink: store, statusBoard: board)
         let job = try jobs.submit(JobRequest(kind: .rescan, sources: ["nats"]))
-        try await PeerProcess.waitUntil("the rescan ends") { jobs.job(job.id)?.state.isFinished == true }
+        try await waitUntil("the rescan ends") { jobs.job(job.id)?.state.isFinished == true }
         let done = try #require(jobs.job(job.id))
         #expect(done.state == .completed)
         #expect(done.pluginStatus["nats"] == .completed)

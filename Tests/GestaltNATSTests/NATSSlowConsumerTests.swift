@@ -38,13 +38,13 @@ import Glibc
                 pollInterval: .milliseconds(100)))
         let run = Task { try await source.run(in: context) }
         defer { run.cancel() }
-        try await PeerProcess.waitUntil("the source's first sample") { board.status(of: "nats")?.state == .ready }
+        try await waitUntil("the source's first sample") { board.status(of: "nats")?.state == .ready }
 
         let stuck = try StuckSubscriber(port: port, subject: "flood")
         defer { stuck.close() }
         let publisher = try await NATSConnection.connect(NATSConnectionOptions(port: port, name: "flooder"))
         let chunk = String(repeating: "x", count: 16 * 1024)
-        try await PeerProcess.waitUntil("a SlowConsumer event") {
+        try await waitUntil("a SlowConsumer event") {
             for _ in 0..<64 { try? await publisher.publish(chunk, to: "flood") }
             try? await publisher.flush()
             return store.events(limit: 100).contains { $0.reason == "SlowConsumer" }

@@ -74,7 +74,7 @@ import Testing
         }
         defer { publishing.cancel() }
 
-        try await PeerProcess.waitUntil("the topology to show the NATS picture") {
+        try await waitUntil("the topology to show the NATS picture") {
             guard let subject = store.entity(id: "nats:subject/kgents.orders"),
                 (subject.customMetrics["msgs_per_sec"] ?? 0) > 0, (subject.customMetrics["delivered_per_sec"] ?? 0) > 0,
                 let consumer = store.entity(id: "nats:consumer/AUDIT/auditor"),
@@ -107,7 +107,7 @@ import Testing
 
         // Growing lag lowers the consumer's health.
         for index in 5..<10 { _ = try await js.publish("event \(index)", to: "audit.login") }
-        try await PeerProcess.waitUntil("the consumer's lag to count against its health") {
+        try await waitUntil("the consumer's lag to count against its health") {
             guard let consumer = store.entity(id: "nats:consumer/AUDIT/auditor") else { return false }
             return consumer.customMetrics["num_pending"] == 10 && consumer.health < 0.8
         }
@@ -122,7 +122,7 @@ import Testing
         // It comes back: a new run (as the supervisor would start) is ready again.
         try await server.start()
         let secondRun = Task { try await source.run(in: context) }
-        try await PeerProcess.waitUntil("the source to recover") {
+        try await waitUntil("the source to recover") {
             board.status(of: "nats")?.state == .ready && store.entity(id: "nats:stream/AUDIT") != nil
         }
         secondRun.cancel()

@@ -24,7 +24,7 @@ import Testing
 
         var clients: [PostgresConnection] = []
         for _ in 0..<9 { clients.append(try await connect(to: server)) }
-        try await fixture.waitUntil("10 of 20 connections") { fixture.metric(id, "connections") == 10 }
+        try await waitUntil("10 of 20 connections") { fixture.metric(id, "connections") == 10 }
         #expect(fixture.metric(id, "pool_percent") == 50)
         #expect(fixture.metric(id, "max_connections") == 20)
         #expect(fixture.metric(id, "reserved_connections") == 3)
@@ -32,17 +32,17 @@ import Testing
         #expect(fixture.status?.state == .ready)
 
         for _ in 0..<8 { clients.append(try await connect(to: server)) }
-        try await fixture.waitUntil("18 of 20 connections") { fixture.metric(id, "connections") == 18 }
+        try await waitUntil("18 of 20 connections") { fixture.metric(id, "connections") == 18 }
         #expect(fixture.metric(id, "pool_percent") == 90)
         #expect(fixture.entity(id)?.health == 0.6)
 
         for _ in 0..<2 { clients.append(try await connect(to: server)) }
-        try await fixture.waitUntil("20 of 20 connections") { fixture.metric(id, "connections") == 20 }
+        try await waitUntil("20 of 20 connections") { fixture.metric(id, "connections") == 20 }
         #expect(fixture.metric(id, "pool_percent") == 100)
         #expect(fixture.entity(id)?.health == 0.2)
 
         for client in clients { try await client.close() }
-        try await fixture.waitUntil("back to the collector alone") { fixture.metric(id, "connections") == 1 }
+        try await waitUntil("back to the collector alone") { fixture.metric(id, "connections") == 1 }
         #expect(fixture.metric(id, "pool_percent") == 5)
         #expect(fixture.entity(id)?.health == 1)
         // Many polls saw each level; each crossing is one event. Closing 20
@@ -69,10 +69,10 @@ import Testing
         let sleeping = Task {
             try await sleeper.query("SELECT pg_sleep(600), 'secret-value'", logger: .init(label: "sleep"))
         }
-        try await fixture.waitUntil("a query running over a second") {
+        try await waitUntil("a query running over a second") {
             (fixture.metric(database, "slowest_query_seconds") ?? 0) > 1
         }
-        try await fixture.waitUntil("the long query warning") { fixture.entity(database)?.health == 0.6 }
+        try await waitUntil("the long query warning") { fixture.entity(database)?.health == 0.6 }
         #expect(fixture.entity(fixture.serverID(server))?.health == 0.6)
         #expect(fixture.events("LongRunningQuery").count == 1)
         #expect(fixture.metric(database, "active") == 1)
@@ -89,7 +89,7 @@ import Testing
         defer { textRun.cancel() }
         let textDatabase = textFixture.databaseID(server, "postgres")
         #expect(textDatabase.hasPrefix("postgres@text:database/"))
-        try await textFixture.waitUntil("the query's text") {
+        try await waitUntil("the query's text") {
             textFixture.entity(textDatabase)?.annotations["postgres.slowest_query"] != nil
         }
         #expect(textFixture.entity(textDatabase)?.annotations["postgres.slowest_query"] == "SELECT pg_sleep(?), ?")
@@ -109,15 +109,15 @@ import Testing
         defer { run.cancel() }
         let shop = fixture.databaseID(server, "shop")
         // Nobody uses shop yet: once two samples are in, its rate is 0.
-        try await fixture.waitUntil("a rate of 0 on shop") { fixture.metric(shop, "tps") == 0 }
+        try await waitUntil("a rate of 0 on shop") { fixture.metric(shop, "tps") == 0 }
 
         let client = try await connect(to: server, database: "shop")
         try await client.query("CREATE TABLE orders (id int)", logger: .init(label: "burst"))
         for id in 0..<300 { try await client.query("INSERT INTO orders VALUES (\(id))", logger: .init(label: "burst")) }
         // A backend reports its counters when it ends (or when it has been idle a while).
         try await client.close()
-        try await fixture.waitUntil("a rate above 0 on shop") { (fixture.metric(shop, "tps") ?? 0) > 0 }
-        try await fixture.waitUntil("the rate back at 0") { fixture.metric(shop, "tps") == 0 }
+        try await waitUntil("a rate above 0 on shop") { (fixture.metric(shop, "tps") ?? 0) > 0 }
+        try await waitUntil("the rate back at 0") { fixture.metric(shop, "tps") == 0 }
         #expect((fixture.metric(shop, "size_bytes") ?? 0) > 1_000_000)
         #expect(fixture.metric(shop, "cache_hit_ratio").map { (0...1).contains($0) } == true)
         #expect(
@@ -133,18 +133,18 @@ import Testing
         let run = fixture.runSupervised(source)
         defer { run.cancel() }
         let id = fixture.serverID(server)
-        try await fixture.waitUntil("ready") { fixture.status?.state == .ready }
+        try await waitUntil("ready") { fixture.status?.state == .ready }
 
         server.stop()
-        try await fixture.waitUntil("an error status") { fixture.status?.state == .error }
+        try await waitUntil("an error status") { fixture.status?.state == .error }
         #expect(fixture.status?.message == "127.0.0.1:\(server.port): cannot connect (connection refused)")
         #expect(fixture.entity(id)?.status == .failed)
         #expect(fixture.entity(fixture.databaseID(server, "postgres"))?.status == .unknown)
         #expect(fixture.events("ServerUnreachable").count == 1)
 
         try await server.start()
-        try await fixture.waitUntil("ready again") { fixture.status?.state == .ready }
-        try await fixture.waitUntil("the server running again") { fixture.entity(id)?.status == .running }
+        try await waitUntil("ready again") { fixture.status?.state == .ready }
+        try await waitUntil("the server running again") { fixture.entity(id)?.status == .running }
         #expect(fixture.entity(fixture.databaseID(server, "postgres"))?.status == .running)
         #expect(fixture.events("ServerUnreachable").count == 1, "the supervisor's reruns do not repeat the event")
         #expect(fixture.events("ServerReachable").count == 1)
@@ -160,7 +160,7 @@ import Testing
             configuration: configuration([server.url(user: "monitor", password: "wrong-pass")]))
         let run = fixture.runSupervised(source)
         defer { run.cancel() }
-        try await fixture.waitUntil("an error status") { fixture.status?.state == .error }
+        try await waitUntil("an error status") { fixture.status?.state == .error }
         let message = fixture.status?.message ?? ""
         #expect(
             message
@@ -179,7 +179,7 @@ import Testing
                 instance: good.instance,
                 configuration: configuration([server.url(user: "monitor", password: "right-pass")])))
         defer { goodRun.cancel() }
-        try await good.waitUntil("ready") { good.status?.state == .ready }
+        try await waitUntil("ready") { good.status?.state == .ready }
         #expect((good.metric(good.databaseID(server, "postgres"), "size_bytes") ?? 0) > 0)
     }
 
@@ -194,7 +194,7 @@ import Testing
         )
         let run = Task { try await source.run(in: fixture.context) }
         defer { run.cancel() }
-        try await fixture.waitUntil("degraded") { fixture.status?.state == .degraded }
+        try await waitUntil("degraded") { fixture.status?.state == .degraded }
         let status = try #require(fixture.status)
         #expect(status.message.contains("1 of 2 servers answer"))
         #expect(status.message.contains("127.0.0.1:\(deadPort): cannot connect (connection refused)"))
@@ -203,7 +203,7 @@ import Testing
         #expect(fixture.entity("postgres:server/127.0.0.1:\(deadPort)")?.status == .failed)
         #expect(fixture.entity(fixture.serverID(server))?.status == .running)
         // Still running: a degraded source does not throw.
-        try await fixture.waitUntil("another poll") { fixture.metric(fixture.serverID(server), "tps") != nil }
+        try await waitUntil("another poll") { fixture.metric(fixture.serverID(server), "tps") != nil }
         #expect(fixture.status?.state == .degraded)
     }
 
@@ -228,7 +228,7 @@ import Testing
         let postgres = fixture.databaseID(server, "postgres")
         let checkoutEdge = Connection.id(source: checkout.id, target: shop, kind: .depends)
         let webEdge = Connection.id(source: web.id, target: postgres, kind: .depends)
-        try await fixture.waitUntil("both client edges") {
+        try await waitUntil("both client edges") {
             fixture.store.connection(id: checkoutEdge) != nil && fixture.store.connection(id: webEdge) != nil
         }
         #expect(fixture.store.connections(of: shop).filter { $0.kind == .depends }.count == 1)
@@ -236,10 +236,10 @@ import Testing
         // The client's entity goes and comes back: its edge comes back with it.
         fixture.store.apply([.removeEntity(id: web.id)])
         fixture.store.apply([.upsertEntity(web)])
-        try await fixture.waitUntil("the edge again") { fixture.store.connection(id: webEdge) != nil }
+        try await waitUntil("the edge again") { fixture.store.connection(id: webEdge) != nil }
 
         try await a.close()
-        try await fixture.waitUntil("the closed client's edge gone") {
+        try await waitUntil("the closed client's edge gone") {
             fixture.store.connection(id: checkoutEdge) == nil
         }
         try await b.close()
@@ -254,7 +254,7 @@ import Testing
         let gone = fixture.databaseID(server, "gone")
         let first = fixture.runSupervised(
             PostgresSource(instance: fixture.instance, configuration: configuration([server.url()])))
-        try await fixture.waitUntil("gone seen") { fixture.entity(gone) != nil }
+        try await waitUntil("gone seen") { fixture.entity(gone) != nil }
         first.cancel()
         _ = await first.value
         try server.psql("DROP DATABASE gone")
@@ -264,7 +264,7 @@ import Testing
         let second = fixture.runSupervised(
             PostgresSource(instance: fixture.instance, configuration: configuration([server.url()])))
         defer { second.cancel() }
-        try await fixture.waitUntil("gone removed") { fixture.entity(gone) == nil }
+        try await waitUntil("gone removed") { fixture.entity(gone) == nil }
         #expect(fixture.store.snapshot().entities.count == entities - 1)
         // Nothing was added again: the only entity changes are the removal and metric updates.
         guard case .updates(let updates) = fixture.store.updates(after: revision) else {

@@ -22,10 +22,10 @@ import Testing
         defer { run.cancel() }
         let primaryID = fixture.serverID(primary), replicaID = fixture.serverID(replica)
 
-        try await fixture.waitUntil("the primary streaming to one replica") {
+        try await waitUntil("the primary streaming to one replica") {
             fixture.metric(primaryID, "replicas") == 1
         }
-        try await fixture.waitUntil("the replica caught up") { fixture.metric(replicaID, "replication_lag_bytes") == 0 }
+        try await waitUntil("the replica caught up") { fixture.metric(replicaID, "replication_lag_bytes") == 0 }
         let standby = try #require(fixture.entity(replicaID))
         #expect(standby.labels["postgres.standby"] == "true")
         #expect(standby.labels["postgres.upstream"] == "127.0.0.1:\(primary.port)")
@@ -38,24 +38,24 @@ import Testing
 
         // A transaction replayed, so the replica has a replay time to measure from.
         try primary.psql("INSERT INTO orders VALUES (0)")
-        try await fixture.waitUntil("the first row on the replica") {
+        try await waitUntil("the first row on the replica") {
             (try? replica.psql("SELECT count(*) FROM orders")) == "1"
         }
 
         // Replay paused, writes on the primary: WAL the replica has received but not replayed.
         try replica.psql("SELECT pg_wal_replay_pause()")
         try primary.psql("INSERT INTO orders SELECT generate_series(1, 10000)")
-        try await fixture.waitUntil("the replica behind in bytes and seconds") {
+        try await waitUntil("the replica behind in bytes and seconds") {
             (fixture.metric(replicaID, "replication_lag_bytes") ?? 0) > 0
                 && (fixture.metric(replicaID, "replication_lag_seconds") ?? 0) > 0
         }
-        try await fixture.waitUntil("the primary sees the replica behind") {
+        try await waitUntil("the primary sees the replica behind") {
             (fixture.metric(primaryID, "replication_lag_bytes") ?? 0) > 0
         }
 
         // Replay resumed: the replica catches up by itself.
         try replica.psql("SELECT pg_wal_replay_resume()")
-        try await fixture.waitUntil("the replica caught up again") {
+        try await waitUntil("the replica caught up again") {
             fixture.metric(replicaID, "replication_lag_bytes") == 0
                 && fixture.metric(replicaID, "replication_lag_seconds") == 0
         }

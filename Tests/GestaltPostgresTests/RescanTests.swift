@@ -17,7 +17,7 @@ import Testing
         let source = PostgresSource(instance: fixture.instance, configuration: hourly)
         let run = Task { try? await source.run(in: fixture.context) }
         defer { run.cancel() }
-        try await fixture.waitUntil("the first poll") { fixture.status?.state == .ready }
+        try await waitUntil("the first poll") { fixture.status?.state == .ready }
 
         try server.psql("CREATE DATABASE late")
         let late = fixture.databaseID(server, "late")
@@ -26,7 +26,7 @@ import Testing
         let jobs = JobRunner(store: fixture.store)
         jobs.attach(sources: [source], sink: fixture.store, statusBoard: fixture.board)
         let job = try jobs.submit(JobRequest(kind: .rescan))
-        try await fixture.waitUntil("the rescan ends") { jobs.job(job.id)?.state.isFinished == true }
+        try await waitUntil("the rescan ends") { jobs.job(job.id)?.state.isFinished == true }
         let done = try #require(jobs.job(job.id))
         #expect(done.state == .completed)
         #expect(Set(done.pluginTimings.keys) == ["postgres", "health"])

@@ -37,11 +37,6 @@ struct SourceFixture {
             }
         }
     }
-
-    func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws
-    {
-        try await PeerProcess.waitUntil(timeout: timeout, what, condition)
-    }
 }
 
 /// Opens a client connection the way an application would.

@@ -27,7 +27,7 @@ import Testing
             let context = SourceContext(instance: enricher.instance, sink: store, store: store, statusBoard: board)
             let run = Task { try await enricher.run(in: context) }
             defer { run.cancel() }
-            try await PeerProcess.waitUntil("the first cycle") {
+            try await waitUntil("the first cycle") {
                 board.status(of: "prometheus") != nil && board.status(of: "prometheus")?.state != .syncing
             }
 
@@ -37,9 +37,9 @@ import Testing
             jobs.attach(sources: [enricher], sink: store, statusBoard: board)
             // Prometheus needs a few scrapes before rate() answers: each job is one cycle now.
             var last: Job?
-            try await PeerProcess.waitUntil(timeout: .seconds(60), "a job's cycle enriches web-1") {
+            try await waitUntil("a job's cycle enriches web-1", timeout: .seconds(60)) {
                 let job = try jobs.submit(JobRequest(kind: .rescan))
-                try await PeerProcess.waitUntil("the job ends") { jobs.job(job.id)?.state.isFinished == true }
+                try await waitUntil("the job ends") { jobs.job(job.id)?.state.isFinished == true }
                 last = jobs.job(job.id)
                 return store.entity(id: web.id)?.memoryBytes == 256_000_000
             }

@@ -46,7 +46,7 @@ import Testing
 
             let queries = PrometheusQueryClient(endpoint: "http://127.0.0.1:\(prometheusPort)")
             var rate = 0.0
-            try await PeerProcess.waitUntil(timeout: .seconds(60), "rate(gestalt_stream_messages_sent_total[4s]) > 0") {
+            try await waitUntil("rate(gestalt_stream_messages_sent_total[4s]) > 0", timeout: .seconds(60)) {
                 let samples =
                     (try? await queries.query(
                         "rate(gestalt_stream_messages_sent_total[4s])", at: Date().timeIntervalSince1970)) ?? []

@@ -53,10 +53,10 @@ import Testing
             let run = Task { try await enricher.run(in: context) }
             defer { run.cancel() }
 
-            try await PeerProcess.waitUntil(timeout: .seconds(30), "an enrichment span at /v1/traces") {
+            try await waitUntil("an enrichment span at /v1/traces", timeout: .seconds(30)) {
                 receiver.received("traces", containing: "prometheus.enrichment")
             }
-            try await PeerProcess.waitUntil(timeout: .seconds(30), "the cycle cost at /v1/metrics") {
+            try await waitUntil("the cycle cost at /v1/metrics", timeout: .seconds(30)) {
                 receiver.received("metrics", containing: "gestalt_source_cycle_seconds")
             }
             #expect(receiver.received("traces").allSatisfy { $0.contentType == "application/x-protobuf" })

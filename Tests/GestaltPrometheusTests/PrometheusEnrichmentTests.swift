@@ -58,7 +58,7 @@ import Testing
 
             // rate() is the exporter's slope once the 4 s window is covered:
             // up to float rounding of ~1e6-second counters, far below 0.001 %.
-            try await PeerProcess.waitUntil(timeout: .seconds(60), "web-1 enriched with 50 % CPU and 256 MB") {
+            try await waitUntil("web-1 enriched with 50 % CPU and 256 MB", timeout: .seconds(60)) {
                 guard let web = store.entity(id: Self.web.id) else { return false }
                 return web.memoryBytes == 256_000_000 && abs(web.cpuPercent - 50) < 0.001
             }
@@ -80,7 +80,7 @@ import Testing
 
             // Prometheus down: error with the reason, figures kept and dated.
             prometheus.stop(keepDirectory: true)
-            try await PeerProcess.waitUntil(timeout: .seconds(30), "status error with dated figures") {
+            try await waitUntil("status error with dated figures", timeout: .seconds(30)) {
                 board.status(of: "prometheus")?.state == .error
                     && store.entity(id: Self.web.id)?.customMetrics[EnrichmentCycle.asOfKey] != nil
             }
@@ -96,7 +96,7 @@ import Testing
             // Back up on the same port and data: it recovers by itself.
             prometheus = try await PrometheusPeer.start(
                 port: prometheusPort, scraping: [exporterPort], directory: directory)
-            try await PeerProcess.waitUntil(timeout: .seconds(60), "status ready, figures fresh") {
+            try await waitUntil("status ready, figures fresh", timeout: .seconds(60)) {
                 board.status(of: "prometheus")?.state == .ready
                     && store.entity(id: Self.web.id)?.customMetrics[EnrichmentCycle.asOfKey] == nil
             }
@@ -117,7 +117,7 @@ import Testing
             let configuration = Self.configuration(prometheusPort: prometheusPort, cluster: "prod")
             var cycle = EnrichmentCycle(
                 configuration: configuration, client: PrometheusQueryClient(endpoint: configuration.endpoint))
-            try await PeerProcess.waitUntil(timeout: .seconds(60), "a cycle with memory series") {
+            try await waitUntil("a cycle with memory series", timeout: .seconds(60)) {
                 let report = await cycle.run(on: store)
                 #expect(report.queries == 4)
                 return store.entity(id: web.id)?.memoryBytes == 256_000_000
@@ -145,7 +145,7 @@ import Testing
             var cycle = EnrichmentCycle(
                 configuration: configuration, client: PrometheusQueryClient(endpoint: configuration.endpoint))
             var report = await cycle.run(on: store)
-            try await PeerProcess.waitUntil(timeout: .seconds(30), "Prometheus ready") {
+            try await waitUntil("Prometheus ready", timeout: .seconds(30)) {
                 report = await cycle.run(on: store)
                 return report.failed.count == 1
             }

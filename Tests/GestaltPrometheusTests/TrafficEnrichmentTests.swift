@@ -75,7 +75,7 @@ import Testing
             var cycle = EnrichmentCycle(
                 configuration: configuration, client: PrometheusQueryClient(endpoint: configuration.endpoint))
             func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) < 1e-6 * max(1, b) } ?? false }
-            try await PeerProcess.waitUntil(timeout: .seconds(60), "exact traffic figures") {
+            try await waitUntil("exact traffic figures", timeout: .seconds(60)) {
                 _ = await cycle.run(on: store)
                 guard let service = store.entity(id: api.id), let connection = store.connection(id: edge.id) else {
                     return false

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Prometheus
 import Synchronization
+import TestPeers
 import Testing
 
 /// Alert delivery counters are on the server's `/metrics` page, per channel,
@@ -70,7 +71,7 @@ import Testing
                 delivery.deliver(.fired(Self.alert))
                 let running = Task { await delivery.run() }
                 defer { running.cancel() }
-                try await eventually("every queue is done") {
+                try await waitUntil("every queue is done") {
                     delivery.queues.values.allSatisfy { $0.stats.delivered + $0.stats.failed == 1 }
                 }
                 let after = try await HTTPClientRequestForTests.text(port: port, path: "/metrics")

@@ -97,12 +97,9 @@ import Testing
                 }
             #expect(Set(eventNames) == ["shop-prod", "ops-prod"])
 
-            // Routes that could show more than the token allows refuse it.
-            let id = AuthFixture.map[2].id.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            for path in [
-                "/api/infra/entities/\(id)", "/api/infra/topology/changes?from=1", "/api/infra/sources",
-                "/api/paths/world.infra.topology", "/api/plugins",
-            ] {
+            // Routes that could show more than the token allows refuse it
+            // (those that narrow their answer: AuthNarrowingTests).
+            for path in ["/api/infra/sources", "/api/plugins", "/api/infra/health", "/state"] {
                 let refused = try await client.execute(
                     uri: path, method: .get, headers: Self.bearer(AuthFixture.shopOnly))
                 #expect(refused.status == .forbidden, "\(path)")
@@ -191,28 +188,44 @@ import Testing
         let server = try await fixture.server()
         try await server.application().test(.live) { client in
             let port = try #require(client.port)
-            // A refused socket is closed at once with the status plus 4000, before any message.
+            // A refused upgrade is answered with the HTTP status and the API's
+            // JSON error, on every WebSocket route, and nothing is upgraded.
             let expired = try await fixture.jwt(kid: "es", expiresIn: -60)
-            let refusals: [(String, UInt16, String)] = [
-                ("", 4401, "unauthorized"), ("?access_token=wrong-token-0123456789", 4401, "invalid_token"),
-                ("?access_token=\(expired)", 4401, "invalid_token"),
-                ("?access_token=\(AuthFixture.writeOnly)", 4403, "insufficient_scope"),
-            ]
-            // Read off the wire: the upgrade's answer, then a close frame, then nothing.
-            for (query, code, reason) in refusals {
+            let refusals: [(path: String, query: String, status: Int, code: String)] =
+                ["/api/infra/ws", "/v1/realtime", "/ws"].flatMap { path in
+                    [
+                        (path, "", 401, "unauthorized"),
+                        (path, "?access_token=wrong-token-0123456789", 401, "invalid_token"),
+                        (path, "?access_token=\(expired)", 401, "invalid_token"),
+                        (path, "?access_token=\(AuthFixture.writeOnly)", 403, "insufficient_scope"),
+                    ]
+                } + [("/ws", "?access_token=\(AuthFixture.shopOnly)", 403, "restricted_token")]
+            for refusal in refusals {
                 let raw = try await RawConnection(port: port)
                 try await raw.send(
-                    "GET /api/infra/ws\(query) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+                    "GET \(refusal.path)\(refusal.query) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
                 )
-                let close: [UInt8] =
-                    [0x88, UInt8(2 + reason.utf8.count), UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8)
-                let bytes = try await raw.readBytes(until: {
-                    $0.count >= close.count && $0.suffix(close.count).elementsEqual(close)
-                })
-                #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("HTTP/1.1 101"), "\(query)")
-                #expect(
-                    bytes.suffix(close.count).elementsEqual(close),
-                    "\(query): close \(code) \(reason) and no message before it")
+                // The server closes the connection after its answer.
+                let answer = try await raw.readToEnd()
+                raw.close()
+                let what: Comment = "\(refusal.path) \(refusal.code)"
+                #expect(answer.hasPrefix("HTTP/1.1 \(refusal.status) "), "\(what): \(answer.prefix(40))")
+                let parts = answer.components(separatedBy: "\r\n\r\n")
+                #expect(parts.count == 2, what)
+                let head = parts[0].lowercased()
+                #expect(head.contains("content-type: application/json"), what)
+                #expect(head.contains("www-authenticate: bearer realm=\"gestalt\""), what)
+                let body = parts.last ?? ""
+                #expect(head.contains("content-length: \(body.utf8.count)"), what)
+                #expect(try errorCode(ByteBuffer(string: body)) == refusal.code, what)
+            }
+            // A token that may use the route still upgrades on each of them.
+            for path in ["/api/infra/ws", "/v1/realtime", "/ws"] {
+                let raw = try await RawConnection(port: port)
+                try await raw.send(
+                    "GET \(path)?access_token=\(AuthFixture.reader) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+                )
+                #expect(try await raw.read(until: { $0.contains("\r\n\r\n") }).hasPrefix("HTTP/1.1 101"), "\(path)")
                 raw.close()
             }
             // Without upgrade headers the HTTP router answers with the status itself.

@@ -3,6 +3,7 @@ import GestaltModel
 import GestaltStreaming
 import NIOCore
 import Synchronization
+import TestPeers
 import Testing
 
 @testable import GestaltServer
@@ -99,7 +100,7 @@ import Testing
             #expect(text.lowercased().contains("transfer-encoding: chunked"))
             #expect(text.contains("event: connected"))
             #expect(text.lowercased().contains("\r\ndate: "))
-            try await eventually("the stream joined the fan-out") { server.fanout.clientCount == 1 }
+            try await waitUntil("the stream joined the fan-out") { server.fanout.clientCount == 1 }
             // Filtered as asked: the pod, not the database.
             #expect(text.contains("\"name\":\"p1\""))
             #expect(!text.contains("\"kind\":\"database\""))
@@ -145,7 +146,7 @@ import Testing
             try await connection.send(Self.streamRequest)
             try await connection.read(until: { $0.contains("\"kind\":\"full\"") })
             // The opening is flushed a moment before the client joins its loop's list.
-            try await eventually("the stream joined the fan-out") { server.fanout.clientCount == 1 }
+            try await waitUntil("the stream joined the fan-out") { server.fanout.clientCount == 1 }
         }
     }
 
@@ -180,10 +181,7 @@ import Testing
             try await connection.read(until: { $0.contains("event: connected") })
             #expect(server.registry.snapshot().connections[.sse] == 1)
             connection.close()
-            let deadline = ContinuousClock.now + .seconds(5)
-            while (server.registry.snapshot().connections[.sse] ?? 0) != 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await waitUntil("the stream deregistered") { (server.registry.snapshot().connections[.sse] ?? 0) == 0 }
             #expect((server.registry.snapshot().connections[.sse] ?? 0) == 0)
             #expect(server.fanout.clientCount == 0)
         }

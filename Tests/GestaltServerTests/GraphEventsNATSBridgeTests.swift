@@ -48,7 +48,7 @@ import Testing
         defer { bridge?.cancel() }
         try await server.application().test(.live) { client in
             let port = try #require(client.port)
-            if run { try await PeerProcess.waitUntil("the bridge subscribed") { events.isSubscribed } }
+            if run { try await waitUntil("the bridge subscribed") { events.isSubscribed } }
             try await body(Wired(events: events, port: port))
         }
     }
@@ -193,12 +193,12 @@ import Testing
             try await post(wired.port, "/api/graph/nodes", #"{"id":"api:before","name":"before"}"#)
             #expect(try await graphEvents(sse, 1).map(\.id) == ["1"])
 
-            try await PeerProcess.waitUntil("connected on /metrics") {
+            try await waitUntil("connected on /metrics") {
                 try await metric(wired.port, "gestalt_graph_events_nats_connected") == 1
             }
             nats.stop()
-            try await PeerProcess.waitUntil("the bridge saw NATS go") { !wired.events.isSubscribed }
-            try await PeerProcess.waitUntil("disconnected on /metrics") {
+            try await waitUntil("the bridge saw NATS go") { !wired.events.isSubscribed }
+            try await waitUntil("disconnected on /metrics") {
                 try await metric(wired.port, "gestalt_graph_events_nats_connected") == 0
             }
             // The graph API never fails for NATS being down.
@@ -206,10 +206,10 @@ import Testing
                 try await post(wired.port, "/api/graph/nodes", #"{"id":"api:during-1","name":"during-1"}"#) == .created)
             #expect(
                 try await post(wired.port, "/api/graph/nodes", #"{"id":"api:during-2","name":"during-2"}"#) == .created)
-            try await PeerProcess.waitUntil("both handed to the client") { wired.events.published == 3 }
+            try await waitUntil("both handed to the client") { wired.events.published == 3 }
 
             try await nats.start()
-            try await PeerProcess.waitUntil("the bridge back on NATS") { wired.events.isSubscribed }
+            try await waitUntil("the bridge back on NATS") { wired.events.isSubscribed }
             try await post(wired.port, "/api/graph/nodes", #"{"id":"api:after","name":"after"}"#)
 
             let resumed = try await graphEvents(sse, 3)
@@ -218,7 +218,7 @@ import Testing
                     "api:during-1", "api:during-2", "api:after",
                 ])
             #expect(resumed.map(\.id) == ["2", "3", "4"])
-            try await PeerProcess.waitUntil("the reconnect on /metrics") {
+            try await waitUntil("the reconnect on /metrics") {
                 let reconnects = try await metric(wired.port, "gestalt_graph_events_nats_reconnects_total")
                 let connected = try await metric(wired.port, "gestalt_graph_events_nats_connected")
                 return reconnects == 1 && connected == 1
@@ -237,12 +237,12 @@ import Testing
         try await withWiredServer(natsPort: natsPort, maxPendingOutgoingBytes: 320) { wired in
             let sse = try await openStream(wired.port)
             nats.stop()
-            try await PeerProcess.waitUntil("the bridge saw NATS go") { !wired.events.isSubscribed }
+            try await waitUntil("the bridge saw NATS go") { !wired.events.isSubscribed }
             for i in 0..<6 {
                 #expect(
                     try await post(wired.port, "/api/graph/nodes", #"{"id":"api:n\#(i)","name":"n\#(i)"}"#) == .created)
             }
-            try await PeerProcess.waitUntil("all six handled") { wired.events.published + wired.events.dropped == 6 }
+            try await waitUntil("all six handled") { wired.events.published + wired.events.dropped == 6 }
             let kept = wired.events.published
             #expect(kept >= 1 && kept < 6)
             #expect(
@@ -250,7 +250,7 @@ import Testing
                     == Double(6 - kept))
 
             try await nats.start()
-            try await PeerProcess.waitUntil("the bridge back on NATS") { wired.events.isSubscribed }
+            try await waitUntil("the bridge back on NATS") { wired.events.isSubscribed }
             try await post(wired.port, "/api/graph/nodes", #"{"id":"api:after","name":"after"}"#)
             let delivered = try await graphEvents(sse, kept + 1)
             let expected = (0..<kept).map { "api:n\($0)" } + ["api:after"]
@@ -274,7 +274,7 @@ import Testing
             // Drops are carried over when the bridge reads its next message:
             // one more event at a time until every one is accounted for.
             var sent = 500
-            try await PeerProcess.waitUntil("every event received or dropped") {
+            try await waitUntil("every event received or dropped") {
                 if wired.events.received + wired.events.dropped == sent { return true }
                 try await publisher.publish(#"{"project_id":"p","reason":"more"}"#, to: "graph.invalidated")
                 try await publisher.flush()

@@ -3,6 +3,7 @@ import GestaltEngine
 import GestaltHistory
 import GestaltModel
 import GestaltServer
+import TestPeers
 import Testing
 
 /// A client whose last id is older than the store's log (`retainedUpdates`)
@@ -45,11 +46,7 @@ import Testing
     }
 
     static func waitDurable(_ history: HistoryStore, _ revision: UInt64) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try await history.durableRevision() < revision {
-            guard ContinuousClock.now < deadline else { throw SSETimeout() }
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await waitUntil("revision \(revision) durable") { try await history.durableRevision() >= revision }
     }
 
     @Test func sseResumeOlderThanTheLogIsServedFromHistory() async throws {

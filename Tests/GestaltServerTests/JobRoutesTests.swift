@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Synchronization
+import TestPeers
 import Testing
 
 /// A source whose fresh list the test sets; a rescan returns it.
@@ -53,7 +54,7 @@ final class ListedSource: RescannableSource {
             ) { response in
                 try #require(try json(response.body)["job_id"] as? String)
             }
-            try await eventually("the rescan completes") { server.jobs.job(id)?.state == .completed }
+            try await waitUntil("the rescan completes") { server.jobs.job(id)?.state == .completed }
         }
         let events = try #require(server.graphEvents.log.events(after: 0)).map(\.event)
         #expect(events.map(\.subject) == ["graph.invalidated"])
@@ -76,7 +77,7 @@ final class ListedSource: RescannableSource {
                 #expect(response.headers[.location] == "/api/jobs/\(body["job_id"] as? String ?? "")")
                 return try #require(body["job_id"] as? String)
             }
-            try await eventually("the rescan completes") { server.jobs.job(id)?.state == .completed }
+            try await waitUntil("the rescan completes") { server.jobs.job(id)?.state == .completed }
 
             try await client.execute(uri: "/api/jobs/\(id)", method: .get) { response in
                 let body = try json(response.body)
@@ -117,7 +118,7 @@ final class ListedSource: RescannableSource {
         let (server, source) = serverWithSource()
         source.fail("peer unreachable")
         let job = try server.jobs.submit(JobRequest(kind: .rescan, sources: ["docker@lab"]))
-        try await eventually("the rescan fails") { server.jobs.job(job.id)?.state == .failed }
+        try await waitUntil("the rescan fails") { server.jobs.job(job.id)?.state == .failed }
         let failed = try #require(server.jobs.job(job.id))
         #expect(failed.error == "every source failed to rescan: docker@lab: peer unreachable")
         #expect(failed.pluginStatus["docker@lab"] == .failed)
@@ -133,7 +134,7 @@ final class ListedSource: RescannableSource {
             ) { response in
                 try #require(try json(response.body)["job_id"] as? String)
             }
-            try await eventually("the export completes") { server.jobs.job(id)?.state == .completed }
+            try await waitUntil("the export completes") { server.jobs.job(id)?.state == .completed }
             try await client.execute(uri: "/api/jobs/\(id)/extended", method: .get) { response in
                 let body = try json(response.body)
                 #expect(body["result_url"] as? String == "/api/jobs/\(id)/result")

@@ -3,6 +3,7 @@ import GestaltEngine
 import GestaltModel
 import GestaltServer
 import HummingbirdTesting
+import TestPeers
 import Testing
 
 @Suite struct SSETopologyTests {
@@ -161,9 +162,7 @@ import Testing
                 #expect(server.stats.snapshot.activeTopologyStreams == 1)
             }
             // The client object is gone and its connection closed.
-            for _ in 0..<200 where server.stats.snapshot.activeTopologyStreams > 0 {
-                try await Task.sleep(for: .milliseconds(25))
-            }
+            try await waitUntil("the server drops the stream") { server.stats.snapshot.activeTopologyStreams == 0 }
             #expect(server.stats.snapshot.activeTopologyStreams == 0)
             #expect(server.store.topologySignal.waiterCount == 0)
             #expect(server.fanout.clientCount == 0)

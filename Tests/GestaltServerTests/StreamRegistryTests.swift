@@ -4,6 +4,7 @@ import GestaltEngine
 import GestaltModel
 import GestaltServer
 import Synchronization
+import TestPeers
 import Testing
 
 @testable import GestaltStreaming
@@ -87,7 +88,7 @@ final class FakeTransport: Sendable {
             server.store.apply([.upsertEntity(entity("a"))])
             let sse = try await SSEClient(port: port, path: "/api/infra/topology/stream?session_id=browser-1")
             _ = try await sse.dataMessages(1)
-            try await eventually("the SSE stream is registered") { server.registry.isConnected(sessionID: "browser-1") }
+            try await waitUntil("the SSE stream is registered") { server.registry.isConnected(sessionID: "browser-1") }
             try await connectWS(port: port) { ws in
                 try await ws.subscribe()
                 _ = try await ws.nextSkippingPings()

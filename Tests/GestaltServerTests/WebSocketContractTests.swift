@@ -6,6 +6,7 @@ import GestaltStreaming
 import HummingbirdWSClient
 import NIOCore
 import Synchronization
+import TestPeers
 import Testing
 
 /// The WebSocket rules docs/PROTOCOL.md states that the code once
@@ -124,7 +125,7 @@ import Testing
             let payload = try #require(DirectWebSocketFrameTests.closePayload(in: bytes[headEnd...]))
             #expect(payload.count >= 2 && (UInt16(payload[0]) << 8 | UInt16(payload[1])) == 1001)
             #expect(Self.opcodes(in: bytes[headEnd...]).contains(0x9), "the server sent control pings")
-            try await eventually("heartbeat timeout counted") {
+            try await waitUntil("heartbeat timeout counted") {
                 server.stats.snapshot.disconnectsByReason[.heartbeatTimeout] == 1
             }
         }

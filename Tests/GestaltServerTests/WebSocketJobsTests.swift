@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSClient
 import Logging
+import TestPeers
 import Testing
 
 /// The `jobs` channel streams a running job in seed 004's envelope, on
@@ -64,7 +65,7 @@ import Testing
                 try await probe.subscribe(#"{"channels":["events"]}"#)
                 #expect(try await probe.nextSkippingPings().type == "subscribed")
                 let job = try server.jobs.submit(JobRequest(kind: .export))
-                try await eventually("the export completes") { server.jobs.job(job.id)?.state == .completed }
+                try await waitUntil("the export completes") { server.jobs.job(job.id)?.state == .completed }
                 // The pong is the next message: nothing of the job came before it.
                 try await probe.send(#"{"type":"ping","payload":{}}"#)
                 #expect(try await probe.nextSkippingPings().type == "pong")

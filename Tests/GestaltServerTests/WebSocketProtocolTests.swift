@@ -4,6 +4,7 @@ import GestaltModel
 import GestaltServer
 import GestaltStreaming
 import HummingbirdWSClient
+import TestPeers
 import Testing
 
 /// Each test runs with and without permessage-deflate (swift-websocket's
@@ -128,7 +129,7 @@ import Testing
                 while try await ws.next() != nil {}
             }
             #expect(close?.closeCode == .messageTooLarge)
-            try await eventually("the server counts the disconnect") { server.registry.count == 0 }
+            try await waitUntil("the server counts the disconnect") { server.registry.count == 0 }
         }
     }
 
@@ -139,7 +140,7 @@ import Testing
                 while try await ws.next() != nil {}
             }
             #expect(close?.closeCode == .policyViolation)
-            try await eventually("policy violation counted") {
+            try await waitUntil("policy violation counted") {
                 server.stats.snapshot.disconnectsByReason[.policyViolation] == 1
             }
         }
@@ -179,7 +180,7 @@ import Testing
                 #expect(warning.type == "warning")
                 #expect(warning.payload["message"] as? String == "maintenance at noon")
             }
-            try await eventually("session gone") { !server.registry.isConnected(sessionID: "tab-1") }
+            try await waitUntil("session gone") { !server.registry.isConnected(sessionID: "tab-1") }
         }
     }
 

@@ -5,6 +5,7 @@ import GestaltServer
 import GestaltStreaming
 import HummingbirdWSClient
 import Synchronization
+import TestPeers
 import Testing
 
 /// A gate a test task waits at until another opens it.
@@ -71,6 +72,8 @@ final class Flag: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // The slow client: reads its full, then stops reading until told.
                 group.addTask {
+                    // A failure opens the gates too: the test then fails instead of hanging.
+                    defer { slowSubscribed.open() }
                     try await connectWS(port: port, deflate: deflate, query: "?session_id=slow") { ws in
                         var applied = AppliedTopology()
                         try await ws.subscribe()
@@ -87,6 +90,7 @@ final class Flag: Sendable {
                 }
                 // The normal client: reads everything as it comes.
                 group.addTask {
+                    defer { normalDone.open() }
                     await slowSubscribed.wait()
                     try await connectWS(port: port, deflate: deflate, query: "?session_id=normal") { ws in
                         var applied = AppliedTopology()
@@ -99,7 +103,6 @@ final class Flag: Sendable {
                             if envelope.type == "topology" { applied.apply(try envelope.update()) }
                         }
                     }
-                    normalDone.open()
                 }
                 await normalDone.wait()
 
@@ -160,7 +163,7 @@ final class Flag: Sendable {
                 group.cancelAll()
             }
             #expect(server.stats.snapshot.disconnectsByReason[.stuck] == 1)
-            try await eventually("stuck client deregistered") { server.registry.count == 0 }
+            try await waitUntil("stuck client deregistered") { server.registry.count == 0 }
         }
     }
 
@@ -193,7 +196,7 @@ final class Flag: Sendable {
             try await raw.send(bytes: Array((0..<400).map { _ in subscribe }.joined()))
             // Compressed, each `full` is a few times smaller and costs a
             // deflate: more of them, and more time, before the 16 MiB bound.
-            try await eventually("closed for sending without reading", timeout: .seconds(90)) {
+            try await waitUntil("closed for sending without reading", timeout: .seconds(90)) {
                 server.stats.snapshot.disconnectsByReason[.policyViolation] == 1
             }
         }

@@ -8,6 +8,7 @@ import HummingbirdTesting
 import HummingbirdWSClient
 import HummingbirdWSCompression
 import Logging
+import TestPeers
 import Testing
 
 // Helpers for the WebSocket tests (the file name keeps to the WebSocket*Tests pattern).
@@ -135,15 +136,7 @@ func connectWS(
     }
 }
 
-/// Polls `condition` until it holds; generous, since it only bounds a wait.
-func eventually(_ what: Comment, timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        guard ContinuousClock.now < deadline else { Issue.record("timed out waiting: \(what)"); return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
-
+/// Kept only so branches written before the shared helper still build; new tests call `waitUntil`.
 @Suite struct WebSocketSupportTests {
     @Test func validatorRejectsMissingFields() {
         #expect(

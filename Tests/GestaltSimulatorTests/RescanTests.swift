@@ -1,5 +1,6 @@
 import GestaltEngine
 import GestaltModel
+import TestPeers
 import Testing
 
 @testable import GestaltSimulator
@@ -8,14 +9,6 @@ import Testing
 /// cluster's own task, and the job puts right what the store lost or changed
 /// behind the simulator's back.
 @Suite struct RescanTests {
-    static func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
     static func rescan(_ source: SimulatorSource, store: TopologyStore, board: SourceStatusBoard) async throws -> Job {
         let jobs = JobRunner(store: store)
         jobs.attach(sources: [source], sink: store, statusBoard: board)
@@ -34,7 +27,7 @@ import Testing
         let context = SourceContext(instance: source.instance, sink: store, store: store, statusBoard: board)
         let run = Task { try await source.run(in: context) }
         defer { run.cancel() }
-        try await Self.waitUntil("the cluster is loaded") { board.status(of: "simulator")?.state == .ready }
+        try await waitUntil("the cluster is loaded") { board.status(of: "simulator")?.state == .ready }
 
         // Drift: a namespace the simulator never removes is taken from the store by someone else.
         let namespace = try #require(

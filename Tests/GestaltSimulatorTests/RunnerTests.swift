@@ -1,5 +1,6 @@
 import GestaltEngine
 import GestaltModel
+import TestPeers
 import Testing
 
 @testable import GestaltSimulator
@@ -7,10 +8,6 @@ import Testing
 /// The runner against the real clock. Nothing here asserts a duration; the
 /// waits are only upper bounds so that a broken runner fails instead of hanging.
 @Suite struct RunnerTests {
-    static func waitUntil(_ condition: () -> Bool) async throws {
-        for _ in 0..<1_000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
-    }
-
     @Test func runLoadsTheStoreTicksAndStopsWhenCancelled() async throws {
         let store = TopologyStore()
         let board = SourceStatusBoard()
@@ -19,11 +16,11 @@ import Testing
             let cluster = SimulatedCluster(configuration: configuration)
             try await cluster.run(store: store, statusBoard: board)
         }
-        try await Self.waitUntil { board.status(of: "simulator")?.state == .ready }
+        try await waitUntil("the simulator is ready") { board.status(of: "simulator")?.state == .ready }
         #expect(board.status(of: "simulator")?.state == .ready)
         let loaded = store.revision
         #expect(store.entityCount > 100)
-        try await Self.waitUntil { store.revision > loaded }
+        try await waitUntil("a tick changes the store") { store.revision > loaded }
         #expect(store.revision > loaded, "it keeps changing")
         task.cancel()
         try await task.value
@@ -37,7 +34,7 @@ import Testing
             let cluster = SimulatedCluster(configuration: SimulatorConfiguration(seed: 72, changesPerSecond: 0))
             try await cluster.run(store: store, statusBoard: board)
         }
-        try await Self.waitUntil { board.status(of: "simulator")?.state == .ready }
+        try await waitUntil("the simulator is ready") { board.status(of: "simulator")?.state == .ready }
         let loaded = store.revision
         #expect(loaded > 0)
         #expect(board.status(of: "simulator")?.message.contains("frozen") == true)

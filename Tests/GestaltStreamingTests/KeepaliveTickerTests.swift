@@ -2,6 +2,7 @@ import Clocks
 import GestaltEngine
 import GestaltStreaming
 import Synchronization
+import TestPeers
 import Testing
 
 /// The ticker on a test clock: ticks come from advancing time, never from waiting.
@@ -15,11 +16,6 @@ import Testing
         }
     }
 
-    /// Yields until `condition` holds: the ticker runs on a task of its own.
-    private func eventually(_ condition: () -> Bool) async {
-        for _ in 0..<100_000 where !condition() { await Task.yield() }
-    }
-
     /// Returns once the ticker sleeps on the clock, so the next `advance`
     /// counts from the sleep it is in (`checkSuspension` throws while one is).
     private func untilAsleep(on clock: TestClock<Duration>) async {
@@ -29,7 +25,7 @@ import Testing
         Issue.record("the ticker never slept on the clock")
     }
 
-    @Test func ticksEveryThirdOfTheKeepaliveInterval() async {
+    @Test func ticksEveryThirdOfTheKeepaliveInterval() async throws {
         let clock = TestClock()
         let signal = ChangeSignal()
         let ticks = TickCounter()
@@ -43,17 +39,17 @@ import Testing
         await untilAsleep(on: clock)
         #expect(ticks.value == 0, "no tick before a third of the interval")
         await clock.advance(by: .milliseconds(1))
-        await eventually { ticks.value == 1 }
+        try await waitUntil("tick 1 reaches the observer") { ticks.value == 1 }
         #expect(ticks.value == 1)
         for expected in 2...3 {
             await untilAsleep(on: clock)
             await clock.advance(by: .seconds(5))
-            await eventually { ticks.value == expected }
+            try await waitUntil("tick \(expected) reaches the observer") { ticks.value == expected }
         }
         #expect(ticks.value == 3, "three ticks per keepalive interval")
     }
 
-    @Test func ticksEverySignal() async {
+    @Test func ticksEverySignal() async throws {
         let clock = TestClock()
         let signals = [ChangeSignal(), ChangeSignal()]
         let counters = [TickCounter(), TickCounter()]
@@ -63,11 +59,11 @@ import Testing
         defer { task.cancel() }
         await untilAsleep(on: clock)
         await clock.advance(by: .seconds(1))
-        await eventually { counters.allSatisfy { $0.value == 1 } }
+        try await waitUntil("a tick on every signal") { counters.allSatisfy { $0.value == 1 } }
         #expect(counters.map(\.value) == [1, 1])
     }
 
-    @Test func stopsWhenCancelled() async {
+    @Test func stopsWhenCancelled() async throws {
         let clock = TestClock()
         let signal = ChangeSignal()
         let ticks = TickCounter()
@@ -76,7 +72,7 @@ import Testing
         let task = Task { await KeepaliveTicker(signals: [signal], keepalive: .seconds(3), clock: clock).run() }
         await untilAsleep(on: clock)
         await clock.advance(by: .seconds(1))
-        await eventually { ticks.value == 1 }
+        try await waitUntil("tick 1 reaches the observer") { ticks.value == 1 }
         await untilAsleep(on: clock)
         task.cancel()
         await task.value

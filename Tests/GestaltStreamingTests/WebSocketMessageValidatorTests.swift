@@ -24,4 +24,12 @@ import Testing
             #"{"type":"topology","id":"3","timestamp":"2026-01-01T00:00:00Z","payload":{"kind":"add","revision":3}}"#
         #expect(problems(message).contains("topology add: payload lacks object 'entity'"))
     }
+
+    @Test func aPatchCarriesAnIdAndItsChangedFieldsInsteadOfTheEntity() {
+        let head = #"{"type":"topology","id":"3","timestamp":"2026-01-01T00:00:00Z","payload":"#
+        let patch = #"{"kind":"update","op":"patch","revision":3,"timestamp":"2026-01-01T00:00:00Z","id":"a""#
+        #expect(problems(head + patch + #","set":{"x":1}}}"#).isEmpty)
+        #expect(
+            problems(head + patch + "}}") == ["topology update patch: payload lacks string 'id' or object 'set'"])
+    }
 }

@@ -31,7 +31,7 @@ import Testing
         for index in 0..<200 { try await nats.publish("\(index)", to: "work") }
         try await nats.flush()
         _ = try await take(200, from: everyone)
-        try await PeerProcess.waitUntil("the group to receive all 200") {
+        try await waitUntil("the group to receive all 200") {
             first.pendingMessages + second.pendingMessages == 200
         }
         // Each message went to exactly one member; with 200 messages each member got some.
@@ -161,7 +161,7 @@ import Testing
         let byBytes = try await nats.subscribe(to: "firehose", limits: .init(maxMessages: 1000, maxBytes: 1000))
         for index in 0..<100 { try await nats.publish(String(repeating: "\(index % 10)", count: 100), to: "firehose") }
         try await nats.flush()
-        try await PeerProcess.waitUntil("100 messages seen") { nats.statistics.inMessages == 200 }
+        try await waitUntil("100 messages seen") { nats.statistics.inMessages == 200 }
         #expect(byCount.pendingMessages == 10 && byCount.dropped == 90)
         #expect(byBytes.pendingMessages == 10 && byBytes.pendingBytes == 1000 && byBytes.dropped == 90)
         // The kept ones are the oldest; after reading them there is room again.

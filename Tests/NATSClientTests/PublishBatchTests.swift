@@ -93,7 +93,7 @@ import Testing
         let subscription = try await nats.subscribe(to: "queued")
         try await nats.flush()
         server.kill()
-        try await PeerProcess.waitUntil("the client noticed") { nats.status == .reconnecting }
+        try await waitUntil("the client noticed") { nats.status == .reconnecting }
         var payload = ByteBuffer()
         payload.writeRepeatingByte(UInt8(ascii: "x"), count: 1000)
         var batch = NATSPublishBatch()

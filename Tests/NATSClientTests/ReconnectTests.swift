@@ -18,7 +18,7 @@ import Testing
         #expect(try await take(1, from: plain).first?.string == "before")
 
         try await server.restart()
-        try await PeerProcess.waitUntil("both clients reconnected") {
+        try await waitUntil("both clients reconnected") {
             subscriber.status == .connected && publisher.status == .connected
                 && subscriber.statistics.reconnects >= 1 && publisher.statistics.reconnects >= 1
         }
@@ -41,7 +41,7 @@ import Testing
         try await nats.flush()
 
         server.kill()
-        try await PeerProcess.waitUntil("the client noticed") { nats.status == .reconnecting }
+        try await waitUntil("the client noticed") { nats.status == .reconnecting }
         for index in 0..<50 { try await nats.publish("\(index)", to: "queued") }
         let late = try await nats.subscribe(to: "subscribed.while.away")
         try await nats.publish("hello", to: "subscribed.while.away")
@@ -59,7 +59,7 @@ import Testing
         defer { server.stop() }
         let nats = try await server.connect { $0.maxPendingOutgoingBytes = 4096 }
         server.kill()
-        try await PeerProcess.waitUntil("the client noticed") { nats.status == .reconnecting }
+        try await waitUntil("the client noticed") { nats.status == .reconnecting }
         var payload = ByteBuffer()
         payload.writeRepeatingByte(UInt8(ascii: "x"), count: 1000)
         var accepted = 0
@@ -85,7 +85,7 @@ import Testing
         }
         let subscription = try await nats.subscribe(to: "any")
         server.kill()
-        try await PeerProcess.waitUntil("the client gave up") { nats.status == .closed }
+        try await waitUntil("the client gave up") { nats.status == .closed }
         #expect(nats.lastError?.code == .closed)
         var count = 0
         for await _ in subscription { count += 1 }  // the sequence ends

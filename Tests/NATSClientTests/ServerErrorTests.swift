@@ -15,7 +15,7 @@ import Testing
         let nats = try await server.connect()
         // No white space, so the client lets it through; the server refuses it.
         _ = try await nats.subscribe(to: "orders..new")
-        try await PeerProcess.waitUntil("the server's -ERR to be recorded") {
+        try await waitUntil("the server's -ERR to be recorded") {
             nats.lastError?.code == .serverError
         }
         #expect(nats.lastError?.message.contains("Invalid Subject") == true, "\(String(describing: nats.lastError))")
@@ -33,7 +33,7 @@ import Testing
         let nats = try await NATSConnection.connect(
             NATSConnectionOptions(
                 port: fake.port, reconnect: .init(initialDelay: .milliseconds(10), maxDelay: .milliseconds(50))))
-        try await PeerProcess.waitUntil("the protocol violation to be recorded and a reconnect made") {
+        try await waitUntil("the protocol violation to be recorded and a reconnect made") {
             nats.lastError?.code == .protocolViolation && fake.connections >= 2
         }
         #expect(

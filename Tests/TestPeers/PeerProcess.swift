@@ -124,17 +124,12 @@ public final class PeerProcess: Sendable {
         }
     }
 
-    /// Polls `condition` every 20 ms until it holds; throws naming `what` after `timeout`.
+    /// The shared `waitUntil`, under the name gestalt-bench calls it by.
     public static func waitUntil(
-        timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool
+        timeout: Duration = .seconds(30), _ what: String, fileID: String = #fileID, line: Int = #line,
+        _ condition: () async throws -> Bool
     ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                throw PeerError("timed out after \(timeout) waiting for \(what)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await TestPeers.waitUntil(what, timeout: timeout, fileID: fileID, line: line, condition)
     }
 
     static func locate(_ executable: String) throws -> String {

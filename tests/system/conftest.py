@@ -1,3 +1,4 @@
+import json
 import os
 import socket
 import subprocess
@@ -8,6 +9,22 @@ import urllib.request
 import pytest
 
 BIN = os.environ.get("GESTALT_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/gestalt"))
+
+
+def wait_for(what, condition, timeout=30):
+    """Polls `condition` until it returns something truthy, which it returns."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def get_json(url, timeout=10):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return json.load(r)
 
 
 def free_port():

@@ -8,12 +8,9 @@ import urllib.request
 
 import os
 
+from conftest import get_json
+
 BIN = os.environ.get("GESTALT_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/gestalt"))
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=5) as r:
-        return json.load(r)
 
 
 def test_version_and_help():

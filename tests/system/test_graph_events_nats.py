@@ -9,22 +9,7 @@ import threading
 import time
 import urllib.request
 
-from conftest import free_port
-
-
-def wait_for(what, condition, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=10) as r:
-        return json.load(r)
+from conftest import free_port, wait_for, get_json
 
 
 def post(url, body):

@@ -11,6 +11,8 @@ import time
 import urllib.error
 import urllib.request
 
+from conftest import wait_for
+
 BIN = os.environ.get("GESTALT_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/gestalt"))
 
 
@@ -21,16 +23,6 @@ def get(url):
             return r.status, json.load(r)
     except urllib.error.HTTPError as e:
         return e.code, json.load(e)
-
-
-def wait_for(what, condition, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def stream_opening(server, last_event_id):

@@ -34,7 +34,7 @@ import { groupCenter, normalizePreset } from './layout.js';
 import { createLatencyProbe } from './latency-probe.js';
 import { eventIcon } from './event-icons.js';
 import { createTimeline } from './panels/timeline.js';
-import { createSparklines } from './panels/sparklines.js';
+import { createSparklines, CONNECTION_METRICS } from './panels/sparklines.js';
 import { createGraphEvents } from './graph-events.js';
 import { graphApiToast } from './graph-toasts.js';
 import { installAuth, showTokenPrompt } from './auth.js';
@@ -171,7 +171,11 @@ function startRenderer() {
   try {
     const r = createRenderer($('canvas'), { state, view, meter });
     attachControls($('canvas'), r.camera, {
-      onClick: ({ x, y }) => select(r.pick(x, y)),
+      onClick: ({ x, y }) => {
+        const id = r.pick(x, y);
+        const connId = id ? null : r.pickConnection(x, y);
+        if (connId) selectConnection(connId); else select(id);
+      },
       onHover: (p) => r.setHover(p ? r.pick(p.x, p.y) : null),
     });
     createLabels($('labels'), r, (id) => {
@@ -193,6 +197,17 @@ function startRenderer() {
  * `record` is how the URL records it (writeUrl): a person's selection is a
  * step Back can undo ('push'); restoring one or dropping a removed entity is not.
  */
+// A connection is shown in the details panel with its sparklines; it is
+// not traced, and the URL keeps only entity selections.
+function selectConnection(connId) {
+  const c = state.connections.get(connId);
+  if (!c) return;
+  select(null);
+  details.renderConnection(c);
+  sparks.show(connId, CONNECTION_METRICS);
+  tabs.select('details');
+}
+
 function select(id, record = 'push') {
   const previous = selectedId;
   selectedId = id && state.entities.has(id) ? id : null;

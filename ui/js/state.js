@@ -144,7 +144,13 @@ export function applyTopologyUpdate(state, update, change = createChange()) {
       break;
     case 'add':
     case 'update':
-      if (update.entity?.id) putEntity(state, update.entity, change);
+      if (update.op === 'patch') {
+        // `delta=patch`: only the changed fields, merged into what we hold.
+        const prev = state.entities.get(update.id);
+        if (prev && update.set && typeof update.set === 'object') putEntity(state, { ...prev, ...update.set }, change);
+      } else if (update.entity?.id) {
+        putEntity(state, update.entity, change);
+      }
       break;
     case 'remove':
       if (update.entity?.id) dropEntity(state, update.entity.id, change);

@@ -47,6 +47,13 @@ export function createTestHook({
       const rect = document.getElementById('canvas').getBoundingClientRect();
       return renderer.pick ? renderer.pick(x - rect.left, y - rect.top) : null;
     },
+    /** The connection a click at viewport point (x, y) would select when no entity is there, or null. */
+    connectionAt(x, y) {
+      const rect = document.getElementById('canvas').getBoundingClientRect();
+      return renderer.pickConnection ? renderer.pickConnection(x - rect.left, y - rect.top) : null;
+    },
+    connectionIds: () => [...state.connections.keys()],
+    connection: (id) => copy(state.connections.get(id)),
     /** Selects like a click would (null clears). */
     select: (id) => { select(id); return getSelected(); },
     /** Replaces the filter: { kinds: [], namespaces: [], bands: [], sources: [], search: '' }. */

@@ -165,3 +165,20 @@ test('kind and namespace counts follow adds, moves and removes (panels read them
   assert.deepEqual(Object.fromEntries(state.kinds), { pod: 1 });
   assert.deepEqual(Object.fromEntries(state.namespaces), { ops: 1 });
 });
+
+test('a patch (delta=patch) merges its changed fields into the entity held; an unknown id is ignored', () => {
+  const state = seeded();
+  const before = state.entities.get('c');
+  const change = applyTopologyUpdate(state, { kind: 'update', op: 'patch', revision: 11, id: 'c', set: { health: 0.9, labels: { app: 'web' } } });
+  const after = state.entities.get('c');
+  assert.equal(after.health, 0.9);
+  assert.deepEqual(after.labels, { app: 'web' });
+  assert.equal(after.name, 'c', 'fields the patch does not name are kept');
+  assert.notEqual(after, before, 'a new object, so holders of the old one see no change under them');
+  assert.equal(change.entities.get('c'), 'update');
+  assert.deepEqual(state.bands, { healthy: 3, warning: 0, critical: 0 });
+  assert.equal(state.revision, 11);
+
+  applyTopologyUpdate(state, { kind: 'update', op: 'patch', revision: 12, id: 'nope', set: { health: 0 } });
+  assert.equal(state.entities.has('nope'), false);
+});

@@ -286,19 +286,24 @@ public final class JobRunner: Sendable {
         } else {
             store.snapshot().write(to: &w)
         }
-        let seconds = started.secondsAgo
+        complete(job, stage: name, result: w.bytes, seconds: started.secondsAgo, progress: 100)
+        return nil
+    }
+
+    /// A one-stage job's end: its result and timing kept, the stage
+    /// marked completed and announced.
+    private func complete(_ job: Job, stage: String, result: [UInt8], seconds: Double, progress: Int? = nil) {
         guard
             let done = update(
                 job.id,
                 { job in
-                    job.result = w.bytes
-                    job.pluginTimings[name] = seconds
-                    job.pluginStatus[name] = .completed
-                    job.progress = 100
+                    job.result = result
+                    job.pluginTimings[stage] = seconds
+                    job.pluginStatus[stage] = .completed
+                    if let progress { job.progress = progress }
                 })
-        else { return nil }
-        send(.pluginStatus(done, plugin: name, status: .completed, seconds: seconds))
-        return nil
+        else { return }
+        send(.pluginStatus(done, plugin: stage, status: .completed, seconds: seconds))
     }
 
     // MARK: Replay
@@ -388,16 +393,7 @@ public final class JobRunner: Sendable {
         }
         w.endArray()
         w.endObject()
-        guard
-            let done = update(
-                job.id,
-                { job in
-                    job.result = w.bytes
-                    job.pluginTimings[name] = seconds
-                    job.pluginStatus[name] = .completed
-                })
-        else { return nil }
-        send(.pluginStatus(done, plugin: name, status: .completed, seconds: seconds))
+        complete(job, stage: name, result: w.bytes, seconds: seconds)
         return nil
     }
 

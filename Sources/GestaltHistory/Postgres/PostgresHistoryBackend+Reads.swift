@@ -37,23 +37,19 @@ extension PostgresHistoryBackend {
             guard target <= latest else {
                 throw HistoryError.notFound("revision \(target) is not recorded yet; the latest recorded is \(latest)")
             }
-            let decoder = JSONDecoder()
-            var replay = try TopologyReplay(
-                checkpoint: checkpoint.body, revision: UInt64(checkpoint.key),
-                timestamp: Timestamp(millisecondsSince1970: checkpoint.at), decoder: decoder
-            )
+            var replay = try SlicedReplay(checkpoint: checkpoint.body, revision: UInt64(checkpoint.key))
+            var last = (revision: checkpoint.key, at: checkpoint.at)
             let rows = try await connection.query(
                 """
                 SELECT revision, at, json FROM updates WHERE revision > \(checkpoint.key) AND revision <= \(target) ORDER BY revision
                 """, logger: logger
             ).decode((Int64, Int64, ByteBuffer).self)
             for try await (revision, at, json) in rows {
-                try replay.apply(
-                    recorded: Data(buffer: json), revision: UInt64(revision),
-                    timestamp: Timestamp(millisecondsSince1970: at), decoder: decoder
-                )
+                last = (revision, at)
+                try replay.apply(recorded: Data(buffer: json), revision: UInt64(revision))
             }
-            return replay.topology
+            return try replay.topology(
+                revision: UInt64(last.revision), timestamp: Timestamp(millisecondsSince1970: last.at))
         }
     }
 
@@ -77,7 +73,8 @@ extension PostgresHistoryBackend {
             for try await (gapAfter, resumedAt) in gapRows {
                 gaps.append(HistoryGap(after: UInt64(gapAfter), resumedAt: UInt64(resumedAt)))
             }
-            return HistoryChanges(updates: page.map { [UInt8]($0.body) }, gaps: gaps, next: next)
+            return HistoryChanges(
+                updates: page.map { [UInt8]($0.body) }, revisions: page.map { UInt64($0.key) }, gaps: gaps, next: next)
         }
     }
 

@@ -1,8 +1,7 @@
 public import Hummingbird
 public import HummingbirdAuth
-import HummingbirdWebSocket
+import HummingbirdCore
 import Logging
-import NIOWebSocket
 
 /// Authentication and authorization in front of every route (docs/AUTH.md):
 /// finds the bearer token, checks it, sets `context.identity`, and refuses
@@ -12,21 +11,17 @@ import NIOWebSocket
 /// Browsers' EventSource and WebSocket cannot set headers, so the token may
 /// also come as the `access_token` query parameter; the header wins.
 ///
-/// On the WebSocket upgrade router a refusal cannot be an HTTP answer:
-/// hummingbird-websocket answers every refused upgrade with an empty 400. So
-/// there the socket is opened and at once closed with 4401 or 4403 (the
-/// HTTP status plus 4000, as graphql-ws does) and the message as the reason,
-/// before any data; browsers see that code, where they never see a status.
+/// A WebSocket upgrade is judged earlier, by `UpgradeGate`, so that a
+/// refusal is an HTTP answer; on the upgrade router this middleware sets
+/// the identity, and a refusal there (only for a head the gate could not
+/// read) is hummingbird-websocket's empty 400.
 public struct AccessMiddleware: AuthenticatorMiddleware {
     public typealias Context = GestaltRequestContext
     public typealias Identity = Principal
     let verifier: TokenVerifier
-    let upgrades: Bool
 
-    /// `upgrades`: this middleware sits on the WebSocket upgrade router.
-    public init(verifier: TokenVerifier, upgrades: Bool = false) {
+    public init(verifier: TokenVerifier) {
         self.verifier = verifier
-        self.upgrades = upgrades
     }
 
     public func authenticate(request: Request, context: Context) async throws -> Principal? {
@@ -47,16 +42,8 @@ public struct AccessMiddleware: AuthenticatorMiddleware {
             context.identity = principal
             try Self.check(principal, against: rule)
         } catch let failure as AuthFailure {
-            // The client's name is logged, its token never.
-            context.logger.notice(
-                "request refused",
-                metadata: [
-                    "path": .string(request.uri.path), "status": .stringConvertible(failure.status.code),
-                    "reason": .string(failure.code), "client": .string(context.identity?.name ?? "-"),
-                ])
-            return upgrades
-                ? try await Self.refuseSocket(failure, request: request, context: context, next: next)
-                : failure.response
+            Self.logRefusal(failure, path: request.uri.path, client: context.identity?.name, logger: context.logger)
+            return failure.response
         }
         return try await next(request, context)
     }
@@ -69,27 +56,29 @@ public struct AccessMiddleware: AuthenticatorMiddleware {
         if !restrictable, !principal.restriction.isNone {
             throw .forbidden(
                 "restricted_token",
-                "a token limited to namespaces or clusters may use only the topology, events and WebSocket routes; this one could show more than it allows"
+                "this route cannot narrow its answer to the namespaces or clusters the token is limited to"
             )
         }
     }
 
-    private static func refuseSocket(
-        _ failure: AuthFailure, request: Request, context: Context, next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
-        let code = WebSocketErrorCode(codeNumber: 4000 + Int(failure.status.code))
-        let closer = WebSocketUpgradeMiddleware<Context> { _, _ in
-            .upgrade([:])
-        } onUpgrade: { _, outbound, _ in
-            try await outbound.close(code, reason: failure.code)
-        }
-        return try await closer.handle(request, context: context, next: next)
+    /// One `notice` line per refusal: the client's name, its token never.
+    static func logRefusal(_ failure: AuthFailure, path: String, client: String?, logger: Logger) {
+        logger.notice(
+            "request refused",
+            metadata: [
+                "path": .string(path), "status": .stringConvertible(failure.status.code),
+                "reason": .string(failure.code), "client": .string(client ?? "-"),
+            ])
     }
 
     /// `Authorization: Bearer …`, else `?access_token=`.
     static func token(in request: Request) -> String? {
-        if let bearer = request.headers.bearer, !bearer.token.isEmpty { return bearer.token }
-        if let token = request.uri.queryParameters.get("access_token"), !token.isEmpty { return token }
+        token(headers: request.headers, uri: request.uri)
+    }
+
+    static func token(headers: HTTPFields, uri: URI) -> String? {
+        if let bearer = headers.bearer, !bearer.token.isEmpty { return bearer.token }
+        if let token = uri.queryParameters.get("access_token"), !token.isEmpty { return token }
         return nil
     }
 }

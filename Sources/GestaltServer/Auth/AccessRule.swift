@@ -17,7 +17,9 @@ enum AccessRule: Equatable {
         if writePrefixes.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) {
             return .scope(.write, restrictable: false)
         }
-        return .scope(.read, restrictable: method == .get && restrictablePaths.contains(path))
+        let restrictable =
+            restrictablePaths.contains(path) || restrictablePrefixes.contains { path.hasPrefix($0) && path != $0 }
+        return .scope(.read, restrictable: method == .get && restrictable)
     }
 
     /// The path as the router resolves it: empty segments skipped (so
@@ -39,5 +41,11 @@ enum AccessRule: Equatable {
         "/api/infra/topology", "/api/infra/topology/stream",
         "/api/infra/events", "/api/infra/events/stream",
         "/api/infra/ws", "/v1/realtime",
+        // Narrowed by the route itself: only the scope's updates, and a 403
+        // for a path whose target route cannot be narrowed (`PathRoutes`).
+        "/api/infra/topology/changes", "/api/paths",
     ]
+    /// Routes with an id or name after the prefix, narrowed by the route: an
+    /// entity outside the scope is a 404, as if it did not exist.
+    static let restrictablePrefixes = ["/api/infra/entities/", "/api/infra/metrics/", "/api/paths/"]
 }

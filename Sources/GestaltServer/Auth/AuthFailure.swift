@@ -1,4 +1,3 @@
-import GestaltModel
 import Hummingbird
 import NIOCore
 
@@ -26,22 +25,22 @@ struct AuthFailure: Error, Sendable, Equatable {
 
     var status: HTTPResponse.Status { kind == .unauthenticated ? .unauthorized : .forbidden }
 
-    /// The JSON error shape of PROTOCOL.md; a 401 also says how to authenticate.
-    var response: Response {
-        var w = JSONWriter()
-        w.beginObject()
-        w.key("error"); w.beginObject()
-        w.key("code"); w.string(code)
-        w.key("message"); w.string(message)
-        w.endObject()
-        w.endObject()
-        var headers: HTTPFields = [.contentType: "application/json"]
+    /// The API's error body (`APIError`, PROTOCOL.md Errors) with the
+    /// `WWW-Authenticate` challenge; a 401 also says how to authenticate.
+    var error: APIError { APIError(status, code: code, message) }
+
+    var headers: HTTPFields {
+        var headers = error.headers
         switch kind {
         case .unauthenticated:
             headers[.wwwAuthenticate] =
                 #"Bearer realm="gestalt", error="\#(code == "unauthorized" ? "invalid_request" : "invalid_token")""#
         case .forbidden: headers[.wwwAuthenticate] = #"Bearer realm="gestalt", error="insufficient_scope""#
         }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: w.bytes)))
+        return headers
+    }
+
+    var response: Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: error.body)))
     }
 }

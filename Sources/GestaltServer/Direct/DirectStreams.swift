@@ -30,7 +30,7 @@ struct DirectStreams: Sendable {
 
     /// A request this type serves.
     enum Request {
-        case topology(filter: TopologyFilter, resumeFrom: UInt64?, sessionID: String?)
+        case topology(filter: TopologyFilter, delta: DeltaForm, resumeFrom: UInt64?, sessionID: String?)
         case webSocket(HTTPRequestHead, sessionID: String?, deflate: DeflateAgreement?, token: String?)
     }
 
@@ -65,10 +65,10 @@ struct DirectStreams: Sendable {
         switch head.path {
         case Self.topologyRoute:
             guard enabled, !head.has("upgrade"),
-                let filter = try? QueryParsing.filter(query)
+                let filter = try? QueryParsing.filter(query), let delta = try? QueryParsing.delta(query)
             else { return nil }
             let resumeFrom = (head.header("last-event-id") ?? query.get("last_event_id")).flatMap(QueryParsing.eventID)
-            return .topology(filter: filter, resumeFrom: resumeFrom, sessionID: sessionID)
+            return .topology(filter: filter, delta: delta, resumeFrom: resumeFrom, sessionID: sessionID)
         case Self.webSocketRoute, Self.realtimeRoute:
             guard head.header("upgrade")?.lowercased() == "websocket",
                 head.header("connection")?.lowercased().split(separator: ",").contains(where: {
@@ -93,28 +93,40 @@ struct DirectStreams: Sendable {
     /// what the client sent after the request's head. Called on the loop.
     func serve(_ request: Request, channel: any Channel, leftover: ByteBuffer?) {
         switch request {
-        case .topology(let filter, let resumeFrom, let sessionID):
-            serveTopology(filter: filter, resumeFrom: resumeFrom, sessionID: sessionID, channel: channel)
+        case .topology(let filter, let delta, let resumeFrom, let sessionID):
+            serveTopology(filter: filter, delta: delta, resumeFrom: resumeFrom, sessionID: sessionID, channel: channel)
         case .webSocket(let head, let sessionID, let deflate, let token):
             guard let verifier else {
                 return upgrade(
-                    head, sessionID: sessionID, deflate: deflate, access: .success(.none), channel: channel,
+                    head, sessionID: sessionID, deflate: deflate, restriction: .none, channel: channel,
                     leftover: leftover)
             }
+            // `UpgradeGate` has refused a bad token already; this check finds
+            // the token's restriction (and refuses, the same way, a token that
+            // expired in between).
             let path = String(URI(head.uri).path)
             Task {
                 let access = await DirectUpgradeAuth.check(
                     token, path: path, verifier: verifier, logger: Logger(label: "gestalt.auth"))
                 channel.eventLoop.execute {
-                    upgrade(
-                        head, sessionID: sessionID, deflate: deflate, access: access, channel: channel,
-                        leftover: leftover)
+                    switch access {
+                    case .success(let restriction):
+                        upgrade(
+                            head, sessionID: sessionID, deflate: deflate, restriction: restriction, channel: channel,
+                            leftover: leftover)
+                    case .failure(let failure):
+                        channel.writeAndFlush(UpgradeGate.response(refusing: failure)).whenComplete { _ in
+                            channel.close(promise: nil)
+                        }
+                    }
                 }
             }
         }
     }
 
-    private func serveTopology(filter: TopologyFilter, resumeFrom: UInt64?, sessionID: String?, channel: any Channel) {
+    private func serveTopology(
+        filter: TopologyFilter, delta: DeltaForm, resumeFrom: UInt64?, sessionID: String?, channel: any Channel
+    ) {
         do {
             try channel.pipeline.syncOperations.addHandler(HTTPResponseEncoder())
         } catch {
@@ -132,7 +144,7 @@ struct DirectStreams: Sendable {
             channel: channel, sessionID: sessionID, registry: session.registry, fanout: session.fanout,
             // The pipeline is this encoder alone, the response chunked (HTTP/1.1,
             // no length): the deltas can go out pre-framed.
-            filter: filter, resumeFrom: resumeFrom, options: session.stream, chunked: true,
+            filter: filter, delta: delta, resumeFrom: resumeFrom, options: session.stream, chunked: true,
             write: { buffer in channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil) }
         )
         ended.whenComplete { result in
@@ -146,16 +158,14 @@ struct DirectStreams: Sendable {
 
     /// Answers the handshake (NIO's upgrader checks the key and computes the
     /// accept value), then puts the frame codec and the session in the pipeline.
-    /// A refused token (`access`) still gets its 101, then at once a close
-    /// frame with 4401 or 4403 and no session.
     private func upgrade(
         _ head: HTTPRequestHead, sessionID: String?, deflate: DeflateAgreement?,
-        access: Result<AccessRestriction, AuthFailure>, channel: any Channel, leftover: ByteBuffer?
+        restriction: AccessRestriction, channel: any Channel, leftover: ByteBuffer?
     ) {
         guard channel.isActive else { return }
         let maxFrame = session.options.maxMessageBytes
         var extensions = HTTPHeaders()
-        if let deflate, case .success = access {
+        if let deflate {
             extensions.add(name: "Sec-WebSocket-Extensions", value: deflate.responseHeader)
         }
         let upgrader = NIOWebSocketServerUpgrader(
@@ -177,19 +187,6 @@ struct DirectStreams: Sendable {
                 // A failed write closes the channel at once; a session added now
                 // would wait for an end that has already happened.
                 guard channel.isActive else { return }
-                let restriction: AccessRestriction
-                switch access {
-                case .success(let allowed):
-                    restriction = allowed
-                case .failure(let failure):
-                    // The client answers the close and goes; one that does not is dropped.
-                    channel.writeAndFlush(DirectUpgradeAuth.refusal(failure), promise: nil)
-                    channel.eventLoop.scheduleTask(in: TimeAmount(services.options.closeTimeout)) {
-                        channel.close(promise: nil)
-                    }
-                    Self.served(Self.webSocketRoute, status: 101)
-                    return
-                }
                 do {
                     let pipeline = channel.pipeline.syncOperations
                     // No frame encoder and no protocol error handler: the

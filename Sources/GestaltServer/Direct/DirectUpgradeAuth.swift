@@ -7,9 +7,8 @@ import NIOCore
 
 /// The WebSocket upgrade's token check on the direct path, the same rule
 /// `AccessMiddleware` applies on the router: the token from
-/// `Authorization: Bearer`, else `?access_token=`; a refusal becomes close
-/// code 4401 or 4403 right after the 101 (browsers never see an upgrade's
-/// HTTP status; docs/AUTH.md).
+/// `Authorization: Bearer`, else `?access_token=`. It gives the session its
+/// token's restriction; a refusal is the HTTP 401/403 `UpgradeGate` sends.
 enum DirectUpgradeAuth {
     /// The token a request head carries, as `AccessMiddleware.token(in:)` finds it.
     static func token(in head: RequestHead, queryToken: String?) -> String? {
@@ -42,15 +41,5 @@ enum DirectUpgradeAuth {
                 ])
             return .failure(error)
         }
-    }
-
-    /// The close frame a refused socket gets: the HTTP status plus 4000, the error code as the reason.
-    static func refusal(_ failure: AuthFailure) -> ByteBuffer {
-        var payload = ByteBuffer()
-        payload.writeInteger(UInt16(4000 + failure.status.code))
-        payload.writeString(failure.code)
-        var framed = ByteBuffer()
-        WebSocketWire.writeFrame(.close, payload: payload.readableBytesView, into: &framed)
-        return framed
     }
 }

@@ -17,10 +17,14 @@ struct StreamDispatchChannel<Inner: ServerChildChannel>: ServerChildChannel {
 
     let inner: Inner
     let direct: DirectStreams
+    /// With auth on: judges a WebSocket upgrade's token before anything
+    /// upgrades it, so a refusal is an HTTP 401/403 (`UpgradeGate`).
+    var gate: TokenVerifier?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let routed = channel.eventLoop.makePromise(of: FirstRequestRoute.self)
+            if let gate { try channel.pipeline.syncOperations.addHandler(UpgradeGate(verifier: gate, logger: logger)) }
             try channel.pipeline.syncOperations.addHandler(FirstRequestSniffer(direct: direct, routed: routed))
             return Value(channel: channel, route: routed.futureResult)
         }

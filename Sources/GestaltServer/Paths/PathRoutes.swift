@@ -37,6 +37,17 @@ struct PathRoutes {
                 throw APIError(.notFound, code: "source_not_configured", missing)
             }
             let uri = try Self.rewrite(request, path: path)
+            // The REST router has no access middleware: the target route's
+            // own rule applies, so a restricted token gets only routes that
+            // narrow their answer to its scope, and a 403 for the others.
+            if let principal = context.identity {
+                let target = String(uri.prefix { $0 != "?" })
+                do throws(AuthFailure) {
+                    try AccessMiddleware.check(principal, against: AccessRule.of(method: .get, path: target))
+                } catch {
+                    return error.response
+                }
+            }
             var head = request.head
             head.path = uri
             var response = try await rest.respond(to: Request(head: head, body: request.body), context: context)

@@ -74,7 +74,8 @@ struct SessionSubscriptions {
         var eventsOpening: (seq: UInt64, resumed: Bool, missed: [LoggedEvent])?
         if request.channels.contains(.topology) {
             let filter = request.topologyFilter.restricted(to: restriction)
-            var cursor = TopologyCursor(store: store, filter: filter, options: stream, stats: stats)
+            var cursor = TopologyCursor(
+                store: store, filter: filter, delta: request.delta, options: stream, stats: stats)
             opening = cursor.start(resumeFrom: request.resumeFrom, recorded: recorded)
             topology = cursor
         }

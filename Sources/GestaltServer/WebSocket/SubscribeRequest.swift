@@ -11,6 +11,8 @@ struct SubscribeRequest: Equatable {
     var resumeFrom: UInt64?
     /// The last event id (seq) the client saw; without it events start from now.
     var resumeEventsFrom: UInt64?
+    /// `"delta": "entity" | "patch"`: how topology `update`s are sent.
+    var delta = DeltaForm.entity
 
     init(channels: Set<StreamChannel>) {
         self.channels = channels
@@ -25,6 +27,17 @@ struct SubscribeRequest: Equatable {
             try readFilter(fields)
         }
         try readResume(payload)
+        switch payload["delta"] {
+        case nil, .null?:
+            break
+        case .string(let text)?:
+            guard let form = DeltaForm(wireName: text) else {
+                throw ClientMessageError("invalid_field", "'delta' must be \"entity\" or \"patch\", not '\(text)'")
+            }
+            delta = form
+        case let other?:
+            throw ClientMessageError("invalid_field", "'delta' must be a string, not \(other.typeName)")
+        }
     }
 
     /// `resume_from` resumes every channel the subscribe names:

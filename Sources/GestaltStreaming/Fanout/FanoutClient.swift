@@ -119,13 +119,7 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
         finished = true
         clients.remove(self)
         done.succeed(reason)
-        // Leave the pipeline on a later tick: this may run inside an event
-        // this handler must still pass on to the others.
-        if let context {
-            context.eventLoop.assumeIsolated().execute {
-                context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-            }
-        }
+        context?.leavePipelineLater()
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -163,4 +157,14 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
     }()
 
     private static let keepaliveChunk = SSEFrame.chunk(keepalive)
+}
+
+extension ChannelHandlerContext {
+    /// Removes this context's handler on a later tick: the caller may be
+    /// inside an event the handler must still pass on to the others.
+    func leavePipelineLater() {
+        eventLoop.assumeIsolated().execute {
+            self.pipeline.syncOperations.removeHandler(context: self, promise: nil)
+        }
+    }
 }

@@ -23,6 +23,7 @@ public struct FramedBatch {
 struct SharedBatches {
     private struct Key: Hashable {
         let filter: TopologyFilter
+        let delta: DeltaForm
         let from: UInt64
     }
 
@@ -40,7 +41,7 @@ struct SharedBatches {
         for cursor: inout TopologyCursor, stats: StreamStats,
         frame: ([TopologyCursor.Message], _ resync: Bool, _ unfiltered: Bool) -> ByteBuffer
     ) -> FramedBatch? {
-        let key = Key(filter: cursor.view.filter, from: cursor.revision)
+        let key = Key(filter: cursor.view.filter, delta: cursor.view.delta, from: cursor.revision)
         switch entries[key] {
         case .batch(let batch)?:
             cursor.follow(to: batch.revision)

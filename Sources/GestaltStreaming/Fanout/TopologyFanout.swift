@@ -47,12 +47,14 @@ public final class TopologyFanout: Sendable {
     /// task only waits, which keeps what it holds per client small.
     /// - Returns: why the stream ended.
     public func stream(
-        filter: TopologyFilter, resumeFrom: UInt64?, recorded: RecordedBacklog? = nil, options: StreamOptions,
+        filter: TopologyFilter, delta: DeltaForm = .entity, resumeFrom: UInt64?, recorded: RecordedBacklog? = nil,
+        options: StreamOptions,
         channel: any Channel, connection: StreamConnection,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) async throws -> DisconnectReason {
         try await start(
-            filter: filter, resumeFrom: resumeFrom, recorded: recorded, options: options, channel: channel,
+            filter: filter, delta: delta, resumeFrom: resumeFrom, recorded: recorded, options: options,
+            channel: channel,
             connection: connection, write: write
         ).get()
     }
@@ -65,29 +67,26 @@ public final class TopologyFanout: Sendable {
     ///   chunks framed once for every client (`SSEFrame.chunk`), written past
     ///   the encoder. The opening still goes through `write`.
     public func start(
-        filter: TopologyFilter, resumeFrom: UInt64?, recorded: RecordedBacklog? = nil, options: StreamOptions,
+        filter: TopologyFilter, delta: DeltaForm = .entity, resumeFrom: UInt64?, recorded: RecordedBacklog? = nil,
+        options: StreamOptions,
         channel: any Channel, connection: StreamConnection, chunked: Bool = false,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) -> EventLoopFuture<DisconnectReason> {
         stats.opened(.topology)
-        let cursor = TopologyCursor(store: store, filter: filter, options: options, stats: stats)
+        let cursor = TopologyCursor(store: store, filter: filter, delta: delta, options: options, stats: stats)
         let ended: EventLoopFuture<DisconnectReason>
-        if recorded == nil, history != nil, let resumeFrom,
+        if recorded == nil, let history, let resumeFrom,
             RecordedBacklog.mayServe(store: store, resumeFrom: resumeFrom, filter: filter)
         {
             // Older than the log: ask history first (off the loop), then open.
-            let promise = channel.eventLoop.makePromise(of: DisconnectReason.self)
-            let store = store, history = history
-            Task {
-                let recorded = await RecordedBacklog.read(
-                    from: history, store: store, resumeFrom: resumeFrom, filter: filter, options: options)
+            ended = afterHistory(
+                history, resumeFrom: resumeFrom, filter: filter, options: options, channel: channel,
+                connection: connection
+            ) { recorded in
                 self.serve(
                     channel: channel, cursor: cursor, resumeFrom: resumeFrom, recorded: recorded,
-                    connection: connection,
-                    chunked: chunked, write: write
-                ).cascade(to: promise)
+                    connection: connection, chunked: chunked, write: write)
             }
-            ended = promise.futureResult
         } else {
             ended = serve(
                 channel: channel, cursor: cursor, resumeFrom: resumeFrom, recorded: recorded, connection: connection,
@@ -109,6 +108,8 @@ public final class TopologyFanout: Sendable {
         loop.execute {
             // Gone before its loop got here: a closed pipeline would never tell the handler.
             guard channel.isActive else { promise.succeed(.clientClosed); return }
+            // Closed by the registry before the client was in the pipeline to hear it.
+            if let reason = connection.disconnectReason { promise.succeed(reason); return }
             var cursor = cursor
             for frame in TopologyOpening.frames(
                 cursor: &cursor, resumeFrom: resumeFrom, recorded: recorded, stats: self.stats)
@@ -129,6 +130,42 @@ public final class TopologyFanout: Sendable {
                 if self.store.topologySignal.isClosed { client.finish(.serverShutdown) } else { clients.pump(client) }
             } catch {
                 promise.succeed(.transportError)
+            }
+        }
+        return promise.futureResult
+    }
+
+    /// Reads what history holds of the resume, then `open`s with it. While
+    /// the read runs, a handler first in the pipeline stands in for the
+    /// client: the client going or the registry closing it ends the stream
+    /// at once and cancels the read.
+    private func afterHistory(
+        _ history: any HistoryQueries, resumeFrom: UInt64, filter: TopologyFilter, options: StreamOptions,
+        channel: any Channel, connection: StreamConnection,
+        open: @escaping @Sendable (RecordedBacklog?) -> EventLoopFuture<DisconnectReason>
+    ) -> EventLoopFuture<DisconnectReason> {
+        let loop = channel.eventLoop
+        let promise = loop.makePromise(of: DisconnectReason.self)
+        let store = store
+        loop.execute {
+            guard channel.isActive else { promise.succeed(.clientClosed); return }
+            if let reason = connection.disconnectReason { promise.succeed(reason); return }
+            let wait = HistoryWait(promise: promise)
+            do {
+                try channel.pipeline.syncOperations.addHandler(wait, position: .first)
+            } catch {
+                promise.succeed(.transportError)
+                return
+            }
+            let waiting = NIOLoopBound(wait, eventLoop: loop)
+            wait.read = Task {
+                let recorded = await RecordedBacklog.read(
+                    from: history, store: store, resumeFrom: resumeFrom, filter: filter, options: options)
+                loop.execute {
+                    // Ended while reading: the stream is over, nothing to open.
+                    guard waiting.value.handOver() else { return }
+                    open(recorded).cascade(to: promise)
+                }
             }
         }
         return promise.futureResult
@@ -194,5 +231,58 @@ final class LoopFanout: Sendable {
                 .exchanged
         }
         return scheduled.compareExchange(expected: !queued, desired: queued, ordering: .acquiringAndReleasing).exchanged
+    }
+}
+
+/// Stands in for a client while its resume is read from history
+/// (`TopologyFanout.afterHistory`): it hears what `FanoutClient` would.
+final class HistoryWait: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    private let promise: EventLoopPromise<DisconnectReason>
+    private var context: ChannelHandlerContext?
+    /// The read; cancelled when the stream ends first.
+    var read: Task<Void, Never>?
+    private var over = false
+
+    init(promise: EventLoopPromise<DisconnectReason>) { self.promise = promise }
+
+    /// The read finished with the stream still wanted: leaves the pipeline
+    /// so the client can take its place; false when the stream already ended.
+    func handOver() -> Bool {
+        guard !over else { return false }
+        over = true
+        if let context { context.pipeline.syncOperations.removeHandler(context: context, promise: nil) }
+        return true
+    }
+
+    private func end(_ reason: DisconnectReason) {
+        guard !over else { return }
+        over = true
+        read?.cancel()
+        promise.succeed(reason)
+        context?.leavePipelineLater()
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        end(.transportError)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let end = event as? FanoutEnd {
+            self.end(end.reason)
+            return
+        }
+        if case .inputClosed = event as? ChannelEvent { end(.clientClosed) }
+        if event is ChannelShouldQuiesceEvent { end(.serverShutdown) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        end(.clientClosed)
+        context.fireChannelInactive()
     }
 }

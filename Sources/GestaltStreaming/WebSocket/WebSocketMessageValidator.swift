@@ -23,7 +23,12 @@ public enum WebSocketMessageValidator {
             problems.append("\(typeName): payload lacks '\(key)'")
         }
         if type == .topology, let kind = payload["kind"] as? String, let carried = carriedKey(forUpdateKind: kind) {
-            if !(payload[carried] is [String: Any]) {
+            // The `delta=patch` form of an `update` carries the entity's id and changed fields instead.
+            if kind == "update", payload["op"] as? String == "patch" {
+                if !(payload["id"] is String) || !(payload["set"] is [String: Any]) {
+                    problems.append("topology update patch: payload lacks string 'id' or object 'set'")
+                }
+            } else if !(payload[carried] is [String: Any]) {
                 problems.append("topology \(kind): payload lacks object '\(carried)'")
             }
         }

@@ -123,7 +123,7 @@ public struct JetStream: Sendable {
 
     // MARK: Plumbing
 
-    private func call<Body: Encodable, Answer: Decodable>(
+    func call<Body: Encodable, Answer: Decodable>(
         _ api: String, body: Body?, answer: Answer.Type
     ) async throws -> Answer {
         let payload = try body.map { ByteBuffer(bytes: try JSONEncoder().encode($0)) } ?? ByteBuffer()

@@ -16,10 +16,13 @@ public struct StreamConfig: Codable, Sendable, Equatable {
     /// Nanoseconds; 0 is "forever".
     public var maxAge: Int64
     public var replicas: Int
+    /// Messages kept per subject (nil or -1: no limit); 1 keeps only each subject's last.
+    public var maxMessagesPerSubject: Int?
 
     public init(
         name: String, subjects: [String], retention: Retention = .limits, storage: Storage = .file,
-        maxMessages: Int = -1, maxBytes: Int = -1, maxAge: Duration = .zero, replicas: Int = 1
+        maxMessages: Int = -1, maxBytes: Int = -1, maxAge: Duration = .zero, replicas: Int = 1,
+        maxMessagesPerSubject: Int? = nil
     ) {
         self.name = name
         self.subjects = subjects
@@ -29,11 +32,12 @@ public struct StreamConfig: Codable, Sendable, Equatable {
         self.maxBytes = maxBytes
         self.maxAge = maxAge.nanoseconds
         self.replicas = replicas
+        self.maxMessagesPerSubject = maxMessagesPerSubject
     }
 
     enum CodingKeys: String, CodingKey {
         case name, subjects, retention, storage, maxMessages = "max_msgs", maxBytes = "max_bytes", maxAge = "max_age"
-        case replicas = "num_replicas"
+        case replicas = "num_replicas", maxMessagesPerSubject = "max_msgs_per_subject"
     }
 }
 
@@ -57,7 +61,13 @@ public struct StreamInfo: Decodable, Sendable, Equatable {
 
 public struct ConsumerConfig: Codable, Sendable, Equatable {
     public enum AckPolicy: String, Codable, Sendable { case none, all, explicit }
-    public enum DeliverPolicy: String, Codable, Sendable { case all, last, new }
+    public enum DeliverPolicy: String, Codable, Sendable {
+        case all, last, new
+        /// From `optStartSequence` on.
+        case byStartSequence = "by_start_sequence"
+        /// The last message of each subject the filter matches, then everything new.
+        case lastPerSubject = "last_per_subject"
+    }
 
     public var durableName: String?
     public var ackPolicy: AckPolicy
@@ -67,6 +77,17 @@ public struct ConsumerConfig: Codable, Sendable, Equatable {
     public var ackWait: Int64?
     public var maxDeliver: Int?
     public var maxAckPending: Int?
+    /// The first stream sequence delivered, with `.byStartSequence`.
+    public var optStartSequence: UInt64?
+    /// Set: a push consumer delivering to this subject. Nil: a pull consumer.
+    public var deliverSubject: String?
+    public var flowControl: Bool?
+    /// Nanoseconds between the server's heartbeats to an idle push consumer.
+    public var idleHeartbeat: Int64?
+    /// Nanoseconds an ephemeral consumer lives on without a subscriber.
+    public var inactiveThreshold: Int64?
+    public var memoryStorage: Bool?
+    public var replicas: Int?
 
     public init(
         durableName: String?, ackPolicy: AckPolicy = .explicit, deliverPolicy: DeliverPolicy = .all,
@@ -85,6 +106,9 @@ public struct ConsumerConfig: Codable, Sendable, Equatable {
         case durableName = "durable_name", ackPolicy = "ack_policy", deliverPolicy = "deliver_policy"
         case filterSubject = "filter_subject", ackWait = "ack_wait", maxDeliver = "max_deliver", maxAckPending =
             "max_ack_pending"
+        case optStartSequence = "opt_start_seq", deliverSubject = "deliver_subject", flowControl = "flow_control"
+        case idleHeartbeat = "idle_heartbeat", inactiveThreshold = "inactive_threshold", memoryStorage = "mem_storage"
+        case replicas = "num_replicas"
     }
 }
 

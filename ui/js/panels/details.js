@@ -112,5 +112,22 @@ export function createDetailsPanel({ state, select, rates = null }) {
       h('h2', {}, 'Fields'),
       fieldTable(e)].filter(Boolean));
   };
-  return { render };
+  /** A connection's figures and ends; each end is clickable. */
+  const renderConnection = (c) => {
+    root.replaceChildren();
+    root.dataset.entityId = '';
+    root.dataset.connectionId = c.id;
+    const end = (id) => {
+      const e = state.entities.get(id);
+      return h('a', { href: '#', class: 'conn-end', dataset: { entityId: id }, onclick: (ev) => { ev.preventDefault(); select(id); } },
+        e ? `${formatKind(e.kind)} ${e.name}` : id);
+    };
+    root.append(
+      h('div', { class: 'details-head' }, h('h3', { id: 'details-name' }, `${c.kind} connection`)),
+      h('div', { class: 'details-sub', id: 'details-connection-ends' }, end(c.source_id), ' → ', end(c.target_id)),
+      h('h2', {}, 'Fields'),
+      fieldTable(c));
+  };
+  const clear = () => { delete root.dataset.connectionId; };
+  return { render: (id, trace) => { clear(); render(id, trace); }, renderConnection };
 }

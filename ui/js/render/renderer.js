@@ -5,13 +5,16 @@
 import { EntityLayer, HIGHLIGHT } from './entity-layer.js';
 import { EdgeLayer } from './edge-layer.js';
 import { createCamera, eyeOf, fit, matrices, project, rayThrough } from './camera.js';
-import { raySphere, rayRing } from './picking.js';
+import { raySphere, rayRing, nearestSegment } from './picking.js';
 import { meshDetail, edgeDetail } from './lod.js';
 import { EDGE_KIND_INDEX, entityColor, entityFlags, entitySize } from '../appearance.js';
 import { matchesFilter } from '../filter.js';
 import { targetPosition } from '../layout.js';
 import { traceConnections } from '../trace.js';
 
+// A click within about 8 px of a connection's line (at a 60° field of view
+// on a 900 px canvas) selects it; an angle, so it holds at any zoom.
+const EDGE_PICK_SLOPE = 0.012;
 const DEGREE_SIZED = new Set(['service', 'configmap']);
 // Pulse only when something a person would notice changed, not on position-only layout traffic.
 const signature = (e) => `${e.health}|${e.status}|${e.cpu_percent}|${e.memory_bytes}|${e.name}|${e.stale === true}`;
@@ -166,6 +169,21 @@ export function createRenderer(canvas, { state, view, meter = null }) {
     return best;
   }
 
+  /** The drawn connection whose line passes within a few pixels of CSS pixel (x, y), or null. */
+  function pickConnection(x, y) {
+    const ray = rayThrough(camera, x, y);
+    const t = now();
+    function* segments() {
+      for (const [connId, c] of state.connections) {
+        if (!edges.has(connId)) continue;
+        const a = entities.position(c.source_id, t);
+        const b = entities.position(c.target_id, t);
+        if (a && b) yield [connId, a, b];
+      }
+    }
+    return nearestSegment(ray, segments(), EDGE_PICK_SLOPE);
+  }
+
   // Dimmed entities are skipped first so a click reaches the traced path;
   // when nothing traced is under the pointer, any entity will do.
   function pickIgnoringDim(ray, t) {
@@ -269,6 +287,7 @@ export function createRenderer(canvas, { state, view, meter = null }) {
     setSelection,
     setHover,
     pick,
+    pickConnection,
     screenPosition,
     projectPoint,
     entityPosition: (id) => entities.position(id, now()),

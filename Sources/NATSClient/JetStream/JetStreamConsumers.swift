@@ -1,0 +1,165 @@
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Ephemeral and ordered consumers, direct reads of a subject's last message,
+/// and "create the stream if missing": what a reader that keeps its own
+/// position (an edge server replaying a topology stream) needs.
+extension JetStream {
+    /// Creates the stream unless one of that name exists; an existing stream is
+    /// left as it is (its config may differ: `StreamInfo.config` says how).
+    public func ensureStream(_ config: StreamConfig) async throws -> StreamInfo {
+        do {
+            return try await streamInfo(config.name)
+        } catch let error as NATSError where error.code == .jetStream && error.message.contains("code 404") {
+            do {
+                return try await createStream(config)
+            } catch let error as NATSError where error.code == .jetStream && error.message.contains("err_code 10058") {
+                return try await streamInfo(config.name)  // another process created it in between
+            }
+        }
+    }
+
+    /// Creates a consumer with no durable name; the server names it and drops
+    /// it after `inactiveThreshold` without a subscriber.
+    public func createEphemeralConsumer(stream: String, _ config: ConsumerConfig) async throws -> ConsumerInfo {
+        struct Request: Encodable {
+            var stream_name: String
+            var config: ConsumerConfig
+        }
+        var config = config
+        config.durableName = nil
+        return try await call(
+            "CONSUMER.CREATE.\(stream)", body: Request(stream_name: stream, config: config), answer: ConsumerInfo.self)
+    }
+
+    public func deleteConsumer(stream: String, name: String) async throws {
+        struct Deleted: Decodable { var success: Bool }
+        _ = try await call("CONSUMER.DELETE.\(stream).\(name)", body: nil as StreamConfig?, answer: Deleted.self)
+    }
+
+    /// The last message stored on `subject`, or nil when the stream has none there.
+    public func lastMessage(stream: String, subject: String) async throws -> StoredMessage? {
+        struct Request: Encodable { var last_by_subj: String }
+        struct Answer: Decodable {
+            struct Raw: Decodable {
+                var subject: String
+                var seq: UInt64
+                var hdrs: String?
+                var data: String?
+            }
+            var message: Raw
+        }
+        let answer: Answer
+        do {
+            answer = try await call(
+                "STREAM.MSG.GET.\(stream)", body: Request(last_by_subj: subject), answer: Answer.self)
+        } catch let error as NATSError where error.code == .jetStream && error.message.contains("err_code 10037") {
+            return nil  // no message found
+        }
+        let raw = answer.message
+        let headers = try raw.hdrs.flatMap { Data(base64Encoded: $0) }.map { bytes throws(NATSError) in
+            try NATSHeaders.parse(ByteBuffer(bytes: bytes))
+        }
+        return StoredMessage(
+            subject: raw.subject, sequence: raw.seq, headers: headers,
+            payload: ByteBuffer(bytes: raw.data.flatMap { Data(base64Encoded: $0) } ?? Data()))
+    }
+
+    /// Hands `onMessage` every message of `stream` matching `filterSubject`
+    /// from stream sequence `startSequence` on, in order and each once, until
+    /// the task is cancelled. An ordered consumer (see `OrderedConsumerState`):
+    /// a gap, a consumer the server lost (a server restart) or `heartbeat`×3
+    /// of silence re-creates it where the last delivered message left off.
+    /// An error thrown by `onMessage` ends the call with that error.
+    public func consumeOrdered(
+        stream: String, filterSubject: String?, from startSequence: UInt64, heartbeat: Duration = .seconds(2),
+        onMessage: (JetStreamMessage) async throws -> Void
+    ) async throws {
+        var state = OrderedConsumerState(startSequence: startSequence)
+        var failures = 0
+        while !Task.isCancelled {
+            let inbox = connection.newInbox()
+            let subscription = try await connection.subscribe(to: inbox)
+            var config = ConsumerConfig(
+                durableName: nil, ackPolicy: .none, deliverPolicy: .byStartSequence, filterSubject: filterSubject,
+                maxDeliver: 1)
+            config.optStartSequence = state.nextStreamSequence
+            config.deliverSubject = inbox
+            config.flowControl = true
+            config.idleHeartbeat = heartbeat.nanoseconds
+            config.inactiveThreshold = Duration.seconds(300).nanoseconds
+            config.memoryStorage = true
+            config.replicas = 1
+            let consumer: ConsumerInfo
+            do {
+                consumer = try await createEphemeralConsumer(stream: stream, config)
+                failures = 0
+            } catch {
+                try? await subscription.unsubscribe()
+                if Task.isCancelled { return }
+                failures += 1
+                // The server is down or restarting: try again, backing off to 2 s.
+                try await Task.sleep(for: .milliseconds(min(2000, 100 * failures)))
+                continue
+            }
+            state.restarted()
+            let lastActivity = LastActivity()
+            // Silence past three heartbeats: the consumer is gone (server
+            // restarted, connection lost); end the subscription to re-create it.
+            let watchdog = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: heartbeat)
+                    if ContinuousClock.now - lastActivity.instant.withLock({ $0 }) > heartbeat * 3 {
+                        try? await subscription.unsubscribe()
+                        return
+                    }
+                }
+            }
+            defer { watchdog.cancel() }
+            loop: for await message in subscription {
+                lastActivity.instant.withLock { $0 = .now }
+                let wrapped = JetStreamMessage(message: message, connection: connection)
+                let metadata = message.status == nil ? wrapped.metadata : nil
+                let action = state.receive(
+                    status: message.status, replyTo: message.replyTo, streamSequence: metadata?.streamSequence,
+                    consumerSequence: metadata?.consumerSequence,
+                    lastConsumerSequence: message.headers?["Nats-Last-Consumer"].flatMap { UInt64($0) },
+                    stalled: message.headers?["Nats-Consumer-Stalled"])
+                switch action {
+                case .deliver:
+                    do {
+                        try await onMessage(wrapped)
+                    } catch {
+                        watchdog.cancel()
+                        try? await subscription.unsubscribe()
+                        try? await deleteConsumer(stream: stream, name: consumer.name)
+                        throw error
+                    }
+                case .replyFlowControl(let subject):
+                    try? await connection.publish(ByteBuffer(), to: subject)
+                case .heartbeat, .ignore:
+                    continue
+                case .reset:
+                    break loop
+                }
+            }
+            watchdog.cancel()
+            try? await subscription.unsubscribe()
+            try? await deleteConsumer(stream: stream, name: consumer.name)
+        }
+    }
+}
+
+/// When the consumer last heard from the server; shared with its watchdog.
+private final class LastActivity: Sendable {
+    let instant = Mutex(ContinuousClock.now)
+}
+
+/// A message read from a stream by sequence or subject (not delivered by a consumer).
+public struct StoredMessage: Sendable, Equatable {
+    public var subject: String
+    public var sequence: UInt64
+    public var headers: NATSHeaders?
+    public var payload: ByteBuffer
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+
+/// The graph API's write path alone: one node's labels PATCHed over and
+/// over with no stream client connected, server CPU per PATCH from /proc.
+struct PatchBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patch",
+        abstract: "Server CPU per graph API PATCH (a node's labels, no client connected).",
+        discussion: "Starts `gestalt serve` like `fanout` does (no history, simulator frozen) and PATCHes in sequence."
+    )
+
+    @Option(help: "PATCHes to time (after as many again to warm up).") var count = 2_000
+    @Option(help: "Bytes of each PATCH body.") var payload = 450
+    @Option(help: "The gestalt binary (default: next to this one).") var gestalt: String?
+    @Option(help: "Loopback port.") var port = 18295
+    @Option(help: "Seconds to wait after the warm-up (to attach perf: its pid is printed).") var pause = 0
+
+    func run() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gestalt-patch-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let binary =
+            gestalt
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("gestalt").path
+        do {
+            try await measure(binary: binary, directory: directory, client: client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    private func measure(binary: String, directory: URL, client: HTTPClient) async throws {
+        let peer = try await GestaltPeer.start(
+            binary: binary, port: port, directory: directory, payloadBytes: payload, delta: "entity",
+            extraArguments: [], client: client)
+        defer { peer.stop() }
+        print("load average \(FanoutBench.loadAverage()); gestalt pid \(peer.worker.pid)")
+        var sequence = 0
+        func patches(_ n: Int) async throws {
+            for _ in 0..<n {
+                sequence += 1
+                guard await peer.publish("", sequence: sequence, client: client) else {
+                    throw LoadTargetError(message: "PATCH \(sequence) was not answered 200")
+                }
+            }
+        }
+        try await patches(count)
+        if pause > 0 { try await Task.sleep(for: .seconds(pause)) }
+        let cpu = peer.worker.cpuSeconds
+        let start = ContinuousClock.now
+        try await patches(count)
+        let used = peer.worker.cpuSeconds - cpu
+        let wall = ContinuousClock.now - start
+        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        let each = String(format: "%.1f", used / Double(count) * 1e6)
+        let rate = String(format: "%.0f", Double(count) / seconds)
+        print(
+            "\(count) PATCHes: \(each) µs server CPU each, \(rate) PATCH/s in sequence; "
+                + "load average \(FanoutBench.loadAverage())")
+    }
+}

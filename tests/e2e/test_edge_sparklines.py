@@ -1,0 +1,64 @@
+"""A connection is selected by a real click near its line in the 3D view,
+and the detail panel shows its recorded request rate and latency as
+sparklines, as it shows an entity's CPU and memory."""
+import time
+import urllib.parse
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+
+from conftest import gestalt, open_page, wait_until
+from test_timeline import history_server  # noqa: F401 (fixture)
+
+
+def _clickable_connections(drv):
+    """Drawn connections whose line's middle is on the canvas, not under an entity or a panel, and picks them."""
+    return drv.execute_script("""
+        const g = window.gestalt, r = document.getElementById('canvas').getBoundingClientRect(), found = [];
+        for (const id of g.connectionIds()) {
+          const c = g.connection(id);
+          if (!c) continue;
+          const a = g.screenPosition(c.source_id), b = g.screenPosition(c.target_id);
+          if (!a || !b || Math.hypot(a.x - b.x, a.y - b.y) < 30) continue;
+          const x = (a.x + b.x) / 2, y = (a.y + b.y) / 2;
+          if (x < r.left + 20 || x > r.right - 20 || y < r.top + 20 || y > r.bottom - 20) continue;
+          if (document.elementFromPoint(x, y) !== document.getElementById('canvas')) continue;
+          if (g.entityAt(x, y) === null && g.connectionAt(x, y) === id)
+            found.push({ id, x, y, left: r.left, top: r.top, width: r.width, height: r.height });
+        }
+        return found;""")
+
+
+def test_clicking_near_a_connection_shows_its_sparklines(driver, history_server):  # noqa: F811
+    srv = history_server
+    page = open_page(driver, srv)
+
+    def recorded(connection_id):
+        try:
+            body = srv.get(f"/api/infra/metrics/{urllib.parse.quote(connection_id, safe='')}?metrics=requests_per_sec")
+        except Exception:
+            return False
+        return any(s["points"] for s in body["series"])
+
+    time.sleep(1.0)  # let fade-in and lerps finish so the positions are stable
+
+    def clickable_and_recorded():
+        return next((c for c in _clickable_connections(page) if recorded(c["id"])), None)
+
+    target = wait_until(clickable_and_recorded, 20, interval=0.5, message="a clickable connection with recorded traffic")
+    canvas = page.find_element(By.ID, "canvas")
+    dx = round(target["x"] - (target["left"] + target["width"] / 2))
+    dy = round(target["y"] - (target["top"] + target["height"] / 2))
+    ActionChains(page).move_to_element_with_offset(canvas, dx, dy).click().perform()
+
+    details = page.find_element(By.ID, "tab-details")
+    wait_until(lambda: details.get_attribute("data-connection-id") == target["id"], 3, message="a real canvas click selects the connection")
+    assert gestalt(page, "selected()") is None, "no entity is selected"
+
+    def drawn():
+        sparks = page.find_elements(By.CSS_SELECTOR, "#sparklines .spark[data-metric=requests_per_sec] path")
+        return sparks and sparks[0].get_attribute("d")
+
+    wait_until(drawn, 10, message="request rate sparkline drawn")
+    assert page.find_elements(By.CSS_SELECTOR, "#sparklines .spark[data-metric=latency_ms]")
+    assert not page.find_elements(By.CSS_SELECTOR, "#sparklines .spark[data-metric=cpu_percent]")
