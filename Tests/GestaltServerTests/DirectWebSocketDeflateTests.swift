@@ -78,6 +78,34 @@ import Testing
         #expect(add.text.contains(#""add""#))
     }
 
+    /// A compressed message longer than a frame goes out in pieces that each
+    /// inflate to under 16 KiB: swift-websocket's client inflates frame by
+    /// frame with that limit, and a `full` of 2 kB pods split after
+    /// compression inflated to hundreds of KiB per frame (it closed with 1009).
+    @Test func everyFrameOfALongCompressedMessageInflatesToUnderAFrame() throws {
+        let store = TopologyStore()
+        let pad = ["pad": String(repeating: "x", count: 2000)]
+        store.apply((0..<200).map { .upsertEntity(entity("p\($0)", labels: pad)) })
+        let client = try Client(store: store)
+        try client.send(#"{"type":"subscribe","payload":{"channels":["topology"]}}"#, compressed: false)
+        let frames = try client.frames().filter { $0.opcode == 0x1 || $0.opcode == 0x0 }
+        let start = try #require(frames.firstIndex { $0.opcode == 0x1 && $0.rsv1 })
+        let end = try #require(frames[start...].firstIndex { $0.fin })
+        #expect(end - start > 10, "a full of 200 such pods is many frames")
+        // The client's view: one inflater across the message, each frame's output bounded.
+        let inflater = MessageInflater(agreement: DeflateAgreement(clientNoContextTakeover: true))
+        var whole = ByteBuffer()
+        for frame in frames[start...end] {
+            #expect(frame.payload.readableBytes <= 16 * 1024)
+            var inflated = ByteBuffer()
+            try inflater.inflate(frame.payload, fin: frame.fin, onto: &inflated, limit: 16 * 1024 - 1)
+            whole.writeBuffer(&inflated)
+        }
+        let text = String(buffer: whole)
+        #expect(text.contains(#""full""#) && text.contains(#""p199""#))
+        #expect(try JSONSerialization.jsonObject(with: Data(text.utf8)) is [String: Any])
+    }
+
     @Test func fragmentedCompressedMessageIsInflatedWhole() throws {
         let client = try Client(store: Self.store(entities: 1))
         let message = #"{"type":"ping","id":""# + String(repeating: "fragment", count: 40) + #""}"#
@@ -229,7 +257,8 @@ import Testing
             return close.payload.getInteger(at: close.payload.readerIndex, as: UInt16.self)
         }
 
-        private func frames() throws -> [(fin: Bool, rsv1: Bool, opcode: UInt8, payload: ByteBuffer)] {
+        /// The server's whole frames written since the last call.
+        func frames() throws -> [(fin: Bool, rsv1: Bool, opcode: UInt8, payload: ByteBuffer)] {
             while var buffer = try channel.readOutbound(as: ByteBuffer.self) { received.writeBuffer(&buffer) }
             var frames: [(fin: Bool, rsv1: Bool, opcode: UInt8, payload: ByteBuffer)] = []
             var reader = received

@@ -71,18 +71,30 @@ final class MessageDeflater {
     private var compressors: [Int: ZlibCompressor] = [:]
 
     /// Appends `message` as frames, compressed when that makes it smaller.
+    ///
+    /// A long message is compressed in pieces of fewer than `fragmentBytes`
+    /// bytes, each ended by a sync flush and sent as its own frame, so every
+    /// frame inflates to less than the frame size a client reads. Splitting
+    /// the compressed bytes instead gives frames that inflate to far more:
+    /// swift-websocket's client, whose per-frame inflate limit is 16 KiB by
+    /// default, fails such a message and closes with 1009.
     func writeMessage(
         _ message: ByteBufferView, windowBits: Int, fragmentBytes: Int, into framed: inout ByteBuffer
     ) {
-        guard message.count >= Self.minBytes, let compressed = compress(message, windowBits: windowBits),
-            compressed.readableBytes < message.count
+        guard message.count >= Self.minBytes,
+            let pieces = compress(message, windowBits: windowBits, pieceBytes: max(1, fragmentBytes - 1)),
+            pieces.reduce(0, { $0 + $1.readableBytes }) < message.count
         else {
             return WebSocketWire.writeMessage(message, fragmentBytes: fragmentBytes, into: &framed)
         }
-        let first = framed.writerIndex
-        WebSocketWire.writeMessage(compressed.readableBytesView, fragmentBytes: fragmentBytes, into: &framed)
-        // RSV1 on the message's first frame marks it compressed (§6).
-        framed.setInteger(framed.getInteger(at: first, as: UInt8.self)! | 0x40, at: first)
+        for (index, piece) in pieces.enumerated() {
+            let first = framed.writerIndex
+            WebSocketWire.writeFrame(
+                index == 0 ? .text : .continuation, fin: index == pieces.count - 1, payload: piece.readableBytesView,
+                into: &framed)
+            // RSV1 on the message's first frame marks it compressed (§6).
+            if index == 0 { framed.setInteger(framed.getInteger(at: first, as: UInt8.self)! | 0x40, at: first) }
+        }
     }
 
     /// Frames already written for uncompressed sessions (a shared topology
@@ -117,7 +129,10 @@ final class MessageDeflater {
         return out
     }
 
-    private func compress(_ message: ByteBufferView, windowBits: Int) -> ByteBuffer? {
+    /// `message` deflated in pieces of `pieceBytes` input bytes, one deflate
+    /// stream across them (a piece may refer back to earlier ones); nil when
+    /// it fails or a piece does not shrink below a frame.
+    private func compress(_ message: ByteBufferView, windowBits: Int, pieceBytes: Int) -> [ByteBuffer]? {
         do {
             let compressor: ZlibCompressor
             if let existing = compressors[windowBits] {
@@ -131,12 +146,25 @@ final class MessageDeflater {
                 )
                 compressors[windowBits] = compressor
             }
-            var input = ByteBuffer(message)
             defer { try? compressor.reset() }
-            var output = try input.compressStream(with: compressor, flush: .sync)
-            // A sync flush ends in 00 00 FF FF, which the receiver puts back (§7.2.1).
-            output.moveWriterIndex(to: output.writerIndex - 4)
-            return output
+            var pieces: [ByteBuffer] = []
+            var start = message.startIndex
+            repeat {
+                let end = min(message.endIndex, start + pieceBytes)
+                var input = ByteBuffer(message[start..<end])
+                var output = try input.compressStream(with: compressor, flush: .sync)
+                // Incompressible: as one frame it would be over the frame size.
+                guard output.readableBytes <= pieceBytes + 1 else { return nil }
+                if end == message.endIndex {
+                    // A sync flush ends in 00 00 FF FF, which the receiver puts
+                    // back after the message's last frame (§7.2.1); the pieces
+                    // before keep theirs.
+                    output.moveWriterIndex(to: output.writerIndex - 4)
+                }
+                pieces.append(output)
+                start = end
+            } while start < message.endIndex
+            return pieces
         } catch {
             compressors[windowBits] = nil
             return nil
