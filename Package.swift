@@ -404,6 +404,8 @@ let package = Package(
                 .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket"),
                 // Compresses client frames in DirectWebSocketDeflateTests.
                 .product(name: "CompressNIO", package: "compress-nio"),
+                // The WebSocket heartbeat on a test clock (WebSocketHeartbeatTests).
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
