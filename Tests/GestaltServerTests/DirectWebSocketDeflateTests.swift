@@ -81,7 +81,7 @@ import Testing
     /// A compressed message longer than a frame goes out in pieces that each
     /// inflate to under 16 KiB: swift-websocket's client inflates frame by
     /// frame with that limit, and a `full` of 2 kB pods split after
-    /// compression inflated to hundreds of KiB per frame (it closed with 1009).
+    /// compression inflated to hundreds of KiB per frame (the client failed it and closed).
     @Test func everyFrameOfALongCompressedMessageInflatesToUnderAFrame() throws {
         let store = TopologyStore()
         let pad = ["pad": String(repeating: "x", count: 2000)]
