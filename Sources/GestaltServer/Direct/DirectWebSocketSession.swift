@@ -65,6 +65,11 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     /// Why the session is ending; set once, when the ending starts.
     private var ending: DisconnectReason?
     private var blocked = false
+    /// Bytes of the answers written since the socket last took everything,
+    /// before compression: a deflate session's queue holds far fewer bytes
+    /// than it answered, and each answer (a `full` per subscribe) costs the
+    /// loop its encoding and deflate, so the bound counts what was answered.
+    private var unreadAnswerBytes = 0
     private var readHeld = false
     /// A subscribe waits on history (`answer`); later requests queue behind it.
     private var awaitingHistory = false
@@ -228,7 +233,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         // many requests: answers piling up unread are bounded.
         if !context.channel.isWritable,
             let queued = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
-            queued > Self.maxQueuedAnswerBytes
+            max(queued, unreadAnswerBytes) > Self.maxQueuedAnswerBytes
         {
             return fail(.policyViolation, "too many requests while not reading the answers", .policyViolation)
         }
@@ -379,6 +384,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         }
         if let events { write(events, context: context, messages: &messages, bytes: &bytes) }
         context.flush()
+        unreadAnswerBytes = context.channel.isWritable ? 0 : unreadAnswerBytes + bytes
         // While the socket is full the stuck-client clock keeps running: an
         // answer sent meanwhile is counted, not taken as the socket draining.
         if blocked {
@@ -417,6 +423,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             signsOfLife += 1
+            unreadAnswerBytes = 0
             if readHeld { readHeld = false; context.read() }
             services.fanout.pump(self, on: context.eventLoop)
         }
