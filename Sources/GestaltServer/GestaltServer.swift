@@ -102,14 +102,14 @@ public struct GestaltServer: Sendable {
         return router
     }
 
-    /// The router that answers WebSocket upgrades; kept apart from the HTTP
-    /// router so upgrade requests never run the HTTP middleware.
+    /// The router that answers WebSocket upgrades other than `/api/infra/ws`
+    /// (Constellation's `/ws`; the realtime socket is served by `DirectStreams`);
+    /// kept apart from the HTTP router so upgrade requests never run the HTTP middleware.
     public func makeWebSocketRouter() -> Router<GestaltRequestContext> {
         let router = Router(context: GestaltRequestContext.self)
         if let verifier = configuration.auth {
             router.add(middleware: AccessMiddleware(verifier: verifier))
         }
-        webSocketRoutes.register(upgradesOn: router)
         constellationRoutes.register(upgradesOn: router)
         return router
     }
@@ -118,13 +118,11 @@ public struct GestaltServer: Sendable {
         ConstellationRoutes(store: store, registry: registry, configuration: configuration)
     }
 
-    private var webSocketRoutes: WebSocketRoutes {
-        WebSocketRoutes(
-            store: store, history: history, registry: registry, heartbeat: heartbeat, configuration: configuration)
-    }
+    private var webSocketRoutes: WebSocketRoutes { WebSocketRoutes() }
 
-    /// Connections whose first request opens the topology stream are served
-    /// directly (`DirectStreams`); all others by Hummingbird with WebSocket upgrade.
+    /// Connections whose first request opens the topology stream or the
+    /// realtime WebSocket are served directly (`DirectStreams`); all others
+    /// by Hummingbird (with the upgrade to Constellation's WebSocket).
     private var serverBuilder: HTTPServerBuilder {
         let webSocketResponder = makeWebSocketRouter().buildResponder()
         let webSocket = configuration.webSocket.serverConfiguration
@@ -132,7 +130,7 @@ public struct GestaltServer: Sendable {
             session: .init(
                 store: store, registry: registry, fanout: fanout, heartbeat: heartbeat,
                 stream: configuration.stream, options: configuration.webSocket, history: history
-            ), enabled: configuration.auth == nil)
+            ), enabled: configuration.auth == nil, verifier: configuration.auth)
         return HTTPServerBuilder { responder in
             StreamDispatchChannel(
                 inner: HTTP1WebSocketUpgradeChannel(

@@ -33,13 +33,16 @@ struct LoadBench: AsyncParsableCommand {
             "Clients of each transport that parse timestamps for latency (the rest only count), so the load tool itself keeps up."
     ) var measure = 100
     @Option(help: "Clients opened at once while connecting.") var connectBatch = 200
+    @Flag(help: "WebSocket clients offer permessage-deflate and inflate what comes compressed, as browsers do.")
+    var wsDeflate = false
 
     func run() async throws {
         let target = try LoadTarget(url: url)
         let server = serverPid.map(ServerProcess.init)
         let rssBefore = server?.residentBytes ?? 0
         let counters = LoadCounters(), wsCounters = LoadCounters()
-        let measuring = noLatency ? 0 : measure, total = sse, wsTotal = ws, batch = connectBatch, seconds = seconds
+        let measuring = noLatency ? 0 : measure, total = sse, wsTotal = ws, batch = connectBatch, seconds = seconds,
+            deflate = wsDeflate
         var channels: [EventLoopFuture<any Channel>] = []
         defer { for channel in channels { channel.whenSuccess { $0.close(promise: nil) } } }
 
@@ -61,7 +64,8 @@ struct LoadBench: AsyncParsableCommand {
                         let client = WebSocketLoadClient(
                             counters: wsCounters, measure: Self.measures(index, of: wsTotal, measuring: measuring))
                         try channel.pipeline.syncOperations.addHandler(
-                            WebSocketHandshake(host: target.host, client: client, counters: wsCounters))
+                            WebSocketHandshake(
+                                host: target.host, deflate: deflate, client: client, counters: wsCounters))
                     })
                 if index % batch == batch - 1 { try await Self.pace(wsCounters, toward: index - batch / 2) }
             }

@@ -8,9 +8,11 @@ import NIOCore
 struct WebSocketFrameScanner {
     private var partial: ByteBuffer?
 
-    /// Calls `frame` with each complete frame's opcode, FIN bit and payload.
-    mutating func feed(_ bytes: ByteBuffer, _ frame: (_ opcode: UInt8, _ fin: Bool, _ payload: ByteBufferView) -> Void)
-    {
+    /// Calls `frame` with each complete frame's opcode, FIN bit, RSV1 bit
+    /// (permessage-deflate's "compressed") and payload.
+    mutating func feed(
+        _ bytes: ByteBuffer, _ frame: (_ opcode: UInt8, _ fin: Bool, _ rsv1: Bool, _ payload: ByteBufferView) -> Void
+    ) {
         var buffer: ByteBuffer
         if var partial {
             var bytes = bytes
@@ -23,7 +25,8 @@ struct WebSocketFrameScanner {
         while let (header, length) = Self.header(in: buffer), buffer.readableBytes >= header + length {
             let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self)!
             let start = buffer.readerIndex + header
-            frame(first & 0x0F, first & 0x80 != 0, buffer.readableBytesView[start..<(start + length)])
+            frame(
+                first & 0x0F, first & 0x80 != 0, first & 0x40 != 0, buffer.readableBytesView[start..<(start + length)])
             buffer.moveReaderIndex(forwardBy: header + length)
         }
         if buffer.readableBytes > 0 {

@@ -1,3 +1,4 @@
+import CompressNIO
 import GestaltModel
 import NIOCore
 import NIOWebSocket
@@ -12,7 +13,9 @@ import NIOWebSocket
 /// It reads frames, not assembled messages (`WebSocketFrameScanner`): a
 /// `full` larger than 16 KiB arrives as continuation frames, and only a
 /// measuring client keeps the bytes of a message; the others look at the
-/// first frame's type alone. It offers no compression.
+/// first frame's type alone. With `deflate` it offers permessage-deflate as
+/// browsers do, and inflates the messages the server compressed (each on its
+/// own: the server keeps no context between them) before looking at them.
 final class WebSocketLoadClient: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -28,11 +31,27 @@ final class WebSocketLoadClient: ChannelInboundHandler {
     private var tally: ClientTally
     private var message: [UInt8] = []
     private var isTopology = false
+    /// The compressed message being received, when its first frame had RSV1.
+    private var compressed: ByteBuffer?
+    private var inflater: ZlibDecompressor?
 
     init(counters: LoadCounters, measure: Bool) {
         self.counters = counters
         self.tally = ClientTally(counters: counters)
         self.measure = measure
+    }
+
+    /// A whole compressed message, inflated (RFC 7692 §7.2.2).
+    private func inflate(_ message: inout ByteBuffer) -> ByteBuffer? {
+        message.writeBytes([0, 0, 0xFF, 0xFF])
+        do {
+            if inflater == nil { inflater = try ZlibDecompressor(algorithm: .deflate, windowSize: 15) }
+            defer { try? inflater?.reset() }
+            return try message.decompressStream(with: inflater!, maxSize: 1 << 26)
+        } catch {
+            counters.noteError(error)
+            return nil
+        }
     }
 
     /// Added once the handshake is done: subscribe at once.
@@ -44,7 +63,16 @@ final class WebSocketLoadClient: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var count = 0
         let now = Timestamp.now().millisecondsSince1970
-        scanner.feed(unwrapInboundIn(data)) { opcode, fin, payload in
+        scanner.feed(unwrapInboundIn(data)) { opcode, fin, rsv1, payload in
+            if rsv1 || (opcode == 0x0 && compressed != nil) {
+                if rsv1 { compressed = ByteBuffer() }
+                compressed!.writeBytes(payload)
+                guard fin, var whole = compressed else { return }
+                compressed = nil
+                guard let inflated = inflate(&whole) else { return }
+                take(inflated.readableBytesView, fin: true, now: now, count: &count, context: context)
+                return
+            }
             switch opcode {
             case 0x9:  // a protocol ping
                 send(0xA, Array(payload), context: context)
@@ -54,25 +82,36 @@ final class WebSocketLoadClient: ChannelInboundHandler {
                 context.close(promise: nil)
                 return
             case 0x1, 0x2:
-                isTopology = payload.starts(with: Self.topologyPrefix)
-                message.removeAll(keepingCapacity: true)
-                if !isTopology, payload.starts(with: Self.pingPrefix) {
-                    send(Self.text, Array(Self.pong.utf8), context: context)
-                }
+                take(payload, fin: fin, now: now, count: &count, context: context)
             case 0x0:
-                break
+                continueMessage(payload, fin: fin, now: now, count: &count)
             default:
                 return
             }
-            guard isTopology else { return }
-            if measure { message.append(contentsOf: payload) }
-            guard fin else { return }
-            count += 1
-            if measure, let stamp = SSEScanner.timestampMilliseconds(in: message[...]) {
-                tally.latency(Double(now - stamp))
-            }
         }
         if count > 0 { counters.messages.add(count, ordering: .relaxed) }
+    }
+
+    /// A message's first frame (or a whole inflated message).
+    private func take(
+        _ payload: ByteBufferView, fin: Bool, now: Int64, count: inout Int, context: ChannelHandlerContext
+    ) {
+        isTopology = payload.starts(with: Self.topologyPrefix)
+        message.removeAll(keepingCapacity: true)
+        if !isTopology, payload.starts(with: Self.pingPrefix) {
+            send(Self.text, Array(Self.pong.utf8), context: context)
+        }
+        continueMessage(payload, fin: fin, now: now, count: &count)
+    }
+
+    private func continueMessage(_ payload: ByteBufferView, fin: Bool, now: Int64, count: inout Int) {
+        guard isTopology else { return }
+        if measure { message.append(contentsOf: payload) }
+        guard fin else { return }
+        count += 1
+        if measure, let stamp = SSEScanner.timestampMilliseconds(in: message[...]) {
+            tally.latency(Double(now - stamp))
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -111,12 +150,15 @@ final class WebSocketHandshake: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = ByteBuffer
 
     private let host: String
+    /// Offer permessage-deflate, as Chromium does.
+    private let deflate: Bool
     private let client: WebSocketLoadClient
     private let counters: LoadCounters
     private var received = ByteBuffer()
 
-    init(host: String, client: WebSocketLoadClient, counters: LoadCounters) {
+    init(host: String, deflate: Bool = false, client: WebSocketLoadClient, counters: LoadCounters) {
         self.host = host
+        self.deflate = deflate
         self.client = client
         self.counters = counters
     }
@@ -124,7 +166,8 @@ final class WebSocketHandshake: ChannelInboundHandler, RemovableChannelHandler {
     func channelActive(context: ChannelHandlerContext) {
         let request =
             "GET /api/infra/ws HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: \(NIOWebSocketClientUpgrader.randomRequestKey())\r\n\r\n"
+            + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: \(NIOWebSocketClientUpgrader.randomRequestKey())\r\n"
+            + (deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" : "") + "\r\n"
         context.writeAndFlush(NIOAny(ByteBuffer(string: request)), promise: nil)
         context.fireChannelActive()
     }

@@ -66,22 +66,31 @@ import Testing
             let seen = revisions[10]
             try await connectWS(port: port, deflate: deflate) { ws in
                 try await ws.subscribe(#"{"channels":["topology"],"resume_from":"\#(seen)"}"#)
-                // A ping sent behind the subscribe is answered after it, in order.
+                // A ping sent behind the subscribe is answered at once, even
+                // while history is read; the subscribe's answers keep their order.
                 try await ws.send(#"{"type":"ping"}"#)
-                let subscribed = try await ws.nextSkippingPings()
+                var pongs = 0
+                func next(_ ws: inout WSProbe) async throws -> Envelope {
+                    while true {
+                        let message = try await ws.nextSkippingPings()
+                        guard message.type == "pong" else { return message }
+                        pongs += 1
+                    }
+                }
+                let subscribed = try await next(&ws)
                 #expect(subscribed.type == "subscribed")
                 #expect(subscribed.payload["resumed"] as? Bool == true)
                 var ids: [String] = []
                 var kinds: [UpdateKind] = []
                 for _ in 0..<89 {
-                    let message = try await ws.nextSkippingPings()
+                    let message = try await next(&ws)
                     #expect(message.type == "topology")
                     kinds.append(try message.update().kind)
                     ids.append(message.id ?? "")
                 }
                 #expect(ids == revisions[11...].map { String($0) })
                 #expect(kinds == Array(repeating: .add, count: 39) + Array(repeating: .update, count: 50), "no full")
-                #expect(try await ws.nextSkippingPings().type == "pong")
+                if pongs == 0 { #expect(try await ws.nextSkippingPings().type == "pong") }
             }
             // A filtered subscribe cannot be served from history exactly: a full.
             try await connectWS(port: port, deflate: deflate) { ws in

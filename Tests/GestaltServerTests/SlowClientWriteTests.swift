@@ -13,8 +13,8 @@ import Testing
 /// WebSocket session: "broadcasts" (a client busy writing keeps only the
 /// newest 64) and "batch" (a write takes at most 512 updates past the
 /// cursor), driven on the event-loop session over an `EmbeddedChannel`
-/// whose socket the test fills and drains, and on the inbox of the session
-/// that serves permessage-deflate clients.
+/// whose socket the test fills and drains, with and without
+/// permessage-deflate.
 @Suite struct SlowClientWriteTests {
     /// A `DirectWebSocketSession` on an active EmbeddedChannel, as the
     /// direct route adds it after the upgrade. The fan-out and registry are
@@ -26,7 +26,7 @@ import Testing
         let fanout: TopologyFanout
     }
 
-    static func session(_ store: TopologyStore) throws -> Session {
+    static func session(_ store: TopologyStore, deflate: DeflateAgreement? = nil) throws -> Session {
         let stats = StreamStats()
         let registry = StreamRegistry(store: store, stats: stats)
         let fanout = TopologyFanout(store: store, stats: stats)
@@ -35,7 +35,8 @@ import Testing
             stream: StreamOptions(), options: WebSocketOptions())
         let channel = EmbeddedChannel()
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
-        try channel.pipeline.syncOperations.addHandler(DirectWebSocketSession(services: services, sessionID: "slow"))
+        try channel.pipeline.syncOperations.addHandler(
+            DirectWebSocketSession(services: services, sessionID: "slow", deflate: deflate))
         channel.embeddedEventLoop.run()
         return Session(channel: channel, store: store, registry: registry, fanout: fanout)
     }
@@ -51,8 +52,16 @@ import Testing
     /// Every text message the server wrote so far, in order, its fragments
     /// (a `full` over 16 KiB) put together; control frames are skipped.
     static func messages(_ channel: EmbeddedChannel) throws -> [[String: Any]] {
+        var compressed = 0
+        return try messages(channel, compressed: &compressed)
+    }
+
+    /// The same, inflating the messages sent compressed (RSV1 on their first
+    /// frame), and counting them into `compressed`.
+    static func messages(_ channel: EmbeddedChannel, compressed: inout Int) throws -> [[String: Any]] {
         var out: [[String: Any]] = []
         var message: [UInt8]?
+        var isCompressed = false
         while var buffer = try channel.readOutbound(as: ByteBuffer.self) {
             while buffer.readableBytes > 0 {
                 // Reads are taken out of `#require`, which cannot mutate the buffer.
@@ -66,12 +75,22 @@ import Testing
                 let slice = buffer.readSlice(length: length)
                 let payload = try #require(slice, "a whole frame")
                 switch first & 0x0F {
-                case 0x1: message = Array(payload.readableBytesView)
+                case 0x1:
+                    message = Array(payload.readableBytesView)
+                    isCompressed = first & 0x40 != 0
                 case 0x0: message?.append(contentsOf: payload.readableBytesView)
                 default: continue
                 }
-                guard first & 0x80 != 0, let whole = message else { continue }
+                guard first & 0x80 != 0, var whole = message else { continue }
                 message = nil
+                if isCompressed {
+                    // The server keeps no context (server_no_context_takeover): each message inflates alone.
+                    var inflated = ByteBuffer()
+                    try MessageInflater(agreement: DeflateAgreement(clientNoContextTakeover: true))
+                        .inflate(ByteBuffer(bytes: whole), fin: true, onto: &inflated, limit: 1 << 24)
+                    whole = Array(inflated.readableBytesView)
+                    compressed += 1
+                }
                 out.append(try #require(try JSONSerialization.jsonObject(with: Data(whole)) as? [String: Any]))
             }
         }
@@ -81,7 +100,10 @@ import Testing
     /// A message's `id` (the revision, a string on the wire).
     static func id(_ message: [String: Any]?) -> Int? { (message?["id"] as? String).flatMap { Int($0) } }
 
-    static func noticeJSON(_ n: Int) -> String { #"{"message":"notice \#(n)","n":\#(n)}"# }
+    /// A notice's text: over `MessageDeflater.minBytes`, so a deflate session sends it compressed.
+    static func text(_ n: Int) -> String { "notice \(n): " + String(repeating: "a pod restarted; ", count: 20) }
+
+    static func noticeJSON(_ n: Int) -> String { #"{"message":"\#(text(n))","n":\#(n)}"# }
 
     static func notice(_ n: Int) -> BroadcastMessage {
         BroadcastMessage(type: "warning", payload: Array(noticeJSON(n).utf8))
@@ -90,9 +112,11 @@ import Testing
     // MARK: broadcasts
 
     /// Rule "broadcasts": 100 broadcasts to a client whose socket is full;
-    /// when it drains, it gets exactly the newest 64, in order.
-    @Test func stuckClientGetsTheNewest64BroadcastsInOrder() throws {
-        let s = try Self.session(TopologyStore())
+    /// when it drains, it gets exactly the newest 64, in order. Both session
+    /// kinds: plain, and permessage-deflate (the notices are long enough to
+    /// be sent compressed, so the compressed writes are what is checked).
+    @Test(arguments: [false, true]) func stuckClientGetsTheNewest64BroadcastsInOrder(deflate: Bool) throws {
+        let s = try Self.session(TopologyStore(), deflate: deflate ? DeflateAgreement() : nil)
         defer { _ = try? s.channel.finish() }
         _ = try Self.messages(s.channel)
         s.channel.isWritable = false
@@ -103,23 +127,12 @@ import Testing
         s.channel.isWritable = true
         s.channel.pipeline.fireChannelWritabilityChanged()
         s.channel.embeddedEventLoop.run()
-        let received = try Self.messages(s.channel)
+        var compressed = 0
+        let received = try Self.messages(s.channel, compressed: &compressed)
         #expect(received.map { $0["type"] as? String } == Array(repeating: "warning", count: 64))
         #expect(received.map { ($0["payload"] as? [String: Any])?["n"] as? Int } == Array(36..<100))
-    }
-
-    /// The same rule for the session that serves permessage-deflate
-    /// clients: its writer takes the newest 64 from its inbox.
-    @Test func inboxKeepsTheNewest64BroadcastsInOrder() {
-        let inbox = SessionInbox(
-            maxRequests: WebSocketOptions().maxPendingRequests,
-            maxBroadcasts: WebSocketOptions().maxPendingBroadcasts)
-        for n in 0..<100 { inbox.broadcast(Self.notice(n)) }
-        let taken = inbox.take()
-        #expect(
-            taken.broadcasts.map { String(decoding: $0.payload, as: UTF8.self) }
-                == (36..<100).map { Self.noticeJSON($0) })
-        #expect(inbox.take().broadcasts.isEmpty)
+        #expect(received.map { ($0["payload"] as? [String: Any])?["message"] as? String } == (36..<100).map(Self.text))
+        #expect(compressed == (deflate ? 64 : 0))
     }
 
     // MARK: batch

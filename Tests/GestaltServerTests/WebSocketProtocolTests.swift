@@ -7,9 +7,9 @@ import HummingbirdWSClient
 import TestPeers
 import Testing
 
-/// Each test runs on both session kinds: a client that offers
-/// permessage-deflate gets Hummingbird's task-driven session, one that does
-/// not gets the event-loop session (`DirectWebSocketSession`).
+/// Each test runs with and without permessage-deflate (swift-websocket's
+/// client offers it as browsers do); both get the event-loop session
+/// (`DirectWebSocketSession`).
 @Suite(.timeLimit(.minutes(1))) struct WebSocketProtocolTests {
     @Test(arguments: [false, true]) func subscribeGetsFullThenDeltas(deflate: Bool) async throws {
         try await withLiveServer { server, port in
@@ -146,26 +146,8 @@ import Testing
         }
     }
 
-    // A silent peer's 1001 and a listen-only peer's survival on control
-    // pongs: WebSocketContractTests (deadPeerIsClosedWith1001,
-    // listenOnlyClientStaysConnected).
-
-    @Test(arguments: [false, true]) func peerThatAnswersPingsStaysConnected(deflate: Bool) async throws {
-        // A second between pings: the parallel suites can starve this test's
-        // client task for a few hundred milliseconds, which a real peer would
-        // not be, and a missed pong then looks like a dead peer.
-        try await withLiveServer(configure: { server, _ in server.webSocket.pingInterval = .seconds(1) }) {
-            server, port in
-            try await connectWS(port: port, deflate: deflate) { ws in
-                for _ in 0..<3 {
-                    let ping = try #require(try await ws.next())
-                    #expect(ping.type == "ping")
-                    try await ws.send(#"{"type":"pong"}"#)
-                }
-            }
-            #expect(server.stats.snapshot.disconnectsByReason[.heartbeatTimeout] == nil)
-        }
-    }
+    // The heartbeat's rules on a test clock: WebSocketHeartbeatTests; a
+    // silent peer's 1001 end to end: WebSocketContractTests.deadPeerIsClosedWith1001.
 
     @Test(arguments: [false, true]) func broadcastReachesEveryWebSocketClient(deflate: Bool) async throws {
         try await withLiveServer { server, port in

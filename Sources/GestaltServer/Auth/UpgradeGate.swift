@@ -83,14 +83,21 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
         done = true
         buffered = nil
         heldEvents = []
+        let response = Self.response(refusing: failure)
+        let channel = context.channel
+        channel.writeAndFlush(response).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// A refusal as a whole HTTP/1.1 response that closes the connection.
+    static func response(refusing failure: AuthFailure) -> ByteBuffer {
         let body = failure.error.body
-        var response = context.channel.allocator.buffer(capacity: 512 + body.count)
+        var response = ByteBuffer()
+        response.reserveCapacity(512 + body.count)
         response.writeString("HTTP/1.1 \(failure.status.code) \(failure.status.reasonPhrase)\r\n")
         for field in failure.headers { response.writeString("\(field.name.rawName): \(field.value)\r\n") }
         response.writeString("Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
         response.writeBytes(body)
-        let channel = context.channel
-        channel.writeAndFlush(response).whenComplete { _ in channel.close(promise: nil) }
+        return response
     }
 
     /// Leaves the pipeline, handing on the bytes and events held so far.

@@ -2,32 +2,36 @@ import Foundation
 import GestaltModel
 import GestaltStreaming
 import HummingbirdCore
+import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
 
 /// Answers a connection whose first request opens a stream, the topology
-/// SSE stream or the WebSocket, without Hummingbird: the fan-out serves it
+/// SSE stream or the WebSocket (every WebSocket session is served here), without Hummingbird: the fan-out serves it
 /// from the event loop, so the connection keeps no task and only a short
 /// pipeline. That is what holds an idle stream client to a few KiB of
 /// server memory (issue 5 asks ≤ 10 KiB).
 ///
 /// Only a plain, valid request is taken: HTTP/1.1 with one Host, no body, a query that
-/// parses, and for the WebSocket a well-formed upgrade that does not offer
-/// permessage-deflate (Hummingbird's session compresses). Everything else,
+/// parses, and for the WebSocket a well-formed upgrade (permessage-deflate is
+/// negotiated here when offered: `DeflateAgreement`). Everything else,
 /// errors included, goes to the router, which answers it as before; so do
 /// later requests on a kept-alive connection.
 struct DirectStreams: Sendable {
     let session: DirectWebSocketSession.Services
-    /// Off when auth is on: checking a token takes a task, which is what
-    /// this path avoids, so such requests go to the router's middleware.
+    /// The topology SSE stream: off when auth is on (checking a token takes
+    /// a task, which is what this path avoids), so it goes to the router's middleware.
     var enabled = true
+    /// When auth is on, the WebSocket upgrade's token is checked here
+    /// (`DirectUpgradeAuth`): one short task per upgrade, none per session.
+    var verifier: TokenVerifier? = nil
 
     /// A request this type serves.
     enum Request {
         case topology(filter: TopologyFilter, delta: DeltaForm, resumeFrom: UInt64?, sessionID: String?)
-        case webSocket(HTTPRequestHead, sessionID: String?)
+        case webSocket(HTTPRequestHead, sessionID: String?, deflate: DeflateAgreement?, token: String?)
     }
 
     static let topologyRoute = "/api/infra/topology/stream"
@@ -35,13 +39,13 @@ struct DirectStreams: Sendable {
     /// Seed 004's client path: the same WebSocket, the same envelope.
     static let realtimeRoute = "/v1/realtime"
     private static let requestLines = [topologyRoute, webSocketRoute, realtimeRoute].map { Array("GET \($0)".utf8) }
+    private static let webSocketLines = [webSocketRoute, realtimeRoute].map { Array("GET \($0)".utf8) }
 
     /// Whether a request starting with `bytes` may be one to serve directly;
     /// nil until enough has arrived to tell.
     func wants(_ bytes: ByteBufferView) -> Bool? {
-        guard enabled else { return false }
         var undecided = false
-        for line in Self.requestLines {
+        for line in enabled ? Self.requestLines : Self.webSocketLines {
             let known = min(bytes.count, line.count + 1)
             guard bytes.prefix(min(known, line.count)).elementsEqual(line.prefix(known)) else { continue }
             guard known > line.count else { undecided = true; continue }
@@ -60,7 +64,7 @@ struct DirectStreams: Sendable {
         let sessionID = query.get("session_id")
         switch head.path {
         case Self.topologyRoute:
-            guard !head.has("upgrade"),
+            guard enabled, !head.has("upgrade"),
                 let filter = try? QueryParsing.filter(query), let delta = try? QueryParsing.delta(query)
             else { return nil }
             let resumeFrom = (head.header("last-event-id") ?? query.get("last_event_id")).flatMap(QueryParsing.eventID)
@@ -70,14 +74,16 @@ struct DirectStreams: Sendable {
                 head.header("connection")?.lowercased().split(separator: ",").contains(where: {
                     $0.trimmingCharacters(in: .whitespaces) == "upgrade"
                 }) == true,
-                head.header("sec-websocket-version") == "13", head.header("sec-websocket-key") != nil,
-                !(session.options.compression && head.has("sec-websocket-extensions"))
+                head.header("sec-websocket-version") == "13", head.header("sec-websocket-key") != nil
             else { return nil }
+            let offers = head.headers.filter { $0.name.lowercased() == "sec-websocket-extensions" }.map(\.value)
+            let deflate = session.options.compression ? DeflateAgreement.negotiate(offers) : nil
             var headers = HTTPHeaders()
             for (name, value) in head.headers { headers.add(name: name, value: value) }
             return .webSocket(
                 HTTPRequestHead(version: .http1_1, method: .GET, uri: head.target, headers: headers),
-                sessionID: sessionID)
+                sessionID: sessionID, deflate: deflate,
+                token: DirectUpgradeAuth.token(in: head, queryToken: query.get("access_token")))
         default:
             return nil
         }
@@ -89,8 +95,32 @@ struct DirectStreams: Sendable {
         switch request {
         case .topology(let filter, let delta, let resumeFrom, let sessionID):
             serveTopology(filter: filter, delta: delta, resumeFrom: resumeFrom, sessionID: sessionID, channel: channel)
-        case .webSocket(let head, let sessionID):
-            upgrade(head, sessionID: sessionID, channel: channel, leftover: leftover)
+        case .webSocket(let head, let sessionID, let deflate, let token):
+            guard let verifier else {
+                return upgrade(
+                    head, sessionID: sessionID, deflate: deflate, restriction: .none, channel: channel,
+                    leftover: leftover)
+            }
+            // `UpgradeGate` has refused a bad token already; this check finds
+            // the token's restriction (and refuses, the same way, a token that
+            // expired in between).
+            let path = String(URI(head.uri).path)
+            Task {
+                let access = await DirectUpgradeAuth.check(
+                    token, path: path, verifier: verifier, logger: Logger(label: "gestalt.auth"))
+                channel.eventLoop.execute {
+                    switch access {
+                    case .success(let restriction):
+                        upgrade(
+                            head, sessionID: sessionID, deflate: deflate, restriction: restriction, channel: channel,
+                            leftover: leftover)
+                    case .failure(let failure):
+                        channel.writeAndFlush(UpgradeGate.response(refusing: failure)).whenComplete { _ in
+                            channel.close(promise: nil)
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -128,11 +158,19 @@ struct DirectStreams: Sendable {
 
     /// Answers the handshake (NIO's upgrader checks the key and computes the
     /// accept value), then puts the frame codec and the session in the pipeline.
-    private func upgrade(_ head: HTTPRequestHead, sessionID: String?, channel: any Channel, leftover: ByteBuffer?) {
+    private func upgrade(
+        _ head: HTTPRequestHead, sessionID: String?, deflate: DeflateAgreement?,
+        restriction: AccessRestriction, channel: any Channel, leftover: ByteBuffer?
+    ) {
+        guard channel.isActive else { return }
         let maxFrame = session.options.maxMessageBytes
+        var extensions = HTTPHeaders()
+        if let deflate {
+            extensions.add(name: "Sec-WebSocket-Extensions", value: deflate.responseHeader)
+        }
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: maxFrame, automaticErrorHandling: true,
-            shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
+            shouldUpgrade: { [extensions] channel, _ in channel.eventLoop.makeSucceededFuture(extensions) },
             upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() }
         )
         let services = session
@@ -154,7 +192,9 @@ struct DirectStreams: Sendable {
                     // No frame encoder and no protocol error handler: the
                     // session frames its own writes and answers bad frames.
                     try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrame)))
-                    try pipeline.addHandler(DirectWebSocketSession(services: services, sessionID: sessionID))
+                    try pipeline.addHandler(
+                        DirectWebSocketSession(
+                            services: services, sessionID: sessionID, deflate: deflate, restriction: restriction))
                 } catch {
                     channel.close(promise: nil)
                     return

@@ -1,14 +1,16 @@
 import GestaltEngine
+import GestaltModel
 import GestaltStreaming
 import NIOCore
 import NIOWebSocket
 
 /// A `/api/infra/ws` session served from its channel's event loop, with no
 /// task: requests are answered as their frames arrive, and the fan-out's
-/// passes (`FanoutMember`) send updates, broadcasts and pings. It speaks the
-/// same protocol as `WebSocketSession` through the same parts
-/// (`SessionSubscriptions`, `PingSchedule`, `InvalidMessageBudget`); that one
-/// remains for clients that negotiate permessage-deflate.
+/// passes (`FanoutMember`) send updates, broadcasts and pings. The protocol's
+/// state lives in I/O-free parts (`SessionSubscriptions`, `PingSchedule`,
+/// `InvalidMessageBudget`, `MessageInflater`); this handler moves frames.
+/// It is the only WebSocket session of the realtime channel, with or
+/// without permessage-deflate (`DeflateAgreement`).
 ///
 /// It frames what it sends itself (`WebSocketWire`), so a pass writes one
 /// buffer per session, and unfiltered sessions at the same revision share the
@@ -32,10 +34,18 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         let options: WebSocketOptions
         /// Serves topology resumes older than the store's log.
         var history: (any HistoryQueries)? = nil
+        /// Compress for the sessions that negotiated permessage-deflate.
+        var deflaters = LoopDeflaters()
     }
 
     private let services: Services
     private let sessionID: String?
+    /// permessage-deflate, when the handshake agreed to it.
+    private let deflate: DeflateAgreement?
+    /// The token's limits (none when auth is off).
+    private let restriction: AccessRestriction
+    private var inflater: MessageInflater?
+    private var deflater: MessageDeflater?
     private var options: WebSocketOptions { services.options }
     private var context: ChannelHandlerContext?
     private var connection: StreamConnection?
@@ -49,11 +59,17 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     private var signsOfLife: UInt64 = 0
     private var pingDue = false
     private var broadcasts: [BroadcastMessage] = []
-    /// A fragmented message being put together: its first opcode and bytes so far.
-    private var assembling: (opcode: WebSocketOpcode, bytes: ByteBuffer)?
+    /// A fragmented message being put together: its first opcode and bytes
+    /// so far (inflated, when its first frame said it is compressed).
+    private var assembling: (opcode: WebSocketOpcode, bytes: ByteBuffer, compressed: Bool)?
     /// Why the session is ending; set once, when the ending starts.
     private var ending: DisconnectReason?
     private var blocked = false
+    /// Bytes of the answers written since the socket last took everything,
+    /// before compression: a deflate session's queue holds far fewer bytes
+    /// than it answered, and each answer (a `full` per subscribe) costs the
+    /// loop its encoding and deflate, so the bound counts what was answered.
+    private var unreadAnswerBytes = 0
     private var readHeld = false
     /// A subscribe waits on history (`answer`); later requests queue behind it.
     private var awaitingHistory = false
@@ -62,9 +78,14 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     var fanoutIndex: Int?
     private(set) var fanoutWantsEvents = false
 
-    init(services: Services, sessionID: String?) {
+    init(
+        services: Services, sessionID: String?, deflate: DeflateAgreement? = nil,
+        restriction: AccessRestriction = .none
+    ) {
         self.services = services
         self.sessionID = sessionID
+        self.deflate = deflate
+        self.restriction = restriction
         self.pings = PingSchedule(missedPingsAllowed: services.options.missedPingsAllowed)
         self.budget = InvalidMessageBudget(
             limit: services.options.invalidMessageLimit, window: services.options.invalidMessageWindow)
@@ -73,15 +94,24 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         let loop = context.eventLoop
+        if let deflate {
+            inflater = MessageInflater(agreement: deflate)
+            deflater = services.deflaters.deflater(on: loop)
+        }
         let me = NIOLoopBound(self, eventLoop: loop)
         let connection = services.registry.register(
             transport: .websocket, channels: [], sessionID: sessionID,
             closer: { reason in loop.execute { me.value.end(reason) } },
-            deliver: { message in loop.execute { me.value.deliver(message) } }
+            // Broadcasts (churn notices, alerts, job messages) name entities
+            // and namespaces that no filter narrows: a restricted token gets none.
+            deliver: { [restricted = !self.restriction.isNone] message in
+                if !restricted { loop.execute { me.value.deliver(message) } }
+            }
         )
         self.connection = connection
         subscriptions = SessionSubscriptions(
             store: services.store, stream: services.stream, stats: services.registry.stats, connection: connection)
+        subscriptions?.restriction = restriction
         heartbeatToken = services.heartbeat.join(LoopPing(session: me))
         services.fanout.join(self, on: loop)
     }
@@ -114,8 +144,10 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         guard frame.maskKey != nil else {
             return fail(.protocolError, "client frames must be masked", .policyViolation)
         }
-        // No extension is negotiated on this path, so no reserved bit may be set (RFC 6455 §5.2).
-        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
+        // RSV1 marks a compressed message, on its first frame only (RFC 7692 §6);
+        // no other reserved bit has a meaning (RFC 6455 §5.2).
+        let compressed = frame.rsv1 && inflater != nil && (frame.opcode == .text || frame.opcode == .binary)
+        guard !frame.rsv1 || compressed, !frame.rsv2, !frame.rsv3 else {
             return fail(.protocolError, "reserved bits set", .policyViolation)
         }
         switch frame.opcode {
@@ -135,18 +167,45 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             guard assembling == nil else {
                 return fail(.protocolError, "a new message began inside a fragmented one", .policyViolation)
             }
-            assembling = (frame.opcode, frame.unmaskedData)
+            if compressed {
+                assembling = (frame.opcode, context.channel.allocator.buffer(capacity: 0), true)
+                guard inflate(frame) else { return }
+            } else {
+                assembling = (frame.opcode, frame.unmaskedData, false)
+            }
             finishFrame(fin: frame.fin)
         case .continuation:
             guard assembling != nil else {
                 return fail(.protocolError, "continuation frame without a message", .policyViolation)
             }
-            var data = frame.unmaskedData
-            assembling!.bytes.writeBuffer(&data)
+            if assembling!.compressed {
+                guard inflate(frame) else { return }
+            } else {
+                var data = frame.unmaskedData
+                assembling!.bytes.writeBuffer(&data)
+            }
             finishFrame(fin: frame.fin)
         default:
             fail(.protocolError, "unknown opcode", .policyViolation)
         }
+    }
+
+    /// Inflates a frame of the compressed message being assembled; false
+    /// when that ended the session.
+    private func inflate(_ frame: WebSocketFrame) -> Bool {
+        guard let inflater, var bytes = assembling?.bytes else { return false }
+        assembling!.bytes = ByteBuffer()  // so `bytes` is not copied on write
+        do {
+            try inflater.inflate(frame.unmaskedData, fin: frame.fin, onto: &bytes, limit: options.maxMessageBytes)
+        } catch InflateFailure.tooBig {
+            fail(.messageTooLarge, "message over \(options.maxMessageBytes) bytes", .messageTooBig)
+            return false
+        } catch {
+            fail(.protocolError, "compressed message does not inflate", .policyViolation)
+            return false
+        }
+        assembling!.bytes = bytes
+        return true
     }
 
     private func finishFrame(fin: Bool) {
@@ -174,7 +233,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         // many requests: answers piling up unread are bounded.
         if !context.channel.isWritable,
             let queued = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
-            queued > Self.maxQueuedAnswerBytes
+            max(queued, unreadAnswerBytes) > Self.maxQueuedAnswerBytes
         {
             return fail(.policyViolation, "too many requests while not reading the answers", .policyViolation)
         }
@@ -189,7 +248,9 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         context: ChannelHandlerContext
     ) {
         guard var subscriptions else { return }
-        if awaitingHistory && !askedHistory {
+        // A ping is answered at once, even behind a history read: its pong
+        // says the server is alive, not where the stream stands.
+        if awaitingHistory && !askedHistory && !request.isPing {
             // Requests waiting on a history read are answers not yet queued:
             // bounded like the unread answers above, or a client could pile
             // up subscribes (and their fulls) during one slow read.
@@ -281,10 +342,11 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         subscriptions.pullTopology { cursor in
             topology = pass.webSocketBatch(for: &cursor, stats: stats, fragmentBytes: fragment)
         }
-        subscriptions.pullEvents(into: &batch)
+        var events = OutgoingBatch()
+        subscriptions.pullEvents(into: &events)
         let behind = subscriptions.isBehind
         self.subscriptions = subscriptions
-        send(batch, topology: topology, context: context)
+        send(batch, topology: topology, events: events, context: context)
         // Still behind: another turn after the other work queued on this loop.
         if behind, context.channel.isWritable {
             let loop = context.eventLoop
@@ -295,29 +357,34 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     func fanoutFinish(_ reason: DisconnectReason) { end(reason) }
 
     /// Writes the session's own messages, then the (maybe shared) topology
-    /// frames, and flushes once.
-    private func send(_ batch: OutgoingBatch, topology: FramedBatch? = nil, context: ChannelHandlerContext) {
-        guard !batch.isEmpty || topology != nil else { return }
+    /// frames, then its events (the order docs/STREAMING.md gives), and
+    /// flushes once.
+    private func send(
+        _ batch: OutgoingBatch, topology: FramedBatch? = nil, events: OutgoingBatch? = nil,
+        context: ChannelHandlerContext
+    ) {
+        guard !batch.isEmpty || topology != nil || events?.isEmpty == false else { return }
         var messages = 0, bytes = 0
         let stats = services.registry.stats
-        if !batch.isEmpty {
-            var framed = context.channel.allocator.buffer(capacity: batch.bytes + 10 * batch.count)
-            for range in batch.frames {
-                WebSocketWire.writeMessage(
-                    batch.buffer.readableBytesView[range], fragmentBytes: options.outboundFragmentBytes, into: &framed)
-            }
-            context.write(wrapOutboundOut(framed), promise: nil)
-            messages += batch.count
-            bytes += batch.bytes
-            stats.sent(messages: batch.count, bytes: batch.bytes)
-        }
+        write(batch, context: context, messages: &messages, bytes: &bytes)
         if let topology {
-            context.write(wrapOutboundOut(topology.buffer), promise: nil)
+            // Shared, framed for plain sessions: a deflate session compresses its own copy.
+            let framed =
+                if let deflater, let deflate {
+                    deflater.recompress(
+                        topology.buffer, windowBits: deflate.serverWindowBits,
+                        fragmentBytes: options.outboundFragmentBytes)
+                } else {
+                    topology.buffer
+                }
+            context.write(wrapOutboundOut(framed), promise: nil)
             messages += topology.messages
             bytes += topology.buffer.readableBytes
             stats.sent(messages: topology.messages, bytes: topology.buffer.readableBytes, oldest: topology.oldest)
         }
+        if let events { write(events, context: context, messages: &messages, bytes: &bytes) }
         context.flush()
+        unreadAnswerBytes = context.channel.isWritable ? 0 : unreadAnswerBytes + bytes
         // While the socket is full the stuck-client clock keeps running: an
         // answer sent meanwhile is counted, not taken as the socket draining.
         if blocked {
@@ -325,6 +392,26 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         } else {
             connection?.writeFinished(messages: messages, bytes: bytes)
         }
+    }
+
+    /// Frames (and compresses, when agreed) the session's own messages into one write.
+    private func write(_ batch: OutgoingBatch, context: ChannelHandlerContext, messages: inout Int, bytes: inout Int) {
+        guard !batch.isEmpty else { return }
+        var framed = context.channel.allocator.buffer(capacity: batch.bytes + 10 * batch.count)
+        for range in batch.frames {
+            let message = batch.buffer.readableBytesView[range]
+            if let deflater, let deflate {
+                deflater.writeMessage(
+                    message, windowBits: deflate.serverWindowBits, fragmentBytes: options.outboundFragmentBytes,
+                    into: &framed)
+            } else {
+                WebSocketWire.writeMessage(message, fragmentBytes: options.outboundFragmentBytes, into: &framed)
+            }
+        }
+        context.write(wrapOutboundOut(framed), promise: nil)
+        messages += batch.count
+        bytes += batch.bytes
+        services.registry.stats.sent(messages: batch.count, bytes: batch.bytes)
     }
 
     private func writeFrame(_ opcode: WebSocketWire.Opcode, payload: ByteBuffer, context: ChannelHandlerContext) {
@@ -336,6 +423,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             signsOfLife += 1
+            unreadAnswerBytes = 0
             if readHeld { readHeld = false; context.read() }
             services.fanout.pump(self, on: context.eventLoop)
         }
@@ -360,8 +448,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         if let context { services.fanout.pump(self, on: context.eventLoop) }
     }
 
-    /// Ends the session for `reason` with the close code it calls for, as
-    /// `WebSocketSession` does.
+    /// Ends the session for `reason` with the close code it calls for.
     private func end(_ reason: DisconnectReason) {
         guard let context else { return }
         guard ending == nil else {

@@ -6,8 +6,7 @@ import GestaltStreaming
 /// requests and the store's changes produce. It keeps no queue of updates:
 /// per-channel cursors pull from the store's shared log, so a client that
 /// cannot keep up gets coalesced batches or a fresh `full` (`TopologyCursor`).
-/// Shared by the task-driven session (`SessionWriter`) and the event-loop
-/// one (`DirectWebSocketSession`).
+/// The state of `DirectWebSocketSession`, with no I/O of its own.
 struct SessionSubscriptions {
     let store: TopologyStore
     let stream: StreamOptions

@@ -5,16 +5,20 @@ protocol HeartbeatMember: Sendable {
     func pingDue()
 }
 
-extension SessionInbox: HeartbeatMember {}
-
 /// One timer for every WebSocket session's pings, instead of a sleeping task
 /// per session. A session joins and is told when a ping is due; its first
 /// ping comes within one interval of connecting.
 final class WebSocketHeartbeat: Sendable {
     let interval: Duration
+    /// Injected so tests drive the pings (and so the pong deadlines, which
+    /// are counted in pings) with a test clock instead of waiting.
+    let clock: any Clock<Duration>
     private let inboxes = Mutex<(next: UInt64, all: [UInt64: any HeartbeatMember])>((0, [:]))
 
-    init(interval: Duration) { self.interval = interval }
+    init(interval: Duration, clock: any Clock<Duration> = ContinuousClock()) {
+        self.interval = interval
+        self.clock = clock
+    }
 
     func join(_ inbox: any HeartbeatMember) -> UInt64 {
         inboxes.withLock { s in
@@ -28,10 +32,10 @@ final class WebSocketHeartbeat: Sendable {
         _ = inboxes.withLock { $0.all.removeValue(forKey: token) }
     }
 
-    /// Runs until the task is cancelled.
+    /// Runs until the task is cancelled (a cancelled sleep throws: no ping after it).
     func run() async {
         while !Task.isCancelled {
-            do { try await Task.sleep(for: interval) } catch { return }
+            do { try await clock.sleep(for: interval) } catch { return }
             for inbox in inboxes.withLock({ Array($0.all.values) }) { inbox.pingDue() }
         }
     }

@@ -5,7 +5,8 @@ import HummingbirdWSCompression
 #endif
 
 extension WebSocketOptions {
-    /// hummingbird-websocket's settings. Its own auto-ping stays off: it
+    /// hummingbird-websocket's settings, for Constellation's `/ws` (the
+    /// realtime socket is `DirectWebSocketSession`). Its own auto-ping stays off: it
     /// closes after one missed pong and counts nothing else as life. Our
     /// heartbeat (`PingSchedule`) sends control pings itself, tolerates two
     /// misses, and counts anything the peer sends, or its socket draining.
