@@ -78,8 +78,8 @@ enum FanoutPayload {
 /// EventSource or WebSocket (each message's body as one text frame). With
 /// `deflate`, nchan 1.3.6 keeps a deflated copy of each message
 /// (`nchan_deflate_message_for_websocket`) for WebSocket clients that
-/// negotiated permessage-deflate; without it nchan never compresses, so
-/// SSE-only runs do not pay for the copy.
+/// negotiated permessage-deflate; without it nchan still accepts the offer
+/// but sends plain frames, and SSE runs do not pay for the copy.
 struct NchanPeer: FanoutPeer {
     let name = "nchan"
     let target: LoadTarget
