@@ -4,16 +4,20 @@ import Foundation
 import NIOCore
 
 /// Fan-out side by side: gestalt and nginx + nchan, each its own process on
-/// loopback, driven by the same SSE load clients and the same publish rate
-/// in one run, so the ratio holds however loaded the machine is.
+/// loopback, driven by the same load clients (SSE, or WebSocket with or
+/// without permessage-deflate) and the same publish rate in one run, so the
+/// ratio holds however loaded the machine is.
 struct FanoutBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fanout",
         abstract:
-            "SSE fan-out of gestalt against nginx + nchan in one run: server CPU per delivery, p50/p99, idle memory per client, ratios.",
+            "SSE or WebSocket fan-out of gestalt against nginx + nchan in one run: server CPU per delivery, p50/p99, idle memory per client, ratios.",
         discussion: """
             Needs a release gestalt next to this binary (`swift build -c release --product gestalt`) and, for \
-            `--vs nchan`, Debian's nginx-light with libnginx-mod-nchan. Each load is CLIENTSxRATE (messages per second).
+            `--vs nchan`, Debian's nginx-light with libnginx-mod-nchan. Each load is CLIENTSxRATE (messages per second). \
+            `--transport ws` subscribes gestalt's clients on /api/infra/ws with the SSE clients' filter and delta form \
+            and takes nchan's over WebSocket; `ws-deflate` also offers permessage-deflate as Chromium does (nchan \
+            then keeps a deflated copy of each message).
             """
     )
 
@@ -25,6 +29,8 @@ struct FanoutBench: AsyncParsableCommand {
     @Option(help: "The gestalt binary (default: next to this one).") var gestalt: String?
     @Option(help: "How gestalt's clients take an update: entity (the whole entity) or patch (the changed fields).")
     var delta = "patch"
+    @Option(help: "The clients' transport: sse, ws, or ws-deflate (WebSocket offering permessage-deflate).")
+    var transport = FanoutTransport.sse
     @Option(help: "Extra arguments for `gestalt serve`, space-separated.") var gestaltArguments = ""
     @Option(help: "nginx binary.") var nginx = "/usr/sbin/nginx"
     @Option(help: "nchan's dynamic module.") var nchanModule = "/usr/lib/nginx/modules/ngx_nchan_module.so"
@@ -57,7 +63,7 @@ struct FanoutBench: AsyncParsableCommand {
                 peers.append(
                     try await NchanPeer.start(
                         nginx: nginx, module: nchanModule, port: port + 1, directory: directory, connections: most,
-                        payloadBytes: payload))
+                        payloadBytes: payload, deflate: transport == .wsDeflate))
             }
             print(
                 "load average \(Self.loadAverage()); gestalt pid \(peers[0].worker.pid)"
@@ -66,7 +72,8 @@ struct FanoutBench: AsyncParsableCommand {
                 var results: [FanoutResult] = []
                 for peer in peers {
                     let result = try await FanoutRun(
-                        plan: plan, peer: peer, seconds: seconds, measure: measure, settle: settle, client: client
+                        plan: plan, peer: peer, transport: transport, seconds: seconds, measure: measure,
+                        settle: settle, client: client
                     ).run()
                     print(result.describe())
                     results.append(result)
@@ -87,6 +94,13 @@ struct FanoutBench: AsyncParsableCommand {
         ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(
             separator: " ")
     }
+}
+
+/// How the load clients take the stream.
+enum FanoutTransport: String, ExpressibleByArgument, Sendable {
+    case sse
+    case ws
+    case wsDeflate = "ws-deflate"
 }
 
 /// One load: CLIENTSxRATE.

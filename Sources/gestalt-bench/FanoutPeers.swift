@@ -3,8 +3,9 @@ import Foundation
 import GestaltModel
 import NIOCore
 
-/// A server the fan-out bench drives: where its SSE clients connect, how one
-/// message is published, and which process does the work (for CPU and memory).
+/// A server the fan-out bench drives: where its SSE and WebSocket clients
+/// connect, how one message is published, and which process does the work
+/// (for CPU and memory).
 protocol FanoutPeer: Sendable {
     var name: String { get }
     var target: LoadTarget { get }
@@ -12,9 +13,19 @@ protocol FanoutPeer: Sendable {
     var worker: ServerProcess { get }
     /// The SSE path of the stream for `load` (each load gets a fresh one where the peer allows).
     func streamPath(_ load: String) -> String
+    /// How a WebSocket client takes the same stream of `load`.
+    func webSocket(_ load: String) -> FanoutWebSocket
     /// Publishes one message of `payload` bytes for the stream of `load`; true when accepted.
     func publish(_ load: String, sequence: Int, client: HTTPClient) async -> Bool
     func stop()
+}
+
+/// Where a WebSocket client of a peer connects, what it sends once
+/// connected, and whether the messages come in gestalt's envelope.
+struct FanoutWebSocket: Sendable {
+    let path: String
+    let subscribe: String?
+    let enveloped: Bool
 }
 
 /// A child process with its output in a file, ended with SIGTERM.
@@ -63,7 +74,12 @@ enum FanoutPayload {
 }
 
 /// Debian's nginx-light with libnginx-mod-nchan, one worker, on a loopback
-/// port with a config of its own in a temp directory.
+/// port with a config of its own in a temp directory. Its subscribers take
+/// EventSource or WebSocket (each message's body as one text frame). With
+/// `deflate`, nchan 1.3.6 keeps a deflated copy of each message
+/// (`nchan_deflate_message_for_websocket`) for WebSocket clients that
+/// negotiated permessage-deflate; without it nchan still accepts the offer
+/// but sends plain frames, and SSE runs do not pay for the copy.
 struct NchanPeer: FanoutPeer {
     let name = "nchan"
     let target: LoadTarget
@@ -72,7 +88,8 @@ struct NchanPeer: FanoutPeer {
     let payloadBytes: Int
 
     static func start(
-        nginx: String, module: String, port: Int, directory: URL, connections: Int, payloadBytes: Int
+        nginx: String, module: String, port: Int, directory: URL, connections: Int, payloadBytes: Int,
+        deflate: Bool = false
     ) async throws -> NchanPeer {
         let config = directory.appendingPathComponent("nginx.conf")
         // Above the hard limit nginx only logs an alert and keeps the inherited one.
@@ -105,9 +122,10 @@ struct NchanPeer: FanoutPeer {
                     nchan_channel_id $1;
                     nchan_message_buffer_length 16;
                     nchan_message_timeout 60s;
+                    nchan_deflate_message_for_websocket \(deflate ? "on" : "off");
                 }
                 location ~ ^/sub/(\\w+)$ {
-                    nchan_subscriber eventsource;
+                    nchan_subscriber eventsource websocket;
                     nchan_channel_id $1;
                     nchan_subscriber_first_message newest;
                 }
@@ -134,6 +152,10 @@ struct NchanPeer: FanoutPeer {
     }
 
     func streamPath(_ load: String) -> String { "/sub/bench\(load)" }
+
+    func webSocket(_ load: String) -> FanoutWebSocket {
+        FanoutWebSocket(path: "/sub/bench\(load)", subscribe: nil, enveloped: false)
+    }
 
     func publish(_ load: String, sequence: Int, client: HTTPClient) async -> Bool {
         var request = HTTPClientRequest(url: "http://\(target.host):\(target.port)/pub/bench\(load)")
@@ -189,6 +211,16 @@ struct GestaltPeer: FanoutPeer {
     }
 
     func streamPath(_ load: String) -> String { "/api/infra/topology/stream?namespaces=bench&delta=\(delta)" }
+
+    /// The SSE stream's filter and delta form, as a WebSocket subscribe (docs/PROTOCOL.md).
+    func webSocket(_ load: String) -> FanoutWebSocket {
+        FanoutWebSocket(
+            path: "/api/infra/ws",
+            subscribe:
+                #"{"type":"subscribe","payload":{"channels":["topology"],"filter":{"namespaces":["bench"]},"delta":""#
+                + delta + #""}}"#,
+            enveloped: true)
+    }
 
     func publish(_ load: String, sequence: Int, client: HTTPClient) async -> Bool {
         var request = HTTPClientRequest(url: "http://\(target.host):\(target.port)/api/graph/nodes/\(Self.nodeID)")

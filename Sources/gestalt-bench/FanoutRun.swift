@@ -9,6 +9,7 @@ import NIOCore
 struct FanoutRun {
     let plan: FanoutLoad
     let peer: any FanoutPeer
+    let transport: FanoutTransport
     let seconds: Int
     let measure: Int
     let settle: Int
@@ -17,17 +18,26 @@ struct FanoutRun {
     func run() async throws -> FanoutResult {
         let counters = LoadCounters()
         let target = peer.target, path = peer.streamPath(plan.label), total = plan.clients, measuring = measure
+        let webSocket = peer.webSocket(plan.label), transport = transport
         let rssBefore = peer.worker.residentBytes
         var channels: [EventLoopFuture<any Channel>] = []
         for index in 0..<total {
             channels.append(
                 target.connect(counters: counters) { channel in
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    let measures = LoadBench.measures(index, of: total, measuring: measuring)
+                    guard transport != .sse else {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(
+                            SSELoadClient(host: target.host, path: path, counters: counters, measure: measures))
+                        return
+                    }
+                    let client = WebSocketLoadClient(
+                        counters: counters, measure: measures, subscribe: webSocket.subscribe,
+                        enveloped: webSocket.enveloped)
                     try channel.pipeline.syncOperations.addHandler(
-                        SSELoadClient(
-                            host: target.host, path: path, counters: counters,
-                            measure: LoadBench.measures(index, of: total, measuring: measuring)
-                        ))
+                        WebSocketHandshake(
+                            host: target.host, path: webSocket.path, deflate: transport == .wsDeflate, client: client,
+                            counters: counters))
                 })
             if index % 200 == 199 { try await LoadBench.pace(counters, toward: index - 100) }
         }
@@ -63,7 +73,8 @@ struct FanoutRun {
             try await Task.sleep(for: .milliseconds(50))
         }
         return FanoutResult(
-            peer: peer.name, plan: plan, connected: connected, published: published, publishSeconds: publishSeconds,
+            peer: transport == .sse ? peer.name : "\(peer.name) \(transport.rawValue)", plan: plan,
+            connected: connected, published: published, publishSeconds: publishSeconds,
             delivered: delivered, expected: expected, cpuSeconds: cpu,
             idleBytesPerClient: connected > 0 ? Double(rssConnected - rssBefore) / Double(connected) : 0,
             latencies: Percentiles(counters.latencies.withLock { $0 }), serverDelay: delay,
@@ -128,8 +139,9 @@ struct FanoutResult {
 
     static func ratios(_ gestalt: FanoutResult, _ other: FanoutResult) -> String {
         String(
-            format: "%@ gestalt / %@: CPU per delivery %.2f×, p50 %.2f×, p99 %.2f×, idle memory per client %.2f×%@",
-            gestalt.plan.label, other.peer, gestalt.microsecondsPerDelivery / other.microsecondsPerDelivery,
+            format: "%@ %@ / %@: CPU per delivery %.2f×, p50 %.2f×, p99 %.2f×, idle memory per client %.2f×%@",
+            gestalt.plan.label, gestalt.peer, other.peer,
+            gestalt.microsecondsPerDelivery / other.microsecondsPerDelivery,
             gestalt.latencies.p50 / max(other.latencies.p50, 0.001),
             gestalt.latencies.p99 / max(other.latencies.p99, 0.001),
             gestalt.idleBytesPerClient / max(other.idleBytesPerClient, 1),

@@ -16,6 +16,10 @@ import NIOWebSocket
 /// first frame's type alone. With `deflate` it offers permessage-deflate as
 /// browsers do, and inflates the messages the server compressed (each on its
 /// own: the server keeps no context between them) before looking at them.
+///
+/// Against a server without gestalt's envelope (nchan sends each published
+/// body as one text frame), `enveloped: false` counts every text message and
+/// sends no subscribe.
 final class WebSocketLoadClient: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -27,6 +31,10 @@ final class WebSocketLoadClient: ChannelInboundHandler {
 
     private let counters: LoadCounters
     private let measure: Bool
+    /// Sent once the handshake is done; nil sends nothing.
+    private let subscribeMessage: String?
+    /// Messages are gestalt's envelopes: count `topology` ones, answer `ping`s.
+    private let enveloped: Bool
     private var scanner = WebSocketFrameScanner()
     private var tally: ClientTally
     private var message: [UInt8] = []
@@ -35,10 +43,15 @@ final class WebSocketLoadClient: ChannelInboundHandler {
     private var compressed: ByteBuffer?
     private var inflater: ZlibDecompressor?
 
-    init(counters: LoadCounters, measure: Bool) {
+    init(
+        counters: LoadCounters, measure: Bool, subscribe: String? = WebSocketLoadClient.subscribe,
+        enveloped: Bool = true
+    ) {
         self.counters = counters
         self.tally = ClientTally(counters: counters)
         self.measure = measure
+        self.subscribeMessage = subscribe
+        self.enveloped = enveloped
     }
 
     /// A whole compressed message, inflated (RFC 7692 §7.2.2).
@@ -56,7 +69,7 @@ final class WebSocketLoadClient: ChannelInboundHandler {
 
     /// Added once the handshake is done: subscribe at once.
     func handlerAdded(context: ChannelHandlerContext) {
-        send(Self.text, Array(Self.subscribe.utf8), context: context)
+        if let subscribeMessage { send(Self.text, Array(subscribeMessage.utf8), context: context) }
         tally.connected()
     }
 
@@ -96,9 +109,9 @@ final class WebSocketLoadClient: ChannelInboundHandler {
     private func take(
         _ payload: ByteBufferView, fin: Bool, now: Int64, count: inout Int, context: ChannelHandlerContext
     ) {
-        isTopology = payload.starts(with: Self.topologyPrefix)
+        isTopology = !enveloped || payload.starts(with: Self.topologyPrefix)
         message.removeAll(keepingCapacity: true)
-        if !isTopology, payload.starts(with: Self.pingPrefix) {
+        if enveloped, !isTopology, payload.starts(with: Self.pingPrefix) {
             send(Self.text, Array(Self.pong.utf8), context: context)
         }
         continueMessage(payload, fin: fin, now: now, count: &count)
@@ -150,14 +163,19 @@ final class WebSocketHandshake: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = ByteBuffer
 
     private let host: String
+    private let path: String
     /// Offer permessage-deflate, as Chromium does.
     private let deflate: Bool
     private let client: WebSocketLoadClient
     private let counters: LoadCounters
     private var received = ByteBuffer()
 
-    init(host: String, deflate: Bool = false, client: WebSocketLoadClient, counters: LoadCounters) {
+    init(
+        host: String, path: String = "/api/infra/ws", deflate: Bool = false, client: WebSocketLoadClient,
+        counters: LoadCounters
+    ) {
         self.host = host
+        self.path = path
         self.deflate = deflate
         self.client = client
         self.counters = counters
@@ -165,7 +183,7 @@ final class WebSocketHandshake: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let request =
-            "GET /api/infra/ws HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: \(NIOWebSocketClientUpgrader.randomRequestKey())\r\n"
             + (deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" : "") + "\r\n"
         context.writeAndFlush(NIOAny(ByteBuffer(string: request)), promise: nil)
