@@ -95,6 +95,32 @@ extension TopologyStore {
         return updates?.count
     }
 
+    /// A collector's roster read from the stream at `revision` (the first of
+    /// its sequence's room): removes this store's copies of the entities
+    /// named, each after its connections (as any removal), in id order,
+    /// under `revision`, `revision + 1`, ..., all below `limit`. Every edge
+    /// holds the same copies at that sequence, so every edge numbers the
+    /// removals alike. Returns how many updates were logged, or nil, changing
+    /// nothing, when `revision` is not above the store's (a redelivery) or
+    /// they would not fit below `limit`.
+    @discardableResult
+    public func replicateRemovals(ids: [String], revision: UInt64, below limit: UInt64, now: Timestamp) -> Int? {
+        let updates = state.withLock { s -> [LoggedUpdate]? in
+            guard revision > s.revision, revision < limit else { return nil }
+            let present = ids.filter { s.entities[$0] != nil }
+            let connections = Set(present.flatMap { s.adjacency[$0] ?? [] })
+            guard UInt64(present.count + connections.count) <= limit - revision else { return nil }
+            let before = s.revision
+            s.revision = revision - 1
+            var updates: [LoggedUpdate] = []
+            for id in present.sorted() { try? s.apply(.removeEntity(id: id), now: now, into: &updates) }
+            if updates.isEmpty { s.revision = before }
+            return updates
+        }
+        if let last = updates?.last { topologySignal.publish(last.revision) }
+        return updates?.count
+    }
+
     /// Moves the event seq to `seq` without an event: a message of the events
     /// stream this edge does not show (another cluster's). The retained
     /// window stays whole, as if the event had come and gone unseen.

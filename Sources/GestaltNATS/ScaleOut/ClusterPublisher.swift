@@ -43,6 +43,9 @@ public final class ClusterPublisher: Sendable {
             revision: store.configuration.startingCounter, eventSeq: store.configuration.startingCounter,
             topologySequence: 0)
         var started = false
+        // The first checkpoint of this run names every entity the collector
+        // holds: entities removed while it was down leave the running edges.
+        var rosterDue = true
         while !Task.isCancelled {
             do {
                 let connection = try await NATSConnection.connect(options)
@@ -63,7 +66,7 @@ public final class ClusterPublisher: Sendable {
                         do { try await self.beat(js.connection) } catch { beating.error.withLock { $0 = error } }
                     }
                     defer { group.cancelAll() }
-                    try await publishLoop(js, &position, beating)
+                    try await publishLoop(js, &position, &rosterDue, beating)
                 }
             } catch is CancellationError {
                 return
@@ -74,13 +77,19 @@ public final class ClusterPublisher: Sendable {
         }
     }
 
-    private func publishLoop(_ js: JetStream, _ position: inout Position, _ beating: BeatFailure) async throws {
+    private func publishLoop(
+        _ js: JetStream, _ position: inout Position, _ rosterDue: inout Bool, _ beating: BeatFailure
+    ) async throws {
         var nextCheckpoint = ContinuousClock.now
         var seen = store.revision
         while !Task.isCancelled {
             // An idle loop touches no connection: the beats' failure is how it learns of a dead one.
             if let error = beating.error.withLock({ $0 }) { throw error }
             if ContinuousClock.now >= nextCheckpoint {
+                if rosterDue {
+                    try await publishRoster(js, &position)
+                    rosterDue = false
+                }
                 try await checkpoint(js, &position)
                 nextCheckpoint = .now + checkpointInterval
             }
@@ -173,6 +182,32 @@ public final class ClusterPublisher: Sendable {
         let ack = try await js.publish(ByteBuffer(bytes: json), to: names.checkpointSubject, headers: headers)
         logger.debug(
             "checkpoint at topology sequence \(position.topologySequence) (\(json.count) bytes, seq \(ack.sequence))")
+    }
+}
+
+extension ClusterPublisher {
+    /// Every entity id the store holds at one revision, after the updates up
+    /// to it: each edge removes the cluster's entities not named
+    /// (`ClusterReplica.applyRoster`), under its own removal updates.
+    /// None when the cluster has left nothing on the streams (its first run
+    /// ever): no edge holds any of it, and a roster would be one more message
+    /// that changes nothing, past which a client of one edge cannot resume
+    /// exactly on an edge that starts from a later checkpoint.
+    func publishRoster(_ js: JetStream, _ position: inout Position) async throws {
+        let checkpointed = try await js.lastMessage(
+            stream: ScaleOutNames.checkpointStream, subject: names.checkpointSubject)
+        let published = try await js.lastMessage(stream: ScaleOutNames.topologyStream, subject: names.topologySubject)
+        guard checkpointed != nil || published != nil else { return }
+        let snapshot = store.snapshot()
+        try await publishUpdates(js, &position, through: snapshot.revision)
+        var headers = NATSHeaders()
+        headers[ScaleOutNames.rosterHeader] = "entities"
+        let ids = try JSONEncoder().encode(snapshot.entities.map(\.id).sorted())
+        let ack = try await js.publish(
+            ByteBuffer(bytes: ids), to: names.topologySubject, headers: headers,
+            messageID: "\(store.configuration.startingCounter)-roster-\(snapshot.revision)")
+        position.topologySequence = max(position.topologySequence, ack.sequence)
+        logger.info("roster of \(snapshot.entities.count) entities at topology sequence \(ack.sequence)")
     }
 }
 

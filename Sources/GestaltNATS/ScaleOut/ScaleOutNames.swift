@@ -61,6 +61,12 @@ public struct ScaleOutNames: Sendable, Equatable {
     /// Header of a stale mark: when it was made, in milliseconds since 1970,
     /// the `updated_at` every edge gives the entities it flips.
     public static let markTimeHeader = "Gestalt-Mark-At"
+    /// Header of a collector's roster on its topology subject (value
+    /// `entities`): the body is the JSON array of every entity id the
+    /// collector holds, and edges remove the cluster's others. Sent before
+    /// its first checkpoint after start: what vanished while it was down
+    /// leaves every running edge.
+    public static let rosterHeader = "Gestalt-Roster"
 }
 
 public struct ScaleOutError: Error, CustomStringConvertible {
