@@ -50,7 +50,7 @@ extension TopologyStore {
 
     /// Flips the stale flag of this store's own copies of the entities named,
     /// in id order, under the store's next revisions, all below `limit`: an
-    /// edge's own marks when it cannot publish them (NATS is down), numbered
+    /// edge's own stale marks (each edge judges the beats it hears), numbered
     /// between two stream messages (the edge leaves room there,
     /// `ClusterReplica.revision(ofSequence:)`). Returns how many changed, or
     /// nil, changing nothing, when they would not fit below `limit` (a later
@@ -62,33 +62,6 @@ extension TopologyStore {
             guard s.revision < limit, changing <= limit - s.revision - 1 else { return nil }
             var updates: [LoggedUpdate] = []
             for id in ids.sorted() { s.setStale(id: id, stale, now: now, into: &updates) }
-            return updates
-        }
-        if let last = updates?.last { topologySignal.publish(last.revision) }
-        return updates?.count
-    }
-
-    /// A stale mark a replica read from its stream at `revision` (the first
-    /// of its sequence's room): flips the stale flag of this store's own
-    /// copies of `ids`, in id order, under `revision`, `revision + 1`, ...,
-    /// all below `limit`. The mark carries no entity: what each copy holds
-    /// stays this store's. Returns how many changed, or nil, changing
-    /// nothing, when `revision` is not above the store's (a redelivery) or
-    /// they would not fit below `limit`.
-    @discardableResult
-    public func replicateMark(
-        ids: [String], _ stale: Bool, revision: UInt64, below limit: UInt64, now: Timestamp
-    ) -> Int? {
-        let updates = state.withLock { s -> [LoggedUpdate]? in
-            guard revision > s.revision, revision < limit else { return nil }
-            let changing = UInt64(ids.count { s.entities[$0].map { $0.entity.stale != stale } ?? false })
-            guard changing <= limit - revision else { return nil }
-            // `log` numbers each change one above the store's revision.
-            let before = s.revision
-            s.revision = revision - 1
-            var updates: [LoggedUpdate] = []
-            for id in ids.sorted() { s.setStale(id: id, stale, now: now, into: &updates) }
-            if updates.isEmpty { s.revision = before }
             return updates
         }
         if let last = updates?.last { topologySignal.publish(last.revision) }

@@ -56,10 +56,6 @@ extension ClusterReplica {
                     let gone = store.snapshot().entities.map(\.id).filter { !kept.contains($0) }
                     store.replicateRemovals(
                         ids: gone, revision: revision, below: Self.revision(ofSequence: sequence + 1), now: .now())
-                case .mark(let stale, let at):
-                    store.replicateMark(
-                        ids: store.snapshot().entities.map(\.id), stale, revision: revision,
-                        below: Self.revision(ofSequence: sequence + 1), now: at)
                 }
             }
         }
@@ -98,12 +94,11 @@ extension ClusterReplica {
 
     enum Replayed {
         case update(TopologyUpdate)
-        case mark(stale: Bool, at: Timestamp)
         /// The ids a collector's roster names, stamped.
         case roster(Set<String>)
     }
 
-    /// Hands `body` each shown cluster's update, mark or roster in `[from, through]`, stamped.
+    /// Hands `body` each shown cluster's update or roster in `[from, through]`, stamped.
     private func replay(
         _ js: JetStream, from: UInt64, through: UInt64,
         _ body: (String, UInt64, Replayed) -> Void
@@ -119,10 +114,8 @@ extension ClusterReplica {
                         if let kept = rosterIDs(message.payload, cluster: cluster, sequence: sequence) {
                             body(cluster, sequence, .roster(kept))
                         }
-                    } else if let mark = message.headers?[ScaleOutNames.markHeader] {
-                        if mark == "stale" || mark == "current" {
-                            body(cluster, sequence, .mark(stale: mark == "stale", at: Self.markTime(message.headers)))
-                        }
+                    } else if message.headers?[ScaleOutNames.markHeader] != nil {
+                        // An older edge's stale mark: each edge judges the beats it hears itself.
                     } else if let update = try? JSONDecoder().decode(
                         TopologyUpdate.self, from: Data(message.payload.readableBytesView))
                     {

@@ -54,12 +54,6 @@ public final class ClusterReplica: Sendable {
     /// every edge. 2^33 sequences stay below 2^53, exact in JavaScript.
     public static func revision(ofSequence sequence: UInt64) -> UInt64 { sequence << 20 }
     public static func sequence(ofRevision revision: UInt64) -> UInt64 { revision >> 20 }
-    /// A mark's time, the same on every edge (now when it has none).
-    static func markTime(_ headers: NATSHeaders?) -> Timestamp {
-        headers?[ScaleOutNames.markTimeHeader].flatMap { Int64($0) }.map { Timestamp(millisecondsSince1970: $0) }
-            ?? .now()
-    }
-
     /// Past it, revisions exceed 2^53 (logged once, when a sequence passes it).
     static let largestExactSequence: UInt64 = 1 << 33
 
@@ -149,9 +143,9 @@ public final class ClusterReplica: Sendable {
                     if let cluster = ScaleOutNames.cluster(ofSubject: message.subject), self.shows(cluster) {
                         if message.headers?[ScaleOutNames.rosterHeader] != nil {
                             self.applyRoster(message.payload, cluster: cluster, sequence: sequence)
-                        } else if let mark = message.headers?[ScaleOutNames.markHeader] {
-                            self.applyMark(
-                                mark, at: Self.markTime(message.headers), cluster: cluster, sequence: sequence)
+                        } else if message.headers?[ScaleOutNames.markHeader] != nil {
+                            // An older edge's mark: each edge judges the beats it hears itself.
+                            self.logger.debug("topology sequence \(sequence): a published stale mark; skipped")
                         } else {
                             self.apply(message.payload, cluster: cluster, sequence: sequence)
                         }
@@ -181,7 +175,7 @@ public final class ClusterReplica: Sendable {
                 }
             }
             let (turns, said) = AsyncStream.makeStream(of: Turn.self)
-            group.addTask { await self.markTurns(turns, js) }
+            group.addTask { await self.markTurns(turns) }
             group.addTask { try await self.judgeHeartbeats(beats, said) }
             group.addTask { try await self.judgeDeadlines(said) }
             try await group.next()
