@@ -82,12 +82,13 @@ extension ScaleOutTests {
         for index in 0..<3000 { east.apply([.upsertEntity(entity("n\(index)"))]) }
         let publishing = Task {
             await ClusterPublisher(
-                store: east, names: names, checkpointInterval: .seconds(60), heartbeatInterval: .milliseconds(50)
+                store: east, names: names, checkpointInterval: .seconds(60), heartbeatInterval: .milliseconds(50),
+                window: 1
             ).run(options: options)
         }
         defer { publishing.cancel() }
         // Three beats, one at its start and two later: the stream has not
-        // all 3000 updates yet (one acknowledged publish at a time).
+        // all 3000 updates yet (one acknowledged publish at a time: a long burst).
         var heard = 0
         for await _ in beats {
             heard += 1
