@@ -3,6 +3,7 @@ import GestaltEngine
 import GestaltModel
 import GestaltNATS
 import NATSClient
+import Synchronization
 import TestPeers
 import Testing
 
@@ -37,11 +38,30 @@ extension ScaleOutTests {
 
         // A client connected from here on (SSE and WebSocket serve this log).
         let seen = edge.revision
-        // The collector comes back, and its source has only x now.
+        // The collector comes back; its source is still syncing: its first
+        // checkpoint (an empty map) comes with no roster, and nothing is removed.
         let after = collector(3_000_000)
-        after.apply([.upsertEntity(entity("x"))])
-        let second = publisher(after)
+        let synced = Mutex(false)
+        let second = Task {
+            await ClusterPublisher(
+                store: after, names: names, checkpointInterval: .seconds(60), synced: { synced.withLock { $0 } }
+            ).run(options: options)
+        }
         defer { second.cancel() }
+        let js = JetStream(try await NATSConnection.connect(options))
+        defer { Task { await js.connection.close() } }
+        try await PeerProcess.waitUntil(timeout: .seconds(20), "the restarted collector's first checkpoint") {
+            guard
+                let last = try await js.lastMessage(
+                    stream: ScaleOutNames.checkpointStream, subject: names.checkpointSubject)
+            else { return false }
+            return try JSONDecoder().decode(Topology.self, from: Data(last.payload.readableBytesView)).entities.isEmpty
+        }
+        let newest = try await js.lastMessage(stream: ScaleOutNames.topologyStream, subject: names.topologySubject)
+        #expect(newest?.headers?[ScaleOutNames.rosterHeader] == nil)
+        // Synced, and its source has only x now.
+        after.apply([.upsertEntity(entity("x"))])
+        synced.withLock { $0 = true }
         try await converged(edge, after, cluster: "east")
         #expect(edge.entity(id: "@east:y") == nil && edge.snapshot().connections.isEmpty)
         let heard = try updates(edge, after: seen).filter { $0.kind == .remove || $0.kind == .connRemove }

@@ -18,13 +18,17 @@ public final class ClusterPublisher: Sendable {
     public let heartbeatInterval: Duration
     /// How many updates and events may wait for their acknowledgement at once (`PublishPipeline`).
     public let window: Int
+    /// Whether the sources are past their first sync: the roster waits for
+    /// it, or a collector just started would name too few entities.
+    let synced: @Sendable () -> Bool
     let logger: Logger
 
     public init(
         store: TopologyStore, names: ScaleOutNames, checkpointInterval: Duration,
-        heartbeatInterval: Duration = .seconds(1), window: Int = 256,
+        heartbeatInterval: Duration = .seconds(1), window: Int = 256, synced: @escaping @Sendable () -> Bool = { true },
         logger: Logger = Logger(label: "gestalt.collect")
     ) {
+        self.synced = synced
         self.store = store
         self.names = names
         self.checkpointInterval = checkpointInterval
@@ -54,8 +58,9 @@ public final class ClusterPublisher: Sendable {
             revision: store.configuration.startingCounter, eventSeq: store.configuration.startingCounter,
             topologySequence: 0)
         var started = false
-        // The first checkpoint of this run names every entity the collector
-        // holds: entities removed while it was down leave the running edges.
+        // The first checkpoint of this run once the sources are synced is
+        // preceded by a roster of every entity the collector holds: entities
+        // removed while it was down leave the running edges.
         var rosterDue = true
         while !Task.isCancelled {
             do {
@@ -106,11 +111,13 @@ public final class ClusterPublisher: Sendable {
         while !Task.isCancelled {
             // An idle loop touches no connection: the beats' failure is how it learns of a dead one.
             if let error = beating.error.withLock({ $0 }) { throw error }
+            // Once the sources are synced: the roster, and a checkpoint right after it.
+            if rosterDue, synced() {
+                try await publishRoster(js, pipeline, &position)
+                rosterDue = false
+                nextCheckpoint = .now
+            }
             if ContinuousClock.now >= nextCheckpoint {
-                if rosterDue {
-                    try await publishRoster(js, pipeline, &position)
-                    rosterDue = false
-                }
                 try await checkpoint(js, pipeline, &position)
                 nextCheckpoint = .now + checkpointInterval
             }
