@@ -55,13 +55,15 @@ extension TopologyStore {
     /// `ClusterReplica.revision(ofSequence:)`). Returns how many changed, or
     /// nil, changing nothing, when they would not fit below `limit` (a later
     /// stream message would then land at or below them and be dropped).
+    /// Each copy keeps its `updated_at`: edges flip at moments of their own,
+    /// and two edges' copies that differed only in it would never show one map again.
     @discardableResult
-    public func markStale(ids: [String], _ stale: Bool, below limit: UInt64, now: Timestamp = .now()) -> Int? {
+    public func markStale(ids: [String], _ stale: Bool, below limit: UInt64) -> Int? {
         let updates = state.withLock { s -> [LoggedUpdate]? in
             let changing = UInt64(ids.count { s.entities[$0].map { $0.entity.stale != stale } ?? false })
             guard s.revision < limit, changing <= limit - s.revision - 1 else { return nil }
             var updates: [LoggedUpdate] = []
-            for id in ids.sorted() { s.setStale(id: id, stale, now: now, into: &updates) }
+            for id in ids.sorted() { s.setStale(id: id, stale, now: nil, into: &updates) }
             return updates
         }
         if let last = updates?.last { topologySignal.publish(last.revision) }
