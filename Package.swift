@@ -261,7 +261,7 @@ let package = Package(
                 "GestaltModel", "GestaltEngine", "GestaltKubernetes", "GestaltLayout", "GestaltServer",
                 "GestaltStreaming",
                 "FakeKubeAPI", "GestaltPostgres", "GestaltHistory", "NATSClient", "GestaltDocker", "GestaltPrometheus",
-                "TestPeers",
+                "TestPeers", "GestaltNATS",
                 "GestaltAlerts", "GestaltConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

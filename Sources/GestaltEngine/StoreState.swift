@@ -119,14 +119,15 @@ struct StoreState {
     /// that would make the stored entity (base plus metric overlay) the
     /// overlay's new base, so clearing the overlay later would keep the
     /// enriched figures instead of the source's own.
-    mutating func setStale(id: String, _ stale: Bool, now: Timestamp, into updates: inout [LoggedUpdate]) {
+    /// `now` nil keeps the entity's `updated_at` (an edge's own marks: see `TopologyStore.markStale(ids:)`).
+    mutating func setStale(id: String, _ stale: Bool, now: Timestamp?, into updates: inout [LoggedUpdate]) {
         guard let old = entities[id]?.entity, old.stale != stale else { return }
         entityOverlays[id]?.base.stale = stale
         var entity = old
         entity.stale = stale
-        entity.updatedAt = now
+        entity.updatedAt = now ?? old.updatedAt
         store(entity)
-        log(.update, now: now, entity: entity, previous: old, into: &updates)
+        log(.update, now: entity.updatedAt, entity: entity, previous: old, into: &updates)
     }
 
     private mutating func removeEntity(id: String, now: Timestamp, into updates: inout [LoggedUpdate]) {

@@ -50,44 +50,45 @@ extension TopologyStore {
 
     /// Flips the stale flag of this store's own copies of the entities named,
     /// in id order, under the store's next revisions, all below `limit`: an
-    /// edge's own marks when it cannot publish them (NATS is down), numbered
+    /// edge's own stale marks (each edge judges the beats it hears), numbered
     /// between two stream messages (the edge leaves room there,
     /// `ClusterReplica.revision(ofSequence:)`). Returns how many changed, or
     /// nil, changing nothing, when they would not fit below `limit` (a later
     /// stream message would then land at or below them and be dropped).
+    /// Each copy keeps its `updated_at`: edges flip at moments of their own,
+    /// and two edges' copies that differed only in it would never show one map again.
     @discardableResult
-    public func markStale(ids: [String], _ stale: Bool, below limit: UInt64, now: Timestamp = .now()) -> Int? {
+    public func markStale(ids: [String], _ stale: Bool, below limit: UInt64) -> Int? {
         let updates = state.withLock { s -> [LoggedUpdate]? in
             let changing = UInt64(ids.count { s.entities[$0].map { $0.entity.stale != stale } ?? false })
             guard s.revision < limit, changing <= limit - s.revision - 1 else { return nil }
             var updates: [LoggedUpdate] = []
-            for id in ids.sorted() { s.setStale(id: id, stale, now: now, into: &updates) }
+            for id in ids.sorted() { s.setStale(id: id, stale, now: nil, into: &updates) }
             return updates
         }
         if let last = updates?.last { topologySignal.publish(last.revision) }
         return updates?.count
     }
 
-    /// A stale mark a replica read from its stream at `revision` (the first
-    /// of its sequence's room): flips the stale flag of this store's own
-    /// copies of `ids`, in id order, under `revision`, `revision + 1`, ...,
-    /// all below `limit`. The mark carries no entity: what each copy holds
-    /// stays this store's. Returns how many changed, or nil, changing
+    /// A collector's roster read from the stream at `revision` (the first of
+    /// its sequence's room): removes this store's copies of the entities
+    /// named, each after its connections (as any removal), in id order,
+    /// under `revision`, `revision + 1`, ..., all below `limit`. Every edge
+    /// holds the same copies at that sequence, so every edge numbers the
+    /// removals alike. Returns how many updates were logged, or nil, changing
     /// nothing, when `revision` is not above the store's (a redelivery) or
     /// they would not fit below `limit`.
     @discardableResult
-    public func replicateMark(
-        ids: [String], _ stale: Bool, revision: UInt64, below limit: UInt64, now: Timestamp
-    ) -> Int? {
+    public func replicateRemovals(ids: [String], revision: UInt64, below limit: UInt64, now: Timestamp) -> Int? {
         let updates = state.withLock { s -> [LoggedUpdate]? in
             guard revision > s.revision, revision < limit else { return nil }
-            let changing = UInt64(ids.count { s.entities[$0].map { $0.entity.stale != stale } ?? false })
-            guard changing <= limit - revision else { return nil }
-            // `log` numbers each change one above the store's revision.
+            let present = ids.filter { s.entities[$0] != nil }
+            let connections = Set(present.flatMap { s.adjacency[$0] ?? [] })
+            guard UInt64(present.count + connections.count) <= limit - revision else { return nil }
             let before = s.revision
             s.revision = revision - 1
             var updates: [LoggedUpdate] = []
-            for id in ids.sorted() { s.setStale(id: id, stale, now: now, into: &updates) }
+            for id in present.sorted() { try? s.apply(.removeEntity(id: id), now: now, into: &updates) }
             if updates.isEmpty { s.revision = before }
             return updates
         }

@@ -18,6 +18,7 @@ struct GestaltBench: AsyncParsableCommand {
             DockerBench.self,
             EnrichmentBench.self, EnrichmentExporter.self,
             AlertsBench.self,
+            ScaleOutPublishBench.self,
         ]
     )
 }

@@ -23,7 +23,8 @@ enum ScaleOutRole {
         case .collect(let options):
             let publisher = ClusterPublisher(
                 store: store, names: try options.names(),
-                checkpointInterval: .milliseconds(Int64(options.checkpointInterval * 1000)), logger: logger)
+                checkpointInterval: .milliseconds(Int64(options.checkpointInterval * 1000)),
+                synced: { !statusBoard.all.contains { $0.state == .syncing } }, logger: logger)
             let connection = try options.connectionOptions()
             return [BackgroundService(name: "cluster publisher") { await publisher.run(options: connection) }]
         case .edge(let options):

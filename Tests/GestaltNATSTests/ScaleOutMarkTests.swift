@@ -7,10 +7,10 @@ import NIOCore
 import TestPeers
 import Testing
 
-/// Stale marks are flags, the collector beats through a burst, and a restore
-/// whose stream aged out does not hang: real nats-server, in process.
+/// Stale marks are each edge's own, the collector beats through a burst, and
+/// a restore whose stream aged out does not hang: real nats-server, in process.
 extension ScaleOutTests {
-    @Test func aMarkIsAFlagOnEachEdgesOwnCopy() async throws {
+    @Test func aPublishedMarkIsSkipped() async throws {
         let (nats, options) = try await startNATS()
         defer { nats.stop() }
         let east = collector(1_000_000)
@@ -26,44 +26,49 @@ extension ScaleOutTests {
         }
         defer { following.cancel() }
         try await converged(edge, east, cluster: "east")
-        east.apply([.upsertEntity(entity("a", cpu: 50))])
-        try await converged(edge, east, cluster: "east")
 
-        // A mark as an edge publishes it: no entity in it, whatever that edge's store held.
+        // A mark as an older edge published it: each edge judges the beats it hears itself.
         let js = JetStream(try await NATSConnection.connect(options))
         defer { Task { await js.connection.close() } }
         var headers = NATSHeaders()
         headers[ScaleOutNames.markHeader] = "stale"
-        let ack = try await js.publish(ByteBuffer(), to: names.topologySubject, headers: headers, messageID: "m-1")
-        try await PeerProcess.waitUntil(timeout: .seconds(20), "both entities stale") {
-            edge.snapshot().entities.allSatisfy(\.stale)
-        }
-        #expect(edge.entity(id: "@east:a")?.cpuPercent == 50)
-        // Both changes numbered in the mark's own sequence's room.
-        #expect(edge.revision == ClusterReplica.revision(ofSequence: ack.sequence) + 1)
-        let stored = try #require(
-            try await js.lastMessage(stream: ScaleOutNames.topologyStream, subject: names.topologySubject))
-        #expect(stored.payload.readableBytes == 0 && stored.headers?[ScaleOutNames.markHeader] == "stale")
+        _ = try await js.publish(ByteBuffer(), to: names.topologySubject, headers: headers, messageID: "m-1")
+        east.apply([.upsertEntity(entity("a", cpu: 50))])
+        try await converged(edge, east, cluster: "east")
+        #expect(edge.snapshot().entities.allSatisfy { !$0.stale })
     }
 
-    @Test func anEdgesOwnMarksStayInTheRoomBeforeTheNextSequence() {
-        let store = TopologyStore()
-        let entities = (0..<3).map { entity("e\($0)") }
-        let topology = Topology(
-            revision: 8 << 20, timestamp: .now(), entities: entities, connections: [], summary: TopologySummary())
-        #expect(store.restore(topology, then: []))
-        // Three changes, room for two: refused, nothing changes.
-        #expect(store.markStale(ids: entities.map(\.id), true, below: (8 << 20) + 3) == nil)
-        #expect(store.revision == 8 << 20 && store.snapshot().entities.allSatisfy { !$0.stale })
-        #expect(store.markStale(ids: entities.map(\.id), true, below: 9 << 20) == 3)
-        #expect(store.revision == (8 << 20) + 3)
-        // A mark from the stream: the room of its sequence, and nothing past it.
-        let ids = entities.map(\.id)
-        #expect(store.replicateMark(ids: ids, false, revision: 9 << 20, below: (9 << 20) + 2, now: .now()) == nil)
-        #expect(store.replicateMark(ids: ids, false, revision: 9 << 20, below: 10 << 20, now: .now()) == 3)
-        #expect(store.revision == (9 << 20) + 2 && store.snapshot().entities.allSatisfy { !$0.stale })
-        // A redelivery is skipped.
-        #expect(store.replicateMark(ids: ids, true, revision: 9 << 20, below: 10 << 20, now: .now()) == nil)
+    @Test func anEdgeThatHearsTheBeatsNeverTakesAnotherEdgesStaleMark() async throws {
+        let (nats, options) = try await startNATS()
+        defer { nats.stop() }
+        let east = collector(1_000_000)
+        let names = try ScaleOutNames(cluster: "east")
+        // One beat at start, the next a minute later: past the deaf edge's deadline, within the other's.
+        let publishing = Task {
+            await ClusterPublisher(
+                store: east, names: names, checkpointInterval: .seconds(60), heartbeatInterval: .seconds(60)
+            ).run(options: options)
+        }
+        defer { publishing.cancel() }
+        east.apply([.upsertEntity(entity("a")), .upsertEntity(entity("b"))])
+        let deaf = TopologyStore(), hearing = TopologyStore()
+        let following = [(deaf, Duration.milliseconds(300)), (hearing, Duration.seconds(600))].map { store, after in
+            Task {
+                await ClusterReplica(store: store, clusters: nil, staleAfter: after, statusBoard: nil).run(
+                    options: options)
+            }
+        }
+        defer { for task in following { task.cancel() } }
+        try await converged(hearing, east, cluster: "east")
+        try await PeerProcess.waitUntil(timeout: .seconds(20), "every entity stale on the deaf edge") {
+            deaf.entityCount == 2 && deaf.snapshot().entities.allSatisfy(\.stale)
+        }
+        // Whatever the deaf edge did, the stream holds it before this update.
+        east.apply([.upsertEntity(entity("c"))])
+        try await converged(hearing, east, cluster: "east")
+        #expect(hearing.snapshot().entities.allSatisfy { !$0.stale })
+        try await PeerProcess.waitUntil(timeout: .seconds(20), "the deaf edge has c") { deaf.entityCount == 3 }
+        #expect(deaf.entity(id: "@east:a")?.stale == true && deaf.entity(id: "@east:c")?.stale == false)
     }
 
     @Test func theCollectorBeatsThroughAPublishBurst() async throws {
@@ -77,12 +82,13 @@ extension ScaleOutTests {
         for index in 0..<3000 { east.apply([.upsertEntity(entity("n\(index)"))]) }
         let publishing = Task {
             await ClusterPublisher(
-                store: east, names: names, checkpointInterval: .seconds(60), heartbeatInterval: .milliseconds(50)
+                store: east, names: names, checkpointInterval: .seconds(60), heartbeatInterval: .milliseconds(50),
+                window: 1
             ).run(options: options)
         }
         defer { publishing.cancel() }
         // Three beats, one at its start and two later: the stream has not
-        // all 3000 updates yet (one acknowledged publish at a time).
+        // all 3000 updates yet (one acknowledged publish at a time: a long burst).
         var heard = 0
         for await _ in beats {
             heard += 1
@@ -92,13 +98,13 @@ extension ScaleOutTests {
         #expect(try await js.streamInfo(ScaleOutNames.topologyStream).state.lastSequence < 3000)
     }
 
-    // Disabled: in the full CI run of the real-peer suites (stop 26) its own
-    // nats-server stopped answering mid-test (a stream create timed out, then
-    // every connect was reset) and the test timed out; alone and in
-    // GestaltNATSTests it passes. The cause is not known yet (see the stop's
-    // closing note); the restore it covers is also exercised by the
-    // retention-gap test in ScaleOutClusterTests.
-    @Test(.disabled("its nats-server died mid-test in CI; cause under investigation"))
+    // Disabled in stop 26: its nats-server died mid-test under load. The
+    // kept log (TestPeers' PeerLogs) showed why: nats-server 2.9.10 panics
+    // (nil pointer in jsMsgGetRequest) when a message get meets a stream
+    // that another connection is still creating, and this test polled the
+    // checkpoint stream's last message every few milliseconds while the
+    // first collector created it. The streams are made before any poll now.
+    @Test
     func aRestoreWhoseUpdatesAgedOutDoesNotWaitForThem() async throws {
         let (nats, options) = try await startNATS()
         defer { nats.stop() }
@@ -112,9 +118,12 @@ extension ScaleOutTests {
             }
         }
         func checkpointAt(_ cluster: String) async -> UInt64 {
-            // Until a collector made the checkpoint stream, there is none to ask.
             (try? await checkpointSequence(options, cluster)).flatMap { $0 } ?? 0
         }
+        // Made before anything asks them for a message (see above).
+        let admin = JetStream(try await NATSConnection.connect(options))
+        defer { Task { await admin.connection.close() } }
+        _ = try await ScaleOutStreams.ensure(admin)
         // One collector after the other, each stopped once it has checkpointed:
         // two running collectors checkpoint at the stream's last sequence
         // every 200 ms, so their checkpoints would soon name the same one.

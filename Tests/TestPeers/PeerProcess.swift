@@ -58,11 +58,15 @@ public final class PeerProcess: Sendable {
         process.currentDirectoryURL = directory
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         try process.run()
-        return PeerProcess(name: name, process: process, directory: directory, logURL: logURL)
+        let peer = PeerProcess(name: name, process: process, directory: directory, logURL: logURL)
+        PeerLogs.running.withLock { $0[ObjectIdentifier(peer)] = peer }
+        return peer
     }
 
     public var isRunning: Bool { process.isRunning }
     public var pid: Int32 { process.processIdentifier }
+    /// The exit status (or signal) once it exited.
+    public var exitStatus: Int32 { process.isRunning ? 0 : process.terminationStatus }
 
     /// What the peer printed so far, for failure messages.
     public var output: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
@@ -76,7 +80,10 @@ public final class PeerProcess: Sendable {
     }
 
     /// SIGTERM, then SIGKILL if it has not exited within `grace`; removes the data dir unless `keepDirectory`.
+    /// A peer that had already exited says so on stderr, with its log's last lines (`PeerLogs`).
     public func stop(grace: Duration = .seconds(10), keepDirectory: Bool = false) {
+        let wasRunning = PeerLogs.running.withLock { $0.removeValue(forKey: ObjectIdentifier(self)) } != nil
+        if wasRunning, !process.isRunning { PeerLogs.reportUnexpectedExit(self) }
         terminate(signal: SIGTERM, grace: grace)
         if !keepDirectory { try? FileManager.default.removeItem(at: directory) }
     }

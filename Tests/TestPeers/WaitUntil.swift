@@ -20,19 +20,27 @@ public func waitUntil(
     var pause = Duration.milliseconds(1)
     while try await !condition() {
         guard clock.now < deadline else {
-            throw WaitTimeout(what: what, timeout: timeout, fileID: fileID, line: line)
+            throw WaitTimeout(
+                what: what, timeout: timeout, fileID: fileID, line: line,
+                peers: PeerLogs.report(why: "a wait timed out: \(what) (\(fileID):\(line))"))
         }
         try await Task.sleep(for: pause)
         pause = min(pause * 2, .milliseconds(25))
     }
 }
 
-/// A wait whose condition never held: says what was awaited, for how long, and where.
+/// A wait whose condition never held: says what was awaited, for how long,
+/// and where, and what the peers running then last printed (`PeerLogs`).
 public struct WaitTimeout: Error, CustomStringConvertible {
     public let what: String
     public let timeout: Duration
     public let fileID: String
     public let line: Int
+    /// The running peers' log tails, "" when none runs.
+    public var peers: String = ""
 
-    public var description: String { "timed out after \(timeout) waiting until \(what) (\(fileID):\(line))" }
+    public var description: String {
+        let said = "timed out after \(timeout) waiting until \(what) (\(fileID):\(line))"
+        return peers.isEmpty ? said : "\(said)\n\(peers)"
+    }
 }

@@ -16,16 +16,24 @@ public final class ClusterPublisher: Sendable {
     public let names: ScaleOutNames
     public let checkpointInterval: Duration
     public let heartbeatInterval: Duration
+    /// How many updates and events may wait for their acknowledgement at once (`PublishPipeline`).
+    public let window: Int
+    /// Whether the sources are past their first sync: the roster waits for
+    /// it, or a collector just started would name too few entities.
+    let synced: @Sendable () -> Bool
     let logger: Logger
 
     public init(
         store: TopologyStore, names: ScaleOutNames, checkpointInterval: Duration,
-        heartbeatInterval: Duration = .seconds(1), logger: Logger = Logger(label: "gestalt.collect")
+        heartbeatInterval: Duration = .seconds(1), window: Int = 256, synced: @escaping @Sendable () -> Bool = { true },
+        logger: Logger = Logger(label: "gestalt.collect")
     ) {
+        self.synced = synced
         self.store = store
         self.names = names
         self.checkpointInterval = checkpointInterval
         self.heartbeatInterval = heartbeatInterval
+        self.window = window
         self.logger = logger
     }
 
@@ -35,6 +43,13 @@ public final class ClusterPublisher: Sendable {
         var revision: UInt64
         var eventSeq: UInt64
         var topologySequence: UInt64
+
+        /// Past the updates the topology stream acknowledged, oldest first.
+        mutating func advance(_ acked: [PublishPipeline.Acked]) {
+            guard let last = acked.last else { return }
+            revision = last.tag
+            topologySequence = last.ack.sequence
+        }
     }
 
     /// Runs until cancelled; a lost connection or server is retried.
@@ -43,11 +58,22 @@ public final class ClusterPublisher: Sendable {
             revision: store.configuration.startingCounter, eventSeq: store.configuration.startingCounter,
             topologySequence: 0)
         var started = false
+        // The first checkpoint of this run once the sources are synced is
+        // preceded by a roster of every entity the collector holds: entities
+        // removed while it was down leave the running edges.
+        var rosterDue = true
         while !Task.isCancelled {
             do {
-                let connection = try await NATSConnection.connect(options)
+                // No reconnect: a reconnected connection would send what it
+                // buffered meanwhile, ahead of the in-flight publishes the old
+                // server lost, out of order. A new connection resends from the
+                // oldest unacknowledged update instead.
+                var once = options
+                once.reconnect.maxAttempts = 0
+                let connection = try await NATSConnection.connect(once)
                 defer { Task { await connection.close() } }
                 let js = JetStream(connection)
+                let pipeline = try await PublishPipeline.open(connection, window: window, timeout: js.timeout)
                 let infos = try await ScaleOutStreams.ensure(js, logger: logger)
                 if !started, let info = infos[ScaleOutNames.topologyStream] {
                     // Earlier messages (other clusters', an earlier collector's) came before ours.
@@ -55,37 +81,48 @@ public final class ClusterPublisher: Sendable {
                 }
                 started = true
                 logger.info("publishing cluster \(names.cluster) to \(options.host):\(options.port)")
-                // Beats on their own: a burst of acknowledged publishes (about
-                // 730 a second) must not silence the collector past the edges' deadline.
+                // Beats on their own: a burst of publishes waiting for room in
+                // the window must not silence the collector past the edges' deadline.
                 let beating = BeatFailure()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         do { try await self.beat(js.connection) } catch { beating.error.withLock { $0 = error } }
                     }
                     defer { group.cancelAll() }
-                    try await publishLoop(js, &position, beating)
+                    try await publishLoop(js, pipeline, &position, &rosterDue, beating)
                 }
             } catch is CancellationError {
                 return
             } catch {
-                logger.warning("cluster publisher: \(error); retrying")
+                logger.warning(
+                    "cluster publisher: \(error); starting again on a new connection after revision \(position.revision), in order"
+                )
                 try? await Task.sleep(for: .seconds(1))
             }
         }
     }
 
-    private func publishLoop(_ js: JetStream, _ position: inout Position, _ beating: BeatFailure) async throws {
+    private func publishLoop(
+        _ js: JetStream, _ pipeline: PublishPipeline, _ position: inout Position, _ rosterDue: inout Bool,
+        _ beating: BeatFailure
+    ) async throws {
         var nextCheckpoint = ContinuousClock.now
         var seen = store.revision
         while !Task.isCancelled {
             // An idle loop touches no connection: the beats' failure is how it learns of a dead one.
             if let error = beating.error.withLock({ $0 }) { throw error }
+            // Once the sources are synced: the roster, and a checkpoint right after it.
+            if rosterDue, synced() {
+                try await publishRoster(js, pipeline, &position)
+                rosterDue = false
+                nextCheckpoint = .now
+            }
             if ContinuousClock.now >= nextCheckpoint {
-                try await checkpoint(js, &position)
+                try await checkpoint(js, pipeline, &position)
                 nextCheckpoint = .now + checkpointInterval
             }
-            try await publishUpdates(js, &position, through: .max)
-            try await publishEvents(js, &position)
+            try await publishUpdates(pipeline, &position, through: .max)
+            try await publishEvents(pipeline, &position)
             // Wait for the next update, but no longer than 50 ms (events have
             // no wait of their own here) or the next checkpoint.
             let wait = max(.milliseconds(1), min(.milliseconds(50), nextCheckpoint - .now))
@@ -115,18 +152,22 @@ public final class ClusterPublisher: Sendable {
         }
     }
 
-    func publishUpdates(_ js: JetStream, _ position: inout Position, through last: UInt64) async throws {
-        while position.revision < min(last, store.revision) {
-            switch store.updates(after: position.revision, limit: 256) {
+    /// Sends the store's updates after `position` up to `last`, up to the
+    /// pipeline's window at a time, and returns once all are acknowledged:
+    /// `position` is then exact (a checkpoint or roster names it).
+    func publishUpdates(_ pipeline: PublishPipeline, _ position: inout Position, through last: UInt64) async throws {
+        var sentThrough = position.revision
+        sending: while sentThrough < min(last, store.revision) {
+            switch store.updates(after: sentThrough, limit: 256) {
             case .updates(let updates):
                 // None at or below `last` (or none at all): nothing more to send now.
-                guard let first = updates.first, first.revision <= last else { return }
+                guard let first = updates.first, first.revision <= last else { break sending }
                 for logged in updates where logged.revision <= last {
-                    let ack = try await js.publish(
+                    let acked = try await pipeline.send(
                         ByteBuffer(bytes: logged.json), to: names.topologySubject,
-                        messageID: "\(store.configuration.startingCounter)-\(logged.revision)")
-                    position.revision = logged.revision
-                    position.topologySequence = ack.sequence
+                        messageID: "\(store.configuration.startingCounter)-\(logged.revision)", tag: logged.revision)
+                    sentThrough = logged.revision
+                    position.advance(acked)
                 }
             case .gone:
                 // Fell behind the store's retained log: what was missed cannot
@@ -135,26 +176,33 @@ public final class ClusterPublisher: Sendable {
                 // Running edges miss the gap until a later update of each entity
                 // (docs/SCALE-OUT.md, "Not done yet").
                 logger.error("cluster publisher fell behind the store's log; the next checkpoint carries the gap")
+                position.advance(try await pipeline.drain())
                 position.revision = min(last, store.revision)
                 return
             }
         }
+        position.advance(try await pipeline.drain())
     }
 
-    private func publishEvents(_ js: JetStream, _ position: inout Position) async throws {
-        while position.eventSeq < store.eventSeq {
-            guard let events = store.events(after: position.eventSeq, limit: 256), !events.isEmpty else {
+    private func publishEvents(_ pipeline: PublishPipeline, _ position: inout Position) async throws {
+        var sentThrough = position.eventSeq
+        while sentThrough < store.eventSeq {
+            guard let events = store.events(after: sentThrough, limit: 256), !events.isEmpty else {
                 logger.error("cluster publisher fell behind the store's events; skipping to the latest")
+                _ = try await pipeline.drain()
                 position.eventSeq = store.eventSeq
                 return
             }
             for logged in events {
-                _ = try await js.publish(
+                _ = try await pipeline.send(
                     ByteBuffer(bytes: logged.json), to: names.eventsSubject,
-                    messageID: "\(store.configuration.startingCounter)-ev-\(logged.event.seq)")
-                position.eventSeq = logged.event.seq
+                    messageID: "\(store.configuration.startingCounter)-ev-\(logged.event.seq)", tag: logged.event.seq)
+                sentThrough = logged.event.seq
             }
         }
+        // Acknowledged, all of them: only then does the position move past them.
+        _ = try await pipeline.drain()
+        position.eventSeq = sentThrough
     }
 
     /// The snapshot is taken at one revision; the updates up to it are
@@ -163,16 +211,42 @@ public final class ClusterPublisher: Sendable {
     /// this cluster's updates up to there are in it, and the other clusters'
     /// messages in between are none of its business, so an edge starting from
     /// it need not read back to an idle cluster's last update.
-    func checkpoint(_ js: JetStream, _ position: inout Position) async throws {
+    func checkpoint(_ js: JetStream, _ pipeline: PublishPipeline, _ position: inout Position) async throws {
         let streamLast = try await js.streamInfo(ScaleOutNames.topologyStream).state.lastSequence
         let (revision, json) = store.snapshotJSON(asFullUpdate: false)
-        try await publishUpdates(js, &position, through: revision)
+        try await publishUpdates(pipeline, &position, through: revision)
         position.topologySequence = max(position.topologySequence, streamLast)
         var headers = NATSHeaders()
         headers[ScaleOutNames.topologySequenceHeader] = String(position.topologySequence)
         let ack = try await js.publish(ByteBuffer(bytes: json), to: names.checkpointSubject, headers: headers)
         logger.debug(
             "checkpoint at topology sequence \(position.topologySequence) (\(json.count) bytes, seq \(ack.sequence))")
+    }
+}
+
+extension ClusterPublisher {
+    /// Every entity id the store holds at one revision, after the updates up
+    /// to it: each edge removes the cluster's entities not named
+    /// (`ClusterReplica.applyRoster`), under its own removal updates.
+    /// None when the cluster has left nothing on the streams (its first run
+    /// ever): no edge holds any of it, and a roster would be one more message
+    /// that changes nothing, past which a client of one edge cannot resume
+    /// exactly on an edge that starts from a later checkpoint.
+    func publishRoster(_ js: JetStream, _ pipeline: PublishPipeline, _ position: inout Position) async throws {
+        let checkpointed = try await js.lastMessage(
+            stream: ScaleOutNames.checkpointStream, subject: names.checkpointSubject)
+        let published = try await js.lastMessage(stream: ScaleOutNames.topologyStream, subject: names.topologySubject)
+        guard checkpointed != nil || published != nil else { return }
+        let snapshot = store.snapshot()
+        try await publishUpdates(pipeline, &position, through: snapshot.revision)
+        var headers = NATSHeaders()
+        headers[ScaleOutNames.rosterHeader] = "entities"
+        let ids = try JSONEncoder().encode(snapshot.entities.map(\.id).sorted())
+        let ack = try await js.publish(
+            ByteBuffer(bytes: ids), to: names.topologySubject, headers: headers,
+            messageID: "\(store.configuration.startingCounter)-roster-\(snapshot.revision)")
+        position.topologySequence = max(position.topologySequence, ack.sequence)
+        logger.info("roster of \(snapshot.entities.count) entities at topology sequence \(ack.sequence)")
     }
 }
 

@@ -3,19 +3,14 @@ import NATSClient
 import NIOCore
 
 /// Stale marks on edges (docs/SCALE-OUT.md, "Staleness"). A collector that
-/// stops beating past the deadline has its entities marked stale, and
-/// current at its next beat. The marks are not made in this edge's store:
-/// its revisions are stream sequences, and a change of its own would have
-/// none. The edge publishes one mark per turn to the cluster's topology
-/// subject instead: a message with no body and a `Gestalt-Mark: stale` or
-/// `current` header, under a message id every edge that saw the same beats
-/// computes alike, so the stream keeps one of each and every edge applies it
-/// at the same sequence, to its own copies (`applyMark`). A mark never
-/// carries an entity: an edge whose store is behind the stream must not put
-/// old contents back into it. When the publish fails (NATS itself is down:
-/// then every cluster falls silent at once), the edge marks its own store,
-/// under the revisions it keeps free between two sequences; the `current`
-/// marks of the first beats after NATS comes back clear them through the stream.
+/// stops beating past this edge's deadline has its entities marked stale on
+/// this edge, and current at its next beat. Each edge decides from the beats
+/// it receives itself: an edge that lost its NATS connection (or its beats)
+/// must not mark a cluster stale on an edge that still hears it. So a mark is
+/// never published; the edge flips its own copies, one change per turn, under
+/// the revisions it keeps free between two stream sequences
+/// (`ClusterReplica.revision(ofSequence:)`), and the next stream update lands
+/// above them.
 extension ClusterReplica {
     typealias Turn = ClusterLiveness<ContinuousClock.Instant>.Action
 
@@ -40,19 +35,17 @@ extension ClusterReplica {
         }
     }
 
-    /// One at a time, in order: a cluster's `current` is never published
-    /// while its `stale` still is.
-    func markTurns(_ turns: AsyncStream<Turn>, _ js: JetStream) async {
-        for await turn in turns { await mark(turn, js) }
+    /// One at a time, in order: a cluster's `current` never comes before its `stale`.
+    func markTurns(_ turns: AsyncStream<Turn>) async {
+        for await turn in turns { mark(turn) }
     }
 
-    /// Publishes the mark; a failed publish marks this edge's own store
-    /// (the connection is gone, and the follow loop starts over).
-    func mark(_ turn: Turn, _ js: JetStream) async {
-        let (cluster, epoch, stale): (String, String, Bool) =
+    /// Flips this edge's own copies of the cluster's entities, below the next stream sequence.
+    func mark(_ turn: Turn) {
+        let (cluster, stale): (String, Bool) =
             switch turn {
-            case .stale(let cluster, let epoch): (cluster, epoch, true)
-            case .current(let cluster, let epoch): (cluster, epoch, false)
+            case .stale(let cluster, _): (cluster, true)
+            case .current(let cluster, _): (cluster, false)
             }
         logger.warning(
             "cluster \(cluster): \(stale ? "no heartbeat, marking stale" : "heartbeat back, marking current")")
@@ -62,44 +55,12 @@ extension ClusterReplica {
         {
             reportFollowing()
         }
-        guard let names = try? ScaleOutNames(cluster: cluster) else { return }
-        var headers = NATSHeaders()
-        headers[ScaleOutNames.markHeader] = stale ? "stale" : "current"
-        headers[ScaleOutNames.markTimeHeader] = String(Timestamp.now().millisecondsSince1970)
-        do {
-            _ = try await js.publish(
-                ByteBuffer(), to: names.topologySubject, headers: headers,
-                messageID: "\(stale ? "stale" : "current")-\(cluster)-\(epoch)")
-        } catch {
-            // The next stream message is at least one past the last read: the marks stay below it.
-            let ids = owners.withLock { owners in owners.filter { $0.value == cluster }.map(\.key) }
-            let limit = Self.revision(ofSequence: position.withLock { $0 } + 1)
-            if let marked = store.markStale(ids: ids, stale, below: limit) {
-                logger.warning(
-                    "cluster \(cluster): publishing the mark failed (\(error)); \(marked) marked on this edge")
-            } else {
-                logger.error(
-                    "cluster \(cluster): publishing the mark failed (\(error)), and its \(ids.count) entities do not fit in the edge's room before the next sequence; not marked"
-                )
-            }
-        }
-    }
-
-    /// A mark read from the stream at `sequence`: every entity this edge
-    /// holds of `cluster` takes the flag, its contents its own.
-    func applyMark(_ value: String, at: Timestamp, cluster: String, sequence: UInt64) {
-        guard value == "stale" || value == "current" else {
-            logger.error(
-                "topology sequence \(sequence): unknown \(ScaleOutNames.markHeader) \(value.debugDescription); skipped")
-            return
-        }
+        // The next stream message is at least one past the last read: the marks stay below it.
         let ids = owners.withLock { owners in owners.filter { $0.value == cluster }.map(\.key) }
-        let marked = store.replicateMark(
-            ids: ids, value == "stale", revision: Self.revision(ofSequence: sequence),
-            below: Self.revision(ofSequence: sequence + 1), now: at)
-        if marked == nil, Self.revision(ofSequence: sequence) > store.revision {
+        let limit = Self.revision(ofSequence: position.withLock { $0 } + 1)
+        if store.markStale(ids: ids, stale, below: limit) == nil {
             logger.error(
-                "topology sequence \(sequence): cluster \(cluster)'s \(ids.count) entities do not fit in one sequence's room; mark skipped"
+                "cluster \(cluster): its \(ids.count) entities do not fit in the edge's room before the next sequence; not marked"
             )
         }
     }

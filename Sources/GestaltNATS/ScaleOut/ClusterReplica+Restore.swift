@@ -52,10 +52,10 @@ extension ClusterReplica {
                 // At or below its checkpoint: skipped.
                 switch message {
                 case .update(let update): store.replicate(update, revision: revision)
-                case .mark(let stale, let at):
-                    store.replicateMark(
-                        ids: store.snapshot().entities.map(\.id), stale, revision: revision,
-                        below: Self.revision(ofSequence: sequence + 1), now: at)
+                case .roster(let kept):
+                    let gone = store.snapshot().entities.map(\.id).filter { !kept.contains($0) }
+                    store.replicateRemovals(
+                        ids: gone, revision: revision, below: Self.revision(ofSequence: sequence + 1), now: .now())
                 }
             }
         }
@@ -94,10 +94,11 @@ extension ClusterReplica {
 
     enum Replayed {
         case update(TopologyUpdate)
-        case mark(stale: Bool, at: Timestamp)
+        /// The ids a collector's roster names, stamped.
+        case roster(Set<String>)
     }
 
-    /// Hands `body` each shown cluster's update or mark in `[from, through]`, stamped.
+    /// Hands `body` each shown cluster's update or roster in `[from, through]`, stamped.
     private func replay(
         _ js: JetStream, from: UInt64, through: UInt64,
         _ body: (String, UInt64, Replayed) -> Void
@@ -109,10 +110,12 @@ extension ClusterReplica {
                 guard let sequence = message.metadata?.streamSequence else { return }
                 if sequence > through { throw Done() }
                 if let cluster = ScaleOutNames.cluster(ofSubject: message.subject), shows(cluster) {
-                    if let mark = message.headers?[ScaleOutNames.markHeader] {
-                        if mark == "stale" || mark == "current" {
-                            body(cluster, sequence, .mark(stale: mark == "stale", at: Self.markTime(message.headers)))
+                    if message.headers?[ScaleOutNames.rosterHeader] != nil {
+                        if let kept = rosterIDs(message.payload, cluster: cluster, sequence: sequence) {
+                            body(cluster, sequence, .roster(kept))
                         }
+                    } else if message.headers?[ScaleOutNames.markHeader] != nil {
+                        // An older edge's stale mark: each edge judges the beats it hears itself.
                     } else if let update = try? JSONDecoder().decode(
                         TopologyUpdate.self, from: Data(message.payload.readableBytesView))
                     {

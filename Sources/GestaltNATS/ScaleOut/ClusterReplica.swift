@@ -54,12 +54,6 @@ public final class ClusterReplica: Sendable {
     /// every edge. 2^33 sequences stay below 2^53, exact in JavaScript.
     public static func revision(ofSequence sequence: UInt64) -> UInt64 { sequence << 20 }
     public static func sequence(ofRevision revision: UInt64) -> UInt64 { revision >> 20 }
-    /// A mark's time, the same on every edge (now when it has none).
-    static func markTime(_ headers: NATSHeaders?) -> Timestamp {
-        headers?[ScaleOutNames.markTimeHeader].flatMap { Int64($0) }.map { Timestamp(millisecondsSince1970: $0) }
-            ?? .now()
-    }
-
     /// Past it, revisions exceed 2^53 (logged once, when a sequence passes it).
     static let largestExactSequence: UInt64 = 1 << 33
 
@@ -147,9 +141,11 @@ public final class ClusterReplica: Sendable {
                         )
                     }
                     if let cluster = ScaleOutNames.cluster(ofSubject: message.subject), self.shows(cluster) {
-                        if let mark = message.headers?[ScaleOutNames.markHeader] {
-                            self.applyMark(
-                                mark, at: Self.markTime(message.headers), cluster: cluster, sequence: sequence)
+                        if message.headers?[ScaleOutNames.rosterHeader] != nil {
+                            self.applyRoster(message.payload, cluster: cluster, sequence: sequence)
+                        } else if message.headers?[ScaleOutNames.markHeader] != nil {
+                            // An older edge's mark: each edge judges the beats it hears itself.
+                            self.logger.debug("topology sequence \(sequence): a published stale mark; skipped")
                         } else {
                             self.apply(message.payload, cluster: cluster, sequence: sequence)
                         }
@@ -179,7 +175,7 @@ public final class ClusterReplica: Sendable {
                 }
             }
             let (turns, said) = AsyncStream.makeStream(of: Turn.self)
-            group.addTask { await self.markTurns(turns, js) }
+            group.addTask { await self.markTurns(turns) }
             group.addTask { try await self.judgeHeartbeats(beats, said) }
             group.addTask { try await self.judgeDeadlines(said) }
             try await group.next()
@@ -216,6 +212,42 @@ public final class ClusterReplica: Sendable {
         }
         liveness.withLock { $0.watch(cluster, now: .now) }
         store.replicate(stamped, revision: Self.revision(ofSequence: sequence))
+    }
+}
+
+extension ClusterReplica {
+    /// The entity ids a roster names, stamped with their cluster; nil (said) for a bad body.
+    func rosterIDs(_ payload: ByteBuffer, cluster: String, sequence: UInt64) -> Set<String>? {
+        guard let ids = try? JSONDecoder().decode([String].self, from: Data(payload.readableBytesView)) else {
+            logger.error("topology sequence \(sequence): a roster that is not a JSON array of ids; skipped")
+            return nil
+        }
+        return Set(ids.map { ClusterIDs.stamp($0, cluster: cluster) })
+    }
+
+    /// A collector's roster at `sequence`: this edge's entities of `cluster`
+    /// it does not name are gone (removed while the collector was down),
+    /// removed in the sequence's room, as every edge does.
+    func applyRoster(_ payload: ByteBuffer, cluster: String, sequence: UInt64) {
+        guard let kept = rosterIDs(payload, cluster: cluster, sequence: sequence) else { return }
+        let gone = owners.withLock { owners in
+            owners.filter { $0.value == cluster && !kept.contains($0.key) }.map(\.key)
+        }
+        liveness.withLock { $0.watch(cluster, now: .now) }
+        guard !gone.isEmpty else { return }
+        let removed = store.replicateRemovals(
+            ids: gone, revision: Self.revision(ofSequence: sequence), below: Self.revision(ofSequence: sequence + 1),
+            now: .now())
+        guard let removed else {
+            if Self.revision(ofSequence: sequence) > store.revision {
+                logger.error(
+                    "topology sequence \(sequence): cluster \(cluster)'s \(gone.count) vanished entities do not fit in one sequence's room; not removed"
+                )
+            }
+            return
+        }
+        owners.withLock { owners in for id in gone { owners[id] = nil } }
+        logger.info("cluster \(cluster): its collector's roster removed \(gone.count) entities (\(removed) updates)")
     }
 }
 

@@ -55,12 +55,15 @@ public struct ScaleOutNames: Sendable, Equatable {
     /// Headers of a checkpoint: the last topology and event sequences it includes.
     public static let topologySequenceHeader = "Gestalt-Topology-Seq"
     public static let eventSequenceHeader = "Gestalt-Event-Seq"
-    /// Header of a stale mark on a topology subject: `stale` or `current`,
-    /// for every entity of the subject's cluster; the message has no body.
+    /// Header of a stale mark older edges published on a topology subject
+    /// (no body): edges now skip it, each judges the beats it hears itself.
     public static let markHeader = "Gestalt-Mark"
-    /// Header of a stale mark: when it was made, in milliseconds since 1970,
-    /// the `updated_at` every edge gives the entities it flips.
-    public static let markTimeHeader = "Gestalt-Mark-At"
+    /// Header of a collector's roster on its topology subject (value
+    /// `entities`): the body is the JSON array of every entity id the
+    /// collector holds, and edges remove the cluster's others. Sent before
+    /// its first checkpoint after start: what vanished while it was down
+    /// leaves every running edge.
+    public static let rosterHeader = "Gestalt-Roster"
 }
 
 public struct ScaleOutError: Error, CustomStringConvertible {
