@@ -87,6 +87,13 @@ public final class LayoutService: Service {
                 // so they do not count as new work.
                 seen = Self.follow(store, into: &layout, after: seen)
                 if !layout.isSettled { continue }
+                // Changes the layout passes by (a client PATCHing labels)
+                // would wake this loop once each: the rest of the tick is
+                // waited out first, so it wakes at most once per tick.
+                let rest = configuration.tickInterval - (clock.now - tickStart)
+                if rest > .zero {
+                    do { try await requests.pause(until: clock.now + rest) } catch { return }
+                }
                 if await Self.waitForWork(store.topologySignal, after: seen, requests: requests) == .closed {
                     // The streams closed for shutdown; this service ends when its
                     // own turn comes (cancellation), so the service group sees an

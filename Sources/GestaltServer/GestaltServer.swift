@@ -71,7 +71,7 @@ public struct GestaltServer: Sendable {
 
     public func makeRouter() -> Router<GestaltRequestContext> {
         let router = Router(context: GestaltRequestContext.self)
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: EmbeddedUIMiddleware())
         // Before every route and route middleware (history's answers among them).

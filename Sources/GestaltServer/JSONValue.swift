@@ -32,7 +32,7 @@ enum JSONValue: Decodable, Equatable {
         guard !bytes.isEmpty else { throw APIError.invalidBody("the request body is empty; send a JSON object") }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            value = try JSONValueParser.parse(bytes)
         } catch {
             throw APIError.invalidBody("the request body is not valid JSON")
         }

@@ -16,6 +16,7 @@ struct PatchBench: AsyncParsableCommand {
     @Option(help: "The gestalt binary (default: next to this one).") var gestalt: String?
     @Option(help: "Loopback port.") var port = 18295
     @Option(help: "Seconds to wait after the warm-up (to attach perf: its pid is printed).") var pause = 0
+    @Option(help: "GET this path instead of PATCHing (e.g. /healthz), for the request path's own cost.") var get: String?
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gestalt-patch-\(getpid())")
@@ -41,12 +42,17 @@ struct PatchBench: AsyncParsableCommand {
         defer { peer.stop() }
         print("load average \(FanoutBench.loadAverage()); gestalt pid \(peer.worker.pid)")
         var sequence = 0
+        let what = get.map { "GET \($0)" } ?? "PATCH"
         func patches(_ n: Int) async throws {
             for _ in 0..<n {
                 sequence += 1
-                guard await peer.publish("", sequence: sequence, client: client) else {
-                    throw LoadTargetError(message: "PATCH \(sequence) was not answered 200")
-                }
+                let answered =
+                    if let get {
+                        await Self.get(get, port: port, client: client)
+                    } else {
+                        await peer.publish("", sequence: sequence, client: client)
+                    }
+                guard answered else { throw LoadTargetError(message: "\(what) \(sequence) was not answered 200") }
             }
         }
         try await patches(count)
@@ -60,7 +66,14 @@ struct PatchBench: AsyncParsableCommand {
         let each = String(format: "%.1f", used / Double(count) * 1e6)
         let rate = String(format: "%.0f", Double(count) / seconds)
         print(
-            "\(count) PATCHes: \(each) µs server CPU each, \(rate) PATCH/s in sequence; "
+            "\(count) × \(what): \(each) µs server CPU each, \(rate)/s in sequence; "
                 + "load average \(FanoutBench.loadAverage())")
+    }
+
+    private static func get(_ path: String, port: Int, client: HTTPClient) async -> Bool {
+        let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        guard let response = try? await client.execute(request, timeout: .seconds(10)) else { return false }
+        _ = try? await response.body.collect(upTo: 1 << 20)
+        return response.status == .ok
     }
 }
