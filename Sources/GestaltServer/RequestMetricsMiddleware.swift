@@ -93,7 +93,8 @@ final class RequestMetricsCache: Sendable {
     func active(_ method: HTTPRequest.Method) -> Meter {
         methods.withLock { methods in
             if let meter = methods[method] { return meter }
-            let meter = Meter(label: "http.server.active_requests", dimensions: [("http.request.method", method.description)])
+            let meter = Meter(
+                label: "http.server.active_requests", dimensions: [("http.request.method", method.description)])
             methods[method] = meter
             return meter
         }

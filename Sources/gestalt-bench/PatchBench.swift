@@ -16,7 +16,8 @@ struct PatchBench: AsyncParsableCommand {
     @Option(help: "The gestalt binary (default: next to this one).") var gestalt: String?
     @Option(help: "Loopback port.") var port = 18295
     @Option(help: "Seconds to wait after the warm-up (to attach perf: its pid is printed).") var pause = 0
-    @Option(help: "GET this path instead of PATCHing (e.g. /healthz), for the request path's own cost.") var get: String?
+    @Option(help: "GET this path instead of PATCHing (e.g. /healthz), for the request path's own cost.") var get:
+        String?
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gestalt-patch-\(getpid())")

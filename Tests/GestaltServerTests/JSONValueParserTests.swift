@@ -59,7 +59,10 @@ import Testing
             let whole = Int64(bitPattern: random.next()) % 1_000_000
             let fraction = random.next() % 1000
             let exponent = Int(random.next() % 40) - 20
-            return ["\(whole)", "\(whole).\(fraction)", "\(whole).\(fraction)e\(exponent)", "\(whole)E+\(fraction % 9)", "-0.0"][
+            return [
+                "\(whole)", "\(whole).\(fraction)", "\(whole).\(fraction)e\(exponent)", "\(whole)E+\(fraction % 9)",
+                "-0.0",
+            ][
                 Int(random.next() % 5)]
         case 2, 3:
             let pieces = ["a", "é", "\\n", "\\\"", "\\u00e9", "\\ud83d\\ude00", "😀", " ", "\\/", "x"]

@@ -18,9 +18,7 @@ public final class PeerProcess: Sendable {
     public let name: String
     /// A fresh directory for the peer's data, removed by `stop()`.
     public let directory: URL
-    // Process is thread-safe for the calls made here (terminate, isRunning,
-    // waitUntilExit, processIdentifier); Foundation does not mark it Sendable.
-    nonisolated(unsafe) private let process: Process
+    private let process: Process
     private let logURL: URL
 
     private init(name: String, process: Process, directory: URL, logURL: URL) {
