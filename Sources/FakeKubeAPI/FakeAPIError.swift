@@ -1,5 +1,5 @@
 /// Why the fake refused a write made through its Swift API.
-public enum FakeAPIError: Error, Sendable, Hashable {
+package enum FakeAPIError: Error, Sendable, Hashable {
     case invalid(String)
     case conflict(String)
     case notFound(String)

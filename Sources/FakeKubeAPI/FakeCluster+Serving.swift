@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What the server asks of the cluster for one list or watch request.
 struct ResourceRequest: Sendable {

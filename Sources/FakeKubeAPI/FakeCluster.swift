@@ -4,17 +4,17 @@ import Synchronization
 /// The state behind a fake API server, and the Swift API tests use to change
 /// it: writes bump one global resourceVersion, as etcd does, and every open
 /// watch sees them in order.
-public final class FakeCluster: Sendable {
+package final class FakeCluster: Sendable {
     let state = Mutex(FakeClusterState())
     let settings = Mutex(FakeSettings())
 
-    public init() {}
+    package init() {}
 
     // MARK: Objects
 
     /// Creates an object (a JSON dictionary); returns its resourceVersion.
     @discardableResult
-    public func create(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
+    package func create(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
         let sendable = FakeJSON.encode(object)
         return try state.withLock { s throws(FakeAPIError) in
             try s.write(resource, object: FakeJSON.object(sendable), type: "ADDED")
@@ -23,7 +23,7 @@ public final class FakeCluster: Sendable {
 
     /// Replaces an existing object; returns its new resourceVersion.
     @discardableResult
-    public func update(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
+    package func update(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
         let sendable = FakeJSON.encode(object)
         return try state.withLock { s throws(FakeAPIError) in
             try s.write(resource, object: FakeJSON.object(sendable), type: "MODIFIED")
@@ -32,7 +32,7 @@ public final class FakeCluster: Sendable {
 
     /// Creates or replaces an object.
     @discardableResult
-    public func apply(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
+    package func apply(_ resource: FakeResource, _ object: [String: Any]) throws(FakeAPIError) -> UInt64 {
         let sendable = FakeJSON.encode(object)
         return try state.withLock { s throws(FakeAPIError) in
             try s.write(resource, object: FakeJSON.object(sendable), type: "APPLY")
@@ -41,7 +41,7 @@ public final class FakeCluster: Sendable {
 
     /// Changes an existing object in place.
     @discardableResult
-    public func modify(
+    package func modify(
         _ resource: FakeResource, namespace: String? = nil, name: String, _ change: (inout [String: Any]) -> Void
     ) throws(FakeAPIError) -> UInt64 {
         guard var object = object(resource, namespace: namespace, name: name) else {
@@ -52,47 +52,47 @@ public final class FakeCluster: Sendable {
     }
 
     @discardableResult
-    public func delete(_ resource: FakeResource, namespace: String? = nil, name: String) throws(FakeAPIError) -> UInt64
+    package func delete(_ resource: FakeResource, namespace: String? = nil, name: String) throws(FakeAPIError) -> UInt64
     {
         try state.withLock { s throws(FakeAPIError) in try s.delete(resource, namespace: namespace, name: name) }
     }
 
-    public func object(_ resource: FakeResource, namespace: String? = nil, name: String) -> [String: Any]? {
+    package func object(_ resource: FakeResource, namespace: String? = nil, name: String) -> [String: Any]? {
         let key = StoredObject.key(namespace: resource.namespaced ? namespace : nil, name: name)
         return state.withLock { $0.objects[resource]?[key]?.full }.map(FakeJSON.object)
     }
 
     /// Every object of a resource, in key order.
-    public func objects(_ resource: FakeResource) -> [[String: Any]] {
+    package func objects(_ resource: FakeResource) -> [[String: Any]] {
         state.withLock { $0.items(resource, namespace: nil).map(\.full) }.map(FakeJSON.object)
     }
 
-    public var resourceVersion: UInt64 { state.withLock { $0.resourceVersion } }
+    package var resourceVersion: UInt64 { state.withLock { $0.resourceVersion } }
 
     // MARK: Compaction
 
     /// Forgets the watch history: a list or watch from any earlier resourceVersion answers 410.
-    public func compact() { state.withLock { $0.compact() } }
+    package func compact() { state.withLock { $0.compact() } }
 
     /// How many watch events the history keeps before compacting the oldest.
-    public func setHistoryLimit(_ limit: Int) { state.withLock { $0.historyLimit = max(1, limit) } }
+    package func setHistoryLimit(_ limit: Int) { state.withLock { $0.historyLimit = max(1, limit) } }
 
     // MARK: Access and behaviour
 
-    public func forbid(_ resource: FakeResource, _ scope: ForbiddenScope = .everywhere) {
+    package func forbid(_ resource: FakeResource, _ scope: ForbiddenScope = .everywhere) {
         state.withLock { _ = $0.forbidden[resource, default: []].insert(scope) }
     }
 
-    public func allow(_ resource: FakeResource) { state.withLock { _ = $0.forbidden.removeValue(forKey: resource) } }
+    package func allow(_ resource: FakeResource) { state.withLock { _ = $0.forbidden.removeValue(forKey: resource) } }
 
     /// How a watch from a compacted resourceVersion is refused.
-    public var goneStyle: GoneStyle {
+    package var goneStyle: GoneStyle {
         get { settings.withLock { $0.goneStyle } }
         set { settings.withLock { $0.goneStyle = newValue } }
     }
 
     /// Whether `sendInitialEvents=true` (WatchList) is served; when off it is refused with 422, as with the feature gate off.
-    public var watchListEnabled: Bool {
+    package var watchListEnabled: Bool {
         get { settings.withLock { $0.watchListEnabled } }
         set { settings.withLock { $0.watchListEnabled = newValue } }
     }
@@ -101,19 +101,19 @@ public final class FakeCluster: Sendable {
     /// kube-like server: the watch sends what exists, no initial-events-end
     /// bookmark, and ends. Not what a real v1.31 server does; the source
     /// must still sync against it.
-    public var ignoresSendInitialEvents: Bool {
+    package var ignoresSendInitialEvents: Bool {
         get { settings.withLock { $0.ignoresSendInitialEvents } }
         set { settings.withLock { $0.ignoresSendInitialEvents = newValue } }
     }
 
     /// Whether metrics.k8s.io is served.
-    public var metricsEnabled: Bool {
+    package var metricsEnabled: Bool {
         get { settings.withLock { $0.metricsEnabled } }
         set { settings.withLock { $0.metricsEnabled = newValue } }
     }
 
     /// Sets one pod's usage as metrics-server would report it, e.g. cpu "250m", memory "64Mi".
-    public func setPodMetrics(
+    package func setPodMetrics(
         namespace: String, name: String, containers: [(name: String, cpu: String, memory: String)]
     ) {
         let usage = containers.map { PodMetricsEntry.Container(name: $0.name, cpu: $0.cpu, memory: $0.memory) }
@@ -125,12 +125,12 @@ public final class FakeCluster: Sendable {
     // MARK: Watches and faults
 
     /// Open watches, optionally of one resource.
-    public func openWatchCount(_ resource: FakeResource? = nil) -> Int {
+    package func openWatchCount(_ resource: FakeResource? = nil) -> Int {
         state.withLock { s in s.watches.values.filter { resource == nil || $0.resource == resource }.count }
     }
 
     /// Sends a BOOKMARK with the current resourceVersion to every watch that allowed them.
-    public func sendBookmarks() {
+    package func sendBookmarks() {
         state.withLock { s in
             for watch in s.watches.values where watch.bookmarks && !watch.stalled {
                 watch.continuation.yield(.bytes(s.bookmarkLine(for: watch.resource)))
@@ -139,19 +139,19 @@ public final class FakeCluster: Sendable {
     }
 
     /// Ends watches mid-stream: cleanly (as a timeout would) or by breaking the connection.
-    public func dropWatches(_ resource: FakeResource? = nil, abruptly: Bool = true) {
+    package func dropWatches(_ resource: FakeResource? = nil, abruptly: Bool = true) {
         endWatches(resource) { _ in [abruptly ? .abort : .end] }
     }
 
     /// Sends a 410 ERROR event on open watches and ends them, as a server whose
     /// watch cache fell behind does.
-    public func expireWatches(_ resource: FakeResource? = nil) {
+    package func expireWatches(_ resource: FakeResource? = nil) {
         let status = FakeJSON.status(code: 410, reason: "Expired", message: "too old resource version")
         endWatches(resource) { _ in [.bytes(FakeJSON.watchLine(type: "ERROR", object: status)), .end] }
     }
 
     /// Freezes open watches: the connection stays open and nothing more is written, not even the timeout's end.
-    public func stallWatches(_ resource: FakeResource? = nil) {
+    package func stallWatches(_ resource: FakeResource? = nil) {
         state.withLock { s in
             for (id, watch) in s.watches where resource == nil || watch.resource == resource {
                 s.watches[id]?.stalled = true
@@ -160,7 +160,7 @@ public final class FakeCluster: Sendable {
     }
 
     /// Writes a line that is not JSON into open watches.
-    public func sendMalformedLine(_ resource: FakeResource? = nil) {
+    package func sendMalformedLine(_ resource: FakeResource? = nil) {
         state.withLock { s in
             for watch in s.watches.values where (resource == nil || watch.resource == resource) && !watch.stalled {
                 watch.continuation.yield(
@@ -170,7 +170,7 @@ public final class FakeCluster: Sendable {
     }
 
     /// Every request answered so far, oldest first.
-    public var requests: [FakeRequestRecord] { state.withLock { $0.requests } }
+    package var requests: [FakeRequestRecord] { state.withLock { $0.requests } }
 
     private func endWatches(_ resource: FakeResource?, frames: (WatchRegistration) -> [WatchFrame]) {
         state.withLock { s in

@@ -1,5 +1,5 @@
 import Hummingbird
-import Logging
+package import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -12,14 +12,14 @@ import Synchronization
 /// try server.cluster.create(.pods, ["metadata": ["name": "web-1", "namespace": "shop"]])
 /// await server.stop()
 /// ```
-public final class FakeKubeServer: Sendable {
-    public let cluster: FakeCluster
+package final class FakeKubeServer: Sendable {
+    package let cluster: FakeCluster
     private let bookmarkInterval: Duration?
     private let logger: Logger
     private let running = Mutex<(task: Task<Void, Never>?, group: ServiceGroup?, port: Int?)>((nil, nil, nil))
 
     /// - Parameter bookmarkInterval: when set, every watch that allows bookmarks gets one this often.
-    public init(cluster: FakeCluster = FakeCluster(), bookmarkInterval: Duration? = nil, logger: Logger? = nil) {
+    package init(cluster: FakeCluster = FakeCluster(), bookmarkInterval: Duration? = nil, logger: Logger? = nil) {
         self.cluster = cluster
         self.bookmarkInterval = bookmarkInterval
         var quiet = Logger(label: "fake-kube-api")
@@ -28,14 +28,14 @@ public final class FakeKubeServer: Sendable {
     }
 
     /// The bound port, once started.
-    public var port: Int? { running.withLock { $0.port } }
+    package var port: Int? { running.withLock { $0.port } }
 
     /// `http://127.0.0.1:<port>`, once started.
-    public var url: String { "http://127.0.0.1:\(port ?? 0)" }
+    package var url: String { "http://127.0.0.1:\(port ?? 0)" }
 
     /// Starts serving; returns the bound port (pass 0 for an ephemeral one).
     @discardableResult
-    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
+    package func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
         let (ports, portContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = Application(
             responder: FakeKubeResponder(cluster: cluster),
@@ -77,7 +77,7 @@ public final class FakeKubeServer: Sendable {
 
     /// Ends every watch and stops the server: gracefully, or by
     /// cancellation if that has not finished within two seconds.
-    public func stop() async {
+    package func stop() async {
         cluster.dropWatches(abruptly: false)
         let (task, services) = running.withLock { state in
             defer { state = (nil, nil, nil) }

@@ -26,7 +26,7 @@ struct WatchRegistration: Sendable {
 }
 
 /// Which requests a fake forbids with 403.
-public enum ForbiddenScope: Sendable, Hashable {
+package enum ForbiddenScope: Sendable, Hashable {
     /// Every request for the resource.
     case everywhere
     /// Only cluster-wide requests (`/api/v1/pods`), as for a namespace-scoped user.
@@ -36,7 +36,7 @@ public enum ForbiddenScope: Sendable, Hashable {
 }
 
 /// How the fake answers a watch from a compacted resourceVersion.
-public enum GoneStyle: Sendable, Hashable {
+package enum GoneStyle: Sendable, Hashable {
     /// HTTP 200, then one `ERROR` event carrying a 410 Status (what a real apiserver does).
     case errorEvent
     /// HTTP 410 with a Status body.
@@ -44,10 +44,10 @@ public enum GoneStyle: Sendable, Hashable {
 }
 
 /// One request the fake answered, kept so tests can check what a client asked.
-public struct FakeRequestRecord: Sendable, Hashable {
-    public var path: String
-    public var query: String
-    public var accept: String
-    public var status: Int
-    public var isWatch: Bool
+package struct FakeRequestRecord: Sendable, Hashable {
+    package var path: String
+    package var query: String
+    package var accept: String
+    package var status: Int
+    package var isWatch: Bool
 }

@@ -1,35 +1,35 @@
-public import GestaltConfig
-public import GestaltModel
+package import GestaltConfig
+package import GestaltModel
 
 /// One alert: a rule's condition holding for one subject (an entity, a
 /// source, or the whole cluster). Its `id` is the rule and the subject, so the
 /// same trouble is always the same alert: that is the de-duplication, and the
 /// PagerDuty `dedup_key`.
-public struct Alert: Sendable, Hashable {
-    public enum State: String, Sendable, Hashable {
+package struct Alert: Sendable, Hashable {
+    package enum State: String, Sendable, Hashable {
         /// The condition holds but not yet for the rule's `for:`; never delivered.
         case pending
         case firing
         case resolved
     }
 
-    public var id: String
-    public var rule: String
-    public var severity: Severity
+    package var id: String
+    package var rule: String
+    package var severity: Severity
     /// An entity id, a source name, or `cluster`.
-    public var subject: String
-    public var summary: String
+    package var subject: String
+    package var summary: String
     /// The measured value behind the condition (health, use, restarts, events), if any.
-    public var value: Double?
-    public var state: State
+    package var value: Double?
+    package var state: State
     /// When the condition was first seen holding, this time round.
-    public var activeAt: Timestamp
-    public var firedAt: Timestamp?
-    public var resolvedAt: Timestamp?
+    package var activeAt: Timestamp
+    package var firedAt: Timestamp?
+    package var resolvedAt: Timestamp?
     /// Where it is delivered; empty means every configured channel.
-    public var channels: [AlertChannel]
+    package var channels: [AlertChannel]
 
-    public init(signal: AlertSignal, state: State, activeAt: Timestamp) {
+    package init(signal: AlertSignal, state: State, activeAt: Timestamp) {
         self.id = signal.id
         self.rule = signal.rule
         self.severity = signal.severity
@@ -43,7 +43,7 @@ public struct Alert: Sendable, Hashable {
 }
 
 extension Alert: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("id"); w.string(id)
         w.key("rule"); w.string(rule)
@@ -60,17 +60,17 @@ extension Alert: JSONWritable {
 }
 
 /// A rule's condition holding for one subject at one evaluation.
-public struct AlertSignal: Sendable, Hashable {
-    public var rule: String
-    public var subject: String
-    public var severity: Severity
-    public var summary: String
-    public var value: Double?
+package struct AlertSignal: Sendable, Hashable {
+    package var rule: String
+    package var subject: String
+    package var severity: Severity
+    package var summary: String
+    package var value: Double?
     /// The rule's `for:`: how long the condition must hold before the alert fires.
-    public var holdFor: Duration
-    public var channels: [AlertChannel]
+    package var holdFor: Duration
+    package var channels: [AlertChannel]
 
-    public init(
+    package init(
         rule: String, subject: String, severity: Severity, summary: String, value: Double? = nil,
         holdFor: Duration = .zero, channels: [AlertChannel] = []
     ) {
@@ -83,16 +83,16 @@ public struct AlertSignal: Sendable, Hashable {
         self.channels = channels
     }
 
-    public var id: String { "\(rule)/\(subject)" }
+    package var id: String { "\(rule)/\(subject)" }
 }
 
 /// What an evaluation changed that the outside hears about: only these two,
 /// so a pending alert that clears is never delivered.
-public enum AlertTransition: Sendable, Hashable {
+package enum AlertTransition: Sendable, Hashable {
     case fired(Alert)
     case resolved(Alert)
 
-    public var alert: Alert {
+    package var alert: Alert {
         switch self {
         case .fired(let alert), .resolved(let alert): alert
         }

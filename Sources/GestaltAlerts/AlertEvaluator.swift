@@ -1,4 +1,4 @@
-public import GestaltModel
+package import GestaltModel
 
 /// The alert states over time, the way Prometheus alerting rules behave:
 /// a condition that starts holding makes a `pending` alert; once it has held
@@ -8,22 +8,22 @@ public import GestaltModel
 /// and subject is all there ever is.
 ///
 /// No I/O and no clock of its own: each call says what holds and when.
-public struct AlertEvaluator: Sendable {
+package struct AlertEvaluator: Sendable {
     /// Resolved alerts stay listed this long.
-    public var keepResolved: Duration
+    package var keepResolved: Duration
     /// At most this many resolved alerts are listed.
-    public var maxResolved: Int
+    package var maxResolved: Int
     private var live: [String: Alert] = [:]
     /// Newest last.
     private var recentlyResolved: [Alert] = []
 
-    public init(keepResolved: Duration = .seconds(3600), maxResolved: Int = 500) {
+    package init(keepResolved: Duration = .seconds(3600), maxResolved: Int = 500) {
         self.keepResolved = keepResolved
         self.maxResolved = maxResolved
     }
 
     /// Applies one evaluation: `signals` are every condition holding at `now`.
-    public mutating func evaluate(_ signals: [AlertSignal], now: Timestamp) -> [AlertTransition] {
+    package mutating func evaluate(_ signals: [AlertSignal], now: Timestamp) -> [AlertTransition] {
         var transitions: [AlertTransition] = []
         var seen = Set<String>()
         for signal in signals {
@@ -58,15 +58,15 @@ public struct AlertEvaluator: Sendable {
     }
 
     /// Firing alerts, most severe first, then by id.
-    public var firing: [Alert] {
+    package var firing: [Alert] {
         live.values.filter { $0.state == .firing }.sorted {
             $0.severity != $1.severity ? $0.severity > $1.severity : $0.id < $1.id
         }
     }
 
     /// Alerts whose condition holds but not yet for long enough.
-    public var pending: [Alert] { live.values.filter { $0.state == .pending }.sorted { $0.id < $1.id } }
+    package var pending: [Alert] { live.values.filter { $0.state == .pending }.sorted { $0.id < $1.id } }
 
     /// Resolved alerts still listed, newest first.
-    public var resolved: [Alert] { recentlyResolved.reversed() }
+    package var resolved: [Alert] { recentlyResolved.reversed() }
 }

@@ -1,27 +1,27 @@
-public import GestaltConfig
-public import GestaltEngine
-public import GestaltModel
+package import GestaltConfig
+package import GestaltEngine
+package import GestaltModel
 import Synchronization
 
 /// Evaluates the rules every `evaluateEvery` over the store, the source
 /// board and the new events; tells the streams and the delivery queues about
 /// each alert that fires or resolves. Nothing here waits on a receiver: the
 /// broadcast and the queues take a message and return.
-public final class AlertService: AlertsView {
+package final class AlertService: AlertsView {
     private struct State: Sendable {
         var rules: AlertRuleSet
         var evaluator: AlertEvaluator
         var eventSeq: UInt64?
     }
 
-    public let settings: AlertSettings
+    package let settings: AlertSettings
     private let store: TopologyStore
     private let statusBoard: SourceStatusBoard
     private let announce: @Sendable (AlertTransition) -> Void
     private let state: Mutex<State>
 
     /// - Parameter announce: called with each transition, in order, from the evaluating task.
-    public init(
+    package init(
         settings: AlertSettings, thresholds: HealthThresholds, store: TopologyStore, statusBoard: SourceStatusBoard,
         announce: @escaping @Sendable (AlertTransition) -> Void
     ) {
@@ -36,7 +36,7 @@ public final class AlertService: AlertsView {
             ))
     }
 
-    public func run() async throws {
+    package func run() async throws {
         while !Task.isCancelled {
             evaluate()
             try await Task.sleep(for: settings.evaluateEvery)
@@ -45,7 +45,7 @@ public final class AlertService: AlertsView {
 
     /// One evaluation at `now`; returns what changed.
     @discardableResult
-    public func evaluate(now: Timestamp = .now()) -> [AlertTransition] {
+    package func evaluate(now: Timestamp = .now()) -> [AlertTransition] {
         let entities = store.snapshot().entities
         let sources = statusBoard.all
         let transitions = state.withLock { s -> [AlertTransition] in
@@ -59,10 +59,10 @@ public final class AlertService: AlertsView {
         return transitions
     }
 
-    public var firing: [Alert] { state.withLock { $0.evaluator.firing } }
-    public var resolved: [Alert] { state.withLock { $0.evaluator.resolved } }
+    package var firing: [Alert] { state.withLock { $0.evaluator.firing } }
+    package var resolved: [Alert] { state.withLock { $0.evaluator.resolved } }
 
-    public func alertsJSON() -> [UInt8] {
+    package func alertsJSON() -> [UInt8] {
         let (firing, pending, resolved) = state.withLock {
             ($0.evaluator.firing, $0.evaluator.pending, $0.evaluator.resolved)
         }

@@ -1,4 +1,5 @@
 import GestaltEngine
+import GestaltModel
 
 /// Changes waiting out the debounce window, one batch per namespace.
 ///

@@ -1,11 +1,11 @@
-public import GestaltModel
+package import GestaltModel
 
 /// Something the churn detector tells clients about a namespace.
 ///
 /// On the WebSocket each notice is `{"type": messageType, "payload": <this
 /// value's JSON>}`. Calming down is a `namespace_summary` with `"churning":
 /// false`, so the wire keeps to PROTOCOL.md's message types.
-public enum ChurnNotice: Sendable, Hashable {
+package enum ChurnNotice: Sendable, Hashable {
     /// The pod counts of a churning namespace; repeated while it churns.
     case namespaceSummary(NamespaceSummary)
     /// The namespace went over its churn threshold.
@@ -15,14 +15,14 @@ public enum ChurnNotice: Sendable, Hashable {
     case churnCalmed(NamespaceSummary)
 
     /// The WebSocket message type (PROTOCOL.md).
-    public var messageType: String {
+    package var messageType: String {
         switch self {
         case .namespaceSummary, .churnCalmed: "namespace_summary"
         case .highChurnWarning: "high_churn_warning"
         }
     }
 
-    public var namespace: String {
+    package var namespace: String {
         switch self {
         case .namespaceSummary(let summary), .churnCalmed(let summary): summary.namespace
         case .highChurnWarning(let warning): warning.namespace
@@ -32,7 +32,7 @@ public enum ChurnNotice: Sendable, Hashable {
 
 extension ChurnNotice: JSONWritable {
     /// The message payload (without the envelope).
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         switch self {
         case .namespaceSummary(let summary), .churnCalmed(let summary): summary.write(to: &w)
         case .highChurnWarning(let warning): warning.write(to: &w)

@@ -1,15 +1,15 @@
-public import GestaltEngine
+package import GestaltEngine
 
 /// What the smoother releases at one instant.
-public struct ChurnOutput: Sendable {
+package struct ChurnOutput: Sendable {
     /// Changes to apply to the store, in this order.
-    public var changes: [TopologyChange] = []
-    public var notices: [ChurnNotice] = []
+    package var changes: [TopologyChange] = []
+    package var notices: [ChurnNotice] = []
 
-    public init(changes: [TopologyChange] = [], notices: [ChurnNotice] = []) {
+    package init(changes: [TopologyChange] = [], notices: [ChurnNotice] = []) {
         self.changes = changes
         self.notices = notices
     }
 
-    public var isEmpty: Bool { changes.isEmpty && notices.isEmpty }
+    package var isEmpty: Bool { changes.isEmpty && notices.isEmpty }
 }

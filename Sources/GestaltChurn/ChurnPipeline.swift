@@ -1,5 +1,5 @@
-public import GestaltEngine
-public import GestaltModel
+package import GestaltEngine
+package import GestaltModel
 import Synchronization
 
 /// The churn smoother run against the real clock, in front of the store.
@@ -15,14 +15,14 @@ import Synchronization
 /// group.addTask { await pipeline.run() }
 /// simulator.run(sink: pipeline)
 /// ```
-public final class ChurnPipeline: ChangeSink {
-    public let store: TopologyStore
-    public let configuration: ChurnConfiguration
+package final class ChurnPipeline: ChangeSink {
+    package let store: TopologyStore
+    package let configuration: ChurnConfiguration
     private let smoother: Mutex<ChurnSmoother>
     private let notices: @Sendable (ChurnNotice) -> Void
     private let clock = ContinuousClock()
 
-    public init(
+    package init(
         store: TopologyStore, configuration: ChurnConfiguration = .default,
         notices: @escaping @Sendable (ChurnNotice) -> Void = { _ in }
     ) {
@@ -36,18 +36,18 @@ public final class ChurnPipeline: ChangeSink {
     /// the debounce off and no pod waiting) reaches the store before this
     /// returns, stamped `now`; the result describes that part.
     @discardableResult
-    public func apply(_ changes: [TopologyChange], now: Timestamp = .now()) -> ApplyResult {
+    package func apply(_ changes: [TopologyChange], now: Timestamp = .now()) -> ApplyResult {
         apply(changes, at: clock.now, now: now)
     }
 
     /// Events are not smoothed: they go straight to the store.
     @discardableResult
-    public func record(_ event: InfraEvent) -> InfraEvent {
+    package func record(_ event: InfraEvent) -> InfraEvent {
         store.record(event)
     }
 
     /// Ticks every `tickInterval` until the task is cancelled.
-    public func run() async {
+    package func run() async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: configuration.tickInterval, clock: clock) } catch { return }
             tick(at: clock.now)
@@ -56,7 +56,7 @@ public final class ChurnPipeline: ChangeSink {
 
     /// `apply` at a given instant of the smoother's clock, for tests that drive it.
     @discardableResult
-    public func apply(
+    package func apply(
         _ changes: [TopologyChange], at instant: ContinuousClock.Instant, now: Timestamp = .now()
     ) -> ApplyResult {
         release(now: now) { smoother in
@@ -67,13 +67,13 @@ public final class ChurnPipeline: ChangeSink {
 
     /// Applies what is due at `now` and publishes its notices (what `run` does each tick).
     @discardableResult
-    public func tick(at instant: ContinuousClock.Instant, now: Timestamp = .now()) -> ApplyResult {
+    package func tick(at instant: ContinuousClock.Instant, now: Timestamp = .now()) -> ApplyResult {
         release(now: now) { smoother in smoother.due(now: instant) }
     }
 
     /// The warning and the latest summary of every namespace churning now,
     /// for a client that subscribes mid-churn.
-    public func activeNotices() -> [ChurnNotice] {
+    package func activeNotices() -> [ChurnNotice] {
         smoother.withLock { $0.activeNotices() }
     }
 

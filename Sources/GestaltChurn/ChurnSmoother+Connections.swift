@@ -1,3 +1,4 @@
+import GestaltEngine
 import GestaltModel
 
 /// Connections with a hidden end wait with it: the store would refuse them,

@@ -1,4 +1,4 @@
-public import GestaltEngine
+package import GestaltEngine
 import GestaltModel
 
 /// The pod-churn state machine between sources and the store: debounce,
@@ -28,8 +28,8 @@ import GestaltModel
 ///   `terminatingHold`; a pod removed without being terminating is first
 ///   shown as terminating;
 /// - a removal of a pod the smoother never saw passes through as it is.
-public struct ChurnSmoother: Sendable {
-    public let configuration: ChurnConfiguration
+package struct ChurnSmoother: Sendable {
+    package let configuration: ChurnConfiguration
     var batches = ChangeBatches()
     /// Every pod seen and not yet removed from the store.
     var pods: [String: PodTrack] = [:]
@@ -43,12 +43,12 @@ public struct ChurnSmoother: Sendable {
     var heldByEnd: [String: Set<String>] = [:]
     var namespaces: [String: NamespaceChurn] = [:]
 
-    public init(configuration: ChurnConfiguration = .default) {
+    package init(configuration: ChurnConfiguration = .default) {
         self.configuration = configuration
     }
 
     /// Takes changes from a source, in the order the source made them.
-    public mutating func submit(_ changes: [TopologyChange], now: ContinuousClock.Instant) {
+    package mutating func submit(_ changes: [TopologyChange], now: ContinuousClock.Instant) {
         for change in changes {
             switch change {
             case .upsertEntity(let entity, let health) where entity.kind == .pod:
@@ -77,7 +77,7 @@ public struct ChurnSmoother: Sendable {
 
     /// What is ready at `now`: hidden pods whose wait is over, removals whose
     /// hold is over, batches whose window closed, and churn notices.
-    public mutating func due(now: ContinuousClock.Instant) -> ChurnOutput {
+    package mutating func due(now: ContinuousClock.Instant) -> ChurnOutput {
         releaseHiddenPods(now: now)
         releaseDeferredRemovals(now: now)
         let changes = batches.takeDue(now: now)
@@ -87,7 +87,7 @@ public struct ChurnSmoother: Sendable {
 
     /// The warning and the latest summary of every namespace churning now,
     /// for a client that subscribes while they churn.
-    public func activeNotices() -> [ChurnNotice] {
+    package func activeNotices() -> [ChurnNotice] {
         namespaces.keys.sorted().flatMap { name -> [ChurnNotice] in
             guard let churn = namespaces[name], let hot = churn.hot else { return [] }
             return [
@@ -98,7 +98,7 @@ public struct ChurnSmoother: Sendable {
     }
 
     /// Whether nothing waits: no batch, hidden pod or deferred removal.
-    public var isSettled: Bool {
+    package var isSettled: Bool {
         batches.isEmpty && hiddenPods.isEmpty && deferredRemovals.isEmpty
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a connection id (`<source_id>-><target_id>:<kind>`, PROTOCOL.md).
 ///
 /// A removal names only the connection; its ends are needed to keep it

@@ -1,4 +1,4 @@
-public import GestaltModel
+package import GestaltModel
 
 /// A namespace started churning: the services whose pods come and go, and how fast.
 ///
@@ -6,15 +6,15 @@ public import GestaltModel
 /// added or removed within the churn window (Kubernetes' convention, and the
 /// simulator's: a Service selects `app=<name>`). Pods without that label
 /// count toward the rate but name no service.
-public struct HighChurnWarning: Sendable, Hashable {
-    public var namespace: String
+package struct HighChurnWarning: Sendable, Hashable {
+    package var namespace: String
     /// The namespace entity's id (for events); not part of the wire payload.
-    public var namespaceID: String
+    package var namespaceID: String
     /// Sorted, without duplicates.
-    public var affectedServices: [String]
-    public var podsPerMinute: Double
+    package var affectedServices: [String]
+    package var podsPerMinute: Double
 
-    public init(namespace: String, namespaceID: String, affectedServices: [String], podsPerMinute: Double) {
+    package init(namespace: String, namespaceID: String, affectedServices: [String], podsPerMinute: Double) {
         self.namespace = namespace
         self.namespaceID = namespaceID
         self.affectedServices = affectedServices
@@ -24,7 +24,7 @@ public struct HighChurnWarning: Sendable, Hashable {
 
 extension HighChurnWarning: JSONWritable {
     /// The `high_churn_warning` payload.
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("namespace"); w.string(namespace)
         w.key("affected_services")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The churn of one namespace: its pod counts, the pod additions and
 /// removals of the recent window, and whether it is churning.
 struct NamespaceChurn: Sendable {

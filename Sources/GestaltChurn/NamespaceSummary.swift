@@ -1,4 +1,4 @@
-public import GestaltModel
+package import GestaltModel
 
 /// The pods of one namespace counted by phase: what the UI shows per service
 /// instead of individual pods while the namespace churns.
@@ -7,20 +7,20 @@ public import GestaltModel
 /// terminating, but the source has removed, is no longer counted). `ready`
 /// counts running pods; `total` also counts pods in other phases (unknown,
 /// processing).
-public struct NamespaceSummary: Sendable, Hashable {
-    public var namespace: String
+package struct NamespaceSummary: Sendable, Hashable {
+    package var namespace: String
     /// The namespace entity's id (for events); not part of the wire payload.
-    public var namespaceID: String
-    public var total: Int
-    public var ready: Int
-    public var pending: Int
-    public var terminating: Int
-    public var failed: Int
+    package var namespaceID: String
+    package var total: Int
+    package var ready: Int
+    package var pending: Int
+    package var terminating: Int
+    package var failed: Int
     /// Whether the namespace is still over its churn threshold.
-    public var churning: Bool
-    public var podsPerMinute: Double
+    package var churning: Bool
+    package var podsPerMinute: Double
 
-    public init(
+    package init(
         namespace: String, namespaceID: String, total: Int, ready: Int, pending: Int, terminating: Int, failed: Int,
         churning: Bool, podsPerMinute: Double
     ) {
@@ -39,7 +39,7 @@ public struct NamespaceSummary: Sendable, Hashable {
 extension NamespaceSummary: JSONWritable {
     /// The `namespace_summary` payload. `churning` and the rate are extra
     /// keys beyond the seed's PodSummary; readers ignore keys they do not know.
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("namespace"); w.string(namespace)
         w.key("total"); w.number(total)

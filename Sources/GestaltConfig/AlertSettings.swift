@@ -1,29 +1,30 @@
-import Foundation
-import GestaltModel
+package import Foundation
+package import GestaltModel
+import Yams
 
 /// Where alerts go and which conditions raise them.
-public struct AlertSettings: Sendable, Hashable {
-    public static let defaultPagerDutyURL = URL(string: "https://events.pagerduty.com/v2/enqueue")!
+package struct AlertSettings: Sendable, Hashable {
+    package static let defaultPagerDutyURL = URL(string: "https://events.pagerduty.com/v2/enqueue")!
 
-    public var enabled: Bool
+    package var enabled: Bool
     /// Slack incoming-webhook URL (`slack_webhook` in the plan, or `slack_url`); nil: no Slack.
-    public var slackURL: URL?
+    package var slackURL: URL?
     /// PagerDuty Events API v2 routing key; nil: no PagerDuty.
-    public var pagerDutyKey: String?
+    package var pagerDutyKey: String?
     /// Where PagerDuty events are posted; overridable so tests can point it at a local server.
-    public var pagerDutyURL: URL
+    package var pagerDutyURL: URL
     /// A generic webhook receiving each alert as JSON; nil: none.
-    public var webhookURL: URL?
-    public var rules: [AlertRule]
+    package var webhookURL: URL?
+    package var rules: [AlertRule]
     /// The built-in rules (CPU/memory over the `health` thresholds, a source
     /// down, a crash-looping pod, a Warning event rate) and their parameters.
-    public var builtin: BuiltinAlertRules
+    package var builtin: BuiltinAlertRules
     /// How often the rules are evaluated (`evaluate_every`).
-    public var evaluateEvery: Duration
+    package var evaluateEvery: Duration
     /// How long a resolved alert stays listed (`keep_resolved`).
-    public var keepResolved: Duration
+    package var keepResolved: Duration
 
-    public init(
+    package init(
         enabled: Bool = false, slackURL: URL? = nil, pagerDutyKey: String? = nil,
         pagerDutyURL: URL = AlertSettings.defaultPagerDutyURL, webhookURL: URL? = nil,
         rules: [AlertRule] = [AlertRule.criticalHealth], builtin: BuiltinAlertRules = BuiltinAlertRules(),
@@ -41,7 +42,7 @@ public struct AlertSettings: Sendable, Hashable {
     }
 
     /// The channels that have somewhere to send to.
-    public var configuredChannels: [AlertChannel] {
+    package var configuredChannels: [AlertChannel] {
         var channels: [AlertChannel] = []
         if slackURL != nil { channels.append(.slack) }
         if pagerDutyKey != nil { channels.append(.pagerduty) }
@@ -51,7 +52,7 @@ public struct AlertSettings: Sendable, Hashable {
 }
 
 /// A notification channel an alert rule can send to.
-public enum AlertChannel: String, Sendable, Hashable, CaseIterable {
+package enum AlertChannel: String, Sendable, Hashable, CaseIterable {
     case slack, pagerduty, webhook
 
     /// The `alerts` key that configures the channel, for error messages.
@@ -67,23 +68,23 @@ public enum AlertChannel: String, Sendable, Hashable, CaseIterable {
 /// A condition on entities that raises an alert once it has held for `holdFor`.
 /// Filters (kinds, namespaces) narrow which entities it watches; the
 /// condition is health below a score, or a status, or either.
-public struct AlertRule: Sendable, Hashable {
-    public var name: String
+package struct AlertRule: Sendable, Hashable {
+    package var name: String
     /// Entity kinds watched; empty means all.
-    public var kinds: [EntityKind]
+    package var kinds: [EntityKind]
     /// Namespaces watched; empty means all.
-    public var namespaces: [String]
+    package var namespaces: [String]
     /// Fires when an entity's health score is below this (0...1).
-    public var healthBelow: Double?
+    package var healthBelow: Double?
     /// Fires when an entity has one of these statuses.
-    public var statuses: [EntityStatus]
+    package var statuses: [EntityStatus]
     /// How long the condition must hold before the alert fires (`for`).
-    public var holdFor: Duration
-    public var severity: Severity
+    package var holdFor: Duration
+    package var severity: Severity
     /// Channels to notify; empty means every configured one.
-    public var channels: [AlertChannel]
+    package var channels: [AlertChannel]
 
-    public init(
+    package init(
         name: String, kinds: [EntityKind] = [], namespaces: [String] = [], healthBelow: Double? = nil,
         statuses: [EntityStatus] = [], holdFor: Duration = .zero, severity: Severity = .warning,
         channels: [AlertChannel] = []
@@ -100,7 +101,7 @@ public struct AlertRule: Sendable, Hashable {
 
     /// The rule used when `alerts.rules` is not written: any entity in the
     /// critical health band (below 0.5) for 30 seconds.
-    public static let criticalHealth = AlertRule(
+    package static let criticalHealth = AlertRule(
         name: "critical-health", healthBelow: HealthPolicy.default.warningAtLeast, holdFor: .seconds(30),
         severity: .critical
     )
@@ -192,20 +193,20 @@ extension ConfigNode {
 
 /// The rules every server has unless `default_rules: false`; what they watch
 /// is fixed, their thresholds and durations are settings.
-public struct BuiltinAlertRules: Sendable, Hashable {
-    public var enabled: Bool
+package struct BuiltinAlertRules: Sendable, Hashable {
+    package var enabled: Bool
     /// CPU or memory over a `health` threshold must last this long.
-    public var usageFor: Duration
+    package var usageFor: Duration
     /// A source in `error` (or stopped) this long raises `source-down`.
-    public var sourceDownFor: Duration
+    package var sourceDownFor: Duration
     /// A pod restarting this many times inside `crashLoopWindow` is crash-looping.
-    public var crashLoopRestarts: Int
-    public var crashLoopWindow: Duration
+    package var crashLoopRestarts: Int
+    package var crashLoopWindow: Duration
     /// This many Warning (or worse) events inside `warningEventsWindow` raise `warning-event-rate`.
-    public var warningEvents: Int
-    public var warningEventsWindow: Duration
+    package var warningEvents: Int
+    package var warningEventsWindow: Duration
 
-    public init(
+    package init(
         enabled: Bool = true, usageFor: Duration = .seconds(120), sourceDownFor: Duration = .seconds(60),
         crashLoopRestarts: Int = 3, crashLoopWindow: Duration = .seconds(600),
         warningEvents: Int = 50, warningEventsWindow: Duration = .seconds(300)

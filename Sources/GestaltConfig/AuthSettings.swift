@@ -3,22 +3,22 @@ import Foundation
 /// Who may use the API, the streams and the WebSocket (docs/AUTH.md).
 /// Secrets are kept as given; `description` never shows them, so the
 /// settings can be logged.
-public struct AuthSettings: Sendable, Hashable, CustomStringConvertible {
+package struct AuthSettings: Sendable, Hashable, CustomStringConvertible {
     /// What a token may do.
-    public enum Scope: String, Sendable, Hashable, CaseIterable {
+    package enum Scope: String, Sendable, Hashable, CaseIterable {
         case read, write
     }
 
     /// A fixed bearer token from the file.
-    public struct StaticToken: Sendable, Hashable {
+    package struct StaticToken: Sendable, Hashable {
         /// Names the client in logs; the token itself is never logged.
-        public var name: String
-        public var token: String
-        public var scopes: Set<Scope>
-        public var namespaces: Set<String>?
-        public var clusters: Set<String>?
+        package var name: String
+        package var token: String
+        package var scopes: Set<Scope>
+        package var namespaces: Set<String>?
+        package var clusters: Set<String>?
 
-        public init(
+        package init(
             name: String, token: String, scopes: Set<Scope>, namespaces: Set<String>? = nil,
             clusters: Set<String>? = nil
         ) {
@@ -31,39 +31,39 @@ public struct AuthSettings: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A key that signs JWTs.
-    public struct JWTKey: Sendable, Hashable {
-        public enum Algorithm: String, Sendable, Hashable, CaseIterable {
+    package struct JWTKey: Sendable, Hashable {
+        package enum Algorithm: String, Sendable, Hashable, CaseIterable {
             case hs256 = "HS256", rs256 = "RS256", es256 = "ES256"
         }
 
-        public var algorithm: Algorithm
+        package var algorithm: Algorithm
         /// The `kid` header the key answers to; nil: tokens without a `kid`.
-        public var kid: String?
+        package var kid: String?
         /// The shared secret (HS256) or the public key in PEM (RS256, ES256).
-        public var material: String
+        package var material: String
 
-        public init(algorithm: Algorithm, kid: String? = nil, material: String) {
+        package init(algorithm: Algorithm, kid: String? = nil, material: String) {
             self.algorithm = algorithm
             self.kid = kid
             self.material = material
         }
     }
 
-    public var tokens: [StaticToken]
-    public var jwtKeys: [JWTKey]
+    package var tokens: [StaticToken]
+    package var jwtKeys: [JWTKey]
     /// When set, a JWT's `iss` must equal it.
-    public var issuer: String?
+    package var issuer: String?
     /// When set, a JWT's `aud` must contain it.
-    public var audience: String?
+    package var audience: String?
 
-    public init(tokens: [StaticToken] = [], jwtKeys: [JWTKey] = [], issuer: String? = nil, audience: String? = nil) {
+    package init(tokens: [StaticToken] = [], jwtKeys: [JWTKey] = [], issuer: String? = nil, audience: String? = nil) {
         self.tokens = tokens
         self.jwtKeys = jwtKeys
         self.issuer = issuer
         self.audience = audience
     }
 
-    public var description: String {
+    package var description: String {
         let keys = jwtKeys.map { "\($0.algorithm.rawValue)\($0.kid.map { " kid \($0)" } ?? "")" }
         return
             "auth: \(tokens.count) static token(s) [\(tokens.map(\.name).joined(separator: ", "))], JWT keys [\(keys.joined(separator: ", "))]"

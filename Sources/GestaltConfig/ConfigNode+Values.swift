@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// Reads of the project's value types: intervals, fractions, URLs, names, paths, sizes.
 extension ConfigNode {

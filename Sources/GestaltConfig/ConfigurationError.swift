@@ -4,20 +4,20 @@
 /// ```
 /// config/x.yaml:12:5: collectors.docker.poll_interval: expected a number of seconds, got "fast"
 /// ```
-public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file as it was named when loaded (`<config>` for a string).
-    public var file: String
+    package var file: String
     /// Line of the offending node, from 1; 0 when the file could not be read at all.
-    public var line: Int
+    package var line: Int
     /// Column of the offending node, from 1; 0 when the file could not be read at all.
-    public var column: Int
+    package var column: Int
     /// Dotted path of the key, with `[i]` for list items: `collectors.kubernetes.clusters[1].name`.
     /// Empty for errors about the file itself (syntax, encoding).
-    public var keyPath: String
+    package var keyPath: String
     /// What is wrong, in words.
-    public var message: String
+    package var message: String
 
-    public init(file: String, line: Int, column: Int, keyPath: String, message: String) {
+    package init(file: String, line: Int, column: Int, keyPath: String, message: String) {
         self.file = file
         self.line = line
         self.column = column
@@ -25,7 +25,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         let location = line > 0 ? "\(file):\(line):\(column)" : file
         return keyPath.isEmpty ? "\(location): \(message)" : "\(location): \(keyPath): \(message)"
     }

@@ -1,19 +1,20 @@
-import Foundation
+package import Foundation
 
 /// One Docker Engine to poll.
 ///
 /// The plan's single form (`collectors.docker.socket`) is one unnamed
 /// instance; `collectors.docker.hosts` gives several named ones.
-public struct DockerInstance: Sendable, Hashable {
-    public static let defaultSocket = URL(string: "unix:///var/run/docker.sock")!
+package struct DockerInstance: Sendable, Hashable {
+    package static let defaultSocket = URL(string: "unix:///var/run/docker.sock")!
 
     /// Nil for the plan's single unnamed instance.
-    public var name: String?
+    package var name: String?
     /// The Engine API endpoint: `unix:///path/docker.sock`, `tcp://host:2375`, `http(s)://host:port`.
-    public var socket: URL
-    public var pollInterval: Duration
+    package var socket: URL
+    package var pollInterval: Duration
 
-    public init(name: String? = nil, socket: URL = DockerInstance.defaultSocket, pollInterval: Duration = .seconds(3)) {
+    package init(name: String? = nil, socket: URL = DockerInstance.defaultSocket, pollInterval: Duration = .seconds(3))
+    {
         self.name = name
         self.socket = socket
         self.pollInterval = pollInterval

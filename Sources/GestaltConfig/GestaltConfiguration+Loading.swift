@@ -4,7 +4,7 @@ import Yams
 extension GestaltConfiguration {
     /// Reads and validates the file at `path`. Relative paths inside it
     /// (kubeconfig, data_dir) are taken from the file's directory.
-    public static func load(path: String) throws(ConfigurationError) -> GestaltConfiguration {
+    package static func load(path: String) throws(ConfigurationError) -> GestaltConfiguration {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -21,7 +21,7 @@ extension GestaltConfiguration {
 
     /// Reads and validates YAML text. `file` names it in errors; relative
     /// paths are taken from `directory` (the working directory by default).
-    public static func parse(
+    package static func parse(
         yaml: String, file: String = "<config>", directory: String = FileManager.default.currentDirectoryPath
     ) throws(ConfigurationError) -> GestaltConfiguration {
         let source = ConfigFile(name: file, directory: directory)

@@ -4,7 +4,7 @@ extension GestaltConfiguration {
     /// One line per source instance and per optional feature, for
     /// `gestalt config check` and the server's start-up log. Passwords in
     /// URLs are never printed.
-    public var summary: [String] {
+    package var summary: [String] {
         var lines: [String] = []
         for cluster in kubernetes {
             var parts: [String] = []

@@ -6,24 +6,24 @@
 /// let configuration = try GestaltConfiguration.load(path: "config/infrastructure.yaml")
 /// for cluster in configuration.kubernetes { ... }
 /// ```
-public struct GestaltConfiguration: Sendable, Hashable {
-    public var kubernetes: [KubernetesInstance]
-    public var docker: [DockerInstance]
-    public var nats: [NATSInstance]
-    public var postgres: PostgresCollector?
-    public var otel: OTelSettings?
+package struct GestaltConfiguration: Sendable, Hashable {
+    package var kubernetes: [KubernetesInstance]
+    package var docker: [DockerInstance]
+    package var nats: [NATSInstance]
+    package var postgres: PostgresCollector?
+    package var otel: OTelSettings?
     /// Runs only when the file enables it (without a file, `serve` runs the simulator by itself).
-    public var simulator: SimulatorSettings?
-    public var visualization: VisualizationSettings
-    public var health: HealthThresholds
-    public var alerts: AlertSettings
-    public var history: HistorySettings?
+    package var simulator: SimulatorSettings?
+    package var visualization: VisualizationSettings
+    package var health: HealthThresholds
+    package var alerts: AlertSettings
+    package var history: HistorySettings?
     /// The file says `history: {enabled: false}` (nil `history` alone may just mean the section is absent).
-    public var historyDisabled = false
+    package var historyDisabled = false
     /// Tokens and JWT keys; nil: no authentication.
-    public var auth: AuthSettings?
+    package var auth: AuthSettings?
 
-    public init(
+    package init(
         kubernetes: [KubernetesInstance] = [], docker: [DockerInstance] = [], nats: [NATSInstance] = [],
         postgres: PostgresCollector? = nil, otel: OTelSettings? = nil, simulator: SimulatorSettings? = nil,
         visualization: VisualizationSettings = VisualizationSettings(), health: HealthThresholds = HealthThresholds(),
@@ -42,7 +42,7 @@ public struct GestaltConfiguration: Sendable, Hashable {
     }
 
     /// Whether any source would run; a file with none gives an empty map.
-    public var hasSources: Bool {
+    package var hasSources: Bool {
         !kubernetes.isEmpty || !docker.isEmpty || !nats.isEmpty || postgres != nil || otel != nil || simulator != nil
     }
 }

@@ -1,12 +1,12 @@
 /// Fractions of a resource limit (0...1) at which use counts as a warning or
 /// as critical. A warning threshold may not exceed its critical one.
-public struct HealthThresholds: Sendable, Hashable {
-    public var cpuWarning: Double
-    public var cpuCritical: Double
-    public var memoryWarning: Double
-    public var memoryCritical: Double
+package struct HealthThresholds: Sendable, Hashable {
+    package var cpuWarning: Double
+    package var cpuCritical: Double
+    package var memoryWarning: Double
+    package var memoryCritical: Double
 
-    public init(
+    package init(
         cpuWarning: Double = 0.7, cpuCritical: Double = 0.9, memoryWarning: Double = 0.8, memoryCritical: Double = 0.95
     ) {
         self.cpuWarning = cpuWarning

@@ -1,21 +1,21 @@
-import Foundation
+package import Foundation
 
 /// Recording the topology's history for replay.
-public struct HistorySettings: Sendable, Hashable {
-    public enum Storage: Sendable, Hashable {
+package struct HistorySettings: Sendable, Hashable {
+    package enum Storage: Sendable, Hashable {
         /// Files in a local directory (an absolute path; created if missing).
         case directory(String)
         /// A PostgreSQL database (`postgres://...`).
         case database(URL)
     }
 
-    public var storage: Storage
+    package var storage: Storage
     /// How long history is kept.
-    public var retention: Duration
+    package var retention: Duration
     /// Most bytes kept; the oldest history goes first. Nil: bounded by retention only.
-    public var maxBytes: Int64?
+    package var maxBytes: Int64?
 
-    public init(storage: Storage, retention: Duration = .seconds(7 * 86_400), maxBytes: Int64? = nil) {
+    package init(storage: Storage, retention: Duration = .seconds(7 * 86_400), maxBytes: Int64? = nil) {
         self.storage = storage
         self.retention = retention
         self.maxBytes = maxBytes

@@ -1,11 +1,13 @@
+import Yams
+
 /// One Kubernetes cluster to watch.
 ///
 /// The plan's single form (`collectors.kubernetes.kubeconfig`) is one unnamed
 /// instance; `collectors.kubernetes.clusters` gives several named ones, each
 /// taking what it does not set from the section.
-public struct KubernetesInstance: Sendable, Hashable {
+package struct KubernetesInstance: Sendable, Hashable {
     /// How the source authenticates to the API server.
-    public enum Credentials: Sendable, Hashable {
+    package enum Credentials: Sendable, Hashable {
         /// The pod's service account (`kubeconfig: null`, the plan's meaning).
         case inCluster
         /// A kubeconfig file, as an absolute path that was readable when the file was checked.
@@ -13,15 +15,15 @@ public struct KubernetesInstance: Sendable, Hashable {
     }
 
     /// Nil for the plan's single unnamed instance.
-    public var name: String?
-    public var credentials: Credentials
+    package var name: String?
+    package var credentials: Credentials
     /// Kubeconfig context; nil means the file's current context.
-    public var context: String?
+    package var context: String?
     /// Namespaces to watch; empty means all.
-    public var namespaces: [String]
-    public var pollInterval: Duration
+    package var namespaces: [String]
+    package var pollInterval: Duration
 
-    public init(
+    package init(
         name: String? = nil, credentials: Credentials = .inCluster, context: String? = nil,
         namespaces: [String] = [], pollInterval: Duration = .seconds(5)
     ) {

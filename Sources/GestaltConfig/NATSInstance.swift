@@ -1,24 +1,25 @@
-import Foundation
+package import Foundation
+import Yams
 
 /// One NATS server (or cluster seed) to observe.
 ///
 /// The plan's single form (`collectors.nats.url`) is one unnamed instance;
 /// `collectors.nats.servers` gives several named ones, each taking `subjects`
 /// and `poll_interval` from the section unless it sets its own.
-public struct NATSInstance: Sendable, Hashable {
-    public static let defaultURL = URL(string: "nats://127.0.0.1:4222")!
+package struct NATSInstance: Sendable, Hashable {
+    package static let defaultURL = URL(string: "nats://127.0.0.1:4222")!
 
     /// Nil for the plan's single unnamed instance.
-    public var name: String?
+    package var name: String?
     /// The client URL: `nats://host:4222` (or `tls://`).
-    public var url: URL
+    package var url: URL
     /// The HTTP monitoring endpoint (`http://host:8222`), nil when not given.
-    public var monitorURL: URL?
+    package var monitorURL: URL?
     /// Subjects to subscribe to and sample (wildcards allowed); empty means none.
-    public var subjects: [String]
-    public var pollInterval: Duration
+    package var subjects: [String]
+    package var pollInterval: Duration
 
-    public init(
+    package init(
         name: String? = nil, url: URL = NATSInstance.defaultURL, monitorURL: URL? = nil,
         subjects: [String] = [], pollInterval: Duration = .seconds(2)
     ) {

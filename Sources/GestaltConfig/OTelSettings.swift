@@ -1,14 +1,14 @@
-import Foundation
+package import Foundation
 
 /// The metrics side: where OTLP data arrives and which Prometheus to query.
-public struct OTelSettings: Sendable, Hashable {
+package struct OTelSettings: Sendable, Hashable {
     /// The OTLP/HTTP collector base (`http://host:4318`) gestalt sends its own traces and metrics to (docs/OTEL.md); nil when not given.
-    public var otlpEndpoint: URL?
+    package var otlpEndpoint: URL?
     /// Prometheus HTTP API base (`http://host:9090`), nil when not given.
-    public var prometheusEndpoint: URL?
-    public var pollInterval: Duration
+    package var prometheusEndpoint: URL?
+    package var pollInterval: Duration
 
-    public init(otlpEndpoint: URL? = nil, prometheusEndpoint: URL? = nil, pollInterval: Duration = .seconds(5)) {
+    package init(otlpEndpoint: URL? = nil, prometheusEndpoint: URL? = nil, pollInterval: Duration = .seconds(5)) {
         self.otlpEndpoint = otlpEndpoint
         self.prometheusEndpoint = prometheusEndpoint
         self.pollInterval = pollInterval

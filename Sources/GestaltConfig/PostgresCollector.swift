@@ -1,14 +1,15 @@
-import Foundation
+package import Foundation
+import Yams
 
 /// The PostgreSQL source: the databases it polls and how.
-public struct PostgresCollector: Sendable, Hashable {
-    public var databases: [PostgresInstance]
-    public var pollInterval: Duration
+package struct PostgresCollector: Sendable, Hashable {
+    package var databases: [PostgresInstance]
+    package var pollInterval: Duration
     /// Whether query text from `pg_stat_activity` may be shown. Off by default:
     /// query text can carry literals (emails, tokens) that the map must not leak.
-    public var allowQueryText: Bool
+    package var allowQueryText: Bool
 
-    public init(databases: [PostgresInstance], pollInterval: Duration = .seconds(10), allowQueryText: Bool = false) {
+    package init(databases: [PostgresInstance], pollInterval: Duration = .seconds(10), allowQueryText: Bool = false) {
         self.databases = databases
         self.pollInterval = pollInterval
         self.allowQueryText = allowQueryText
@@ -16,13 +17,13 @@ public struct PostgresCollector: Sendable, Hashable {
 }
 
 /// One PostgreSQL server to poll.
-public struct PostgresInstance: Sendable, Hashable {
+package struct PostgresInstance: Sendable, Hashable {
     /// Nil for a single unnamed database.
-    public var name: String?
+    package var name: String?
     /// `postgres://user[:password]@host:port/database[?sslmode=...]`.
-    public var url: URL
+    package var url: URL
 
-    public init(name: String? = nil, url: URL) {
+    package init(name: String? = nil, url: URL) {
         self.name = name
         self.url = url
     }

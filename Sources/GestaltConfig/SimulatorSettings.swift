@@ -1,16 +1,16 @@
 /// The embedded simulated cluster. Without a configuration file it is the
 /// default source; in a file it runs only when its section enables it.
-public struct SimulatorSettings: Sendable, Hashable {
+package struct SimulatorSettings: Sendable, Hashable {
     /// Nil: a random seed each start.
-    public var seed: UInt64?
+    package var seed: UInt64?
     /// Approximate number of entities, 10...200000.
-    public var size: Int
+    package var size: Int
     /// Changes per second, 0 or more (0 freezes the cluster after it loads).
-    public var rate: Double
+    package var rate: Double
     /// Heavy rolling-update churn in a few namespaces.
-    public var churn: Bool
+    package var churn: Bool
 
-    public init(seed: UInt64? = nil, size: Int = 150, rate: Double = 20, churn: Bool = false) {
+    package init(seed: UInt64? = nil, size: Int = 150, rate: Double = 20, churn: Bool = false) {
         self.seed = seed
         self.size = size
         self.rate = rate

@@ -1,6 +1,6 @@
 /// What the browser is asked to draw.
-public struct VisualizationSettings: Sendable, Hashable {
-    public enum LayoutAlgorithm: String, Sendable, Hashable, CaseIterable {
+package struct VisualizationSettings: Sendable, Hashable {
+    package enum LayoutAlgorithm: String, Sendable, Hashable, CaseIterable {
         /// The server's incremental Barnes-Hut layout (the plan's only algorithm).
         case forceDirected3D = "force-directed-3d"
         /// No server layout: positions stay at the origin (like `--no-layout`).
@@ -8,12 +8,12 @@ public struct VisualizationSettings: Sendable, Hashable {
     }
 
     /// Most entities to render, 1...1000000.
-    public var maxEntities: Int
-    public var layoutAlgorithm: LayoutAlgorithm
+    package var maxEntities: Int
+    package var layoutAlgorithm: LayoutAlgorithm
     /// Target frame rate, 1...240.
-    public var animationFPS: Int
+    package var animationFPS: Int
 
-    public init(maxEntities: Int = 1000, layoutAlgorithm: LayoutAlgorithm = .forceDirected3D, animationFPS: Int = 60) {
+    package init(maxEntities: Int = 1000, layoutAlgorithm: LayoutAlgorithm = .forceDirected3D, animationFPS: Int = 60) {
         self.maxEntities = maxEntities
         self.layoutAlgorithm = layoutAlgorithm
         self.animationFPS = animationFPS

@@ -1,5 +1,5 @@
 /// Why the Docker source stopped or skipped something; each names what failed.
-public enum DockerError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum DockerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The configuration cannot work (a socket that is not a path or URL).
     case configuration(String)
     /// The engine could not be reached, or a stream broke and did not come back.
@@ -9,7 +9,7 @@ public enum DockerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The engine sent something that is not what its API documents.
     case malformed(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .configuration(let message): "docker configuration: \(message)"
         case .transport(let message): "docker unreachable: \(message)"

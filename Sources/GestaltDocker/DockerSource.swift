@@ -1,5 +1,5 @@
 import Foundation
-public import GestaltEngine
+package import GestaltEngine
 
 /// The Docker Engine as a source of topology: containers, networks,
 /// volumes and compose projects, kept current by the engine's `/events`
@@ -10,13 +10,13 @@ public import GestaltEngine
 ///                           configuration: DockerSourceConfiguration(socket: "unix:///var/run/docker.sock"))
 /// try await source.run(in: context)
 /// ```
-public struct DockerSource: RescannableSource {
-    public let instance: SourceInstance
-    public let configuration: DockerSourceConfiguration
+package struct DockerSource: RescannableSource {
+    package let instance: SourceInstance
+    package let configuration: DockerSourceConfiguration
     /// A rescan job's full re-list, served by the running session.
     private let requests: CycleRequests<SourceSnapshot>
 
-    public init(
+    package init(
         instance: SourceInstance = SourceInstance(kind: "docker"),
         configuration: DockerSourceConfiguration = DockerSourceConfiguration()
     ) {
@@ -28,12 +28,12 @@ public struct DockerSource: RescannableSource {
     /// A full re-list by the running session (containers, networks, volumes),
     /// published as its periodic resync is; the job diffs the picture against
     /// the store to reconcile drift.
-    public func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
+    package func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
 
     /// Lists, then follows events and stats until cancelled (it returns) or
     /// until the engine goes away (it throws; the supervisor reruns it, and
     /// the rerun's first list is diffed against what the store holds).
-    public func run(in context: SourceContext) async throws {
+    package func run(in context: SourceContext) async throws {
         let client = try DockerClient(configuration: configuration)
         var session = DockerSession(
             instance: instance, configuration: configuration, client: client, context: context, requests: requests)

@@ -1,16 +1,18 @@
+import Foundation
+
 /// Where the Docker source finds the engine and how often it re-lists.
-public struct DockerSourceConfiguration: Sendable, Hashable {
+package struct DockerSourceConfiguration: Sendable, Hashable {
     /// `unix:///var/run/docker.sock`, a bare socket path, or `tcp://host:port` (plain HTTP).
-    public var socket: String
+    package var socket: String
     /// A full re-list this often, diffed against what the events already
     /// produced. Events carry every change; this is only a safety net.
-    public var pollInterval: Duration
+    package var pollInterval: Duration
     /// The Engine API version in every path. 1.41 is the newest that Docker
     /// 20.10 (Debian 12's docker.io) speaks, and every later engine still
     /// accepts it, so one default serves both.
-    public var apiVersion: String
+    package var apiVersion: String
 
-    public init(
+    package init(
         socket: String = "unix:///var/run/docker.sock", pollInterval: Duration = .seconds(60),
         apiVersion: String = "1.41"
     ) {

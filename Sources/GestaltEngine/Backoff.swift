@@ -1,14 +1,14 @@
 /// client-go's reflector backoff: doubles from the initial delay to the
 /// maximum, with jitter, and starts over after a healthy stretch. Every
 /// source retries with it, and `SourceSupervisor` restarts sources with it.
-public struct Backoff: Sendable {
-    public let initial: Duration
-    public let maximum: Duration
-    public let resetAfter: Duration
+package struct Backoff: Sendable {
+    package let initial: Duration
+    package let maximum: Duration
+    package let resetAfter: Duration
     private var current: Duration
     private var lastFailure: ContinuousClock.Instant?
 
-    public init(initial: Duration, maximum: Duration, resetAfter: Duration) {
+    package init(initial: Duration, maximum: Duration, resetAfter: Duration) {
         self.initial = initial
         self.maximum = maximum
         self.resetAfter = resetAfter
@@ -16,7 +16,7 @@ public struct Backoff: Sendable {
     }
 
     /// The delay before the next attempt, after a failure at `now`.
-    public mutating func next(now: ContinuousClock.Instant = .now) -> Duration {
+    package mutating func next(now: ContinuousClock.Instant = .now) -> Duration {
         if let lastFailure, now - lastFailure >= resetAfter { current = initial }
         lastFailure = now
         let delay = current

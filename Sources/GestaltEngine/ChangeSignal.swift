@@ -3,8 +3,8 @@ import Synchronization
 /// Wakes every waiting stream when a counter (revision or event seq) moves,
 /// or on a keepalive tick. One signal serves all subscribers, so a change
 /// costs one resume per idle subscriber and no per-subscriber queue.
-public final class ChangeSignal: Sendable {
-    public enum Wake: Sendable, Equatable {
+package final class ChangeSignal: Sendable {
+    package enum Wake: Sendable, Equatable {
         case changed
         case tick
         /// Shutdown, or the subscription was cancelled: stop reading.
@@ -22,11 +22,11 @@ public final class ChangeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// A handle for one reader; `cancel()` ends its current and future waits,
     /// which is how a disconnected client's stream stops at once.
-    public func subscribe() -> Subscription {
+    package func subscribe() -> Subscription {
         Subscription(
             signal: self,
             token: state.withLock { s in
@@ -35,22 +35,22 @@ public final class ChangeSignal: Sendable {
     }
 
     /// Records the new counter value and wakes every waiter.
-    public func publish(_ value: UInt64) {
+    package func publish(_ value: UInt64) {
         resumeAll(.changed) { s in s.latest = max(s.latest, value) }
     }
 
     /// Wakes every waiter so idle streams can send a keepalive.
-    public func tick() { resumeAll(.tick) { _ in } }
+    package func tick() { resumeAll(.tick) { _ in } }
 
     /// Ends every wait, now and later: the server is shutting down.
-    public func close() { resumeAll(.closed) { s in s.closed = true } }
+    package func close() { resumeAll(.closed) { s in s.closed = true } }
 
     /// Calls `observer` after every publish, tick and close, on the thread
     /// that caused it, until the returned observation is cancelled. For
     /// readers that need no task of their own to wait: the fan-out, and
     /// WebSocket sessions ringing their writer. It must return quickly.
     @discardableResult
-    public func observe(_ observer: @escaping @Sendable (Wake) -> Void) -> Observation {
+    package func observe(_ observer: @escaping @Sendable (Wake) -> Void) -> Observation {
         let (token, closed) = state.withLock { s in
             s.nextToken += 1
             s.observers[s.nextToken] = observer
@@ -65,9 +65,9 @@ public final class ChangeSignal: Sendable {
     }
 
     /// True once `close()` ran.
-    public var isClosed: Bool { state.withLock { $0.closed } }
+    package var isClosed: Bool { state.withLock { $0.closed } }
 
-    public var waiterCount: Int { state.withLock { $0.waiters.count } }
+    package var waiterCount: Int { state.withLock { $0.waiters.count } }
 
     fileprivate func wait(token: UInt64, after seen: UInt64) async -> Wake {
         await withTaskCancellationHandler {
@@ -111,7 +111,7 @@ public final class ChangeSignal: Sendable {
     }
 
     /// An `observe` registration; `cancel()` stops the calls.
-    public final class Observation: Sendable {
+    package final class Observation: Sendable {
         private let signal: ChangeSignal
         private let token: UInt64
 
@@ -120,11 +120,11 @@ public final class ChangeSignal: Sendable {
             self.token = token
         }
 
-        public func cancel() { signal.stopObserving(token: token) }
+        package func cancel() { signal.stopObserving(token: token) }
     }
 
     /// One reader of a `ChangeSignal`.
-    public final class Subscription: Sendable {
+    package final class Subscription: Sendable {
         private let signal: ChangeSignal
         private let token: UInt64
 
@@ -137,8 +137,8 @@ public final class ChangeSignal: Sendable {
 
         /// Returns at once when the counter is already past `seen`; otherwise
         /// waits for a change, a tick, shutdown or cancellation.
-        public func wait(after seen: UInt64) async -> Wake { await signal.wait(token: token, after: seen) }
+        package func wait(after seen: UInt64) async -> Wake { await signal.wait(token: token, after: seen) }
 
-        public func cancel() { signal.cancel(token: token) }
+        package func cancel() { signal.cancel(token: token) }
     }
 }

@@ -1,4 +1,4 @@
-public import GestaltModel
+package import GestaltModel
 
 /// Where a source pushes its changes and events: the store itself, or a
 /// `ChurnPipeline` in front of it. Sources take `any ChangeSink`, so the
@@ -8,7 +8,7 @@ public import GestaltModel
 /// without new overloads: a `Void`-returning `apply(_:)` beside the store's
 /// `apply(_:now:) -> ApplyResult` made `store.apply(x)` pick the wrong one
 /// and `store.record(e)` ambiguous in every module importing this one.
-public protocol ChangeSink: Sendable {
+package protocol ChangeSink: Sendable {
     /// Takes changes in the order the source made them; `now` stamps those
     /// that reach the store during this call, which the result describes.
     @discardableResult

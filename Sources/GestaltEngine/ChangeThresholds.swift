@@ -1,19 +1,19 @@
-public import GestaltModel
+package import GestaltModel
 
 /// When a change to an entity is worth applying and streaming (phase 2 of the
 /// plan): status changed, a metric moved past its threshold, or any other field
 /// changed. Below every threshold the change is dropped, so the stored entity
 /// is always the last published one.
-public struct ChangeThresholds: Sendable, Hashable {
-    public var health: Double = 0.05
-    public var cpuPercent: Double = 5
-    public var memoryBytes: Int64 = 1024 * 1024
+package struct ChangeThresholds: Sendable, Hashable {
+    package var health: Double = 0.05
+    package var cpuPercent: Double = 5
+    package var memoryBytes: Int64 = 1024 * 1024
 
-    public init() {}
+    package init() {}
 
-    public static let `default` = ChangeThresholds()
+    package static let `default` = ChangeThresholds()
 
-    public func isMeaningful(from old: Entity, to new: Entity) -> Bool {
+    package func isMeaningful(from old: Entity, to new: Entity) -> Bool {
         if old.status != new.status || old.stale != new.stale { return true }
         if abs(old.health - new.health) > health { return true }
         if abs(old.cpuPercent - new.cpuPercent) > cpuPercent { return true }
@@ -26,7 +26,7 @@ public struct ChangeThresholds: Sendable, Hashable {
     }
 
     /// Connections carry traffic figures; the same idea applies with relative steps.
-    public func isMeaningful(from old: Connection, to new: Connection) -> Bool {
+    package func isMeaningful(from old: Connection, to new: Connection) -> Bool {
         func moved(_ a: Double, _ b: Double) -> Bool { abs(a - b) > max(0.05 * max(abs(a), abs(b)), 0.01) }
         return moved(old.requestsPerSec, new.requestsPerSec) || moved(old.bytesPerSec, new.bytesPerSec)
             || abs(old.errorRate - new.errorRate) > 0.005 || moved(old.latencyMs, new.latencyMs)

@@ -1,12 +1,12 @@
 import Synchronization
 
 /// Why a request for a cycle now got no answer.
-public enum CycleRequestError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum CycleRequestError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Nothing serves requests now: the plugin is not running (not started,
     /// or backing off after a failure; its next run lists everything afresh).
     case notRunning(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notRunning(let name):
             "\(name) is not running now (starting, or restarting after an error); its next run lists everything afresh"
@@ -33,12 +33,12 @@ public enum CycleRequestError: Error, Equatable, Sendable, CustomStringConvertib
 /// // In a job:
 /// let picture = try await requests.request()
 /// ```
-public final class CycleRequests<Answer: Sendable>: Sendable {
+package final class CycleRequests<Answer: Sendable>: Sendable {
     /// Requests taken by one cycle; answer them with `answer(_:_:)`.
-    public struct Batch: Sendable {
+    package struct Batch: Sendable {
         fileprivate let ids: [UInt64]
-        public var isEmpty: Bool { ids.isEmpty }
-        public var count: Int { ids.count }
+        package var isEmpty: Bool { ids.isEmpty }
+        package var count: Int { ids.count }
     }
 
     private struct State {
@@ -58,7 +58,7 @@ public final class CycleRequests<Answer: Sendable>: Sendable {
     private let state = Mutex(State())
 
     /// `name` is the plugin's, for the error a request gets when it is not running.
-    public init(name: String) { self.name = name }
+    package init(name: String) { self.name = name }
 
     // MARK: The asking side
 
@@ -66,7 +66,7 @@ public final class CycleRequests<Answer: Sendable>: Sendable {
     /// starts after this call. Throws `CycleRequestError.notRunning` at once
     /// when no run serves requests, the cycle's error when it fails, and
     /// `CancellationError` when the asking task is cancelled.
-    public func request() async throws -> Answer {
+    package func request() async throws -> Answer {
         let id = state.withLock { s in
             defer { s.nextID += 1 }
             return s.nextID
@@ -98,7 +98,7 @@ public final class CycleRequests<Answer: Sendable>: Sendable {
 
     /// Serves requests while `body` runs; what is still unanswered when it
     /// ends fails with `notRunning`, so no job waits on a stopped plugin.
-    public func serving<T>(_ body: () async throws -> T) async throws -> T {
+    package func serving<T>(_ body: () async throws -> T) async throws -> T {
         state.withLock { $0.serving += 1 }
         defer { close() }
         return try await body()
@@ -106,19 +106,19 @@ public final class CycleRequests<Answer: Sendable>: Sendable {
 
     /// Calls `notify` on every request until the serving run ends: for a loop
     /// that waits on a mailbox rather than in `pause`.
-    public func onRequest(_ notify: @escaping @Sendable () -> Void) {
+    package func onRequest(_ notify: @escaping @Sendable () -> Void) {
         state.withLock { $0.notify = notify }
     }
 
     /// Whether a run serves requests now.
-    public var isServing: Bool { state.withLock { $0.serving > 0 } }
+    package var isServing: Bool { state.withLock { $0.serving > 0 } }
 
     /// Whether requests wait for a cycle.
-    public var hasRequests: Bool { state.withLock { !$0.waiting.isEmpty } }
+    package var hasRequests: Bool { state.withLock { !$0.waiting.isEmpty } }
 
     /// Takes the waiting requests for the cycle about to start; requests that
     /// arrive during it wait for the next one.
-    public func take() -> Batch {
+    package func take() -> Batch {
         state.withLock { s in
             let ids = Array(s.waiting.keys)
             s.taken.merge(s.waiting) { _, new in new }
@@ -128,7 +128,7 @@ public final class CycleRequests<Answer: Sendable>: Sendable {
     }
 
     /// Answers the requests a cycle took (those cancelled meanwhile are gone).
-    public func answer(_ batch: Batch, _ result: Result<Answer, any Error>) {
+    package func answer(_ batch: Batch, _ result: Result<Answer, any Error>) {
         guard !batch.isEmpty else { return }
         let continuations = state.withLock { s in batch.ids.compactMap { s.taken.removeValue(forKey: $0) } }
         for continuation in continuations { continuation.resume(with: result) }
@@ -136,7 +136,7 @@ public final class CycleRequests<Answer: Sendable>: Sendable {
 
     /// Sleeps until `deadline`, or until a request comes; throws
     /// `CancellationError` when the serving task is cancelled.
-    public func pause(until deadline: ContinuousClock.Instant) async throws {
+    package func pause(until deadline: ContinuousClock.Instant) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await Task.sleep(until: deadline, clock: .continuous) }
             group.addTask { await self.nextRequest() }
@@ -146,7 +146,7 @@ public final class CycleRequests<Answer: Sendable>: Sendable {
     }
 
     /// Waits for a request, with no deadline (a frozen simulator).
-    public func pauseUntilRequested() async throws {
+    package func pauseUntilRequested() async throws {
         await nextRequest()
         try Task.checkCancellation()
     }

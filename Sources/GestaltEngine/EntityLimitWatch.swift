@@ -1,20 +1,20 @@
-public import GestaltModel
+import GestaltModel
 
 /// Tells, once per crossing, that the map holds more entities than
 /// `visualization.max_entities`: a warning event when the count goes over,
 /// an info event when it is back under. Nothing is ever dropped to stay
 /// under the limit; the UI and `/api/infra/health` show the overrun.
-public struct EntityLimitWatch: Sendable {
-    public let store: TopologyStore
-    public let limit: Int
+package struct EntityLimitWatch: Sendable {
+    package let store: TopologyStore
+    package let limit: Int
 
-    public init(store: TopologyStore, limit: Int) {
+    package init(store: TopologyStore, limit: Int) {
         self.store = store
         self.limit = limit
     }
 
     /// Follows the store until the task is cancelled.
-    public func run() async {
+    package func run() async {
         let subscription = store.topologySignal.subscribe()
         defer { subscription.cancel() }
         var over = false
@@ -28,7 +28,7 @@ public struct EntityLimitWatch: Sendable {
 
     /// Records an event when the count crossed the limit; returns whether it is over now.
     @discardableResult
-    public func check(wasOver: Bool) -> Bool {
+    package func check(wasOver: Bool) -> Bool {
         let count = store.entityCount
         let over = count > limit
         guard over != wasOver else { return over }

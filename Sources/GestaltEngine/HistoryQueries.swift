@@ -1,9 +1,9 @@
-public import GestaltModel
+package import GestaltModel
 
 /// The questions the HTTP layer may ask of the recorded past. The engine
 /// defines it so the server can answer history routes without linking the
 /// storage (GestaltHistory implements it over SQLite).
-public protocol HistoryQueries: Sendable {
+package protocol HistoryQueries: Sendable {
     /// The whole map as it was at a revision or an instant.
     func topology(at point: HistoryPoint) async throws(HistoryError) -> Topology
     /// The recorded updates with `after < revision <= through`, oldest first, at most `limit`.
@@ -25,7 +25,7 @@ public protocol HistoryQueries: Sendable {
 }
 
 extension HistoryQueries {
-    public func oldestRebuildable(through: UInt64) async throws(HistoryError) -> UInt64? {
+    package func oldestRebuildable(through: UInt64) async throws(HistoryError) -> UInt64? {
         // Rebuildable revisions are a suffix (retention drops the oldest), so bisect.
         guard (try? await topology(at: .revision(through))) != nil else { return nil }
         var low: UInt64 = 0
@@ -39,26 +39,26 @@ extension HistoryQueries {
 }
 
 /// A point in the past: a revision, or the last revision at or before an instant.
-public enum HistoryPoint: Sendable, Hashable {
+package enum HistoryPoint: Sendable, Hashable {
     case revision(UInt64)
     case time(Timestamp)
 }
 
 /// A page of recorded updates.
-public struct HistoryChanges: Sendable {
+package struct HistoryChanges: Sendable {
     /// Each update's TopologyUpdate JSON, exactly as it was streamed.
-    public var updates: [[UInt8]]
+    package var updates: [[UInt8]]
     /// Each update's revision (the history row's column), so a reader
     /// that needs only the revision never decodes the JSON.
-    public var revisions: [UInt64]
+    package var revisions: [UInt64]
     /// Spans of revisions that were never recorded one by one (a restart, or
     /// a recorder that fell out of the store's retained log). The state after
     /// a gap is its `resumedAt` checkpoint, not a replay of the skipped updates.
-    public var gaps: [HistoryGap]
+    package var gaps: [HistoryGap]
     /// Where the next page starts (`after=next`), when `limit` cut this one short.
-    public var next: UInt64?
+    package var next: UInt64?
 
-    public init(updates: [[UInt8]], revisions: [UInt64], gaps: [HistoryGap], next: UInt64?) {
+    package init(updates: [[UInt8]], revisions: [UInt64], gaps: [HistoryGap], next: UInt64?) {
         precondition(updates.count == revisions.count, "one revision per update")
         self.updates = updates
         self.revisions = revisions
@@ -69,27 +69,27 @@ public struct HistoryChanges: Sendable {
 
 /// Revisions `(after, resumedAt)` are missing from the record; the
 /// topology at `resumedAt` is a full checkpoint.
-public struct HistoryGap: Sendable, Hashable {
-    public var after: UInt64
-    public var resumedAt: UInt64
+package struct HistoryGap: Sendable, Hashable {
+    package var after: UInt64
+    package var resumedAt: UInt64
 
-    public init(after: UInt64, resumedAt: UInt64) {
+    package init(after: UInt64, resumedAt: UInt64) {
         self.after = after
         self.resumedAt = resumedAt
     }
 }
 
 /// One metric of one entity over time.
-public struct MetricSeries: Sendable, Hashable {
-    public struct Point: Sendable, Hashable {
+package struct MetricSeries: Sendable, Hashable {
+    package struct Point: Sendable, Hashable {
         /// The start of the step.
-        public var time: Timestamp
-        public var min: Double
-        public var avg: Double
-        public var max: Double
-        public var count: Int
+        package var time: Timestamp
+        package var min: Double
+        package var avg: Double
+        package var max: Double
+        package var count: Int
 
-        public init(time: Timestamp, min: Double, avg: Double, max: Double, count: Int) {
+        package init(time: Timestamp, min: Double, avg: Double, max: Double, count: Int) {
             self.time = time
             self.min = min
             self.avg = avg
@@ -98,10 +98,10 @@ public struct MetricSeries: Sendable, Hashable {
         }
     }
 
-    public var name: String
-    public var points: [Point]
+    package var name: String
+    package var points: [Point]
 
-    public init(name: String, points: [Point]) {
+    package init(name: String, points: [Point]) {
         self.name = name
         self.points = points
     }
@@ -109,7 +109,7 @@ public struct MetricSeries: Sendable, Hashable {
 
 /// Why a history question has no answer. The server maps `badRequest` to
 /// 400, `notFound` to 404 and `unavailable` to 503.
-public enum HistoryError: Error, Sendable, Hashable {
+package enum HistoryError: Error, Sendable, Hashable {
     case badRequest(String)
     case notFound(String)
     case unavailable(String)

@@ -1,19 +1,19 @@
-public import GestaltModel
+package import GestaltModel
 
 /// What a history holds: where a timeline may start and end, and its size.
 /// All nil (and zero) while nothing is recorded yet.
-public struct HistoryRange: Sendable, Hashable {
+package struct HistoryRange: Sendable, Hashable {
     /// The oldest revision that rebuilds, and when it was current.
-    public var oldestRevision: UInt64?
-    public var oldestTime: Timestamp?
+    package var oldestRevision: UInt64?
+    package var oldestTime: Timestamp?
     /// The newest recorded revision, and when it was applied.
-    public var newestRevision: UInt64?
-    public var newestTime: Timestamp?
-    public var checkpoints: Int
+    package var newestRevision: UInt64?
+    package var newestTime: Timestamp?
+    package var checkpoints: Int
     /// Bytes the rows take on disk; nil when the backend cannot tell.
-    public var bytes: Int64?
+    package var bytes: Int64?
 
-    public init(
+    package init(
         oldestRevision: UInt64? = nil, oldestTime: Timestamp? = nil, newestRevision: UInt64? = nil,
         newestTime: Timestamp? = nil,
         checkpoints: Int = 0, bytes: Int64? = nil
@@ -30,7 +30,7 @@ public struct HistoryRange: Sendable, Hashable {
 extension HistoryQueries {
     /// A backend with no cheaper way finds the ends with `topology(at:)`;
     /// it cannot count checkpoints or bytes.
-    public func range() async throws(HistoryError) -> HistoryRange {
+    package func range() async throws(HistoryError) -> HistoryRange {
         let newest: Topology
         do {
             newest = try await topology(at: .time(.now()))

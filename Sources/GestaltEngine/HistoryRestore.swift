@@ -1,23 +1,23 @@
 import Foundation
-public import GestaltModel
+package import GestaltModel
 
 /// Reloads the recorded topology into a fresh store at a restart, through
 /// `HistoryQueries` only, so any history backend serves it: the newest
 /// recorded state, and the updates leading to it (up to the store's
 /// `retainedUpdates`) in the store's log, so a client that reconnects with
 /// the revision it last saw resumes exactly, with no `full`.
-public enum HistoryRestore {
+package enum HistoryRestore {
     /// What `restore` put back.
-    public struct Outcome: Sendable, Hashable {
+    package struct Outcome: Sendable, Hashable {
         /// The newest recorded revision, where the store now stands.
-        public var revision: UInt64
-        public var entities: Int
+        package var revision: UInt64
+        package var entities: Int
         /// Updates put in the log, for resumes from before the restart.
-        public var loggedUpdates: Int
+        package var loggedUpdates: Int
     }
 
     /// Nil when history holds nothing yet (or the store is not fresh).
-    public static func restore(
+    package static func restore(
         _ store: TopologyStore, from history: any HistoryQueries, now: Timestamp = .now()
     ) async throws(HistoryError) -> Outcome? {
         let latest: Topology

@@ -1,14 +1,14 @@
-public import GestaltModel
+package import GestaltModel
 
 /// An applied change as the store retains it: the update, its JSON (encoded
 /// once for every subscriber), and what a filtered view needs to decide
 /// whether the change enters, stays in or leaves it.
-public struct LoggedUpdate: Sendable {
-    public let revision: UInt64
-    public let kind: UpdateKind
-    public let timestamp: Timestamp
+package struct LoggedUpdate: Sendable {
+    package let revision: UInt64
+    package let kind: UpdateKind
+    package let timestamp: Timestamp
     /// The TopologyUpdate JSON, without any framing.
-    public let json: [UInt8]
+    package let json: [UInt8]
     /// The values, in one shared box: the log, every reader's batch and the
     /// recorder copy updates by the thousand, and a copy is then two
     /// references instead of several entities' fields (docs/BENCHMARKS.md,
@@ -16,15 +16,15 @@ public struct LoggedUpdate: Sendable {
     private let values: Values
 
     /// New state for `add`/`update`; the last state for `remove`.
-    public var entity: Entity? { values.entity }
+    package var entity: Entity? { values.entity }
     /// The state before an `update`.
-    public var previous: Entity? { values.previous }
-    public var connection: Connection? { values.connection }
+    package var previous: Entity? { values.previous }
+    package var connection: Connection? { values.connection }
     /// Both ends of `connection`, as they were when it changed.
-    public var ends: (source: Entity, target: Entity)? { values.ends }
+    package var ends: (source: Entity, target: Entity)? { values.ends }
     /// For an `update` that changed what filters look at (labels, namespace,
     /// kind): the entity's connections and the entity at their other end.
-    public var neighbours: [(connection: Connection, peer: Entity)] { values.neighbours }
+    package var neighbours: [(connection: Connection, peer: Entity)] { values.neighbours }
 
     private final class Values: Sendable {
         let entity: Entity?
@@ -59,13 +59,13 @@ public struct LoggedUpdate: Sendable {
     }
 
     /// The update as a value, for tests and non-streaming readers.
-    public var update: TopologyUpdate {
+    package var update: TopologyUpdate {
         TopologyUpdate(kind: kind, revision: revision, timestamp: timestamp, entity: entity, connection: connection)
     }
 }
 
 /// What the store holds after a given revision.
-public enum LogRead: Sendable {
+package enum LogRead: Sendable {
     /// Exactly the updates after the revision asked for, oldest first (maybe none).
     case updates([LoggedUpdate])
     /// The revision is older than the retained window, or unknown: send a `full`.

@@ -1,11 +1,11 @@
-public import GestaltModel
+package import GestaltModel
 
 /// A full picture from a poll-based source, keyed by id.
-public struct SourceSnapshot: Sendable, Hashable {
-    public var entities: [String: Entity]
-    public var connections: [String: Connection]
+package struct SourceSnapshot: Sendable, Hashable {
+    package var entities: [String: Entity]
+    package var connections: [String: Connection]
 
-    public init(entities: [Entity] = [], connections: [Connection] = []) {
+    package init(entities: [Entity] = [], connections: [Connection] = []) {
         self.entities = Dictionary(entities.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         self.connections = Dictionary(connections.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
     }
@@ -13,7 +13,7 @@ public struct SourceSnapshot: Sendable, Hashable {
 
 extension SourceSnapshot {
     /// Adds `other`'s items, replacing those with the same id.
-    public mutating func merge(_ other: SourceSnapshot) {
+    package mutating func merge(_ other: SourceSnapshot) {
         entities.merge(other.entities) { _, new in new }
         connections.merge(other.connections) { _, new in new }
     }
@@ -22,22 +22,22 @@ extension SourceSnapshot {
 /// Diffs consecutive full snapshots of one poll-based source in O(n): one
 /// dictionary lookup per item, never a nested scan. It yields only what
 /// changed; the store then drops changes below its thresholds.
-public struct SnapshotDiff: Sendable {
-    public private(set) var previous = SourceSnapshot()
+package struct SnapshotDiff: Sendable {
+    package private(set) var previous = SourceSnapshot()
 
-    public init() {}
+    package init() {}
 
     /// The changes that turn the previous snapshot into `next`, in an order the
     /// store accepts: removals first (connections before entities), then
     /// entities, then the connections that need them.
-    public mutating func changes(to next: SourceSnapshot) -> [TopologyChange] {
+    package mutating func changes(to next: SourceSnapshot) -> [TopologyChange] {
         let changes = Self.changes(from: previous, to: next)
         previous = next
         return changes
     }
 
     /// Only the removals of `changes(from:to:)`: what `old` has and `new` lacks.
-    public static func removals(from old: SourceSnapshot, to new: SourceSnapshot) -> [TopologyChange] {
+    package static func removals(from old: SourceSnapshot, to new: SourceSnapshot) -> [TopologyChange] {
         var changes: [TopologyChange] = []
         for id in old.connections.keys.sorted() where new.connections[id] == nil {
             changes.append(.removeConnection(id: id))
@@ -48,7 +48,7 @@ public struct SnapshotDiff: Sendable {
         return changes
     }
 
-    public static func changes(from old: SourceSnapshot, to new: SourceSnapshot) -> [TopologyChange] {
+    package static func changes(from old: SourceSnapshot, to new: SourceSnapshot) -> [TopologyChange] {
         var changes: [TopologyChange] = []
         for id in old.connections.keys where new.connections[id] == nil {
             changes.append(.removeConnection(id: id))

@@ -1,9 +1,9 @@
-public import GestaltModel
+package import GestaltModel
 import Synchronization
 
 /// What a source is doing, as shown at `/api/infra/sources`.
-public struct SourceStatus: Sendable, Hashable {
-    public enum State: String, Sendable, Hashable, CaseIterable {
+package struct SourceStatus: Sendable, Hashable {
+    package enum State: String, Sendable, Hashable, CaseIterable {
         /// Connecting or listing for the first time.
         case syncing
         /// Caught up and watching.
@@ -15,19 +15,19 @@ public struct SourceStatus: Sendable, Hashable {
         case stopped
     }
 
-    public var name: String
-    public var state: State
-    public var message: String
+    package var name: String
+    package var state: State
+    package var message: String
     /// Per-part notes, e.g. resource → "forbidden (403)".
-    public var details: [String: String]
-    public var updatedAt: Timestamp
+    package var details: [String: String]
+    package var updatedAt: Timestamp
     /// The message of the last `error`, kept after the source recovers.
-    public var lastError: String?
-    public var lastErrorAt: Timestamp?
+    package var lastError: String?
+    package var lastErrorAt: Timestamp?
     /// When the source was last `ready` or `degraded`: its last good cycle.
-    public var lastGoodAt: Timestamp?
+    package var lastGoodAt: Timestamp?
 
-    public init(
+    package init(
         name: String, state: State, message: String = "", details: [String: String] = [:], updatedAt: Timestamp = .now()
     ) {
         self.name = name
@@ -38,11 +38,11 @@ public struct SourceStatus: Sendable, Hashable {
     }
 
     /// Whether the source's entities are current: down sources' entities are stale.
-    public var isDown: Bool { state == .error || state == .stopped }
+    package var isDown: Bool { state == .error || state == .stopped }
 }
 
 extension SourceStatus: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("name"); w.string(name)
         w.key("state"); w.string(state.rawValue)
@@ -58,14 +58,14 @@ extension SourceStatus: JSONWritable {
 
 /// Every source's current status. Sources write, the HTTP layer and the
 /// source supervisors read; `signal` wakes them on every change.
-public final class SourceStatusBoard: Sendable {
+package final class SourceStatusBoard: Sendable {
     private let statuses = Mutex<(version: UInt64, byName: [String: SourceStatus])>((0, [:]))
     /// Published with a version number after every `set`.
-    public let signal = ChangeSignal()
+    package let signal = ChangeSignal()
 
-    public init() {}
+    package init() {}
 
-    public func set(_ status: SourceStatus) {
+    package func set(_ status: SourceStatus) {
         let version = statuses.withLock { s in
             var status = status
             let previous = s.byName[status.name]
@@ -88,12 +88,12 @@ public final class SourceStatusBoard: Sendable {
         signal.publish(version)
     }
 
-    public func set(_ name: String, _ state: SourceStatus.State, message: String = "", details: [String: String] = [:])
+    package func set(_ name: String, _ state: SourceStatus.State, message: String = "", details: [String: String] = [:])
     {
         set(SourceStatus(name: name, state: state, message: message, details: details))
     }
 
-    public func status(of name: String) -> SourceStatus? { statuses.withLock { $0.byName[name] } }
+    package func status(of name: String) -> SourceStatus? { statuses.withLock { $0.byName[name] } }
 
-    public var all: [SourceStatus] { statuses.withLock { $0.byName.values.sorted { $0.name < $1.name } } }
+    package var all: [SourceStatus] { statuses.withLock { $0.byName.values.sorted { $0.name < $1.name } } }
 }

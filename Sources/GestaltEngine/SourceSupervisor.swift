@@ -1,4 +1,4 @@
-public import GestaltModel
+import GestaltModel
 import Synchronization
 
 /// Runs one source for the life of the server. A source that throws is
@@ -11,16 +11,16 @@ import Synchronization
 /// let supervisor = SourceSupervisor(source: docker, sink: churn, store: store, statusBoard: board)
 /// await supervisor.run()   // until cancelled
 /// ```
-public struct SourceSupervisor: Sendable {
-    public let source: any TopologySource
-    public let context: SourceContext
+package struct SourceSupervisor: Sendable {
+    package let source: any TopologySource
+    package let context: SourceContext
     private let store: TopologyStore
     private let backoff: Backoff
     /// Called once each time the source comes back after being down: its
     /// entities were just resynced in bulk (`serve` fires `graph.invalidated`).
     private let onResync: (@Sendable () -> Void)?
 
-    public init(
+    package init(
         source: any TopologySource, sink: any ChangeSink, store: TopologyStore, statusBoard: SourceStatusBoard,
         backoff: Backoff = Backoff(initial: .seconds(1), maximum: .seconds(30), resetAfter: .seconds(60)),
         onResync: (@Sendable () -> Void)? = nil
@@ -33,7 +33,7 @@ public struct SourceSupervisor: Sendable {
     }
 
     /// Runs the source until the task is cancelled.
-    public func run() async {
+    package func run() async {
         let name = source.instance.description
         let board = context.statusBoard
         let store = store

@@ -1,5 +1,5 @@
 /// Why the store refused a change. Nothing is applied when one is thrown.
-public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case entityExists(id: String)
     case entityNotFound(id: String)
     case connectionExists(id: String)
@@ -7,7 +7,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A connection names an end that is not in the topology.
     case danglingConnection(id: String, missingEnd: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .entityExists(let id): "an entity with id '\(id)' already exists"
         case .entityNotFound(let id): "no entity with id '\(id)'"

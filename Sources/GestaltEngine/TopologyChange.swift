@@ -1,7 +1,7 @@
-public import GestaltModel
+package import GestaltModel
 
 /// One change a source asks the store to make.
-public enum TopologyChange: Sendable, Hashable {
+package enum TopologyChange: Sendable, Hashable {
     /// Add the entity, or update it when the change is meaningful.
     case upsertEntity(Entity, health: HealthOrigin = .scored)
     /// Set an entity's layout position. Positions belong to the layout engine:
@@ -15,7 +15,7 @@ public enum TopologyChange: Sendable, Hashable {
 }
 
 /// Where an entity's health comes from.
-public enum HealthOrigin: Sendable, Hashable {
+package enum HealthOrigin: Sendable, Hashable {
     /// The store computes it with its `HealthPolicy`.
     case scored
     /// The source's value stands (a graph API client that set `health` itself).

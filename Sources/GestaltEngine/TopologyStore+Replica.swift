@@ -1,4 +1,5 @@
-public import GestaltModel
+package import GestaltModel
+import Synchronization
 
 /// An edge server's store follows a collector's: it holds what the collector
 /// published, as published, under revisions that are the JetStream sequences
@@ -10,7 +11,7 @@ extension TopologyStore {
     /// store's; an update at or below it is already here and is skipped
     /// (returns false), so a redelivery never reaches a client twice.
     @discardableResult
-    public func replicate(_ update: TopologyUpdate, revision: UInt64) -> Bool {
+    package func replicate(_ update: TopologyUpdate, revision: UInt64) -> Bool {
         var update = update
         update.revision = revision
         let json = update.jsonBytes()
@@ -33,7 +34,7 @@ extension TopologyStore {
     /// For an edge that fell behind its stream's retention and starts again
     /// from the latest checkpoints.
     @discardableResult
-    public func replace(with topology: Topology) -> Bool {
+    package func replace(with topology: Topology) -> Bool {
         let replaced = state.withLock { s -> Bool in
             guard topology.revision > s.revision else { return false }
             var fresh = StoreState(configuration: configuration)
@@ -58,7 +59,7 @@ extension TopologyStore {
     /// Each copy keeps its `updated_at`: edges flip at moments of their own,
     /// and two edges' copies that differed only in it would never show one map again.
     @discardableResult
-    public func markStale(ids: [String], _ stale: Bool, below limit: UInt64) -> Int? {
+    package func markStale(ids: [String], _ stale: Bool, below limit: UInt64) -> Int? {
         let updates = state.withLock { s -> [LoggedUpdate]? in
             let changing = UInt64(ids.count { s.entities[$0].map { $0.entity.stale != stale } ?? false })
             guard s.revision < limit, changing <= limit - s.revision - 1 else { return nil }
@@ -79,7 +80,7 @@ extension TopologyStore {
     /// nothing, when `revision` is not above the store's (a redelivery) or
     /// they would not fit below `limit`.
     @discardableResult
-    public func replicateRemovals(ids: [String], revision: UInt64, below limit: UInt64, now: Timestamp) -> Int? {
+    package func replicateRemovals(ids: [String], revision: UInt64, below limit: UInt64, now: Timestamp) -> Int? {
         let updates = state.withLock { s -> [LoggedUpdate]? in
             guard revision > s.revision, revision < limit else { return nil }
             let present = ids.filter { s.entities[$0] != nil }
@@ -99,7 +100,7 @@ extension TopologyStore {
     /// Moves the event seq to `seq` without an event: a message of the events
     /// stream this edge does not show (another cluster's). The retained
     /// window stays whole, as if the event had come and gone unseen.
-    public func skipEvent(seq: UInt64) {
+    package func skipEvent(seq: UInt64) {
         state.withLock { s in
             guard seq > s.eventSeq else { return }
             if seq != s.eventSeq + 1 { s.events.removeAll() }
@@ -108,7 +109,7 @@ extension TopologyStore {
     }
 
     @discardableResult
-    public func replicate(_ event: InfraEvent, seq: UInt64) -> Bool {
+    package func replicate(_ event: InfraEvent, seq: UInt64) -> Bool {
         let recorded = state.withLock { s -> InfraEvent? in
             guard seq > s.eventSeq else { return nil }
             // The edge starts reading events at some point of their stream:

@@ -1,4 +1,5 @@
-public import GestaltModel
+package import GestaltModel
+import Synchronization
 
 extension TopologyStore {
     /// Puts a recorded topology, then the recorded updates that followed it
@@ -8,7 +9,7 @@ extension TopologyStore {
     /// next change gets a revision above `StoreConfiguration.startingCounter`.
     /// Returns false, changing nothing, when the store is not fresh.
     @discardableResult
-    public func restore(_ topology: Topology, then updates: [(update: TopologyUpdate, json: [UInt8])]) -> Bool {
+    package func restore(_ topology: Topology, then updates: [(update: TopologyUpdate, json: [UInt8])]) -> Bool {
         let restored = state.withLock { s -> Bool in
             guard s.entities.isEmpty, s.connections.isEmpty, s.log.isEmpty, s.revision == configuration.startingCounter
             else { return false }
@@ -22,9 +23,9 @@ extension TopologyStore {
     }
 
     /// The revision `restore` ended at; nil for a store that started empty.
-    public var restoredRevision: UInt64? { state.withLock { $0.restoredRevision } }
+    package var restoredRevision: UInt64? { state.withLock { $0.restoredRevision } }
 
     /// How many logged updates follow `revision`; nil when the log no longer
     /// holds (or never held) what follows it.
-    public func backlog(after revision: UInt64) -> Int? { state.withLock { $0.backlog(after: revision) } }
+    package func backlog(after revision: UInt64) -> Int? { state.withLock { $0.backlog(after: revision) } }
 }

@@ -1,5 +1,5 @@
 import DequeModule
-public import GestaltModel
+package import GestaltModel
 import Synchronization
 
 /// The single source of truth: every source pushes its changes here, each
@@ -9,19 +9,19 @@ import Synchronization
 /// Entities and connections are kept with their JSON, encoded once when they
 /// change, so a `full` snapshot is a concatenation and an update is encoded
 /// once for all subscribers.
-public final class TopologyStore: Sendable {
-    public let configuration: StoreConfiguration
+package final class TopologyStore: Sendable {
+    package let configuration: StoreConfiguration
     /// Published after every batch of applied changes, with the new revision.
-    public let topologySignal = ChangeSignal()
+    package let topologySignal = ChangeSignal()
     /// Published after every recorded event, with the new seq.
-    public let eventSignal = ChangeSignal()
+    package let eventSignal = ChangeSignal()
     /// The pipeline's plugins and their last runs (`GET /api/plugins`); kept
     /// here because every stage (sources, enrichment, layout) holds the store.
-    public let plugins = PluginBoard()
+    package let plugins = PluginBoard()
 
     let state: Mutex<StoreState>
 
-    public init(configuration: StoreConfiguration = StoreConfiguration()) {
+    package init(configuration: StoreConfiguration = StoreConfiguration()) {
         self.configuration = configuration
         self.state = Mutex(StoreState(configuration: configuration))
         plugins.register(PluginMetadata.health)
@@ -33,7 +33,7 @@ public final class TopologyStore: Sendable {
     /// connection, a removal of something absent) is skipped and returned in
     /// `rejected`; the others still apply.
     @discardableResult
-    public func apply(_ changes: [TopologyChange], now: Timestamp = .now()) -> ApplyResult {
+    package func apply(_ changes: [TopologyChange], now: Timestamp = .now()) -> ApplyResult {
         let (result, pass) = state.withLock { s in
             var result = ApplyResult()
             for change in changes {
@@ -52,7 +52,7 @@ public final class TopologyStore: Sendable {
 
     /// Applies one change, or throws and changes nothing.
     @discardableResult
-    public func apply(_ change: TopologyChange, now: Timestamp = .now()) throws(StoreError) -> [LoggedUpdate] {
+    package func apply(_ change: TopologyChange, now: Timestamp = .now()) throws(StoreError) -> [LoggedUpdate] {
         let (updates, pass) = try state.withLock { s throws(StoreError) in
             var updates: [LoggedUpdate] = []
             defer { _ = s.takeHealthPass() }
@@ -66,7 +66,7 @@ public final class TopologyStore: Sendable {
 
     /// Adds an entity that must not exist yet (graph API create).
     @discardableResult
-    public func create(
+    package func create(
         _ entity: Entity, health: HealthOrigin = .scored, now: Timestamp = .now()
     ) throws(StoreError) -> Entity {
         let (stored, pass) = try state.withLock { s throws(StoreError) -> (Entity, HealthPass) in
@@ -84,7 +84,7 @@ public final class TopologyStore: Sendable {
     /// Changes an existing entity in place (graph API patch). The closure may
     /// throw to refuse the change; then nothing is applied.
     @discardableResult
-    public func modify(
+    package func modify(
         entityID: String, health: HealthOrigin = .scored, now: Timestamp = .now(),
         _ change: (inout Entity) throws -> Void
     ) throws -> Entity {
@@ -106,7 +106,7 @@ public final class TopologyStore: Sendable {
     /// again. Each entity whose flag changes is one `update`; nothing else of
     /// it changes, its health included.
     @discardableResult
-    public func markStale(source: String, _ stale: Bool, now: Timestamp = .now()) -> [LoggedUpdate] {
+    package func markStale(source: String, _ stale: Bool, now: Timestamp = .now()) -> [LoggedUpdate] {
         let updates = state.withLock { s in
             let ids = s.entities.values.lazy.filter { $0.entity.source == source && $0.entity.stale != stale }.map(
                 \.entity.id)
@@ -123,7 +123,7 @@ public final class TopologyStore: Sendable {
     /// cleared, and publishes an `update` when the result is meaningful. An
     /// overlay whose target is not stored is returned in `missing`.
     @discardableResult
-    public func enrich(_ enrichments: [Enrichment], now: Timestamp = .now()) -> EnrichResult {
+    package func enrich(_ enrichments: [Enrichment], now: Timestamp = .now()) -> EnrichResult {
         let (result, pass) = state.withLock { s in
             var result = EnrichResult()
             for enrichment in enrichments {
@@ -142,7 +142,7 @@ public final class TopologyStore: Sendable {
 
     /// Records an event, assigning its `seq` and `id`.
     @discardableResult
-    public func record(_ event: InfraEvent) -> InfraEvent {
+    package func record(_ event: InfraEvent) -> InfraEvent {
         let recorded = state.withLock { $0.record(event) }
         eventSignal.publish(recorded.seq)
         return recorded
@@ -160,26 +160,26 @@ public final class TopologyStore: Sendable {
 
     // MARK: Reads
 
-    public var revision: UInt64 { state.withLock { $0.revision } }
-    public var eventSeq: UInt64 { state.withLock { $0.eventSeq } }
-    public var entityCount: Int { state.withLock { $0.entities.count } }
-    public var connectionCount: Int { state.withLock { $0.connections.count } }
+    package var revision: UInt64 { state.withLock { $0.revision } }
+    package var eventSeq: UInt64 { state.withLock { $0.eventSeq } }
+    package var entityCount: Int { state.withLock { $0.entities.count } }
+    package var connectionCount: Int { state.withLock { $0.connections.count } }
 
-    public func entity(id: String) -> Entity? { state.withLock { $0.entities[id]?.entity } }
-    public func connection(id: String) -> Connection? { state.withLock { $0.connections[id]?.connection } }
+    package func entity(id: String) -> Entity? { state.withLock { $0.entities[id]?.entity } }
+    package func connection(id: String) -> Connection? { state.withLock { $0.connections[id]?.connection } }
 
     /// The connections touching an entity.
-    public func connections(of entityID: String) -> [Connection] {
+    package func connections(of entityID: String) -> [Connection] {
         state.withLock { s in (s.adjacency[entityID] ?? []).compactMap { s.connections[$0]?.connection } }
     }
 
     /// The current topology as values (tests, layout, diffing).
-    public func snapshot(filter: TopologyFilter = .everything) -> Topology {
+    package func snapshot(filter: TopologyFilter = .everything) -> Topology {
         state.withLock { $0.snapshot(filter: filter) }
     }
 
     /// The current topology as JSON: a Topology object, or a `full` TopologyUpdate.
-    public func snapshotJSON(
+    package func snapshotJSON(
         filter: TopologyFilter = .everything, asFullUpdate: Bool
     ) -> (revision: UInt64, json: [UInt8]) {
         state.withLock { $0.snapshotJSON(filter: filter, asFullUpdate: asFullUpdate) }
@@ -187,7 +187,7 @@ public final class TopologyStore: Sendable {
 
     /// The ids of the stored entities of these kinds, by kind: what an
     /// enricher counts to tell which entities its cycle left without figures.
-    public func entityIDs(of kinds: Set<EntityKind>) -> [EntityKind: [String]] {
+    package func entityIDs(of kinds: Set<EntityKind>) -> [EntityKind: [String]] {
         state.withLock { s in
             var ids: [EntityKind: [String]] = [:]
             for record in s.entities.values where kinds.contains(record.entity.kind) {
@@ -197,17 +197,17 @@ public final class TopologyStore: Sendable {
         }
     }
 
-    public func health() -> HealthReport { state.withLock { $0.healthReport() } }
+    package func health() -> HealthReport { state.withLock { $0.healthReport() } }
 
-    public var summary: TopologySummary { state.withLock { $0.summary } }
+    package var summary: TopologySummary { state.withLock { $0.summary } }
 
     /// The retained updates after `revision`, at most `limit` of them.
-    public func updates(after revision: UInt64, limit: Int = .max) -> LogRead {
+    package func updates(after revision: UInt64, limit: Int = .max) -> LogRead {
         state.withLock { $0.updates(after: revision, limit: limit) }
     }
 
     /// Recent events, newest first, matching the filter.
-    public func events(filter: EventFilter = EventFilter(), limit: Int = 100) -> [InfraEvent] {
+    package func events(filter: EventFilter = EventFilter(), limit: Int = 100) -> [InfraEvent] {
         state.withLock { s in
             var result: [InfraEvent] = []
             for logged in s.events.reversed() where filter.matches(logged.event) {
@@ -220,24 +220,24 @@ public final class TopologyStore: Sendable {
 
     /// The retained events after `seq`, oldest first, or nil when `seq` is
     /// older than the retained window or unknown.
-    public func events(after seq: UInt64, limit: Int = .max) -> [LoggedEvent]? {
+    package func events(after seq: UInt64, limit: Int = .max) -> [LoggedEvent]? {
         state.withLock { $0.events(after: seq, limit: limit) }
     }
 }
 
 /// What a batch `apply` did.
-public struct ApplyResult: Sendable {
-    public var updates: [LoggedUpdate] = []
-    public var rejected: [Rejection] = []
+package struct ApplyResult: Sendable {
+    package var updates: [LoggedUpdate] = []
+    package var rejected: [Rejection] = []
 }
 
-public struct Rejection: Sendable {
-    public var change: TopologyChange
-    public var error: StoreError
+package struct Rejection: Sendable {
+    package var change: TopologyChange
+    package var error: StoreError
 }
 
 /// An event as retained, with its JSON encoded once.
-public struct LoggedEvent: Sendable {
-    public let event: InfraEvent
-    public let json: [UInt8]
+package struct LoggedEvent: Sendable {
+    package let event: InfraEvent
+    package let json: [UInt8]
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GestaltEngine
 
 /// The SQLite file: WAL, so readers (history queries) never wait for the
 /// recorder's transaction, and `synchronous = NORMAL`, so a commit does not

@@ -1,7 +1,7 @@
 import Foundation
-import GestaltEngine
+package import GestaltEngine
 import GestaltModel
-import Logging
+package import Logging
 import ServiceLifecycle
 
 /// Follows the store's log and event feed and writes them to history in
@@ -15,18 +15,18 @@ import ServiceLifecycle
 /// recorder falls out of the store's retained window (a very slow disk, a
 /// long outage), it records a gap and a fresh checkpoint of the store, and
 /// goes on from there.
-public struct HistoryRecorder: Service {
+package struct HistoryRecorder: Service {
     let history: HistoryStore
     let store: TopologyStore
     let logger: Logger
 
-    public init(history: HistoryStore, store: TopologyStore, logger: Logger = Logger(label: "gestalt.history")) {
+    package init(history: HistoryStore, store: TopologyStore, logger: Logger = Logger(label: "gestalt.history")) {
         self.history = history
         self.store = store
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let onWake: @Sendable (ChangeSignal.Wake) -> Void = { wake in
             if wake == .closed { continuation.finish() } else if wake == .changed { continuation.yield() }
@@ -64,11 +64,11 @@ public struct HistoryRecorder: Service {
 }
 
 /// Why the recorder would not start.
-public enum HistoryRecorderError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum HistoryRecorderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The store's counter must start above the history (`HistoryStore.resumeCounter()`).
     case counterBehindHistory(store: UInt64, recorded: UInt64)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .counterBehindHistory(let store, let recorded):
             "the store is at revision \(store) but history already holds revision \(recorded); start the store at HistoryStore.resumeCounter()"

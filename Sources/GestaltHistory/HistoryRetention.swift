@@ -1,16 +1,16 @@
 import GRDB
-import GestaltModel
-import Logging
+package import GestaltModel
+package import Logging
 import ServiceLifecycle
 
 /// What one retention pass deleted.
-public struct RetentionReport: Sendable, Hashable {
-    public var updates = 0
-    public var checkpoints = 0
-    public var events = 0
-    public var samples = 0
+package struct RetentionReport: Sendable, Hashable {
+    package var updates = 0
+    package var checkpoints = 0
+    package var events = 0
+    package var samples = 0
     /// The oldest revision that still rebuilds (nil: nothing recorded).
-    public var oldestRevision: UInt64?
+    package var oldestRevision: UInt64?
 }
 
 extension HistoryStore {
@@ -18,7 +18,7 @@ extension HistoryStore {
     /// over `maxBytes`, the oldest checkpoint interval. The cut is always at
     /// a checkpoint, which is kept: the oldest retained revision rebuilds
     /// from it, and no revision after it loses an update.
-    public func applyRetention(now: Timestamp = .now()) async throws -> RetentionReport {
+    package func applyRetention(now: Timestamp = .now()) async throws -> RetentionReport {
         try await backend.applyRetention(retention: configuration.retention, maxBytes: configuration.maxBytes, now: now)
     }
 }
@@ -73,16 +73,16 @@ extension HistoryDatabase {
 /// the recorder's next transaction waits at most for one delete pass (WAL);
 /// on PostgreSQL not even that (MVCC, its own connection). The store and
 /// streams never wait at all.
-public struct HistoryRetention: Service {
+package struct HistoryRetention: Service {
     let history: HistoryStore
     let logger: Logger
 
-    public init(history: HistoryStore, logger: Logger = Logger(label: "gestalt.history")) {
+    package init(history: HistoryStore, logger: Logger = Logger(label: "gestalt.history")) {
         self.history = history
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let interval = history.configuration.retentionInterval
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {

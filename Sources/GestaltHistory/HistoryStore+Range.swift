@@ -1,10 +1,10 @@
-public import GestaltEngine
+package import GestaltEngine
 
 extension HistoryStore {
     /// What history holds: the ends (a rebuild starts at the oldest
     /// checkpoint, so that is the oldest revision that rebuilds), the
     /// checkpoint count and the live bytes, from whichever backend is open.
-    public func range() async throws(HistoryError) -> HistoryRange {
+    package func range() async throws(HistoryError) -> HistoryRange {
         do {
             return try await backend.range()
         } catch {

@@ -1,24 +1,24 @@
-public import GestaltEngine
-public import GestaltModel
+package import GestaltEngine
+package import GestaltModel
 
 /// The history questions, on either backend: arguments are checked here,
 /// once, so both backends refuse the same things with the same words, and
 /// a storage failure becomes `unavailable` (a 503, never a crash).
 extension HistoryStore {
-    public func topology(at point: HistoryPoint) async throws(HistoryError) -> Topology {
+    package func topology(at point: HistoryPoint) async throws(HistoryError) -> Topology {
         if case .revision(let revision) = point, revision > UInt64(Int64.max) {
             throw .badRequest("revision \(revision) is out of range")
         }
         return try await read { backend in try await backend.topology(at: point) }
     }
 
-    public func changes(after: UInt64, through: UInt64, limit: Int) async throws(HistoryError) -> HistoryChanges {
+    package func changes(after: UInt64, through: UInt64, limit: Int) async throws(HistoryError) -> HistoryChanges {
         guard after <= through else { throw .badRequest("'from' (\(after)) is after 'to' (\(through))") }
         guard through <= UInt64(Int64.max), limit >= 1 else { throw .badRequest("revision or limit out of range") }
         return try await read { backend in try await backend.changes(after: after, through: through, limit: limit) }
     }
 
-    public func metrics(
+    package func metrics(
         entityID: String, names: [String], since: Timestamp, until: Timestamp, stepMilliseconds: Int64
     ) async throws(HistoryError) -> [MetricSeries] {
         guard since <= until else { throw .badRequest("'since' (\(since)) is after 'until' (\(until))") }
@@ -37,7 +37,7 @@ extension HistoryStore {
         }
     }
 
-    public func events(
+    package func events(
         since: Timestamp, until: Timestamp, filter: EventFilter, limit: Int
     ) async throws(HistoryError) -> [InfraEvent] {
         guard since <= until else { throw .badRequest("'since' (\(since)) is after 'until' (\(until))") }
@@ -47,7 +47,7 @@ extension HistoryStore {
     }
 
     /// From the checkpoints, on both backends (not the protocol's bisecting default).
-    public func oldestRebuildable(through: UInt64) async throws(HistoryError) -> UInt64? {
+    package func oldestRebuildable(through: UInt64) async throws(HistoryError) -> UInt64? {
         guard through <= UInt64(Int64.max) else { throw .badRequest("revision \(through) is out of range") }
         return try await read { backend in try await backend.oldestCheckpoint(through: through) }
     }

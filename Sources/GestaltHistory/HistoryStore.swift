@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import GestaltEngine
+import GestaltEngine
 import GestaltModel
 
 /// The recorded past of one store: open it, start a `HistoryRecorder` to
@@ -9,8 +9,8 @@ import GestaltModel
 /// file by default, PostgreSQL when `configuration.url` names one. Reads
 /// never wait for the recorder's writes (SQLite's WAL readers, PostgreSQL's
 /// pooled connections).
-public final class HistoryStore: HistoryQueries {
-    public let configuration: HistoryConfiguration
+package final class HistoryStore: HistoryQueries {
+    package let configuration: HistoryConfiguration
     /// The storage everything goes through: recorder, resume, reads, retention.
     let backend: any HistoryBackend
 
@@ -22,18 +22,18 @@ public final class HistoryStore: HistoryQueries {
     /// Opens the configured backend: PostgreSQL when `configuration.url` is
     /// set (connecting, migrating, and refusing a newer schema), else the
     /// SQLite file. A bad URL or an unreachable server throws here.
-    public static func connect(_ configuration: HistoryConfiguration) async throws(HistoryStoreError) -> HistoryStore {
+    package static func connect(_ configuration: HistoryConfiguration) async throws(HistoryStoreError) -> HistoryStore {
         guard let url = configuration.url else { return try open(configuration) }
         return HistoryStore(configuration: configuration, backend: try await PostgresHistoryBackend.open(url: url))
     }
 
     /// Closes the backend's connections (PostgreSQL) or file (SQLite).
-    public func close() async { await backend.close() }
+    package func close() async { await backend.close() }
 
     /// Opens (creating when missing) the history file under the configured
     /// directory (SQLite, whatever `url` says). Throws `newerSchema` for a
     /// file from a newer gestalt.
-    public static func open(_ configuration: HistoryConfiguration) throws(HistoryStoreError) -> HistoryStore {
+    package static func open(_ configuration: HistoryConfiguration) throws(HistoryStoreError) -> HistoryStore {
         do {
             try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
         } catch {
@@ -46,20 +46,20 @@ public final class HistoryStore: HistoryQueries {
     /// and event seq on disk, so the recorder marks the restart as a gap and
     /// no recorded revision is ever reused. Callers take the larger of this
     /// and `StoreConfiguration.processBase()` (docs/HISTORY.md).
-    public func resumeCounter() async throws -> UInt64 {
+    package func resumeCounter() async throws -> UInt64 {
         let counters = try await recordedCounters()
         return counters.hasCheckpoint ? max(counters.revision, counters.eventSeq) + 1 : 0
     }
 
     /// The newest revision on disk: what a restart would find.
-    public func durableRevision() async throws -> UInt64 { try await recordedCounters().revision }
+    package func durableRevision() async throws -> UInt64 { try await recordedCounters().revision }
 
     /// The newest revision and event seq on disk.
     func recordedCounters() async throws -> HistoryCounters { try await backend.recordedCounters() }
 
     /// Bytes the history's live rows take (SQLite: freed pages excluded;
     /// PostgreSQL: docs/HISTORY.md).
-    public func usedBytes() async throws -> Int64 { try await backend.usedBytes() }
+    package func usedBytes() async throws -> Int64 { try await backend.usedBytes() }
 
     static func usedBytes(_ db: Database) throws -> Int64 {
         let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0

@@ -1,5 +1,5 @@
 /// Why the history file could not be opened or written.
-public enum HistoryStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum HistoryStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file was written by a newer gestalt; this one does not know its
     /// schema and will not touch it.
     case newerSchema(path: String, unknownMigrations: [String])
@@ -7,7 +7,7 @@ public enum HistoryStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     /// A stored record could not be read back.
     case corrupt(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .newerSchema(let path, let unknown):
             "history \(path) was written by a newer gestalt (unknown schema migrations: \(unknown.joined(separator: ", "))); "

@@ -1,6 +1,6 @@
 /// Why the Kubernetes source could not do something. Each message is meant
 /// for a log line and the source status, so it says what to fix.
-public enum KubernetesError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum KubernetesError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No usable configuration: missing kubeconfig, unknown context, unreadable file.
     case configuration(String)
     /// The server answered with a Status failure.
@@ -14,7 +14,7 @@ public enum KubernetesError: Error, Sendable, Hashable, CustomStringConvertible 
     /// The server could not be reached or the connection broke.
     case transport(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .configuration(let message): "configuration: \(message)"
         case .status(let code, let reason, let message): "\(code) \(reason): \(message)"

@@ -1,6 +1,6 @@
-public import GestaltEngine
+package import GestaltEngine
 import GestaltModel
-public import Logging
+package import Logging
 
 /// The Kubernetes source: a reflector per resource feeding one cache, and a
 /// projection that turns what changed in the cache into topology changes
@@ -13,15 +13,15 @@ public import Logging
 /// let source = KubernetesSource(configuration: configuration, cluster: "prod", logger: logger)
 /// try await source.run(in: context)   // until cancelled
 /// ```
-public final class KubernetesSource: RescannableSource {
-    public let configuration: KubernetesConfiguration
-    public let instance: SourceInstance
+package final class KubernetesSource: RescannableSource {
+    package let configuration: KubernetesConfiguration
+    package let instance: SourceInstance
     private let logger: Logger
     private let naming: KubernetesNaming
     let cache = ObjectCache()
 
     /// `cluster` names the instance; nil keeps the unnamed ids (`k8s:pod/…`).
-    public init(configuration: KubernetesConfiguration, cluster: String? = nil, logger: Logger) {
+    package init(configuration: KubernetesConfiguration, cluster: String? = nil, logger: Logger) {
         self.configuration = configuration
         self.instance = SourceInstance(kind: "kubernetes", name: cluster)
         self.naming = KubernetesNaming(instance: instance)
@@ -31,7 +31,7 @@ public final class KubernetesSource: RescannableSource {
     /// Lists, watches and projects until the task is cancelled. Failures of
     /// the cluster are retried by the reflectors and shown in the source
     /// status; only a client that cannot be built at all throws.
-    public func run(in context: SourceContext) async throws {
+    package func run(in context: SourceContext) async throws {
         let client: KubernetesClient
         do {
             client = try KubernetesClient(configuration: configuration)
@@ -76,7 +76,7 @@ public final class KubernetesSource: RescannableSource {
     /// a watch already brought): what a stalled or broken watch missed is
     /// picked up, and the running projection publishes it. The answer is the
     /// whole cluster's projection, which the job diffs against the store.
-    public func rescan(in context: SourceContext) async throws -> SourceSnapshot {
+    package func rescan(in context: SourceContext) async throws -> SourceSnapshot {
         let client = try KubernetesClient(configuration: configuration)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -5,7 +5,7 @@ extension ForceLayout {
     /// Placement walks outwards from what is already placed (breadth first,
     /// in arrival order), so a new pod lands beside its owner or service.
     /// An entity with no placed neighbour lands inside its namespace's ball.
-    public mutating func placeNewEntities() {
+    package mutating func placeNewEntities() {
         guard !pending.isEmpty else { return }
         widenRingsIfNeeded()
         var waiting = pending.filter { alive[Int($0)] && !placed[Int($0)] }

@@ -6,7 +6,7 @@ extension ForceLayout {
     /// An entity that moved less than `minimumMove` leaves the queue; if it is
     /// still moving, its next step queues it again. So a settled layout, once
     /// drained, returns nothing.
-    public mutating func movesToPublish(limit: Int) -> [LayoutMove] {
+    package mutating func movesToPublish(limit: Int) -> [LayoutMove] {
         var moves: [LayoutMove] = []
         guard limit > 0 else { return moves }
         // The queues are taken out while draining: `drain` mutates self too.

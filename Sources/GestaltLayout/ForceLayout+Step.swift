@@ -9,7 +9,7 @@ extension ForceLayout {
     /// Returns the step's kinetic energy (sum of squared displacements); a
     /// settled layout returns 0 at once, without building anything.
     @discardableResult
-    public mutating func step() -> Double {
+    package mutating func step() -> Double {
         placeNewEntities()
         guard activeCount > 0 else { return 0 }
         let c = configuration

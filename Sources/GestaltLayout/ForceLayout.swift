@@ -1,5 +1,5 @@
 import Foundation
-public import GestaltModel
+package import GestaltModel
 
 /// An incremental 3D force-directed layout of the topology.
 ///
@@ -19,8 +19,8 @@ public import GestaltModel
 /// while !layout.isSettled { layout.step() }
 /// let moves = layout.movesToPublish(limit: 300)
 /// ```
-public struct ForceLayout: Sendable {
-    public let configuration: LayoutConfiguration
+package struct ForceLayout: Sendable {
+    package let configuration: LayoutConfiguration
 
     // Entity slots. A removed entity's slot is reused, so indices stay dense.
     var ids: [String] = []
@@ -59,36 +59,36 @@ public struct ForceLayout: Sendable {
     var movedQueue = SlotQueue()
 
     /// Entities in the layout.
-    public internal(set) var count = 0
+    package internal(set) var count = 0
     /// Entities still moving.
-    public internal(set) var activeCount = 0
+    package internal(set) var activeCount = 0
 
-    public init(configuration: LayoutConfiguration = LayoutConfiguration()) {
+    package init(configuration: LayoutConfiguration = LayoutConfiguration()) {
         self.configuration = configuration
         self.rings = NamespaceRings(spacing: configuration.minimumNamespaceSpacing)
     }
 
     /// True when no entity moves and none waits for placement: `step()` is free.
-    public var isSettled: Bool { activeCount == 0 && pending.isEmpty }
+    package var isSettled: Bool { activeCount == 0 && pending.isEmpty }
 
     /// Entities queued for publishing (some may turn out not to have moved enough).
-    public var pendingMoveCount: Int { freshQueue.count + movedQueue.count }
+    package var pendingMoveCount: Int { freshQueue.count + movedQueue.count }
 
     /// The entity's position, or nil when it is unknown or not placed yet.
-    public func position(of id: String) -> SIMD3<Double>? {
+    package func position(of id: String) -> SIMD3<Double>? {
         guard let slot = slotOf[id], placed[Int(slot)] else { return nil }
         return positions[Int(slot)]
     }
 
     /// The ids of all entities, in slot order.
-    public var entityIDs: [String] { ids.indices.filter { alive[$0] }.map { ids[$0] } }
+    package var entityIDs: [String] { ids.indices.filter { alive[$0] }.map { ids[$0] } }
 
     // MARK: Changes
 
     /// Makes the layout hold exactly these entities and connections, keeping
     /// the positions of those it knows already. Used at start and whenever the
     /// store's log no longer reaches back to what the layout has seen.
-    public mutating func sync(entities: [Entity], connections: [Connection]) {
+    package mutating func sync(entities: [Entity], connections: [Connection]) {
         let keptEntities = Set(entities.lazy.map(\.id))
         for i in ids.indices where alive[i] && !keptEntities.contains(ids[i]) {
             remove(entityID: ids[i])
@@ -115,7 +115,7 @@ public struct ForceLayout: Sendable {
     /// A new entity is placed at the next `step()`, next to its neighbours.
     /// One that arrives with a position already (a restart of the layout over
     /// a store it laid out before) keeps it and starts settled.
-    public mutating func upsert(_ entity: Entity) {
+    package mutating func upsert(_ entity: Entity) {
         let isNamespace = entity.kind == .namespace
         let key = NamespaceRings.key(
             namespace: entity.namespace, isNamespace: isNamespace, name: entity.name, source: entity.source)
@@ -140,7 +140,7 @@ public struct ForceLayout: Sendable {
     }
 
     /// Removes an entity and its connections; its neighbours relax into the gap.
-    public mutating func remove(entityID: String) {
+    package mutating func remove(entityID: String) {
         guard let slot = slotOf.removeValue(forKey: entityID) else { return }
         let i = Int(slot)
         for edge in incident[i] { removeEdge(edge) }
@@ -158,7 +158,7 @@ public struct ForceLayout: Sendable {
 
     /// Adds a connection between two known entities and warms both ends.
     /// Unknown ends and self-loops are ignored: they exert no force.
-    public mutating func upsert(_ connection: Connection) {
+    package mutating func upsert(_ connection: Connection) {
         guard edgeSlotOf[connection.id] == nil,
             let a = slotOf[connection.sourceID], let b = slotOf[connection.targetID], a != b
         else { return }
@@ -181,7 +181,7 @@ public struct ForceLayout: Sendable {
         heatUp(b, to: configuration.neighbourReheat)
     }
 
-    public mutating func remove(connectionID: String) {
+    package mutating func remove(connectionID: String) {
         guard let edge = edgeSlotOf[connectionID] else { return }
         removeEdge(edge)
     }

@@ -5,11 +5,11 @@
 /// let result = LayoutBenchmark.run(entities: 10_000, iterations: 50)
 /// print(result.summary)
 /// ```
-public enum LayoutBenchmark {
+package enum LayoutBenchmark {
     /// Builds the graph, loads it into an empty layout, places it, then runs
     /// `iterations` steps, timing each. Every entity is hot at the start, so
     /// the first iterations are the worst case: the whole graph moving.
-    public static func run(
+    package static func run(
         entities: Int, iterations: Int, configuration: LayoutConfiguration = LayoutConfiguration()
     ) -> LayoutBenchmarkResult {
         let graph = SyntheticTopology.make(entities: entities, seed: configuration.seed)

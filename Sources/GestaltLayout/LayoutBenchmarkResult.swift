@@ -1,17 +1,17 @@
 /// Timings of one `LayoutBenchmark` run, in milliseconds.
-public struct LayoutBenchmarkResult: Sendable, Hashable {
-    public var entities: Int
-    public var connections: Int
+package struct LayoutBenchmarkResult: Sendable, Hashable {
+    package var entities: Int
+    package var connections: Int
     /// Loading the graph into an empty layout and placing every entity.
-    public var placementMilliseconds: Double
+    package var placementMilliseconds: Double
     /// One entry per `step()`, in order.
-    public var iterationMilliseconds: [Double]
+    package var iterationMilliseconds: [Double]
     /// Entities still moving after the last iteration.
-    public var activeEntities: Int
+    package var activeEntities: Int
     /// Energy returned by the last iteration.
-    public var finalEnergy: Double
+    package var finalEnergy: Double
 
-    public init(
+    package init(
         entities: Int, connections: Int, placementMilliseconds: Double, iterationMilliseconds: [Double],
         activeEntities: Int, finalEnergy: Double
     ) {
@@ -23,15 +23,15 @@ public struct LayoutBenchmarkResult: Sendable, Hashable {
         self.finalEnergy = finalEnergy
     }
 
-    public var meanIterationMilliseconds: Double {
+    package var meanIterationMilliseconds: Double {
         iterationMilliseconds.isEmpty ? 0 : iterationMilliseconds.reduce(0, +) / Double(iterationMilliseconds.count)
     }
 
-    public var medianIterationMilliseconds: Double { percentile(0.5) }
-    public var p95IterationMilliseconds: Double { percentile(0.95) }
+    package var medianIterationMilliseconds: Double { percentile(0.5) }
+    package var p95IterationMilliseconds: Double { percentile(0.95) }
 
     /// One line for a terminal or BENCHMARKS.md.
-    public var summary: String {
+    package var summary: String {
         func ms(_ value: Double) -> String { String(Int((value * 10).rounded())).inserting(decimalAt: 1) }
         return "layout \(entities) entities, \(connections) connections: placement \(ms(placementMilliseconds)) ms, "
             + "\(iterationMilliseconds.count) iterations mean \(ms(meanIterationMilliseconds)) ms, "

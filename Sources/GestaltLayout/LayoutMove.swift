@@ -1,13 +1,13 @@
-public import GestaltEngine
+package import GestaltEngine
 
 /// One position to publish: the layout's answer to "who moved meaningfully".
-public struct LayoutMove: Sendable, Hashable {
-    public var id: String
-    public var x: Double
-    public var y: Double
-    public var z: Double
+package struct LayoutMove: Sendable, Hashable {
+    package var id: String
+    package var x: Double
+    package var y: Double
+    package var z: Double
 
-    public init(id: String, x: Double, y: Double, z: Double) {
+    package init(id: String, x: Double, y: Double, z: Double) {
         self.id = id
         self.x = x
         self.y = y
@@ -15,5 +15,5 @@ public struct LayoutMove: Sendable, Hashable {
     }
 
     /// The store change that publishes this move as an ordinary `update`.
-    public var change: TopologyChange { .moveEntity(id: id, x: x, y: y, z: z) }
+    package var change: TopologyChange { .moveEntity(id: id, x: x, y: y, z: z) }
 }

@@ -1,6 +1,6 @@
-public import GestaltEngine
+package import GestaltEngine
 import GestaltModel
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// Keeps the store's `x, y, z` laid out: follows the store's update log,
 /// feeds it to a `ForceLayout`, steps the layout while anything moves and
@@ -9,13 +9,13 @@ public import ServiceLifecycle
 /// A swift-service-lifecycle `Service`: it joins the server's service group
 /// and ends on graceful shutdown. All mutable state lives inside `run`, so
 /// the service itself is immutable and trivially `Sendable`.
-public final class LayoutService: Service {
-    public let configuration: LayoutConfiguration
-    public let store: TopologyStore
+package final class LayoutService: Service {
+    package let configuration: LayoutConfiguration
+    package let store: TopologyStore
     /// A job's "layout pass now", served by the loop (the layout never leaves it).
     private let requests = CycleRequests<[String]>(name: "layout")
 
-    public init(store: TopologyStore, configuration: LayoutConfiguration = LayoutConfiguration()) {
+    package init(store: TopologyStore, configuration: LayoutConfiguration = LayoutConfiguration()) {
         self.store = store
         self.configuration = configuration
     }
@@ -25,13 +25,13 @@ public final class LayoutService: Service {
     /// The layout as a job's last stage: wakes the loop, which reads the log
     /// through now (the job's changes), steps the layout for one tick and
     /// publishes what its move budget allows, then answers.
-    public var stage: OnDemandStage {
+    package var stage: OnDemandStage {
         let requests = requests
         return OnDemandStage(metadata: Self.plugin) { try await requests.request() }
     }
 
     /// Lays the store out until graceful shutdown or cancellation.
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown { await self.run(store: self.store) }
     }
 

@@ -3,30 +3,30 @@
 /// It holds at most one tick's worth of tokens, so over any window of `t`
 /// seconds at most `rate * t` moves plus one tick's worth go out, however
 /// long the layout was quiet before.
-public struct MoveBudget: Sendable, Hashable {
-    public let ratePerSecond: Double
-    public let capacity: Double
+package struct MoveBudget: Sendable, Hashable {
+    package let ratePerSecond: Double
+    package let capacity: Double
     private var tokens: Double
 
     /// - Parameters:
     ///   - ratePerSecond: moves allowed per second; zero or less allows none.
     ///   - tick: how often the budget is spent; the bucket holds one tick's worth (at least one move).
-    public init(ratePerSecond: Int, tick: Duration) {
+    package init(ratePerSecond: Int, tick: Duration) {
         self.ratePerSecond = Double(max(ratePerSecond, 0))
         self.capacity = ratePerSecond > 0 ? max(self.ratePerSecond * tick.seconds, 1) : 0
         self.tokens = capacity
     }
 
     /// Whole moves that may be published now.
-    public var available: Int { Int(tokens.rounded(.down)) }
+    package var available: Int { Int(tokens.rounded(.down)) }
 
     /// Adds the tokens earned over `elapsed`.
-    public mutating func refill(elapsed: Duration) {
+    package mutating func refill(elapsed: Duration) {
         tokens = min(capacity, tokens + ratePerSecond * max(elapsed.seconds, 0))
     }
 
     /// Records that `count` moves were published.
-    public mutating func spend(_ count: Int) {
+    package mutating func spend(_ count: Int) {
         tokens = max(0, tokens - Double(count))
     }
 }

@@ -1,4 +1,4 @@
-public import GestaltModel
+package import GestaltModel
 
 /// A Kubernetes-shaped graph of any size, for benchmarks and tests.
 ///
@@ -7,8 +7,8 @@ public import GestaltModel
 /// between neighbouring services and, now and then, gRPC to the previous
 /// namespace. Entities come in the order a source would send them: an owner
 /// before what it owns.
-public enum SyntheticTopology {
-    public static func make(entities total: Int, seed: UInt64 = 1) -> (entities: [Entity], connections: [Connection]) {
+package enum SyntheticTopology {
+    package static func make(entities total: Int, seed: UInt64 = 1) -> (entities: [Entity], connections: [Connection]) {
         var entities: [Entity] = []
         var connections: [Connection] = []
         entities.reserveCapacity(total)

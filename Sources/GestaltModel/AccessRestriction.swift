@@ -2,21 +2,21 @@
 /// limit on that axis. It is carried inside `TopologyFilter` and
 /// `EventFilter`, so every view, stream and query that matches through a
 /// filter applies it; a client's own filter can only narrow it further.
-public struct AccessRestriction: Sendable, Hashable {
-    public var namespaces: Set<String>?
+package struct AccessRestriction: Sendable, Hashable {
+    package var namespaces: Set<String>?
     /// Source instance names: `prod` for `k8s@prod:…` ids (`kubernetes@prod`).
-    public var clusters: Set<String>?
+    package var clusters: Set<String>?
 
-    public init(namespaces: Set<String>? = nil, clusters: Set<String>? = nil) {
+    package init(namespaces: Set<String>? = nil, clusters: Set<String>? = nil) {
         self.namespaces = namespaces
         self.clusters = clusters
     }
 
-    public static let none = AccessRestriction()
+    package static let none = AccessRestriction()
 
-    public var isNone: Bool { namespaces == nil && clusters == nil }
+    package var isNone: Bool { namespaces == nil && clusters == nil }
 
-    public func admits(_ entity: Entity) -> Bool {
+    package func admits(_ entity: Entity) -> Bool {
         if isNone { return true }
         return admits(namespace: Self.namespace(of: entity), cluster: Self.cluster(ofID: entity.id))
     }
@@ -25,7 +25,7 @@ public struct AccessRestriction: Sendable, Hashable {
     /// stamped on it from that entity (`entityNamespace`), else the one its
     /// id says (`k8s@prod:pod/shop/api-1`); the cluster is the entity id's
     /// instance name, as for the entity itself.
-    public func admits(_ event: InfraEvent) -> Bool {
+    package func admits(_ event: InfraEvent) -> Bool {
         if isNone { return true }
         return admits(
             namespace: event.entityNamespace ?? Self.namespace(ofID: event.entityID, kind: event.entityKind),
@@ -34,14 +34,14 @@ public struct AccessRestriction: Sendable, Hashable {
 
     /// An entity known only by its id (one no longer in the map, for
     /// history's metrics): judged by what the id says.
-    public func admits(entityID id: String) -> Bool {
+    package func admits(entityID id: String) -> Bool {
         if isNone { return true }
         let kind: EntityKind = id.contains(":namespace/") ? .namespace : .custom
         return admits(namespace: Self.namespace(ofID: id, kind: kind), cluster: Self.cluster(ofID: id))
     }
 
     /// The namespace an entity belongs to; a namespace's is its own name.
-    public static func namespace(of entity: Entity) -> String? {
+    package static func namespace(of entity: Entity) -> String? {
         entity.namespace ?? (entity.kind == .namespace ? entity.name : nil)
     }
 
@@ -56,7 +56,7 @@ public struct AccessRestriction: Sendable, Hashable {
     }
 
     /// The instance name in an id's prefix: `prod` in `k8s@prod:pod/a/b`; nil without one.
-    public static func cluster(ofID id: String) -> String? {
+    package static func cluster(ofID id: String) -> String? {
         guard let colon = id.firstIndex(of: ":") else { return nil }
         let prefix = id[..<colon]
         guard let at = prefix.firstIndex(of: "@") else { return nil }
@@ -66,7 +66,7 @@ public struct AccessRestriction: Sendable, Hashable {
 
     /// The namespace in a Kubernetes-style id (`k8s…:kind/namespace/name`,
     /// or `k8s…:namespace/name` for a namespace itself); nil for other ids.
-    public static func namespace(ofID id: String, kind: EntityKind) -> String? {
+    package static func namespace(ofID id: String, kind: EntityKind) -> String? {
         guard id.hasPrefix("k8s"), let colon = id.firstIndex(of: ":") else { return nil }
         let parts = id[id.index(after: colon)...].split(separator: "/", omittingEmptySubsequences: false)
         if kind == .namespace, parts.count == 2 { return String(parts[1]) }

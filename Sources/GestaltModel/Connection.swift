@@ -1,16 +1,16 @@
 /// A directed relation between two entities, with its traffic figures.
-public struct Connection: Sendable, Hashable {
-    public var id: String
-    public var sourceID: String
-    public var targetID: String
-    public var kind: ConnectionKind
-    public var requestsPerSec: Double
-    public var bytesPerSec: Double
-    public var errorRate: Double
-    public var latencyMs: Double
+package struct Connection: Sendable, Hashable {
+    package var id: String
+    package var sourceID: String
+    package var targetID: String
+    package var kind: ConnectionKind
+    package var requestsPerSec: Double
+    package var bytesPerSec: Double
+    package var errorRate: Double
+    package var latencyMs: Double
 
     /// The id is derived, so there is one connection per (source, target, kind).
-    public init(
+    package init(
         sourceID: String, targetID: String, kind: ConnectionKind,
         requestsPerSec: Double = 0, bytesPerSec: Double = 0, errorRate: Double = 0, latencyMs: Double = 0
     ) {
@@ -24,13 +24,13 @@ public struct Connection: Sendable, Hashable {
         self.latencyMs = latencyMs
     }
 
-    public static func id(source: String, target: String, kind: ConnectionKind) -> String {
+    package static func id(source: String, target: String, kind: ConnectionKind) -> String {
         "\(source)->\(target):\(kind.rawValue)"
     }
 }
 
 extension Connection: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("id"); w.string(id)
         w.key("source_id"); w.string(sourceID)
@@ -55,7 +55,7 @@ extension Connection: Decodable {
         case latencyMs = "latency_ms"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             sourceID: try c.decode(String.self, forKey: .sourceID),

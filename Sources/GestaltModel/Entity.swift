@@ -1,33 +1,33 @@
 /// One thing in the running infrastructure: a pod, a node, a NATS subject…
 ///
 /// Field names and JSON keys follow PROTOCOL.md exactly.
-public struct Entity: Sendable, Hashable {
-    public var id: String
-    public var kind: EntityKind
-    public var name: String
-    public var namespace: String?
-    public var source: String
-    public var status: EntityStatus
-    public var labels: [String: String]
-    public var annotations: [String: String]
-    public var health: Double
-    public var cpuPercent: Double
-    public var memoryBytes: Int64
-    public var memoryLimit: Int64
-    public var networkRxBytes: Int64
-    public var networkTxBytes: Int64
-    public var customMetrics: [String: Double]
-    public var x: Double
-    public var y: Double
-    public var z: Double
-    public var createdAt: Timestamp
-    public var updatedAt: Timestamp
+package struct Entity: Sendable, Hashable {
+    package var id: String
+    package var kind: EntityKind
+    package var name: String
+    package var namespace: String?
+    package var source: String
+    package var status: EntityStatus
+    package var labels: [String: String]
+    package var annotations: [String: String]
+    package var health: Double
+    package var cpuPercent: Double
+    package var memoryBytes: Int64
+    package var memoryLimit: Int64
+    package var networkRxBytes: Int64
+    package var networkTxBytes: Int64
+    package var customMetrics: [String: Double]
+    package var x: Double
+    package var y: Double
+    package var z: Double
+    package var createdAt: Timestamp
+    package var updatedAt: Timestamp
     /// The owning source is down: this is the last picture it gave, kept on
     /// the map (drawn greyed) rather than deleted or shown as current. Sent
     /// as `"stale": true` only while set.
-    public var stale: Bool
+    package var stale: Bool
 
-    public init(
+    package init(
         id: String, kind: EntityKind, name: String, namespace: String? = nil, source: String,
         status: EntityStatus = .running, labels: [String: String] = [:], annotations: [String: String] = [:],
         health: Double = 1, cpuPercent: Double = 0, memoryBytes: Int64 = 0, memoryLimit: Int64 = 0,
@@ -59,7 +59,7 @@ public struct Entity: Sendable, Hashable {
     }
 
     /// The PROTOCOL.md id for a Kubernetes object; cluster-scoped when `namespace` is nil.
-    public static func kubernetesID(
+    package static func kubernetesID(
         kind: EntityKind, namespace: String?, name: String, cluster: String? = nil
     ) -> String {
         let prefix = cluster.map { "k8s@\($0)" } ?? "k8s"
@@ -69,7 +69,7 @@ public struct Entity: Sendable, Hashable {
 }
 
 extension Entity: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("id"); w.string(id)
         w.key("kind"); w.string(kind.rawValue)
@@ -112,7 +112,7 @@ extension Entity: Decodable {
     }
 
     /// Reads an entity as clients see it; absent optional fields take their defaults.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let created = try c.decodeIfPresent(Timestamp.self, forKey: .createdAt) ?? .now()
         self.init(

@@ -1,11 +1,11 @@
 /// How a stream sends an entity's `update`: the whole entity (the contract's
 /// default), or only the fields that changed (`{"op":"patch","set":{…}}`),
 /// which a client asks for with `delta=patch`.
-public enum DeltaForm: String, Sendable, Hashable, CaseIterable {
+package enum DeltaForm: String, Sendable, Hashable, CaseIterable {
     case entity, patch
 
     /// The form named by a query or subscribe value; nil when unknown.
-    public init?(wireName: String) { self.init(rawValue: wireName) }
+    package init?(wireName: String) { self.init(rawValue: wireName) }
 }
 
 extension Entity {
@@ -14,7 +14,7 @@ extension Entity {
     /// entity, so a client merges it into what it has (`Object.assign`).
     /// `stale` is written as `false` when it clears, since the whole entity
     /// omits it then.
-    public func writeChanges(from previous: Entity, to w: inout JSONWriter) {
+    package func writeChanges(from previous: Entity, to w: inout JSONWriter) {
         w.beginObject()
         if kind != previous.kind { w.key("kind"); w.string(kind.rawValue) }
         if name != previous.name { w.key("name"); w.string(name) }
@@ -46,7 +46,7 @@ extension Entity {
 extension TopologyUpdate {
     /// The `patch` form of an entity `update`: `kind` stays `update`, `op`
     /// says only `set`'s fields changed, `id` names the entity.
-    public static func patchJSON(
+    package static func patchJSON(
         revision: UInt64, timestamp: Timestamp, previous: Entity, entity: Entity
     ) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: 160)

@@ -1,31 +1,32 @@
 /// Which events a reader wants: a minimum severity and entity kinds.
-public struct EventFilter: Sendable, Hashable {
-    public var minimumSeverity: Severity?
-    public var kinds: Set<EntityKind>?
+package struct EventFilter: Sendable, Hashable {
+    package var minimumSeverity: Severity?
+    package var kinds: Set<EntityKind>?
     /// The client's token's limits, on top of what it asked for.
-    public var restriction: AccessRestriction
+    package var restriction: AccessRestriction
 
-    public init(minimumSeverity: Severity? = nil, kinds: Set<EntityKind>? = nil, restriction: AccessRestriction = .none)
-    {
+    package init(
+        minimumSeverity: Severity? = nil, kinds: Set<EntityKind>? = nil, restriction: AccessRestriction = .none
+    ) {
         self.minimumSeverity = minimumSeverity
         self.kinds = kinds
         self.restriction = restriction
     }
 
-    public func restricted(to restriction: AccessRestriction) -> EventFilter {
+    package func restricted(to restriction: AccessRestriction) -> EventFilter {
         var filter = self
         filter.restriction = restriction
         return filter
     }
 
-    public func matches(_ event: InfraEvent) -> Bool {
+    package func matches(_ event: InfraEvent) -> Bool {
         guard restriction.admits(event) else { return false }
         if let minimumSeverity, event.severity < minimumSeverity { return false }
         if let kinds, !kinds.contains(event.entityKind) { return false }
         return true
     }
 
-    public static func parse(severity: String?, kinds: String?) throws(FilterError) -> EventFilter {
+    package static func parse(severity: String?, kinds: String?) throws(FilterError) -> EventFilter {
         var filter = EventFilter()
         if let severity {
             guard let value = Severity(rawValue: severity) else {

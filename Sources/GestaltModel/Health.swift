@@ -1,19 +1,19 @@
 /// Health bands of PROTOCOL.md.
-public enum HealthBand: String, Sendable, Hashable, CaseIterable, Codable {
+package enum HealthBand: String, Sendable, Hashable, CaseIterable, Codable {
     case healthy, warning, critical
 }
 
 /// Every health threshold and weight, in one place (the plan's scoring algorithm).
-public struct HealthPolicy: Sendable, Hashable {
+package struct HealthPolicy: Sendable, Hashable {
     /// Health at or above this is healthy.
-    public var healthyAtLeast: Double = 0.8
+    package var healthyAtLeast: Double = 0.8
     /// Health at or above this (and below healthy) is warning; below is critical.
-    public var warningAtLeast: Double = 0.5
+    package var warningAtLeast: Double = 0.5
     /// Weight of memory use (memory_bytes / memory_limit) in its penalty.
-    public var memoryPenalty: Double = 0.5
+    package var memoryPenalty: Double = 0.5
     /// Weight of CPU use (cpu_percent / 100) in its penalty.
-    public var cpuPenalty: Double = 0.3
-    public var statusScores: [EntityStatus: Double] = [
+    package var cpuPenalty: Double = 0.3
+    package var statusScores: [EntityStatus: Double] = [
         .running: 1.0, .pending: 0.6, .terminating: 0.3, .failed: 0.0, .unknown: 0.5, .processing: 0.9,
     ]
 
@@ -21,20 +21,20 @@ public struct HealthPolicy: Sendable, Hashable {
     /// cpu_percent / 100). Use at or over a warning threshold caps health
     /// just below healthy, at or over a critical one just below warning.
     /// Nil (no configuration file): only the weights above apply.
-    public var thresholds: UsageThresholds?
+    package var thresholds: UsageThresholds?
 
-    public init() {}
+    package init() {}
 
-    public static let `default` = HealthPolicy()
+    package static let `default` = HealthPolicy()
 
-    public func band(of health: Double) -> HealthBand {
+    package func band(of health: Double) -> HealthBand {
         if health >= healthyAtLeast { return .healthy }
         if health >= warningAtLeast { return .warning }
         return .critical
     }
 
     /// Mean of the status score and each penalty that applies, in 0...1.
-    public func score(_ entity: Entity) -> Double {
+    package func score(_ entity: Entity) -> Double {
         var total = statusScores[entity.status] ?? 0.5
         var count = 1.0
         if entity.memoryLimit > 0 {
@@ -65,13 +65,13 @@ public struct HealthPolicy: Sendable, Hashable {
 }
 
 /// Warning and critical use levels (the plan's `health` section), as fractions.
-public struct UsageThresholds: Sendable, Hashable {
-    public var cpuWarning: Double
-    public var cpuCritical: Double
-    public var memoryWarning: Double
-    public var memoryCritical: Double
+package struct UsageThresholds: Sendable, Hashable {
+    package var cpuWarning: Double
+    package var cpuCritical: Double
+    package var memoryWarning: Double
+    package var memoryCritical: Double
 
-    public init(cpuWarning: Double, cpuCritical: Double, memoryWarning: Double, memoryCritical: Double) {
+    package init(cpuWarning: Double, cpuCritical: Double, memoryWarning: Double, memoryCritical: Double) {
         self.cpuWarning = cpuWarning
         self.cpuCritical = cpuCritical
         self.memoryWarning = memoryWarning
@@ -80,32 +80,32 @@ public struct UsageThresholds: Sendable, Hashable {
 }
 
 /// Topology-wide health: overall mean, band counts, and per-kind count and mean.
-public struct HealthReport: Sendable, Hashable {
-    public struct KindHealth: Sendable, Hashable {
-        public var count: Int
-        public var health: Double
-        public init(count: Int, health: Double) { self.count = count; self.health = health }
+package struct HealthReport: Sendable, Hashable {
+    package struct KindHealth: Sendable, Hashable {
+        package var count: Int
+        package var health: Double
+        package init(count: Int, health: Double) { self.count = count; self.health = health }
     }
 
-    public var overall: Double
-    public var summary: TopologySummary
-    public var byKind: [EntityKind: KindHealth]
+    package var overall: Double
+    package var summary: TopologySummary
+    package var byKind: [EntityKind: KindHealth]
     /// `visualization.max_entities`, when the configuration sets one. Past it
     /// nothing is dropped: the report says so (`over_max_entities`).
-    public var maxEntities: Int?
+    package var maxEntities: Int?
 
-    public init(overall: Double, summary: TopologySummary, byKind: [EntityKind: KindHealth], maxEntities: Int? = nil) {
+    package init(overall: Double, summary: TopologySummary, byKind: [EntityKind: KindHealth], maxEntities: Int? = nil) {
         self.overall = overall
         self.summary = summary
         self.byKind = byKind
         self.maxEntities = maxEntities
     }
 
-    public var isOverMaxEntities: Bool { maxEntities.map { summary.totalEntities > $0 } ?? false }
+    package var isOverMaxEntities: Bool { maxEntities.map { summary.totalEntities > $0 } ?? false }
 }
 
 extension HealthReport: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("overall"); w.number((overall * 10_000).rounded() / 10_000)
         w.key("total_entities"); w.number(summary.totalEntities)

@@ -1,22 +1,22 @@
 /// Something that happened to an entity, Kubernetes-event style.
-public struct InfraEvent: Sendable, Hashable {
-    public var id: String
-    public var seq: UInt64
-    public var type: String
-    public var reason: String
-    public var message: String
-    public var entityID: String
-    public var entityKind: EntityKind
-    public var entityName: String
-    public var timestamp: Timestamp
-    public var severity: Severity
+package struct InfraEvent: Sendable, Hashable {
+    package var id: String
+    package var seq: UInt64
+    package var type: String
+    package var reason: String
+    package var message: String
+    package var entityID: String
+    package var entityKind: EntityKind
+    package var entityName: String
+    package var timestamp: Timestamp
+    package var severity: Severity
     /// The involved entity's namespace, as the store knew the entity when it
     /// recorded the event; what a namespace-restricted token is judged by
     /// (an id such as a Docker container's does not say it). Nil when unknown.
-    public var entityNamespace: String?
+    package var entityNamespace: String?
 
     /// A new event; the store assigns `seq` and `id` when it records it.
-    public init(
+    package init(
         type: String, reason: String, message: String,
         entityID: String, entityKind: EntityKind, entityName: String,
         severity: Severity, timestamp: Timestamp = .now(), seq: UInt64 = 0
@@ -34,14 +34,14 @@ public struct InfraEvent: Sendable, Hashable {
     }
 
     /// `ev-000123`: zero-padded to six digits, wider when needed.
-    public static func id(seq: UInt64) -> String {
+    package static func id(seq: UInt64) -> String {
         let digits = String(seq)
         return "ev-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 }
 
 extension InfraEvent: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("id"); w.string(id)
         w.key("seq"); w.number(seq)
@@ -67,7 +67,7 @@ extension InfraEvent: Decodable {
         case entityNamespace = "entity_namespace"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             type: try c.decode(String.self, forKey: .type),

@@ -3,21 +3,21 @@
 /// This is the project's one JSON output path for wire types: hand-rolled so
 /// a 100k-entity snapshot encodes in tens of milliseconds, and so that no raw
 /// CR or LF can appear inside an SSE `data:` line.
-public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
+package struct JSONWriter: Sendable {
+    package private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = [false]
 
-    public init(reservingCapacity capacity: Int = 256) {
+    package init(reservingCapacity capacity: Int = 256) {
         bytes.reserveCapacity(capacity)
     }
 
-    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    package mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    package mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    package mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    package mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
 
     /// Writes `"name":`; the value written next completes the member.
-    public mutating func key(_ name: StaticString) {
+    package mutating func key(_ name: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -26,13 +26,13 @@ public struct JSONWriter: Sendable {
         needsComma[needsComma.count - 1] = false
     }
 
-    public mutating func key(_ name: String) {
+    package mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))
         needsComma[needsComma.count - 1] = false
     }
 
-    public mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         // Most strings (ids, names, labels) need no escaping: one copy, not a byte at a time.
@@ -63,7 +63,7 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    public mutating func number(_ value: Double) {
+    package mutating func number(_ value: Double) {
         separate()
         guard value.isFinite else { bytes.append(contentsOf: Array("0".utf8)); return }
         if value == value.rounded(), abs(value) < 1e15 {
@@ -73,14 +73,14 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    public mutating func number(_ value: Int64) { integer(value, separated: false) }
-    public mutating func number(_ value: Int) { integer(Int64(value), separated: false) }
-    public mutating func number(_ value: UInt64) { separate(); unsigned(value) }
+    package mutating func number(_ value: Int64) { integer(value, separated: false) }
+    package mutating func number(_ value: Int) { integer(Int64(value), separated: false) }
+    package mutating func number(_ value: UInt64) { separate(); unsigned(value) }
 
-    public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
-    public mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
+    package mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+    package mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
 
-    public mutating func timestamp(_ value: Timestamp) {
+    package mutating func timestamp(_ value: Timestamp) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         value.appendRFC3339(to: &bytes)
@@ -88,11 +88,11 @@ public struct JSONWriter: Sendable {
     }
 
     /// Splices bytes that already hold one complete JSON value.
-    public mutating func raw(_ json: [UInt8]) { separate(); bytes.append(contentsOf: json) }
+    package mutating func raw(_ json: [UInt8]) { separate(); bytes.append(contentsOf: json) }
 
-    public mutating func value(_ value: some JSONWritable) { value.write(to: &self) }
+    package mutating func value(_ value: some JSONWritable) { value.write(to: &self) }
 
-    public mutating func stringMap(_ map: [String: String]) {
+    package mutating func stringMap(_ map: [String: String]) {
         beginObject()
         // Keys sorted, so equal maps give equal bytes; a map of one needs no sort.
         if map.count == 1, let (key, value) = map.first {
@@ -103,7 +103,7 @@ public struct JSONWriter: Sendable {
         endObject()
     }
 
-    public mutating func numberMap(_ map: [String: Double]) {
+    package mutating func numberMap(_ map: [String: Double]) {
         beginObject()
         if map.count == 1, let (key, value) = map.first {
             self.key(key); number(value)
@@ -143,18 +143,18 @@ public struct JSONWriter: Sendable {
 }
 
 /// A value with a canonical JSON form on the wire.
-public protocol JSONWritable {
+package protocol JSONWritable {
     func write(to writer: inout JSONWriter)
 }
 
 extension JSONWritable {
     /// The compact JSON of this value.
-    public func jsonBytes() -> [UInt8] {
+    package func jsonBytes() -> [UInt8] {
         // An entity is about 450 bytes: one allocation, not a regrowth.
         var writer = JSONWriter(reservingCapacity: 512)
         write(to: &writer)
         return writer.bytes
     }
 
-    public func jsonString() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
+    package func jsonString() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
 }

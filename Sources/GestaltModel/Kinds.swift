@@ -1,5 +1,5 @@
 /// What an entity is. The raw values are the wire names of PROTOCOL.md.
-public enum EntityKind: String, Sendable, Hashable, CaseIterable, Codable {
+package enum EntityKind: String, Sendable, Hashable, CaseIterable, Codable {
     case namespace, pod, service, deployment, container
     case natsSubject = "nats_subject"
     case natsStream = "nats_stream"
@@ -9,17 +9,17 @@ public enum EntityKind: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// Lifecycle state of an entity.
-public enum EntityStatus: String, Sendable, Hashable, CaseIterable, Codable {
+package enum EntityStatus: String, Sendable, Hashable, CaseIterable, Codable {
     case running, pending, failed, terminating, unknown, processing
 }
 
 /// What a connection carries.
-public enum ConnectionKind: String, Sendable, Hashable, CaseIterable, Codable {
+package enum ConnectionKind: String, Sendable, Hashable, CaseIterable, Codable {
     case network, http, grpc, nats, volume, depends, owns
 }
 
 /// How serious an event is. Ordered, so a minimum severity can filter.
-public enum Severity: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+package enum Severity: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
     case info, warning, error, critical
 
     private var rank: Int {
@@ -31,11 +31,11 @@ public enum Severity: String, Sendable, Hashable, CaseIterable, Codable, Compara
         }
     }
 
-    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// The kind of a `TopologyUpdate`.
-public enum UpdateKind: String, Sendable, Hashable, CaseIterable, Codable {
+package enum UpdateKind: String, Sendable, Hashable, CaseIterable, Codable {
     case full, add, update, remove
     case connAdd = "conn_add"
     /// A connection the client already has changed (traffic, error rate);

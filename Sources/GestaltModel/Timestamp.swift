@@ -1,31 +1,31 @@
-import Foundation
+package import Foundation
 
 /// A UTC instant with millisecond precision, written as RFC 3339
 /// (`2026-11-23T10:00:05.120Z`). Formatting is hand-rolled because it runs
 /// for every entity of every snapshot.
-public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    public var millisecondsSince1970: Int64
+package struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    package var millisecondsSince1970: Int64
 
-    public init(millisecondsSince1970: Int64) {
+    package init(millisecondsSince1970: Int64) {
         self.millisecondsSince1970 = millisecondsSince1970
     }
 
-    public init(_ date: Date) {
+    package init(_ date: Date) {
         self.millisecondsSince1970 = Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
-    public static func now() -> Timestamp { Timestamp(Date()) }
+    package static func now() -> Timestamp { Timestamp(Date()) }
 
-    public var date: Date { Date(timeIntervalSince1970: Double(millisecondsSince1970) / 1000) }
+    package var date: Date { Date(timeIntervalSince1970: Double(millisecondsSince1970) / 1000) }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+    package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.millisecondsSince1970 < rhs.millisecondsSince1970
     }
 
-    public var description: String { String(decoding: rfc3339Bytes, as: UTF8.self) }
+    package var description: String { String(decoding: rfc3339Bytes, as: UTF8.self) }
 
     /// RFC 3339 with three fractional digits, always in UTC.
-    public var rfc3339Bytes: [UInt8] {
+    package var rfc3339Bytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(24)
         appendRFC3339(to: &out)
@@ -33,7 +33,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// The same bytes, appended: a JSON writer needs no array of its own per timestamp.
-    public func appendRFC3339(to out: inout [UInt8]) {
+    package func appendRFC3339(to out: inout [UInt8]) {
         var ms = millisecondsSince1970
         var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         ms -= days * 86_400_000
@@ -71,7 +71,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Parses RFC 3339 (`Z` or `±hh:mm` offsets, any number of fractional digits).
-    public init?(rfc3339 text: String) {
+    package init?(rfc3339 text: String) {
         let b = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= b.count else { return nil }
@@ -126,7 +126,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.millisecondsSince1970 = Int64(seconds) * 1000 + Int64(millis)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let value = Timestamp(rfc3339: text) else {
@@ -136,7 +136,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self = value
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

@@ -1,12 +1,12 @@
 /// The whole map at one revision.
-public struct Topology: Sendable, Hashable {
-    public var revision: UInt64
-    public var timestamp: Timestamp
-    public var entities: [Entity]
-    public var connections: [Connection]
-    public var summary: TopologySummary
+package struct Topology: Sendable, Hashable {
+    package var revision: UInt64
+    package var timestamp: Timestamp
+    package var entities: [Entity]
+    package var connections: [Connection]
+    package var summary: TopologySummary
 
-    public init(
+    package init(
         revision: UInt64, timestamp: Timestamp, entities: [Entity], connections: [Connection], summary: TopologySummary
     ) {
         self.revision = revision
@@ -18,25 +18,25 @@ public struct Topology: Sendable, Hashable {
 }
 
 /// Entity count per health band.
-public struct TopologySummary: Sendable, Hashable, Codable {
-    public var totalEntities: Int
-    public var healthyCount: Int
-    public var warningCount: Int
-    public var criticalCount: Int
+package struct TopologySummary: Sendable, Hashable, Codable {
+    package var totalEntities: Int
+    package var healthyCount: Int
+    package var warningCount: Int
+    package var criticalCount: Int
 
-    public init(totalEntities: Int = 0, healthyCount: Int = 0, warningCount: Int = 0, criticalCount: Int = 0) {
+    package init(totalEntities: Int = 0, healthyCount: Int = 0, warningCount: Int = 0, criticalCount: Int = 0) {
         self.totalEntities = totalEntities
         self.healthyCount = healthyCount
         self.warningCount = warningCount
         self.criticalCount = criticalCount
     }
 
-    public init(healths: some Sequence<Double>, policy: HealthPolicy = .default) {
+    package init(healths: some Sequence<Double>, policy: HealthPolicy = .default) {
         self.init()
         for health in healths { add(health, policy: policy) }
     }
 
-    public mutating func add(_ health: Double, policy: HealthPolicy = .default, count: Int = 1) {
+    package mutating func add(_ health: Double, policy: HealthPolicy = .default, count: Int = 1) {
         totalEntities += count
         switch policy.band(of: health) {
         case .healthy: healthyCount += count
@@ -54,7 +54,7 @@ public struct TopologySummary: Sendable, Hashable, Codable {
 }
 
 extension TopologySummary: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         w.key("total_entities"); w.number(totalEntities)
         w.key("healthy_count"); w.number(healthyCount)
@@ -65,7 +65,7 @@ extension TopologySummary: JSONWritable {
 }
 
 extension Topology: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         Topology.write(
             revision: revision, timestamp: timestamp, summary: summary, to: &w,
             entities: { w in for entity in entities { entity.write(to: &w) } },
@@ -74,7 +74,7 @@ extension Topology: JSONWritable {
     }
 
     /// The one layout of a Topology object; the store calls it with cached entity bytes.
-    public static func write(
+    package static func write(
         revision: UInt64, timestamp: Timestamp, summary: TopologySummary, to w: inout JSONWriter,
         entities: (inout JSONWriter) -> Void, connections: (inout JSONWriter) -> Void
     ) {

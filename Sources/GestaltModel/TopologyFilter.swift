@@ -1,13 +1,13 @@
 /// A filtered view: an entity is visible when it matches every filter given;
 /// a connection is visible when both its ends are.
-public struct TopologyFilter: Sendable, Hashable {
-    public var kinds: Set<EntityKind>?
-    public var namespaces: Set<String>?
-    public var labels: [String: String]
+package struct TopologyFilter: Sendable, Hashable {
+    package var kinds: Set<EntityKind>?
+    package var namespaces: Set<String>?
+    package var labels: [String: String]
     /// The client's token's limits, on top of what it asked for.
-    public var restriction: AccessRestriction
+    package var restriction: AccessRestriction
 
-    public init(
+    package init(
         kinds: Set<EntityKind>? = nil, namespaces: Set<String>? = nil, labels: [String: String] = [:],
         restriction: AccessRestriction = .none
     ) {
@@ -17,18 +17,18 @@ public struct TopologyFilter: Sendable, Hashable {
         self.restriction = restriction
     }
 
-    public static let everything = TopologyFilter()
+    package static let everything = TopologyFilter()
 
-    public var isEverything: Bool { kinds == nil && namespaces == nil && labels.isEmpty && restriction.isNone }
+    package var isEverything: Bool { kinds == nil && namespaces == nil && labels.isEmpty && restriction.isNone }
 
     /// This filter within `restriction`: what the client asked for, and no more than its token allows.
-    public func restricted(to restriction: AccessRestriction) -> TopologyFilter {
+    package func restricted(to restriction: AccessRestriction) -> TopologyFilter {
         var filter = self
         filter.restriction = restriction
         return filter
     }
 
-    public func matches(_ entity: Entity) -> Bool {
+    package func matches(_ entity: Entity) -> Bool {
         guard restriction.admits(entity) else { return false }
         if let kinds, !kinds.contains(entity.kind) { return false }
         if let namespaces {
@@ -45,7 +45,7 @@ public struct TopologyFilter: Sendable, Hashable {
     ///   - kinds: comma-separated entity kinds.
     ///   - namespaces: comma-separated namespace names.
     ///   - labels: each `key=value`.
-    public static func parse(
+    package static func parse(
         kinds: String?, namespaces: String?, labels: [String]
     ) throws(FilterError) -> TopologyFilter {
         var filter = TopologyFilter()
@@ -69,7 +69,7 @@ public struct TopologyFilter: Sendable, Hashable {
         return filter
     }
 
-    public static func parseKinds(_ text: String, parameter: String) throws(FilterError) -> Set<EntityKind> {
+    package static func parseKinds(_ text: String, parameter: String) throws(FilterError) -> Set<EntityKind> {
         var kinds = Set<EntityKind>()
         for name in text.split(separator: ",").map({ $0.trimmingSpaces() }) where !name.isEmpty {
             guard let kind = EntityKind(rawValue: name) else {
@@ -86,10 +86,10 @@ public struct TopologyFilter: Sendable, Hashable {
 }
 
 /// A query value that does not describe a valid filter.
-public struct FilterError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct FilterError: Error, Sendable, Hashable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 extension Substring {

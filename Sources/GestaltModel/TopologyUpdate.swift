@@ -1,13 +1,13 @@
 /// One change to the topology, as streamed to clients.
-public struct TopologyUpdate: Sendable, Hashable {
-    public var kind: UpdateKind
-    public var revision: UInt64
-    public var timestamp: Timestamp
-    public var entity: Entity?
-    public var connection: Connection?
-    public var topology: Topology?
+package struct TopologyUpdate: Sendable, Hashable {
+    package var kind: UpdateKind
+    package var revision: UInt64
+    package var timestamp: Timestamp
+    package var entity: Entity?
+    package var connection: Connection?
+    package var topology: Topology?
 
-    public init(
+    package init(
         kind: UpdateKind, revision: UInt64, timestamp: Timestamp, entity: Entity? = nil, connection: Connection? = nil,
         topology: Topology? = nil
     ) {
@@ -21,7 +21,7 @@ public struct TopologyUpdate: Sendable, Hashable {
 }
 
 extension TopologyUpdate: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         TopologyUpdate.write(
             kind: kind, revision: revision, timestamp: timestamp, to: &w,
             entity: entity.map { e in { e.write(to: &$0) } },
@@ -30,7 +30,7 @@ extension TopologyUpdate: JSONWritable {
     }
 
     /// The one layout of a TopologyUpdate; payloads are written by the closures given.
-    public static func write(
+    package static func write(
         kind: UpdateKind, revision: UInt64, timestamp: Timestamp, to w: inout JSONWriter,
         entity: ((inout JSONWriter) -> Void)? = nil,
         connection: ((inout JSONWriter) -> Void)? = nil,

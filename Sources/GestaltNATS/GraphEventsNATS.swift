@@ -1,6 +1,6 @@
-public import GestaltEngine
-public import Metrics
-public import NATSClient
+package import GestaltEngine
+package import Metrics
+package import NATSClient
 import NIOCore
 import Synchronization
 
@@ -13,10 +13,10 @@ import Synchronization
 /// While NATS is down the client buffers publishes up to its
 /// `maxPendingOutgoingBytes` (8 MiB by default) and sends them after it
 /// reconnects and re-subscribes; past that bound they are dropped and counted.
-public final class GraphEventsNATS: Sendable {
-    public let log: GraphEventLog
+package final class GraphEventsNATS: Sendable {
+    package let log: GraphEventLog
     /// How many events may wait for NATS; beyond it `emit` drops and counts.
-    public let bufferLimit: Int
+    package let bufferLimit: Int
     private let stream: AsyncStream<GraphEvent>
     private let outbox: AsyncStream<GraphEvent>.Continuation
     private let metrics: GraphEventsNATSMetrics
@@ -33,7 +33,7 @@ public final class GraphEventsNATS: Sendable {
 
     /// - Parameter metrics: where the counters go; `gestalt serve` bootstraps
     ///   the global factory with Prometheus, tests pass one of their own.
-    public init(
+    package init(
         log: GraphEventLog = GraphEventLog(), bufferLimit: Int = 1024,
         metrics: any MetricsFactory = MetricsSystem.factory
     ) {
@@ -44,26 +44,26 @@ public final class GraphEventsNATS: Sendable {
     }
 
     /// Never waits: the request path only hands the event over.
-    public func emit(_ event: GraphEvent) {
+    package func emit(_ event: GraphEvent) {
         if case .dropped = outbox.yield(event) { drop(.outboxFull) }
     }
 
     /// Events handed to the NATS client (sent, or buffered while reconnecting).
-    public var published: Int { state.withLock { $0.published } }
+    package var published: Int { state.withLock { $0.published } }
     /// Graph events that came in on `graph.>` and went into the log.
-    public var received: Int { state.withLock { $0.received } }
+    package var received: Int { state.withLock { $0.received } }
     /// Messages on `graph.>` that were not graph events (unknown subject, not a JSON object).
-    public var rejected: Int { state.withLock { $0.rejected } }
+    package var rejected: Int { state.withLock { $0.rejected } }
     /// Events lost: the outbox was full, NATS refused them (disconnected past
     /// its own bound), or the subscription dropped them as a slow consumer.
-    public var dropped: Int { state.withLock { $0.dropped } }
+    package var dropped: Int { state.withLock { $0.dropped } }
     /// Subscribed to `graph.>` on a live connection: the bridge is fed.
-    public var isSubscribed: Bool {
+    package var isSubscribed: Bool {
         state.withLock { $0.subscribed && $0.connection?.status == .connected }
     }
 
     /// Connects (retrying until it can), subscribes and publishes until cancelled.
-    public func run(options: NATSConnectionOptions) async {
+    package func run(options: NATSConnectionOptions) async {
         var delay = Duration.milliseconds(100)
         var connection: NATSConnection?
         while connection == nil, !Task.isCancelled {

@@ -1,4 +1,5 @@
 import NATSClient
+import NIOCore
 import Synchronization
 
 /// Counts messages and bytes per concrete subject on the configured subjects

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Reads the monitoring endpoints. Any failure (refused, timeout, non-200,
 /// JSON that is not what nats-server writes) throws `NATSSourceError`.
@@ -45,7 +46,7 @@ struct NATSMonitorClient: Sendable {
 }
 
 /// Why the NATS source stopped this run; the supervisor reruns it.
-public struct NATSSourceError: Error, CustomStringConvertible {
-    public let description: String
+package struct NATSSourceError: Error, CustomStringConvertible {
+    package let description: String
     init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import GestaltEngine
+package import GestaltEngine
 import GestaltModel
 import NATSClient
 
@@ -12,15 +12,15 @@ import NATSClient
 /// A failed poll sets the status to `error` and throws out of `run(in:)`;
 /// the supervisor backs off and runs it again, and the first picture of the
 /// new run is diffed against what the store holds for this instance.
-public struct NATSSource: RescannableSource {
-    public let instance: SourceInstance
-    public let configuration: NATSSourceConfiguration
+package struct NATSSource: RescannableSource {
+    package let instance: SourceInstance
+    package let configuration: NATSSourceConfiguration
     /// A rescan job's "poll now", served by the running loop.
     private let requests: CycleRequests<SourceSnapshot>
     /// The client name the sampler connects with; it is left out of the picture.
     static let samplerName = "gestalt-nats-sampler"
 
-    public init(instance: SourceInstance = SourceInstance(kind: "nats"), configuration: NATSSourceConfiguration) {
+    package init(instance: SourceInstance = SourceInstance(kind: "nats"), configuration: NATSSourceConfiguration) {
         self.instance = instance
         self.configuration = configuration
         self.requests = CycleRequests(name: instance.description)
@@ -28,12 +28,12 @@ public struct NATSSource: RescannableSource {
 
     /// A poll now, by the running loop, which applies it as any other; the
     /// job diffs the picture against the store to reconcile drift.
-    public func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
+    package func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
 
     /// The mapper scores health itself.
-    public var rescanHealth: HealthOrigin { .given }
+    package var rescanHealth: HealthOrigin { .given }
 
-    public func run(in context: SourceContext) async throws {
+    package func run(in context: SourceContext) async throws {
         context.setStatus(.syncing, message: "polling \(configuration.monitorURL)")
         do {
             try await requests.serving { try await collect(in: context) }

@@ -1,16 +1,16 @@
 /// Where the NATS source looks and how often. The lead wires it to the YAML
 /// file and flags.
-public struct NATSSourceConfiguration: Sendable, Hashable {
+package struct NATSSourceConfiguration: Sendable, Hashable {
     /// The client URL, for message-flow sampling: `nats://[user:pass@]host:4222`.
-    public var url: String
+    package var url: String
     /// The monitoring base URL (`nats-server -m 8222`): `http://host:8222`.
-    public var monitorURL: String
-    public var pollInterval: Duration
+    package var monitorURL: String
+    package var pollInterval: Duration
     /// Subjects sampled for message rates (wildcards allowed, e.g. `kgents.>`);
     /// empty turns sampling off.
-    public var subjects: [String]
+    package var subjects: [String]
 
-    public init(
+    package init(
         url: String = "nats://127.0.0.1:4222", monitorURL: String = "http://127.0.0.1:8222",
         pollInterval: Duration = .seconds(2), subjects: [String] = []
     ) {

@@ -1,5 +1,5 @@
-import GestaltEngine
-import GestaltModel
+package import GestaltEngine
+package import GestaltModel
 
 /// What the source remembers from one poll to the next, and across runs
 /// (the supervisor reruns `run` after a failure, and a failure is no reason to

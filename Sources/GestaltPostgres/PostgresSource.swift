@@ -1,6 +1,6 @@
-public import GestaltEngine
+package import GestaltEngine
 import GestaltModel
-public import Logging
+package import Logging
 import Metrics
 import Synchronization
 import Tracing
@@ -22,9 +22,9 @@ import Tracing
 /// )
 /// try await source.run(in: context)   // until cancelled, or until every server fails
 /// ```
-public final class PostgresSource: RescannableSource {
-    public let instance: SourceInstance
-    public let configuration: PostgresSourceConfiguration
+package final class PostgresSource: RescannableSource {
+    package let instance: SourceInstance
+    package let configuration: PostgresSourceConfiguration
     private let logger: Logger
     /// Kept across runs; only one run is active at a time (the supervisor's
     /// contract), the lock only makes handing it between runs safe.
@@ -32,7 +32,7 @@ public final class PostgresSource: RescannableSource {
     /// A rescan job's "cycle now", served by the running loop.
     private let requests: CycleRequests<SourceSnapshot>
 
-    public init(
+    package init(
         instance: SourceInstance, configuration: PostgresSourceConfiguration,
         logger: Logger = Logger(label: "gestalt.postgres")
     ) {
@@ -49,12 +49,12 @@ public final class PostgresSource: RescannableSource {
 
     /// A poll of every server now, by the running loop, which applies it as
     /// any other; the job diffs the picture against the store to reconcile drift.
-    public func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
+    package func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
 
     /// The collector judges health itself.
-    public var rescanHealth: HealthOrigin { .given }
+    package var rescanHealth: HealthOrigin { .given }
 
-    public func run(in context: SourceContext) async throws {
+    package func run(in context: SourceContext) async throws {
         try await requests.serving { try await collect(in: context) }
     }
 

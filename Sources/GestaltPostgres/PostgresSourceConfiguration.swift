@@ -6,37 +6,37 @@
 /// let configuration = PostgresSourceConfiguration(urls: ["postgres://monitor:secret@db-1:5432/postgres"])
 /// let source = try PostgresSource(instance: SourceInstance(kind: "postgres"), configuration: configuration)
 /// ```
-public struct PostgresSourceConfiguration: Sendable, Hashable {
+package struct PostgresSourceConfiguration: Sendable, Hashable {
     /// One URL per server: `postgres://user:password@host:port/database`
     /// (`postgresql://` too; `?sslmode=disable|prefer|require|verify-full`).
     /// The database is the one the collector connects to; every database of
     /// the server is reported whichever it is.
-    public var urls: [String]
+    package var urls: [String]
     /// Time between two samples of one server.
-    public var pollInterval: Duration
+    package var pollInterval: Duration
     /// Whether the slowest running query's text (its literals replaced by `?`,
     /// cut to `queryTextLimit` characters) may be shown as an annotation.
     /// Off by default: the collector then never selects the text at all.
-    public var allowQueryText: Bool
-    public var queryTextLimit: Int
+    package var allowQueryText: Bool
+    package var queryTextLimit: Int
     /// Connections in use over `max_connections` above which a server warns (0...1).
-    public var poolWarning: Double
+    package var poolWarning: Double
     /// … and above which it is critical.
-    public var poolCritical: Double
+    package var poolCritical: Double
     /// A query running longer than this makes its database (and server) warn.
-    public var longQuery: Duration
+    package var longQuery: Duration
     /// Application names or client addresses mapped to the id of the entity
     /// that is that client, for clients whose `application_name` is not
     /// already an entity id (docs/POSTGRES.md, "Clients").
-    public var clientEntities: [String: String]
+    package var clientEntities: [String: String]
     /// How long connecting to one server may take before it counts as unreachable.
-    public var connectTimeout: Duration
+    package var connectTimeout: Duration
     /// How often database sizes are read: `pg_database_size` walks each
     /// database's files, the largest part of a poll's cost on the server.
     /// In between, the last sizes are shown again.
-    public var sizeInterval: Duration
+    package var sizeInterval: Duration
 
-    public init(
+    package init(
         urls: [String], pollInterval: Duration = .seconds(5), allowQueryText: Bool = false, queryTextLimit: Int = 200,
         poolWarning: Double = 0.8, poolCritical: Double = 0.95, longQuery: Duration = .seconds(30),
         clientEntities: [String: String] = [:], connectTimeout: Duration = .seconds(5),

@@ -1,7 +1,7 @@
 /// Why the PostgreSQL source could not do something. Each message is meant
 /// for a log line and the source status: it names the server (`host:port`)
 /// and the user, and never a password or a URL that could hold one.
-public enum PostgresSourceError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum PostgresSourceError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The configuration cannot be used: a URL that does not parse, no URL at all.
     case configuration(String)
     /// Nothing answered at the address, or the connection broke.
@@ -15,7 +15,7 @@ public enum PostgresSourceError: Error, Sendable, Hashable, CustomStringConverti
     /// Every configured server failed in one poll; `run` throws this so the supervisor backs off.
     case allServersFailed([PostgresSourceError])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .configuration(let message): "configuration: \(message)"
         case .unreachable(let server, let reason): "\(server): cannot connect (\(reason))"

@@ -6,14 +6,14 @@ extension PrometheusEnrichmentConfiguration {
     /// Istio's standard request metrics for services and their `http`/`grpc`
     /// edges. Rates are per second over `window` (a PromQL duration); memory
     /// is in bytes; latency is the 99th percentile in milliseconds.
-    public static func defaultQueries(window: String = "1m") -> [EnrichmentQuery] {
+    package static func defaultQueries(window: String = "1m") -> [EnrichmentQuery] {
         podQueries(window: window) + nodeQueries(window: window) + serviceQueries(window: window)
             + edgeQueries(window: window)
     }
 
     /// cAdvisor (kubelet `/metrics/cadvisor`), summed over a pod's containers;
     /// `container!=""` leaves out the pod-level cgroup series that would count twice.
-    public static func podQueries(window: String = "1m") -> [EnrichmentQuery] {
+    package static func podQueries(window: String = "1m") -> [EnrichmentQuery] {
         let pod = EnrichmentQuery.Target.entity(.pod, id: IDTemplate("{k8s}:pod/{namespace}/{pod}"))
         return [
             EnrichmentQuery(
@@ -38,7 +38,7 @@ extension PrometheusEnrichmentConfiguration {
 
     /// node-exporter, named by `node_uname_info`'s `nodename` (the node's
     /// hostname, which is its Kubernetes name on the usual installs).
-    public static func nodeQueries(window: String = "1m") -> [EnrichmentQuery] {
+    package static func nodeQueries(window: String = "1m") -> [EnrichmentQuery] {
         let node = EnrichmentQuery.Target.entity(.node, id: IDTemplate("{k8s}:node/{nodename}"))
         let byNode = "* on (instance) group_left (nodename) node_uname_info"
         return [
@@ -69,7 +69,7 @@ extension PrometheusEnrichmentConfiguration {
     }
 
     /// Istio's standard metrics as the serving side reports them.
-    public static func serviceQueries(window: String = "1m") -> [EnrichmentQuery] {
+    package static func serviceQueries(window: String = "1m") -> [EnrichmentQuery] {
         let service = EnrichmentQuery.Target.entity(
             .service, id: IDTemplate("{k8s}:service/{destination_service_namespace}/{destination_service_name}")
         )
@@ -79,7 +79,7 @@ extension PrometheusEnrichmentConfiguration {
     }
 
     /// The same metrics per caller and callee, onto `http`, else `grpc`, edges between services.
-    public static func edgeQueries(window: String = "1m") -> [EnrichmentQuery] {
+    package static func edgeQueries(window: String = "1m") -> [EnrichmentQuery] {
         let edge = EnrichmentQuery.Target.connection(
             source: IDTemplate("{k8s}:service/{source_workload_namespace}/{source_canonical_service}"),
             target: IDTemplate("{k8s}:service/{destination_service_namespace}/{destination_service_name}"),

@@ -6,23 +6,23 @@ import GestaltModel
 /// between rounds: each query's last good answer, so a failed query keeps its
 /// figures (marked with their age) instead of dropping them, and the overlays
 /// last laid, so only the changed ones go to the store.
-public struct EnrichmentCycle: Sendable {
+package struct EnrichmentCycle: Sendable {
     /// The custom metric, on an entity whose figures are carried over from a
     /// failed query, holding the unix time (seconds) of the answer they came from.
-    public static let asOfKey = "prometheus_as_of_seconds"
+    package static let asOfKey = "prometheus_as_of_seconds"
 
-    public let configuration: PrometheusEnrichmentConfiguration
+    package let configuration: PrometheusEnrichmentConfiguration
     private let client: PrometheusQueryClient
     private var lastGood: [String: (outcome: QueryOutcome, at: Double)] = [:]
     private var laid: [QueryOutcome.TargetID: Enrichment] = [:]
 
-    public init(configuration: PrometheusEnrichmentConfiguration, client: PrometheusQueryClient) {
+    package init(configuration: PrometheusEnrichmentConfiguration, client: PrometheusQueryClient) {
         self.configuration = configuration
         self.client = client
     }
 
     /// Runs every query once, all at the same evaluation time, and lays the result on `target`.
-    public mutating func run(
+    package mutating func run(
         on target: some EnrichmentTarget, now: Double = Date().timeIntervalSince1970
     ) async -> EnrichmentReport {
         let started = ContinuousClock.now

@@ -1,12 +1,12 @@
 import GestaltEngine
-public import GestaltModel
+package import GestaltModel
 
 /// One PromQL instant query run each cycle, and where its values go. It is
 /// one request for every entity of its kind: Prometheus aggregates, we never
 /// ask per entity.
-public struct EnrichmentQuery: Sendable, Hashable {
+package struct EnrichmentQuery: Sendable, Hashable {
     /// What a series of the result enriches.
-    public enum Target: Sendable, Hashable {
+    package enum Target: Sendable, Hashable {
         /// The entity of this kind whose id the template renders.
         case entity(EntityKind, id: IDTemplate)
         /// The connection between the two rendered entities, of the first of
@@ -15,13 +15,13 @@ public struct EnrichmentQuery: Sendable, Hashable {
     }
 
     /// Names the query in the status details and logs: `pod_cpu_percent`.
-    public var name: String
-    public var target: Target
-    public var field: EnrichedField
+    package var name: String
+    package var target: Target
+    package var field: EnrichedField
     /// An expression returning an instant vector, one series per target.
-    public var promQL: String
+    package var promQL: String
 
-    public init(name: String, target: Target, field: EnrichedField, promQL: String) {
+    package init(name: String, target: Target, field: EnrichedField, promQL: String) {
         self.name = name
         self.target = target
         self.field = field
@@ -30,7 +30,7 @@ public struct EnrichmentQuery: Sendable, Hashable {
 }
 
 /// Which figure a query fills, in the unit the field promises.
-public enum EnrichedField: Sendable, Hashable {
+package enum EnrichedField: Sendable, Hashable {
     /// Percent of one core (rate of CPU seconds per second × 100).
     case cpuPercent
     /// Bytes.

@@ -1,29 +1,29 @@
-public import GestaltEngine
-public import GestaltModel
+package import GestaltEngine
+package import GestaltModel
 
 /// What one cycle did: the status of the enricher, and the benchmark's figures.
-public struct EnrichmentReport: Sendable {
+package struct EnrichmentReport: Sendable {
     /// Queries sent (one HTTP request each).
-    public var queries: Int
-    public var evaluatedAt: Double
-    public var failed: [String: PrometheusError] = [:]
-    public var series = 0
+    package var queries: Int
+    package var evaluatedAt: Double
+    package var failed: [String: PrometheusError] = [:]
+    package var series = 0
     /// Series that named no stored entity or connection.
-    public var unmatched = 0
-    public var notANumber = 0
-    public var enrichedEntities = 0
-    public var enrichedConnections = 0
+    package var unmatched = 0
+    package var notANumber = 0
+    package var enrichedEntities = 0
+    package var enrichedConnections = 0
     /// Entities whose figures are carried over from an earlier answer.
-    public var staleEntities = 0
+    package var staleEntities = 0
     /// When the oldest carried-over answer was fetched (unix seconds).
-    public var oldestAnswer: Double?
+    package var oldestAnswer: Double?
     /// Per kind, the stored entities the queries aim at that got no figure this cycle.
-    public var withoutMetrics: [EntityKind: Int] = [:]
+    package var withoutMetrics: [EntityKind: Int] = [:]
     /// Updates the store published for this cycle's overlays.
-    public var updates = 0
-    public var duration: Duration = .zero
+    package var updates = 0
+    package var duration: Duration = .zero
     /// Per query: its series and how many matched nothing.
-    public var perQuery: [String: String] = [:]
+    package var perQuery: [String: String] = [:]
 
     init(queries: Int, evaluatedAt: Double) {
         self.queries = queries
@@ -40,12 +40,12 @@ public struct EnrichmentReport: Sendable {
     }
 
     /// Every query failed: an error. Some failed: degraded. None: ready.
-    public var state: SourceStatus.State {
+    package var state: SourceStatus.State {
         if failed.isEmpty { return .ready }
         return failed.count == queries ? .error : .degraded
     }
 
-    public var message: String {
+    package var message: String {
         if state == .error, let first = failed.values.map(\.description).min() {
             return staleEntities > 0 ? "\(first); keeping the last figures of \(staleEntities) entities" : first
         }
@@ -58,7 +58,7 @@ public struct EnrichmentReport: Sendable {
     /// Soft failures for the plugin inspector: failed queries, entities the
     /// queries aim at that got no metrics, series that matched nothing,
     /// entities whose figures are carried over.
-    public var warnings: [String] {
+    package var warnings: [String] {
         var warnings = failed.keys.sorted().map { "query \($0) failed: \(failed[$0]!.description)" }
         if let text = Self.noMetricsWarning(withoutMetrics) { warnings.append(text) }
         if unmatched > 0 { warnings.append("\(unmatched) series matched no entity or connection") }
@@ -67,7 +67,7 @@ public struct EnrichmentReport: Sendable {
     }
 
     /// "3 pods had no metrics", "3 pods and 1 node had no metrics": most first.
-    public static func noMetricsWarning(_ counts: [EntityKind: Int]) -> String? {
+    package static func noMetricsWarning(_ counts: [EntityKind: Int]) -> String? {
         let parts = counts.filter { $0.value > 0 }.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
             .map { kind, count in
                 let noun = kind.rawValue.split(separator: "_").joined(separator: " ")
@@ -78,7 +78,7 @@ public struct EnrichmentReport: Sendable {
         return "\(list) had no metrics"
     }
 
-    public var details: [String: String] {
+    package var details: [String: String] {
         var details = perQuery
         for (name, error) in failed { details[name] = error.description }
         details["unmatched_series"] = "\(unmatched)"

@@ -1,9 +1,9 @@
-public import GestaltEngine
-public import GestaltModel
+package import GestaltEngine
+package import GestaltModel
 
 /// Where a cycle reads what is stored and lays its overlays: a running
 /// source's context, or the store itself (benchmarks).
-public protocol EnrichmentTarget: Sendable {
+package protocol EnrichmentTarget: Sendable {
     func entity(id: String) -> Entity?
     func connection(id: String) -> Connection?
     /// The stored entities of these kinds, by kind: a cycle counts those it left without figures.

@@ -4,7 +4,7 @@
 /// of the configured cluster (`k8s`, or `k8s@prod` for a named one), so the
 /// ids match those the Kubernetes source writes. A series that lacks a named
 /// label names no entity.
-public struct IDTemplate: Sendable, Hashable, CustomStringConvertible {
+package struct IDTemplate: Sendable, Hashable, CustomStringConvertible {
     enum Part: Sendable, Hashable {
         case literal(String)
         case label(String)
@@ -12,10 +12,10 @@ public struct IDTemplate: Sendable, Hashable, CustomStringConvertible {
     }
 
     let parts: [Part]
-    public let description: String
+    package let description: String
 
     /// Parses `template`; a `{` without its `}` is taken literally.
-    public init(_ template: String) {
+    package init(_ template: String) {
         description = template
         var parts: [Part] = []
         var rest = Substring(template)
@@ -30,13 +30,13 @@ public struct IDTemplate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The labels this template reads.
-    public var labels: [String] {
+    package var labels: [String] {
         parts.compactMap { if case .label(let name) = $0 { name } else { nil } }
     }
 
     /// What every id this template renders begins with (`k8s:pod/`): its
     /// parts before the first label.
-    public func head(kubernetesPrefix: String) -> String {
+    package func head(kubernetesPrefix: String) -> String {
         var head = ""
         for part in parts {
             switch part {
@@ -49,7 +49,7 @@ public struct IDTemplate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The id for a series' labels, or nil when one of the named labels is missing or empty.
-    public func render(_ labels: [String: String], kubernetesPrefix: String) -> String? {
+    package func render(_ labels: [String: String], kubernetesPrefix: String) -> String? {
         var id = ""
         for part in parts {
             switch part {

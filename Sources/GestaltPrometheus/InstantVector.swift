@@ -1,12 +1,12 @@
 import Foundation
 
 /// One series of an instant-vector result: its labels and its value.
-public struct VectorSample: Sendable, Hashable {
-    public var labels: [String: String]
+package struct VectorSample: Sendable, Hashable {
+    package var labels: [String: String]
     /// The value as Prometheus wrote it: may be NaN or ±Inf.
-    public var value: Double
+    package var value: Double
 
-    public init(labels: [String: String], value: Double) {
+    package init(labels: [String: String], value: Double) {
         self.labels = labels
         self.value = value
     }
@@ -15,8 +15,8 @@ public struct VectorSample: Sendable, Hashable {
 /// Reads the body of `/api/v1/query` (the HTTP API's JSON envelope) into
 /// samples. Pure: bytes in, samples or a `PrometheusError` out, so garbage
 /// from a peer is a clear error and never a crash.
-public enum InstantVector {
-    public static func decode(
+package enum InstantVector {
+    package static func decode(
         _ body: some Collection<UInt8>, httpStatus: Int = 200
     ) throws(PrometheusError) -> [VectorSample] {
         let envelope: Envelope

@@ -1,5 +1,5 @@
-public import AsyncHTTPClient
-public import GestaltEngine
+package import AsyncHTTPClient
+package import GestaltEngine
 import Metrics
 import Tracing
 
@@ -11,15 +11,15 @@ import Tracing
 /// Prometheus down is not a failure of the run: the status turns `error`
 /// with the reason, the last figures stay with their age
 /// (`EnrichmentCycle.asOfKey`), and the next good answer replaces them.
-public struct PrometheusEnricher: RescannableSource {
-    public let instance: SourceInstance
-    public let configuration: PrometheusEnrichmentConfiguration
+package struct PrometheusEnricher: RescannableSource {
+    package let instance: SourceInstance
+    package let configuration: PrometheusEnrichmentConfiguration
     private let client: PrometheusQueryClient
     /// A job's "enrichment cycle now", served by the running loop (which
     /// keeps each query's last good answer and the overlays it laid).
     private let requests: CycleRequests<SourceSnapshot>
 
-    public init(
+    package init(
         configuration: PrometheusEnrichmentConfiguration, name: String? = nil,
         http: HTTPClient = PrometheusQueryClient.sharedHTTP
     ) {
@@ -33,9 +33,9 @@ public struct PrometheusEnricher: RescannableSource {
     /// Runs an enrichment cycle now and answers when its figures are laid; it
     /// fails with the reason when Prometheus does not answer. The enricher owns
     /// no entities, so the picture is empty.
-    public func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
+    package func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
 
-    public func run(in context: SourceContext) async throws {
+    package func run(in context: SourceContext) async throws {
         try await requests.serving { try await enrich(in: context) }
     }
 

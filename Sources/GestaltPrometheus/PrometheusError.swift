@@ -1,5 +1,5 @@
 /// Why a query gave no figures. The description is what the status shows.
-public enum PrometheusError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum PrometheusError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No answer: connection refused, reset, timed out.
     case unreachable(String)
     /// Prometheus refused the query (bad PromQL, timeout inside Prometheus).
@@ -9,7 +9,7 @@ public enum PrometheusError: Error, Sendable, Hashable, CustomStringConvertible 
     /// A valid answer of another type (scalar, matrix, string).
     case notAVector(resultType: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreachable(let why): "Prometheus unreachable: \(why)"
         case .queryFailed(let status, let type, let message): "query failed (HTTP \(status), \(type)): \(message)"

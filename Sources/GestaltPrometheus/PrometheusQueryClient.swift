@@ -1,11 +1,13 @@
-import AsyncHTTPClient
+package import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
 
 /// Runs instant queries against Prometheus' HTTP API.
-public struct PrometheusQueryClient: Sendable {
-    public let endpoint: String
-    public let timeout: Duration
+package struct PrometheusQueryClient: Sendable {
+    package let endpoint: String
+    package let timeout: Duration
     private let http: HTTPClient
     /// One query's answer for 10k pods is a few MiB; far more is a wrong query.
     static let maxBodyBytes = 64 << 20
@@ -14,14 +16,15 @@ public struct PrometheusQueryClient: Sendable {
     /// compress beyond the ratio `HTTPClient.shared` accepts (it failed at
     /// 500 pods); this client caps the decompressed size instead. Like
     /// `.shared`, it lives as long as the process.
-    public static let sharedHTTP: HTTPClient = {
+    package static let sharedHTTP: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.decompression = .enabled(limit: .size(maxBodyBytes))
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
-    public init(endpoint: String, timeout: Duration = .seconds(10), http: HTTPClient = PrometheusQueryClient.sharedHTTP)
-    {
+    package init(
+        endpoint: String, timeout: Duration = .seconds(10), http: HTTPClient = PrometheusQueryClient.sharedHTTP
+    ) {
         self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
         self.timeout = timeout
         self.http = http
@@ -29,7 +32,7 @@ public struct PrometheusQueryClient: Sendable {
 
     /// Evaluates `promQL` at `time` (unix seconds): one POST to `/api/v1/query`.
     /// POST keeps long expressions out of the URL.
-    public func query(_ promQL: String, at time: Double) async throws(PrometheusError) -> [VectorSample] {
+    package func query(_ promQL: String, at time: Double) async throws(PrometheusError) -> [VectorSample] {
         var request = HTTPClientRequest(url: "\(endpoint)/api/v1/query")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")

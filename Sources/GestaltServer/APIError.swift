@@ -1,23 +1,25 @@
+import Foundation
 import GestaltModel
-public import Hummingbird
+package import Hummingbird
+import Logging
 import NIOCore
 
 /// Every 4xx/5xx answer: `{"error": {"code": "...", "message": "..."}}`
 /// with a message a person can act on (PROTOCOL.md, Errors).
-public struct APIError: HTTPResponseError, Sendable {
-    public let status: HTTPResponse.Status
-    public let code: String
-    public let message: String
+package struct APIError: HTTPResponseError, Sendable {
+    package let status: HTTPResponse.Status
+    package let code: String
+    package let message: String
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+    package init(_ status: HTTPResponse.Status, code: String, _ message: String) {
         self.status = status
         self.code = code
         self.message = message
     }
 
-    public var headers: HTTPFields { [.contentType: "application/json"] }
+    package var headers: HTTPFields { [.contentType: "application/json"] }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 

@@ -1,14 +1,14 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 
 /// A long-running piece of work (a source, the layout loop, the keepalive
 /// ticker) as a lifecycle service: cancelled on graceful shutdown.
-public struct BackgroundService: Service {
-    public let name: String
+package struct BackgroundService: Service {
+    package let name: String
     private let body: @Sendable () async throws -> Void
     private let logger: Logger
 
-    public init(
+    package init(
         name: String, logger: Logger = Logger(label: "gestalt.services"),
         _ body: @escaping @Sendable () async throws -> Void
     ) {
@@ -28,7 +28,7 @@ public struct BackgroundService: Service {
     /// Work that ends before any shutdown began (neither its own turn nor the
     /// server's `ShutdownMark`) is a bug (a loop that stopped), which that
     /// wait would hide, so it is logged.
-    public func run() async throws {
+    package func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
                 try await body()

@@ -1,33 +1,34 @@
-public import GestaltEngine
-public import GestaltStreaming
-public import Hummingbird
+package import GestaltEngine
+package import GestaltStreaming
+package import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
-public import Logging
-public import ServiceLifecycle
+package import Logging
+package import ServiceLifecycle
+import UnixSignals
 
 /// The HTTP face of Gestalt: the routes of PROTOCOL.md over one store.
-public struct GestaltServer: Sendable {
-    public let store: TopologyStore
-    public let statusBoard: SourceStatusBoard
-    public let configuration: ServerConfiguration
-    public let metrics: ServerMetrics
-    public let stats: StreamStats
+package struct GestaltServer: Sendable {
+    package let store: TopologyStore
+    package let statusBoard: SourceStatusBoard
+    package let configuration: ServerConfiguration
+    package let metrics: ServerMetrics
+    package let stats: StreamStats
     /// Every open SSE and WebSocket stream.
-    public let registry: StreamRegistry
+    package let registry: StreamRegistry
     /// Writes the topology streams from the event loops.
-    public let fanout: TopologyFanout
+    package let fanout: TopologyFanout
     /// The recorded past, when history is on (`?at=`, changes, metrics).
-    public let history: (any HistoryQueries)?
+    package let history: (any HistoryQueries)?
     /// On-demand rescans and exports (`/api/jobs`); `serve` attaches the sources.
-    public let jobs: JobRunner
+    package let jobs: JobRunner
     /// The alert engine, when alerts are on (`/api/infra/alerts`).
-    public private(set) var alerts: (any AlertsView)?
+    package private(set) var alerts: (any AlertsView)?
     /// The graph API's events and the log the SSE bridge reads.
-    public let graphEvents: GraphEventRouting
+    package let graphEvents: GraphEventRouting
     let heartbeat: WebSocketHeartbeat
 
-    public init(
+    package init(
         store: TopologyStore, statusBoard: SourceStatusBoard, configuration: ServerConfiguration,
         metrics: ServerMetrics = ServerMetrics(), history: (any HistoryQueries)? = nil, alerts: (any AlertsView)? = nil,
         graphEvents: GraphEventRouting = GraphEventRouting()
@@ -63,13 +64,13 @@ public struct GestaltServer: Sendable {
 
     /// This server with an alert engine made after it (the engine broadcasts
     /// through this server's registry, so it cannot exist first).
-    public func with(alerts: any AlertsView) -> GestaltServer {
+    package func with(alerts: any AlertsView) -> GestaltServer {
         var server = self
         server.alerts = alerts
         return server
     }
 
-    public func makeRouter() -> Router<GestaltRequestContext> {
+    package func makeRouter() -> Router<GestaltRequestContext> {
         let router = Router(context: GestaltRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware())
@@ -105,7 +106,7 @@ public struct GestaltServer: Sendable {
     /// The router that answers WebSocket upgrades other than `/api/infra/ws`
     /// (Constellation's `/ws`; the realtime socket is served by `DirectStreams`);
     /// kept apart from the HTTP router so upgrade requests never run the HTTP middleware.
-    public func makeWebSocketRouter() -> Router<GestaltRequestContext> {
+    package func makeWebSocketRouter() -> Router<GestaltRequestContext> {
         let router = Router(context: GestaltRequestContext.self)
         if let verifier = configuration.auth {
             router.add(middleware: AccessMiddleware(verifier: verifier))
@@ -142,7 +143,7 @@ public struct GestaltServer: Sendable {
 
     /// The application with the keepalive ticker and the caller's services.
     /// Use `run(services:logger:)` to serve with graceful shutdown of streams.
-    public func makeApplication(services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
+    package func makeApplication(services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
         let ticker = KeepaliveTicker(
             signals: [store.topologySignal, store.eventSignal, graphEvents.log.signal],
             keepalive: configuration.stream.keepalive
@@ -177,7 +178,7 @@ public struct GestaltServer: Sendable {
     /// time, and the HTTP server's quiesce waits for open responses. So the
     /// stream closer comes last: it ends every open stream first, and the
     /// server's quiesce then has nothing to wait for.
-    public func run(services: [any Service], logger: Logger) async throws {
+    package func run(services: [any Service], logger: Logger) async throws {
         let store = store, shutdownTimeout = configuration.shutdownTimeout, graphSignal = graphEvents.log.signal
         let mark = ShutdownMark()
         let streamCloser = BackgroundService(name: "stream-closer") {

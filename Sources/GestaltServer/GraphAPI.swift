@@ -1,6 +1,7 @@
 import Foundation
 import GestaltEngine
 import GestaltModel
+import HTTPTypes
 import Synchronization
 
 /// The graph API's own entities and edges: custom things pushed by clients

@@ -1,4 +1,4 @@
-public import GestaltEngine
+package import GestaltEngine
 import GestaltStreaming
 import Hummingbird
 
@@ -6,11 +6,11 @@ import Hummingbird
 /// Without NATS, `emit` appends to `log` directly. With NATS, `emit` hands
 /// the event to the publisher and the NATS subscription fills `log`, so every
 /// server sharing the NATS server sees every server's events.
-public struct GraphEventRouting: Sendable {
-    public let log: GraphEventLog
-    public let emit: @Sendable (GraphEvent) -> Void
+package struct GraphEventRouting: Sendable {
+    package let log: GraphEventLog
+    package let emit: @Sendable (GraphEvent) -> Void
 
-    public init(log: GraphEventLog = GraphEventLog(), emit: (@Sendable (GraphEvent) -> Void)? = nil) {
+    package init(log: GraphEventLog = GraphEventLog(), emit: (@Sendable (GraphEvent) -> Void)? = nil) {
         self.log = log
         self.emit = emit ?? { event in log.append(event) }
     }

@@ -1,9 +1,9 @@
-import Foundation
-public import Logging
-public import Metrics
+package import Foundation
+package import Logging
+package import Metrics
 import OTel
-public import ServiceLifecycle
-public import Tracing
+package import ServiceLifecycle
+package import Tracing
 
 /// Gestalt's own traces and metrics, sent over OTLP/HTTP (protobuf) to a
 /// collector (`collectors.otel.otlp_endpoint`, `--otlp-endpoint`), so the
@@ -17,10 +17,10 @@ public import Tracing
 /// export.bootstrap(alongside: PrometheusMetricsFactory(registry: registry))
 /// services += export.services
 /// ```
-public struct OTLPExport: Sendable {
-    public let metrics: any MetricsFactory
-    public let tracer: any Tracer
-    public let services: [any Service]
+package struct OTLPExport: Sendable {
+    package let metrics: any MetricsFactory
+    package let tracer: any Tracer
+    package let services: [any Service]
 
     /// - Parameters:
     ///   - endpoint: the collector's OTLP/HTTP base (`http://host:4318`); the
@@ -28,7 +28,7 @@ public struct OTLPExport: Sendable {
     ///     derives them from `OTEL_EXPORTER_OTLP_ENDPOINT`.
     ///   - metricsInterval: how often the metrics are sent (the OTel default is 60 s).
     ///   - spanDelay: how long finished spans may wait to be sent in a batch.
-    public init(
+    package init(
         endpoint: URL, serviceName: String = "gestalt", metricsInterval: Duration = .seconds(15),
         spanDelay: Duration = .seconds(5), logger: Logger
     ) throws {
@@ -54,13 +54,13 @@ public struct OTLPExport: Sendable {
 
     /// One factory feeding both the Prometheus page and OTLP: each metric is
     /// made in both, so a scrape and the collector see the same figures.
-    public func metricsFactory(alongside prometheus: any MetricsFactory) -> any MetricsFactory {
+    package func metricsFactory(alongside prometheus: any MetricsFactory) -> any MetricsFactory {
         MultiplexMetricsHandler(factories: [prometheus, metrics])
     }
 
     /// Makes this the process's tracer, and the metrics backend beside
     /// `prometheus`. Once per process, like every swift-metrics bootstrap.
-    public func bootstrap(alongside prometheus: any MetricsFactory) {
+    package func bootstrap(alongside prometheus: any MetricsFactory) {
         MetricsSystem.bootstrap(metricsFactory(alongside: prometheus))
         InstrumentationSystem.bootstrap(tracer)
     }

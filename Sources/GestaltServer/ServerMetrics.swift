@@ -1,13 +1,13 @@
 import GestaltEngine
 import GestaltStreaming
-public import Prometheus
+package import Prometheus
 
 /// The server's own Prometheus figures. Gauges that mirror the store are set
 /// at scrape time, so the hot path pays nothing for them; stream totals are
 /// counters (`…_total`, `# TYPE counter`) advanced at scrape time from the
 /// totals `StreamStats` keeps.
-public final class ServerMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+package final class ServerMetrics: Sendable {
+    package let registry: PrometheusCollectorRegistry
     private let revision: Gauge
     private let entities: Gauge
     private let connections: Gauge
@@ -24,7 +24,7 @@ public final class ServerMetrics: Sendable {
 
     /// - Parameter registry: share it with `PrometheusMetricsFactory` so
     ///   swift-metrics figures (HTTP requests) land on the same page.
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    package init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         func name(_ metric: String, _ help: String, unit: String = "") -> MetricNameDescriptor {
             MetricNameDescriptor(namespace: "gestalt", metricName: metric, unitName: unit, helpText: help)

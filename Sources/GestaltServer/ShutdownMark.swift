@@ -9,14 +9,14 @@ import Synchronization
 /// That is shutdown, not a loop that stopped by mistake, and this mark lets
 /// `BackgroundService` tell the two apart. It is a task-local so that each
 /// server in a process (the tests run many) has its own.
-public final class ShutdownMark: Sendable {
-    @TaskLocal public static var current: ShutdownMark?
+package final class ShutdownMark: Sendable {
+    @TaskLocal package static var current: ShutdownMark?
 
     private let began = Atomic<Bool>(false)
 
-    public init() {}
+    package init() {}
 
-    public func begin() { began.store(true, ordering: .relaxed) }
+    package func begin() { began.store(true, ordering: .relaxed) }
 
-    public var hasBegun: Bool { began.load(ordering: .relaxed) }
+    package var hasBegun: Bool { began.load(ordering: .relaxed) }
 }

@@ -1,9 +1,9 @@
-public import GestaltEngine
+package import GestaltEngine
 import GestaltModel
 
 extension SimulatedCluster {
     /// The name the simulator reports under on the source status board.
-    public static let sourceName = "simulator"
+    package static let sourceName = "simulator"
 
     /// Loads the cluster into the store, then steps it every
     /// `tickInterval` against the clock, applying its changes and recording
@@ -12,7 +12,7 @@ extension SimulatedCluster {
     /// - Parameter sink: where changes and events go, when not straight into
     ///   the store (a churn-smoothing pipeline in front of it).
     /// - Parameter requests: rescans, answered with `picture` between ticks.
-    public func run(
+    package func run(
         store: TopologyStore, sink: (any ChangeSink)? = nil, statusBoard: SourceStatusBoard,
         requests: CycleRequests<SourceSnapshot>? = nil
     ) async throws {
@@ -72,7 +72,7 @@ extension SimulatedCluster {
 
 extension SimulatedCluster {
     /// Everything the simulation has (and has sent), as one picture.
-    public var picture: SourceSnapshot {
+    package var picture: SourceSnapshot {
         SourceSnapshot(entities: Array(mirror.entities.values), connections: Array(mirror.connections.values))
     }
 

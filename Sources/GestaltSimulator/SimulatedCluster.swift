@@ -1,5 +1,5 @@
-public import GestaltEngine
-public import GestaltModel
+package import GestaltEngine
+package import GestaltModel
 
 /// A simulated Kubernetes cluster, with NATS subjects and streams and
 /// Postgres databases beside it: the default source, so that `gestalt`
@@ -20,8 +20,8 @@ public import GestaltModel
 ///
 /// `run(store:statusBoard:)` does this against the clock until cancelled.
 /// The class is not `Sendable`: one task owns it.
-public final class SimulatedCluster {
-    public let configuration: SimulatorConfiguration
+package final class SimulatedCluster {
+    package let configuration: SimulatorConfiguration
 
     var rng: SplitMix64
     var mirror = MirroredTopology()
@@ -49,19 +49,19 @@ public final class SimulatedCluster {
     var activeRollouts = 0
     var failedNodes = 0
 
-    public init(configuration: SimulatorConfiguration = SimulatorConfiguration()) {
+    package init(configuration: SimulatorConfiguration = SimulatorConfiguration()) {
         self.configuration = configuration
         self.rng = SplitMix64(seed: configuration.seed)
     }
 
     /// Entities the simulation currently has (and has sent).
-    public var entityCount: Int { mirror.entityCount }
+    package var entityCount: Int { mirror.entityCount }
     /// Connections the simulation currently has (and has sent).
-    public var connectionCount: Int { mirror.connectionCount }
+    package var connectionCount: Int { mirror.connectionCount }
 
     /// Adopts a store's thresholds and health policy, so that only changes
     /// that store finds meaningful are emitted. Call before `load(now:)`.
-    public func adopt(_ storeConfiguration: StoreConfiguration) {
+    package func adopt(_ storeConfiguration: StoreConfiguration) {
         mirror.thresholds = storeConfiguration.thresholds
         mirror.policy = storeConfiguration.healthPolicy
     }
@@ -69,7 +69,7 @@ public final class SimulatedCluster {
     /// Builds the cluster and returns it: every entity, each before the
     /// connections that name it, then the events of its start. Only the
     /// first call builds; later calls return nothing.
-    public func load(now: Timestamp) -> (changes: [TopologyChange], events: [InfraEvent]) {
+    package func load(now: Timestamp) -> (changes: [TopologyChange], events: [InfraEvent]) {
         guard !isLoaded else { return ([], []) }
         isLoaded = true
         self.now = now
@@ -85,7 +85,7 @@ public final class SimulatedCluster {
     /// of elapsed time. Costs O(changes), not O(cluster). Loads the cluster
     /// first when `load(now:)` was not called. With a rate of 0 nothing
     /// happens.
-    public func step(now: Timestamp) -> (changes: [TopologyChange], events: [InfraEvent]) {
+    package func step(now: Timestamp) -> (changes: [TopologyChange], events: [InfraEvent]) {
         guard isLoaded else { return load(now: now) }
         let rate = configuration.changesPerSecond
         guard rate > 0 else { return ([], []) }

@@ -4,25 +4,25 @@
 /// ```swift
 /// let cluster = SimulatedCluster(configuration: SimulatorConfiguration(seed: 42, size: 1_000))
 /// ```
-public struct SimulatorConfiguration: Sendable, Hashable {
+package struct SimulatorConfiguration: Sendable, Hashable {
     /// The same seed gives the same cluster and the same history for the same step times.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Average topology changes per second from the simulated life; 0 freezes the cluster
     /// once it is loaded. Churn mode adds its own rolling updates on top.
-    public var changesPerSecond: Double
+    package var changesPerSecond: Double
     /// Approximate number of entities to build (about 100 to 100,000).
-    public var size: Int
+    package var size: Int
     /// Heavy rolling-update churn in a few namespaces, with pods that are pending for
     /// less than a second, so that churn smoothing can be seen and tested.
-    public var churn: Bool
+    package var churn: Bool
     /// How often the runner steps the simulation.
-    public var tickInterval: Duration
+    package var tickInterval: Duration
 
-    public static let defaultChangesPerSecond = 20.0
-    public static let defaultSize = 150
+    package static let defaultChangesPerSecond = 20.0
+    package static let defaultSize = 150
 
     /// - Parameter seed: nil picks a random seed (the only use of system randomness).
-    public init(
+    package init(
         seed: UInt64? = nil, changesPerSecond: Double = SimulatorConfiguration.defaultChangesPerSecond,
         size: Int = SimulatorConfiguration.defaultSize, churn: Bool = false, tickInterval: Duration = .milliseconds(100)
     ) {

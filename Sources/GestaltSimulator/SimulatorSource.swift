@@ -1,19 +1,19 @@
-public import GestaltEngine
+package import GestaltEngine
 
 /// The embedded simulated cluster as a source: what `gestalt` runs with no
 /// configuration. Each run builds the cluster afresh from its seed, so a
 /// restart after a failure lands on the same ids and duplicates nothing.
-public struct SimulatorSource: RescannableSource {
-    public let configuration: SimulatorConfiguration
-    public let instance = SourceInstance(kind: SimulatedCluster.sourceName)
+package struct SimulatorSource: RescannableSource {
+    package let configuration: SimulatorConfiguration
+    package let instance = SourceInstance(kind: SimulatedCluster.sourceName)
     /// A rescan is a request the cluster's own task serves between ticks.
     private let requests = CycleRequests<SourceSnapshot>(name: SimulatedCluster.sourceName)
 
-    public init(configuration: SimulatorConfiguration) {
+    package init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
     }
 
-    public func run(in context: SourceContext) async throws {
+    package func run(in context: SourceContext) async throws {
         // The cluster is not Sendable: it lives on the task that runs it, and
         // a rescan asks that task for its picture instead of touching it.
         try await requests.serving {
@@ -25,5 +25,5 @@ public struct SimulatorSource: RescannableSource {
     /// The whole simulated cluster as it is now; the job diffs it against the
     /// store, so whatever the store lost or changed behind the simulator's
     /// back is put right.
-    public func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
+    package func rescan(in context: SourceContext) async throws -> SourceSnapshot { try await requests.request() }
 }

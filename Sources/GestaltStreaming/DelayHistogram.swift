@@ -1,27 +1,27 @@
 /// How long changes took from the store to a client's socket: the fan-out's
 /// share of change → client latency, without the network or the reader.
 /// Fixed buckets, so recording is a compare and an add under the stats lock.
-public struct DelayHistogram: Sendable, Hashable {
+package struct DelayHistogram: Sendable, Hashable {
     /// Upper bounds of the buckets, in milliseconds; a last bucket holds the rest.
-    public static let bounds: [Int64] = [1, 2, 5, 10, 20, 50, 100, 250, 500, 1_000, 2_500, 5_000]
+    package static let bounds: [Int64] = [1, 2, 5, 10, 20, 50, 100, 250, 500, 1_000, 2_500, 5_000]
 
     /// Counts per bucket: `bounds.count` bounded ones, then the rest.
-    public private(set) var counts = [UInt64](repeating: 0, count: DelayHistogram.bounds.count + 1)
-    public private(set) var count: UInt64 = 0
-    public private(set) var sumMilliseconds: Int64 = 0
+    package private(set) var counts = [UInt64](repeating: 0, count: DelayHistogram.bounds.count + 1)
+    package private(set) var count: UInt64 = 0
+    package private(set) var sumMilliseconds: Int64 = 0
 
-    public init() {}
+    package init() {}
 
     /// A histogram read back from its bucket counts (the JSON's `buckets`),
     /// for a client that compares two readings.
-    public init?(counts: [UInt64]) {
+    package init?(counts: [UInt64]) {
         guard counts.count == Self.bounds.count + 1 else { return nil }
         self.counts = counts
         self.count = counts.reduce(0, +)
     }
 
     /// The upper bound of bucket `index` in milliseconds; nil for the last, unbounded one.
-    public static func upperBound(ofBucket index: Int) -> Int64? {
+    package static func upperBound(ofBucket index: Int) -> Int64? {
         index < bounds.count ? bounds[index] : nil
     }
 
@@ -35,7 +35,7 @@ public struct DelayHistogram: Sendable, Hashable {
 
     /// The upper bound of the bucket that holds quantile `q` (0...1), in
     /// milliseconds; nil when empty or when it falls past the last bound.
-    public func quantile(_ q: Double) -> Int64? {
+    package func quantile(_ q: Double) -> Int64? {
         guard count > 0 else { return nil }
         let rank = UInt64((Double(count) * q).rounded(.up))
         var seen: UInt64 = 0
@@ -47,7 +47,7 @@ public struct DelayHistogram: Sendable, Hashable {
     }
 
     /// What was recorded since `earlier` (a copy taken before).
-    public func subtracting(_ earlier: DelayHistogram) -> DelayHistogram {
+    package func subtracting(_ earlier: DelayHistogram) -> DelayHistogram {
         var result = self
         for index in counts.indices { result.counts[index] -= earlier.counts[index] }
         result.count -= earlier.count

@@ -1,14 +1,14 @@
-import GestaltEngine
-public import GestaltModel
-public import NIOCore
+package import GestaltEngine
+package import GestaltModel
+package import NIOCore
 
 /// One client's SSE stream of events, keyed on `seq`.
 ///
 /// A fresh connection starts from now (history is `GET /api/infra/events`);
 /// a `Last-Event-ID` inside the retained window replays exactly the missed
 /// events; an older or unknown one starts from now with `resumed: false`.
-public struct EventFeed: AsyncSequence, Sendable {
-    public typealias Element = ByteBuffer
+package struct EventFeed: AsyncSequence, Sendable {
+    package typealias Element = ByteBuffer
 
     let store: TopologyStore
     let filter: EventFilter
@@ -17,7 +17,7 @@ public struct EventFeed: AsyncSequence, Sendable {
     let stats: StreamStats
     let subscription: ChangeSignal.Subscription
 
-    public init(
+    package init(
         store: TopologyStore, filter: EventFilter, resumeFrom: UInt64?, options: StreamOptions, stats: StreamStats
     ) {
         self.store = store
@@ -28,11 +28,11 @@ public struct EventFeed: AsyncSequence, Sendable {
         self.subscription = store.eventSignal.subscribe()
     }
 
-    public func cancel() { subscription.cancel() }
+    package func cancel() { subscription.cancel() }
 
     /// Writes the stream until the client goes away, a write fails, or shutdown.
     /// - Parameter connection: the registry entry to report progress and writes to.
-    public func run(connection: StreamConnection? = nil, _ write: (ByteBuffer) async throws -> Void) async throws {
+    package func run(connection: StreamConnection? = nil, _ write: (ByteBuffer) async throws -> Void) async throws {
         stats.opened(.events)
         defer { stats.closed(.events) }
         var iterator = makeAsyncIterator()
@@ -44,9 +44,9 @@ public struct EventFeed: AsyncSequence, Sendable {
         }
     }
 
-    public func makeAsyncIterator() -> Iterator { Iterator(feed: self) }
+    package func makeAsyncIterator() -> Iterator { Iterator(feed: self) }
 
-    public struct Iterator: AsyncIteratorProtocol {
+    package struct Iterator: AsyncIteratorProtocol {
         let feed: EventFeed
         var cursor: UInt64 = 0
         var started = false
@@ -55,7 +55,7 @@ public struct EventFeed: AsyncSequence, Sendable {
         /// Messages in the buffer `next()` returned last (keepalives count none).
         var lastMessageCount = 0
 
-        public mutating func next() async -> ByteBuffer? {
+        package mutating func next() async -> ByteBuffer? {
             lastMessageCount = 0
             if closed { return nil }
             if !started {

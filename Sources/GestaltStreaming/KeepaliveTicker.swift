@@ -1,8 +1,8 @@
-public import GestaltEngine
+package import GestaltEngine
 
 /// Ticks the store's signals so idle streams can send `: keepalive`. One
 /// ticker for all streams, instead of a timer per client.
-public struct KeepaliveTicker: Sendable {
+package struct KeepaliveTicker: Sendable {
     let signals: [ChangeSignal]
     let period: Duration
     /// Injected so tests drive the ticks with a test clock instead of waiting.
@@ -10,18 +10,18 @@ public struct KeepaliveTicker: Sendable {
 
     /// Ticks three times per keepalive interval, so an idle stream sends its
     /// comment at most a third of an interval late.
-    public init(store: TopologyStore, keepalive: Duration) {
+    package init(store: TopologyStore, keepalive: Duration) {
         self.init(signals: [store.topologySignal, store.eventSignal], keepalive: keepalive)
     }
 
-    public init(signals: [ChangeSignal], keepalive: Duration, clock: any Clock<Duration> = ContinuousClock()) {
+    package init(signals: [ChangeSignal], keepalive: Duration, clock: any Clock<Duration> = ContinuousClock()) {
         self.signals = signals
         self.period = keepalive / 3
         self.clock = clock
     }
 
     /// Runs until the task is cancelled (a cancelled sleep throws: no tick after it).
-    public func run() async {
+    package func run() async {
         while !Task.isCancelled {
             do { try await clock.sleep(for: period) } catch { return }
             for signal in signals { signal.tick() }

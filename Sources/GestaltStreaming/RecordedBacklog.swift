@@ -1,14 +1,14 @@
-public import GestaltEngine
-public import GestaltModel
+package import GestaltEngine
+package import GestaltModel
 import Synchronization
 
 /// The updates a resuming client missed that are older than the store's
 /// log (`--retained-updates`), read from history, so the client still gets
 /// exactly what it missed and no `full`. They run from the client's id up to
 /// a revision the log holds the rest after (`through`).
-public struct RecordedBacklog: Sendable {
-    public let messages: [TopologyCursor.Message]
-    public let through: UInt64
+package struct RecordedBacklog: Sendable {
+    package let messages: [TopologyCursor.Message]
+    package let through: UInt64
 
     /// Nil when the log serves the resume itself, or history cannot serve
     /// it exactly: no history, a filtered stream (a filter needs each
@@ -16,7 +16,7 @@ public struct RecordedBacklog: Sendable {
     /// history never recorded one by one, a gap in between, or a backlog
     /// longer than both `resyncThreshold` and the topology (a `full` is then
     /// the cheaper catch-up, the rule for a live client that falls behind).
-    public static func read(
+    package static func read(
         from history: (any HistoryQueries)?, store: TopologyStore, resumeFrom: UInt64?, filter: TopologyFilter,
         options: StreamOptions
     ) async -> RecordedBacklog? {
@@ -61,7 +61,7 @@ public struct RecordedBacklog: Sendable {
 
     /// Whether history could serve this resume at all; callers skip the read
     /// (and the task it would need) when it could not.
-    public static func mayServe(store: TopologyStore, resumeFrom: UInt64, filter: TopologyFilter) -> Bool {
+    package static func mayServe(store: TopologyStore, resumeFrom: UInt64, filter: TopologyFilter) -> Bool {
         resumeFrom > 0 && filter.isEverything && resumeFrom < store.revision && store.backlog(after: resumeFrom) == nil
     }
 

@@ -1,23 +1,23 @@
-public import NIOCore
+package import NIOCore
 
 /// Writes WHATWG EventSource frames into a ByteBuffer.
 ///
 /// Data is always one line of JSON: our JSON writer escapes CR and LF, so a
 /// message is never split across `data:` lines.
-public enum SSEFrame {
-    public static func retry(milliseconds: Int, into buffer: inout ByteBuffer) {
+package enum SSEFrame {
+    package static func retry(milliseconds: Int, into buffer: inout ByteBuffer) {
         buffer.writeString("retry: \(milliseconds)\n\n")
     }
 
     /// A named event (`event: connected`) with one line of JSON data.
-    public static func event(_ name: String, json: [UInt8], into buffer: inout ByteBuffer) {
+    package static func event(_ name: String, json: [UInt8], into buffer: inout ByteBuffer) {
         buffer.writeString("event: \(name)\ndata: ")
         buffer.writeBytes(json)
         buffer.writeString("\n\n")
     }
 
     /// A default-type message, so `EventSource.onmessage` sees it.
-    public static func message(id: UInt64, json: [UInt8], into buffer: inout ByteBuffer) {
+    package static func message(id: UInt64, json: [UInt8], into buffer: inout ByteBuffer) {
         buffer.writeString("id: ")
         buffer.writeString(String(id))
         buffer.writeString("\ndata: ")
@@ -25,13 +25,13 @@ public enum SSEFrame {
         buffer.writeString("\n\n")
     }
 
-    public static func keepalive(into buffer: inout ByteBuffer) {
+    package static func keepalive(into buffer: inout ByteBuffer) {
         buffer.writeString(": keepalive\n\n")
     }
 
     /// `body` as one HTTP/1.1 chunk (`<hex length>\r\n` … `\r\n`): framed
     /// once and shared, it goes to every client's socket as is.
-    public static func chunk(_ body: ByteBuffer) -> ByteBuffer {
+    package static func chunk(_ body: ByteBuffer) -> ByteBuffer {
         var chunk = ByteBuffer()
         chunk.reserveCapacity(body.readableBytes + 12)
         chunk.writeString(String(body.readableBytes, radix: 16))

@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 import Synchronization
 
 /// One framed copy of a large message (a `full` snapshot) shared by every
@@ -9,8 +9,8 @@ import Synchronization
 /// The key is the JSON array's storage itself: the store hands every client
 /// the same array for a revision's `full`, and the cache keeps that array
 /// alive, so its address cannot be reused for different bytes.
-public final class SharedFrame: Sendable {
-    public static let shared = SharedFrame()
+package final class SharedFrame: Sendable {
+    package static let shared = SharedFrame()
 
     private struct Entry {
         let json: [UInt8]
@@ -19,10 +19,10 @@ public final class SharedFrame: Sendable {
 
     private let entry = Mutex<Entry?>(nil)
 
-    public init() {}
+    package init() {}
 
     /// The SSE message for `json` with `id`, framed once per distinct array.
-    public func sseMessage(id: UInt64, json: [UInt8]) -> ByteBuffer {
+    package func sseMessage(id: UInt64, json: [UInt8]) -> ByteBuffer {
         if let cached = entry.withLock({ $0 }), Self.same(cached.json, json) { return cached.frame }
         var frame = ByteBuffer()
         frame.reserveCapacity(json.count + 32)

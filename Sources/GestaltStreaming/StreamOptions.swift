@@ -1,13 +1,13 @@
 /// Knobs shared by every stream, with their defaults in one place.
-public struct StreamOptions: Sendable {
+package struct StreamOptions: Sendable {
     /// Sent as `retry:`: how long an EventSource waits before reconnecting.
-    public var retryMilliseconds: Int = 2000
+    package var retryMilliseconds: Int = 2000
     /// A `: keepalive` comment goes out after this much idle time.
-    public var keepalive: Duration = .seconds(15)
+    package var keepalive: Duration = .seconds(15)
     /// Most messages read from the log per write; bounds one write's size.
-    public var batchLimit: Int = 512
+    package var batchLimit: Int = 512
     /// A client this many updates behind gets a fresh `full` instead of its backlog.
-    public var resyncThreshold: Int = 1000
+    package var resyncThreshold: Int = 1000
 
-    public init() {}
+    package init() {}
 }

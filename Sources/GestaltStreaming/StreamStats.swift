@@ -1,29 +1,29 @@
-public import GestaltModel
+package import GestaltModel
 import Synchronization
 
 /// Counters for every stream, read by `/metrics` and `/api/infra/subscriptions`.
 /// The SSE `active*` gauges count feeds; the registry counts every transport.
-public final class StreamStats: Sendable {
-    public struct Snapshot: Sendable, Hashable {
-        public var activeTopologyStreams = 0
-        public var activeEventStreams = 0
-        public var messagesSent: UInt64 = 0
-        public var bytesSent: UInt64 = 0
-        public var coalesced: UInt64 = 0
-        public var resyncs: UInt64 = 0
+package final class StreamStats: Sendable {
+    package struct Snapshot: Sendable, Hashable {
+        package var activeTopologyStreams = 0
+        package var activeEventStreams = 0
+        package var messagesSent: UInt64 = 0
+        package var bytesSent: UInt64 = 0
+        package var coalesced: UInt64 = 0
+        package var resyncs: UInt64 = 0
         /// Every stream that ended, whatever the reason (the sum of `disconnectsByReason`).
-        public var disconnects: UInt64 = 0
-        public var disconnectsByReason: [DisconnectReason: UInt64] = [:]
+        package var disconnects: UInt64 = 0
+        package var disconnectsByReason: [DisconnectReason: UInt64] = [:]
         /// Store → socket delay of topology updates, one sample per message
         /// delivered (the event-loop fan-out's clients).
-        public var fanoutDelay = DelayHistogram()
+        package var fanoutDelay = DelayHistogram()
     }
 
     private let state = Mutex(Snapshot())
 
-    public init() {}
+    package init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    package var snapshot: Snapshot { state.withLock { $0 } }
 
     func opened(_ channel: Channel) {
         state.withLock { s in
@@ -54,7 +54,7 @@ public final class StreamStats: Sendable {
     /// - Parameter oldest: when the store applied the oldest change among
     ///   the messages, for the fan-out delay; nil for what has none (a `full`,
     ///   answers, events).
-    public func sent(messages: Int, bytes: Int, oldest: Timestamp? = nil) {
+    package func sent(messages: Int, bytes: Int, oldest: Timestamp? = nil) {
         let delay = oldest.map { Timestamp.now().millisecondsSince1970 - $0.millisecondsSince1970 }
         state.withLock { s in
             s.messagesSent += UInt64(messages)
@@ -76,9 +76,9 @@ public final class StreamStats: Sendable {
         }
     }
 
-    public func coalesced(_ count: Int) { state.withLock { $0.coalesced += UInt64(count) } }
+    package func coalesced(_ count: Int) { state.withLock { $0.coalesced += UInt64(count) } }
 
-    public func resynced() { state.withLock { $0.resyncs += 1 } }
+    package func resynced() { state.withLock { $0.resyncs += 1 } }
 
     enum Channel { case topology, events }
 }

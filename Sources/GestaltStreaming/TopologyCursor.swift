@@ -1,5 +1,5 @@
-public import GestaltEngine
-public import GestaltModel
+package import GestaltEngine
+package import GestaltModel
 
 /// One reader's position in the store's shared update log, independent of
 /// transport: SSE and WebSocket both frame what it returns.
@@ -8,34 +8,34 @@ public import GestaltModel
 /// falls more than `resyncThreshold` updates behind (or out of the retained
 /// window) it gets a fresh `full` instead of the backlog. Within a batch,
 /// superseded `update`s of one entity are coalesced.
-public struct TopologyCursor: Sendable {
+package struct TopologyCursor: Sendable {
     /// One message for the client: the id to resume from and the JSON of a TopologyUpdate.
-    public struct Message: Sendable {
-        public let id: UInt64
-        public let json: [UInt8]
+    package struct Message: Sendable {
+        package let id: UInt64
+        package let json: [UInt8]
     }
 
     /// What `start` found.
-    public struct Opening: Sendable {
-        public let revision: UInt64
-        public let resumed: Bool
-        public let messages: [Message]
+    package struct Opening: Sendable {
+        package let revision: UInt64
+        package let resumed: Bool
+        package let messages: [Message]
     }
 
-    public let store: TopologyStore
-    public let view: TopologyView
-    public let options: StreamOptions
+    package let store: TopologyStore
+    package let view: TopologyView
+    package let options: StreamOptions
     let stats: StreamStats
-    public private(set) var revision: UInt64 = 0
+    package private(set) var revision: UInt64 = 0
     /// What the last `next()` did beyond returning messages, so a caller
     /// that shares its batch with other readers can count the same for them.
-    public private(set) var lastCoalesced = 0
-    public private(set) var lastWasResync = false
+    package private(set) var lastCoalesced = 0
+    package private(set) var lastWasResync = false
     /// When the store applied the oldest change the last `next()` returned
     /// (nil for a `full`): where the fan-out delay is measured from.
-    public private(set) var lastOldest: Timestamp?
+    package private(set) var lastOldest: Timestamp?
 
-    public init(
+    package init(
         store: TopologyStore, filter: TopologyFilter, delta: DeltaForm = .entity, options: StreamOptions,
         stats: StreamStats
     ) {
@@ -48,7 +48,7 @@ public struct TopologyCursor: Sendable {
     /// Positions the cursor: after `resumeFrom` when the store still holds
     /// what follows it (those updates are returned), or when history held
     /// the older part of it (`recorded`, then the log's), else at a `full`.
-    public mutating func start(resumeFrom: UInt64?, recorded: RecordedBacklog? = nil) -> Opening {
+    package mutating func start(resumeFrom: UInt64?, recorded: RecordedBacklog? = nil) -> Opening {
         if let resumeFrom, case .updates(let missed) = store.updates(after: resumeFrom) {
             revision = missed.last?.revision ?? resumeFrom
             return Opening(revision: revision, resumed: true, messages: messages(for: missed))
@@ -65,7 +65,7 @@ public struct TopologyCursor: Sendable {
     }
 
     /// The next batch after the cursor; empty when the view saw nothing new.
-    public mutating func next() -> [Message] {
+    package mutating func next() -> [Message] {
         lastCoalesced = 0
         lastWasResync = false
         lastOldest = nil
@@ -111,12 +111,12 @@ public struct TopologyCursor: Sendable {
     /// under the same rule as `next()`: the logged updates themselves, or
     /// `resync` when a snapshot must replace the backlog (the caller takes
     /// it and `follow`s to its revision).
-    public enum Step: Sendable {
+    package enum Step: Sendable {
         case updates([LoggedUpdate])
         case resync
     }
 
-    public mutating func nextStep() -> Step {
+    package mutating func nextStep() -> Step {
         if tooFarBehind { stats.resynced(); return .resync }
         switch store.updates(after: revision, limit: options.batchLimit) {
         case .gone:
@@ -137,7 +137,7 @@ public struct TopologyCursor: Sendable {
 
     /// Moves the cursor to where another reader at the same revision, with
     /// the same (unfiltered) view, went by reading the same batch.
-    public mutating func follow(to revision: UInt64) {
+    package mutating func follow(to revision: UInt64) {
         self.revision = revision
     }
 

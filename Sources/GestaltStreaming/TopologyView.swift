@@ -1,5 +1,5 @@
-import GestaltEngine
-public import GestaltModel
+package import GestaltEngine
+package import GestaltModel
 
 /// Turns logged updates into what one filtered view should see.
 ///
@@ -8,23 +8,23 @@ public import GestaltModel
 /// When an update moves an entity into the view, the view sees `add` and the
 /// connections to visible peers; when it moves out, their `conn_remove`s and
 /// a `remove`.
-public struct TopologyView: Sendable {
-    public let filter: TopologyFilter
+package struct TopologyView: Sendable {
+    package let filter: TopologyFilter
     /// How an entity `update` the view keeps is sent (`DeltaForm`).
-    public let delta: DeltaForm
+    package let delta: DeltaForm
 
-    public init(filter: TopologyFilter, delta: DeltaForm = .entity) {
+    package init(filter: TopologyFilter, delta: DeltaForm = .entity) {
         self.filter = filter
         self.delta = delta
     }
 
     /// One message for the view: either the log's own JSON, or a re-encoded
     /// update when the view sees a different kind than the log recorded.
-    public enum Message {
+    package enum Message {
         case logged([UInt8])
         case synthesized([UInt8])
 
-        public var json: [UInt8] {
+        package var json: [UInt8] {
             switch self {
             case .logged(let json), .synthesized(let json): json
             }
@@ -33,7 +33,7 @@ public struct TopologyView: Sendable {
 
     /// - Parameter whole: send an `update` as the whole entity even in the
     ///   `patch` form (it stands for coalesced updates whose patches are gone).
-    public func messages(for logged: LoggedUpdate, whole: Bool = false, into out: inout [Message]) {
+    package func messages(for logged: LoggedUpdate, whole: Bool = false, into out: inout [Message]) {
         if filter.isEverything { out.append(kept(logged, whole: whole)); return }
         switch logged.kind {
         case .add, .remove:

@@ -1,5 +1,5 @@
 import Foundation
-import NIOCore
+package import NIOCore
 
 /// Writes the client's protocol operations into a `ByteBuffer`. Everything a
 /// caller supplies that lands in a control line is checked first, so no

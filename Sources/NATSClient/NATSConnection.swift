@@ -1,5 +1,5 @@
 import DequeModule
-import NIOCore
+package import NIOCore
 import NIOPosix
 import Synchronization
 
@@ -19,8 +19,8 @@ import Synchronization
 /// try await nats.publish("hello", to: "orders.new")
 /// for await message in sub { print(message.subject, message.string) }
 /// ```
-public final class NATSConnection: Sendable {
-    public enum Status: Sendable, Equatable {
+package final class NATSConnection: Sendable {
+    package enum Status: Sendable, Equatable {
         case connected
         /// Lost the server; buffering and retrying with backoff.
         case reconnecting
@@ -28,17 +28,17 @@ public final class NATSConnection: Sendable {
         case closed
     }
 
-    public struct Statistics: Sendable, Equatable {
-        public var inMessages = 0
-        public var inBytes = 0
-        public var outMessages = 0
-        public var outBytes = 0
-        public var reconnects = 0
+    package struct Statistics: Sendable, Equatable {
+        package var inMessages = 0
+        package var inBytes = 0
+        package var outMessages = 0
+        package var outBytes = 0
+        package var reconnects = 0
     }
 
-    public let options: NATSConnectionOptions
+    package let options: NATSConnectionOptions
     /// Replies to `request` arrive on `<inboxPrefix>.<token>`, through one wildcard subscription.
-    public let inboxPrefix: String
+    package let inboxPrefix: String
     private let group: any EventLoopGroup
     private let state: Mutex<State>
     /// Bytes taken from `outgoing` for the socket, in the order they were taken
@@ -220,7 +220,7 @@ public final class NATSConnection: Sendable {
     /// Connects and does the handshake; throws if the first connection fails
     /// (`.authorizationViolation` for refused credentials). Later losses are
     /// reconnected in the background.
-    public static func connect(
+    package static func connect(
         _ options: NATSConnectionOptions, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> NATSConnection {
         let connection = NATSConnection(options: options, group: group)
@@ -230,11 +230,11 @@ public final class NATSConnection: Sendable {
         return connection
     }
 
-    public var status: Status { state.withLock { $0.status } }
-    public var serverInfo: NATSServerInfo? { state.withLock { $0.serverInfo } }
-    public var statistics: Statistics { state.withLock { $0.statistics } }
+    package var status: Status { state.withLock { $0.status } }
+    package var serverInfo: NATSServerInfo? { state.withLock { $0.serverInfo } }
+    package var statistics: Statistics { state.withLock { $0.statistics } }
     /// The last error seen: a server -ERR, a failed reconnect attempt, a protocol violation.
-    public var lastError: NATSError? { state.withLock { $0.lastError } }
+    package var lastError: NATSError? { state.withLock { $0.lastError } }
 
     // MARK: Publishing
 
@@ -243,7 +243,7 @@ public final class NATSConnection: Sendable {
     /// Waits while the outgoing buffer is full and connected; throws
     /// `.pendingBufferFull` when it is full and disconnected.
     @inlinable
-    nonisolated(nonsending) public func publish(
+    nonisolated(nonsending) package func publish(
         _ payload: ByteBuffer, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
     ) async throws {
         // Inlinable around a plain call: a publish that need not wait costs the
@@ -314,7 +314,7 @@ public final class NATSConnection: Sendable {
         } while try !enqueuePublish(payload, to: subject, replyTo: replyTo, headers: headers)
     }
 
-    public func publish(
+    package func publish(
         _ payload: String, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
     ) async throws {
         try await publish(ByteBuffer(string: payload), to: subject, replyTo: replyTo, headers: headers)
@@ -324,7 +324,7 @@ public final class NATSConnection: Sendable {
     /// them to the socket at once (no linger). All or nothing: a payload over max_payload, or
     /// a batch that would pass the pending bound while disconnected, throws and
     /// queues none of them. Waits, as `publish` does, while the outgoing buffer is full.
-    public func publish(_ batch: NATSPublishBatch) async throws {
+    package func publish(_ batch: NATSPublishBatch) async throws {
         guard !batch.isEmpty else { return }
         while true {
             let write = try state.withLock { state throws(NATSError) -> PublishWrite? in
@@ -406,7 +406,7 @@ public final class NATSConnection: Sendable {
 
     /// Sends SUB (now, or on reconnect if disconnected). With `queue`, the server
     /// gives each message to one member of the group.
-    public func subscribe(
+    package func subscribe(
         to subject: String, queue: String? = nil, limits: NATSSubscription.Limits? = nil
     ) async throws -> NATSSubscription {
         try NATSClientOps.validateSubject(subject)
@@ -457,13 +457,13 @@ public final class NATSConnection: Sendable {
     // MARK: Request/reply
 
     /// A unique subject under `inboxPrefix`, for a reply or a JetStream fetch.
-    public func newInbox() -> String {
+    package func newInbox() -> String {
         "\(inboxPrefix).\(state.withLock { $0.takeID() })"
     }
 
     /// Publishes with a unique reply subject and waits for the first answer.
     /// Throws `.noResponders` when nobody subscribes to `subject`, `.timeout` after `timeout`.
-    public func request(
+    package func request(
         _ payload: ByteBuffer, to subject: String, headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)
     ) async throws -> NATSMessage {
         try NATSClientOps.validateSubject(subject, wildcardsAllowed: false)
@@ -498,7 +498,7 @@ public final class NATSConnection: Sendable {
         }
     }
 
-    public func request(
+    package func request(
         _ payload: String, to subject: String, headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)
     ) async throws -> NATSMessage {
         try await request(ByteBuffer(string: payload), to: subject, headers: headers, timeout: timeout)
@@ -512,7 +512,7 @@ public final class NATSConnection: Sendable {
 
     /// A PING/PONG round trip: when it returns, the server has processed
     /// everything published before it. Throws `.notConnected` while reconnecting.
-    public func flush(timeout: Duration = .seconds(10)) async throws {
+    package func flush(timeout: Duration = .seconds(10)) async throws {
         let id = state.withLock { $0.takeID() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let outcome = state.withLock { state -> Result<(any Channel)?, NATSError> in
@@ -548,7 +548,7 @@ public final class NATSConnection: Sendable {
 
     /// Flushes what is queued (if connected), closes the socket, ends every
     /// subscription's sequence and fails outstanding requests. Idempotent.
-    public func close() async {
+    package func close() async {
         if status == .connected { try? await flush() }
         let taken = state.withLock { state in
             state.status = .closed

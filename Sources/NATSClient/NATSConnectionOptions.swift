@@ -1,21 +1,22 @@
+import Foundation
 import NIOCore
 
 /// How to reach a server and how to behave when it goes away.
-public struct NATSConnectionOptions: Sendable {
-    public enum Auth: Sendable {
+package struct NATSConnectionOptions: Sendable {
+    package enum Auth: Sendable {
         case none
         case userPassword(user: String, password: String)
         case token(String)
     }
 
     /// Exponential backoff between reconnect attempts, with jitter.
-    public struct Reconnect: Sendable {
-        public var initialDelay: Duration
-        public var maxDelay: Duration
+    package struct Reconnect: Sendable {
+        package var initialDelay: Duration
+        package var maxDelay: Duration
         /// Attempts per outage before the connection closes for good; nil retries forever.
-        public var maxAttempts: Int?
+        package var maxAttempts: Int?
 
-        public init(
+        package init(
             initialDelay: Duration = .milliseconds(50), maxDelay: Duration = .seconds(2), maxAttempts: Int? = nil
         ) {
             self.initialDelay = initialDelay
@@ -31,21 +32,21 @@ public struct NATSConnectionOptions: Sendable {
         }
     }
 
-    public var host: String
-    public var port: Int
-    public var auth: Auth
+    package var host: String
+    package var port: Int
+    package var auth: Auth
     /// Sent in CONNECT; shows in the server's /connz.
-    public var name: String?
-    public var connectTimeout: Duration
-    public var reconnect: Reconnect
+    package var name: String?
+    package var connectTimeout: Duration
+    package var reconnect: Reconnect
     /// Bound on outgoing bytes the client holds that the socket has not taken:
     /// while connected a publisher waits when it is reached; while disconnected
     /// a publish that would pass it throws `.pendingBufferFull`. Default 8 MiB.
-    public var maxPendingOutgoingBytes: Int
+    package var maxPendingOutgoingBytes: Int
     /// Limits for subscriptions that do not pass their own.
-    public var subscriptionLimits: NATSSubscription.Limits
+    package var subscriptionLimits: NATSSubscription.Limits
 
-    public init(
+    package init(
         host: String = "127.0.0.1", port: Int = 4222, auth: Auth = .none, name: String? = nil,
         connectTimeout: Duration = .seconds(5), reconnect: Reconnect = Reconnect(),
         maxPendingOutgoingBytes: Int = 8 * 1024 * 1024, subscriptionLimits: NATSSubscription.Limits = .init()
@@ -61,7 +62,7 @@ public struct NATSConnectionOptions: Sendable {
     }
 
     /// From `nats://[user:password@|token@]host[:port]`.
-    public init(url: String) throws(NATSError) {
+    package init(url: String) throws(NATSError) {
         var rest = Substring(url)
         if let scheme = rest.range(of: "://") {
             guard rest[..<scheme.lowerBound] == "nats" else {

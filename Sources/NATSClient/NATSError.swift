@@ -1,7 +1,7 @@
 /// Why a NATS operation failed. A struct over a private enum, so new cases
 /// do not break callers that switch on `code`.
-public struct NATSError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: Sendable, Equatable {
+package struct NATSError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Code: Sendable, Equatable {
         /// The server's bytes broke the protocol (unknown op, bad sizes, missing CRLF, line too long).
         case protocolViolation
         /// The server answered `-ERR` (the message says why: authorization, permissions, ...).
@@ -28,17 +28,17 @@ public struct NATSError: Error, Sendable, Equatable, CustomStringConvertible {
         case jetStream
     }
 
-    public let code: Code
-    public let message: String
+    package let code: Code
+    package let message: String
 
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { "NATS \(code): \(message)" }
+    package var description: String { "NATS \(code): \(message)" }
 
-    public static func == (lhs: NATSError, rhs: NATSError) -> Bool {
+    package static func == (lhs: NATSError, rhs: NATSError) -> Bool {
         lhs.code == rhs.code && lhs.message == rhs.message
     }
 }

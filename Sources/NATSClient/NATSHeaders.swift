@@ -4,23 +4,23 @@ import NIOCore
 /// optional status code, which is how the server says "503 no responders" or
 /// JetStream says "404 no messages"), then `Name: value` lines. Names keep
 /// their case on the wire and are looked up case-insensitively.
-public struct NATSHeaders: Sendable, Equatable {
-    public struct Field: Sendable, Equatable {
-        public var name: String
-        public var value: String
+package struct NATSHeaders: Sendable, Equatable {
+    package struct Field: Sendable, Equatable {
+        package var name: String
+        package var value: String
     }
 
     /// The status code of the status line, when the server set one.
-    public var status: Int?
-    public var statusDescription: String?
-    public private(set) var fields: [Field] = []
+    package var status: Int?
+    package var statusDescription: String?
+    package private(set) var fields: [Field] = []
 
-    public init(_ fields: [(String, String)] = []) {
+    package init(_ fields: [(String, String)] = []) {
         for (name, value) in fields { self.fields.append(Field(name: name, value: value)) }
     }
 
     /// The first value for `name`, or nil; setting replaces every value for it.
-    public subscript(name: String) -> String? {
+    package subscript(name: String) -> String? {
         get { fields.first { $0.name.lowercased() == name.lowercased() }?.value }
         set {
             fields.removeAll { $0.name.lowercased() == name.lowercased() }
@@ -28,11 +28,11 @@ public struct NATSHeaders: Sendable, Equatable {
         }
     }
 
-    public func values(for name: String) -> [String] {
+    package func values(for name: String) -> [String] {
         fields.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
     }
 
-    public mutating func append(_ value: String, for name: String) {
+    package mutating func append(_ value: String, for name: String) {
         fields.append(Field(name: name, value: value))
     }
 

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// Many publishes encoded into one buffer, for `NATSConnection.publish(_:)`
 /// to queue under one lock and write at once: the publisher's cost per
@@ -14,28 +14,28 @@ import NIOCore
 /// try await nats.publish(batch)
 /// batch.removeAll()  // reuse its storage for the next one
 /// ```
-public struct NATSPublishBatch: Sendable {
+package struct NATSPublishBatch: Sendable {
     /// The encoded PUB/HPUB operations.
     package private(set) var bytes: ByteBuffer
     /// Messages appended.
-    public private(set) var count = 0
+    package private(set) var count = 0
     /// Sum of the payload sizes (what `Statistics.outBytes` counts).
-    public private(set) var payloadBytes = 0
+    package private(set) var payloadBytes = 0
     /// The largest payload, checked against the server's max_payload on publish.
     package private(set) var largestPayload = 0
 
     /// `capacity` is a hint for the encoded bytes (about 30 bytes plus the payload per message).
-    public init(capacity: Int = 64 * 1024) {
+    package init(capacity: Int = 64 * 1024) {
         bytes = ByteBufferAllocator().buffer(capacity: capacity)
     }
 
-    public var isEmpty: Bool { count == 0 }
+    package var isEmpty: Bool { count == 0 }
     /// Encoded bytes, what the batch adds to the connection's outgoing buffer.
-    public var encodedBytes: Int { bytes.readableBytes }
+    package var encodedBytes: Int { bytes.readableBytes }
 
     /// Adds one PUB (HPUB with `headers`). Throws `.invalidArgument` for a bad
     /// subject or reply subject, leaving the batch as it was.
-    public mutating func append(
+    package mutating func append(
         _ payload: ByteBuffer, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
     ) throws(NATSError) {
         try NATSClientOps.validateSubject(subject, wildcardsAllowed: false)
@@ -48,14 +48,14 @@ public struct NATSPublishBatch: Sendable {
         largestPayload = Swift.max(largestPayload, payload.readableBytes)
     }
 
-    public mutating func append(
+    package mutating func append(
         _ payload: String, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil
     ) throws(NATSError) {
         try append(ByteBuffer(string: payload), to: subject, replyTo: replyTo, headers: headers)
     }
 
     /// Empties the batch, keeping its storage when the connection no longer shares it.
-    public mutating func removeAll() {
+    package mutating func removeAll() {
         bytes.clear()
         count = 0
         payloadBytes = 0

@@ -1,20 +1,20 @@
 /// The fields of the server's INFO that the client uses; the rest of the JSON is ignored.
-public struct NATSServerInfo: Sendable, Equatable, Decodable {
-    public var serverID: String
-    public var serverName: String?
-    public var version: String
-    public var maxPayload: Int
-    public var headers: Bool
-    public var authRequired: Bool
-    public var jetStream: Bool
-    public var clientID: UInt64?
+package struct NATSServerInfo: Sendable, Equatable, Decodable {
+    package var serverID: String
+    package var serverName: String?
+    package var version: String
+    package var maxPayload: Int
+    package var headers: Bool
+    package var authRequired: Bool
+    package var jetStream: Bool
+    package var clientID: UInt64?
 
     enum CodingKeys: String, CodingKey {
         case serverID = "server_id", serverName = "server_name", version, maxPayload = "max_payload"
         case headers, authRequired = "auth_required", jetStream = "jetstream", clientID = "client_id"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         serverID = try container.decode(String.self, forKey: .serverID)
         serverName = try container.decodeIfPresent(String.self, forKey: .serverName)

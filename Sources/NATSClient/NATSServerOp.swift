@@ -1,5 +1,5 @@
 /// One operation the server sends, as the decoder yields it.
-public enum NATSServerOp: Sendable, Equatable {
+package enum NATSServerOp: Sendable, Equatable {
     case info(NATSServerInfo)
     /// MSG and HMSG (headers present for HMSG).
     case message(NATSMessage)

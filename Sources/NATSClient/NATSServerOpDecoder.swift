@@ -1,5 +1,5 @@
 import Foundation
-import NIOCore
+package import NIOCore
 
 /// Turns the server's bytes into `NATSServerOp`s. I/O-free: a control line up
 /// to CRLF, and for MSG/HMSG the payload of the announced size plus CRLF.

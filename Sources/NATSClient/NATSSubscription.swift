@@ -14,24 +14,24 @@ import Synchronization
 ///
 /// Iterate it from one task. The sequence ends after `unsubscribe()`, after
 /// the `max` messages of `unsubscribe(after:)`, or when the connection closes.
-public final class NATSSubscription: AsyncSequence, Sendable {
-    public typealias Element = NATSMessage
+package final class NATSSubscription: AsyncSequence, Sendable {
+    package typealias Element = NATSMessage
 
     /// A slow subscriber's bound. Defaults are nats.go's: 512 Ki messages, 64 MiB.
-    public struct Limits: Sendable, Equatable {
-        public var maxMessages: Int
-        public var maxBytes: Int
+    package struct Limits: Sendable, Equatable {
+        package var maxMessages: Int
+        package var maxBytes: Int
 
-        public init(maxMessages: Int = 512 * 1024, maxBytes: Int = 64 * 1024 * 1024) {
+        package init(maxMessages: Int = 512 * 1024, maxBytes: Int = 64 * 1024 * 1024) {
             self.maxMessages = maxMessages
             self.maxBytes = maxBytes
         }
     }
 
-    public let subject: String
-    public let queue: String?
-    public let sid: UInt64
-    public let limits: Limits
+    package let subject: String
+    package let queue: String?
+    package let sid: UInt64
+    package let limits: Limits
     private let connection: NATSConnection
     private let inbox: Mutex<Inbox>
 
@@ -53,15 +53,15 @@ public final class NATSSubscription: AsyncSequence, Sendable {
     }
 
     /// Messages dropped because the consumer was behind by more than `limits`.
-    public var dropped: Int { inbox.withLock { $0.dropped } }
+    package var dropped: Int { inbox.withLock { $0.dropped } }
     /// Messages delivered by the server and not yet returned by the iterator.
-    public var pendingMessages: Int { inbox.withLock { $0.messages.count } + taken.withLock { $0.count } }
+    package var pendingMessages: Int { inbox.withLock { $0.messages.count } + taken.withLock { $0.count } }
     /// Payload bytes counted against `limits.maxBytes` (the taken batch excluded).
-    public var pendingBytes: Int { inbox.withLock { $0.bytes } }
+    package var pendingBytes: Int { inbox.withLock { $0.bytes } }
 
     /// Sends UNSUB; the sequence ends once what was already received is consumed.
     /// With `max`, the server sends up to `max` messages in all, then stops.
-    public func unsubscribe(after max: Int? = nil) async throws {
+    package func unsubscribe(after max: Int? = nil) async throws {
         try await connection.unsubscribe(self, after: max)
     }
 
@@ -164,7 +164,7 @@ public final class NATSSubscription: AsyncSequence, Sendable {
         return first
     }
 
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    package struct AsyncIterator: AsyncIteratorProtocol {
         @usableFromInline let subscription: NATSSubscription
 
         init(subscription: NATSSubscription) { self.subscription = subscription }
@@ -173,17 +173,17 @@ public final class NATSSubscription: AsyncSequence, Sendable {
         // not an async call (in `perf`, task frame alloc/dealloc and the
         // executor check of two nested async calls were most of the consumer's cost).
         @inlinable
-        public mutating func next() async -> NATSMessage? {
+        package mutating func next() async -> NATSMessage? {
             if let message = subscription.nextTaken() { return message }
             return await subscription.nextBatch(isolation: nil)
         }
 
         @inlinable
-        public mutating func next(isolation actor: isolated (any Actor)?) async -> NATSMessage? {
+        package mutating func next(isolation actor: isolated (any Actor)?) async -> NATSMessage? {
             if let message = subscription.nextTaken() { return message }
             return await subscription.nextBatch(isolation: actor)
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(subscription: self) }
+    package func makeAsyncIterator() -> AsyncIterator { AsyncIterator(subscription: self) }
 }

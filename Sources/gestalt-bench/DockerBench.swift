@@ -6,6 +6,7 @@ import GestaltModel
 
 #if canImport(Glibc)
 import Glibc
+import NIOHTTP1
 #endif
 
 /// `gestalt-bench docker`: the Docker source against a dockerd of its own

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GestaltModel
 import NIOCore
+import NIOHTTP1
 
 /// A server the fan-out bench drives: where its SSE and WebSocket clients
 /// connect, how one message is published, and which process does the work

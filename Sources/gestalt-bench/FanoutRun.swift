@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
+import Synchronization
 
 /// One load against one peer: connect the clients, note the idle memory,
 /// publish at the rate for the given seconds, wait until every client has

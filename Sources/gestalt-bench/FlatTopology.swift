@@ -1,3 +1,5 @@
+import Foundation
+import FoundationEssentials
 import GestaltModel
 
 /// A plain, deterministic topology for the store and streaming benchmarks:

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import GestaltEngine
 import GestaltHistory
+import GestaltServer
+import Synchronization
 
 /// `gestalt-bench history-latency`: change → SSE client latency with history
 /// off, then on (a recorder writing SQLite in the same process), in one run,

@@ -11,6 +11,9 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+import GestaltStreaming
+import NIOCore
+import Hummingbird
 #endif
 
 /// `gestalt-bench kubernetes`: the Kubernetes source against a large fake

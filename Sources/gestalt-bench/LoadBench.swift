@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GestaltModel
 import NIOCore
+import NIOHTTP1
 import Synchronization
 
 /// The load tool: opens N SSE and M WebSocket clients against a running server (from this

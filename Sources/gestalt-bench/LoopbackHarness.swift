@@ -3,6 +3,8 @@ import Foundation
 import GestaltEngine
 import GestaltModel
 import GestaltServer
+import GestaltStreaming
+import Hummingbird
 import Logging
 import NIOCore
 import Synchronization

@@ -1,6 +1,8 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 
 /// The graph API's write path alone: one node's labels PATCHed over and
 /// over with no stream client connected, server CPU per PATCH from /proc.

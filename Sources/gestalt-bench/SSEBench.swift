@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import GestaltEngine
+import GestaltServer
+import GestaltStreaming
+import Synchronization
 
 /// Change → SSE client latency with many clients on loopback.
 struct SSEBench: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import GestaltModel
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// One SSE client of the load tool, all on its channel's event loop: no
 /// task per client, so with 1,000 clients on the server's own two cores the

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import GestaltStreaming
+import NIOCore
+import NIOFoundationEssentialsCompat
 
 /// The server's own fan-out delay histogram (`fanout_delay_ms` of
 /// `/api/infra/subscriptions`): store → client socket, without the network

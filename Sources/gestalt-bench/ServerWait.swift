@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
 
 /// Polls `url` until the server answers: with 200 when `requireOK`, with
 /// anything otherwise (a peer whose only route is a stream). Every bench

@@ -2,6 +2,7 @@ import CompressNIO
 import GestaltModel
 import NIOCore
 import NIOWebSocket
+import Synchronization
 
 /// One WebSocket client of the load tool, all on its channel's event loop:
 /// it subscribes to the topology channel, answers the server's `ping`

@@ -1,6 +1,7 @@
 import GestaltAlerts
 import GestaltConfig
 import GestaltEngine
+import GestaltModel
 import GestaltServer
 import GestaltStreaming
 import Logging

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import GestaltConfig
 import GestaltDocker
 import GestaltEngine

@@ -2,6 +2,8 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOHTTP1
 
 /// `gestalt query <path>`: asks a running server for one of the plan's
 /// `world.infra` paths and prints a table (or the JSON with `--json`);

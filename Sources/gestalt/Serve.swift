@@ -1,5 +1,8 @@
 import ArgumentParser
+import GestaltChurn
+import GestaltConfig
 import GestaltEngine
+import GestaltHistory
 import GestaltModel
 import GestaltNATS
 import GestaltServer

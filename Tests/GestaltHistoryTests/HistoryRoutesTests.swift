@@ -5,6 +5,7 @@ import GestaltServer
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOFoundationEssentialsCompat
 import Testing
 
 @testable import GestaltHistory

@@ -1,6 +1,7 @@
 import Foundation
 import GestaltEngine
 import GestaltModel
+import PostgresNIO
 import TestPeers
 import Testing
 

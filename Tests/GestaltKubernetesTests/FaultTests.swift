@@ -1,5 +1,6 @@
 import FakeKubeAPI
 import GestaltEngine
+import GestaltKubernetes
 import GestaltModel
 import TestPeers
 import Testing

@@ -3,6 +3,7 @@ import Foundation
 import GestaltEngine
 import GestaltKubernetes
 import GestaltModel
+import Logging
 import TestPeers
 import Testing
 

@@ -1,6 +1,7 @@
 import FakeKubeAPI
 import GestaltChurn
 import GestaltEngine
+import GestaltKubernetes
 import GestaltModel
 import TestPeers
 import Testing

@@ -1,3 +1,4 @@
+import FakeKubeAPI
 import GestaltEngine
 import GestaltModel
 import TestPeers

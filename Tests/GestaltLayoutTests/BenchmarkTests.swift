@@ -1,4 +1,5 @@
 import GestaltLayout
+import GestaltModel
 import Testing
 
 @Suite("LayoutBenchmark")

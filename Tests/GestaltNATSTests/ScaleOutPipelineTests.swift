@@ -3,6 +3,7 @@ import GestaltEngine
 import GestaltModel
 import GestaltNATS
 import NATSClient
+import NIOCore
 import TestPeers
 import Testing
 

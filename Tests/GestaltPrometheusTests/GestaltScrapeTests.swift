@@ -6,6 +6,7 @@ import GestaltPrometheus
 import GestaltServer
 import HummingbirdTesting
 import Logging
+import NIOCore
 import TestPeers
 import Testing
 

@@ -6,6 +6,7 @@ import GestaltServer
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOFoundationEssentialsCompat
 import TestPeers
 import Testing
 

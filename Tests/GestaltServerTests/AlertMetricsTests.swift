@@ -3,6 +3,7 @@ import GestaltAlerts
 import GestaltConfig
 import GestaltEngine
 import GestaltModel
+import GestaltServer
 import Hummingbird
 import HummingbirdTesting
 import Prometheus

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import GestaltConfig
 import GestaltEngine
@@ -10,6 +11,8 @@ import HummingbirdTesting
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOHTTP1
 import TestPeers
 import Testing
 

@@ -5,6 +5,7 @@ import GestaltServer
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import Testing
 
 /// Every bad request gets its own clear JSON error and changes nothing.

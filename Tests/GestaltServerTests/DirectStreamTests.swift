@@ -1,3 +1,4 @@
+import FoundationEssentials
 import GestaltEngine
 import GestaltModel
 import GestaltStreaming

@@ -2,6 +2,7 @@ import Foundation
 import GestaltEngine
 import GestaltModel
 import GestaltServer
+import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing

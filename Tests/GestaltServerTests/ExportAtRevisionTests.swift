@@ -5,6 +5,7 @@ import GestaltModel
 import GestaltServer
 import Hummingbird
 import HummingbirdTesting
+import NIOFoundationEssentialsCompat
 import TestPeers
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import GestaltEngine
 import GestaltModel
 import GestaltServer
+import GestaltStreaming
 import HummingbirdTesting
 import NIOCore
 import NIOHTTP1

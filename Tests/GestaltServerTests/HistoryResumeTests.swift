@@ -3,6 +3,7 @@ import GestaltEngine
 import GestaltHistory
 import GestaltModel
 import GestaltServer
+import HummingbirdTesting
 import TestPeers
 import Testing
 

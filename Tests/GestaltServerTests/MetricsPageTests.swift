@@ -1,4 +1,6 @@
+import GestaltEngine
 import GestaltModel
+import GestaltServer
 import Testing
 
 /// `/metrics` exposes stream totals as real counters, so `rate()` works on them.

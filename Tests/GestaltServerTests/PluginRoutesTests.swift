@@ -4,6 +4,7 @@ import GestaltModel
 import GestaltServer
 import Hummingbird
 import HummingbirdTesting
+import NIOFoundationEssentialsCompat
 import Testing
 
 @Suite struct PluginRoutesTests {

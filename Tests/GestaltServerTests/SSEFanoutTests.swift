@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import GestaltServer
+import GestaltStreaming
 import Testing
 
 /// The topology stream is written from the event loops (`TopologyFanout`):

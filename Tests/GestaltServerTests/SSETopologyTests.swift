@@ -2,7 +2,9 @@ import AsyncHTTPClient
 import GestaltEngine
 import GestaltModel
 import GestaltServer
+import GestaltStreaming
 import HummingbirdTesting
+import NIOHTTP1
 import TestPeers
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import GestaltEngine
 import GestaltModel
 import GestaltServer
+import NIOCore
 import Synchronization
 import TestPeers
 import Testing

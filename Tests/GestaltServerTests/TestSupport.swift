@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// A server over a fresh store, on an ephemeral port for live tests.
 func makeServer(configure: (inout ServerConfiguration, inout StoreConfiguration) -> Void = { _, _ in }) -> GestaltServer

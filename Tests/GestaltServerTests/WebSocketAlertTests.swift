@@ -3,8 +3,10 @@ import Foundation
 import GestaltAlerts
 import GestaltConfig
 import GestaltEngine
+import GestaltModel
 import GestaltServer
 import GestaltStreaming
+import HummingbirdTesting
 import NIOCore
 import NIOHTTP1
 import Testing

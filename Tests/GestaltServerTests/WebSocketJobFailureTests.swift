@@ -2,6 +2,7 @@ import Foundation
 import GestaltEngine
 import GestaltModel
 import GestaltStreaming
+import Logging
 import Testing
 
 @testable import GestaltServer

@@ -4,6 +4,7 @@ import GestaltModel
 import GestaltServer
 import GestaltStreaming
 import HummingbirdWSClient
+import NIOWebSocket
 import TestPeers
 import Testing
 

@@ -1,6 +1,7 @@
 import GestaltEngine
 import GestaltModel
 import GestaltServer
+import GestaltStreaming
 import Testing
 
 /// Event-loop WebSocket sessions frame their own writes and share one framed

@@ -1,15 +1,16 @@
-public import GestaltEngine
-public import GestaltStreaming
-public import NIOCore
-public import NIOEmbedded
+package import GestaltEngine
+import GestaltModel
+package import GestaltStreaming
+package import NIOCore
+package import NIOEmbedded
 
 /// A client of a fresh `TopologyFanout` on an active `EmbeddedChannel`, as
 /// the direct SSE route serves it (deltas as pre-framed chunks), so the
 /// fan-out's rules are tested with no socket and no wall clock.
-public enum EmbeddedFanout {
+package enum EmbeddedFanout {
     /// The client's channel, its opening written but not yet read; the
     /// fan-out is returned because the store holds it only weakly.
-    public static func client(
+    package static func client(
         _ store: TopologyStore, options: StreamOptions = StreamOptions()
     ) throws -> (EmbeddedChannel, TopologyFanout) {
         let stats = StreamStats()
@@ -27,7 +28,7 @@ public enum EmbeddedFanout {
     }
 
     /// Every write the fan-out made since the last call.
-    public static func outbound(_ channel: EmbeddedChannel) throws -> [ByteBuffer] {
+    package static func outbound(_ channel: EmbeddedChannel) throws -> [ByteBuffer] {
         var writes: [ByteBuffer] = []
         while let buffer = try channel.readOutbound(as: ByteBuffer.self) { writes.append(buffer) }
         return writes

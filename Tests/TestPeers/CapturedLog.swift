@@ -1,21 +1,21 @@
-public import Logging
+package import Logging
 import Synchronization
 
 /// Keeps every log line a logger writes (`level message metadata`), for
 /// tests that check what was logged: that no secret reaches the log, or
 /// that a failure was reported.
-public final class CapturedLog: Sendable {
+package final class CapturedLog: Sendable {
     private let kept = Mutex<[String]>([])
 
-    public init() {}
+    package init() {}
 
-    public var lines: [String] { kept.withLock { $0 } }
-    public var text: String { lines.joined(separator: "\n") }
+    package var lines: [String] { kept.withLock { $0 } }
+    package var text: String { lines.joined(separator: "\n") }
 
     /// How many lines hold `fragment`.
-    public func count(containing fragment: String) -> Int { lines.filter { $0.contains(fragment) }.count }
+    package func count(containing fragment: String) -> Int { lines.filter { $0.contains(fragment) }.count }
 
-    public func logger(label: String = "test") -> Logger {
+    package func logger(label: String = "test") -> Logger {
         var logger = Logger(label: label) { _ in Handler(log: self) }
         logger.logLevel = .trace
         return logger

@@ -1,16 +1,16 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 /// What a peer printed last, kept past its `stop()` (which removes its
 /// directory): a peer that died mid-test, or the peers of a test that timed
 /// out waiting, must say why. The tails go into the test output (stderr, or
 /// the failure's message) and into a kept directory the message names.
-public enum PeerLogs {
+package enum PeerLogs {
     /// How many lines of a peer's log are kept and shown.
-    public static let tailLines = 50
+    package static let tailLines = 50
 
     /// Where the tails are kept: `$GESTALT_PEER_LOGS`, or `gestalt-peer-logs` in the temp dir.
-    public static var keptDirectory: URL {
+    package static var keptDirectory: URL {
         if let path = ProcessInfo.processInfo.environment["GESTALT_PEER_LOGS"], !path.isEmpty {
             return URL(fileURLWithPath: path)
         }
@@ -21,7 +21,7 @@ public enum PeerLogs {
     static let running = Mutex<[ObjectIdentifier: PeerProcess]>([:])
 
     /// The last `lines` lines of `text`.
-    public static func tail(_ text: String, lines: Int = tailLines) -> String {
+    package static func tail(_ text: String, lines: Int = tailLines) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 

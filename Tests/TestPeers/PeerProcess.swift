@@ -1,7 +1,8 @@
-import Foundation
+package import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import Synchronization
 #endif
 
 /// A real server (nats-server, postgres, prometheus, dockerd) that a test
@@ -14,10 +15,10 @@ import Glibc
 /// defer { nats.stop() }
 /// try await nats.waitForPort(port)
 /// ```
-public final class PeerProcess: Sendable {
-    public let name: String
+package final class PeerProcess: Sendable {
+    package let name: String
     /// A fresh directory for the peer's data, removed by `stop()`.
-    public let directory: URL
+    package let directory: URL
     private let process: Process
     private let logURL: URL
 
@@ -29,7 +30,7 @@ public final class PeerProcess: Sendable {
     }
 
     /// A new empty temp directory, for peers whose data dir must exist before start.
-    public static func makeDirectory(_ name: String) throws -> URL {
+    package static func makeDirectory(_ name: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent(
             "gestalt-\(name)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -39,7 +40,7 @@ public final class PeerProcess: Sendable {
     /// Starts `executable` (a path, or a name looked up on PATH and in the
     /// usual sbin/lib dirs). Fails at once, naming the binary, when it is missing:
     /// a test whose peer is not installed fails, it does not skip.
-    public static func start(
+    package static func start(
         _ executable: String, _ arguments: [String], name: String, directory: URL? = nil,
         environment: [String: String]? = nil
     ) throws -> PeerProcess {
@@ -61,16 +62,16 @@ public final class PeerProcess: Sendable {
         return peer
     }
 
-    public var isRunning: Bool { process.isRunning }
-    public var pid: Int32 { process.processIdentifier }
+    package var isRunning: Bool { process.isRunning }
+    package var pid: Int32 { process.processIdentifier }
     /// The exit status (or signal) once it exited.
-    public var exitStatus: Int32 { process.isRunning ? 0 : process.terminationStatus }
+    package var exitStatus: Int32 { process.isRunning ? 0 : process.terminationStatus }
 
     /// What the peer printed so far, for failure messages.
-    public var output: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+    package var output: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     /// Waits until something accepts TCP connections on 127.0.0.1:`port`.
-    public func waitForPort(_ port: Int, timeout: Duration = .seconds(30)) async throws {
+    package func waitForPort(_ port: Int, timeout: Duration = .seconds(30)) async throws {
         try await Self.waitUntil(timeout: timeout, "\(name) listening on \(port)") {
             guard self.process.isRunning else { throw PeerError("\(self.name) exited early:\n\(self.output)") }
             return Self.canConnect(port: port)
@@ -79,7 +80,7 @@ public final class PeerProcess: Sendable {
 
     /// SIGTERM, then SIGKILL if it has not exited within `grace`; removes the data dir unless `keepDirectory`.
     /// A peer that had already exited says so on stderr, with its log's last lines (`PeerLogs`).
-    public func stop(grace: Duration = .seconds(10), keepDirectory: Bool = false) {
+    package func stop(grace: Duration = .seconds(10), keepDirectory: Bool = false) {
         let wasRunning = PeerLogs.running.withLock { $0.removeValue(forKey: ObjectIdentifier(self)) } != nil
         if wasRunning, !process.isRunning { PeerLogs.reportUnexpectedExit(self) }
         terminate(signal: SIGTERM, grace: grace)
@@ -87,7 +88,7 @@ public final class PeerProcess: Sendable {
     }
 
     /// Kills with `signal` and waits for the exit (SIGKILL for crash tests).
-    public func terminate(signal: Int32, grace: Duration = .seconds(10)) {
+    package func terminate(signal: Int32, grace: Duration = .seconds(10)) {
         guard process.isRunning else { return }
         kill(process.processIdentifier, signal)
         let deadline = ContinuousClock.now + grace
@@ -96,7 +97,7 @@ public final class PeerProcess: Sendable {
     }
 
     /// A TCP port nobody listens on now (bound to port 0 and released).
-    public static func freePort() throws -> Int {
+    package static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw PeerError("socket() failed") }
         defer { close(fd) }
@@ -114,7 +115,7 @@ public final class PeerProcess: Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    public static func canConnect(port: Int) -> Bool {
+    package static func canConnect(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -130,7 +131,7 @@ public final class PeerProcess: Sendable {
     }
 
     /// The shared `waitUntil`, under the name gestalt-bench calls it by.
-    public static func waitUntil(
+    package static func waitUntil(
         timeout: Duration = .seconds(30), _ what: String, fileID: String = #fileID, line: Int = #line,
         _ condition: () async throws -> Bool
     ) async throws {
@@ -156,7 +157,7 @@ public final class PeerProcess: Sendable {
     }
 }
 
-public struct PeerError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct PeerError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

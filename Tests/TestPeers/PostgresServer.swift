@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -20,13 +20,13 @@ import Glibc
 /// try server.psql("CREATE DATABASE shop")
 /// let url = server.url(database: "shop")   // postgres://postgres@127.0.0.1:<port>/shop
 /// ```
-public final class PostgresServer: Sendable {
-    public static let binaries = "/usr/lib/postgresql/15/bin"
+package final class PostgresServer: Sendable {
+    package static let binaries = "/usr/lib/postgresql/15/bin"
 
-    public let port: Int
+    package let port: Int
     /// The temp dir: `data/` (the cluster), the socket, the server's log.
-    public let directory: URL
-    public let maxConnections: Int
+    package let directory: URL
+    package let maxConnections: Int
     private let settings: [String: String]
     private let process = Mutex<PeerProcess?>(nil)
 
@@ -39,7 +39,7 @@ public final class PostgresServer: Sendable {
 
     /// Creates a cluster and starts the server; returns once it accepts queries.
     /// `settings` are extra `-c name=value` (e.g. `shared_preload_libraries`).
-    public static func start(
+    package static func start(
         name: String = "postgres", maxConnections: Int = 20, settings: [String: String] = [:]
     ) async throws -> PostgresServer {
         let directory = try PeerProcess.makeDirectory(name)
@@ -69,7 +69,7 @@ public final class PostgresServer: Sendable {
     /// A streaming replica of `primary`: `pg_basebackup -R` (a base backup
     /// that writes `primary_conninfo` and `standby.signal`) into a temp dir,
     /// then a server on it on a free port; returns once it accepts queries.
-    public static func startReplica(
+    package static func startReplica(
         of primary: PostgresServer, name: String = "postgres-replica"
     ) async throws -> PostgresServer {
         let directory = try PeerProcess.makeDirectory(name)
@@ -93,15 +93,15 @@ public final class PostgresServer: Sendable {
     }
 
     /// `postgres://user[:password]@127.0.0.1:<port>/database`.
-    public func url(user: String = "postgres", password: String? = nil, database: String = "postgres") -> String {
+    package func url(user: String = "postgres", password: String? = nil, database: String = "postgres") -> String {
         let credentials = password.map { "\(user):\($0)" } ?? user
         return "postgres://\(credentials)@127.0.0.1:\(port)/\(database)"
     }
 
-    public var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
+    package var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
 
     /// Starts the server on its cluster (again, after `stop`), on the same port.
-    public func start() async throws {
+    package func start() async throws {
         var arguments = [
             "-D", directory.appendingPathComponent("data").path, "-p", "\(port)", "-k", directory.path,
             "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=\(maxConnections)", "-c", "fsync=off",
@@ -120,7 +120,7 @@ public final class PostgresServer: Sendable {
     }
 
     /// Fast shutdown (SIGINT: sessions are ended, not waited for); the cluster stays for `start`.
-    public func stop() {
+    package func stop() {
         let peer = process.withLock { peer in
             defer { peer = nil }; return peer
         }
@@ -128,14 +128,14 @@ public final class PostgresServer: Sendable {
     }
 
     /// Stops the server and removes its directory.
-    public func shutdown() {
+    package func shutdown() {
         stop()
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// Runs SQL as the superuser through `psql` and returns its unaligned, tuples-only output.
     @discardableResult
-    public func psql(_ sql: String, database: String = "postgres") throws -> String {
+    package func psql(_ sql: String, database: String = "postgres") throws -> String {
         try runToEnd(
             "\(Self.binaries)/psql",
             [
@@ -147,7 +147,7 @@ public final class PostgresServer: Sendable {
     }
 
     /// What the server logged, for failure messages.
-    public var log: String { process.withLock { $0?.output } ?? "" }
+    package var log: String { process.withLock { $0?.output } ?? "" }
 
     private func asPostgres(_ executable: String, _ arguments: [String]) -> (String, [String]) {
         guard getuid() == 0 else { return (executable, arguments) }

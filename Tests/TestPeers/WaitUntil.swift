@@ -9,7 +9,7 @@
 /// ```swift
 /// try await waitUntil("the stream joined the fan-out") { server.fanout.clientCount == 1 }
 /// ```
-public func waitUntil(
+package func waitUntil(
     _ what: String, timeout: Duration = .seconds(30), fileID: String = #fileID, line: Int = #line,
     _ condition: () async throws -> Bool
 ) async throws {
@@ -31,15 +31,15 @@ public func waitUntil(
 
 /// A wait whose condition never held: says what was awaited, for how long,
 /// and where, and what the peers running then last printed (`PeerLogs`).
-public struct WaitTimeout: Error, CustomStringConvertible {
-    public let what: String
-    public let timeout: Duration
-    public let fileID: String
-    public let line: Int
+package struct WaitTimeout: Error, CustomStringConvertible {
+    package let what: String
+    package let timeout: Duration
+    package let fileID: String
+    package let line: Int
     /// The running peers' log tails, "" when none runs.
-    public var peers: String = ""
+    package var peers: String = ""
 
-    public var description: String {
+    package var description: String {
         let said = "timed out after \(timeout) waiting until \(what) (\(fileID):\(line))"
         return peers.isEmpty ? said : "\(said)\n\(peers)"
     }

@@ -1,17 +1,17 @@
 import Foundation
-public import GestaltConfig
-import Logging
-public import Metrics
+package import GestaltConfig
+package import Logging
+package import Metrics
 
 /// The configured channels, each its own queue: a slow Slack never delays
 /// PagerDuty. Routes each transition to the channels its rule names (all
 /// configured ones when it names none).
-public struct AlertDelivery: Sendable {
-    public let queues: [AlertChannel: WebhookQueue]
+package struct AlertDelivery: Sendable {
+    package let queues: [AlertChannel: WebhookQueue]
     private let pagerDutyKey: String?
 
     /// - Parameter metrics: where each queue's delivery counters go (`DeliveryCounters`).
-    public init(
+    package init(
         settings: AlertSettings, post: any WebhookPoster, options: WebhookQueue.Options = WebhookQueue.Options(),
         logger: Logger = Logger(label: "gestalt.alerts"), metrics: any MetricsFactory = MetricsSystem.factory
     ) {
@@ -26,7 +26,7 @@ public struct AlertDelivery: Sendable {
         self.pagerDutyKey = settings.pagerDutyKey
     }
 
-    public func deliver(_ transition: AlertTransition) {
+    package func deliver(_ transition: AlertTransition) {
         let wanted = transition.alert.channels
         for (channel, queue) in queues where wanted.isEmpty || wanted.contains(channel) {
             switch channel {
@@ -38,7 +38,7 @@ public struct AlertDelivery: Sendable {
     }
 
     /// Runs every queue until cancelled.
-    public func run() async {
+    package func run() async {
         await withDiscardingTaskGroup { group in
             for queue in queues.values { group.addTask { await queue.run() } }
         }

@@ -1,10 +1,10 @@
-public import GestaltModel
+import GestaltModel
 
 /// The bodies each channel is sent. Pure, so tests compare them byte for byte.
-public enum AlertPayloads {
+package enum AlertPayloads {
     /// A Slack incoming-webhook message: a one-line `text` (what notifications
     /// show) and an attachment coloured by severity with the details.
-    public static func slack(_ transition: AlertTransition) -> [UInt8] {
+    package static func slack(_ transition: AlertTransition) -> [UInt8] {
         let alert = transition.alert
         let firing = if case .fired = transition { true } else { false }
         var w = JSONWriter()
@@ -31,7 +31,7 @@ public enum AlertPayloads {
     /// A PagerDuty Events API v2 event: `trigger` when the alert fires,
     /// `resolve` when it resolves, both with the alert's id as `dedup_key` so
     /// PagerDuty folds repeats into one incident and closes that one.
-    public static func pagerDuty(_ transition: AlertTransition, routingKey: String) -> [UInt8] {
+    package static func pagerDuty(_ transition: AlertTransition, routingKey: String) -> [UInt8] {
         let alert = transition.alert
         var w = JSONWriter()
         w.beginObject()
@@ -62,7 +62,7 @@ public enum AlertPayloads {
     }
 
     /// The generic webhook: `{"status": "firing"|"resolved", "alert": Alert}`.
-    public static func webhook(_ transition: AlertTransition) -> [UInt8] {
+    package static func webhook(_ transition: AlertTransition) -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()
         w.key("status"); w.string(transition.alert.state.rawValue)

@@ -1,19 +1,20 @@
-import AsyncHTTPClient
-public import Foundation
-import NIOCore
+package import AsyncHTTPClient
+package import Foundation
+package import NIOCore
+import NIOHTTP1
 
 /// `WebhookPoster` over AsyncHTTPClient, with a per-request timeout so a
 /// receiver that never answers costs one timeout, not a stuck queue.
-public struct HTTPWebhookPoster: WebhookPoster {
+package struct HTTPWebhookPoster: WebhookPoster {
     private let client: HTTPClient
     private let timeout: TimeAmount
 
-    public init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(10)) {
+    package init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(10)) {
         self.client = client
         self.timeout = timeout
     }
 
-    public func post(_ body: [UInt8], to url: URL) async throws -> Int {
+    package func post(_ body: [UInt8], to url: URL) async throws -> Int {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

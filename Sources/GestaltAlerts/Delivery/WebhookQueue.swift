@@ -1,24 +1,24 @@
-public import Foundation
-public import GestaltEngine
-import Logging
-public import Metrics
+package import Foundation
+package import GestaltEngine
+package import Logging
+package import Metrics
 import Synchronization
 
 /// Sends one kind of notification to one URL, one at a time, retrying with
 /// backoff. The queue is bounded: `enqueue` never waits, and when the
 /// receiver is down long enough to fill it the oldest notifications go
 /// (counted in `dropped`), so a dead webhook never holds up the server.
-public final class WebhookQueue: Sendable {
-    public struct Options: Sendable {
-        public var capacity = 256
+package final class WebhookQueue: Sendable {
+    package struct Options: Sendable {
+        package var capacity = 256
         /// Attempts per notification, the first included.
-        public var attempts = 6
-        public var backoff = Backoff(initial: .seconds(1), maximum: .seconds(60), resetAfter: .seconds(300))
-        public init() {}
+        package var attempts = 6
+        package var backoff = Backoff(initial: .seconds(1), maximum: .seconds(60), resetAfter: .seconds(300))
+        package init() {}
     }
 
-    public let name: String
-    public let url: URL
+    package let name: String
+    package let url: URL
     private let options: Options
     private let post: any WebhookPoster
     private let logger: Logger
@@ -29,7 +29,7 @@ public final class WebhookQueue: Sendable {
 
     /// - Parameter metrics: where the `gestalt_alert_notifications_*_total`
     ///   counters go; the server's Prometheus factory, so they are on `/metrics`.
-    public init(
+    package init(
         name: String, url: URL, post: any WebhookPoster, options: Options = Options(),
         logger: Logger = Logger(label: "gestalt.alerts"), metrics: any MetricsFactory = MetricsSystem.factory
     ) {
@@ -43,7 +43,7 @@ public final class WebhookQueue: Sendable {
             of: [UInt8].self, bufferingPolicy: .bufferingNewest(options.capacity))
     }
 
-    public func enqueue(_ body: [UInt8]) {
+    package func enqueue(_ body: [UInt8]) {
         if case .dropped = continuation.yield(body) {
             counters.withLock { $0.dropped += 1 }
             metrics.dropped.increment()
@@ -52,16 +52,16 @@ public final class WebhookQueue: Sendable {
     }
 
     /// Delivered, given up on, dropped from a full queue, and HTTP attempts made.
-    public var stats: (delivered: Int, failed: Int, dropped: Int, attempts: Int) { counters.withLock { $0 } }
+    package var stats: (delivered: Int, failed: Int, dropped: Int, attempts: Int) { counters.withLock { $0 } }
 
     /// Sends until cancelled (or `finish`ed and drained).
-    public func run() async {
+    package func run() async {
         for await body in stream {
             await send(body)
         }
     }
 
-    public func finish() { continuation.finish() }
+    package func finish() { continuation.finish() }
 
     private func send(_ body: [UInt8]) async {
         var backoff = options.backoff
@@ -99,6 +99,6 @@ public final class WebhookQueue: Sendable {
 }
 
 /// Posts a JSON body and answers the HTTP status.
-public protocol WebhookPoster: Sendable {
+package protocol WebhookPoster: Sendable {
     func post(_ body: [UInt8], to url: URL) async throws -> Int
 }

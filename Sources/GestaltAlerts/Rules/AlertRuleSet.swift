@@ -1,21 +1,21 @@
-public import GestaltConfig
+package import GestaltConfig
 import GestaltEngine
-public import GestaltModel
+package import GestaltModel
 
 /// Turns an `AlertInput` into the conditions holding now: the configured
 /// entity rules, and the built-in ones. Crash loops and the event rate need
 /// a window of the past, which this keeps (restart samples, event times);
 /// everything else is a pure reading of the input.
-public struct AlertRuleSet: Sendable {
-    public let rules: [AlertRule]
-    public let builtin: BuiltinAlertRules
-    public let thresholds: HealthThresholds
+package struct AlertRuleSet: Sendable {
+    package let rules: [AlertRule]
+    package let builtin: BuiltinAlertRules
+    package let thresholds: HealthThresholds
     /// Per pod, its restart counts in the crash-loop window, oldest first.
     private var restarts: [String: [(at: Int64, count: Double)]] = [:]
     /// Times of Warning-or-worse events in the event-rate window, oldest first.
     private var warningTimes: [Int64] = []
 
-    public init(
+    package init(
         rules: [AlertRule], builtin: BuiltinAlertRules = BuiltinAlertRules(),
         thresholds: HealthThresholds = HealthThresholds()
     ) {
@@ -24,11 +24,11 @@ public struct AlertRuleSet: Sendable {
         self.thresholds = thresholds
     }
 
-    public init(settings: AlertSettings, thresholds: HealthThresholds) {
+    package init(settings: AlertSettings, thresholds: HealthThresholds) {
         self.init(rules: settings.rules, builtin: settings.builtin, thresholds: thresholds)
     }
 
-    public mutating func signals(_ input: AlertInput, now: Timestamp) -> [AlertSignal] {
+    package mutating func signals(_ input: AlertInput, now: Timestamp) -> [AlertSignal] {
         var signals: [AlertSignal] = []
         for entity in input.entities where !entity.stale {
             for rule in rules { if let signal = Self.check(rule, entity) { signals.append(signal) } }

@@ -1,7 +1,7 @@
-import AsyncHTTPClient
+package import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
+package import NIOCore
+package import NIOHTTP1
 
 /// The HTTP side of the source: whole GETs for lists, and long-lived GETs
 /// whose bodies are newline-delimited JSON (`/events`, stats). It knows no

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// Cuts a streamed body (`/events`, `/containers/{id}/stats?stream=true`)
 /// into its newline-terminated JSON documents. Chunk boundaries mean nothing

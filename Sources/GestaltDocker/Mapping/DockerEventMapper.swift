@@ -1,4 +1,4 @@
-import GestaltModel
+package import GestaltModel
 
 /// Turns the engine's container events into InfraEvents (docs/DOCKER.md):
 ///

@@ -1,5 +1,5 @@
-import GestaltEngine
-import GestaltModel
+package import GestaltEngine
+package import GestaltModel
 
 /// Maps the engine's objects to entities and connections (docs/DOCKER.md):
 ///

@@ -1,4 +1,4 @@
-public import GestaltModel
+package import GestaltModel
 
 /// Figures an enricher (Prometheus) lays over what an entity's own source
 /// reports. A nil field leaves the source's value alone; custom metrics are
@@ -7,13 +7,13 @@ public import GestaltModel
 /// The store keeps the overlay until it is replaced or cleared and applies it
 /// to every upsert of the entity, so the owning source's next picture neither
 /// overwrites the enrichment nor makes it flicker.
-public struct EnrichedMetrics: Sendable, Hashable {
-    public var cpuPercent: Double?
-    public var memoryBytes: Int64?
-    public var memoryLimit: Int64?
-    public var customMetrics: [String: Double]
+package struct EnrichedMetrics: Sendable, Hashable {
+    package var cpuPercent: Double?
+    package var memoryBytes: Int64?
+    package var memoryLimit: Int64?
+    package var customMetrics: [String: Double]
 
-    public init(
+    package init(
         cpuPercent: Double? = nil, memoryBytes: Int64? = nil, memoryLimit: Int64? = nil,
         customMetrics: [String: Double] = [:]
     ) {
@@ -23,10 +23,10 @@ public struct EnrichedMetrics: Sendable, Hashable {
         self.customMetrics = customMetrics
     }
 
-    public var isEmpty: Bool { cpuPercent == nil && memoryBytes == nil && memoryLimit == nil && customMetrics.isEmpty }
+    package var isEmpty: Bool { cpuPercent == nil && memoryBytes == nil && memoryLimit == nil && customMetrics.isEmpty }
 
     /// `entity` as its source sent it, with these figures on top.
-    public func applied(to entity: Entity) -> Entity {
+    package func applied(to entity: Entity) -> Entity {
         var result = entity
         if let cpuPercent { result.cpuPercent = cpuPercent }
         if let memoryBytes { result.memoryBytes = memoryBytes }
@@ -37,14 +37,14 @@ public struct EnrichedMetrics: Sendable, Hashable {
 }
 
 /// Traffic figures laid over a connection; a nil field leaves the source's value.
-public struct EnrichedTraffic: Sendable, Hashable {
-    public var requestsPerSec: Double?
-    public var bytesPerSec: Double?
+package struct EnrichedTraffic: Sendable, Hashable {
+    package var requestsPerSec: Double?
+    package var bytesPerSec: Double?
     /// Failed requests over all requests, 0…1.
-    public var errorRate: Double?
-    public var latencyMs: Double?
+    package var errorRate: Double?
+    package var latencyMs: Double?
 
-    public init(
+    package init(
         requestsPerSec: Double? = nil, bytesPerSec: Double? = nil, errorRate: Double? = nil, latencyMs: Double? = nil
     ) {
         self.requestsPerSec = requestsPerSec
@@ -53,9 +53,9 @@ public struct EnrichedTraffic: Sendable, Hashable {
         self.latencyMs = latencyMs
     }
 
-    public var isEmpty: Bool { requestsPerSec == nil && bytesPerSec == nil && errorRate == nil && latencyMs == nil }
+    package var isEmpty: Bool { requestsPerSec == nil && bytesPerSec == nil && errorRate == nil && latencyMs == nil }
 
-    public func applied(to connection: Connection) -> Connection {
+    package func applied(to connection: Connection) -> Connection {
         var result = connection
         if let requestsPerSec { result.requestsPerSec = requestsPerSec }
         if let bytesPerSec { result.bytesPerSec = bytesPerSec }
@@ -66,11 +66,11 @@ public struct EnrichedTraffic: Sendable, Hashable {
 }
 
 /// One overlay to set (or, with nil, to clear) for an entity or a connection.
-public enum Enrichment: Sendable, Hashable {
+package enum Enrichment: Sendable, Hashable {
     case entity(id: String, EnrichedMetrics?)
     case connection(id: String, EnrichedTraffic?)
 
-    public var id: String {
+    package var id: String {
         switch self {
         case .entity(let id, _), .connection(let id, _): id
         }
@@ -79,7 +79,7 @@ public enum Enrichment: Sendable, Hashable {
 
 /// What `TopologyStore.enrich` did: the updates it published, and the
 /// overlays it refused because their entity or connection is not stored.
-public struct EnrichResult: Sendable {
-    public var updates: [LoggedUpdate] = []
-    public var missing: [Enrichment] = []
+package struct EnrichResult: Sendable {
+    package var updates: [LoggedUpdate] = []
+    package var missing: [Enrichment] = []
 }

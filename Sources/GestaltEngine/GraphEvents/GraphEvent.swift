@@ -1,23 +1,23 @@
 import Foundation
-public import GestaltModel
+package import GestaltModel
 
 /// One graph change in the graph seed's format: its NATS subject
 /// (`graph.node.created` …, also the SSE event name) and its JSON payload.
 /// `project_id` is the entity's namespace ("" for none), so a view filtered
 /// to one namespace sees that namespace's changes.
-public struct GraphEvent: Sendable, Equatable {
-    public static let subjects = [
+package struct GraphEvent: Sendable, Equatable {
+    package static let subjects = [
         "graph.node.created", "graph.node.updated", "graph.node.deleted",
         "graph.edge.created", "graph.edge.deleted", "graph.invalidated",
     ]
 
-    public let subject: String
-    public let projectID: String
-    public let json: [UInt8]
+    package let subject: String
+    package let projectID: String
+    package let json: [UInt8]
 
     /// Takes an event received as bytes (from NATS); nil unless the subject is
     /// one of ours and the payload is a JSON object.
-    public init?(subject: String, payload: [UInt8]) {
+    package init?(subject: String, payload: [UInt8]) {
         guard Self.subjects.contains(subject),
             let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any]
         else { return nil }
@@ -64,7 +64,7 @@ public struct GraphEvent: Sendable, Equatable {
         }
     }
 
-    public static func nodeCreated(_ entity: Entity) -> GraphEvent {
+    package static func nodeCreated(_ entity: Entity) -> GraphEvent {
         GraphEvent(
             subject: "graph.node.created", projectID: entity.namespace ?? "",
             fields: [
@@ -74,7 +74,7 @@ public struct GraphEvent: Sendable, Equatable {
     }
 
     /// `changes` holds the fields whose values differ, each as its new value.
-    public static func nodeUpdated(from old: Entity, to new: Entity) -> GraphEvent {
+    package static func nodeUpdated(from old: Entity, to new: Entity) -> GraphEvent {
         var changes: [String: Field] = [:]
         if old.name != new.name { changes["label"] = .string(new.name) }
         if old.kind != new.kind { changes["node_type"] = .string(new.kind.rawValue) }
@@ -87,14 +87,14 @@ public struct GraphEvent: Sendable, Equatable {
             fields: ["node_type": .string(new.kind.rawValue), "node_id": .string(new.id), "changes": .object(changes)])
     }
 
-    public static func nodeDeleted(_ entity: Entity) -> GraphEvent {
+    package static func nodeDeleted(_ entity: Entity) -> GraphEvent {
         GraphEvent(
             subject: "graph.node.deleted", projectID: entity.namespace ?? "",
             fields: ["node_type": .string(entity.kind.rawValue), "node_id": .string(entity.id)])
     }
 
     /// An edge belongs to its source node's project.
-    public static func edgeCreated(_ connection: Connection, projectID: String) -> GraphEvent {
+    package static func edgeCreated(_ connection: Connection, projectID: String) -> GraphEvent {
         GraphEvent(
             subject: "graph.edge.created", projectID: projectID,
             fields: [
@@ -103,13 +103,13 @@ public struct GraphEvent: Sendable, Equatable {
             ])
     }
 
-    public static func edgeDeleted(_ connection: Connection, projectID: String) -> GraphEvent {
+    package static func edgeDeleted(_ connection: Connection, projectID: String) -> GraphEvent {
         GraphEvent(
             subject: "graph.edge.deleted", projectID: projectID,
             fields: ["from_node": .string(connection.sourceID), "to_node": .string(connection.targetID)])
     }
 
-    public static func invalidated(projectID: String, reason: String) -> GraphEvent {
+    package static func invalidated(projectID: String, reason: String) -> GraphEvent {
         GraphEvent(subject: "graph.invalidated", projectID: projectID, fields: ["reason": .string(reason)])
     }
 }

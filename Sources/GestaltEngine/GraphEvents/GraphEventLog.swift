@@ -3,10 +3,10 @@ import Synchronization
 /// The graph events a server has seen, numbered for `Last-Event-ID`, with a
 /// retained window for resume. Appended from the graph API directly, or
 /// from the NATS subscription when NATS carries the events.
-public final class GraphEventLog: Sendable {
-    public struct Logged: Sendable {
-        public let seq: UInt64
-        public let event: GraphEvent
+package final class GraphEventLog: Sendable {
+    package struct Logged: Sendable {
+        package let seq: UInt64
+        package let event: GraphEvent
     }
 
     private struct State {
@@ -14,16 +14,16 @@ public final class GraphEventLog: Sendable {
         var seq: UInt64 = 0
     }
 
-    public let capacity: Int
-    public let signal = ChangeSignal()
+    package let capacity: Int
+    package let signal = ChangeSignal()
     private let state = Mutex(State())
 
-    public init(capacity: Int = 1024) {
+    package init(capacity: Int = 1024) {
         self.capacity = max(1, capacity)
     }
 
     @discardableResult
-    public func append(_ event: GraphEvent) -> UInt64 {
+    package func append(_ event: GraphEvent) -> UInt64 {
         let seq = state.withLock { state in
             state.seq += 1
             state.entries.append(Logged(seq: state.seq, event: event))
@@ -34,11 +34,11 @@ public final class GraphEventLog: Sendable {
         return seq
     }
 
-    public var seq: UInt64 { state.withLock { $0.seq } }
+    package var seq: UInt64 { state.withLock { $0.seq } }
 
     /// The events after `seq`; nil when some of them already left the window
     /// (or `seq` is from the future, e.g. another server's numbering).
-    public func events(after seq: UInt64) -> [Logged]? {
+    package func events(after seq: UInt64) -> [Logged]? {
         state.withLock { state in
             guard seq <= state.seq else { return nil }
             if seq == state.seq { return [] }

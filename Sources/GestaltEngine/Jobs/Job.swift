@@ -1,8 +1,8 @@
-public import GestaltModel
+package import GestaltModel
 
 /// One on-demand run of the pipeline (docs/PROTOCOL.md, Jobs).
-public struct Job: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+package struct Job: Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable, CaseIterable {
         /// A fresh list from some or all sources, diffed into the store.
         case rescan
         /// The topology now, or at a recorded revision, as JSON to download.
@@ -13,36 +13,36 @@ public struct Job: Sendable, Hashable {
     }
 
     /// The legacy states: `GET /api/jobs/{id}` shows nothing else, ever.
-    public enum State: String, Sendable, Hashable {
+    package enum State: String, Sendable, Hashable {
         case queued, running, completed, failed, cancelled
 
-        public var isFinished: Bool { self == .completed || self == .failed || self == .cancelled }
+        package var isFinished: Bool { self == .completed || self == .failed || self == .cancelled }
     }
 
     /// The seed's plugin statuses, per plugin within one job.
-    public enum PluginStatus: String, Sendable, Hashable, CaseIterable {
+    package enum PluginStatus: String, Sendable, Hashable, CaseIterable {
         case started, running, completed, failed
     }
 
-    public let id: String
-    public let kind: Kind
-    public let request: JobRequest
-    public var state: State = .queued
-    public let createdAt: Timestamp
-    public var startedAt: Timestamp?
-    public var finishedAt: Timestamp?
-    public var error: String?
+    package let id: String
+    package let kind: Kind
+    package let request: JobRequest
+    package var state: State = .queued
+    package let createdAt: Timestamp
+    package var startedAt: Timestamp?
+    package var finishedAt: Timestamp?
+    package var error: String?
     /// 0 to 100.
-    public var progress: Int = 0
+    package var progress: Int = 0
     /// The stage or plugin the job is at, for the progress bar.
-    public var stage: String?
-    public var pluginTimings: [String: Double] = [:]
-    public var pluginStatus: [String: PluginStatus] = [:]
-    public var warnings: [String] = []
+    package var stage: String?
+    package var pluginTimings: [String: Double] = [:]
+    package var pluginStatus: [String: PluginStatus] = [:]
+    package var warnings: [String] = []
     /// An export's or a replay's JSON, downloadable at `/api/jobs/{id}/result` once completed.
-    public var result: [UInt8]?
+    package var result: [UInt8]?
 
-    public init(id: String, request: JobRequest, createdAt: Timestamp) {
+    package init(id: String, request: JobRequest, createdAt: Timestamp) {
         self.id = id
         self.kind = request.kind
         self.request = request
@@ -51,18 +51,18 @@ public struct Job: Sendable, Hashable {
 }
 
 /// What `POST /api/jobs` asked for, already checked.
-public struct JobRequest: Sendable, Hashable {
-    public var kind: Job.Kind
+package struct JobRequest: Sendable, Hashable {
+    package var kind: Job.Kind
     /// Rescan: the source instances to rescan; nil means all of them.
-    public var sources: [String]?
+    package var sources: [String]?
     /// Export: the recorded revision to export; nil means now.
-    public var at: UInt64?
+    package var at: UInt64?
     /// Replay: the revision to start from (its topology is the first frame).
-    public var from: UInt64?
+    package var from: UInt64?
     /// Replay: the last revision to replay; nil means the store's revision now.
-    public var to: UInt64?
+    package var to: UInt64?
 
-    public init(kind: Job.Kind, sources: [String]? = nil, at: UInt64? = nil, from: UInt64? = nil, to: UInt64? = nil) {
+    package init(kind: Job.Kind, sources: [String]? = nil, at: UInt64? = nil, from: UInt64? = nil, to: UInt64? = nil) {
         self.kind = kind
         self.sources = sources
         self.at = at
@@ -73,14 +73,14 @@ public struct JobRequest: Sendable, Hashable {
 
 extension Job {
     /// The stable legacy shape: `job_id, kind, state, created_at, finished_at, error`.
-    public func writeLegacy(to w: inout JSONWriter) {
+    package func writeLegacy(to w: inout JSONWriter) {
         w.beginObject()
         writeLegacyFields(to: &w)
         w.endObject()
     }
 
     /// The legacy fields unchanged, plus the seed's extended ones.
-    public func writeExtended(to w: inout JSONWriter) {
+    package func writeExtended(to w: inout JSONWriter) {
         w.beginObject()
         writeLegacyFields(to: &w)
         w.key("progress"); w.number(progress)

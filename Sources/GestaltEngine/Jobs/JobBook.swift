@@ -1,21 +1,21 @@
-public import GestaltModel
+package import GestaltModel
 
 /// How many jobs may run and wait, and how long finished ones are kept.
-public struct JobLimits: Sendable, Hashable {
+package struct JobLimits: Sendable, Hashable {
     /// Jobs running at once; more wait `queued`.
-    public var maxRunning = 2
+    package var maxRunning = 2
     /// Jobs waiting; past this `POST /api/jobs` answers 429.
-    public var maxQueued = 16
+    package var maxQueued = 16
     /// A finished job (and an export's result) is kept this long...
-    public var keepFinishedMilliseconds: Int64 = 10 * 60 * 1000
+    package var keepFinishedMilliseconds: Int64 = 10 * 60 * 1000
     /// ...and at most this many finished jobs, the oldest dropped first.
-    public var maxFinished = 100
+    package var maxFinished = 100
 
-    public init() {}
+    package init() {}
 }
 
 /// Why the book refused.
-public enum JobBookError: Error, Equatable, Sendable {
+package enum JobBookError: Error, Equatable, Sendable {
     case notFound(String)
     case alreadyFinished(String, Job.State)
     case tooManyQueued(Int)
@@ -23,23 +23,23 @@ public enum JobBookError: Error, Equatable, Sendable {
 
 /// The jobs and their states: a state machine with no I/O and no clock of its
 /// own (every call is given `now`), so its rules are tested directly.
-public struct JobBook: Sendable {
-    public let limits: JobLimits
+package struct JobBook: Sendable {
+    package let limits: JobLimits
     private var jobs: [String: Job] = [:]
     /// Ids in creation order.
     private var order: [String] = []
     private var nextNumber: UInt64 = 1
 
-    public init(limits: JobLimits = JobLimits()) { self.limits = limits }
+    package init(limits: JobLimits = JobLimits()) { self.limits = limits }
 
-    public func job(_ id: String) -> Job? { jobs[id] }
+    package func job(_ id: String) -> Job? { jobs[id] }
 
     /// Newest first.
-    public var all: [Job] { order.reversed().compactMap { jobs[$0] } }
+    package var all: [Job] { order.reversed().compactMap { jobs[$0] } }
 
-    public var runningCount: Int { jobs.values.count { $0.state == .running } }
+    package var runningCount: Int { jobs.values.count { $0.state == .running } }
 
-    public mutating func submit(_ request: JobRequest, now: Timestamp) throws(JobBookError) -> Job {
+    package mutating func submit(_ request: JobRequest, now: Timestamp) throws(JobBookError) -> Job {
         prune(now: now)
         guard jobs.values.count(where: { $0.state == .queued }) < limits.maxQueued else {
             throw .tooManyQueued(limits.maxQueued)
@@ -52,7 +52,7 @@ public struct JobBook: Sendable {
     }
 
     /// Moves queued jobs to `running`, oldest first, while there is room; returns them.
-    public mutating func startNext(now: Timestamp) -> [Job] {
+    package mutating func startNext(now: Timestamp) -> [Job] {
         var started: [Job] = []
         for id in order where runningCount < limits.maxRunning {
             guard var job = jobs[id], job.state == .queued else { continue }
@@ -66,7 +66,7 @@ public struct JobBook: Sendable {
 
     /// Changes a running job; a job no longer running (cancelled meanwhile) is
     /// left alone and nil is returned, so a late step changes nothing.
-    public mutating func update(_ id: String, _ change: (inout Job) -> Void) -> Job? {
+    package mutating func update(_ id: String, _ change: (inout Job) -> Void) -> Job? {
         guard var job = jobs[id], job.state == .running else { return nil }
         change(&job)
         jobs[id] = job
@@ -74,7 +74,7 @@ public struct JobBook: Sendable {
     }
 
     /// Ends a running job as `completed` or `failed`.
-    public mutating func finish(_ id: String, error: String? = nil, now: Timestamp) -> Job? {
+    package mutating func finish(_ id: String, error: String? = nil, now: Timestamp) -> Job? {
         update(id) { job in
             job.state = error == nil ? .completed : .failed
             job.error = error
@@ -84,7 +84,7 @@ public struct JobBook: Sendable {
     }
 
     /// Cancels a queued or running job at once; the runner stops its work.
-    public mutating func cancel(_ id: String, now: Timestamp) throws(JobBookError) -> Job {
+    package mutating func cancel(_ id: String, now: Timestamp) throws(JobBookError) -> Job {
         guard var job = jobs[id] else { throw .notFound(id) }
         guard !job.state.isFinished else { throw .alreadyFinished(id, job.state) }
         job.state = .cancelled
@@ -95,7 +95,7 @@ public struct JobBook: Sendable {
     }
 
     /// Forgets finished jobs older than the limit, and the oldest past the count.
-    public mutating func prune(now: Timestamp) {
+    package mutating func prune(now: Timestamp) {
         let cutoff = now.millisecondsSince1970 - limits.keepFinishedMilliseconds
         var finished = order.filter { jobs[$0]?.state.isFinished == true }
         let expired = Set(finished.filter { (jobs[$0]?.finishedAt?.millisecondsSince1970 ?? .max) < cutoff })

@@ -1,13 +1,13 @@
-public import GestaltModel
+import GestaltModel
 
 /// A message a running job sends on the WebSocket `jobs` channel: the seed's
 /// envelope `type` and its payload, encoded once for every subscriber.
-public struct JobMessage: Sendable {
+package struct JobMessage: Sendable {
     /// `progress`, `plugin_status`, `warning`, `error`, `frame` or `metadata`.
-    public let type: String
-    public let payload: [UInt8]
+    package let type: String
+    package let payload: [UInt8]
     /// The kind of job that sent it: a rescan's `frame` changed the store, a replay's did not.
-    public var jobKind: Job.Kind?
+    package var jobKind: Job.Kind?
 
     static func progress(_ job: Job) -> JobMessage {
         make("progress") { w in

@@ -1,8 +1,8 @@
-public import GestaltModel
+package import GestaltModel
 import Synchronization
 
 /// Why a job cannot be started or changed; the HTTP layer maps each to a 4xx.
-public enum JobError: Error, Equatable, Sendable {
+package enum JobError: Error, Equatable, Sendable {
     case book(JobBookError)
     case unknownSources([String], known: [String])
     case historyUnavailable
@@ -14,7 +14,7 @@ public enum JobError: Error, Equatable, Sendable {
 /// source, diffs it into the store and scores health; an export writes the
 /// topology now or at a recorded revision. Each step is timed as a plugin run
 /// and announced through `messages` (the WebSocket `jobs` channel).
-public final class JobRunner: Sendable {
+package final class JobRunner: Sendable {
     private struct Wiring: Sendable {
         var sources: [any TopologySource] = []
         var sink: (any ChangeSink)?
@@ -23,14 +23,14 @@ public final class JobRunner: Sendable {
         var stages: [OnDemandStage] = []
     }
 
-    public let store: TopologyStore
+    package let store: TopologyStore
     private let history: (any HistoryQueries)?
     private let now: @Sendable () -> Timestamp
     private let book: Mutex<JobBook>
     private let tasks = Mutex<[String: Task<Void, Never>]>([:])
     private let wiring = Mutex(Wiring())
 
-    public init(
+    package init(
         store: TopologyStore, history: (any HistoryQueries)? = nil, limits: JobLimits = JobLimits(),
         now: @escaping @Sendable () -> Timestamp = { .now() }
     ) {
@@ -41,37 +41,37 @@ public final class JobRunner: Sendable {
     }
 
     /// The running sources a rescan may ask, and where their changes go.
-    public func attach(sources: [any TopologySource], sink: any ChangeSink, statusBoard: SourceStatusBoard) {
+    package func attach(sources: [any TopologySource], sink: any ChangeSink, statusBoard: SourceStatusBoard) {
         wiring.withLock {
             $0.sources = sources; $0.sink = sink; $0.statusBoard = statusBoard
         }
     }
 
     /// The later stages a rescan runs after health (the layout).
-    public func attach(stages: [OnDemandStage]) {
+    package func attach(stages: [OnDemandStage]) {
         wiring.withLock { $0.stages = stages }
     }
 
     /// Where job messages go: the server broadcasts them on the `jobs` channel.
-    public func onMessage(_ deliver: @escaping @Sendable (JobMessage) -> Void) {
+    package func onMessage(_ deliver: @escaping @Sendable (JobMessage) -> Void) {
         wiring.withLock { $0.messages = deliver }
     }
 
-    public var limits: JobLimits { book.withLock { $0.limits } }
-    public func job(_ id: String) -> Job? { book.withLock { $0.job(id) } }
-    public var all: [Job] {
+    package var limits: JobLimits { book.withLock { $0.limits } }
+    package func job(_ id: String) -> Job? { book.withLock { $0.job(id) } }
+    package var all: [Job] {
         book.withLock {
             $0.prune(now: now()); return $0.all
         }
     }
 
     /// The source instances a rescan can name (not the enricher).
-    public var sourceNames: [String] {
+    package var sourceNames: [String] {
         wiring.withLock { $0.sources }.filter { $0.pluginMetadata.stage == .source }.map(\.instance.description)
             .sorted()
     }
 
-    public func submit(_ request: JobRequest) throws(JobError) -> Job {
+    package func submit(_ request: JobRequest) throws(JobError) -> Job {
         if let names = request.sources {
             let known = sourceNames
             let unknown = names.filter { !known.contains($0) }
@@ -87,7 +87,7 @@ public final class JobRunner: Sendable {
         return book.withLock { $0.job(job.id) } ?? job
     }
 
-    public func cancel(_ id: String) throws(JobError) -> Job {
+    package func cancel(_ id: String) throws(JobError) -> Job {
         let job: Job
         do { job = try book.withLock { b throws(JobBookError) in try b.cancel(id, now: now()) } } catch {
             throw .book(error)
@@ -309,7 +309,7 @@ public final class JobRunner: Sendable {
     // MARK: Replay
 
     /// The most revisions one replay walks: its result holds every update.
-    public static let maxReplaySpan: UInt64 = 100_000
+    package static let maxReplaySpan: UInt64 = 100_000
     /// Recorded updates read per page; progress moves once per page.
     static let replayPage = 1_000
 

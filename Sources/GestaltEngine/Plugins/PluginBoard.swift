@@ -1,16 +1,16 @@
-public import GestaltModel
+import GestaltModel
 import Synchronization
 
 /// Every plugin of the pipeline with its last run. Writers record once per
 /// cycle (never per entity), under one short lock, so recording costs the
 /// hot path nothing it would notice.
-public final class PluginBoard: Sendable {
+package final class PluginBoard: Sendable {
     private let reports = Mutex<[String: PluginReport]>([:])
 
-    public init() {}
+    package init() {}
 
     /// Adds or replaces a plugin's metadata; its runs are kept.
-    public func register(_ metadata: PluginMetadata) {
+    package func register(_ metadata: PluginMetadata) {
         reports.withLock { r in
             var report = r[metadata.name] ?? PluginReport(metadata: metadata)
             report.metadata = metadata
@@ -19,7 +19,7 @@ public final class PluginBoard: Sendable {
     }
 
     /// Records a finished run. An unregistered name is registered as a source.
-    public func record(_ name: String, _ run: PluginRun) {
+    package func record(_ name: String, _ run: PluginRun) {
         reports.withLock { r in
             var report =
                 r[name] ?? PluginReport(metadata: PluginMetadata(name: name, stage: .source, capabilities: ["collect"]))
@@ -30,16 +30,16 @@ public final class PluginBoard: Sendable {
         }
     }
 
-    public func report(_ name: String) -> PluginReport? { reports.withLock { $0[name] } }
+    package func report(_ name: String) -> PluginReport? { reports.withLock { $0[name] } }
 
     /// In pipeline order: sources, enrichment, health, layout; by name within a stage.
-    public var all: [PluginReport] {
+    package var all: [PluginReport] {
         reports.withLock { Array($0.values) }.sorted {
             ($0.metadata.stage, $0.metadata.name) < ($1.metadata.stage, $1.metadata.name)
         }
     }
 
-    public func allJSON() -> [UInt8] {
+    package func allJSON() -> [UInt8] {
         var w = JSONWriter()
         w.beginArray()
         for report in all { report.write(to: &w) }
@@ -50,7 +50,7 @@ public final class PluginBoard: Sendable {
 
 extension ContinuousClock.Instant {
     /// Seconds from this instant until now, for `PluginRun.seconds`.
-    public var secondsAgo: Double {
+    package var secondsAgo: Double {
         let elapsed = ContinuousClock.now - self
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }

@@ -1,36 +1,36 @@
-public import GestaltModel
+package import GestaltModel
 
 /// What one stage of the collection pipeline is: a source, the Prometheus
 /// enricher, health scoring or the layout. `GET /api/plugins` lists these.
-public struct PluginMetadata: Sendable, Hashable {
+package struct PluginMetadata: Sendable, Hashable {
     /// Pipeline order: sources first, then enrichment, health, layout.
-    public enum Stage: String, Sendable, Hashable, CaseIterable, Comparable {
+    package enum Stage: String, Sendable, Hashable, CaseIterable, Comparable {
         case source, enrichment, health, layout
 
-        public static func < (a: Stage, b: Stage) -> Bool {
+        package static func < (a: Stage, b: Stage) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
         }
     }
 
     /// Unique: a source's instance (`docker@build-host`), or `health`, `layout`.
-    public var name: String
-    public var stage: Stage
-    public var version: String
+    package var name: String
+    package var stage: Stage
+    package var version: String
     /// What it can do: `collect`, `rescan`, `enrich`, `score`, `layout`.
-    public var capabilities: [String]
+    package var capabilities: [String]
     /// The source instance it serves, for sources and enrichers.
-    public var instance: String?
+    package var instance: String?
 
     /// Built-in plugins ship with the server; they share its protocol version.
-    public static let builtInVersion = "1"
+    package static let builtInVersion = "1"
 
     /// The store scores health as changes arrive: each call into it that
     /// scored entities (a source's batch, an enrichment cycle's overlays) is a
     /// run, timed over the scoring alone; a job times a full health report
     /// under this name too.
-    public static let health = PluginMetadata(name: "health", stage: .health, capabilities: ["score"])
+    package static let health = PluginMetadata(name: "health", stage: .health, capabilities: ["score"])
 
-    public init(
+    package init(
         name: String, stage: Stage, version: String = builtInVersion, capabilities: [String], instance: String? = nil
     ) {
         self.name = name
@@ -42,15 +42,15 @@ public struct PluginMetadata: Sendable, Hashable {
 }
 
 /// One finished run of a plugin: a poll cycle, an enrichment cycle, a layout tick, a job's step.
-public struct PluginRun: Sendable, Hashable {
-    public var seconds: Double
+package struct PluginRun: Sendable, Hashable {
+    package var seconds: Double
     /// Soft failures: the run finished, with something missing ("3 pods had no metrics").
-    public var warnings: [String]
+    package var warnings: [String]
     /// Set when the run failed.
-    public var error: String?
-    public var finishedAt: Timestamp
+    package var error: String?
+    package var finishedAt: Timestamp
 
-    public init(seconds: Double, warnings: [String] = [], error: String? = nil, finishedAt: Timestamp = .now()) {
+    package init(seconds: Double, warnings: [String] = [], error: String? = nil, finishedAt: Timestamp = .now()) {
         self.seconds = seconds
         self.warnings = warnings
         self.error = error
@@ -59,17 +59,17 @@ public struct PluginRun: Sendable, Hashable {
 }
 
 /// A plugin with its last run and running totals.
-public struct PluginReport: Sendable, Hashable {
-    public var metadata: PluginMetadata
-    public var lastRun: PluginRun?
-    public var runs: Int = 0
-    public var totalSeconds: Double = 0
+package struct PluginReport: Sendable, Hashable {
+    package var metadata: PluginMetadata
+    package var lastRun: PluginRun?
+    package var runs: Int = 0
+    package var totalSeconds: Double = 0
 
-    public init(metadata: PluginMetadata) { self.metadata = metadata }
+    package init(metadata: PluginMetadata) { self.metadata = metadata }
 }
 
 extension PluginMetadata: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         writeFields(to: &w)
         w.endObject()
@@ -85,7 +85,7 @@ extension PluginMetadata: JSONWritable {
 }
 
 extension PluginReport: JSONWritable {
-    public func write(to w: inout JSONWriter) {
+    package func write(to w: inout JSONWriter) {
         w.beginObject()
         metadata.writeFields(to: &w)
         w.key("runs"); w.number(runs)

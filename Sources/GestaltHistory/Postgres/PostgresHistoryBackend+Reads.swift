@@ -3,6 +3,7 @@ import GestaltEngine
 import GestaltModel
 import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
 import PostgresNIO
 
 /// The reads `HistoryStore`'s queries need, in PostgreSQL: the same SQL as

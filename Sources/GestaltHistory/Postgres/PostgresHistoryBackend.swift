@@ -1,6 +1,8 @@
 import Foundation
+import GestaltEngine
 import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
 import PostgresNIO
 
 /// History in PostgreSQL (`--history-url postgres://...`): the same rows as

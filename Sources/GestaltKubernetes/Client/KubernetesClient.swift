@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 
 /// The HTTP side of the source: GETs for lists and long-lived GETs for

@@ -5,20 +5,20 @@ import Foundation
 /// ```swift
 /// let configuration = try KubernetesConfiguration.load(kubeconfigPath: nil, context: nil, namespaces: [])
 /// ```
-public struct KubernetesConfiguration: Sendable, Hashable {
+package struct KubernetesConfiguration: Sendable, Hashable {
     /// The API server URL, e.g. `https://10.0.0.1:6443`.
-    public var server: String
-    public var credentials: KubernetesCredentials
+    package var server: String
+    package var credentials: KubernetesCredentials
     /// PEM CA bundle to trust; nil trusts the system roots.
-    public var certificateAuthorityPEM: [UInt8]?
-    public var insecureSkipTLSVerify: Bool
+    package var certificateAuthorityPEM: [UInt8]?
+    package var insecureSkipTLSVerify: Bool
     /// Namespaces to watch; empty watches the whole cluster.
-    public var namespaces: [String]
+    package var namespaces: [String]
     /// The kubeconfig context this came from, for logs and the source status.
-    public var contextName: String?
-    public var tuning: KubernetesTuning
+    package var contextName: String?
+    package var tuning: KubernetesTuning
 
-    public init(
+    package init(
         server: String, credentials: KubernetesCredentials = KubernetesCredentials(),
         certificateAuthorityPEM: [UInt8]? = nil,
         insecureSkipTLSVerify: Bool = false, namespaces: [String] = [], contextName: String? = nil,
@@ -36,7 +36,7 @@ public struct KubernetesConfiguration: Sendable, Hashable {
     /// Loads the configuration the way kubectl finds it: the given file, else
     /// every file in `KUBECONFIG` (merged, first value wins), else
     /// `~/.kube/config`, else the in-cluster service account.
-    public static func load(
+    package static func load(
         kubeconfigPath: String?, context: String?, namespaces: [String],
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(KubernetesError) -> KubernetesConfiguration {
@@ -47,7 +47,7 @@ public struct KubernetesConfiguration: Sendable, Hashable {
 
     /// The in-cluster configuration: `KUBERNETES_SERVICE_HOST`/`_PORT`, the
     /// mounted service-account token (re-read as it rotates) and CA.
-    public static func inCluster(
+    package static func inCluster(
         namespaces: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment,
         serviceAccountDirectory: String = "/var/run/secrets/kubernetes.io/serviceaccount"
     ) throws(KubernetesError) -> KubernetesConfiguration {

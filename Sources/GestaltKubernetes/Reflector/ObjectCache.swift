@@ -1,3 +1,4 @@
+import GestaltModel
 import Synchronization
 
 /// The one cache every reflector feeds (client-go's Store). It keeps objects

@@ -8,8 +8,8 @@
 /// seen: every edge that saw the same beats names it the same, which is what
 /// lets them publish the same marks under the same JetStream message ids
 /// (the stream keeps one of each, `ClusterReplica+Liveness`).
-public struct ClusterLiveness<Instant: InstantProtocol>: Sendable where Instant.Duration == Swift.Duration {
-    public enum Action: Equatable, Sendable {
+package struct ClusterLiveness<Instant: InstantProtocol>: Sendable where Instant.Duration == Swift.Duration {
+    package enum Action: Equatable, Sendable {
         /// Mark the cluster's entities stale; `epoch` names the last beat heard ("" for none).
         case stale(cluster: String, epoch: String)
         /// Clear the cluster's stale marks; `epoch` names the beat that came back.
@@ -22,26 +22,26 @@ public struct ClusterLiveness<Instant: InstantProtocol>: Sendable where Instant.
         var stale: Bool
     }
 
-    public let deadline: Swift.Duration
+    package let deadline: Swift.Duration
     var clusters: [String: Watch] = [:]
 
-    public init(deadline: Swift.Duration) { self.deadline = deadline }
+    package init(deadline: Swift.Duration) { self.deadline = deadline }
 
     /// A cluster the edge holds entities of, from `now` on; a beat is due by
     /// `now + deadline`. Watching a watched cluster changes nothing.
-    public mutating func watch(_ cluster: String, now: Instant) {
+    package mutating func watch(_ cluster: String, now: Instant) {
         if clusters[cluster] == nil { clusters[cluster] = Watch(heard: now, lastBeat: "", stale: false) }
     }
 
     /// A beat from `cluster`'s collector (its text, `<process>-<n>`).
-    public mutating func heartbeat(_ cluster: String, beat: String, now: Instant) -> Action? {
+    package mutating func heartbeat(_ cluster: String, beat: String, now: Instant) -> Action? {
         let wasStale = clusters[cluster]?.stale ?? false
         clusters[cluster] = Watch(heard: now, lastBeat: beat, stale: false)
         return wasStale ? .current(cluster: cluster, epoch: beat) : nil
     }
 
     /// The clusters whose deadline passed at `now`, each once per outage.
-    public mutating func tick(now: Instant) -> [Action] {
+    package mutating func tick(now: Instant) -> [Action] {
         var actions: [Action] = []
         for (cluster, watch) in clusters.sorted(by: { $0.key < $1.key })
         where !watch.stale && watch.heard.advanced(by: deadline) <= now {
@@ -52,12 +52,12 @@ public struct ClusterLiveness<Instant: InstantProtocol>: Sendable where Instant.
     }
 
     /// When the next `tick` can have something to say; nil when nothing is watched or all are stale.
-    public var nextDeadline: Instant? {
+    package var nextDeadline: Instant? {
         clusters.values.filter { !$0.stale }.map { $0.heard.advanced(by: deadline) }.min()
     }
 
-    public func isStale(_ cluster: String) -> Bool { clusters[cluster]?.stale ?? false }
+    package func isStale(_ cluster: String) -> Bool { clusters[cluster]?.stale ?? false }
 
     /// The clusters stale now, by name.
-    public var staleClusters: [String] { clusters.filter(\.value.stale).map(\.key).sorted() }
+    package var staleClusters: [String] { clusters.filter(\.value.stale).map(\.key).sorted() }
 }

@@ -1,8 +1,8 @@
 import Foundation
-import GestaltEngine
+package import GestaltEngine
 import GestaltModel
-import Logging
-import NATSClient
+package import Logging
+package import NATSClient
 import NIOCore
 import Synchronization
 
@@ -11,19 +11,19 @@ import Synchronization
 /// whole topology, with the topology sequence it includes) at start and every
 /// `checkpointInterval`; and a heartbeat every `heartbeatInterval`, by which
 /// edges tell a live collector from a gone one (`ClusterLiveness`).
-public final class ClusterPublisher: Sendable {
-    public let store: TopologyStore
-    public let names: ScaleOutNames
-    public let checkpointInterval: Duration
-    public let heartbeatInterval: Duration
+package final class ClusterPublisher: Sendable {
+    package let store: TopologyStore
+    package let names: ScaleOutNames
+    package let checkpointInterval: Duration
+    package let heartbeatInterval: Duration
     /// How many updates and events may wait for their acknowledgement at once (`PublishPipeline`).
-    public let window: Int
+    package let window: Int
     /// Whether the sources are past their first sync: the roster waits for
     /// it, or a collector just started would name too few entities.
     let synced: @Sendable () -> Bool
     let logger: Logger
 
-    public init(
+    package init(
         store: TopologyStore, names: ScaleOutNames, checkpointInterval: Duration,
         heartbeatInterval: Duration = .seconds(1), window: Int = 256, synced: @escaping @Sendable () -> Bool = { true },
         logger: Logger = Logger(label: "gestalt.collect")
@@ -53,7 +53,7 @@ public final class ClusterPublisher: Sendable {
     }
 
     /// Runs until cancelled; a lost connection or server is retried.
-    public func run(options: NATSConnectionOptions) async {
+    package func run(options: NATSConnectionOptions) async {
         var position = Position(
             revision: store.configuration.startingCounter, eventSeq: store.configuration.startingCounter,
             topologySequence: 0)

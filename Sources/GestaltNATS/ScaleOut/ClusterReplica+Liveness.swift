@@ -1,6 +1,9 @@
+import GestaltEngine
 import GestaltModel
+import Logging
 import NATSClient
 import NIOCore
+import Synchronization
 
 /// Stale marks on edges (docs/SCALE-OUT.md, "Staleness"). A collector that
 /// stops beating past this edge's deadline has its entities marked stale on

@@ -1,7 +1,10 @@
 import Foundation
 import GestaltEngine
 import GestaltModel
+import Logging
 import NATSClient
+import NIOCore
+import Synchronization
 
 extension ClusterReplica {
     /// Puts the latest checkpoint of every cluster shown into the store, as

@@ -1,8 +1,8 @@
 import Foundation
-import GestaltEngine
+package import GestaltEngine
 import GestaltModel
-import Logging
-import NATSClient
+package import Logging
+package import NATSClient
 import NIOCore
 import Synchronization
 
@@ -13,10 +13,10 @@ import Synchronization
 /// cluster, so every edge numbers the same update the same way whatever the
 /// clusters it shows (docs/SCALE-OUT.md), and records events under their own
 /// stream's sequence. Ids carry their cluster (`ClusterIDs`).
-public final class ClusterReplica: Sendable {
-    public let store: TopologyStore
+package final class ClusterReplica: Sendable {
+    package let store: TopologyStore
     /// The clusters shown; nil shows every cluster on the stream.
-    public let clusters: Set<String>?
+    package let clusters: Set<String>?
     let statusBoard: SourceStatusBoard?
     let logger: Logger
     /// Which cluster each entity came from: a stale mark covers one cluster.
@@ -27,14 +27,14 @@ public final class ClusterReplica: Sendable {
     let position = Mutex<UInt64>(0)
 
     /// The name this replica reports under on /api/sources and /readyz.
-    public var statusName: String {
+    package var statusName: String {
         guard let clusters else { return "jetstream" }
         return "jetstream \(clusters.sorted().joined(separator: ","))"
     }
 
     /// `store` must be fresh (its starting counter 0): the checkpoints are restored into it.
     /// `staleAfter`: how long a cluster's collector may be silent before its entities go stale.
-    public init(
+    package init(
         store: TopologyStore, clusters: Set<String>?, staleAfter: Duration = .seconds(5),
         statusBoard: SourceStatusBoard?, logger: Logger = Logger(label: "gestalt.edge")
     ) {
@@ -52,15 +52,15 @@ public final class ClusterReplica: Sendable {
     /// while NATS is down (`ClusterReplica+Liveness`); every edge numbers
     /// them alike (same map, same id order), and a stream id is the same on
     /// every edge. 2^33 sequences stay below 2^53, exact in JavaScript.
-    public static func revision(ofSequence sequence: UInt64) -> UInt64 { sequence << 20 }
-    public static func sequence(ofRevision revision: UInt64) -> UInt64 { revision >> 20 }
+    package static func revision(ofSequence sequence: UInt64) -> UInt64 { sequence << 20 }
+    package static func sequence(ofRevision revision: UInt64) -> UInt64 { revision >> 20 }
     /// Past it, revisions exceed 2^53 (logged once, when a sequence passes it).
     static let largestExactSequence: UInt64 = 1 << 33
 
     /// Runs until cancelled; a lost connection or server is retried, and a
     /// gap (messages aged out of the stream before this edge read them)
     /// starts again from the latest checkpoints.
-    public func run(options: NATSConnectionOptions) async {
+    package func run(options: NATSConnectionOptions) async {
         statusBoard?.set(statusName, .syncing, message: "connecting to NATS")
         // Run again after a stop (same store): go on from where it stood.
         var restore = position.withLock { $0 } == 0

@@ -1,14 +1,14 @@
-import NATSClient
+package import NATSClient
 
 /// The JetStream subjects and streams of scale-out (docs/SCALE-OUT.md).
 /// Every cluster publishes to its own subjects, but each kind of message has
 /// one stream for all clusters: its sequence is then one order over every
 /// cluster, and serves directly as the stream id of an edge merging several.
-public struct ScaleOutNames: Sendable, Equatable {
-    public let cluster: String
+package struct ScaleOutNames: Sendable, Equatable {
+    package let cluster: String
 
     /// A cluster name is one subject token: letters, digits, `-` and `_`.
-    public init(cluster: String) throws(ScaleOutError) {
+    package init(cluster: String) throws(ScaleOutError) {
         let allowed = cluster.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII
                 && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-"
@@ -20,20 +20,20 @@ public struct ScaleOutNames: Sendable, Equatable {
         self.cluster = cluster
     }
 
-    public var topologySubject: String { "gestalt.\(cluster).topology" }
-    public var eventsSubject: String { "gestalt.\(cluster).events" }
-    public var checkpointSubject: String { "gestalt.\(cluster).checkpoint" }
+    package var topologySubject: String { "gestalt.\(cluster).topology" }
+    package var eventsSubject: String { "gestalt.\(cluster).events" }
+    package var checkpointSubject: String { "gestalt.\(cluster).checkpoint" }
     /// Core NATS, not stored: a collector's "I am alive" (`ClusterLiveness`).
-    public var heartbeatSubject: String { "gestalt.\(cluster).heartbeat" }
+    package var heartbeatSubject: String { "gestalt.\(cluster).heartbeat" }
 
-    public static let topologyStream = "GESTALT_TOPOLOGY"
-    public static let eventsStream = "GESTALT_EVENTS"
-    public static let checkpointStream = "GESTALT_CHECKPOINTS"
-    public static let heartbeatWildcard = "gestalt.*.heartbeat"
-    public static let checkpointWildcard = "gestalt.*.checkpoint"
+    package static let topologyStream = "GESTALT_TOPOLOGY"
+    package static let eventsStream = "GESTALT_EVENTS"
+    package static let checkpointStream = "GESTALT_CHECKPOINTS"
+    package static let heartbeatWildcard = "gestalt.*.heartbeat"
+    package static let checkpointWildcard = "gestalt.*.checkpoint"
 
     /// The cluster a scale-out subject belongs to: `prod` in `gestalt.prod.topology`.
-    public static func cluster(ofSubject subject: String) -> String? {
+    package static func cluster(ofSubject subject: String) -> String? {
         let parts = subject.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "gestalt" else { return nil }
         return String(parts[1])
@@ -42,7 +42,7 @@ public struct ScaleOutNames: Sendable, Equatable {
     /// Retention: updates and events for a day (an edge starting from a
     /// checkpoint replays at most one checkpoint interval of them), at most
     /// 1 GiB of updates; only the last checkpoint of each cluster.
-    public static var streams: [StreamConfig] {
+    package static var streams: [StreamConfig] {
         [
             StreamConfig(
                 name: topologyStream, subjects: ["gestalt.*.topology"], maxBytes: 1 << 30, maxAge: .seconds(86_400)),
@@ -53,20 +53,20 @@ public struct ScaleOutNames: Sendable, Equatable {
     }
 
     /// Headers of a checkpoint: the last topology and event sequences it includes.
-    public static let topologySequenceHeader = "Gestalt-Topology-Seq"
-    public static let eventSequenceHeader = "Gestalt-Event-Seq"
+    package static let topologySequenceHeader = "Gestalt-Topology-Seq"
+    package static let eventSequenceHeader = "Gestalt-Event-Seq"
     /// Header of a stale mark older edges published on a topology subject
     /// (no body): edges now skip it, each judges the beats it hears itself.
-    public static let markHeader = "Gestalt-Mark"
+    package static let markHeader = "Gestalt-Mark"
     /// Header of a collector's roster on its topology subject (value
     /// `entities`): the body is the JSON array of every entity id the
     /// collector holds, and edges remove the cluster's others. Sent before
     /// its first checkpoint after start: what vanished while it was down
     /// leaves every running edge.
-    public static let rosterHeader = "Gestalt-Roster"
+    package static let rosterHeader = "Gestalt-Roster"
 }
 
-public struct ScaleOutError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct ScaleOutError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import NATSClient
+package import Logging
+package import NATSClient
 import NIOCore
 
 /// Makes the scale-out streams (or finds them). An earlier gestalt made one
@@ -8,9 +8,9 @@ import NIOCore
 /// subjects; JetStream refuses a stream whose subjects overlap another's, so
 /// after an upgrade those must go. They are not deleted here (their messages
 /// may be someone's only copy): the error names them.
-public enum ScaleOutStreams {
+package enum ScaleOutStreams {
     /// Each stream's info, by name.
-    public static func ensure(
+    package static func ensure(
         _ js: JetStream, logger: Logger = Logger(label: "gestalt.scale-out")
     ) async throws -> [String: StreamInfo] {
         var infos: [String: StreamInfo] = [:]

@@ -1,4 +1,4 @@
-import GestaltModel
+package import GestaltModel
 
 /// Turns samples into entities, connections and conditions. Pure: the same
 /// samples give the same picture, so every rule here is tested without a server.

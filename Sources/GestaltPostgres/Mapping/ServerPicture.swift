@@ -1,4 +1,4 @@
-import GestaltModel
+package import GestaltModel
 
 /// What one server looks like after one poll: its entities, their `owns`
 /// and `depends` connections, and the conditions events are made from.

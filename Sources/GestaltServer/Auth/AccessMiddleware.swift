@@ -1,6 +1,8 @@
-public import Hummingbird
-public import HummingbirdAuth
-import HummingbirdCore
+import GestaltConfig
+import GestaltModel
+import Hummingbird
+import HummingbirdAuth
+package import HummingbirdCore
 import Logging
 
 /// Authentication and authorization in front of every route (docs/AUTH.md):
@@ -15,21 +17,21 @@ import Logging
 /// refusal is an HTTP answer; on the upgrade router this middleware sets
 /// the identity, and a refusal there (only for a head the gate could not
 /// read) is hummingbird-websocket's empty 400.
-public struct AccessMiddleware: AuthenticatorMiddleware {
-    public typealias Context = GestaltRequestContext
-    public typealias Identity = Principal
+package struct AccessMiddleware: AuthenticatorMiddleware {
+    package typealias Context = GestaltRequestContext
+    package typealias Identity = Principal
     let verifier: TokenVerifier
 
-    public init(verifier: TokenVerifier) {
+    package init(verifier: TokenVerifier) {
         self.verifier = verifier
     }
 
-    public func authenticate(request: Request, context: Context) async throws -> Principal? {
+    package func authenticate(request: Request, context: Context) async throws -> Principal? {
         guard let token = Self.token(in: request) else { return nil }
         return try await verifier.verify(token)
     }
 
-    public func handle(
+    package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let rule = AccessRule.of(method: request.method, path: request.uri.path)

@@ -1,4 +1,5 @@
 import Foundation
+import GestaltConfig
 import Hummingbird
 
 /// What a route asks of the client, decided from the method and path

@@ -1,12 +1,12 @@
 import Foundation
-public import GestaltConfig
+package import GestaltConfig
 import GestaltModel
 import JWTKit
 
 /// Checks a bearer token: one of the file's static tokens, or a JWT signed
 /// by one of its keys (HS256, RS256, ES256) that has not expired.
 /// It never logs or echoes a token.
-public struct TokenVerifier: Sendable {
+package struct TokenVerifier: Sendable {
     private let tokens: [AuthSettings.StaticToken]
     private let keys: JWTKeyCollection?
     private let issuer: String?
@@ -14,7 +14,7 @@ public struct TokenVerifier: Sendable {
 
     /// Reads the keys; a key that is not valid PEM for its algorithm throws,
     /// naming the key (by its place and `kid`), not its material.
-    public static func make(_ settings: AuthSettings) async throws -> TokenVerifier {
+    package static func make(_ settings: AuthSettings) async throws -> TokenVerifier {
         var keys: JWTKeyCollection?
         if !settings.jwtKeys.isEmpty {
             let collection = JWTKeyCollection()
@@ -99,9 +99,9 @@ public struct TokenVerifier: Sendable {
     }
 }
 
-public struct TokenVerifierError: Error, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
+package struct TokenVerifierError: Error, CustomStringConvertible {
+    package let message: String
+    package var description: String { message }
 }
 
 /// The claims gestalt reads: `sub`, `exp` (required), `nbf`, `iss`, `aud`,

@@ -3,6 +3,7 @@ import GestaltModel
 import GestaltStreaming
 import HummingbirdWebSocket
 import NIOCore
+import NIOWebSocket
 
 /// One client of Constellation's `/ws` (design doc 003): `FullState` on
 /// connect, then the store's changes as `ResourceAdded` / `ResourceUpdated`

@@ -1,6 +1,8 @@
 import Foundation
 import GestaltModel
 import GestaltStreaming
+import HTTPTypes
+import Hummingbird
 import HummingbirdCore
 import Logging
 import Metrics

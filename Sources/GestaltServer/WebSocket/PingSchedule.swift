@@ -1,3 +1,5 @@
+import GestaltStreaming
+
 /// The heartbeat's bookkeeping for one session: the server pings on the
 /// shared timer (a WebSocket control ping, which every client library
 /// answers with a pong by itself, plus an application `ping` message that

@@ -1,27 +1,27 @@
 /// Knobs of the WebSocket channel, with their defaults in one place.
-public struct WebSocketOptions: Sendable {
+package struct WebSocketOptions: Sendable {
     /// The server sends a control ping and a `ping` message this often.
-    public var pingInterval: Duration = .seconds(30)
+    package var pingInterval: Duration = .seconds(30)
     /// A peer that sends nothing (not even the pong its WebSocket library
     /// answers a control ping with) through this many pings in a row is closed (1001).
-    public var missedPingsAllowed: Int = 2
+    package var missedPingsAllowed: Int = 2
     /// Largest client message (and frame) accepted; larger ones close with 1009.
-    public var maxMessageBytes: Int = 64 * 1024
+    package var maxMessageBytes: Int = 64 * 1024
     /// Outgoing messages longer than this go out as continuation frames, so
     /// clients with the common 16 KiB frame limit can read a large `full`.
-    public var outboundFragmentBytes: Int = 1 << 14
+    package var outboundFragmentBytes: Int = 1 << 14
     /// More invalid messages than this within `invalidMessageWindow` close with 1008.
-    public var invalidMessageLimit: Int = 10
-    public var invalidMessageWindow: Duration = .seconds(10)
+    package var invalidMessageLimit: Int = 10
+    package var invalidMessageWindow: Duration = .seconds(10)
     /// Requests (pings, subscribes) a client may have waiting for an answer;
     /// more means it sends without reading, and it is closed with 1008.
-    public var maxPendingRequests: Int = 256
+    package var maxPendingRequests: Int = 256
     /// Broadcasts held for a client that is busy writing; older ones are dropped.
-    public var maxPendingBroadcasts: Int = 64
+    package var maxPendingBroadcasts: Int = 64
     /// How long to wait for the client's close frame after ours.
-    public var closeTimeout: Duration = .seconds(5)
+    package var closeTimeout: Duration = .seconds(5)
     /// Offer permessage-deflate (used when the build links HummingbirdWSCompression).
-    public var compression: Bool = true
+    package var compression: Bool = true
 
-    public init() {}
+    package init() {}
 }

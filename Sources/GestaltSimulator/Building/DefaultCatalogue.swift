@@ -1,3 +1,5 @@
+import GestaltModel
+
 /// The hand-written cluster a small demo shows: a shop, its payments, NATS
 /// and Postgres, monitoring and search. Ordered so that every entity and
 /// connection kind appears within the first 150 or so entities.

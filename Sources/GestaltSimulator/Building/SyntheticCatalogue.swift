@@ -1,3 +1,5 @@
+import GestaltModel
+
 /// Namespaces made up from word lists, for clusters larger than the
 /// hand-written catalogue: each is a small product team's services, with
 /// the same shapes (gateway, API, workers, a cache, a database, NATS).

@@ -1,11 +1,11 @@
 import GestaltEngine
-public import NIOCore
+import NIOCore
 
 /// Ends a fan-out client's stream: fire it into the client's channel
 /// pipeline, from any thread (the registry's disconnect does).
-public struct FanoutEnd: Sendable {
-    public let reason: DisconnectReason
-    public init(_ reason: DisconnectReason) { self.reason = reason }
+package struct FanoutEnd: Sendable {
+    package let reason: DisconnectReason
+    package init(_ reason: DisconnectReason) { self.reason = reason }
 
     /// How the first handler of a stream's pipeline (the client, or the
     /// history wait standing in for it) hears that the stream ends: a

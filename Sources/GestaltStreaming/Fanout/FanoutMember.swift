@@ -1,10 +1,10 @@
 import GestaltModel
-public import NIOCore
+import NIOCore
 
 /// Something the fan-out visits on every pass of its event loop: an SSE
 /// client (`FanoutClient`) or a WebSocket session served from the loop.
 /// Members live on their channel's loop, and every call comes from there.
-public protocol FanoutMember: AnyObject {
+package protocol FanoutMember: AnyObject {
     /// Write whatever the store has that this member has not sent yet, or a
     /// keepalive when it has been idle.
     func fanoutPass(_ pass: inout FanoutPass)
@@ -17,12 +17,12 @@ public protocol FanoutMember: AnyObject {
 }
 
 extension FanoutMember {
-    public var fanoutWantsEvents: Bool { false }
+    package var fanoutWantsEvents: Bool { false }
 }
 
 /// One pass over a loop's members.
-public struct FanoutPass {
-    public let now: ContinuousClock.Instant
+package struct FanoutPass {
+    package let now: ContinuousClock.Instant
     /// Framed SSE batches, shared by clients with the same filter at the same revision.
     private var sse = SharedBatches()
     /// The same inside HTTP/1.1 chunks, for clients written past the HTTP encoder.
@@ -45,7 +45,7 @@ public struct FanoutPass {
     /// The cursor's next batch as WebSocket text frames of `topology`
     /// envelopes, shared by unfiltered sessions at the same revision; nil
     /// when it is up to date.
-    public mutating func webSocketBatch(
+    package mutating func webSocketBatch(
         for cursor: inout TopologyCursor, stats: StreamStats, fragmentBytes: Int
     ) -> FramedBatch? {
         let timestamp = webSocketTimestamp ?? Timestamp.now().rfc3339Bytes

@@ -1,14 +1,14 @@
-public import GestaltModel
-public import NIOCore
+package import GestaltModel
+package import NIOCore
 
 /// A cursor's batch framed for one transport, ready to write.
-public struct FramedBatch {
-    public let buffer: ByteBuffer
+package struct FramedBatch {
+    package let buffer: ByteBuffer
     /// Where the cursor stands after it.
-    public let revision: UInt64
-    public let messages: Int
+    package let revision: UInt64
+    package let messages: Int
     /// When the store applied the oldest change in it (nil for a `full`).
-    public let oldest: Timestamp?
+    package let oldest: Timestamp?
     let coalesced: Int
     let resync: Bool
 }

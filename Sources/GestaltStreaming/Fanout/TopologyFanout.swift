@@ -1,6 +1,6 @@
-public import GestaltEngine
-public import GestaltModel
-public import NIOCore
+package import GestaltEngine
+package import GestaltModel
+package import NIOCore
 import Synchronization
 
 /// Serves SSE topology clients from their channels' event loops. On each
@@ -8,14 +8,14 @@ import Synchronization
 /// next batch straight to its channel: no task waits per client, there is no
 /// thread hop per write, and unfiltered clients at the same revision share
 /// one framed batch. A client whose socket is full is skipped until it drains.
-public final class TopologyFanout: Sendable {
+package final class TopologyFanout: Sendable {
     let store: TopologyStore
     let stats: StreamStats
     /// Serves resumes older than the store's log (`RecordedBacklog`).
-    public let history: (any HistoryQueries)?
+    package let history: (any HistoryQueries)?
     private let loops = Mutex<[ObjectIdentifier: LoopFanout]>([:])
 
-    public init(store: TopologyStore, stats: StreamStats, history: (any HistoryQueries)? = nil) {
+    package init(store: TopologyStore, stats: StreamStats, history: (any HistoryQueries)? = nil) {
         self.store = store
         self.stats = stats
         self.history = history
@@ -25,19 +25,19 @@ public final class TopologyFanout: Sendable {
 
     /// Visits `member` on every pass of `loop` from now on, starting with one
     /// at once. Call on `loop`, the member's channel's.
-    public func join(_ member: any FanoutMember, on loop: any EventLoop) {
+    package func join(_ member: any FanoutMember, on loop: any EventLoop) {
         let clients = clients(on: loop)
         clients.add(member)
         if store.topologySignal.isClosed { member.fanoutFinish(.serverShutdown) } else { clients.pump(member) }
     }
 
     /// Stops visiting `member`. Call on `loop`.
-    public func leave(_ member: any FanoutMember, on loop: any EventLoop) {
+    package func leave(_ member: any FanoutMember, on loop: any EventLoop) {
         clients(on: loop).remove(member)
     }
 
     /// A pass for `member` alone, at once (it has something to catch up on). Call on `loop`.
-    public func pump(_ member: any FanoutMember, on loop: any EventLoop) {
+    package func pump(_ member: any FanoutMember, on loop: any EventLoop) {
         clients(on: loop).pump(member)
     }
 
@@ -46,7 +46,7 @@ public final class TopologyFanout: Sendable {
     /// and keepalives, each handed to `write` as a body chunk. The caller's
     /// task only waits, which keeps what it holds per client small.
     /// - Returns: why the stream ended.
-    public func stream(
+    package func stream(
         filter: TopologyFilter, delta: DeltaForm = .entity, resumeFrom: UInt64?, recorded: RecordedBacklog? = nil,
         options: StreamOptions,
         channel: any Channel, connection: StreamConnection,
@@ -66,7 +66,7 @@ public final class TopologyFanout: Sendable {
     ///   sits after this handler in a plain TCP pipeline: the deltas go out as
     ///   chunks framed once for every client (`SSEFrame.chunk`), written past
     ///   the encoder. The opening still goes through `write`.
-    public func start(
+    package func start(
         filter: TopologyFilter, delta: DeltaForm = .entity, resumeFrom: UInt64?, recorded: RecordedBacklog? = nil,
         options: StreamOptions,
         channel: any Channel, connection: StreamConnection, chunked: Bool = false,
@@ -172,7 +172,7 @@ public final class TopologyFanout: Sendable {
     }
 
     /// Clients being served, over all loops (for tests and diagnostics).
-    public var clientCount: Int {
+    package var clientCount: Int {
         let all = loops.withLock { Array($0.values) }
         return all.reduce(0) { $0 + $1.count.value.load(ordering: .relaxed) }
     }

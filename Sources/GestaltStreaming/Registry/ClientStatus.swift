@@ -1,21 +1,21 @@
 /// One client as `/api/infra/subscriptions` shows it.
-public struct ClientStatus: Sendable, Hashable {
-    public var id: UInt64
-    public var sessionID: String
-    public var transport: StreamTransport
-    public var channels: [StreamChannel]
+package struct ClientStatus: Sendable, Hashable {
+    package var id: UInt64
+    package var sessionID: String
+    package var transport: StreamTransport
+    package var channels: [StreamChannel]
     /// The client's topology cursor, when it follows the topology.
-    public var revision: UInt64?
+    package var revision: UInt64?
     /// Store revision minus the client's cursor: how far behind it is.
-    public var lag: UInt64?
+    package var lag: UInt64?
     /// Newest event seq minus the client's events cursor.
-    public var eventLag: UInt64?
-    public var messagesSent: UInt64
-    public var bytesSent: UInt64
+    package var eventLag: UInt64?
+    package var messagesSent: UInt64
+    package var bytesSent: UInt64
     /// Bytes handed to the socket and not yet written: at most one batch,
     /// because a client has no queue of its own.
-    public var inFlightBytes: Int
+    package var inFlightBytes: Int
     /// How long its current write has been blocked (nil when not writing).
-    public var writeBlocked: Duration?
-    public var connectedFor: Duration
+    package var writeBlocked: Duration?
+    package var connectedFor: Duration
 }

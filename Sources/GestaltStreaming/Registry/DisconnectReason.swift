@@ -1,5 +1,5 @@
 /// Why a stream ended, counted by reason in `/metrics` and `/api/infra/subscriptions`.
-public enum DisconnectReason: String, Sendable, Hashable, CaseIterable {
+package enum DisconnectReason: String, Sendable, Hashable, CaseIterable {
     /// The client closed or went away (EOF, close frame, reset).
     case clientClosed = "client_closed"
     /// Graceful shutdown of the server.

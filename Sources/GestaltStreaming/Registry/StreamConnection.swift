@@ -6,11 +6,11 @@ import Synchronization
 /// Each connection has its own lock, so a client reporting progress never
 /// contends with other clients; the registry's lock is taken only to join
 /// and leave.
-public final class StreamConnection: Sendable {
-    public let id: UInt64
-    public let transport: StreamTransport
-    public let sessionID: String
-    public let connectedAt: ContinuousClock.Instant
+package final class StreamConnection: Sendable {
+    package let id: UInt64
+    package let transport: StreamTransport
+    package let sessionID: String
+    package let connectedAt: ContinuousClock.Instant
 
     struct State {
         var channels: Set<StreamChannel>
@@ -45,20 +45,20 @@ public final class StreamConnection: Sendable {
         self.registry = registry
     }
 
-    public var channels: Set<StreamChannel> { state.withLock { $0.channels } }
+    package var channels: Set<StreamChannel> { state.withLock { $0.channels } }
 
     /// The channels changed (WebSocket `subscribe` / `unsubscribe`).
-    public func update(channels: Set<StreamChannel>) { state.withLock { $0.channels = channels } }
+    package func update(channels: Set<StreamChannel>) { state.withLock { $0.channels = channels } }
 
     /// The client's topology cursor moved to `revision` (for lag).
-    public func progressed(revision: UInt64) { state.withLock { $0.revision = revision } }
+    package func progressed(revision: UInt64) { state.withLock { $0.revision = revision } }
 
     /// The client's events cursor moved to `seq`.
-    public func progressed(eventSeq: UInt64) { state.withLock { $0.eventSeq = eventSeq } }
+    package func progressed(eventSeq: UInt64) { state.withLock { $0.eventSeq = eventSeq } }
 
     /// A write of `bytes` is handed to the socket; until `writeFinished`, the
     /// stuck-client sweep times it.
-    public func writeStarted(bytes: Int) {
+    package func writeStarted(bytes: Int) {
         state.withLock { s in
             s.writeStartedAt = .now
             s.inFlightBytes = bytes
@@ -66,7 +66,7 @@ public final class StreamConnection: Sendable {
     }
 
     /// The write completed: `messages` envelopes of `bytes` bytes reached the socket.
-    public func writeFinished(messages: Int, bytes: Int) {
+    package func writeFinished(messages: Int, bytes: Int) {
         state.withLock { s in
             s.writeStartedAt = nil
             s.inFlightBytes = 0
@@ -78,7 +78,7 @@ public final class StreamConnection: Sendable {
     /// A write of `messages` envelopes, `bytes` bytes, reached the socket and
     /// moved the client's topology cursor to `revision`: `progressed` and
     /// `writeFinished` in one lock, for the fan-out's hot path.
-    public func delivered(revision: UInt64, messages: Int, bytes: Int) {
+    package func delivered(revision: UInt64, messages: Int, bytes: Int) {
         state.withLock { s in
             s.revision = revision
             s.writeStartedAt = nil
@@ -90,7 +90,7 @@ public final class StreamConnection: Sendable {
 
     /// `messages` envelopes of `bytes` bytes were handed to a socket that is
     /// still full: counted, while the stuck-client clock keeps running.
-    public func counted(messages: Int, bytes: Int) {
+    package func counted(messages: Int, bytes: Int) {
         state.withLock { s in
             s.messagesSent += UInt64(messages)
             s.bytesSent += UInt64(bytes)
@@ -98,7 +98,7 @@ public final class StreamConnection: Sendable {
     }
 
     /// Asks the transport to close this client; only the first reason counts.
-    public func disconnect(_ reason: DisconnectReason) {
+    package func disconnect(_ reason: DisconnectReason) {
         let first = state.withLock { s -> Bool in
             guard s.disconnecting == nil, !s.deregistered else { return false }
             s.disconnecting = reason
@@ -108,11 +108,11 @@ public final class StreamConnection: Sendable {
     }
 
     /// The reason given to `disconnect`, if the server asked for the close.
-    public var disconnectReason: DisconnectReason? { state.withLock { $0.disconnecting } }
+    package var disconnectReason: DisconnectReason? { state.withLock { $0.disconnecting } }
 
     /// Leaves the registry. A reason the server chose earlier (`disconnect`)
     /// wins over the one the transport saw, which is usually just "closed".
-    public func deregister(_ reason: DisconnectReason) {
+    package func deregister(_ reason: DisconnectReason) {
         let final = state.withLock { s -> DisconnectReason? in
             guard !s.deregistered else { return nil }
             s.deregistered = true

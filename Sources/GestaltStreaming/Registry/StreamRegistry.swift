@@ -1,4 +1,4 @@
-public import GestaltEngine
+package import GestaltEngine
 import Synchronization
 
 /// Every open stream, SSE and WebSocket alike: who is connected, on which
@@ -7,11 +7,11 @@ import Synchronization
 /// The registry holds no messages. Each client reads from the store's shared
 /// log through its own cursor, so the only per-client state here is a few
 /// counters; a slow client costs the same as a fast one.
-public final class StreamRegistry: Sendable {
-    public let store: TopologyStore
-    public let stats: StreamStats
+package final class StreamRegistry: Sendable {
+    package let store: TopologyStore
+    package let stats: StreamStats
     /// A client whose write has been blocked this long is disconnected.
-    public let stuckTimeout: Duration
+    package let stuckTimeout: Duration
     private let observer: (@Sendable (RegistryEvent) -> Void)?
 
     private struct State {
@@ -22,7 +22,7 @@ public final class StreamRegistry: Sendable {
 
     private let state = Mutex(State())
 
-    public init(
+    package init(
         store: TopologyStore, stats: StreamStats, stuckTimeout: Duration = .seconds(30),
         observer: (@Sendable (RegistryEvent) -> Void)? = nil
     ) {
@@ -37,7 +37,7 @@ public final class StreamRegistry: Sendable {
     ///   - sessionID: the client's own id (query `session_id`); one is made up when nil.
     ///   - closer: closes the client's transport; called at most once, from any task.
     ///   - deliver: hands a broadcast to the client; nil when the transport cannot carry one.
-    public func register(
+    package func register(
         transport: StreamTransport, channels: Set<StreamChannel>, sessionID: String? = nil,
         closer: @escaping @Sendable (DisconnectReason) -> Void,
         deliver: (@Sendable (BroadcastMessage) -> Void)? = nil
@@ -67,14 +67,14 @@ public final class StreamRegistry: Sendable {
     }
 
     /// Whether any stream of this session is open.
-    public func isConnected(sessionID: String) -> Bool { state.withLock { $0.sessions[sessionID] != nil } }
+    package func isConnected(sessionID: String) -> Bool { state.withLock { $0.sessions[sessionID] != nil } }
 
-    public var count: Int { state.withLock { $0.connections.count } }
+    package var count: Int { state.withLock { $0.connections.count } }
 
     /// Sends a message to every client whose transport can carry one;
     /// returns how many took it.
     @discardableResult
-    public func broadcast(_ message: BroadcastMessage) -> Int {
+    package func broadcast(_ message: BroadcastMessage) -> Int {
         let all = state.withLock { Array($0.connections.values) }
         return all.reduce(0) { $0 + ($1.receive(message) ? 1 : 0) }
     }
@@ -82,7 +82,7 @@ public final class StreamRegistry: Sendable {
     /// Disconnects every client whose write has been blocked longer than
     /// `stuckTimeout`; returns them. The server calls this about once a second.
     @discardableResult
-    public func sweepStuck(now: ContinuousClock.Instant = .now) -> [StreamConnection] {
+    package func sweepStuck(now: ContinuousClock.Instant = .now) -> [StreamConnection] {
         let all = state.withLock { Array($0.connections.values) }
         var stuck: [StreamConnection] = []
         for connection in all {
@@ -95,11 +95,11 @@ public final class StreamRegistry: Sendable {
     }
 
     /// Asks every client to close (graceful shutdown).
-    public func disconnectAll(_ reason: DisconnectReason) {
+    package func disconnectAll(_ reason: DisconnectReason) {
         for connection in state.withLock({ Array($0.connections.values) }) { connection.disconnect(reason) }
     }
 
-    public func snapshot(now: ContinuousClock.Instant = .now) -> RegistrySnapshot {
+    package func snapshot(now: ContinuousClock.Instant = .now) -> RegistrySnapshot {
         let all = state.withLock { Array($0.connections.values) }
         let revision = store.revision, eventSeq = store.eventSeq
         var snapshot = RegistrySnapshot(active: [:], connections: [:], clients: [])

@@ -1,5 +1,5 @@
 /// How a client is connected: the registry counts and reports by transport.
-public enum StreamTransport: String, Sendable, Hashable, CaseIterable {
+package enum StreamTransport: String, Sendable, Hashable, CaseIterable {
     case sse
     case websocket = "ws"
 }

@@ -1,13 +1,13 @@
-public import NIOCore
+package import NIOCore
 
 /// Writes the WebSocket envelope `{"type", "payload", "timestamp", "id"}`
 /// around a payload that is already JSON, so a TopologyUpdate encoded once
 /// by the store is spliced in, never re-encoded.
-public enum WebSocketEnvelope {
+package enum WebSocketEnvelope {
     /// - Parameters:
     ///   - timestamp: RFC 3339 bytes, computed once per batch by the caller.
     ///   - id: the resume id (revision or seq) of `topology` and `event` messages.
-    public static func write(
+    package static func write(
         _ type: WebSocketMessageType, payload: [UInt8], timestamp: [UInt8], id: UInt64? = nil,
         into buffer: inout ByteBuffer
     ) {
@@ -15,7 +15,7 @@ public enum WebSocketEnvelope {
     }
 
     /// The same for a type given by name (broadcasts from other modules).
-    public static func write(
+    package static func write(
         typeName: String, payload: [UInt8], timestamp: [UInt8], id: UInt64? = nil, into buffer: inout ByteBuffer
     ) {
         buffer.writeString("{\"type\":\"")

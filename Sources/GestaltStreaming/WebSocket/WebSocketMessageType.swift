@@ -1,5 +1,5 @@
 /// The envelope `type`s of PROTOCOL.md's WebSocket section, server to client.
-public enum WebSocketMessageType: String, Sendable, Hashable, CaseIterable {
+package enum WebSocketMessageType: String, Sendable, Hashable, CaseIterable {
     case subscribed
     case topology
     case event
@@ -19,7 +19,7 @@ public enum WebSocketMessageType: String, Sendable, Hashable, CaseIterable {
 
     /// Keys the payload must hold. `topology` and `event` are checked
     /// further by `WebSocketMessageValidator` (their `kind` decides).
-    public var requiredPayloadKeys: [String] {
+    package var requiredPayloadKeys: [String] {
         switch self {
         case .subscribed: ["channels"]
         case .topology: ["kind", "revision", "timestamp"]
@@ -37,5 +37,5 @@ public enum WebSocketMessageType: String, Sendable, Hashable, CaseIterable {
     }
 
     /// Whether the envelope carries an `id` a client can resume from.
-    public var isResumable: Bool { self == .topology || self == .event }
+    package var isResumable: Bool { self == .topology || self == .event }
 }

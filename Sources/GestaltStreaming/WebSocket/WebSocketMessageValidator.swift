@@ -8,12 +8,12 @@ import Foundation
 /// message in debug builds (so every test checks every message it receives);
 /// in release the topology deltas rely on the typed builders that produce them,
 /// so the hot path of the fan-out parses nothing.
-public enum WebSocketMessageValidator {
+package enum WebSocketMessageValidator {
     /// The `status` values of a `plugin_status` message (seed 004; `Job.PluginStatus`).
-    public static let pluginStatuses: Set<String> = ["started", "running", "completed", "failed"]
+    package static let pluginStatuses: Set<String> = ["started", "running", "completed", "failed"]
 
     /// What is wrong with the envelope, or an empty list when it is valid.
-    public static func problems(in json: some Collection<UInt8>) -> [String] {
+    package static func problems(in json: some Collection<UInt8>) -> [String] {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any] else {
             return ["the message is not one JSON object"]
         }

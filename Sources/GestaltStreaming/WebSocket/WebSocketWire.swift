@@ -1,17 +1,17 @@
-public import NIOCore
+package import NIOCore
 
 /// Server-to-client WebSocket frames written as bytes (RFC 6455 §5.2: FIN,
 /// opcode, length, no mask). The event-loop session frames its messages
 /// itself, so one buffer of frames can be shared by every session it suits
 /// and go to each socket in a single write.
-public enum WebSocketWire {
-    public enum Opcode: UInt8, Sendable {
+package enum WebSocketWire {
+    package enum Opcode: UInt8, Sendable {
         case continuation = 0x0, text = 0x1, binary = 0x2, close = 0x8, ping = 0x9, pong = 0xA
     }
 
     /// Appends one message as frames: a text frame, split into continuation
     /// frames of at most `fragmentBytes` payload bytes each.
-    public static func writeMessage(_ message: ByteBufferView, fragmentBytes: Int, into buffer: inout ByteBuffer) {
+    package static func writeMessage(_ message: ByteBufferView, fragmentBytes: Int, into buffer: inout ByteBuffer) {
         var start = message.startIndex
         var opcode = Opcode.text
         repeat {
@@ -23,7 +23,7 @@ public enum WebSocketWire {
     }
 
     /// Appends one frame.
-    public static func writeFrame(
+    package static func writeFrame(
         _ opcode: Opcode, fin: Bool = true, payload: ByteBufferView, into buffer: inout ByteBuffer
     ) {
         buffer.writeInteger((fin ? 0x80 : 0) | opcode.rawValue)

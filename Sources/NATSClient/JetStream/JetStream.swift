@@ -1,5 +1,5 @@
 import Foundation
-import NIOCore
+package import NIOCore
 
 /// JetStream basics over a `NATSConnection`: streams, durable pull consumers,
 /// publish with acknowledgement, fetch with ack. Every call is a request to
@@ -14,13 +14,13 @@ import NIOCore
 ///     try await message.ack()
 /// }
 /// ```
-public struct JetStream: Sendable {
-    public let connection: NATSConnection
-    public let apiPrefix: String
+package struct JetStream: Sendable {
+    package let connection: NATSConnection
+    package let apiPrefix: String
     /// How long each API call waits for its answer.
-    public var timeout: Duration
+    package var timeout: Duration
 
-    public init(_ connection: NATSConnection, apiPrefix: String = "$JS.API", timeout: Duration = .seconds(5)) {
+    package init(_ connection: NATSConnection, apiPrefix: String = "$JS.API", timeout: Duration = .seconds(5)) {
         self.connection = connection
         self.apiPrefix = apiPrefix
         self.timeout = timeout
@@ -29,7 +29,7 @@ public struct JetStream: Sendable {
     /// Publishes into a stream and waits for its acknowledgement. `messageID`
     /// (header `Nats-Msg-Id`) lets the stream drop duplicates.
     /// Throws `.noResponders` when no stream listens on `subject`.
-    public func publish(
+    package func publish(
         _ payload: ByteBuffer, to subject: String, headers: NATSHeaders? = nil, messageID: String? = nil
     ) async throws -> PubAck {
         var headers = headers
@@ -41,25 +41,25 @@ public struct JetStream: Sendable {
         return try decode(PubAck.self, from: reply, call: "publish to \(subject)")
     }
 
-    public func publish(_ payload: String, to subject: String, messageID: String? = nil) async throws -> PubAck {
+    package func publish(_ payload: String, to subject: String, messageID: String? = nil) async throws -> PubAck {
         try await publish(ByteBuffer(string: payload), to: subject, messageID: messageID)
     }
 
-    public func createStream(_ config: StreamConfig) async throws -> StreamInfo {
+    package func createStream(_ config: StreamConfig) async throws -> StreamInfo {
         try await call("STREAM.CREATE.\(config.name)", body: config, answer: StreamInfo.self)
     }
 
-    public func streamInfo(_ name: String) async throws -> StreamInfo {
+    package func streamInfo(_ name: String) async throws -> StreamInfo {
         try await call("STREAM.INFO.\(name)", body: nil as StreamConfig?, answer: StreamInfo.self)
     }
 
-    public func deleteStream(_ name: String) async throws {
+    package func deleteStream(_ name: String) async throws {
         struct Deleted: Decodable { var success: Bool }
         _ = try await call("STREAM.DELETE.\(name)", body: nil as StreamConfig?, answer: Deleted.self)
     }
 
     /// Creates (or, with the same config, finds) a durable pull consumer.
-    public func createConsumer(stream: String, _ config: ConsumerConfig) async throws -> ConsumerInfo {
+    package func createConsumer(stream: String, _ config: ConsumerConfig) async throws -> ConsumerInfo {
         struct Request: Encodable {
             var stream_name: String
             var config: ConsumerConfig
@@ -72,14 +72,14 @@ public struct JetStream: Sendable {
             answer: ConsumerInfo.self)
     }
 
-    public func consumerInfo(stream: String, name: String) async throws -> ConsumerInfo {
+    package func consumerInfo(stream: String, name: String) async throws -> ConsumerInfo {
         try await call("CONSUMER.INFO.\(stream).\(name)", body: nil as StreamConfig?, answer: ConsumerInfo.self)
     }
 
     /// Pulls up to `batch` messages from a pull consumer, waiting at most
     /// `expires` for them (the server ends the pull with a 408 then, or a 404
     /// at once with `noWait` when nothing is there). Acknowledge each one.
-    public func fetch(
+    package func fetch(
         stream: String, consumer: String, batch: Int, expires: Duration = .seconds(1), noWait: Bool = false
     ) async throws -> [JetStreamMessage] {
         struct Pull: Encodable {

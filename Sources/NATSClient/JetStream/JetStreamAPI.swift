@@ -2,24 +2,24 @@ import Foundation
 
 /// The JSON of the `$JS.API` calls this client makes. Only the fields it uses
 /// or that a caller is likely to read; unknown fields in answers are ignored.
-public struct StreamConfig: Codable, Sendable, Equatable {
-    public enum Storage: String, Codable, Sendable { case file, memory }
-    public enum Retention: String, Codable, Sendable { case limits, interest, workqueue }
+package struct StreamConfig: Codable, Sendable, Equatable {
+    package enum Storage: String, Codable, Sendable { case file, memory }
+    package enum Retention: String, Codable, Sendable { case limits, interest, workqueue }
 
-    public var name: String
-    public var subjects: [String]
-    public var retention: Retention
-    public var storage: Storage
+    package var name: String
+    package var subjects: [String]
+    package var retention: Retention
+    package var storage: Storage
     /// -1 is "no limit", as the server writes it.
-    public var maxMessages: Int
-    public var maxBytes: Int
+    package var maxMessages: Int
+    package var maxBytes: Int
     /// Nanoseconds; 0 is "forever".
-    public var maxAge: Int64
-    public var replicas: Int
+    package var maxAge: Int64
+    package var replicas: Int
     /// Messages kept per subject (nil or -1: no limit); 1 keeps only each subject's last.
-    public var maxMessagesPerSubject: Int?
+    package var maxMessagesPerSubject: Int?
 
-    public init(
+    package init(
         name: String, subjects: [String], retention: Retention = .limits, storage: Storage = .file,
         maxMessages: Int = -1, maxBytes: Int = -1, maxAge: Duration = .zero, replicas: Int = 1,
         maxMessagesPerSubject: Int? = nil
@@ -41,13 +41,13 @@ public struct StreamConfig: Codable, Sendable, Equatable {
     }
 }
 
-public struct StreamInfo: Decodable, Sendable, Equatable {
-    public struct State: Decodable, Sendable, Equatable {
-        public var messages: UInt64
-        public var bytes: UInt64
-        public var firstSequence: UInt64
-        public var lastSequence: UInt64
-        public var consumerCount: Int
+package struct StreamInfo: Decodable, Sendable, Equatable {
+    package struct State: Decodable, Sendable, Equatable {
+        package var messages: UInt64
+        package var bytes: UInt64
+        package var firstSequence: UInt64
+        package var lastSequence: UInt64
+        package var consumerCount: Int
 
         enum CodingKeys: String, CodingKey {
             case messages, bytes, firstSequence = "first_seq", lastSequence = "last_seq", consumerCount =
@@ -55,13 +55,13 @@ public struct StreamInfo: Decodable, Sendable, Equatable {
         }
     }
 
-    public var config: StreamConfig
-    public var state: State
+    package var config: StreamConfig
+    package var state: State
 }
 
-public struct ConsumerConfig: Codable, Sendable, Equatable {
-    public enum AckPolicy: String, Codable, Sendable { case none, all, explicit }
-    public enum DeliverPolicy: String, Codable, Sendable {
+package struct ConsumerConfig: Codable, Sendable, Equatable {
+    package enum AckPolicy: String, Codable, Sendable { case none, all, explicit }
+    package enum DeliverPolicy: String, Codable, Sendable {
         case all, last, new
         /// From `optStartSequence` on.
         case byStartSequence = "by_start_sequence"
@@ -69,27 +69,27 @@ public struct ConsumerConfig: Codable, Sendable, Equatable {
         case lastPerSubject = "last_per_subject"
     }
 
-    public var durableName: String?
-    public var ackPolicy: AckPolicy
-    public var deliverPolicy: DeliverPolicy
-    public var filterSubject: String?
+    package var durableName: String?
+    package var ackPolicy: AckPolicy
+    package var deliverPolicy: DeliverPolicy
+    package var filterSubject: String?
     /// Nanoseconds before an unacknowledged message is redelivered.
-    public var ackWait: Int64?
-    public var maxDeliver: Int?
-    public var maxAckPending: Int?
+    package var ackWait: Int64?
+    package var maxDeliver: Int?
+    package var maxAckPending: Int?
     /// The first stream sequence delivered, with `.byStartSequence`.
-    public var optStartSequence: UInt64?
+    package var optStartSequence: UInt64?
     /// Set: a push consumer delivering to this subject. Nil: a pull consumer.
-    public var deliverSubject: String?
-    public var flowControl: Bool?
+    package var deliverSubject: String?
+    package var flowControl: Bool?
     /// Nanoseconds between the server's heartbeats to an idle push consumer.
-    public var idleHeartbeat: Int64?
+    package var idleHeartbeat: Int64?
     /// Nanoseconds an ephemeral consumer lives on without a subscriber.
-    public var inactiveThreshold: Int64?
-    public var memoryStorage: Bool?
-    public var replicas: Int?
+    package var inactiveThreshold: Int64?
+    package var memoryStorage: Bool?
+    package var replicas: Int?
 
-    public init(
+    package init(
         durableName: String?, ackPolicy: AckPolicy = .explicit, deliverPolicy: DeliverPolicy = .all,
         filterSubject: String? = nil, ackWait: Duration? = nil, maxDeliver: Int? = nil, maxAckPending: Int? = nil
     ) {
@@ -112,26 +112,26 @@ public struct ConsumerConfig: Codable, Sendable, Equatable {
     }
 }
 
-public struct ConsumerInfo: Decodable, Sendable, Equatable {
-    public struct SequencePair: Decodable, Sendable, Equatable {
-        public var consumerSequence: UInt64
-        public var streamSequence: UInt64
+package struct ConsumerInfo: Decodable, Sendable, Equatable {
+    package struct SequencePair: Decodable, Sendable, Equatable {
+        package var consumerSequence: UInt64
+        package var streamSequence: UInt64
 
         enum CodingKeys: String, CodingKey { case consumerSequence = "consumer_seq", streamSequence = "stream_seq" }
     }
 
-    public var streamName: String
-    public var name: String
-    public var config: ConsumerConfig
-    public var delivered: SequencePair
-    public var ackFloor: SequencePair
+    package var streamName: String
+    package var name: String
+    package var config: ConsumerConfig
+    package var delivered: SequencePair
+    package var ackFloor: SequencePair
     /// Delivered, not yet acknowledged.
-    public var numAckPending: Int
-    public var numRedelivered: Int
+    package var numAckPending: Int
+    package var numRedelivered: Int
     /// Pull requests waiting at the server.
-    public var numWaiting: Int
+    package var numWaiting: Int
     /// Stream messages not yet delivered to this consumer: its lag.
-    public var numPending: UInt64
+    package var numPending: UInt64
 
     enum CodingKeys: String, CodingKey {
         case streamName = "stream_name", name, config, delivered, ackFloor = "ack_floor", numAckPending =
@@ -141,14 +141,14 @@ public struct ConsumerInfo: Decodable, Sendable, Equatable {
 }
 
 /// The server's answer to a publish into a stream.
-public struct PubAck: Decodable, Sendable, Equatable {
-    public var stream: String
-    public var sequence: UInt64
-    public var duplicate: Bool
+package struct PubAck: Decodable, Sendable, Equatable {
+    package var stream: String
+    package var sequence: UInt64
+    package var duplicate: Bool
 
     enum CodingKeys: String, CodingKey { case stream, sequence = "seq", duplicate }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         stream = try container.decode(String.self, forKey: .stream)
         sequence = try container.decode(UInt64.self, forKey: .sequence)

@@ -1,5 +1,5 @@
 import Foundation
-import NIOCore
+package import NIOCore
 import Synchronization
 
 /// Ephemeral and ordered consumers, direct reads of a subject's last message,
@@ -8,7 +8,7 @@ import Synchronization
 extension JetStream {
     /// Creates the stream unless one of that name exists; an existing stream is
     /// left as it is (its config may differ: `StreamInfo.config` says how).
-    public func ensureStream(_ config: StreamConfig) async throws -> StreamInfo {
+    package func ensureStream(_ config: StreamConfig) async throws -> StreamInfo {
         do {
             return try await streamInfo(config.name)
         } catch let error as NATSError where error.code == .jetStream && error.message.contains("code 404") {
@@ -22,7 +22,7 @@ extension JetStream {
 
     /// Creates a consumer with no durable name; the server names it and drops
     /// it after `inactiveThreshold` without a subscriber.
-    public func createEphemeralConsumer(stream: String, _ config: ConsumerConfig) async throws -> ConsumerInfo {
+    package func createEphemeralConsumer(stream: String, _ config: ConsumerConfig) async throws -> ConsumerInfo {
         struct Request: Encodable {
             var stream_name: String
             var config: ConsumerConfig
@@ -33,13 +33,13 @@ extension JetStream {
             "CONSUMER.CREATE.\(stream)", body: Request(stream_name: stream, config: config), answer: ConsumerInfo.self)
     }
 
-    public func deleteConsumer(stream: String, name: String) async throws {
+    package func deleteConsumer(stream: String, name: String) async throws {
         struct Deleted: Decodable { var success: Bool }
         _ = try await call("CONSUMER.DELETE.\(stream).\(name)", body: nil as StreamConfig?, answer: Deleted.self)
     }
 
     /// The last message stored on `subject`, or nil when the stream has none there.
-    public func lastMessage(stream: String, subject: String) async throws -> StoredMessage? {
+    package func lastMessage(stream: String, subject: String) async throws -> StoredMessage? {
         struct Request: Encodable { var last_by_subj: String }
         struct Answer: Decodable {
             struct Raw: Decodable {
@@ -72,7 +72,7 @@ extension JetStream {
     /// a gap, a consumer the server lost (a server restart) or `heartbeat`×3
     /// of silence re-creates it where the last delivered message left off.
     /// An error thrown by `onMessage` ends the call with that error.
-    public func consumeOrdered(
+    package func consumeOrdered(
         stream: String, filterSubject: String?, from startSequence: UInt64, heartbeat: Duration = .seconds(2),
         onMessage: (JetStreamMessage) async throws -> Void
     ) async throws {
@@ -157,17 +157,17 @@ private final class LastActivity: Sendable {
 }
 
 /// A message read from a stream by sequence or subject (not delivered by a consumer).
-public struct StoredMessage: Sendable, Equatable {
-    public var subject: String
-    public var sequence: UInt64
-    public var headers: NATSHeaders?
-    public var payload: ByteBuffer
+package struct StoredMessage: Sendable, Equatable {
+    package var subject: String
+    package var sequence: UInt64
+    package var headers: NATSHeaders?
+    package var payload: ByteBuffer
 }
 
 extension JetStream {
     /// The subjects of `stream` matching `filter` (wildcards allowed), each
     /// with how many messages it holds: `STREAM.INFO` with `subjects_filter`.
-    public func subjects(stream: String, filter: String) async throws -> [String: UInt64] {
+    package func subjects(stream: String, filter: String) async throws -> [String: UInt64] {
         struct Request: Encodable { var subjects_filter: String }
         struct Answer: Decodable {
             struct State: Decodable { var subjects: [String: UInt64]? }

@@ -1,19 +1,19 @@
-import NIOCore
+package import NIOCore
 
 /// A message fetched from a pull consumer, with its delivery metadata and acks.
-public struct JetStreamMessage: Sendable {
+package struct JetStreamMessage: Sendable {
     /// Where it sits, read from the `$JS.ACK...` reply subject the server set.
-    public struct Metadata: Sendable, Equatable {
-        public var stream: String
-        public var consumer: String
-        public var deliveries: UInt64
-        public var streamSequence: UInt64
-        public var consumerSequence: UInt64
+    package struct Metadata: Sendable, Equatable {
+        package var stream: String
+        package var consumer: String
+        package var deliveries: UInt64
+        package var streamSequence: UInt64
+        package var consumerSequence: UInt64
         /// Messages still pending for the consumer after this one.
-        public var pending: UInt64
+        package var pending: UInt64
     }
 
-    public let message: NATSMessage
+    package let message: NATSMessage
     private let connection: NATSConnection
 
     init(message: NATSMessage, connection: NATSConnection) {
@@ -21,12 +21,12 @@ public struct JetStreamMessage: Sendable {
         self.connection = connection
     }
 
-    public var subject: String { message.subject }
-    public var payload: ByteBuffer { message.payload }
-    public var headers: NATSHeaders? { message.headers }
+    package var subject: String { message.subject }
+    package var payload: ByteBuffer { message.payload }
+    package var headers: NATSHeaders? { message.headers }
 
     /// nil when the reply subject is not a JetStream ack subject.
-    public var metadata: Metadata? {
+    package var metadata: Metadata? {
         guard let reply = message.replyTo else { return nil }
         let tokens = reply.split(separator: ".", omittingEmptySubsequences: false)
         guard tokens.count >= 9, tokens[0] == "$JS", tokens[1] == "ACK" else { return nil }
@@ -43,13 +43,13 @@ public struct JetStreamMessage: Sendable {
     }
 
     /// Acknowledges and waits for the server to confirm it recorded the ack.
-    public func ack() async throws { try await confirm("+ACK") }
+    package func ack() async throws { try await confirm("+ACK") }
     /// Asks for redelivery.
-    public func nak() async throws { try await send("-NAK") }
+    package func nak() async throws { try await send("-NAK") }
     /// Asks for more time before redelivery.
-    public func inProgress() async throws { try await send("+WPI") }
+    package func inProgress() async throws { try await send("+WPI") }
     /// Never redeliver.
-    public func terminate() async throws { try await send("+TERM") }
+    package func terminate() async throws { try await send("+TERM") }
 
     private func send(_ verb: String) async throws {
         guard let reply = message.replyTo else {

@@ -7,8 +7,8 @@
 /// numbers its deliveries 1, 2, 3...; a gap there (a message lost on the way,
 /// a consumer the server dropped and we re-created) means "start again from
 /// the stream sequence after the last one delivered", which is what `reset` asks.
-public struct OrderedConsumerState: Sendable, Equatable {
-    public enum Action: Sendable, Equatable {
+package struct OrderedConsumerState: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// Hand the message to the caller.
         case deliver
         /// Answer the server's flow-control request on this subject (an empty message).
@@ -22,23 +22,23 @@ public struct OrderedConsumerState: Sendable, Equatable {
     }
 
     /// The stream sequence the next (re)created consumer starts at.
-    public private(set) var nextStreamSequence: UInt64
+    package private(set) var nextStreamSequence: UInt64
     /// The consumer sequence the next data message must carry.
-    public private(set) var expectedConsumerSequence: UInt64 = 1
+    package private(set) var expectedConsumerSequence: UInt64 = 1
 
-    public init(startSequence: UInt64) {
+    package init(startSequence: UInt64) {
         self.nextStreamSequence = max(startSequence, 1)
     }
 
     /// A new consumer was created from `nextStreamSequence`: its deliveries count from 1 again.
-    public mutating func restarted() { expectedConsumerSequence = 1 }
+    package mutating func restarted() { expectedConsumerSequence = 1 }
 
     /// Decides about one pushed message. `lastConsumerSequence` is a
     /// heartbeat's `Nats-Last-Consumer` header: the server's count of what it delivered.
     /// `stalled` is a heartbeat's `Nats-Consumer-Stalled` header: the reply
     /// subject of a flow-control request that was lost (dropped by a full
     /// subscription); the server sends nothing more until it is answered.
-    public mutating func receive(
+    package mutating func receive(
         status: Int?, replyTo: String?, streamSequence: UInt64?, consumerSequence: UInt64?,
         lastConsumerSequence: UInt64? = nil, stalled: String? = nil
     ) -> Action {
