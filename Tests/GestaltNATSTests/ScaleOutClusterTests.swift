@@ -205,13 +205,9 @@ extension ScaleOutTests {
 
 extension ScaleOutTests {
     @Test func aNATSOutageMarksEveryClusterStaleOnTheEdgesAndHealsWhenItIsBack() async throws {
-        let port = try PeerProcess.freePort()
-        let directory = try PeerProcess.makeDirectory("nats")
-        let arguments = ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-sd", directory.appendingPathComponent("js").path]
-        var nats = try PeerProcess.start("nats-server", arguments, name: "nats", directory: directory)
+        let (first, options) = try await startNATS()
+        var nats = first  // restarted below
         defer { nats.stop() }
-        try await nats.waitForPort(port)
-        let options = NATSConnectionOptions(host: "127.0.0.1", port: port)
         let east = collector(1_000_000)
         let publishing = Task {
             await ClusterPublisher(
@@ -242,8 +238,7 @@ extension ScaleOutTests {
         #expect(ClusterReplica.sequence(ofRevision: edges[0].revision) == ClusterReplica.sequence(ofRevision: before))
 
         // NATS is back (same store): beats again, each edge clears its own marks.
-        nats = try PeerProcess.start("nats-server", arguments, name: "nats", directory: directory)
-        try await nats.waitForPort(port)
+        nats = try await startNATS(port: options.port, directory: nats.directory)
         try await PeerProcess.waitUntil(timeout: .seconds(30), "every entity current again") {
             edges.allSatisfy { edge in edge.snapshot().entities.allSatisfy { !$0.stale } }
         }

@@ -11,13 +11,9 @@ import Testing
 /// the middle of a burst loses none, repeats none and reorders none. Real nats-server.
 extension ScaleOutTests {
     @Test func aPipelinedBurstAcrossANATSRestartReachesTheStreamOnceEachInOrder() async throws {
-        let port = try PeerProcess.freePort()
-        let directory = try PeerProcess.makeDirectory("nats")
-        let arguments = ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-sd", directory.appendingPathComponent("js").path]
-        var nats = try PeerProcess.start("nats-server", arguments, name: "nats", directory: directory)
+        let (first, options) = try await startNATS()
+        var nats = first  // restarted below
         defer { nats.stop() }
-        try await nats.waitForPort(port)
-        let options = NATSConnectionOptions(host: "127.0.0.1", port: port)
         let names = try ScaleOutNames(cluster: "east")
         let east = collector(1_000_000)
         let count = 8000
@@ -36,8 +32,7 @@ extension ScaleOutTests {
             return last > 0
         }
         nats.stop(keepDirectory: true)
-        nats = try PeerProcess.start("nats-server", arguments, name: "nats", directory: directory)
-        try await nats.waitForPort(port)
+        nats = try await startNATS(port: options.port, directory: nats.directory)
         try await PeerProcess.waitUntil(timeout: .seconds(120), "the whole burst in the stream") {
             let last = (try? await js.streamInfo(ScaleOutNames.topologyStream).state.lastSequence) ?? 0
             return last >= UInt64(count)

@@ -137,12 +137,18 @@ import Testing
     /// A nats-server with JetStream in a temp dir, and how to reach it.
     func startNATS() async throws -> (PeerProcess, NATSConnectionOptions) {
         let port = try PeerProcess.freePort()
-        let directory = try PeerProcess.makeDirectory("nats")
+        let nats = try await startNATS(port: port, directory: try PeerProcess.makeDirectory("nats"))
+        return (nats, NATSConnectionOptions(host: "127.0.0.1", port: port))
+    }
+
+    /// nats-server with JetStream on `port`, its store in `directory`: a
+    /// restart after `stop(keepDirectory: true)` finds its streams again.
+    func startNATS(port: Int, directory: URL) async throws -> PeerProcess {
         let nats = try PeerProcess.start(
             "nats-server",
             ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-sd", directory.appendingPathComponent("js").path],
             name: "nats", directory: directory)
         try await nats.waitForPort(port)
-        return (nats, NATSConnectionOptions(host: "127.0.0.1", port: port))
+        return nats
     }
 }
