@@ -66,9 +66,14 @@ import Testing
             await offThePool { Self.churn(store, updates: 50_000, pad: 2000) }
             try await Self.converge(normal, store)
 
-            // The normal client has everything; the slow one was left behind, not queued for.
-            let lagging = try #require(server.registry.snapshot().clients.first { $0.sessionID == "slow" })
-            #expect((lagging.lag ?? 0) > 0)
+            // The normal client has everything; the slow one was skipped, not
+            // queued for: it was sent a fraction of the bytes. (Its lag may
+            // already be 0: a resync of the 400 kB state fits in the socket
+            // buffers of a machine whose TCP autotuning grew them.)
+            let clients = server.registry.snapshot().clients
+            let lagging = try #require(clients.first { $0.sessionID == "slow" })
+            let reader = try #require(clients.first { $0.sessionID == "normal" })
+            #expect(lagging.bytesSent < reader.bytesSent / 4)
 
             try await Self.converge(slow, store)
             let stats = server.stats.snapshot
