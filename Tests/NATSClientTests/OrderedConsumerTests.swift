@@ -6,6 +6,24 @@ import Testing
 
 /// Ordered consumers, last-per-subject and stream creation against a real nats-server.
 @Suite struct OrderedConsumerTests {
+    @Test func messagesAreReadBySequenceAndPurgedBelowOne() async throws {
+        let server = try await NATSServerFixture.start()
+        defer { server.stop() }
+        let js = JetStream(try await server.connect())
+        _ = try await js.ensureStream(StreamConfig(name: "P", subjects: ["p.>"]))
+        for payload in ["a1", "b1", "a2", "a3"] { _ = try await js.publish(payload, to: "p.\(payload.first!)") }
+        #expect(try await js.message(stream: "P", sequence: 3).map { String(buffer: $0.payload) } == "a2")
+        #expect(try await js.message(stream: "P", sequence: 9) == nil)
+        // Below 1 is nothing (the server would read 1 as "everything").
+        #expect(try await js.purge(stream: "P", subject: "p.a", keepingFrom: 1) == 0)
+        // Only the subject's messages below the sequence go.
+        #expect(try await js.purge(stream: "P", subject: "p.a", keepingFrom: 4) == 2)
+        #expect(try await js.message(stream: "P", sequence: 1) == nil)
+        #expect(try await js.message(stream: "P", sequence: 2) != nil)
+        #expect(try await js.purge(stream: "P", subject: "p.a", keepingFrom: nil) == 1)
+        #expect(try await js.streamInfo("P").state.messages == 1)
+    }
+
     @Test func ensureStreamCreatesOnceAndLastMessageReadsASubject() async throws {
         let server = try await NATSServerFixture.start()
         defer { server.stop() }

@@ -21,14 +21,18 @@ package final class ClusterPublisher: Sendable {
     /// Whether the sources are past their first sync: the roster waits for
     /// it, or a collector just started would name too few entities.
     let synced: @Sendable () -> Bool
+    /// The largest checkpoint part or roster message; nil: the server's
+    /// max_payload less some headroom (`CheckpointParts.limit`).
+    let partBytes: Int?
     let logger: Logger
 
     package init(
         store: TopologyStore, names: ScaleOutNames, checkpointInterval: Duration,
         heartbeatInterval: Duration = .seconds(1), window: Int = 256, synced: @escaping @Sendable () -> Bool = { true },
-        logger: Logger = Logger(label: "gestalt.collect")
+        partBytes: Int? = nil, logger: Logger = Logger(label: "gestalt.collect")
     ) {
         self.synced = synced
+        self.partBytes = partBytes
         self.store = store
         self.names = names
         self.checkpointInterval = checkpointInterval
@@ -218,9 +222,13 @@ package final class ClusterPublisher: Sendable {
         position.topologySequence = max(position.topologySequence, streamLast)
         var headers = NATSHeaders()
         headers[ScaleOutNames.topologySequenceHeader] = String(position.topologySequence)
-        let ack = try await js.publish(ByteBuffer(bytes: json), to: names.checkpointSubject, headers: headers)
+        let limit = CheckpointParts.limit(js.connection, override: partBytes)
+        let ack = try await CheckpointParts.publish(
+            js, json, id: "\(store.configuration.startingCounter)-\(revision)", headers: headers, names: names,
+            limit: limit)
         logger.debug(
-            "checkpoint at topology sequence \(position.topologySequence) (\(json.count) bytes, seq \(ack.sequence))")
+            "checkpoint at topology sequence \(position.topologySequence) (\(json.count) bytes in \(CheckpointParts.split(json, limit: limit).count) messages, seq \(ack.sequence))"
+        )
     }
 }
 
@@ -241,12 +249,20 @@ extension ClusterPublisher {
         try await publishUpdates(pipeline, &position, through: snapshot.revision)
         var headers = NATSHeaders()
         headers[ScaleOutNames.rosterHeader] = "entities"
-        let ids = try JSONEncoder().encode(snapshot.entities.map(\.id).sorted())
-        let ack = try await js.publish(
-            ByteBuffer(bytes: ids), to: names.topologySubject, headers: headers,
-            messageID: "\(store.configuration.startingCounter)-roster-\(snapshot.revision)")
-        position.topologySequence = max(position.topologySequence, ack.sequence)
-        logger.info("roster of \(snapshot.entities.count) entities at topology sequence \(ack.sequence)")
+        let parts = RosterPart.parts(
+            of: snapshot.entities.map(\.id), cluster: names.cluster,
+            limit: CheckpointParts.limit(js.connection, override: partBytes))
+        var last: UInt64 = 0
+        for (index, part) in parts.enumerated() {
+            let ack = try await js.publish(
+                ByteBuffer(bytes: try part.json()), to: names.topologySubject, headers: headers,
+                messageID: "\(store.configuration.startingCounter)-roster-\(snapshot.revision)-\(index)")
+            last = ack.sequence
+        }
+        position.topologySequence = max(position.topologySequence, last)
+        logger.info(
+            "roster of \(snapshot.entities.count) entities in \(parts.count) messages, through topology sequence \(last)"
+        )
     }
 }
 

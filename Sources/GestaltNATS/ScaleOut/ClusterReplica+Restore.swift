@@ -23,13 +23,13 @@ extension ClusterReplica {
             stream: ScaleOutNames.checkpointStream, filter: ScaleOutNames.checkpointWildcard)
         for subject in subjects.keys.sorted() {
             guard let cluster = ScaleOutNames.cluster(ofSubject: subject), shows(cluster),
-                let message = try await js.lastMessage(stream: ScaleOutNames.checkpointStream, subject: subject)
+                let (message, payload) = try await latestCheckpoint(js, subject: subject)
             else { continue }
             guard let sequence = message.headers?[ScaleOutNames.topologySequenceHeader].flatMap({ UInt64($0) }) else {
                 throw ScaleOutError(
                     "checkpoint \(message.sequence) has no \(ScaleOutNames.topologySequenceHeader) header")
             }
-            let topology = try JSONDecoder().decode(Topology.self, from: Data(message.payload.readableBytesView))
+            let topology = try JSONDecoder().decode(Topology.self, from: Data(payload.readableBytesView))
             checkpoints[cluster] = (sequence, ClusterIDs.stamp(topology, cluster: cluster))
         }
         let target = checkpoints.values.map(\.sequence).max() ?? 0
@@ -55,8 +55,8 @@ extension ClusterReplica {
                 // At or below its checkpoint: skipped.
                 switch message {
                 case .update(let update): store.replicate(update, revision: revision)
-                case .roster(let kept):
-                    let gone = store.snapshot().entities.map(\.id).filter { !kept.contains($0) }
+                case .roster(let roster):
+                    let gone = store.snapshot().entities.map(\.id).filter(roster.removes)
                     store.replicateRemovals(
                         ids: gone, revision: revision, below: Self.revision(ofSequence: sequence + 1), now: .now())
                 }
@@ -95,10 +95,26 @@ extension ClusterReplica {
         )
     }
 
+    /// The newest checkpoint on `subject` and its JSON. A checkpoint in parts
+    /// that a newer one replaced while it was read is read again, newest first.
+    private func latestCheckpoint(_ js: JetStream, subject: String) async throws -> (StoredMessage, ByteBuffer)? {
+        var attempt = 1
+        while true {
+            guard let message = try await js.lastMessage(stream: ScaleOutNames.checkpointStream, subject: subject)
+            else { return nil }
+            do {
+                return (message, try await CheckpointParts.payload(js, message))
+            } catch let replaced as CheckpointParts.Replaced where attempt < 5 {
+                logger.info("\(replaced); reading the newest checkpoint")
+                attempt += 1
+            }
+        }
+    }
+
     enum Replayed {
         case update(TopologyUpdate)
-        /// The ids a collector's roster names, stamped.
-        case roster(Set<String>)
+        /// A collector's roster or roster part.
+        case roster(Roster)
     }
 
     /// Hands `body` each shown cluster's update or roster in `[from, through]`, stamped.
@@ -114,8 +130,8 @@ extension ClusterReplica {
                 if sequence > through { throw Done() }
                 if let cluster = ScaleOutNames.cluster(ofSubject: message.subject), shows(cluster) {
                     if message.headers?[ScaleOutNames.rosterHeader] != nil {
-                        if let kept = rosterIDs(message.payload, cluster: cluster, sequence: sequence) {
-                            body(cluster, sequence, .roster(kept))
+                        if let roster = roster(message.payload, cluster: cluster, sequence: sequence) {
+                            body(cluster, sequence, .roster(roster))
                         }
                     } else if message.headers?[ScaleOutNames.markHeader] != nil {
                         // An older edge's stale mark: each edge judges the beats it hears itself.

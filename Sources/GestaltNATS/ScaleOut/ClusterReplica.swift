@@ -216,22 +216,24 @@ package final class ClusterReplica: Sendable {
 }
 
 extension ClusterReplica {
-    /// The entity ids a roster names, stamped with their cluster; nil (said) for a bad body.
-    func rosterIDs(_ payload: ByteBuffer, cluster: String, sequence: UInt64) -> Set<String>? {
-        guard let ids = try? JSONDecoder().decode([String].self, from: Data(payload.readableBytesView)) else {
-            logger.error("topology sequence \(sequence): a roster that is not a JSON array of ids; skipped")
+    /// The range a roster (or roster part) covers and the entity ids it
+    /// names there, stamped with their cluster; nil (said) for a bad body.
+    func roster(_ payload: ByteBuffer, cluster: String, sequence: UInt64) -> Roster? {
+        guard let part = RosterPart.decode(Data(payload.readableBytesView)) else {
+            logger.error(
+                "topology sequence \(sequence): a roster that is not a JSON array of ids or a roster part; skipped")
             return nil
         }
-        return Set(ids.map { ClusterIDs.stamp($0, cluster: cluster) })
+        return Roster(part: part, cluster: cluster)
     }
 
-    /// A collector's roster at `sequence`: this edge's entities of `cluster`
-    /// it does not name are gone (removed while the collector was down),
-    /// removed in the sequence's room, as every edge does.
+    /// A collector's roster (or part) at `sequence`: this edge's entities of
+    /// `cluster` in its range that it does not name are gone (removed while
+    /// the collector was down), removed in the sequence's room, as every edge does.
     func applyRoster(_ payload: ByteBuffer, cluster: String, sequence: UInt64) {
-        guard let kept = rosterIDs(payload, cluster: cluster, sequence: sequence) else { return }
+        guard let roster = roster(payload, cluster: cluster, sequence: sequence) else { return }
         let gone = owners.withLock { owners in
-            owners.filter { $0.value == cluster && !kept.contains($0.key) }.map(\.key)
+            owners.filter { $0.value == cluster && roster.removes($0.key) }.map(\.key)
         }
         liveness.withLock { $0.watch(cluster, now: .now) }
         guard !gone.isEmpty else { return }
@@ -249,6 +251,22 @@ extension ClusterReplica {
         owners.withLock { owners in for id in gone { owners[id] = nil } }
         logger.info("cluster \(cluster): its collector's roster removed \(gone.count) entities (\(removed) updates)")
     }
+}
+
+/// A roster as an edge reads it: the part's range, and the stamped ids kept there.
+struct Roster {
+    let part: RosterPart
+    let cluster: String
+    let kept: Set<String>
+
+    init(part: RosterPart, cluster: String) {
+        self.part = part
+        self.cluster = cluster
+        kept = Set(part.ids.map { ClusterIDs.stamp($0, cluster: cluster) })
+    }
+
+    /// Whether the cluster's entity `stamped` is gone by this roster.
+    func removes(_ stamped: String) -> Bool { !kept.contains(stamped) && part.covers(stamped, cluster: cluster) }
 }
 
 /// The topology stream skipped sequences this edge had not read: they aged

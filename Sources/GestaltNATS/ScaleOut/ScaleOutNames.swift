@@ -23,12 +23,15 @@ package struct ScaleOutNames: Sendable, Equatable {
     package var topologySubject: String { "gestalt.\(cluster).topology" }
     package var eventsSubject: String { "gestalt.\(cluster).events" }
     package var checkpointSubject: String { "gestalt.\(cluster).checkpoint" }
+    /// The parts of a checkpoint too large for one message (`CheckpointParts`).
+    package var checkpointPartSubject: String { "gestalt.\(cluster).checkpoint-part" }
     /// Core NATS, not stored: a collector's "I am alive" (`ClusterLiveness`).
     package var heartbeatSubject: String { "gestalt.\(cluster).heartbeat" }
 
     package static let topologyStream = "GESTALT_TOPOLOGY"
     package static let eventsStream = "GESTALT_EVENTS"
     package static let checkpointStream = "GESTALT_CHECKPOINTS"
+    package static let checkpointPartStream = "GESTALT_CHECKPOINT_PARTS"
     package static let heartbeatWildcard = "gestalt.*.heartbeat"
     package static let checkpointWildcard = "gestalt.*.checkpoint"
 
@@ -41,7 +44,9 @@ package struct ScaleOutNames: Sendable, Equatable {
 
     /// Retention: updates and events for a day (an edge starting from a
     /// checkpoint replays at most one checkpoint interval of them), at most
-    /// 1 GiB of updates; only the last checkpoint of each cluster.
+    /// 1 GiB of updates; only the last checkpoint of each cluster, and the
+    /// parts of that checkpoint when it has parts (the collector purges older
+    /// parts once a newer checkpoint is stored).
     package static var streams: [StreamConfig] {
         [
             StreamConfig(
@@ -49,6 +54,7 @@ package struct ScaleOutNames: Sendable, Equatable {
             StreamConfig(
                 name: eventsStream, subjects: ["gestalt.*.events"], maxMessages: 100_000, maxAge: .seconds(86_400)),
             StreamConfig(name: checkpointStream, subjects: [checkpointWildcard], maxMessagesPerSubject: 1),
+            StreamConfig(name: checkpointPartStream, subjects: ["gestalt.*.checkpoint-part"]),
         ]
     }
 
@@ -64,6 +70,10 @@ package struct ScaleOutNames: Sendable, Equatable {
     /// its first checkpoint after start: what vanished while it was down
     /// leaves every running edge.
     package static let rosterHeader = "Gestalt-Roster"
+    /// Headers of a checkpoint in parts: the checkpoint's id, on the manifest
+    /// and each part, and the parts' sequences in order, on the manifest.
+    package static let checkpointIDHeader = "Gestalt-Checkpoint-Id"
+    package static let checkpointPartsHeader = "Gestalt-Checkpoint-Parts"
 }
 
 package struct ScaleOutError: Error, CustomStringConvertible {

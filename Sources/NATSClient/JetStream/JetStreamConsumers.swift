@@ -41,19 +41,39 @@ extension JetStream {
     /// The last message stored on `subject`, or nil when the stream has none there.
     package func lastMessage(stream: String, subject: String) async throws -> StoredMessage? {
         struct Request: Encodable { var last_by_subj: String }
-        struct Answer: Decodable {
-            struct Raw: Decodable {
-                var subject: String
-                var seq: UInt64
-                var hdrs: String?
-                var data: String?
-            }
-            var message: Raw
+        return try await storedMessage(stream: stream, Request(last_by_subj: subject))
+    }
+
+    /// The message stored at `sequence`, or nil when the stream has none
+    /// there (never stored, deleted, purged or aged out).
+    package func message(stream: String, sequence: UInt64) async throws -> StoredMessage? {
+        struct Request: Encodable { var seq: UInt64 }
+        return try await storedMessage(stream: stream, Request(seq: sequence))
+    }
+
+    /// Removes the messages on `subject` below stream sequence `keepingFrom`,
+    /// or all of them when it is nil (`STREAM.PURGE` with a filter); returns
+    /// how many went.
+    @discardableResult
+    package func purge(stream: String, subject: String, keepingFrom: UInt64?) async throws -> UInt64 {
+        struct Request: Encodable {
+            var filter: String
+            var seq: UInt64?
         }
-        let answer: Answer
+        struct Purged: Decodable { var purged: UInt64 }
+        // The server reads a `seq` of 0 or 1 as no `seq` at all, and purges
+        // everything on the subject; below 1 there is nothing to purge.
+        if let keepingFrom, keepingFrom <= 1 { return 0 }
+        return try await call(
+            "STREAM.PURGE.\(stream)", body: Request(filter: subject, seq: keepingFrom), answer: Purged.self
+        ).purged
+    }
+
+    /// `STREAM.MSG.GET` with `request`; nil when no message matches.
+    private func storedMessage(stream: String, _ request: some Encodable) async throws -> StoredMessage? {
+        let answer: MessageGetAnswer
         do {
-            answer = try await call(
-                "STREAM.MSG.GET.\(stream)", body: Request(last_by_subj: subject), answer: Answer.self)
+            answer = try await call("STREAM.MSG.GET.\(stream)", body: request, answer: MessageGetAnswer.self)
         } catch let error as NATSError where error.code == .jetStream && error.message.contains("err_code 10037") {
             return nil  // no message found
         }
@@ -157,6 +177,17 @@ private final class LastActivity: Sendable {
 }
 
 /// A message read from a stream by sequence or subject (not delivered by a consumer).
+/// `STREAM.MSG.GET`'s answer: headers and body in base64.
+private struct MessageGetAnswer: Decodable {
+    struct Raw: Decodable {
+        var subject: String
+        var seq: UInt64
+        var hdrs: String?
+        var data: String?
+    }
+    var message: Raw
+}
+
 package struct StoredMessage: Sendable, Equatable {
     package var subject: String
     package var sequence: UInt64
