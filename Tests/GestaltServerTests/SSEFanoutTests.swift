@@ -67,13 +67,12 @@ import Testing
             try await Self.converge(normal, store)
 
             // The normal client has everything; the slow one was skipped, not
-            // queued for: it was sent a fraction of the bytes. (Its lag may
-            // already be 0: a resync of the 400 kB state fits in the socket
-            // buffers of a machine whose TCP autotuning grew them.)
-            let clients = server.registry.snapshot().clients
-            let lagging = try #require(clients.first { $0.sessionID == "slow" })
-            let reader = try #require(clients.first { $0.sessionID == "normal" })
-            #expect(lagging.bytesSent < reader.bytesSent / 4)
+            // queued for: it was sent what its socket buffers took (about
+            // 2,000 of the 50,000 updates) and no more. Its lag may already be
+            // 0: on a machine whose TCP autotuning grew those buffers, a
+            // resync of the 400 kB state fits once the churn stops.
+            let lagging = try #require(server.registry.snapshot().clients.first { $0.sessionID == "slow" })
+            #expect(lagging.messagesSent < 25_000)
 
             try await Self.converge(slow, store)
             let stats = server.stats.snapshot
