@@ -56,45 +56,16 @@ import Testing
         return try messages(channel, compressed: &compressed)
     }
 
-    /// The same, inflating the messages sent compressed (RSV1 on their first
-    /// frame), and counting them into `compressed`.
+    /// The same, counting the messages sent compressed into `compressed`.
     static func messages(_ channel: EmbeddedChannel, compressed: inout Int) throws -> [[String: Any]] {
-        var out: [[String: Any]] = []
-        var message: [UInt8]?
-        var isCompressed = false
-        while var buffer = try channel.readOutbound(as: ByteBuffer.self) {
-            while buffer.readableBytes > 0 {
-                // Reads are taken out of `#require`, which cannot mutate the buffer.
-                let first = buffer.readInteger(as: UInt8.self) ?? 0
-                var length = Int((buffer.readInteger(as: UInt8.self) ?? 0) & 0x7F)
-                if length == 126 {
-                    length = Int(buffer.readInteger(as: UInt16.self) ?? 0)
-                } else if length == 127 {
-                    length = Int(buffer.readInteger(as: UInt64.self) ?? 0)
-                }
-                let slice = buffer.readSlice(length: length)
-                let payload = try #require(slice, "a whole frame")
-                switch first & 0x0F {
-                case 0x1:
-                    message = Array(payload.readableBytesView)
-                    isCompressed = first & 0x40 != 0
-                case 0x0: message?.append(contentsOf: payload.readableBytesView)
-                default: continue
-                }
-                guard first & 0x80 != 0, var whole = message else { continue }
-                message = nil
-                if isCompressed {
-                    // The server keeps no context (server_no_context_takeover): each message inflates alone.
-                    var inflated = ByteBuffer()
-                    try MessageInflater(agreement: DeflateAgreement(clientNoContextTakeover: true))
-                        .inflate(ByteBuffer(bytes: whole), fin: true, onto: &inflated, limit: 1 << 24)
-                    whole = Array(inflated.readableBytesView)
-                    compressed += 1
-                }
-                out.append(try #require(try JSONSerialization.jsonObject(with: Data(whole)) as? [String: Any]))
-            }
+        var written = ByteBuffer()
+        while var buffer = try channel.readOutbound(as: ByteBuffer.self) { written.writeBuffer(&buffer) }
+        let messages = try ServerFrame.messages(ServerFrame.take(from: &written))
+        #expect(written.readableBytes == 0, "the server writes whole frames")
+        compressed += messages.filter(\.compressed).count
+        return try messages.map { message in
+            try #require(try JSONSerialization.jsonObject(with: Data(message.text.readableBytesView)) as? [String: Any])
         }
-        return out
     }
 
     /// A message's `id` (the revision, a string on the wire).

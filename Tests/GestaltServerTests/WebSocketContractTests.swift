@@ -104,34 +104,14 @@ import Testing
             #expect(raw.received.hasPrefix("HTTP/1.1 101"))
             let headEnd = raw.receivedBytes.firstRange(of: Array("\r\n\r\n".utf8))!.upperBound
             let bytes = try await raw.readBytes { bytes in
-                DirectWebSocketFrameTests.closePayload(in: bytes[headEnd...]) != nil
+                DirectWebSocketFrameTests.closeFrame(in: bytes[headEnd...]) != nil
             }
-            let payload = try #require(DirectWebSocketFrameTests.closePayload(in: bytes[headEnd...]))
-            #expect(payload.count >= 2 && (UInt16(payload[0]) << 8 | UInt16(payload[1])) == 1001)
-            #expect(Self.opcodes(in: bytes[headEnd...]).contains(0x9), "the server sent control pings")
+            let frames = ServerFrame.parse(bytes[headEnd...])
+            #expect(frames.first { $0.opcode == 0x8 }?.closeCode == 1001)
+            #expect(frames.contains { $0.opcode == 0x9 }, "the server sent control pings")
             try await waitUntil("heartbeat timeout counted") {
                 server.stats.snapshot.disconnectsByReason[.heartbeatTimeout] == 1
             }
         }
-    }
-
-    /// The opcodes of the server's (unmasked) frames in `bytes`.
-    static func opcodes(in bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = bytes.startIndex
-        while index + 2 <= bytes.endIndex {
-            var length = Int(bytes[index + 1] & 0x7F), header = 2
-            if length == 126 {
-                guard index + 4 <= bytes.endIndex else { break }
-                length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3]); header = 4
-            } else if length == 127 {
-                guard index + 10 <= bytes.endIndex else { break }
-                length = bytes[(index + 2)..<(index + 10)].reduce(0) { $0 << 8 | Int($1) }; header = 10
-            }
-            guard index + header + length <= bytes.endIndex else { break }
-            out.append(bytes[index] & 0x0F)
-            index += header + length
-        }
-        return out
     }
 }

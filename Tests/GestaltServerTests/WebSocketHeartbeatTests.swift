@@ -126,31 +126,20 @@ import Testing
 
         /// A masked client frame.
         func send(_ opcode: UInt8, _ text: String) async throws {
-            let payload = Array(text.utf8), mask: [UInt8] = [3, 1, 4, 1]
-            precondition(payload.count < 126)
-            var frame = ByteBuffer(bytes: [0x80 | opcode, 0x80 | UInt8(payload.count)] + mask)
-            frame.writeBytes(payload.enumerated().map { $0.element ^ mask[$0.offset % 4] })
-            try await channel.writeInbound(frame)
+            try await channel.writeInbound(ByteBuffer(bytes: clientFrame(opcode, Array(text.utf8))))
             await channel.testingEventLoop.run()
-        }
-
-        struct Frame {
-            var opcode: UInt8
-            var payload: [UInt8]
-            var text: String { String(decoding: payload, as: UTF8.self) }
-            var closeCode: UInt16? { payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : nil }
         }
 
         private var received = ByteBuffer()
 
         /// The server's frames written so far and not yet returned.
-        func frames() async throws -> [Frame] {
+        func frames() async throws -> [ServerFrame] {
             while var buffer = try await channel.readOutbound(as: ByteBuffer.self) { received.writeBuffer(&buffer) }
             return parse()
         }
 
         /// The server's frames, waiting for writes until `done` holds for them.
-        func frames(until done: ([Frame]) -> Bool) async throws -> [Frame] {
+        func frames(until done: ([ServerFrame]) -> Bool) async throws -> [ServerFrame] {
             var frames = try await self.frames()
             while !done(frames) {
                 var buffer = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
@@ -160,26 +149,7 @@ import Testing
             return frames
         }
 
-        /// Whole unmasked server frames of fewer than 64 KiB at the front of `received`.
-        private func parse() -> [Frame] {
-            var frames: [Frame] = []
-            while received.readableBytes >= 2 {
-                let start = received.readerIndex
-                let first = received.readInteger(as: UInt8.self)!, second = received.readInteger(as: UInt8.self)!
-                var length = Int(second & 0x7F)
-                if length == 126 {
-                    guard let long = received.readInteger(as: UInt16.self) else {
-                        received.moveReaderIndex(to: start); break
-                    }
-                    length = Int(long)
-                }
-                guard let payload = received.readBytes(length: length) else {
-                    received.moveReaderIndex(to: start); break
-                }
-                frames.append(Frame(opcode: first & 0x0F, payload: payload))
-            }
-            received.discardReadBytes()
-            return frames
-        }
+        /// Whole server frames at the front of `received`.
+        private func parse() -> [ServerFrame] { ServerFrame.take(from: &received) }
     }
 }

@@ -190,8 +190,8 @@ final class Flag: Sendable {
                 DirectWebSocketFrameTests.handshake.replacingOccurrences(of: "\r\n\r\n", with: "\r\n\(extensions)\r\n"))
             try await raw.read(until: { $0.contains("\r\n\r\n") })
             #expect(raw.received.hasPrefix("HTTP/1.1 101"))
-            let subscribe = DirectWebSocketFrameTests.frame(
-                opcode: 0x1, payload: Array(#"{"type":"subscribe","payload":{"channels":["topology"]}}"#.utf8))
+            let subscribe = clientFrame(
+                0x1, Array(#"{"type":"subscribe","payload":{"channels":["topology"]}}"#.utf8))
             // One write of 400 requests, then never read.
             try await raw.send(bytes: Array((0..<400).map { _ in subscribe }.joined()))
             // The 16 MiB of unread answers are counted before compression, so
