@@ -12,7 +12,7 @@ struct InfraRoutes {
     let configuration: ServerConfiguration
 
     func register(on router: Router<GestaltRequestContext>) {
-        let store = store, registry = registry, fanout = fanout, stats = registry.stats, configuration = configuration
+        let store = store, registry = registry, fanout = fanout, configuration = configuration
         let api = router.group("api/infra")
 
         api.get("topology") { request, context -> Response in
@@ -41,12 +41,9 @@ struct InfraRoutes {
 
         api.get("events/stream") { request, context -> Response in
             let filter = try QueryParsing.eventFilter(request, context)
-            let feed = EventFeed(
-                store: store, filter: filter, resumeFrom: QueryParsing.lastEventID(request),
-                options: configuration.stream, stats: stats
-            )
-            return SSEResponse.make(
-                request: request, context: context, registry: registry, channel: .events, feed: feed)
+            return SSEResponse.events(
+                request: request, context: context, registry: registry, fanout: fanout, filter: filter,
+                resumeFrom: QueryParsing.lastEventID(request), options: configuration.stream)
         }
 
         api.get("entities/**") { _, context -> Response in

@@ -52,14 +52,7 @@ enum SSEResponse {
         chunked: Bool = false,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) -> (StreamConnection, EventLoopFuture<DisconnectReason>) {
-        let connection = registry.register(
-            transport: .sse, channels: [.topology], sessionID: sessionID,
-            closer: { reason in
-                // A full socket is released only by closing it.
-                if reason == .stuck { network.close(promise: nil) }
-                network.pipeline.fireUserInboundEventTriggered(FanoutEnd(reason))
-            }
-        )
+        let connection = register(channel: network, stream: .topology, sessionID: sessionID, registry: registry)
         let ended = fanout.start(
             filter: filter, delta: delta, resumeFrom: resumeFrom, options: options, channel: network,
             connection: connection,
@@ -68,7 +61,44 @@ enum SSEResponse {
         return (connection, ended)
     }
 
-    /// Serves a feed (events, graph events, alerts), registered on `channel`;
+    /// Serves the events stream from the fan-out, as `topology` serves its stream.
+    static func events(
+        request: Request, context: GestaltRequestContext, registry: StreamRegistry, fanout: TopologyFanout,
+        filter: EventFilter, resumeFrom: UInt64?, options: StreamOptions
+    ) -> Response {
+        let network = context.channel
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let connection = register(
+                    channel: network, stream: .events, sessionID: request.uri.queryParameters.get("session_id"),
+                    registry: registry)
+                let ended = fanout.startEvents(
+                    filter: filter, resumeFrom: resumeFrom, options: options, channel: network,
+                    connection: connection,
+                    write: { buffer in network.write(HTTPResponsePart.body(buffer), promise: nil) })
+                connection.deregister((try? await ended.get()) ?? .transportError)
+                // Throws when the client is gone; Hummingbird then drops the connection.
+                try await writer.finish(nil)
+            })
+    }
+
+    /// A fan-out client in the registry: its disconnect ends the stream
+    /// through the pipeline (`FanoutEnd`), and a stuck one is closed.
+    private static func register(
+        channel network: any Channel, stream: StreamChannel, sessionID: String?, registry: StreamRegistry
+    ) -> StreamConnection {
+        registry.register(
+            transport: .sse, channels: [stream], sessionID: sessionID,
+            closer: { reason in
+                // A full socket is released only by closing it.
+                if reason == .stuck { network.close(promise: nil) }
+                network.pipeline.fireUserInboundEventTriggered(FanoutEnd(reason))
+            }
+        )
+    }
+
+    /// Serves a feed (graph events, alerts), registered on `channel`;
     /// the registry or the client going away cancels it.
     static func make(
         request: Request,

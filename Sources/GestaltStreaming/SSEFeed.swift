@@ -15,5 +15,3 @@ package protocol SSEFeed: Sendable {
 extension SSEFeed {
     package var deliver: (@Sendable (BroadcastMessage) -> Void)? { nil }
 }
-
-extension EventFeed: SSEFeed {}

@@ -22,14 +22,24 @@ package struct FanoutEnd: Sendable {
     }
 }
 
-/// One SSE client of the fan-out. It sits first in its channel's pipeline,
-/// so it hears when the socket drains, when the client half-closes, and when
-/// the channel goes, without a task of its own.
+/// One SSE client of the fan-out, of the topology or of the events. It sits
+/// first in its channel's pipeline, so it hears when the socket drains, when
+/// the client half-closes, and when the channel goes, without a task of its own.
 final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, FanoutMember {
     typealias InboundIn = NIOAny
 
+    /// What the client follows.
+    enum Feed {
+        case topology(TopologyCursor)
+        case events(EventCursor)
+    }
+
     private let channel: any Channel
-    private var cursor: TopologyCursor
+    /// One of the two is set (`Feed`); apart, so each is mutated in place
+    /// (a cursor taken out of an enum and put back is copied on write).
+    private var topology: TopologyCursor?
+    private var events: EventCursor?
+    private let keepalive: Duration
     private let connection: StreamConnection
     private let stats: StreamStats
     /// Deltas go out as shared, pre-framed HTTP chunks through this handler's
@@ -49,12 +59,16 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
     var fanoutIndex: Int?
 
     init(
-        channel: any Channel, cursor: TopologyCursor, connection: StreamConnection, stats: StreamStats,
+        channel: any Channel, feed: Feed, keepalive: Duration, connection: StreamConnection, stats: StreamStats,
         chunked: Bool, write: @escaping @Sendable (ByteBuffer) -> Void, clients: LoopClients,
         done: EventLoopPromise<DisconnectReason>
     ) {
         self.channel = channel
-        self.cursor = cursor
+        switch feed {
+        case .topology(let cursor): topology = cursor
+        case .events(let cursor): events = cursor
+        }
+        self.keepalive = keepalive
         self.connection = connection
         self.stats = stats
         self.chunked = chunked
@@ -79,7 +93,7 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
         // Joined batches go past the socket's writability check in one write,
         // so their bytes are bounded too: a resync `full` ends the turn.
         while batches < Self.batchesPerTurn, (out?.readableBytes ?? 0) < Self.joinedBytesPerTurn,
-            let batch = pass.sseBatch(for: &cursor, stats: stats, chunked: chunked)
+            let batch = nextBatch(&pass)
         {
             if out == nil {
                 out = batch.buffer
@@ -89,11 +103,15 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
             }
             messages += batch.messages
             batches += 1
-            pass.delivered.add(messages: batch.messages, bytes: batch.buffer.readableBytes, oldest: batch.oldest)
         }
         if let out {
             send(out)
-            connection.delivered(revision: cursor.revision, messages: messages, bytes: out.readableBytes)
+            if let topology {
+                connection.delivered(revision: topology.revision, messages: messages, bytes: out.readableBytes)
+            } else if let events {
+                connection.progressed(eventSeq: events.seq)
+                connection.writeFinished(messages: messages, bytes: out.readableBytes)
+            }
             lastWrite = now
             // Still behind with room in the socket: take another turn after
             // the other work queued on this loop, instead of hogging it.
@@ -101,11 +119,24 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
             if turnFull, channel.isWritable {
                 channel.eventLoop.assumeIsolated().execute { self.clients.pump(self) }
             }
-        } else if now - lastWrite >= cursor.options.keepalive {
+        } else if now - lastWrite >= keepalive {
             send(chunked ? Self.keepaliveChunk : Self.keepalive)
             lastWrite = now
         }
     }
+
+    /// The feed's next batch; nil when the client is up to date. Topology
+    /// batches are shared in the pass, and tallied there.
+    private func nextBatch(_ pass: inout FanoutPass) -> (buffer: ByteBuffer, messages: Int)? {
+        if topology != nil {
+            guard let batch = pass.sseBatch(for: &topology!, stats: stats, chunked: chunked) else { return nil }
+            pass.delivered.add(messages: batch.messages, bytes: batch.buffer.readableBytes, oldest: batch.oldest)
+            return (batch.buffer, batch.messages)
+        }
+        return events?.next()
+    }
+
+    var fanoutWantsEvents: Bool { events != nil }
 
     /// One write and flush: pre-framed bytes from this handler's place in
     /// the pipeline (it sits first, so they pass no other handler), or a body

@@ -103,6 +103,49 @@ package final class TopologyFanout: Sendable {
         chunked: Bool,
         write: @escaping @Sendable (ByteBuffer) -> Void
     ) -> EventLoopFuture<DisconnectReason> {
+        admit(
+            channel: channel, connection: connection, keepalive: cursor.options.keepalive, chunked: chunked,
+            write: write
+        ) {
+            var cursor = cursor
+            let frames = TopologyOpening.frames(
+                cursor: &cursor, resumeFrom: resumeFrom, recorded: recorded, stats: self.stats)
+            connection.progressed(revision: cursor.revision)
+            return (frames.map { ($0.buffer, $0.messages) }, .topology(cursor))
+        }
+    }
+
+    /// Serves one SSE client of the events stream from its channel's event
+    /// loop, as `start` serves a topology client: the opening (`retry`,
+    /// `connected`, the missed events of a resume), then each new event the
+    /// filter admits and keepalives, handed to `write` as body chunks. A
+    /// client whose socket is full is skipped until it drains; one that
+    /// falls out of the retained window skips to now.
+    package func startEvents(
+        filter: EventFilter, resumeFrom: UInt64?, options: StreamOptions, channel: any Channel,
+        connection: StreamConnection, write: @escaping @Sendable (ByteBuffer) -> Void
+    ) -> EventLoopFuture<DisconnectReason> {
+        stats.opened(.events)
+        let ended = admit(
+            channel: channel, connection: connection, keepalive: options.keepalive, chunked: false, write: write
+        ) {
+            var cursor = EventCursor(store: self.store, filter: filter, options: options, stats: self.stats)
+            let opening = cursor.opening(resumeFrom: resumeFrom)
+            connection.progressed(eventSeq: cursor.seq)
+            return ([opening], .events(cursor))
+        }
+        ended.whenComplete { [stats] _ in stats.closed(.events) }
+        return ended
+    }
+
+    /// On the channel's loop: writes the stream's opening (made by `open`
+    /// there), then puts a client for its feed first in the pipeline and
+    /// among the loop's members. The future tells why the stream ended.
+    private func admit(
+        channel: any Channel, connection: StreamConnection, keepalive: Duration, chunked: Bool,
+        write: @escaping @Sendable (ByteBuffer) -> Void,
+        open: @escaping @Sendable () -> (frames: [(buffer: ByteBuffer, messages: Int)], feed: FanoutClient.Feed)
+    ) -> EventLoopFuture<DisconnectReason> {
         let loop = channel.eventLoop
         let promise = loop.makePromise(of: DisconnectReason.self)
         loop.execute {
@@ -110,18 +153,15 @@ package final class TopologyFanout: Sendable {
             guard channel.isActive else { promise.succeed(.clientClosed); return }
             // Closed by the registry before the client was in the pipeline to hear it.
             if let reason = connection.disconnectReason { promise.succeed(reason); return }
-            var cursor = cursor
-            for frame in TopologyOpening.frames(
-                cursor: &cursor, resumeFrom: resumeFrom, recorded: recorded, stats: self.stats)
-            {
+            let (frames, feed) = open()
+            for frame in frames {
                 write(frame.buffer)
                 connection.writeFinished(messages: frame.messages, bytes: frame.buffer.readableBytes)
             }
             channel.flush()
-            connection.progressed(revision: cursor.revision)
             let clients = self.clients(on: loop)
             let client = FanoutClient(
-                channel: channel, cursor: cursor, connection: connection, stats: self.stats,
+                channel: channel, feed: feed, keepalive: keepalive, connection: connection, stats: self.stats,
                 chunked: chunked, write: write, clients: clients, done: promise
             )
             do {
