@@ -2,7 +2,6 @@ package import GestaltEngine
 package import GestaltStreaming
 package import Hummingbird
 import HummingbirdCore
-import HummingbirdWebSocket
 package import Logging
 package import ServiceLifecycle
 import UnixSignals
@@ -103,30 +102,18 @@ package struct GestaltServer: Sendable {
         return router
     }
 
-    /// The router that answers WebSocket upgrades other than `/api/infra/ws`
-    /// (Constellation's `/ws`; the realtime socket is served by `DirectStreams`);
-    /// kept apart from the HTTP router so upgrade requests never run the HTTP middleware.
-    package func makeWebSocketRouter() -> Router<GestaltRequestContext> {
-        let router = Router(context: GestaltRequestContext.self)
-        if let verifier = configuration.auth {
-            router.add(middleware: AccessMiddleware(verifier: verifier))
-        }
-        constellationRoutes.register(upgradesOn: router)
-        return router
-    }
-
     private var constellationRoutes: ConstellationRoutes {
         ConstellationRoutes(store: store, registry: registry, configuration: configuration)
     }
 
     private var webSocketRoutes: WebSocketRoutes { WebSocketRoutes() }
 
-    /// Connections whose first request opens the topology stream or the
-    /// realtime WebSocket are served directly (`DirectStreams`); all others
-    /// by Hummingbird (with the upgrade to Constellation's WebSocket).
+    /// Connections whose first request opens the topology stream or a
+    /// WebSocket (realtime or Constellation's) are served directly
+    /// (`DirectStreams`); all others by Hummingbird's HTTP/1.1 channel, which
+    /// upgrades nothing (a later request on a kept-alive connection that asks
+    /// to upgrade gets the router's 426).
     private var serverBuilder: HTTPServerBuilder {
-        let webSocketResponder = makeWebSocketRouter().buildResponder()
-        let webSocket = configuration.webSocket.serverConfiguration
         let direct = DirectStreams(
             session: .init(
                 store: store, registry: registry, fanout: fanout, heartbeat: heartbeat,
@@ -134,8 +121,7 @@ package struct GestaltServer: Sendable {
             ), enabled: configuration.auth == nil, verifier: configuration.auth)
         return HTTPServerBuilder { responder in
             StreamDispatchChannel(
-                inner: HTTP1WebSocketUpgradeChannel(
-                    responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: webSocket)),
+                inner: HTTP1Channel(responder: responder),
                 direct: direct, gate: configuration.auth
             )
         }

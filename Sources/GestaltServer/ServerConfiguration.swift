@@ -15,7 +15,7 @@ package struct ServerConfiguration: Sendable {
     /// A client whose write has been blocked this long is disconnected.
     package var stuckTimeout: Duration = .seconds(30)
     /// How long `run` lets a graceful shutdown take before it exits anyway.
-    /// hummingbird-websocket handles the server's quiesce only once a
+    /// Hummingbird's HTTP channel handles the server's quiesce only once a
     /// connection has sent a request, so a connection opened and left silent
     /// (a browser's preconnect, a TCP health probe) would otherwise hold the
     /// shutdown open until the peer closes it.

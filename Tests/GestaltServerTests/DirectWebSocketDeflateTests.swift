@@ -184,7 +184,10 @@ import Testing
         let fanout: TopologyFanout
         private var received = ByteBuffer()
 
-        init(store: TopologyStore, deflate: DeflateAgreement? = DeflateAgreement()) throws {
+        init(
+            store: TopologyStore, deflate: DeflateAgreement? = DeflateAgreement(),
+            constellation: ConstellationMessage.Tagging? = nil
+        ) throws {
             let stats = StreamStats()
             fanout = TopologyFanout(store: store, stats: stats)
             let services = DirectWebSocketSession.Services(
@@ -194,7 +197,9 @@ import Testing
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 64 * 1024)))
-            try pipeline.addHandler(DirectWebSocketSession(services: services, sessionID: nil, deflate: deflate))
+            try pipeline.addHandler(
+                DirectWebSocketSession(
+                    services: services, sessionID: nil, deflate: deflate, constellation: constellation))
             channel.embeddedEventLoop.run()
         }
 
@@ -208,18 +213,7 @@ import Testing
 
         /// A masked client frame.
         func sendFrame(_ opcode: UInt8, _ payload: [UInt8], fin: Bool = true, rsv1: Bool = false) throws {
-            let mask: [UInt8] = [7, 1, 9, 4]
-            var frame = ByteBuffer()
-            frame.writeInteger((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode)
-            if payload.count < 126 {
-                frame.writeInteger(0x80 | UInt8(payload.count))
-            } else {
-                frame.writeInteger(UInt8(0x80 | 126))
-                frame.writeInteger(UInt16(payload.count))
-            }
-            frame.writeBytes(mask)
-            frame.writeBytes(payload.enumerated().map { $0.element ^ mask[$0.offset % 4] })
-            try channel.writeInbound(frame)
+            try channel.writeInbound(ByteBuffer(bytes: clientFrame(opcode, payload, fin: fin, rsv1: rsv1)))
             channel.embeddedEventLoop.run()
         }
 
@@ -230,58 +224,20 @@ import Testing
 
         /// The server's text messages written since the last call, inflated.
         func messages() throws -> [Message] {
-            var messages: [Message] = []
-            var current: (bytes: ByteBuffer, compressed: Bool)?
-            for frame in try frames() where frame.opcode == 0x1 || frame.opcode == 0x0 {
-                var payload = frame.payload
-                if frame.opcode == 0x1 { current = (ByteBuffer(), frame.rsv1) }
-                current!.bytes.writeBuffer(&payload)
-                guard frame.fin, let message = current else { continue }
-                var text = message.bytes
-                if message.compressed {
-                    // The server keeps no context: each message inflates alone.
-                    var inflated = ByteBuffer()
-                    try MessageInflater(agreement: DeflateAgreement(clientNoContextTakeover: true))
-                        .inflate(message.bytes, fin: true, onto: &inflated, limit: 1 << 24)
-                    text = inflated
-                }
-                messages.append(Message(text: String(buffer: text), compressed: message.compressed))
-                current = nil
+            try ServerFrame.messages(try frames()).map {
+                Message(text: String(buffer: $0.text), compressed: $0.compressed)
             }
-            return messages
         }
 
         /// The code of the server's close frame, if it sent one.
         func closeCode() -> UInt16? {
-            guard let frames = try? frames(), let close = frames.first(where: { $0.opcode == 0x8 }) else { return nil }
-            return close.payload.getInteger(at: close.payload.readerIndex, as: UInt16.self)
+            (try? frames())?.first { $0.opcode == 0x8 }?.closeCode
         }
 
         /// The server's whole frames written since the last call.
-        func frames() throws -> [(fin: Bool, rsv1: Bool, opcode: UInt8, payload: ByteBuffer)] {
+        func frames() throws -> [ServerFrame] {
             while var buffer = try channel.readOutbound(as: ByteBuffer.self) { received.writeBuffer(&buffer) }
-            var frames: [(fin: Bool, rsv1: Bool, opcode: UInt8, payload: ByteBuffer)] = []
-            var reader = received
-            while reader.readableBytes >= 2 {
-                let start = reader.readerIndex
-                let first = reader.readInteger(as: UInt8.self)!, second = reader.readInteger(as: UInt8.self)!
-                var length = Int(second & 0x7F)
-                if length == 126 {
-                    guard let long = reader.readInteger(as: UInt16.self) else {
-                        reader.moveReaderIndex(to: start); break
-                    }
-                    length = Int(long)
-                } else if length == 127 {
-                    guard let long = reader.readInteger(as: UInt64.self) else {
-                        reader.moveReaderIndex(to: start); break
-                    }
-                    length = Int(long)
-                }
-                guard let payload = reader.readSlice(length: length) else { reader.moveReaderIndex(to: start); break }
-                frames.append((first & 0x80 != 0, first & 0x40 != 0, first & 0x0F, payload))
-            }
-            received = reader.slice()
-            return frames
+            return ServerFrame.take(from: &received)
         }
     }
 }

@@ -60,7 +60,7 @@ import Testing
 
     static func routed() -> Set<Row> {
         let server = makeServer()
-        let routes = server.makeRouter().routes + server.makeWebSocketRouter().routes
+        let routes = server.makeRouter().routes
         return Set(routes.map { Row(method: $0.method.rawValue, path: normalized($0.path.description)) })
     }
 

@@ -13,10 +13,9 @@ import Logging
 /// Browsers' EventSource and WebSocket cannot set headers, so the token may
 /// also come as the `access_token` query parameter; the header wins.
 ///
-/// A WebSocket upgrade is judged earlier, by `UpgradeGate`, so that a
-/// refusal is an HTTP answer; on the upgrade router this middleware sets
-/// the identity, and a refusal there (only for a head the gate could not
-/// read) is hummingbird-websocket's empty 400.
+/// A WebSocket upgrade is judged earlier, by `UpgradeGate` and
+/// `DirectUpgradeAuth`, so that a refusal is an HTTP answer; an upgrade the
+/// direct path does not take reaches the router as a plain GET (426).
 package struct AccessMiddleware: AuthenticatorMiddleware {
     package typealias Context = GestaltRequestContext
     package typealias Identity = Principal

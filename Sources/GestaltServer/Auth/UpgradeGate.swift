@@ -9,10 +9,9 @@ import NIOCore
 /// or one the route does not allow, gets the HTTP 401 or 403 with the API's
 /// JSON error body that every other route gives, and the connection closes.
 ///
-/// This cannot be left to the upgrade router's middleware: there a refusal
-/// becomes hummingbird-websocket's empty 400. Only a connection's first
-/// request can upgrade (a later one is redirected to a new connection), so
-/// judging the first one covers every WebSocket route. Anything else, and a
+/// Only a connection's first request can upgrade (every WebSocket is served
+/// by `DirectStreams`; a later one gets the router's 426), so judging the
+/// first one covers every WebSocket route. Anything else, and a
 /// head this strict reader does not take (`RequestHead`), passes on as it came.
 final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer

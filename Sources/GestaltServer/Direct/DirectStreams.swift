@@ -11,7 +11,8 @@ import NIOHTTP1
 import NIOWebSocket
 
 /// Answers a connection whose first request opens a stream, the topology
-/// SSE stream or the WebSocket (every WebSocket session is served here), without Hummingbird: the fan-out serves it
+/// SSE stream or a WebSocket (every WebSocket session is served here,
+/// Constellation's `/ws` included), without Hummingbird: the fan-out serves it
 /// from the event loop, so the connection keeps no task and only a short
 /// pipeline. That is what holds an idle stream client to a few KiB of
 /// server memory (issue 5 asks ≤ 10 KiB).
@@ -33,15 +34,21 @@ struct DirectStreams: Sendable {
     /// A request this type serves.
     enum Request {
         case topology(filter: TopologyFilter, delta: DeltaForm, resumeFrom: UInt64?, sessionID: String?)
-        case webSocket(HTTPRequestHead, sessionID: String?, deflate: DeflateAgreement?, token: String?)
+        /// `constellation`: Constellation's `/ws` with its tagging, else the realtime protocol.
+        case webSocket(
+            HTTPRequestHead, sessionID: String?, deflate: DeflateAgreement?, token: String?,
+            constellation: ConstellationMessage.Tagging?)
     }
 
     static let topologyRoute = "/api/infra/topology/stream"
     static let webSocketRoute = "/api/infra/ws"
     /// Seed 004's client path: the same WebSocket, the same envelope.
     static let realtimeRoute = "/v1/realtime"
-    private static let requestLines = [topologyRoute, webSocketRoute, realtimeRoute].map { Array("GET \($0)".utf8) }
-    private static let webSocketLines = [webSocketRoute, realtimeRoute].map { Array("GET \($0)".utf8) }
+    /// Constellation's WebSocket (design doc 003), with its own messages.
+    static let constellationRoute = "/ws"
+    private static let webSocketRoutes = [webSocketRoute, realtimeRoute, constellationRoute]
+    private static let requestLines = ([topologyRoute] + webSocketRoutes).map { Array("GET \($0)".utf8) }
+    private static let webSocketLines = webSocketRoutes.map { Array("GET \($0)".utf8) }
 
     /// Whether a request starting with `bytes` may be one to serve directly;
     /// nil until enough has arrived to tell.
@@ -71,7 +78,13 @@ struct DirectStreams: Sendable {
             else { return nil }
             let resumeFrom = (head.header("last-event-id") ?? query.get("last_event_id")).flatMap(QueryParsing.eventID)
             return .topology(filter: filter, delta: delta, resumeFrom: resumeFrom, sessionID: sessionID)
-        case Self.webSocketRoute, Self.realtimeRoute:
+        case Self.webSocketRoute, Self.realtimeRoute, Self.constellationRoute:
+            // `tagging` picks serde's encoding of Constellation's enum; another value is the router's to refuse.
+            var constellation: ConstellationMessage.Tagging?
+            if head.path == Self.constellationRoute {
+                constellation = ConstellationMessage.Tagging(rawValue: query.get("tagging") ?? "external")
+                guard constellation != nil else { return nil }
+            }
             guard head.header("upgrade")?.lowercased() == "websocket",
                 head.header("connection")?.lowercased().split(separator: ",").contains(where: {
                     $0.trimmingCharacters(in: .whitespaces) == "upgrade"
@@ -85,7 +98,8 @@ struct DirectStreams: Sendable {
             return .webSocket(
                 HTTPRequestHead(version: .http1_1, method: .GET, uri: head.target, headers: headers),
                 sessionID: sessionID, deflate: deflate,
-                token: DirectUpgradeAuth.token(in: head, queryToken: query.get("access_token")))
+                token: DirectUpgradeAuth.token(in: head, queryToken: query.get("access_token")),
+                constellation: constellation)
         default:
             return nil
         }
@@ -97,11 +111,11 @@ struct DirectStreams: Sendable {
         switch request {
         case .topology(let filter, let delta, let resumeFrom, let sessionID):
             serveTopology(filter: filter, delta: delta, resumeFrom: resumeFrom, sessionID: sessionID, channel: channel)
-        case .webSocket(let head, let sessionID, let deflate, let token):
+        case .webSocket(let head, let sessionID, let deflate, let token, let constellation):
             guard let verifier else {
                 return upgrade(
-                    head, sessionID: sessionID, deflate: deflate, restriction: .none, channel: channel,
-                    leftover: leftover)
+                    head, sessionID: sessionID, deflate: deflate, restriction: .none, constellation: constellation,
+                    channel: channel, leftover: leftover)
             }
             // `UpgradeGate` has refused a bad token already; this check finds
             // the token's restriction (and refuses, the same way, a token that
@@ -114,8 +128,8 @@ struct DirectStreams: Sendable {
                     switch access {
                     case .success(let restriction):
                         upgrade(
-                            head, sessionID: sessionID, deflate: deflate, restriction: restriction, channel: channel,
-                            leftover: leftover)
+                            head, sessionID: sessionID, deflate: deflate, restriction: restriction,
+                            constellation: constellation, channel: channel, leftover: leftover)
                     case .failure(let failure):
                         channel.writeAndFlush(UpgradeGate.response(refusing: failure)).whenComplete { _ in
                             channel.close(promise: nil)
@@ -162,7 +176,8 @@ struct DirectStreams: Sendable {
     /// accept value), then puts the frame codec and the session in the pipeline.
     private func upgrade(
         _ head: HTTPRequestHead, sessionID: String?, deflate: DeflateAgreement?,
-        restriction: AccessRestriction, channel: any Channel, leftover: ByteBuffer?
+        restriction: AccessRestriction, constellation: ConstellationMessage.Tagging?, channel: any Channel,
+        leftover: ByteBuffer?
     ) {
         guard channel.isActive else { return }
         let maxFrame = session.options.maxMessageBytes
@@ -196,12 +211,13 @@ struct DirectStreams: Sendable {
                     try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrame)))
                     try pipeline.addHandler(
                         DirectWebSocketSession(
-                            services: services, sessionID: sessionID, deflate: deflate, restriction: restriction))
+                            services: services, sessionID: sessionID, deflate: deflate, restriction: restriction,
+                            constellation: constellation))
                 } catch {
                     channel.close(promise: nil)
                     return
                 }
-                Self.served(Self.webSocketRoute, status: 101)
+                Self.served(constellation == nil ? Self.webSocketRoute : Self.constellationRoute, status: 101)
                 if let leftover, leftover.readableBytes > 0 {
                     channel.pipeline.syncOperations.fireChannelRead(NIOAny(leftover))
                 }

@@ -9,8 +9,9 @@ import NIOWebSocket
 /// passes (`FanoutMember`) send updates, broadcasts and pings. The protocol's
 /// state lives in I/O-free parts (`SessionSubscriptions`, `PingSchedule`,
 /// `InvalidMessageBudget`, `MessageInflater`); this handler moves frames.
-/// It is the only WebSocket session of the realtime channel, with or
-/// without permessage-deflate (`DeflateAgreement`).
+/// It is the only WebSocket session of the server, with or without
+/// permessage-deflate (`DeflateAgreement`): the realtime protocol's, and
+/// Constellation's `/ws` (`ConstellationFeed` in place of the subscriptions).
 ///
 /// It frames what it sends itself (`WebSocketWire`), so a pass writes one
 /// buffer per session, and unfiltered sessions at the same revision share the
@@ -50,6 +51,9 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     private var context: ChannelHandlerContext?
     private var connection: StreamConnection?
     private var subscriptions: SessionSubscriptions?
+    /// Set for Constellation's `/ws`: its messages instead of the realtime protocol's.
+    private let constellationTagging: ConstellationMessage.Tagging?
+    private var constellation: ConstellationFeed?
     private var pings: PingSchedule
     private var budget: InvalidMessageBudget
     private var heartbeatToken: UInt64?
@@ -80,9 +84,10 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
 
     init(
         services: Services, sessionID: String?, deflate: DeflateAgreement? = nil,
-        restriction: AccessRestriction = .none
+        restriction: AccessRestriction = .none, constellation: ConstellationMessage.Tagging? = nil
     ) {
         self.services = services
+        self.constellationTagging = constellation
         self.sessionID = sessionID
         self.deflate = deflate
         self.restriction = restriction
@@ -100,7 +105,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         }
         let me = NIOLoopBound(self, eventLoop: loop)
         let connection = services.registry.register(
-            transport: .websocket, channels: [], sessionID: sessionID,
+            transport: .websocket, channels: constellationTagging == nil ? [] : [.topology], sessionID: sessionID,
             closer: { reason in loop.execute { me.value.end(reason) } },
             // Broadcasts (churn notices, alerts, job messages) name entities
             // and namespaces that no filter narrows: a restricted token gets none.
@@ -109,10 +114,22 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             }
         )
         self.connection = connection
-        subscriptions = SessionSubscriptions(
-            store: services.store, stream: services.stream, stats: services.registry.stats, connection: connection)
-        subscriptions?.restriction = restriction
         heartbeatToken = services.heartbeat.join(LoopPing(session: me))
+        if let constellationTagging {
+            // Constellation's client is sent its `FullState` at once, unasked.
+            var feed = ConstellationFeed(
+                store: services.store, tagging: constellationTagging, options: services.stream,
+                stats: services.registry.stats)
+            var batch = OutgoingBatch()
+            batch.add(raw: feed.fullState())
+            connection.progressed(revision: feed.revision)
+            constellation = feed
+            send(batch, context: context)
+        } else {
+            subscriptions = SessionSubscriptions(
+                store: services.store, stream: services.stream, stats: services.registry.stats, connection: connection)
+            subscriptions?.restriction = restriction
+        }
         services.fanout.join(self, on: loop)
     }
 
@@ -215,6 +232,8 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         }
         guard fin else { return }
         assembling = nil
+        // Constellation's protocol is text only: anything else is not for it.
+        if constellation != nil, message.opcode == .binary { return }
         let request: SessionInbox.Request
         if message.opcode == .binary {
             request = .binaryNotSupported
@@ -222,22 +241,33 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             guard let text = String(validating: message.bytes.readableBytesView, as: UTF8.self) else {
                 return fail(.dataInconsistentWithMessage, "text message is not valid UTF-8", .policyViolation)
             }
+            if let constellation {
+                // `Ping` is answered; Constellation's client sends nothing else we act on.
+                guard let pong = constellation.answer(text), let context, !answersPileUp(context) else { return }
+                var batch = OutgoingBatch()
+                batch.add(raw: pong)
+                return send(batch, context: context)
+            }
             guard let answer = SessionInbox.Request(text: text) else { return }
             request = answer
         }
         if request.isError, budget.spend() {
             return fail(.policyViolation, "too many invalid messages", .policyViolation)
         }
-        guard let context, subscriptions != nil else { return }
-        // Reads are held while the socket is full, but one read can bring
-        // many requests: answers piling up unread are bounded.
-        if !context.channel.isWritable,
+        guard let context, subscriptions != nil, !answersPileUp(context) else { return }
+        answer(request, context: context)
+    }
+
+    /// Reads are held while the socket is full, but one read can bring many
+    /// requests: answers piling up unread are bounded. True (and the
+    /// session failed) past the bound.
+    private func answersPileUp(_ context: ChannelHandlerContext) -> Bool {
+        guard !context.channel.isWritable,
             let queued = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
             max(queued, unreadAnswerBytes) > Self.maxQueuedAnswerBytes
-        {
-            return fail(.policyViolation, "too many requests while not reading the answers", .policyViolation)
-        }
-        answer(request, context: context)
+        else { return false }
+        fail(.policyViolation, "too many requests while not reading the answers", .policyViolation)
+        return true
     }
 
     /// Answers a request, in the order they came. A topology resume older
@@ -318,18 +348,30 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     // MARK: Writing
 
     func fanoutPass(_ pass: inout FanoutPass) {
-        guard ending == nil, let context, let connection, var subscriptions else { return }
+        guard ending == nil, let context, let connection else { return }
         guard context.channel.isWritable else {
             if !blocked { blocked = true; connection.writeStarted(bytes: 0) }
             return
         }
         if blocked { blocked = false; connection.writeFinished(messages: 0, bytes: 0) }
         var batch = OutgoingBatch()
-        for message in broadcasts { batch.add(message) }
+        for message in broadcasts {
+            if let constellation {
+                if let translated = constellation.translate(message) { batch.add(raw: translated) }
+            } else {
+                batch.add(message)
+            }
+        }
         broadcasts.removeAll()
         if pingDue {
             pingDue = false
-            guard pings.ping(signsOfLife: signsOfLife, into: &batch) else { return end(.heartbeatTimeout) }
+            // Constellation's client gets the control ping only: its protocol has no `ping` envelope.
+            var applicationPing = OutgoingBatch()
+            let alive =
+                constellation == nil
+                ? pings.ping(signsOfLife: signsOfLife, into: &batch)
+                : pings.ping(signsOfLife: signsOfLife, into: &applicationPing)
+            guard alive else { return end(.heartbeatTimeout) }
             // The control ping: its pong (a frame, so a sign of life) comes
             // from the client's WebSocket library, even from a client that
             // never sends a message of its own. `send` flushes it.
@@ -337,6 +379,8 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         } else {
             pings.heard(signsOfLife: signsOfLife)
         }
+        if constellation != nil { return passConstellation(batch, connection: connection, context: context) }
+        guard var subscriptions else { return }
         var topology: FramedBatch?
         let stats = services.registry.stats, fragment = options.outboundFragmentBytes
         subscriptions.pullTopology { cursor in
@@ -353,6 +397,31 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             loop.assumeIsolated().execute { self.services.fanout.pump(self, on: loop) }
         }
     }
+
+    /// Constellation's share of a pass: its messages for the changes past
+    /// its cursor, at most `batchesPerTurn` steps, after `batch`.
+    private func passConstellation(
+        _ batch: OutgoingBatch, connection: StreamConnection, context: ChannelHandlerContext
+    ) {
+        guard var feed = constellation else { return }
+        constellation = nil  // so the feed's cursor is not copied on write
+        var batch = batch, steps = 0
+        while steps < Self.batchesPerTurn, let messages = feed.next() {
+            for message in messages { batch.add(raw: message) }
+            steps += 1
+        }
+        let behind = services.store.revision > feed.revision
+        connection.progressed(revision: feed.revision)
+        constellation = feed
+        send(batch, context: context)
+        if behind, context.channel.isWritable {
+            let loop = context.eventLoop
+            loop.assumeIsolated().execute { self.services.fanout.pump(self, on: loop) }
+        }
+    }
+
+    /// Steps of Constellation's cursor one pass takes before others get a turn.
+    private static let batchesPerTurn = 8
 
     func fanoutFinish(_ reason: DisconnectReason) { end(reason) }
 

@@ -26,6 +26,13 @@ struct OutgoingBatch {
         finish(from: start)
     }
 
+    /// A message of another protocol (Constellation's), sent as it is.
+    mutating func add(raw json: [UInt8]) {
+        let start = buffer.writerIndex
+        buffer.writeBytes(json)
+        frames.append(start..<buffer.writerIndex)
+    }
+
     /// The frame's bytes, a slice of the batch's buffer.
     func slice(_ range: Range<Int>) -> ByteBuffer { buffer.getSlice(at: range.lowerBound, length: range.count)! }
 

@@ -13,14 +13,11 @@ package struct WebSocketOptions: Sendable {
     /// More invalid messages than this within `invalidMessageWindow` close with 1008.
     package var invalidMessageLimit: Int = 10
     package var invalidMessageWindow: Duration = .seconds(10)
-    /// Requests (pings, subscribes) a client may have waiting for an answer;
-    /// more means it sends without reading, and it is closed with 1008.
-    package var maxPendingRequests: Int = 256
     /// Broadcasts held for a client that is busy writing; older ones are dropped.
     package var maxPendingBroadcasts: Int = 64
     /// How long to wait for the client's close frame after ours.
     package var closeTimeout: Duration = .seconds(5)
-    /// Offer permessage-deflate (used when the build links HummingbirdWSCompression).
+    /// Accept permessage-deflate when a client offers it (`DeflateAgreement`).
     package var compression: Bool = true
 
     package init() {}
