@@ -6,6 +6,7 @@ Last-Event-ID and gets exactly what it missed: no loss, no duplicate, no full.
 A nats-server restart loses nothing either."""
 import http.client
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -25,7 +26,14 @@ def wait_for(what, condition, timeout=60):
 class Process:
     def __init__(self, *args, ready_path=None, port=None):
         self.port = port
-        self.proc = subprocess.Popen(list(args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # GESTALT_PROCESS_LOGS=DIR keeps each process's output there (to read after a failure).
+        logs = os.environ.get("GESTALT_PROCESS_LOGS")
+        out = subprocess.DEVNULL
+        if logs:
+            os.makedirs(logs, exist_ok=True)
+            name = f"{len(os.listdir(logs)):02}-{os.path.basename(args[0])}-{args[1]}"
+            out = open(os.path.join(logs, f"{name}.log"), "wb")
+        self.proc = subprocess.Popen(list(args), stdout=out, stderr=subprocess.STDOUT)
 
     def stop(self):
         if self.proc.poll() is None:
