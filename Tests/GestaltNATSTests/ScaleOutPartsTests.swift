@@ -88,6 +88,42 @@ extension ScaleOutTests {
         #expect(edge.backlog(after: ClusterReplica.revision(ofSequence: 10)) == nil)
     }
 
+    /// Two collectors started in the same millisecond have the same process
+    /// base, so the same revisions; the shared streams must not take one's
+    /// updates or events for duplicates of the other's.
+    @Test func collectorsWithTheSameBaseAreNotEachOthersDuplicates() async throws {
+        let (nats, options) = try await startNATS()
+        defer { nats.stop() }
+        let east = collector(1_000_000), west = collector(1_000_000)
+        let publishers = [("east", east), ("west", west)].map { cluster, store in
+            Task {
+                await ClusterPublisher(
+                    store: store, names: try! ScaleOutNames(cluster: cluster), checkpointInterval: .seconds(60)
+                ).run(options: options)
+            }
+        }
+        defer { for publisher in publishers { publisher.cancel() } }
+        let edge = TopologyStore()
+        let following = Task {
+            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
+        }
+        defer { following.cancel() }
+        // The same revisions in both: 1,000,001 to 1,000,003.
+        east.apply([.upsertEntity(entity("a")), .upsertEntity(entity("b")), .upsertEntity(entity("c"))])
+        west.apply([.upsertEntity(entity("x")), .upsertEntity(entity("y")), .upsertEntity(entity("z"))])
+        #expect(east.revision == west.revision)
+        try await converged(edge, east, cluster: "east", and: ["west": west])
+        for (cluster, store) in [("east", east), ("west", west)] {
+            _ = store.record(
+                InfraEvent(
+                    type: "Normal", reason: "from-\(cluster)", message: "m", entityID: "a", entityKind: .pod,
+                    entityName: "a", severity: .info))
+        }
+        try await PeerProcess.waitUntil(timeout: .seconds(20), "both clusters' events on the edge") {
+            Set(edge.events(filter: EventFilter(), limit: 10).map(\.reason)) == ["from-east", "from-west"]
+        }
+    }
+
     /// A manifest whose part a newer checkpoint replaced is said to be
     /// replaced (the edge reads the newest again); one naming its parts in
     /// nonsense is an error.

@@ -56,6 +56,13 @@ package final class ClusterPublisher: Sendable {
         }
     }
 
+    /// A `Nats-Msg-Id`: the cluster, this process's base, and what the
+    /// message is. The streams are shared by every cluster and drop a
+    /// message whose id they saw in the last 2 minutes, so the cluster must
+    /// be in it: two collectors started in the same millisecond have the same
+    /// base, and one's updates were dropped as duplicates of the other's.
+    func messageID(_ what: String) -> String { "\(names.cluster)-\(store.configuration.startingCounter)-\(what)" }
+
     /// Runs until cancelled; a lost connection or server is retried.
     package func run(options: NATSConnectionOptions) async {
         var position = Position(
@@ -169,7 +176,7 @@ package final class ClusterPublisher: Sendable {
                 for logged in updates where logged.revision <= last {
                     let acked = try await pipeline.send(
                         ByteBuffer(bytes: logged.json), to: names.topologySubject,
-                        messageID: "\(store.configuration.startingCounter)-\(logged.revision)", tag: logged.revision)
+                        messageID: messageID("\(logged.revision)"), tag: logged.revision)
                     sentThrough = logged.revision
                     position.advance(acked)
                 }
@@ -200,7 +207,7 @@ package final class ClusterPublisher: Sendable {
             for logged in events {
                 _ = try await pipeline.send(
                     ByteBuffer(bytes: logged.json), to: names.eventsSubject,
-                    messageID: "\(store.configuration.startingCounter)-ev-\(logged.event.seq)", tag: logged.event.seq)
+                    messageID: messageID("ev-\(logged.event.seq)"), tag: logged.event.seq)
                 sentThrough = logged.event.seq
             }
         }
@@ -224,7 +231,7 @@ package final class ClusterPublisher: Sendable {
         headers[ScaleOutNames.topologySequenceHeader] = String(position.topologySequence)
         let limit = CheckpointParts.limit(js.connection, override: partBytes)
         let ack = try await CheckpointParts.publish(
-            js, json, id: "\(store.configuration.startingCounter)-\(revision)", headers: headers, names: names,
+            js, json, id: messageID("\(revision)"), headers: headers, names: names,
             limit: limit)
         logger.debug(
             "checkpoint at topology sequence \(position.topologySequence) (\(json.count) bytes in \(CheckpointParts.split(json, limit: limit).count) messages, seq \(ack.sequence))"
@@ -256,7 +263,7 @@ extension ClusterPublisher {
         for (index, part) in parts.enumerated() {
             let ack = try await js.publish(
                 ByteBuffer(bytes: try part.json()), to: names.topologySubject, headers: headers,
-                messageID: "\(store.configuration.startingCounter)-roster-\(snapshot.revision)-\(index)")
+                messageID: messageID("roster-\(snapshot.revision)-\(index)"))
             last = ack.sequence
         }
         position.topologySequence = max(position.topologySequence, last)
