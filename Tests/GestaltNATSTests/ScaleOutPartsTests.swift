@@ -195,15 +195,6 @@ extension ScaleOutTests {
         defer { second.cancel() }
         try await converged(edge, after, cluster: "east")
 
-        let late = TopologyStore()
-        let lateFollowing = Task {
-            await ClusterReplica(store: late, clusters: nil, statusBoard: nil).run(options: options)
-        }
-        defer { lateFollowing.cancel() }
-        try await converged(late, after, cluster: "east")
-        after.apply([.upsertEntity(entity("k8s:pod/shop/api-1"))])
-        try await converged(late, after, cluster: "east")
-        try await converged(edge, after, cluster: "east")
-        #expect(late.revision == edge.revision)
+        try await aLateEdgeMatches(edge, after, cluster: "east", next: entity("k8s:pod/shop/api-1"), options: options)
     }
 }

@@ -71,16 +71,7 @@ extension ScaleOutTests {
 
         // An edge that starts now, from the new checkpoint, holds the same map;
         // the next update has the same id on both.
-        let late = TopologyStore()
-        let lateFollowing = Task {
-            await ClusterReplica(store: late, clusters: nil, statusBoard: nil).run(options: options)
-        }
-        defer { lateFollowing.cancel() }
-        try await converged(late, after, cluster: "east")
-        after.apply([.upsertEntity(entity("z"))])
-        try await converged(late, after, cluster: "east")
-        try await converged(edge, after, cluster: "east")
-        #expect(late.revision == edge.revision)
+        try await aLateEdgeMatches(edge, after, cluster: "east", next: entity("z"), options: options)
     }
 
     @Test func aRosterRemovesOnlyItsOwnClustersEntities() {

@@ -126,6 +126,24 @@ import Testing
         }
     }
 
+    /// An edge that starts now holds the same map as the running `edge`, and
+    /// `next`, applied by the collector, gets the same id on both.
+    func aLateEdgeMatches(
+        _ edge: TopologyStore, _ collector: TopologyStore, cluster: String, next: Entity,
+        options: NATSConnectionOptions
+    ) async throws {
+        let late = TopologyStore()
+        let following = Task {
+            await ClusterReplica(store: late, clusters: nil, statusBoard: nil).run(options: options)
+        }
+        defer { following.cancel() }
+        try await converged(late, collector, cluster: cluster)
+        collector.apply([.upsertEntity(next)])
+        try await converged(late, collector, cluster: cluster)
+        try await converged(edge, collector, cluster: cluster)
+        #expect(late.revision == edge.revision)
+    }
+
     func json(_ topology: Topology, cluster: String? = nil) -> [String: [UInt8]] {
         let topology = cluster.map { ClusterIDs.stamp(topology, cluster: $0) } ?? topology
         var all: [String: [UInt8]] = [:]
