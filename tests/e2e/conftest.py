@@ -31,6 +31,34 @@ def free_port():
         return s.getsockname()[1]
 
 
+def click_until_selected(page, find_target, selected, timeout=30, message="a real canvas click selects"):
+    """Clicks the canvas where `find_target()` says something is drawn
+    (`x`, `y` in page pixels, the canvas's `left`, `top`, `width`,
+    `height`) until `selected(target)` holds; returns that target.
+
+    The layout may still move a node or line between reading its position
+    and the click landing, so each try reads the position again, clicks, and
+    gives the click a moment to select before trying again."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    def click_once():
+        target = find_target()
+        if not target:
+            return None
+        canvas = page.find_element(By.ID, "canvas")
+        dx = round(target["x"] - (target["left"] + target["width"] / 2))
+        dy = round(target["y"] - (target["top"] + target["height"] / 2))
+        ActionChains(page).move_to_element_with_offset(canvas, dx, dy).click().perform()
+        try:
+            wait_until(lambda: selected(target), 1)
+        except AssertionError:
+            return None
+        return target
+
+    return wait_until(click_once, timeout, interval=0.2, message=message)
+
+
 def wait_until(predicate, timeout=10.0, interval=0.1, message="condition"):
     """Polls `predicate` until it returns a truthy value; returns that value."""
     deadline = time.monotonic() + timeout

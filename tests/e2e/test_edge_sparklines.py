@@ -3,10 +3,9 @@ and the detail panel shows its recorded request rate and latency as
 sparklines, as it shows an entity's CPU and memory."""
 import urllib.parse
 
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from conftest import gestalt, open_page, wait_until
+from conftest import click_until_selected, gestalt, open_page, wait_until
 
 
 def _clickable_connections(drv):
@@ -38,26 +37,12 @@ def test_clicking_near_a_connection_shows_its_sparklines(driver, history_server)
             return False
         return any(s["points"] for s in body["series"])
 
-    canvas = page.find_element(By.ID, "canvas")
     details = page.find_element(By.ID, "tab-details")
 
-    def click_a_connection():
-        # The layout may still move a line between reading its position and
-        # the click landing, so each try reads the positions again, clicks,
-        # and gives the click a moment to select before trying again.
-        target = next((c for c in _clickable_connections(page) if recorded(c["id"])), None)
-        if target is None:
-            return None
-        dx = round(target["x"] - (target["left"] + target["width"] / 2))
-        dy = round(target["y"] - (target["top"] + target["height"] / 2))
-        ActionChains(page).move_to_element_with_offset(canvas, dx, dy).click().perform()
-        try:
-            wait_until(lambda: details.get_attribute("data-connection-id") == target["id"], 1)
-        except AssertionError:
-            return None
-        return target
-
-    wait_until(click_a_connection, 30, interval=0.2, message="a real canvas click selects a connection with recorded traffic")
+    click_until_selected(
+        page, lambda: next((c for c in _clickable_connections(page) if recorded(c["id"])), None),
+        lambda t: details.get_attribute("data-connection-id") == t["id"],
+        message="a real canvas click selects a connection with recorded traffic")
     assert gestalt(page, "selected()") is None, "no entity is selected"
 
     def drawn():

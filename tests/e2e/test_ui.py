@@ -3,11 +3,10 @@ import time
 
 from PIL import Image
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import ARTIFACTS, gestalt, make_driver, open_page, wait_until
+from conftest import ARTIFACTS, click_until_selected, gestalt, make_driver, open_page, wait_until
 
 
 def fresh(read, attempts=10):
@@ -104,14 +103,10 @@ def _clickable_entity(drv):
 
 def test_clicking_an_entity_fills_the_detail_panel(page, server):
     wait_until(lambda: rendered_matches_server(page, server), 15, message="scene drawn")
-    time.sleep(1.0)  # let fade-in and lerps finish so the position is stable
-    target = wait_until(lambda: _clickable_entity(page), 5, message="an entity to click")
-    canvas = page.find_element(By.ID, "canvas")
-    dx = round(target["x"] - (target["left"] + target["width"] / 2))
-    dy = round(target["y"] - (target["top"] + target["height"] / 2))
-    ActionChains(page).move_to_element_with_offset(canvas, dx, dy).click().perform()
-    selected = wait_until(lambda: gestalt(page, "selected()"), 3, message="a real canvas click selects")
-    assert selected == target["id"]
+    target = click_until_selected(
+        page, lambda: _clickable_entity(page), lambda t: gestalt(page, "selected()") == t["id"],
+        message="a real canvas click selects the entity under it")
+    selected = target["id"]
     details = page.find_element(By.ID, "tab-details")
     assert details.get_attribute("data-entity-id") == selected
     entity = gestalt(page, f"entity({selected!r})")
