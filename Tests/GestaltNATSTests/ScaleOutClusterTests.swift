@@ -31,16 +31,8 @@ extension ScaleOutTests {
         defer { nats.stop() }
         let east = collector(1_000_000), west = collector(2_000_000)
         let publishers = [
-            Task {
-                await ClusterPublisher(
-                    store: east, names: try! ScaleOutNames(cluster: "east"), checkpointInterval: .milliseconds(200)
-                ).run(options: options)
-            },
-            Task {
-                await ClusterPublisher(
-                    store: west, names: try! ScaleOutNames(cluster: "west"), checkpointInterval: .milliseconds(200)
-                ).run(options: options)
-            },
+            publish(east, as: "east", options: options, checkpointInterval: .milliseconds(200)),
+            publish(west, as: "west", options: options, checkpointInterval: .milliseconds(200)),
         ]
         defer { for publisher in publishers { publisher.cancel() } }
         // The same local ids in both clusters: the edge keeps them apart.
@@ -50,9 +42,7 @@ extension ScaleOutTests {
         ])
         west.apply([.upsertEntity(entity("a")), .upsertEntity(entity("c"))])
         let edgeA = TopologyStore(), edgeB = TopologyStore()
-        let followingA = Task {
-            await ClusterReplica(store: edgeA, clusters: nil, statusBoard: nil).run(options: options)
-        }
+        let followingA = follow(edgeA, options: options)
         defer { followingA.cancel() }
         try await converged(edgeA, east, cluster: "east", and: ["west": west])
         #expect(edgeA.entity(id: "@east:a") != nil && edgeA.entity(id: "@west:a") != nil)
@@ -69,9 +59,7 @@ extension ScaleOutTests {
             InfraEvent(
                 type: "Warning", reason: "Hot", message: "cpu", entityID: "a", entityKind: .service,
                 entityName: "a", severity: .warning))
-        let followingB = Task {
-            await ClusterReplica(store: edgeB, clusters: ["east", "west"], statusBoard: nil).run(options: options)
-        }
+        let followingB = follow(edgeB, options: options, clusters: ["east", "west"])
         defer { followingB.cancel() }
         try await converged(edgeB, east, cluster: "east", and: ["west": west])
 
@@ -114,11 +102,7 @@ extension ScaleOutTests {
         let east = collector(1_000_000)
         let names = try ScaleOutNames(cluster: "east")
         func publisher() -> Task<Void, Never> {
-            Task {
-                await ClusterPublisher(
-                    store: east, names: names, checkpointInterval: .seconds(60), heartbeatInterval: .milliseconds(100)
-                ).run(options: options)
-            }
+            publish(east, as: names.cluster, options: options, heartbeatInterval: .milliseconds(100))
         }
         var publishing = publisher()
         defer { publishing.cancel() }
@@ -170,11 +154,7 @@ extension ScaleOutTests {
         _ = try await admin.ensureStream(small)
 
         let east = collector(1_000_000)
-        let publishing = Task {
-            await ClusterPublisher(
-                store: east, names: try! ScaleOutNames(cluster: "east"), checkpointInterval: .milliseconds(200)
-            ).run(options: options)
-        }
+        let publishing = publish(east, as: "east", options: options, checkpointInterval: .milliseconds(200))
         defer { publishing.cancel() }
         east.apply([.upsertEntity(entity("a")), .upsertEntity(entity("b")), .upsertEntity(entity("c"))])
         let edge = TopologyStore()
@@ -209,21 +189,11 @@ extension ScaleOutTests {
         var nats = first  // restarted below
         defer { nats.stop() }
         let east = collector(1_000_000)
-        let publishing = Task {
-            await ClusterPublisher(
-                store: east, names: try! ScaleOutNames(cluster: "east"), checkpointInterval: .seconds(60),
-                heartbeatInterval: .milliseconds(100)
-            ).run(options: options)
-        }
+        let publishing = publish(east, as: "east", options: options, heartbeatInterval: .milliseconds(100))
         defer { publishing.cancel() }
         east.apply([.upsertEntity(entity("a")), .upsertEntity(entity("b"))])
         let edges = [TopologyStore(), TopologyStore()]
-        let following = edges.map { edge in
-            Task {
-                await ClusterReplica(store: edge, clusters: nil, staleAfter: .milliseconds(800), statusBoard: nil)
-                    .run(options: options)
-            }
-        }
+        let following = edges.map { follow($0, options: options, staleAfter: .milliseconds(800)) }
         defer { for task in following { task.cancel() } }
         for edge in edges { try await converged(edge, east, cluster: "east") }
         let before = edges[0].revision

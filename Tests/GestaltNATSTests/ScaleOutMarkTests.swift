@@ -15,15 +15,11 @@ extension ScaleOutTests {
         defer { nats.stop() }
         let east = collector(1_000_000)
         let names = try ScaleOutNames(cluster: "east")
-        let publishing = Task {
-            await ClusterPublisher(store: east, names: names, checkpointInterval: .seconds(60)).run(options: options)
-        }
+        let publishing = publish(east, as: names.cluster, options: options)
         defer { publishing.cancel() }
         east.apply([.upsertEntity(entity("a", cpu: 1)), .upsertEntity(entity("b"))])
         let edge = TopologyStore()
-        let following = Task {
-            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
-        }
+        let following = follow(edge, options: options)
         defer { following.cancel() }
         try await converged(edge, east, cluster: "east")
 
@@ -44,19 +40,12 @@ extension ScaleOutTests {
         let east = collector(1_000_000)
         let names = try ScaleOutNames(cluster: "east")
         // One beat at start, the next a minute later: past the deaf edge's deadline, within the other's.
-        let publishing = Task {
-            await ClusterPublisher(
-                store: east, names: names, checkpointInterval: .seconds(60), heartbeatInterval: .seconds(60)
-            ).run(options: options)
-        }
+        let publishing = publish(east, as: names.cluster, options: options, heartbeatInterval: .seconds(60))
         defer { publishing.cancel() }
         east.apply([.upsertEntity(entity("a")), .upsertEntity(entity("b"))])
         let deaf = TopologyStore(), hearing = TopologyStore()
-        let following = [(deaf, Duration.milliseconds(300)), (hearing, Duration.seconds(600))].map { store, after in
-            Task {
-                await ClusterReplica(store: store, clusters: nil, staleAfter: after, statusBoard: nil).run(
-                    options: options)
-            }
+        let following = [(deaf, Duration.milliseconds(300)), (hearing, Duration.seconds(600))].map {
+            follow($0, options: options, staleAfter: $1)
         }
         defer { for task in following { task.cancel() } }
         try await converged(hearing, east, cluster: "east")
@@ -111,11 +100,7 @@ extension ScaleOutTests {
         let east = collector(1_000_000)
         let west = collector(2_000_000)
         func publisher(_ cluster: String, _ store: TopologyStore) -> Task<Void, Never> {
-            Task {
-                await ClusterPublisher(
-                    store: store, names: try! ScaleOutNames(cluster: cluster), checkpointInterval: .milliseconds(200)
-                ).run(options: options)
-            }
+            publish(store, as: cluster, options: options, checkpointInterval: .milliseconds(200))
         }
         func checkpointAt(_ cluster: String) async -> UInt64 {
             (try? await checkpointSequence(options, cluster)).flatMap { $0 } ?? 0
@@ -150,9 +135,7 @@ extension ScaleOutTests {
         #expect(String(buffer: purged.payload).contains("\"success\":true"))
 
         let edge = TopologyStore()
-        let following = Task {
-            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
-        }
+        let following = follow(edge, options: options)
         defer { following.cancel() }
         try await converged(edge, east, cluster: "east", and: ["west": west])
     }

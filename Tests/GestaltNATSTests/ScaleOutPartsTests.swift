@@ -56,10 +56,7 @@ extension ScaleOutTests {
             })
         let size = store.snapshotJSON(asFullUpdate: false).json.count
         #expect(size > 1_048_576)
-        let publishing = Task {
-            await ClusterPublisher(store: store, names: names, checkpointInterval: .milliseconds(300)).run(
-                options: options)
-        }
+        let publishing = publish(store, as: names.cluster, options: options, checkpointInterval: .milliseconds(300))
         let js = JetStream(try await NATSConnection.connect(options))
         defer { Task { await js.connection.close() } }
         try await PeerProcess.waitUntil(timeout: .seconds(60), "three checkpoints in parts") {
@@ -79,9 +76,7 @@ extension ScaleOutTests {
         #expect((stored[names.checkpointPartSubject] ?? 0) <= UInt64(2 * parts.count))
 
         let edge = TopologyStore()
-        let following = Task {
-            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
-        }
+        let following = follow(edge, options: options)
         defer { following.cancel() }
         try await converged(edge, store, cluster: "big")
         // It began at the checkpoint, not by replaying the 4,000 updates.
@@ -95,18 +90,10 @@ extension ScaleOutTests {
         let (nats, options) = try await startNATS()
         defer { nats.stop() }
         let east = collector(1_000_000), west = collector(1_000_000)
-        let publishers = [("east", east), ("west", west)].map { cluster, store in
-            Task {
-                await ClusterPublisher(
-                    store: store, names: try! ScaleOutNames(cluster: cluster), checkpointInterval: .seconds(60)
-                ).run(options: options)
-            }
-        }
+        let publishers = [("east", east), ("west", west)].map { publish($1, as: $0, options: options) }
         defer { for publisher in publishers { publisher.cancel() } }
         let edge = TopologyStore()
-        let following = Task {
-            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
-        }
+        let following = follow(edge, options: options)
         defer { following.cancel() }
         // The same revisions in both: 1,000,001 to 1,000,003.
         east.apply([.upsertEntity(entity("a")), .upsertEntity(entity("b")), .upsertEntity(entity("c"))])
@@ -169,18 +156,13 @@ extension ScaleOutTests {
         defer { nats.stop() }
         let names = try ScaleOutNames(cluster: "east")
         func publisher(_ store: TopologyStore) -> Task<Void, Never> {
-            Task {
-                await ClusterPublisher(store: store, names: names, checkpointInterval: .seconds(60), partBytes: 300)
-                    .run(options: options)
-            }
+            publish(store, as: names.cluster, options: options, partBytes: 300)
         }
         let ids = (0..<100).map { "k8s:pod/shop/api-\($0)" }
         let before = collector(1_000_000)
         before.apply(ids.map { .upsertEntity(entity($0)) })
         let edge = TopologyStore()
-        let following = Task {
-            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
-        }
+        let following = follow(edge, options: options)
         defer { following.cancel() }
         let first = publisher(before)
         try await converged(edge, before, cluster: "east")

@@ -16,10 +16,7 @@ extension ScaleOutTests {
         defer { nats.stop() }
         let names = try ScaleOutNames(cluster: "east")
         func publisher(_ store: TopologyStore) -> Task<Void, Never> {
-            Task {
-                await ClusterPublisher(store: store, names: names, checkpointInterval: .seconds(60)).run(
-                    options: options)
-            }
+            publish(store, as: names.cluster, options: options)
         }
         let before = collector(1_000_000)
         before.apply([
@@ -27,9 +24,7 @@ extension ScaleOutTests {
             .upsertConnection(Connection(sourceID: "x", targetID: "y", kind: .http)),
         ])
         let edge = TopologyStore()
-        let following = Task {
-            await ClusterReplica(store: edge, clusters: nil, statusBoard: nil).run(options: options)
-        }
+        let following = follow(edge, options: options)
         defer { following.cancel() }
         let first = publisher(before)
         defer { first.cancel() }

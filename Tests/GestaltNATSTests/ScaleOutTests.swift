@@ -133,15 +133,37 @@ import Testing
         options: NATSConnectionOptions
     ) async throws {
         let late = TopologyStore()
-        let following = Task {
-            await ClusterReplica(store: late, clusters: nil, statusBoard: nil).run(options: options)
-        }
+        let following = follow(late, options: options)
         defer { following.cancel() }
         try await converged(late, collector, cluster: cluster)
         collector.apply([.upsertEntity(next)])
         try await converged(late, collector, cluster: cluster)
         try await converged(edge, collector, cluster: cluster)
         #expect(late.revision == edge.revision)
+    }
+
+    /// An edge following every cluster (or `clusters`) into `store`, until cancelled.
+    func follow(
+        _ store: TopologyStore, options: NATSConnectionOptions, clusters: Set<String>? = nil,
+        staleAfter: Duration = .seconds(5)
+    ) -> Task<Void, Never> {
+        Task {
+            await ClusterReplica(store: store, clusters: clusters, staleAfter: staleAfter, statusBoard: nil)
+                .run(options: options)
+        }
+    }
+
+    /// A collector publishing `store` as `cluster`, until cancelled.
+    func publish(
+        _ store: TopologyStore, as cluster: String, options: NATSConnectionOptions,
+        checkpointInterval: Duration = .seconds(60), heartbeatInterval: Duration = .seconds(1), partBytes: Int? = nil
+    ) -> Task<Void, Never> {
+        Task {
+            await ClusterPublisher(
+                store: store, names: try! ScaleOutNames(cluster: cluster), checkpointInterval: checkpointInterval,
+                heartbeatInterval: heartbeatInterval, partBytes: partBytes
+            ).run(options: options)
+        }
     }
 
     func json(_ topology: Topology, cluster: String? = nil) -> [String: [UInt8]] {

@@ -31,14 +31,19 @@ package enum CheckpointParts {
     /// Stores `json` as the checkpoint `id` of `names`' cluster, in parts when
     /// it is over `limit`, with `headers` (the sequences it includes) on the
     /// message edges read first. Returns the manifest's (or only message's) ack.
+    /// `partsMayRemain` says whether older parts may be stored (a checkpoint
+    /// in one message purges them only then, not once per checkpoint) and is
+    /// true after parts are written.
     static func publish(
-        _ js: JetStream, _ json: [UInt8], id: String, headers: NATSHeaders, names: ScaleOutNames, limit: Int
+        _ js: JetStream, _ json: [UInt8], id: String, headers: NATSHeaders, names: ScaleOutNames, limit: Int,
+        partsMayRemain: inout Bool
     ) async throws -> PubAck {
         guard json.count > limit else {
             let ack = try await js.publish(ByteBuffer(bytes: json), to: names.checkpointSubject, headers: headers)
-            try await purgeParts(js, names, keepingFrom: nil)
+            if partsMayRemain, await purgeParts(js, names, keepingFrom: nil) { partsMayRemain = false }
             return ack
         }
+        partsMayRemain = true
         var sequences: [UInt64] = []
         for piece in split(json, limit: limit) {
             var partHeaders = NATSHeaders()
@@ -52,15 +57,17 @@ package enum CheckpointParts {
         manifest[ScaleOutNames.checkpointIDHeader] = id
         manifest[ScaleOutNames.checkpointPartsHeader] = sequences.map(String.init).joined(separator: ",")
         let ack = try await js.publish(ByteBuffer(), to: names.checkpointSubject, headers: manifest)
-        try await purgeParts(js, names, keepingFrom: sequences[0])
+        await purgeParts(js, names, keepingFrom: sequences[0])
         return ack
     }
 
     /// Parts of older checkpoints are of no use once a newer one is stored.
-    /// A failed purge only leaves them a while longer.
-    private static func purgeParts(_ js: JetStream, _ names: ScaleOutNames, keepingFrom: UInt64?) async throws {
-        _ = try? await js.purge(
-            stream: ScaleOutNames.checkpointPartStream, subject: names.checkpointPartSubject, keepingFrom: keepingFrom)
+    /// A failed purge only leaves them a while longer: false, to try again.
+    @discardableResult
+    private static func purgeParts(_ js: JetStream, _ names: ScaleOutNames, keepingFrom: UInt64?) async -> Bool {
+        (try? await js.purge(
+            stream: ScaleOutNames.checkpointPartStream, subject: names.checkpointPartSubject, keepingFrom: keepingFrom))
+            != nil
     }
 
     /// A manifest whose part is gone or belongs to another checkpoint: a newer

@@ -47,6 +47,10 @@ package final class ClusterPublisher: Sendable {
         var revision: UInt64
         var eventSeq: UInt64
         var topologySequence: UInt64
+        /// Whether older checkpoint parts may be stored: a checkpoint that
+        /// fits in one message purges them only then. True at the start, as
+        /// an earlier collector of the cluster may have left some.
+        var partsMayRemain = true
 
         /// Past the updates the topology stream acknowledged, oldest first.
         mutating func advance(_ acked: [PublishPipeline.Acked]) {
@@ -232,7 +236,7 @@ package final class ClusterPublisher: Sendable {
         let limit = CheckpointParts.limit(js.connection, override: partBytes)
         let ack = try await CheckpointParts.publish(
             js, json, id: messageID("\(revision)"), headers: headers, names: names,
-            limit: limit)
+            limit: limit, partsMayRemain: &position.partsMayRemain)
         logger.debug(
             "checkpoint at topology sequence \(position.topologySequence) (\(json.count) bytes in \(CheckpointParts.split(json, limit: limit).count) messages, seq \(ack.sequence))"
         )

@@ -365,13 +365,9 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         broadcasts.removeAll()
         if pingDue {
             pingDue = false
+            guard pings.ping(signsOfLife: signsOfLife) else { return end(.heartbeatTimeout) }
             // Constellation's client gets the control ping only: its protocol has no `ping` envelope.
-            var applicationPing = OutgoingBatch()
-            let alive =
-                constellation == nil
-                ? pings.ping(signsOfLife: signsOfLife, into: &batch)
-                : pings.ping(signsOfLife: signsOfLife, into: &applicationPing)
-            guard alive else { return end(.heartbeatTimeout) }
+            if constellation == nil { batch.add(.ping, payload: ServerPayloads.ping(seq: pings.seq)) }
             // The control ping: its pong (a frame, so a sign of life) comes
             // from the client's WebSocket library, even from a client that
             // never sends a message of its own. `send` flushes it.

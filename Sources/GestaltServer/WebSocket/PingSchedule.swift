@@ -1,5 +1,3 @@
-import GestaltStreaming
-
 /// The heartbeat's bookkeeping for one session: the server pings on the
 /// shared timer (a WebSocket control ping, which every client library
 /// answers with a pong by itself, plus an application `ping` message that
@@ -18,14 +16,13 @@ struct PingSchedule {
 
     init(missedPingsAllowed: Int) { self.missedPingsAllowed = missedPingsAllowed }
 
-    /// A ping is due: adds it to `batch`, or returns false when the peer
-    /// has missed too many already.
-    mutating func ping(signsOfLife: UInt64, into batch: inout OutgoingBatch) -> Bool {
+    /// A ping is due: counts it under a new `seq` (the session sends the
+    /// pings), or returns false when the peer has missed too many already.
+    mutating func ping(signsOfLife: UInt64) -> Bool {
         if let signsAtPing, signsOfLife == signsAtPing { missed += 1 } else { missed = 0 }
         if missed >= missedPingsAllowed { return false }
         seq += 1
         signsAtPing = signsOfLife
-        batch.add(.ping, payload: ServerPayloads.ping(seq: seq))
         return true
     }
 
