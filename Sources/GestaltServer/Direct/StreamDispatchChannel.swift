@@ -30,7 +30,14 @@ struct StreamDispatchChannel<Inner: ServerChildChannel>: ServerChildChannel {
         }
     }
 
+    /// The connection's task runs on its channel's event loop (`EventLoopTaskExecutor`).
     func handle(value: Value, logger: Logger) async {
+        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
+            await serve(value: value, logger: logger)
+        }
+    }
+
+    private func serve(value: Value, logger: Logger) async {
         // Closed before a whole request came in: nothing to answer.
         guard let route = try? await value.route.get() else { return }
         guard case .router(let sniffer) = route else { return }
