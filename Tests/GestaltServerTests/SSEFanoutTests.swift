@@ -27,11 +27,15 @@ import Testing
     }
 
     /// Reads `sse` until it holds the store's state (filtered by `filter`).
+    /// These suites run beside the other throughput suites, which keep both
+    /// cores busy: a client's next message once waited more than 10 s for
+    /// its loop's turn, so each may take up to a minute (the suite's limit holds).
     static func converge(_ sse: SSEClient, _ store: TopologyStore, filter: TopologyFilter = .everything) async throws {
         var applied = AppliedTopology()
-        applied.apply(try await sse.dataMessages(1)[0].update())
+        func next() async throws -> TopologyUpdate { try await sse.dataMessages(1, timeout: .seconds(60))[0].update() }
+        applied.apply(try await next())
         while !(applied.revision >= store.revision && applied.matches(store.snapshot(filter: filter))) {
-            applied.apply(try await sse.dataMessages(1)[0].update())
+            applied.apply(try await next())
         }
     }
 

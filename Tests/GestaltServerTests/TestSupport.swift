@@ -74,10 +74,10 @@ final class SSEClient {
     }
 
     /// Messages until `count` default-type (data) messages were read; comments and named events are skipped.
-    func dataMessages(_ count: Int) async throws -> [SSEMessage] {
+    func dataMessages(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [SSEMessage] {
         var result: [SSEMessage] = []
         while result.count < count {
-            let message = try await next()
+            let message = try await next(timeout: timeout)
             if message.data != nil, message.event == nil { result.append(message) }
         }
         return result
