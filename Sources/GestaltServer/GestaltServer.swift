@@ -41,7 +41,8 @@ package struct GestaltServer: Sendable {
         self.metrics = metrics
         let stats = StreamStats()
         self.stats = stats
-        self.fanout = TopologyFanout(store: store, stats: stats, history: history)
+        self.fanout = TopologyFanout(
+            store: store, stats: stats, history: history, window: configuration.stream.passWindow)
         self.heartbeat = WebSocketHeartbeat(interval: configuration.webSocket.pingInterval)
         self.registry = StreamRegistry(
             store: store, stats: stats, stuckTimeout: configuration.stuckTimeout,

@@ -141,6 +141,11 @@ struct StreamingOptions: ParsableArguments {
         help: "Updates a client may fall behind before a fresh full replaces its backlog (when the full is smaller).")
     var maxPending = 1000
     @Option(help: "Seconds a client's write may stay blocked before it is disconnected.") var stuckTimeout = 30.0
+    @Option(
+        help: ArgumentHelp(
+            "Least milliseconds between two fan-out passes: changes that come faster reach each stream client joined in one write (0: a write per change).",
+            valueName: "ms"))
+    var fanoutWindow = 16.0
     @Option(help: "Seconds between WebSocket pings; a peer that misses two is closed.") var wsPingInterval = 30.0
     @Option(help: "Largest WebSocket message a client may send, in bytes.") var wsMaxMessageBytes = 64 * 1024
     @Flag(help: "Do not offer permessage-deflate on the WebSocket.") var noWsCompression = false
@@ -155,6 +160,9 @@ struct StreamingOptions: ParsableArguments {
                 "--keepalive, --stuck-timeout, --ws-ping-interval and --shutdown-timeout must be positive numbers of seconds"
             )
         }
+        guard fanoutWindow >= 0, fanoutWindow <= 1000 else {
+            throw ValidationError("--fanout-window must be between 0 and 1000 milliseconds")
+        }
         guard maxPending >= 1 else { throw ValidationError("--max-pending must be at least 1") }
         guard wsMaxMessageBytes >= 1024 else { throw ValidationError("--ws-max-message-bytes must be at least 1024") }
     }
@@ -162,6 +170,7 @@ struct StreamingOptions: ParsableArguments {
     func apply(to configuration: inout ServerConfiguration) {
         configuration.stream.keepalive = .milliseconds(Int64(keepalive * 1000))
         configuration.stream.resyncThreshold = maxPending
+        configuration.stream.passWindow = .microseconds(Int64(fanoutWindow * 1000))
         configuration.stuckTimeout = .milliseconds(Int64(stuckTimeout * 1000))
         configuration.shutdownTimeout = .milliseconds(Int64(shutdownTimeout * 1000))
         configuration.webSocket.pingInterval = .milliseconds(Int64(wsPingInterval * 1000))

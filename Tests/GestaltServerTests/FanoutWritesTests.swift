@@ -79,6 +79,49 @@ import Testing
         withExtendedLifetime(fanout) {}
     }
 
+    /// Changes closer together than the pass window wait for its end and
+    /// reach the client in one write; a change after a quiet spell goes out
+    /// at once. Time is the embedded loop's, moved by hand.
+    @Test func changesInsideThePassWindowShareOneWrite() throws {
+        let store = TopologyStore()
+        store.apply((0..<Self.pods).map { .upsertEntity(entity("p\($0)")) })
+        var options = StreamOptions()
+        options.passWindow = .milliseconds(10)
+        let (channel, fanout, opening) = try Self.client(store, options: options)
+        let loop = channel.embeddedEventLoop
+        var applied = opening
+        func apply(_ writes: [ByteBuffer]) throws {
+            for write in writes {
+                for update in try Self.updates(in: try Self.unchunk(write)) { applied.apply(update) }
+            }
+        }
+
+        store.apply([Self.change(0, 0)])
+        loop.run()
+        var writes = try EmbeddedFanout.outbound(channel)
+        #expect(writes.count == 1, "the first change after a quiet spell waits for nothing")
+        try apply(writes)
+
+        for n in 1...4 { store.apply([Self.change(n, n)]) }
+        loop.advanceTime(by: .milliseconds(9))
+        #expect(try EmbeddedFanout.outbound(channel).isEmpty, "the window is still open")
+        loop.advanceTime(by: .milliseconds(1))
+        writes = try EmbeddedFanout.outbound(channel)
+        #expect(writes.count == 1)
+        try apply(writes)
+        #expect(applied.revision == store.revision)
+
+        loop.advanceTime(by: .milliseconds(50))
+        store.apply([Self.change(5, 5)])
+        loop.run()
+        writes = try EmbeddedFanout.outbound(channel)
+        #expect(writes.count == 1)
+        try apply(writes)
+        #expect(applied.revision == store.revision)
+        #expect(applied.matches(store.snapshot()))
+        withExtendedLifetime(fanout) {}
+    }
+
     @Test func aStalledClientResumesToTheStateGETServes() throws {
         let store = TopologyStore()
         store.apply((0..<Self.pods).map { .upsertEntity(entity("p\($0)")) })

@@ -14,7 +14,7 @@ package enum EmbeddedFanout {
         _ store: TopologyStore, options: StreamOptions = StreamOptions()
     ) throws -> (EmbeddedChannel, TopologyFanout) {
         let stats = StreamStats()
-        let fanout = TopologyFanout(store: store, stats: stats)
+        let fanout = TopologyFanout(store: store, stats: stats, window: options.passWindow)
         let registry = StreamRegistry(store: store, stats: stats)
         let channel = EmbeddedChannel()
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()

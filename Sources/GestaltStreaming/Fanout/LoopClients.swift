@@ -7,6 +7,8 @@ final class LoopClients {
     private let stats: StreamStats
     /// Read off the loop for `TopologyFanout.clientCount`.
     let count = ClientCount()
+    /// When the last pass for a change began (`LoopFanout.schedule`).
+    var lastPass: NIODeadline?
 
     init(stats: StreamStats) { self.stats = stats }
 

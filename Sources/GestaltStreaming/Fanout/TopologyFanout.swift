@@ -13,12 +13,21 @@ package final class TopologyFanout: Sendable {
     let stats: StreamStats
     /// Serves resumes older than the store's log (`RecordedBacklog`).
     package let history: (any HistoryQueries)?
+    /// Least time from one pass of a loop to its next (`LoopFanout.schedule`).
+    let window: TimeAmount
     private let loops = Mutex<[ObjectIdentifier: LoopFanout]>([:])
 
-    package init(store: TopologyStore, stats: StreamStats, history: (any HistoryQueries)? = nil) {
+    /// - Parameter window: least time between two passes of one loop. A
+    ///   change that comes sooner waits for the window's end, and every
+    ///   change until then rides along: a client gets them in one write.
+    ///   Zero: a pass per change, as soon as the loop gets to it.
+    package init(
+        store: TopologyStore, stats: StreamStats, history: (any HistoryQueries)? = nil, window: Duration = .zero
+    ) {
         self.store = store
         self.stats = stats
         self.history = history
+        self.window = TimeAmount(window)
         store.topologySignal.observe { [weak self] wake in self?.wake(wake, events: false) }
         store.eventSignal.observe { [weak self] wake in self?.wake(wake, events: true) }
     }
@@ -221,7 +230,7 @@ package final class TopologyFanout: Sendable {
     private func clients(on loop: any EventLoop) -> LoopClients {
         let key = ObjectIdentifier(loop)
         if let existing = loops.withLock({ $0[key] }) { return existing.clients.value }
-        let created = LoopFanout(loop: loop, clients: LoopClients(stats: stats))
+        let created = LoopFanout(loop: loop, clients: LoopClients(stats: stats), window: window)
         return loops.withLock { all in
             if let existing = all[key] { return existing.clients.value }
             all[key] = created
@@ -244,14 +253,22 @@ final class LoopFanout: Sendable {
     /// A pass for new events only is queued (a full pass covers them too).
     private let eventsScheduled = Atomic<Bool>(false)
     let count: ClientCount
+    private let window: TimeAmount
 
     /// Must be called on `loop`.
-    init(loop: any EventLoop, clients: LoopClients) {
+    init(loop: any EventLoop, clients: LoopClients, window: TimeAmount) {
         self.loop = loop
         self.clients = NIOLoopBound(clients, eventLoop: loop)
         self.count = clients.count
+        self.window = window
     }
 
+    /// Queues a pass on the loop, unless one is queued: the change rides
+    /// along with it. A pass sooner than `window` after the last one waits
+    /// for the window's end. Below that rate this adds no delay; above it,
+    /// each client gets what came in the window in one write, so the cost
+    /// of a write (the syscall, TCP, the reader's wake-up) is paid once per
+    /// window, not once per change.
     func schedule(_ wake: ChangeSignal.Wake, events: Bool) {
         if wake == .closed {
             loop.execute { self.clients.value.finishAll(.serverShutdown) }
@@ -259,9 +276,20 @@ final class LoopFanout: Sendable {
         }
         guard queue(events, true) else { return }
         loop.execute {
-            _ = self.queue(events, false)
-            self.clients.value.pass(eventsOnly: events)
+            guard let last = self.clients.value.lastPass, last + self.window > self.loop.now else {
+                self.pass(events: events)
+                return
+            }
+            self.loop.scheduleTask(deadline: last + self.window) { self.pass(events: events) }
         }
+    }
+
+    /// On the loop: runs the queued pass.
+    private func pass(events: Bool) {
+        _ = queue(events, false)
+        let clients = clients.value
+        clients.lastPass = loop.now
+        clients.pass(eventsOnly: events)
     }
 
     /// Sets the queued flag for the kind of pass; true when it changed.
