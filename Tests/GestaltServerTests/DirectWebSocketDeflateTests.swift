@@ -106,28 +106,6 @@ import Testing
         #expect(try JSONSerialization.jsonObject(with: Data(text.utf8)) is [String: Any])
     }
 
-    /// Sessions at two revisions take turns in a pass: each shared batch is
-    /// compressed once, not once per turn (the same output storage comes back).
-    @Test func sharedBatchesAtTwoRevisionsAreEachCompressedOnce() throws {
-        func framed(_ text: String) -> ByteBuffer {
-            var buffer = ByteBuffer()
-            WebSocketWire.writeMessage(
-                ByteBuffer(string: text).readableBytesView, fragmentBytes: 1 << 16, into: &buffer)
-            return buffer
-        }
-        func storage(_ buffer: ByteBuffer) -> UnsafeRawPointer? {
-            buffer.withUnsafeReadableBytes { UnsafeRawPointer($0.baseAddress) }
-        }
-        let deflater = MessageDeflater()
-        let upToDate = framed(String(repeating: "{\"type\":\"update\",\"revision\":2}", count: 20))
-        let behind = framed(String(repeating: "{\"type\":\"update\",\"revision\":1}", count: 20))
-        let first = deflater.recompress(upToDate, windowBits: 15, fragmentBytes: 1 << 16)
-        let second = deflater.recompress(behind, windowBits: 15, fragmentBytes: 1 << 16)
-        #expect(first.readableBytes < upToDate.readableBytes)
-        #expect(storage(deflater.recompress(upToDate, windowBits: 15, fragmentBytes: 1 << 16)) == storage(first))
-        #expect(storage(deflater.recompress(behind, windowBits: 15, fragmentBytes: 1 << 16)) == storage(second))
-    }
-
     @Test func fragmentedCompressedMessageIsInflatedWhole() throws {
         let client = try Client(store: Self.store(entities: 1))
         let message = #"{"type":"ping","id":""# + String(repeating: "fragment", count: 40) + #""}"#

@@ -104,22 +104,13 @@ final class MessageDeflater {
         // Every session on this loop at the same revision gets the same
         // shared batch in a pass, and without context it compresses the
         // same: compress it once (comparing bytes costs far less than deflate).
-        // Sessions at a few revisions take turns in one pass (the up to date
-        // and those a batch or two behind), so one remembered batch would be
-        // pushed out by the next session's and compressed again and again.
-        if let hit = recompressed.firstIndex(where: { $0.windowBits == windowBits && $0.input == framed }) {
-            return recompressed[hit].output
-        }
+        if let last = lastRecompressed, last.windowBits == windowBits, last.input == framed { return last.output }
         let output = recompressUncached(framed, windowBits: windowBits, fragmentBytes: fragmentBytes)
-        if recompressed.count == Self.recompressedKept { recompressed.removeFirst() }
-        recompressed.append((framed, windowBits, output))
+        lastRecompressed = (framed, windowBits, output)
         return output
     }
 
-    /// The latest batches compressed, oldest first: holding them keeps their
-    /// storage alive, so a batch is found by its storage before its bytes.
-    private var recompressed: [(input: ByteBuffer, windowBits: Int, output: ByteBuffer)] = []
-    private static let recompressedKept = 4
+    private var lastRecompressed: (input: ByteBuffer, windowBits: Int, output: ByteBuffer)?
 
     private func recompressUncached(_ framed: ByteBuffer, windowBits: Int, fragmentBytes: Int) -> ByteBuffer {
         var out = ByteBuffer()
