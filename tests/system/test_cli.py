@@ -22,8 +22,13 @@ def test_version_and_help():
 
 
 def test_bad_flag_is_a_clear_error():
-    for flag, value in (("--demo-rate", "-3"), ("--demo-tick", "0"), ("--demo-tick", "soon"), ("--shutdown-timeout", "-1")):
-        out = subprocess.run([BIN, "serve", flag, value], capture_output=True, text=True, timeout=30)
+    for flag, value in (
+        ("--demo-rate", "-3"), ("--demo-tick", "0"), ("--demo-tick", "soon"), ("--shutdown-timeout", "-1"),
+        ("--fanout-window=-3", None), ("--fanout-window", "1001"), ("--fanout-window", "soon"),
+    ):
+        args = [flag] if value is None else [flag, value]
+        flag = flag.split("=")[0]
+        out = subprocess.run([BIN, "serve", *args], capture_output=True, text=True, timeout=30)
         assert out.returncode != 0, flag
         assert flag.lstrip("-") in out.stderr, (flag, out.stderr)
 
