@@ -7,7 +7,7 @@ final class LoopClients {
     private let stats: StreamStats
     /// Read off the loop for `TopologyFanout.clientCount`.
     let count = ClientCount()
-    /// When the last pass for a change began (`LoopFanout.schedule`).
+    /// When the last pass for a change began, on the loop's clock (`LoopFanout.schedule`).
     var lastPass: NIODeadline?
 
     init(stats: StreamStats) { self.stats = stats }

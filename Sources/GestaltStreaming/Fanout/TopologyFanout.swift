@@ -276,11 +276,11 @@ final class LoopFanout: Sendable {
         }
         guard queue(events, true) else { return }
         loop.execute {
-            guard let last = self.clients.value.lastPass, last + self.window > self.loop.now else {
+            guard let due = self.clients.value.lastPass.map({ $0 + self.window }), due > self.loop.now else {
                 self.pass(events: events)
                 return
             }
-            self.loop.scheduleTask(deadline: last + self.window) { self.pass(events: events) }
+            self.loop.scheduleTask(deadline: due) { self.pass(events: events) }
         }
     }
 
