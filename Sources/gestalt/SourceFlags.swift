@@ -32,9 +32,9 @@ struct SourceFlags: ParsableArguments {
         }
         if let otlpEndpoint,
             !(otlpEndpoint.hasPrefix("http://") || otlpEndpoint.hasPrefix("https://"))
-                || URL(string: otlpEndpoint ?? "") == nil
+                || URL(string: otlpEndpoint) == nil
         {
-            throw ValidationError("--otlp-endpoint takes an http(s):// URL, got '\(otlpEndpoint ?? "")'")
+            throw ValidationError("--otlp-endpoint takes an http(s):// URL, got '\(otlpEndpoint)'")
         }
         if let nats, !nats.hasPrefix("nats://") { throw ValidationError("--nats takes a nats:// URL, got '\(nats)'") }
         if nats == nil, natsMonitor != nil || !natsSubject.isEmpty {

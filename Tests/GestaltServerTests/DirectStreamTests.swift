@@ -110,6 +110,33 @@ import Testing
         }
     }
 
+    /// A connection's first read is 256 bytes (`StreamDispatchChannel`):
+    /// requests of several reads, sent in one write, are still read whole,
+    /// by the direct stream and by the router, body and all.
+    @Test func requestsLongerThanTheFirstReadAreReadWhole() async throws {
+        let padding = "X-Padding: " + String(repeating: "p", count: 3_000) + "\r\n"
+        try await withLiveServer { server, port in
+            server.store.apply([.upsertEntity(entity("p1"))])
+            let stream = try await RawConnection(port: port)
+            defer { stream.close() }
+            try await stream.send(
+                "GET /api/infra/topology/stream?kinds=pod HTTP/1.1\r\nHost: t\r\n\(padding)Accept: text/event-stream\r\n\r\n"
+            )
+            let text = try await stream.read(until: { $0.contains("\"kind\":\"full\"") && $0.contains("\r\n\r\n") })
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n") && text.contains("\"name\":\"p1\""))
+
+            let body = #"{"name":"big","id":"big","labels":{"note":"\#(String(repeating: "b", count: 5_000))"}}"#
+            let post = try await RawConnection(port: port)
+            defer { post.close() }
+            try await post.send(
+                "POST /api/graph/nodes HTTP/1.1\r\nHost: t\r\n\(padding)Content-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            let answer = try await post.read(until: { $0.contains("\r\n\r\n") && $0.hasSuffix("}") })
+            #expect(answer.hasPrefix("HTTP/1.1 201"), "\(answer.prefix(200))")
+            #expect(answer.contains(String(repeating: "b", count: 5_000)), "the whole body was read")
+        }
+    }
+
     /// The answer to `request`, the first on a fresh connection, up to the end of its JSON error body.
     static func errorAnswer(to request: String) async throws -> String {
         let answer = Mutex("")

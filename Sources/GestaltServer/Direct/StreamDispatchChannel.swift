@@ -21,8 +21,17 @@ struct StreamDispatchChannel<Inner: ServerChildChannel>: ServerChildChannel {
     /// upgrades it, so a refusal is an HTTP 401/403 (`UpgradeGate`).
     var gate: TokenVerifier?
 
+    /// The first read of a connection is 256 bytes, not NIO's 2,048, and
+    /// grows by doubling when a read fills it. The channel keeps its last
+    /// receive buffer for as long as it lives, and a stream client sends its
+    /// request and then nothing: at NIO's default that buffer was 2 KiB of
+    /// an idle SSE client's 6 (heaptrack, docs/BENCHMARKS.md). A browser's
+    /// request of 600 bytes, read as 256 then 512, leaves 768 bytes behind.
+    static var receiveAllocator: AdaptiveRecvByteBufferAllocator { .init(minimum: 64, initial: 256, maximum: 65_536) }
+
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.receiveAllocator)
             let routed = channel.eventLoop.makePromise(of: FirstRequestRoute.self)
             if let gate { try channel.pipeline.syncOperations.addHandler(UpgradeGate(verifier: gate, logger: logger)) }
             try channel.pipeline.syncOperations.addHandler(FirstRequestSniffer(direct: direct, routed: routed))
