@@ -84,7 +84,7 @@ enum QueryParsing {
     /// may send them percent-encoded or raw.
     static func pathID(_ context: some RequestContext, what: String) throws -> String {
         let raw = context.parameters.getCatchAll().joined(separator: "/")
-        guard let id = raw.removingPercentEncoding, !id.isEmpty else {
+        guard let id = PercentDecoding.decode(raw), !id.isEmpty else {
             throw APIError.badRequest("the \(what) id in the path is empty or badly percent-encoded")
         }
         return id

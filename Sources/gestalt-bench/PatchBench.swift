@@ -10,7 +10,8 @@ struct PatchBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patch",
         abstract: "Server CPU per graph API PATCH (a node's labels, no client connected).",
-        discussion: "Starts `gestalt serve` like `fanout` does (no history, simulator frozen) and PATCHes in sequence."
+        discussion:
+            "Starts `gestalt serve` like `fanout` does (no history, simulator frozen) and PATCHes in sequence; `--vs nchan` then times nchan's publisher the same way."
     )
 
     @Option(help: "PATCHes to time (after as many again to warm up).") var count = 2_000
@@ -20,6 +21,10 @@ struct PatchBench: AsyncParsableCommand {
     @Option(help: "Seconds to wait after the warm-up (to attach perf: its pid is printed).") var pause = 0
     @Option(help: "GET this path instead of PATCHing (e.g. /healthz), for the request path's own cost.") var get:
         String?
+    @Option(help: "Also time nginx + nchan's publisher (a POST of the same payload, no subscriber): nchan, or none.")
+    var vs = "none"
+    @Option(help: "nginx binary.") var nginx = "/usr/sbin/nginx"
+    @Option(help: "nchan's dynamic module.") var nchanModule = "/usr/lib/nginx/modules/ngx_nchan_module.so"
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gestalt-patch-\(getpid())")
@@ -39,14 +44,34 @@ struct PatchBench: AsyncParsableCommand {
     }
 
     private func measure(binary: String, directory: URL, client: HTTPClient) async throws {
-        let peer = try await GestaltPeer.start(
+        let gestaltPeer = try await GestaltPeer.start(
             binary: binary, port: port, directory: directory, payloadBytes: payload, delta: "entity",
             extraArguments: [], client: client)
-        defer { peer.stop() }
-        print("load average \(FanoutBench.loadAverage()); gestalt pid \(peer.worker.pid)")
-        var sequence = 0
+        print("load average \(FanoutBench.loadAverage()); gestalt pid \(gestaltPeer.worker.pid)")
         let what = get.map { "GET \($0)" } ?? "PATCH"
-        func patches(_ n: Int) async throws {
+        let ours: Double
+        do {
+            ours = try await timed(gestaltPeer, what: what, client: client)
+            gestaltPeer.stop()
+        } catch {
+            gestaltPeer.stop()
+            throw error
+        }
+        guard vs == "nchan" else { return }
+        let nchan = try await NchanPeer.start(
+            nginx: nginx, module: nchanModule, port: port + 1, directory: directory, connections: 100,
+            payloadBytes: payload)
+        defer { nchan.stop() }
+        print("nchan worker pid \(nchan.worker.pid)")
+        let theirs = try await timed(nchan, what: "nchan POST /pub (no subscriber)", client: client)
+        print(String(format: "%@ / nchan publish: %.2f×", what, ours / theirs))
+    }
+
+    /// Warms up, then times `count` requests in sequence: the peer's CPU per request, in seconds.
+    private func timed(_ peer: any FanoutPeer, what: String, client: HTTPClient) async throws -> Double {
+        var sequence = 0
+        let port = peer.target.port, get = peer is GestaltPeer ? get : nil
+        func requests(_ n: Int) async throws {
             for _ in 0..<n {
                 sequence += 1
                 let answered =
@@ -55,22 +80,22 @@ struct PatchBench: AsyncParsableCommand {
                     } else {
                         await peer.publish("", sequence: sequence, client: client)
                     }
-                guard answered else { throw LoadTargetError(message: "\(what) \(sequence) was not answered 200") }
+                guard answered else { throw LoadTargetError(message: "\(what) \(sequence) was not answered 2xx") }
             }
         }
-        try await patches(count)
+        try await requests(count)
         if pause > 0 { try await Task.sleep(for: .seconds(pause)) }
         let cpu = peer.worker.cpuSeconds
         let start = ContinuousClock.now
-        try await patches(count)
-        let used = peer.worker.cpuSeconds - cpu
+        try await requests(count)
+        let used = (peer.worker.cpuSeconds - cpu) / Double(count)
         let wall = ContinuousClock.now - start
         let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
-        let each = String(format: "%.1f", used / Double(count) * 1e6)
-        let rate = String(format: "%.0f", Double(count) / seconds)
         print(
-            "\(count) × \(what): \(each) µs server CPU each, \(rate)/s in sequence; "
-                + "load average \(FanoutBench.loadAverage())")
+            String(
+                format: "%d × %@: %.1f µs server CPU each, %.0f/s in sequence; load average %@", count, what,
+                used * 1e6, Double(count) / seconds, FanoutBench.loadAverage()))
+        return used
     }
 
     private static func get(_ path: String, port: Int, client: HTTPClient) async -> Bool {

@@ -39,7 +39,7 @@ struct Serve: AsyncParsableCommand {
     /// The one server pipeline; `collect` and `edge` (ScaleOut.swift) change what feeds the store.
     func run(role: ScaleOutRole) async throws {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = ServerLogHandler.standardError(label: label)
             handler.logLevel = logLevel
             return handler
         }

@@ -28,7 +28,7 @@ enum AccessRule: Equatable {
     /// Matching the raw path would let such a spelling past the write scope.
     static func normalized(_ path: String) -> String {
         "/"
-            + (path.removingPercentEncoding ?? path).split(separator: "/", omittingEmptySubsequences: true)
+            + (PercentDecoding.decode(path) ?? path).split(separator: "/", omittingEmptySubsequences: true)
             .joined(separator: "/")
     }
 
