@@ -26,7 +26,10 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    struct Services {
+    /// What every session of a server shares: one instance, so a session
+    /// holds a reference instead of its own copy (about 230 bytes of an idle
+    /// WebSocket client; heaptrack, docs/BENCHMARKS.md).
+    final class Services: Sendable {
         let store: TopologyStore
         let registry: StreamRegistry
         let fanout: TopologyFanout
@@ -34,9 +37,22 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         let stream: StreamOptions
         let options: WebSocketOptions
         /// Serves topology resumes older than the store's log.
-        var history: (any HistoryQueries)? = nil
+        let history: (any HistoryQueries)?
         /// Compress for the sessions that negotiated permessage-deflate.
-        var deflaters = LoopDeflaters()
+        let deflaters = LoopDeflaters()
+
+        init(
+            store: TopologyStore, registry: StreamRegistry, fanout: TopologyFanout, heartbeat: WebSocketHeartbeat,
+            stream: StreamOptions, options: WebSocketOptions, history: (any HistoryQueries)? = nil
+        ) {
+            self.store = store
+            self.registry = registry
+            self.fanout = fanout
+            self.heartbeat = heartbeat
+            self.stream = stream
+            self.options = options
+            self.history = history
+        }
     }
 
     private let services: Services
