@@ -208,7 +208,7 @@ struct DirectStreams: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     // No frame encoder and no protocol error handler: the
                     // session frames its own writes and answers bad frames.
-                    try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrame)))
+                    try pipeline.addHandler(WebSocketFrameReader(maxFrameSize: maxFrame))
                     try pipeline.addHandler(
                         DirectWebSocketSession(
                             services: services, sessionID: sessionID, deflate: deflate, restriction: restriction,
