@@ -143,33 +143,35 @@ struct DirectStreams: Sendable {
     private func serveTopology(
         filter: TopologyFilter, delta: DeltaForm, resumeFrom: UInt64?, sessionID: String?, channel: any Channel
     ) {
-        do {
-            try channel.pipeline.syncOperations.addHandler(HTTPResponseEncoder())
-        } catch {
-            channel.close(promise: nil)
-            return
-        }
-        var headers = HTTPHeaders()
-        for field in SSEResponse.headers { headers.add(name: field.name.rawName, value: field.value) }
-        headers.add(name: "Date", value: Self.httpDate())
-        headers.add(name: "Server", value: "gestalt")
-        channel.write(
-            HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)),
-            promise: nil)
+        channel.write(Self.streamHead(), promise: nil)
         let (connection, ended) = SSEResponse.startTopology(
             channel: channel, sessionID: sessionID, registry: session.registry, fanout: session.fanout,
-            // The pipeline is this encoder alone, the response chunked (HTTP/1.1,
-            // no length): the deltas can go out pre-framed.
+            // The pipeline is empty and the response chunked (HTTP/1.1, no
+            // length): every write is one chunk, the deltas pre-framed.
             filter: filter, delta: delta, resumeFrom: resumeFrom, options: session.stream, chunked: true,
-            write: { buffer in channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil) }
+            write: { buffer in
+                // An empty chunk would end the response.
+                guard buffer.readableBytes > 0 else { return }
+                channel.write(SSEFrame.chunk(buffer), promise: nil)
+            }
         )
         ended.whenComplete { result in
             connection.deregister((try? result.get()) ?? .transportError)
             Self.served(Self.topologyRoute, status: 200)
             // The stream ends only when the server or the registry ends it;
             // the connection goes with it.
-            channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+            channel.writeAndFlush(ByteBuffer(string: "0\r\n\r\n")).whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    /// The stream's response head as bytes. No HTTP encoder sits in the
+    /// pipeline to write it: with its context it was about 190 bytes of
+    /// every idle client (heaptrack, docs/BENCHMARKS.md).
+    static func streamHead() -> ByteBuffer {
+        var head = ByteBuffer(string: "HTTP/1.1 200 OK\r\n")
+        for field in SSEResponse.headers { head.writeString("\(field.name.rawName): \(field.value)\r\n") }
+        head.writeString("Date: \(httpDate())\r\nServer: gestalt\r\nTransfer-Encoding: chunked\r\n\r\n")
+        return head
     }
 
     /// Answers the handshake (NIO's upgrader checks the key and computes the
