@@ -29,6 +29,9 @@ package enum SSEFrame {
         buffer.writeString(": keepalive\n\n")
     }
 
+    /// The empty chunk that ends an HTTP/1.1 chunked body.
+    package static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
+
     /// `body` as one HTTP/1.1 chunk (`<hex length>\r\n` … `\r\n`): framed
     /// once and shared, it goes to every client's socket as is.
     package static func chunk(_ body: ByteBuffer) -> ByteBuffer {

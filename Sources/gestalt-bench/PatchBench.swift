@@ -49,13 +49,11 @@ struct PatchBench: AsyncParsableCommand {
             extraArguments: [], client: client)
         print("load average \(FanoutBench.loadAverage()); gestalt pid \(gestaltPeer.worker.pid)")
         let what = get.map { "GET \($0)" } ?? "PATCH"
+        // Stopped before nchan starts, so the two never share the cores.
         let ours: Double
         do {
+            defer { gestaltPeer.stop() }
             ours = try await timed(gestaltPeer, what: what, client: client)
-            gestaltPeer.stop()
-        } catch {
-            gestaltPeer.stop()
-            throw error
         }
         guard vs == "nchan" else { return }
         let nchan = try await NchanPeer.start(

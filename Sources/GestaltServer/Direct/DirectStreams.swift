@@ -160,7 +160,7 @@ struct DirectStreams: Sendable {
             Self.served(Self.topologyRoute, status: 200)
             // The stream ends only when the server or the registry ends it;
             // the connection goes with it.
-            channel.writeAndFlush(ByteBuffer(string: "0\r\n\r\n")).whenComplete { _ in channel.close(promise: nil) }
+            channel.writeAndFlush(SSEFrame.lastChunk).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 
