@@ -135,6 +135,17 @@ import Testing
         Case(
             method: .get, path: "/api/nothing/here", body: nil, status: .notFound, code: "not_found",
             mentions: "no such route"),
+        // Ids are percent-decoded (`PercentDecoding`): a broken escape, or
+        // escapes that are not UTF-8, name no id.
+        Case(
+            method: .patch, path: "/api/graph/nodes/api:taken%G1", body: "{\"name\":\"x\"}", status: .badRequest,
+            code: "bad_request", mentions: "badly percent-encoded"),
+        Case(
+            method: .delete, path: "/api/graph/nodes/api:taken%A9", body: nil, status: .badRequest,
+            code: "bad_request", mentions: "badly percent-encoded"),
+        Case(
+            method: .delete, path: "/api/graph/nodes/api:taken%", body: nil, status: .badRequest,
+            code: "bad_request", mentions: "badly percent-encoded"),
     ]
 
     @Test(arguments: cases)
