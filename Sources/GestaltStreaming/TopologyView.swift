@@ -12,10 +12,15 @@ package struct TopologyView: Sendable {
     package let filter: TopologyFilter
     /// How an entity `update` the view keeps is sent (`DeltaForm`).
     package let delta: DeltaForm
+    /// `filter`'s hash, taken once: a fan-out pass looks its batch up by
+    /// filter for every client, and hashing the filter's sets each time was
+    /// 8 % of the pass's own CPU (docs/BENCHMARKS.md, stop 32).
+    let filterHash: Int
 
     package init(filter: TopologyFilter, delta: DeltaForm = .entity) {
         self.filter = filter
         self.delta = delta
+        filterHash = filter.hashValue
     }
 
     /// One message for the view: either the log's own JSON, or a re-encoded

@@ -23,8 +23,19 @@ package struct FramedBatch {
 struct SharedBatches {
     private struct Key: Hashable {
         let filter: TopologyFilter
+        /// The view's hash of `filter`, so a lookup hashes no set.
+        let filterHash: Int
         let delta: DeltaForm
         let from: UInt64
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(filterHash)
+            hasher.combine(from)
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.from == b.from && a.delta == b.delta && a.filterHash == b.filterHash && a.filter == b.filter
+        }
     }
 
     private enum Entry {
@@ -41,7 +52,9 @@ struct SharedBatches {
         for cursor: inout TopologyCursor, stats: StreamStats,
         frame: ([TopologyCursor.Message], _ resync: Bool, _ unfiltered: Bool) -> ByteBuffer
     ) -> FramedBatch? {
-        let key = Key(filter: cursor.view.filter, delta: cursor.view.delta, from: cursor.revision)
+        let key = Key(
+            filter: cursor.view.filter, filterHash: cursor.view.filterHash, delta: cursor.view.delta,
+            from: cursor.revision)
         switch entries[key] {
         case .batch(let batch)?:
             cursor.follow(to: batch.revision)
