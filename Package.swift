@@ -338,6 +338,7 @@ let package = Package(
                 "GestaltModel", "GestaltEngine", "GestaltStreaming", "TestPeers", "StreamingTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Clocks", package: "swift-clocks"),
             ],
             swiftSettings: swiftSettings

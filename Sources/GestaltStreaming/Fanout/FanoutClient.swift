@@ -52,6 +52,8 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
     private let clients: LoopClients
     private let done: EventLoopPromise<DisconnectReason>
     private var context: ChannelHandlerContext?
+    /// Writes the pre-framed chunks straight to the socket (`SocketWriter`).
+    private var writer: SocketWriter?
     private var lastWrite = ContinuousClock.now
     /// The socket was full at the last pass: the registry times how long.
     private var blocked = false
@@ -106,8 +108,9 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
         }
         if let out {
             send(out)
-            if let topology {
-                connection.delivered(revision: topology.revision, messages: messages, bytes: out.readableBytes)
+            // `topology?.revision`, not `if let`: that would copy the cursor.
+            if let revision = topology?.revision {
+                connection.delivered(revision: revision, messages: messages, bytes: out.readableBytes)
             } else if let events {
                 connection.progressed(eventSeq: events.seq)
                 connection.writeFinished(messages: messages, bytes: out.readableBytes)
@@ -138,13 +141,14 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
 
     var fanoutWantsEvents: Bool { events != nil }
 
-    /// One write and flush: pre-framed bytes from this handler's place in
-    /// the pipeline (it sits first, so they pass no other handler), or a body
+    /// One write and flush: pre-framed bytes straight to the socket (this
+    /// handler sits first, so no other handler has a say in them), or a body
     /// part through `write`.
     private func send(_ buffer: ByteBuffer) {
         if chunked {
             // No context once the handler left: the stream has finished.
-            context?.writeAndFlush(NIOAny(buffer), promise: nil)
+            guard let context, let writer else { return }
+            writer.writeAndFlush(buffer, context: context)
         } else {
             write(buffer)
             channel.flush()
@@ -167,10 +171,14 @@ final class FanoutClient: ChannelInboundHandler, RemovableChannelHandler, Fanout
         context?.leavePipelineLater()
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if chunked { writer = SocketWriter(context: context) }
+    }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        writer = nil
         finish(.transportError)
     }
 

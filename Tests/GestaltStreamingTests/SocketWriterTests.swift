@@ -1,0 +1,155 @@
+import GestaltStreaming
+import NIOCore
+import NIOEmbedded
+import NIOPosix
+import Synchronization
+import Testing
+
+/// `SocketWriter` writes straight to the socket while NIO holds nothing,
+/// and hands NIO the rest: bytes must arrive whole and in order either way.
+@Suite struct SocketWriterTests {
+    /// 16 MiB into a socket nobody reads: the first writes go straight to
+    /// the socket, the socket fills, the rest wait in NIO, and a reader that
+    /// starts late gets every chunk, in order.
+    @Test func everyByteArrivesInOrderPastAFullSocket() async throws {
+        let chunks = 4096, chunkBytes = 4096
+        let received = Received()
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(
+                        NumberedChunks(count: chunks, bytes: chunkBytes, report: received))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { server.close(promise: nil) }
+        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        Collect(into: received, expecting: chunks * chunkBytes))
+                }
+            }
+            .connect(to: server.localAddress!).get()
+        // The server has written what the socket takes when this one reads.
+        let sent = try await received.serverReport.value
+        #expect(sent.direct > 0, "some chunks went straight to the socket")
+        #expect(sent.direct < chunks * chunkBytes, "the socket filled, so NIO took the rest")
+        try await client.setOption(.autoRead, value: true)
+        client.read()
+        let bytes = try await received.done.value
+        #expect(bytes.count == chunks * chunkBytes)
+        var misplaced = 0
+        for chunk in 0..<chunks {
+            let start = chunk * chunkBytes
+            let number = bytes[start..<start + 4].reduce(0) { $0 << 8 | Int($1) }
+            if number != chunk || bytes[start + chunkBytes - 1] != UInt8(truncatingIfNeeded: chunk) { misplaced += 1 }
+        }
+        #expect(misplaced == 0)
+        client.close(promise: nil)
+    }
+
+    /// No socket to lend (an `EmbeddedChannel`): every write goes through
+    /// NIO, in the order written, and nothing is added to them.
+    @Test func withoutASocketEverythingGoesThroughNIOInOrder() throws {
+        let channel = EmbeddedChannel()
+        let handler = Holder()
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let writer = try #require(handler.writer), context = try #require(handler.context)
+        writer.write(ByteBuffer(string: "a"))
+        writer.write(ByteBuffer(string: "b"))
+        writer.write(ByteBuffer(string: "c"))
+        writer.flush(context: context)
+        writer.writeAndFlush(ByteBuffer(string: "d"), context: context)
+        writer.flush(context: context)  // nothing queued: nothing written
+        var out: [String] = []
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { out.append(String(buffer: buffer)) }
+        #expect(out == ["a", "b", "c", "d"])
+        #expect(writer.directBytes == 0)
+    }
+}
+
+/// Holds a writer for the embedded test.
+private final class Holder: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+    var writer: SocketWriter?
+    var context: ChannelHandlerContext?
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        writer = SocketWriter(context: context)
+    }
+}
+
+/// The server end: once connected, writes `count` chunks of `bytes`, each
+/// starting with its number (4 bytes, big-endian) and ending with its low byte.
+private final class NumberedChunks: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+    let count: Int, bytes: Int
+    let report: Received
+    init(count: Int, bytes: Int, report: Received) {
+        self.count = count
+        self.bytes = bytes
+        self.report = report
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let writer = SocketWriter(context: context)
+        for chunk in 0..<count {
+            var buffer = context.channel.allocator.buffer(capacity: bytes)
+            buffer.writeInteger(UInt32(chunk))
+            buffer.writeRepeatingByte(UInt8(truncatingIfNeeded: chunk), count: bytes - 4)
+            writer.writeAndFlush(buffer, context: context)
+        }
+        report.serverReport.set((direct: writer.directBytes, total: count * bytes))
+        context.fireChannelActive()
+    }
+}
+
+/// The client end: collects everything until `expecting` bytes are in.
+private final class Collect: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let received: Received, expecting: Int
+    var bytes: [UInt8] = []
+    init(into received: Received, expecting: Int) {
+        self.received = received
+        self.expecting = expecting
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
+        if bytes.count >= expecting { received.done.set(bytes) }
+    }
+}
+
+/// What the two ends saw.
+private final class Received: Sendable {
+    let done = Promised<[UInt8]>()
+    let serverReport = Promised<(direct: Int, total: Int)>()
+}
+
+/// A value set once, awaited by the test.
+private final class Promised<Value: Sendable>: Sendable {
+    private let state = Mutex<(Value?, [CheckedContinuation<Value, any Error>])>((nil, []))
+    var value: Value {
+        get async throws {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready = state.withLock { state -> Value? in
+                    if let value = state.0 { return value }
+                    state.1.append(continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        }
+    }
+    func set(_ value: Value) {
+        let waiting = state.withLock { state in
+            state.0 = value
+            defer { state.1 = [] }
+            return state.1
+        }
+        for continuation in waiting { continuation.resume(returning: value) }
+    }
+}
