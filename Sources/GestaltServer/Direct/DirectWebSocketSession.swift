@@ -65,6 +65,9 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     private var deflater: MessageDeflater?
     private var options: WebSocketOptions { services.options }
     private var context: ChannelHandlerContext?
+    /// Every write of the session goes through it: straight to the socket
+    /// while NIO holds none of the session's bytes (`SocketWriter`).
+    private var writer: SocketWriter?
     private var connection: StreamConnection?
     private var subscriptions: SessionSubscriptions?
     /// Set for Constellation's `/ws`: its messages instead of the realtime protocol's.
@@ -114,6 +117,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        writer = SocketWriter(context: context)
         let loop = context.eventLoop
         if let deflate {
             inflater = MessageInflater(agreement: deflate)
@@ -166,6 +170,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         connection.deregister(ending ?? connection.disconnectReason ?? .clientClosed)
         self.connection = nil
         self.context = nil
+        writer = nil
     }
 
     // MARK: Reading
@@ -193,7 +198,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             context.close(promise: nil)
         case .ping:
             writeFrame(.pong, payload: frame.unmaskedData, context: context)
-            context.flush()
+            writer?.flush(context: context)
         case .pong:
             break
         case .text, .binary:
@@ -346,11 +351,15 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         let tooBig = frameError == .invalidFrameLength
         ending = tooBig ? .messageTooBig : .transportError
         let channel = context.channel
-        context.writeAndFlush(
-            wrapOutboundOut(
-                Self.closeFrame(tooBig ? .messageTooLarge : .protocolError, reason: nil, allocator: channel.allocator))
-        )
-        .whenComplete { _ in channel.close(promise: nil) }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        let frame = Self.closeFrame(
+            tooBig ? .messageTooLarge : .protocolError, reason: nil, allocator: channel.allocator)
+        if let writer {
+            writer.writeAndFlush(frame, context: context, promise: written)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(frame), promise: written)
+        }
+        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
         // A client that is not reading never lets that write complete.
         closeAfterTimeout(context)
     }
@@ -458,13 +467,13 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
                 } else {
                     topology.buffer
                 }
-            context.write(wrapOutboundOut(framed), promise: nil)
+            writer?.write(framed)
             messages += topology.messages
             bytes += topology.buffer.readableBytes
             stats.sent(messages: topology.messages, bytes: topology.buffer.readableBytes, oldest: topology.oldest)
         }
         if let events { write(events, context: context, messages: &messages, bytes: &bytes) }
-        context.flush()
+        writer?.flush(context: context)
         unreadAnswerBytes = context.channel.isWritable ? 0 : unreadAnswerBytes + bytes
         // While the socket is full the stuck-client clock keeps running: an
         // answer sent meanwhile is counted, not taken as the socket draining.
@@ -489,7 +498,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
                 WebSocketWire.writeMessage(message, fragmentBytes: options.outboundFragmentBytes, into: &framed)
             }
         }
-        context.write(wrapOutboundOut(framed), promise: nil)
+        writer?.write(framed)
         messages += batch.count
         bytes += batch.bytes
         services.registry.stats.sent(messages: batch.count, bytes: batch.bytes)
@@ -498,7 +507,7 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     private func writeFrame(_ opcode: WebSocketWire.Opcode, payload: ByteBuffer, context: ChannelHandlerContext) {
         var framed = context.channel.allocator.buffer(capacity: payload.readableBytes + 10)
         WebSocketWire.writeFrame(opcode, payload: payload.readableBytesView, into: &framed)
-        context.write(wrapOutboundOut(framed), promise: nil)
+        writer?.write(framed)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -566,9 +575,9 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
     }
 
     private func sendClose(_ code: WebSocketErrorCode, reason: String?) {
-        guard let context else { return }
-        context.writeAndFlush(
-            wrapOutboundOut(Self.closeFrame(code, reason: reason, allocator: context.channel.allocator)), promise: nil)
+        guard let context, let writer else { return }
+        writer.writeAndFlush(
+            Self.closeFrame(code, reason: reason, allocator: context.channel.allocator), context: context)
     }
 
     /// The code to answer a client's close with (RFC 6455 §5.5.1, §7.4): its

@@ -8,7 +8,18 @@ import NIOCore
 struct OutgoingBatch {
     private(set) var buffer = ByteBuffer()
     private(set) var frames: [Range<Int>] = []
-    private let timestamp = Timestamp.now().rfc3339Bytes
+    /// Taken when the first envelope is added: a session makes two batches
+    /// on every fan-out pass and most stay empty, where reading the clock and
+    /// formatting it was a tenth of the pass's own CPU (docs/BENCHMARKS.md, stop 32).
+    private var stamp: [UInt8]?
+    private var timestamp: [UInt8] {
+        mutating get {
+            if let stamp { return stamp }
+            let now = Timestamp.now().rfc3339Bytes
+            stamp = now
+            return now
+        }
+    }
 
     var isEmpty: Bool { frames.isEmpty }
     var count: Int { frames.count }
