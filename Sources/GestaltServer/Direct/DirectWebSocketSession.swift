@@ -401,16 +401,18 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
             pings.heard(signsOfLife: signsOfLife)
         }
         if constellation != nil { return passConstellation(batch, connection: connection, context: context) }
-        guard var subscriptions else { return }
+        // The subscriptions are used in place: a copy taken out and put back
+        // retains and releases everything they hold (their cursor, its
+        // filter), every session, every pass.
+        guard subscriptions != nil else { return }
         var topology: FramedBatch?
         let stats = services.registry.stats, fragment = options.outboundFragmentBytes
-        subscriptions.pullTopology { cursor in
+        subscriptions!.pullTopology { cursor in
             topology = pass.webSocketBatch(for: &cursor, stats: stats, fragmentBytes: fragment)
         }
         var events = OutgoingBatch()
-        subscriptions.pullEvents(into: &events)
-        let behind = subscriptions.isBehind
-        self.subscriptions = subscriptions
+        subscriptions!.pullEvents(into: &events)
+        let behind = subscriptions!.isBehind
         send(batch, topology: topology, events: events, context: context)
         // Still behind: another turn after the other work queued on this loop.
         if behind, context.channel.isWritable {

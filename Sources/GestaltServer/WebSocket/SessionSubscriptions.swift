@@ -36,8 +36,9 @@ struct SessionSubscriptions {
 
     /// Whether the store has something this session has not been sent.
     var isBehind: Bool {
-        if let topology, store.revision > topology.revision { return true }
-        if let events, store.eventSeq > events.seq { return true }
+        // `?.`, not `if let`: that would copy the cursor and the filters.
+        if let revision = topology?.revision, store.revision > revision { return true }
+        if let seq = events?.seq, store.eventSeq > seq { return true }
         return false
     }
 
@@ -135,16 +136,17 @@ struct SessionSubscriptions {
     /// Lets `advance` move the topology cursor on (and frame what it reads)
     /// when the store has more than the session has been sent.
     mutating func pullTopology(_ advance: (inout TopologyCursor) -> Void) {
-        guard var cursor = topology, store.revision > cursor.revision else { return }
-        advance(&cursor)
-        topology = cursor
-        connection.progressed(revision: cursor.revision)
+        // In place: a copy of the cursor taken out and put back costs a
+        // retain and a release of everything it holds, every session, every pass.
+        guard let revision = topology?.revision, store.revision > revision else { return }
+        advance(&topology!)
+        connection.progressed(revision: topology!.revision)
     }
 
     /// Adds the events the session has not been sent.
     mutating func pullEvents(into batch: inout OutgoingBatch) {
-        if let current = events, store.eventSeq > current.seq {
-            if let logged = store.events(after: current.seq, limit: stream.batchLimit) {
+        if let seq = events?.seq, store.eventSeq > seq {
+            if let logged = store.events(after: seq, limit: stream.batchLimit) {
                 addEvents(logged, into: &batch)
             } else {
                 // Fell out of the retained window: continue from now, as SSE does.
