@@ -75,6 +75,20 @@ import Testing
         #expect(peer.stats.snapshot.disconnectsByReason[.heartbeatTimeout] == nil)
     }
 
+    /// Constellation's protocol has no `ping` envelope, so its client gets
+    /// the control ping alone: it must still be flushed (it once waited in
+    /// the session's writer for a write that never came).
+    @Test func anIdleConstellationClientGetsTheControlPing() async throws {
+        let peer = try await Peer(constellation: .external)
+        defer { peer.stop() }
+        let opening = try await peer.frames(until: { !$0.isEmpty })
+        #expect(opening.first?.text.contains("FullState") == true)
+        await peer.advance(by: Self.interval)
+        let frames = try await peer.frames(until: { $0.contains { $0.opcode == 0x9 } })
+        #expect(frames.map(\.opcode) == [0x9])
+        #expect(frames.first?.text == "1")
+    }
+
     /// A session behind the frame decoder, as `DirectStreams` sets it up,
     /// with a heartbeat that runs on a test clock.
     final class Peer {
@@ -84,7 +98,7 @@ import Testing
         let fanout: TopologyFanout
         private let heartbeatTask: Task<Void, Never>
 
-        init() async throws {
+        init(constellation: ConstellationMessage.Tagging? = nil) async throws {
             let store = TopologyStore()
             store.apply([.upsertEntity(entity("pod-1"))])
             fanout = TopologyFanout(store: store, stats: stats)
@@ -97,7 +111,8 @@ import Testing
             try await channel.testingEventLoop.executeInContext { [channel] in
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 16)))
-                try pipeline.addHandler(DirectWebSocketSession(services: services, sessionID: nil))
+                try pipeline.addHandler(
+                    DirectWebSocketSession(services: services, sessionID: nil, constellation: constellation))
             }
             await untilAsleep()
         }

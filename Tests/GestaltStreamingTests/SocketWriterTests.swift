@@ -68,6 +68,49 @@ import Testing
         #expect(out == ["a", "b", "c", "d"])
         #expect(writer.directBytes == 0)
     }
+
+    /// A write and flush sends what was queued before it first, with or
+    /// without a promise (a close frame after a queued ping).
+    @Test func writeAndFlushSendsWhatWasQueuedFirst() throws {
+        let channel = EmbeddedChannel()
+        let handler = Holder()
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let writer = try #require(handler.writer), context = try #require(handler.context)
+        writer.write(ByteBuffer(string: "ping"))
+        writer.writeAndFlush(ByteBuffer(string: "batch"), context: context)
+        writer.write(ByteBuffer(string: "ping2"))
+        let closed = channel.eventLoop.makePromise(of: Void.self)
+        writer.writeAndFlush(ByteBuffer(string: "close"), context: context, promise: closed)
+        var out: [String] = []
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { out.append(String(buffer: buffer)) }
+        #expect(out == ["ping", "batch", "ping2", "close"])
+        try closed.futureResult.wait()
+    }
+
+    /// An empty write on a live socket sends nothing and breaks nothing.
+    @Test func anEmptyWriteOnALiveSocketIsNothing() async throws {
+        let received = Received()
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(
+                        NumberedChunks(count: 1, bytes: 8, report: received, emptyFirst: true))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { server.close(promise: nil) }
+        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collect(into: received, expecting: 8))
+                }
+            }
+            .connect(to: server.localAddress!).get()
+        let bytes = try await received.done.value
+        #expect(bytes == [0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(try await received.serverReport.value.direct == 8)
+        client.close(promise: nil)
+    }
 }
 
 /// Holds a writer for the embedded test.
@@ -87,14 +130,18 @@ private final class NumberedChunks: ChannelInboundHandler {
     typealias InboundIn = NIOAny
     let count: Int, bytes: Int
     let report: Received
-    init(count: Int, bytes: Int, report: Received) {
+    /// Writes an empty buffer before the chunks.
+    let emptyFirst: Bool
+    init(count: Int, bytes: Int, report: Received, emptyFirst: Bool = false) {
         self.count = count
         self.bytes = bytes
         self.report = report
+        self.emptyFirst = emptyFirst
     }
 
     func channelActive(context: ChannelHandlerContext) {
         let writer = SocketWriter(context: context)
+        if emptyFirst { writer.writeAndFlush(ByteBuffer(), context: context) }
         for chunk in 0..<count {
             var buffer = context.channel.allocator.buffer(capacity: bytes)
             buffer.writeInteger(UInt32(chunk))

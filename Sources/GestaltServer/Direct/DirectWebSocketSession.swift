@@ -455,7 +455,11 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         _ batch: OutgoingBatch, topology: FramedBatch? = nil, events: OutgoingBatch? = nil,
         context: ChannelHandlerContext
     ) {
-        guard !batch.isEmpty || topology != nil || events?.isEmpty == false else { return }
+        guard !batch.isEmpty || topology != nil || events?.isEmpty == false else {
+            // A control ping may be queued alone (Constellation's pass).
+            writer?.flush(context: context)
+            return
+        }
         var messages = 0, bytes = 0
         let stats = services.registry.stats
         write(batch, context: context, messages: &messages, bytes: &bytes)

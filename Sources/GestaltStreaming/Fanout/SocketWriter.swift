@@ -2,8 +2,6 @@ package import NIOCore
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -75,8 +73,12 @@ package final class SocketWriter {
         writeAndFlush(buffer, context: context)
     }
 
-    /// Sends `buffer` now.
+    /// Sends what `write` queued, then `buffer`.
     package func writeAndFlush(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        guard first == nil else {
+            write(buffer)
+            return flush(context: context)
+        }
         var rest = buffer
         if withNIO == 0, let socket, context.channel.isActive, let sent = Self.sendNow(buffer, to: socket) {
             directBytes &+= sent
@@ -86,11 +88,12 @@ package final class SocketWriter {
         handToNIO(rest, context: context)
     }
 
-    /// Sends `buffer` through NIO, after everything before it; `promise`
+    /// Sends what `write` queued, then `buffer` through NIO; `promise`
     /// completes when it is written (for a close that must follow it).
     package func writeAndFlush(
         _ buffer: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>
     ) {
+        flush(context: context)
         handToNIO(buffer, context: context, promise: promise)
     }
 
@@ -110,6 +113,8 @@ package final class SocketWriter {
         let sent = buffer.withUnsafeReadableBytes { bytes in
             send(socket, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
         }
-        return sent > 0 || buffer.readableBytes == 0 ? sent : nil
+        // -1 is an error, even for an empty buffer (a reset socket): NIO's to report.
+        if sent > 0 || (sent == 0 && buffer.readableBytes == 0) { return sent }
+        return nil
     }
 }
