@@ -14,24 +14,10 @@ import Testing
     @Test func everyByteArrivesInOrderPastAFullSocket() async throws {
         let chunks = 4096, chunkBytes = 4096
         let received = Received()
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(
-                        NumberedChunks(count: chunks, bytes: chunkBytes, report: received))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
+        let (server, client) = try await Self.connect(
+            server: { NumberedChunks(count: chunks, bytes: chunkBytes, report: received) },
+            client: { Collect(into: received, expecting: chunks * chunkBytes) }, reading: false)
         defer { server.close(promise: nil) }
-        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.autoRead, value: false)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        Collect(into: received, expecting: chunks * chunkBytes))
-                }
-            }
-            .connect(to: server.localAddress!).get()
         // The server has written what the socket takes when this one reads.
         let sent = try await received.serverReport.value
         #expect(sent.direct > 0, "some chunks went straight to the socket")
@@ -53,18 +39,14 @@ import Testing
     /// No socket to lend (an `EmbeddedChannel`): every write goes through
     /// NIO, in the order written, and nothing is added to them.
     @Test func withoutASocketEverythingGoesThroughNIOInOrder() throws {
-        let channel = EmbeddedChannel()
-        let handler = Holder()
-        try channel.pipeline.syncOperations.addHandler(handler)
-        let writer = try #require(handler.writer), context = try #require(handler.context)
+        let (channel, writer, context) = try Self.embeddedWriter()
         writer.write(ByteBuffer(string: "a"))
         writer.write(ByteBuffer(string: "b"))
         writer.write(ByteBuffer(string: "c"))
         writer.flush(context: context)
         writer.writeAndFlush(ByteBuffer(string: "d"), context: context)
         writer.flush(context: context)  // nothing queued: nothing written
-        var out: [String] = []
-        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { out.append(String(buffer: buffer)) }
+        let out = try Self.written(channel)
         #expect(out == ["a", "b", "c", "d"])
         #expect(writer.directBytes == 0)
     }
@@ -72,17 +54,13 @@ import Testing
     /// A write and flush sends what was queued before it first, with or
     /// without a promise (a close frame after a queued ping).
     @Test func writeAndFlushSendsWhatWasQueuedFirst() throws {
-        let channel = EmbeddedChannel()
-        let handler = Holder()
-        try channel.pipeline.syncOperations.addHandler(handler)
-        let writer = try #require(handler.writer), context = try #require(handler.context)
+        let (channel, writer, context) = try Self.embeddedWriter()
         writer.write(ByteBuffer(string: "ping"))
         writer.writeAndFlush(ByteBuffer(string: "batch"), context: context)
         writer.write(ByteBuffer(string: "ping2"))
         let closed = channel.eventLoop.makePromise(of: Void.self)
         writer.writeAndFlush(ByteBuffer(string: "close"), context: context, promise: closed)
-        var out: [String] = []
-        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { out.append(String(buffer: buffer)) }
+        let out = try Self.written(channel)
         #expect(out == ["ping", "batch", "ping2", "close"])
         try closed.futureResult.wait()
     }
@@ -90,26 +68,52 @@ import Testing
     /// An empty write on a live socket sends nothing and breaks nothing.
     @Test func anEmptyWriteOnALiveSocketIsNothing() async throws {
         let received = Received()
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(
-                        NumberedChunks(count: 1, bytes: 8, report: received, emptyFirst: true))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
+        let (server, client) = try await Self.connect(
+            server: { NumberedChunks(count: 1, bytes: 8, report: received, emptyFirst: true) },
+            client: { Collect(into: received, expecting: 8) }, reading: true)
         defer { server.close(promise: nil) }
-        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Collect(into: received, expecting: 8))
-                }
-            }
-            .connect(to: server.localAddress!).get()
         let bytes = try await received.done.value
         #expect(bytes == [0, 0, 0, 0, 0, 0, 0, 0])
         #expect(try await received.serverReport.value.direct == 8)
         client.close(promise: nil)
+    }
+}
+
+extension SocketWriterTests {
+    /// A writer on an `EmbeddedChannel`, which lends no socket.
+    static func embeddedWriter() throws -> (EmbeddedChannel, SocketWriter, ChannelHandlerContext) {
+        let channel = EmbeddedChannel()
+        let handler = Holder()
+        try channel.pipeline.syncOperations.addHandler(handler)
+        return (channel, try #require(handler.writer), try #require(handler.context))
+    }
+
+    /// Every buffer the channel was sent, as text, in order.
+    static func written(_ channel: EmbeddedChannel) throws -> [String] {
+        var out: [String] = []
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { out.append(String(buffer: buffer)) }
+        return out
+    }
+
+    /// A loopback server whose connection gets the handler `server` makes,
+    /// and a client of it with the one `client` makes, reading from the
+    /// start or not.
+    static func connect(
+        server: @escaping @Sendable () -> any ChannelHandler, client: @escaping @Sendable () -> any ChannelHandler,
+        reading: Bool
+    ) async throws -> (server: any Channel, client: any Channel) {
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture { try child.pipeline.syncOperations.addHandler(server()) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let connected = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.autoRead, value: reading)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(client()) }
+            }
+            .connect(to: listener.localAddress!).get()
+        return (listener, connected)
     }
 }
 
