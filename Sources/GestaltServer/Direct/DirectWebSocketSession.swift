@@ -351,14 +351,12 @@ final class DirectWebSocketSession: ChannelDuplexHandler, FanoutMember {
         let tooBig = frameError == .invalidFrameLength
         ending = tooBig ? .messageTooBig : .transportError
         let channel = context.channel
+        // No writer: the session has already left its channel, which is closing.
+        guard let writer else { return context.close(promise: nil) }
         let written = context.eventLoop.makePromise(of: Void.self)
         let frame = Self.closeFrame(
             tooBig ? .messageTooLarge : .protocolError, reason: nil, allocator: channel.allocator)
-        if let writer {
-            writer.writeAndFlush(frame, context: context, promise: written)
-        } else {
-            context.writeAndFlush(wrapOutboundOut(frame), promise: written)
-        }
+        writer.writeAndFlush(frame, context: context, promise: written)
         written.futureResult.whenComplete { _ in channel.close(promise: nil) }
         // A client that is not reading never lets that write complete.
         closeAfterTimeout(context)
